@@ -1,0 +1,753 @@
+"""The `relationship-crm` command line: headless commands over the same services as the app.
+
+Contract (reps' scripts rely on it): commands that create something print the new id alone on
+stdout; `--format json` prints a JSON list of objects wherever a list is printed; any error is one
+line on stderr and exit status 1, with nothing half-written (each command is one transaction).
+This module never imports Qt: only the desktop app (no command) loads it, lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, NoReturn, TextIO
+
+from relationship_crm import __version__
+from relationship_crm.domain.enums import FollowUpStatus, MeetingKind, Stage
+from relationship_crm.domain.errors import InvalidInputError, KnownError
+from relationship_crm.domain.followups import Reminder
+from relationship_crm.domain.records import (
+    ContactDraft,
+    ContactView,
+    FollowUpDraft,
+    FollowUpView,
+    GiftDraft,
+    GiftView,
+    Labeled,
+    MeetingDraft,
+    MeetingView,
+)
+from relationship_crm.paths import DB_ENV_VAR, AppPaths
+from relationship_crm.services import contacts, followups, gifts, meetings, research, settings
+from relationship_crm.storage.db import Database, open_database
+
+PROG = "relationship-crm"
+EXIT_ERROR = 1
+EXIT_BUG = 70  # EX_SOFTWARE: not the user's fault
+
+Handler = Callable[[argparse.Namespace, Database, TextIO], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the app's error contract: one line on stderr, exit status 1."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message} (see --help)\n")
+
+
+# --- argument types ---------------------------------------------------------------------------
+
+
+def _record_id(what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a {what} id (a number), not {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a {what} id (a positive number), not {text!r}")
+        return value
+
+    parse.__name__ = f"{what} id"
+    return parse
+
+
+def _wall_clock(text: str) -> datetime:
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date and time; use \"YYYY-MM-DD HH:MM\"")
+
+
+def _day(text: str) -> date:
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _positive_minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the duration cannot be negative")
+    return value
+
+
+def _labeled(text: str) -> Labeled:
+    """ "work:jane@acme.com" -> Labeled("jane@acme.com", "work"); a bare value has no label."""
+    head, sep, tail = text.partition(":")
+    if sep and head.isalpha() and head.lower() not in {"mailto", "tel"} and tail.strip():
+        return Labeled(tail.strip(), head.strip().lower())
+    return Labeled(text.strip())
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else f"{amount:.2f}" if amount == amount.quantize(Decimal("0.01")) else str(amount)
+
+
+def _contact_json(c: ContactView) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "given_name": c.given_name,
+        "family_name": c.family_name,
+        "emails": [e.value for e in c.emails],
+        "phones": [p.value for p in c.phones],
+        "email_details": [{"label": e.label, "value": e.value} for e in c.emails],
+        "phone_details": [{"label": p.label, "value": p.value} for p in c.phones],
+        "company": c.company or None,
+        "title": c.title or None,
+        "stage": c.stage.value,
+        "tags": list(c.tags),
+        "birthday": c.birthday,
+        "notes": c.notes,
+    }
+
+
+def _meeting_json(m: MeetingView) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "kind": m.kind.value,
+        "title": m.title,
+        "start": _iso(m.starts_at),
+        "tz": m.tz,
+        "duration_minutes": m.duration_minutes,
+        "location": m.location,
+        "notes": m.notes,
+        "attendees": [{"id": i, "name": n} for i, n in m.attendees],
+    }
+
+
+def _followup_json(f: FollowUpView) -> dict[str, Any]:
+    return {
+        "followup_id": f.id,
+        "id": f.id,
+        "contact_id": f.contact_id,
+        "contact_name": f.contact_name,
+        "meeting_id": f.meeting_id,
+        "due": _iso(f.due),
+        "tz": f.tz,
+        "recurrence": f.rrule,
+        "note": f.note,
+        "status": f.status.value,
+        "snoozed_until": _iso(f.snoozed_until.astimezone(f.due.tzinfo) if f.snoozed_until else None),
+        "completed_at": _iso(f.completed_at),
+    }
+
+
+def _reminder_json(r: Reminder) -> dict[str, Any]:
+    spec = r.spec
+    return {
+        "followup_id": spec.id,
+        "contact_id": spec.contact_id,
+        "contact_name": spec.contact_name,
+        "due": _iso(r.due),
+        "overdue": r.overdue,
+        "note": spec.note,
+        "snoozed": r.snoozed,
+        "meeting_id": spec.meeting_id,
+        "recurrence": spec.rrule,
+        "tz": spec.tz,
+    }
+
+
+def _gift_json(g: GiftView) -> dict[str, Any]:
+    return {
+        "id": g.id,
+        "contact_id": g.contact_id,
+        "contact_name": g.contact_name,
+        "item": g.item,
+        "cost": _money(g.cost),
+        "currency": g.currency,
+        "date": g.given_on.isoformat(),
+        "occasion": g.occasion,
+        "meeting_id": g.meeting_id,
+    }
+
+
+def _print_json(rows: Iterable[dict[str, Any]], out: TextIO) -> None:
+    json.dump(list(rows), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _print_table(rows: Sequence[Sequence[str]], headers: Sequence[str], out: TextIO) -> None:
+    """Left-aligned columns sized to their content; the last column is not padded."""
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    for row in [headers, *rows]:
+        cells = [str(cell).ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        out.write("  ".join([*cells, str(row[-1])]).rstrip() + "\n")
+
+
+def _today_in(zone: str) -> date:
+    from relationship_crm.scheduling.zones import get_zone
+
+    return datetime.now(get_zone(zone)).date()
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%a %d %b %Y %H:%M %Z")
+
+
+# --- handlers ---------------------------------------------------------------------------------
+
+
+def _contact_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    draft = ContactDraft(
+        name=args.name,
+        given_name=args.given or "",
+        family_name=args.family or "",
+        emails=tuple(args.email),
+        phones=tuple(args.phone),
+        company=args.company or "",
+        title=args.title or "",
+        stage=contacts.parse_stage(args.stage),
+        tags=tuple(args.tag),
+        birthday=args.birthday,
+        notes=args.notes or "",
+    )
+    with db.write() as s:
+        new_id = contacts.create(s, draft)
+    out.write(f"{new_id}\n")
+    return 0
+
+
+def _contact_edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        contacts.update(
+            s,
+            args.contact_id,
+            name=args.name,
+            company=args.company,
+            title=args.title,
+            stage=args.stage,
+            notes=args.notes,
+            birthday=args.birthday,
+            add_emails=args.email,
+            remove_emails=args.remove_email,
+            add_phones=args.phone,
+            add_tags=args.tag,
+            remove_tags=args.remove_tag,
+        )
+    return 0
+
+
+def _contact_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        found = contacts.list_contacts(s, stage=args.stage, tag=args.tag)
+    _print_contacts(found, args.format, out)
+    return 0
+
+
+def _print_contacts(found: list[ContactView], fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        _print_json((_contact_json(c) for c in found), out)
+        return
+    if not found:
+        out.write("No contacts.\n")
+        return
+    rows = [
+        (str(c.id), c.name, c.company, c.stage.value, ", ".join(e.value for e in c.emails),
+         ", ".join(c.tags))
+        for c in found
+    ]
+    _print_table(rows, ("ID", "NAME", "COMPANY", "STAGE", "EMAIL", "TAGS"), out)
+
+
+def _contact_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        c = contacts.get(s, args.contact_id)
+        zone = settings.zone(s)
+        upcoming = followups.list_follow_ups(s, contact_id=c.id)
+        met = meetings.list_meetings(s, contact_id=c.id, limit=5)
+        given = gifts.list_gifts(s, contact_id=c.id)
+        notes = research.list_notes(s, contact_id=c.id)
+    if args.format == "json":
+        data = _contact_json(c)
+        data["stage_history"] = [
+            {"stage": h.stage.value, "changed_at": _iso(h.changed_at)} for h in c.stage_history
+        ]
+        data["follow_ups"] = [_followup_json(f) for f in upcoming]
+        data["meetings"] = [_meeting_json(m) for m in met]
+        data["gifts"] = [_gift_json(g) for g in given]
+        _print_json([data], out)
+        return 0
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    out.write(f"{c.name}  (#{c.id}, {c.stage.value})\n")
+    if c.title or c.company:
+        out.write(f"  {' at '.join(x for x in (c.title, c.company) if x)}\n")
+    for e in c.emails:
+        out.write(f"  email {e.label + ': ' if e.label else ''}{e.value}\n")
+    for p in c.phones:
+        out.write(f"  phone {p.label + ': ' if p.label else ''}{p.value}\n")
+    if c.tags:
+        out.write(f"  tags: {', '.join(c.tags)}\n")
+    if c.birthday:
+        out.write(f"  birthday: {c.birthday}\n")
+    history = " -> ".join(
+        f"{h.stage.value} ({h.changed_at.astimezone(tz):%Y-%m-%d})" for h in c.stage_history
+    )
+    out.write(f"  stage history: {history}\n")
+    if c.notes:
+        out.write("  notes: " + c.notes.replace("\n", "\n         ") + "\n")
+    for f in upcoming:
+        out.write(f"  follow-up #{f.id}: {_when(f.due)}  {f.note}\n")
+    for m in met:
+        out.write(f"  {m.kind.value} #{m.id}: {_when(m.starts_at)}  {m.title}\n")
+    for n in notes:
+        out.write(f"  research {n.noted_at.astimezone(tz):%Y-%m-%d}: {n.text.splitlines()[0]}\n")
+    for g in given:
+        cost = f" ({_money(g.cost)} {g.currency})" if g.cost is not None else ""
+        out.write(f"  gift {g.given_on}: {g.item}{cost}\n")
+    return 0
+
+
+def _meeting_log(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        draft = MeetingDraft(
+            title=args.title,
+            starts_local=args.at,
+            tz=args.tz or settings.zone(s),
+            attendee_ids=tuple(args.with_),
+            kind=meetings.parse_kind(args.kind),
+            duration_minutes=args.duration,
+            location=args.location or "",
+            notes=args.notes or "",
+            research=args.research or "",
+        )
+        new_id = meetings.log(s, draft)
+    out.write(f"{new_id}\n")
+    return 0
+
+
+def _meeting_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        found = meetings.list_meetings(s, contact_id=args.contact, limit=args.limit)
+    if args.format == "json":
+        _print_json((_meeting_json(m) for m in found), out)
+        return 0
+    if not found:
+        out.write("No meetings.\n")
+        return 0
+    rows = [
+        (str(m.id), m.starts_at.strftime("%Y-%m-%d %H:%M %Z"), m.kind.value, m.title,
+         ", ".join(n for _, n in m.attendees))
+        for m in found
+    ]
+    _print_table(rows, ("ID", "WHEN", "KIND", "TITLE", "WITH"), out)
+    return 0
+
+
+def _research_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        new_id = research.add(
+            s, args.text, contact_id=args.contact, company_id=args.company,
+            meeting_id=args.meeting, source_url=args.source or "",
+        )
+    out.write(f"{new_id}\n")
+    return 0
+
+
+def _followup_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        draft = FollowUpDraft(
+            contact_id=args.contact_id,
+            due_local=args.due,
+            tz=args.tz or settings.zone(s),
+            note=args.note or "",
+            meeting_id=args.meeting,
+            cadence=args.every,
+        )
+        new_id = followups.add(s, draft)
+    out.write(f"{new_id}\n")
+    return 0
+
+
+def _followup_done(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        result = followups.complete(s, args.followup_id)
+    if result.next_due is not None:
+        sys.stderr.write(f"done; next one is due {_when(result.next_due)}\n")
+    return 0
+
+
+def _followup_snooze(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.scheduling.zones import localize
+
+    with db.write() as s:
+        row = followups.get(s, args.followup_id)
+        zone = args.tz or row.tz
+        followups.snooze(s, args.followup_id, until=localize(args.until, zone))
+    return 0
+
+
+def _followup_cancel(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        followups.cancel(s, args.followup_id)
+    return 0
+
+
+def _followup_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    statuses = (
+        tuple(FollowUpStatus) if args.status == "all" else (FollowUpStatus(args.status),)
+    )
+    with db.read() as s:
+        found = followups.list_follow_ups(s, contact_id=args.contact, statuses=statuses)
+    if args.format == "json":
+        _print_json((_followup_json(f) for f in found), out)
+        return 0
+    if not found:
+        out.write("No follow-ups.\n")
+        return 0
+    rows = [
+        (str(f.id), _when(f.due), f.contact_name, f.status.value,
+         f.note + (f"  [{f.rrule}]" if f.rrule else ""))
+        for f in found
+    ]
+    _print_table(rows, ("ID", "DUE", "CONTACT", "STATUS", "NOTE"), out)
+    return 0
+
+
+def _today(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.scheduling.zones import get_zone
+
+    with db.read() as s:
+        zone = get_zone(args.tz or settings.zone(s)).key
+        day = args.date or _today_in(zone)
+        plan = followups.agenda(s, day=day, tz=zone, horizon_days=max(args.upcoming, 0))
+    listed = [*plan.overdue, *plan.today]
+    if args.upcoming > 0:
+        listed += plan.upcoming
+    if args.format == "json":
+        _print_json((_reminder_json(r) for r in listed), out)
+        return 0
+    if not listed:
+        out.write(f"Nothing due on {day:%a %d %b %Y} ({zone}). All caught up.\n")
+        return 0
+    sections = (("Overdue", plan.overdue, "%a %d %b %H:%M"),
+                (f"{day:%a %d %b %Y} ({zone})", plan.today, "%H:%M"),
+                (f"Next {args.upcoming} days", plan.upcoming if args.upcoming > 0 else (),
+                 "%a %d %b %H:%M"))
+    for title, items, fmt in sections:
+        if not items:
+            continue
+        out.write(f"{title}\n")
+        for r in items:
+            extra = " (snoozed)" if r.snoozed else ""
+            note = f"  {r.spec.note}" if r.spec.note else ""
+            out.write(f"  {r.due.strftime(fmt):<16} {r.spec.contact_name}{note}{extra}  "
+                      f"[#{r.spec.id}]\n")
+    return 0
+
+
+def _gift_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    cost = gifts.parse_cost(args.cost) if args.cost is not None else None
+    with db.write() as s:
+        draft = GiftDraft(
+            contact_id=args.contact_id,
+            item=args.item,
+            given_on=args.date or _today_in(settings.zone(s)),
+            cost=cost,
+            currency=args.currency or "",
+            occasion=args.occasion or "",
+            meeting_id=args.meeting,
+        )
+        new_id = gifts.add(s, draft)
+    out.write(f"{new_id}\n")
+    return 0
+
+
+def _gift_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        found = gifts.list_gifts(s, contact_id=args.contact_id)
+    if args.format == "json":
+        _print_json((_gift_json(g) for g in found), out)
+        return 0
+    if not found:
+        out.write("No gifts recorded.\n")
+        return 0
+    rows = [
+        (str(g.id), g.given_on.isoformat(), g.contact_name, g.item,
+         f"{_money(g.cost)} {g.currency}" if g.cost is not None else "", g.occasion)
+        for g in found
+    ]
+    _print_table(rows, ("ID", "DATE", "FOR", "ITEM", "COST", "OCCASION"), out)
+    return 0
+
+
+def _search(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        found = contacts.search(s, args.query, limit=args.limit)
+    _print_contacts(found, args.format, out)
+    return 0
+
+
+def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        stored = settings.all_settings(s)
+        zone = settings.zone(s)
+    out.write(f"database: {db.path}\n")
+    for key, help_text in settings.KNOWN_SETTINGS.items():
+        value = stored.get(key)
+        if key == "timezone" and value is None:
+            value = f"{zone} (system)"
+        out.write(f"{key} = {value if value is not None else ''}\t# {help_text}\n")
+    return 0
+
+
+def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        settings.put(s, args.key, args.value)
+    return 0
+
+
+# --- parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used to document the commands)."""
+    db_parent = _Parser(add_help=False)
+    db_parent.add_argument(
+        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        help=f"database file (default: ${DB_ENV_VAR} or crm.sqlite3 in your data folder)",
+    )
+    fmt_parent = _Parser(add_help=False)
+    fmt_parent.add_argument("--format", choices=("text", "json"), default="text",
+                            help="text for people (default) or json for scripts")
+    contact_id = _record_id("contact")
+    meeting_id = _record_id("meeting")
+    followup_id = _record_id("follow-up")
+
+    parser = _Parser(
+        prog=PROG,
+        description="Relationship CRM: contacts, meetings, follow-ups and gifts for sales reps. "
+        "With no command, opens the desktop app.",
+    )
+    parser.add_argument("--db", metavar="PATH", default=None,
+                        help=f"database file (default: ${DB_ENV_VAR} or crm.sqlite3 in your "
+                        "data folder)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(group: Any, name: str, handler: Handler, help_text: str,
+                parents: Sequence[argparse.ArgumentParser] = ()) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = group.add_parser(
+            name, help=help_text, description=help_text, parents=[db_parent, *parents])
+        sub.set_defaults(handler=handler)
+        return sub
+
+    def group(name: str, help_text: str) -> Any:
+        sub = commands.add_parser(name, help=help_text, description=help_text, parents=[db_parent])
+        return sub.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    stages = [s.value for s in Stage]
+
+    # contact
+    contact = group("contact", "add, list, show and edit contacts")
+    p = command(contact, "add", _contact_add, "add a contact; prints its id")
+    p.add_argument("name", metavar="NAME", help="display name, e.g. \"Jane Doe\"")
+    p.add_argument("--email", action="append", type=_labeled, default=[],
+                   help="email address, optionally labelled (work:jane@acme.com); repeatable")
+    p.add_argument("--phone", action="append", type=_labeled, default=[],
+                   help="phone number, optionally labelled (mobile:+1 555 0100); repeatable")
+    p.add_argument("--company", help="company name (created if new)")
+    p.add_argument("--title", help="job title")
+    p.add_argument("--stage", default="prospect", metavar="STAGE",
+                   help=f"one of {', '.join(stages)} (default: prospect)")
+    p.add_argument("--tag", action="append", default=[], help="tag; repeatable")
+    p.add_argument("--given", help="given name (default: guessed from NAME)")
+    p.add_argument("--family", help="family name (default: guessed from NAME)")
+    p.add_argument("--birthday", help="YYYY-MM-DD, or --MM-DD without the year")
+    p.add_argument("--notes", help="free notes")
+
+    p = command(contact, "list", _contact_list, "list contacts by name", [fmt_parent])
+    p.add_argument("--stage", metavar="STAGE", help=f"only this stage ({', '.join(stages)})")
+    p.add_argument("--tag", help="only contacts with this tag")
+
+    p = command(contact, "show", _contact_show,
+                "show a contact with stage history, follow-ups, meetings and gifts", [fmt_parent])
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
+
+    p = command(contact, "edit", _contact_edit, "change a contact (only the options given)")
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
+    p.add_argument("--name")
+    p.add_argument("--company", help="company name; \"\" removes it")
+    p.add_argument("--title")
+    p.add_argument("--stage", metavar="STAGE", help="new stage (recorded in the stage history)")
+    p.add_argument("--notes", help="replace the notes")
+    p.add_argument("--birthday", help="YYYY-MM-DD or --MM-DD; \"\" removes it")
+    p.add_argument("--email", action="append", type=_labeled, default=[], help="add an email")
+    p.add_argument("--remove-email", action="append", default=[], help="remove an email")
+    p.add_argument("--phone", action="append", type=_labeled, default=[], help="add a phone")
+    p.add_argument("--tag", action="append", default=[], help="add a tag")
+    p.add_argument("--remove-tag", action="append", default=[], help="remove a tag")
+
+    # meeting
+    meeting = group("meeting", "log and list meetings, calls, lunches and events")
+    p = command(meeting, "log", _meeting_log, "log a meeting with its attendees; prints its id")
+    p.add_argument("--title", required=True)
+    p.add_argument("--at", required=True, type=_wall_clock, metavar="\"YYYY-MM-DD HH:MM\"",
+                   help="local start time")
+    p.add_argument("--tz", metavar="ZONE", help="IANA time zone of --at (default: your zone)")
+    p.add_argument("--with", dest="with_", action="append", type=contact_id, required=True,
+                   metavar="CONTACT_ID", help="an attendee; repeatable")
+    p.add_argument("--kind", default="meeting", metavar="KIND",
+                   help=f"one of {', '.join(k.value for k in MeetingKind)} (default: meeting)")
+    p.add_argument("--duration", type=_positive_minutes, default=0, metavar="MIN",
+                   help="length in minutes")
+    p.add_argument("--location")
+    p.add_argument("--notes")
+    p.add_argument("--research", metavar="TEXT", help="research notes for this meeting")
+
+    p = command(meeting, "list", _meeting_list, "list meetings, newest first", [fmt_parent])
+    p.add_argument("--contact", type=contact_id, metavar="CONTACT_ID",
+                   help="only meetings this contact attended")
+    p.add_argument("--limit", type=int, default=None)
+
+    # research
+    res = group("research", "research notes about a contact, company or meeting")
+    p = command(res, "add", _research_add, "add a research note; prints its id")
+    p.add_argument("text", metavar="TEXT")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--contact", type=contact_id, metavar="CONTACT_ID")
+    target.add_argument("--company", type=_record_id("company"), metavar="COMPANY_ID")
+    target.add_argument("--meeting", type=meeting_id, metavar="MEETING_ID")
+    p.add_argument("--source", metavar="URL", help="where the information came from")
+
+    # followup
+    fu = group("followup", "schedule, complete, snooze and cancel follow-ups")
+    p = command(fu, "add", _followup_add, "schedule a follow-up; prints its id")
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
+    p.add_argument("--due", required=True, type=_wall_clock, metavar="\"YYYY-MM-DD HH:MM\"")
+    p.add_argument("--tz", metavar="ZONE", help="IANA time zone of --due (default: your zone)")
+    p.add_argument("--note")
+    p.add_argument("--meeting", type=meeting_id, metavar="ID", help="the meeting it came from")
+    p.add_argument("--every", metavar="RULE",
+                   help="repeat: an RRULE (FREQ=MONTHLY;INTERVAL=3) or words ('2 weeks', "
+                   "'3 months', 'every Monday')")
+    p = command(fu, "done", _followup_done,
+                "mark a follow-up done (a recurring one moves to its next date)")
+    p.add_argument("followup_id", metavar="ID", type=followup_id)
+    p = command(fu, "snooze", _followup_snooze, "put a follow-up off until a later time")
+    p.add_argument("followup_id", metavar="ID", type=followup_id)
+    p.add_argument("--until", required=True, type=_wall_clock, metavar="\"YYYY-MM-DD HH:MM\"")
+    p.add_argument("--tz", metavar="ZONE", help="zone of --until (default: the follow-up's)")
+    p = command(fu, "cancel", _followup_cancel, "cancel a follow-up")
+    p.add_argument("followup_id", metavar="ID", type=followup_id)
+    p = command(fu, "list", _followup_list, "list follow-ups in due order", [fmt_parent])
+    p.add_argument("--contact", type=contact_id, metavar="CONTACT_ID")
+    p.add_argument("--status", choices=[*(s.value for s in FollowUpStatus), "all"], default="open")
+
+    # today
+    p = command(commands, "today", _today,
+                "the daily list: overdue follow-ups, then those due today", [fmt_parent])
+    p.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="another day (default: today)")
+    p.add_argument("--tz", metavar="ZONE", help="zone to show the day in (default: your zone)")
+    p.add_argument("--upcoming", type=int, default=0, metavar="DAYS",
+                   help="also list what is due in the next DAYS days")
+
+    # gift
+    gift = group("gift", "record and list gifts and hospitality")
+    p = command(gift, "add", _gift_add, "record a gift; prints its id")
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
+    p.add_argument("--item", required=True, metavar="TEXT")
+    p.add_argument("--cost", metavar="AMOUNT", help="e.g. 45.50")
+    p.add_argument("--currency", metavar="CUR", help="ISO code such as EUR (default: setting)")
+    p.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--occasion", metavar="TEXT")
+    p.add_argument("--meeting", type=meeting_id, metavar="ID")
+    p = command(gift, "list", _gift_list, "list gifts, newest first", [fmt_parent])
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id, nargs="?")
+
+    # search
+    p = command(commands, "search", _search,
+                "find contacts by name, email, company or notes (any case, any accents)",
+                [fmt_parent])
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--limit", type=int, default=50)
+
+    # config
+    cfg = group("config", "show or change settings (time zone, currency, your name...)")
+    command(cfg, "show", _config_show, "show all settings")
+    p = command(cfg, "set", _config_set, "change a setting (\"\" resets it)")
+    p.add_argument("key", choices=list(settings.KNOWN_SETTINGS), metavar="KEY",
+                   help=", ".join(settings.KNOWN_SETTINGS))
+    p.add_argument("value", metavar="VALUE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `relationship-crm` and `python -m relationship_crm`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths = AppPaths.resolve(args.db)
+    if args.command is None:
+        return _launch_app(paths, parser)
+    try:
+        db = open_database(paths.db)
+        try:
+            code: int = args.handler(args, db, sys.stdout)
+        finally:
+            db.close()
+        sys.stdout.flush()
+        return code
+    except KnownError as exc:
+        sys.stderr.write(f"{PROG}: error: {exc}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (| head): not an error worth a message.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted; nothing was changed\n")
+        return 130
+    except Exception as exc:  # a bug: one line, details on request
+        if os.environ.get("RELATIONSHIP_CRM_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"{PROG}: internal error ({type(exc).__name__}: {exc}); nothing was changed. "
+            "Set RELATIONSHIP_CRM_DEBUG=1 for details.\n"
+        )
+        return EXIT_BUG
+
+
+def _launch_app(paths: AppPaths, parser: argparse.ArgumentParser) -> int:
+    try:
+        from relationship_crm import app  # type: ignore[attr-defined]
+    except ImportError:
+        parser.print_help()
+        return 0
+    result: int = app.main(paths)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

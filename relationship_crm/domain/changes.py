@@ -1,0 +1,22 @@
+"""What a service call changed, so each front end refreshes only what it shows (Anki's OpChanges)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Flags naming the kinds of records a write touched."""
+
+    contacts: bool = False
+    companies: bool = False
+    meetings: bool = False
+    research: bool = False
+    follow_ups: bool = False
+    thanks: bool = False
+    gifts: bool = False
+    settings: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(**{f: getattr(self, f) or getattr(other, f) for f in self.__dataclass_fields__})

@@ -1,0 +1,41 @@
+"""Enumerations of the domain: contact stages, meeting kinds and record statuses."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a contact stands: a *prospect* may need us some day; a *lead* is shopping now."""
+
+    PROSPECT = "prospect"
+    LEAD = "lead"
+    CUSTOMER = "customer"
+    PARTNER = "partner"
+    OTHER = "other"
+
+
+class MeetingKind(StrEnum):
+    """What sort of touch point a meeting was."""
+
+    MEETING = "meeting"
+    CALL = "call"
+    LUNCH = "lunch"
+    EVENT = "event"
+    EMAIL = "email"
+
+
+class FollowUpStatus(StrEnum):
+    """Life cycle of a follow-up. A recurring one stays open and moves to its next occurrence."""
+
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ThanksStatus(StrEnum):
+    """Life cycle of a thank-you note: draft -> printed -> sent."""
+
+    DRAFT = "draft"
+    PRINTED = "printed"
+    SENT = "sent"

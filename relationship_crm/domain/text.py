@@ -1,0 +1,60 @@
+"""Text folding and name splitting: pure helpers that make search case- and accent-insensitive."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that NFKD does not decompose but a rep would type without the accent.
+_EXTRA_FOLDS = str.maketrans({"ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ł": "l", "ŧ": "t", "æ": "ae",
+                              "œ": "oe", "ß": "ss", "þ": "th", "ð": "d"})
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+# Lower-case particles that belong to the family name ("Ludwig van Beethoven", "Siobhán Ó Briain").
+_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le",
+     "ó", "o", "mac", "mc", "bin", "ibn", "al", "el", "st", "ter", "ten", "zu"}
+)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded form used for search and sorting ("Ó Briain" -> "o briain")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.translate(_EXTRA_FOLDS)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`, in order."""
+    return _WORD.findall(fold(text))
+
+
+def split_name(display_name: str) -> tuple[str, str]:
+    """Guess (given, family) from a display name; particles stay with the family name.
+
+    "Jane Doe" -> ("Jane", "Doe"); "Siobhán Ó Briain" -> ("Siobhán", "Ó Briain");
+    "Cher" -> ("Cher", ""). Callers can always override the guess.
+    """
+    parts = display_name.split()
+    if len(parts) <= 1:
+        return (parts[0] if parts else "", "")
+    family_start = len(parts) - 1
+    while family_start > 1 and parts[family_start - 1].casefold().rstrip("'’") in _PARTICLES:
+        family_start -= 1
+    return " ".join(parts[:family_start]), " ".join(parts[family_start:])
+
+
+def clean_line(text: str) -> str:
+    """One line of user text: control characters removed, whitespace collapsed and trimmed."""
+    text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    return " ".join(text.split())
+
+
+def clean_block(text: str) -> str:
+    """Multi-line user text: keep newlines and tabs, drop other control characters, trim ends."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    kept = "".join(
+        c for c in text if c in "\n\t" or not unicodedata.category(c).startswith("C")
+    )
+    return kept.strip()

@@ -1,0 +1,97 @@
+"""IANA time zones: looking them up, turning wall-clock times into instants, and the bounds of a local day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from relationship_crm.domain.errors import InvalidInputError
+
+__all__ = ["as_utc", "day_bounds", "get_zone", "localize"]
+
+
+@cache
+def _zone_names_by_casefold() -> dict[str, str]:
+    """Map each known zone name, case-folded, to its proper spelling (scans the zone database once)."""
+    return {name.casefold(): name for name in available_timezones()}
+
+
+def get_zone(name: str) -> ZoneInfo:
+    """Return the zone called `name` (an IANA name such as "Europe/Paris").
+
+    Surrounding spaces are ignored and a wrongly-cased name ("europe/paris") is accepted when it
+    matches exactly one known zone. Raises InvalidInputError for anything else.
+    """
+    problem = InvalidInputError(f"unknown time zone {name!r}; use an IANA name such as Europe/Paris")
+    if not isinstance(name, str) or not name.strip():
+        raise problem
+    wanted = name.strip()
+    try:
+        return ZoneInfo(wanted)
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
+        pass
+    # Second chance for a name typed in the wrong case (file systems are case-sensitive here).
+    proper = _zone_names_by_casefold().get(wanted.casefold())
+    if proper is None:
+        raise problem from None
+    try:
+        return ZoneInfo(proper)
+    except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
+        raise problem from None
+
+
+def _zone_of(tz: str | ZoneInfo) -> ZoneInfo:
+    return tz if isinstance(tz, ZoneInfo) else get_zone(tz)
+
+
+def localize(wall: datetime, tz: str | ZoneInfo) -> datetime:
+    """Turn a naive wall-clock time into an aware datetime in zone `tz`.
+
+    Follows PEP 495 with fold=0: an ambiguous time (clocks going back) means the earlier instant; a
+    time that does not exist (clocks going forward) is read with the offset in force before the
+    change, so 02:30 on New York's spring-forward day is 07:30 UTC and comes back as 03:30 EDT.
+    The result is normalised: it is the UTC instant converted back to the zone, a real wall time.
+    """
+    if wall.tzinfo is not None:
+        raise ValueError(f"localize() needs a naive wall-clock time, got {wall!r}")
+    zone = _zone_of(tz)
+    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Return the aware `moment` as the same instant in UTC; a naive value is a programming error."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"expected an aware datetime, got naive {moment!r}")
+    return moment.astimezone(UTC)
+
+
+def _start_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """First UTC instant whose wall-clock date in `zone` is `day` or later."""
+    midnight = datetime.combine(day, time())
+    # fold=0 and fold=1 differ only when midnight is ambiguous or skipped.
+    first = midnight.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = midnight.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    low, high = min(first, second), max(first, second)
+    if low == high or low.astimezone(zone).date() >= day:
+        return low
+    # Midnight falls in a gap: find the change itself by bisecting whole seconds (tzdata has no finer).
+    lo_s, hi_s = 0, int((high - low).total_seconds())
+    while lo_s < hi_s:
+        mid = (lo_s + hi_s) // 2
+        if (low + timedelta(seconds=mid)).astimezone(zone).date() >= day:
+            hi_s = mid
+        else:
+            lo_s = mid + 1
+    return low + timedelta(seconds=lo_s)
+
+
+def day_bounds(day: date, tz: str | ZoneInfo) -> tuple[datetime, datetime]:
+    """Return the UTC instants [start of `day`, start of the next day) for the calendar day in `tz`.
+
+    Correct where a DST change happens at midnight (America/Santiago, America/Havana): the day starts
+    at its first existing wall time, and a day can last 23, 24 or 25 hours (or none at all, when a zone
+    skipped a date).
+    """
+    zone = _zone_of(tz)
+    return _start_of_day(day, zone), _start_of_day(day + timedelta(days=1), zone)

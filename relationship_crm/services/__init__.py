@@ -1,0 +1,1 @@
+"""Domain services: one module per feature. Functions take a Session and return plain data."""

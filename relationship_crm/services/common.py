@@ -1,0 +1,48 @@
+"""Helpers shared by the services: the clock default, lookups that fail clearly, input checks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.errors import InvalidInputError, NotFoundError
+from relationship_crm.domain.text import clean_line
+from relationship_crm.storage.schema import Contact, Meeting
+
+
+def utcnow() -> datetime:
+    """The current instant; services take `now=` so tests can fix it."""
+    return datetime.now(UTC)
+
+
+def live_contact(session: Session, contact_id: int) -> Contact:
+    """The contact with this id, unless it does not exist or is in the trash."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.deleted_at is not None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    return contact
+
+
+def existing_meeting(session: Session, meeting_id: int) -> Meeting:
+    """The meeting with this id, or a NotFoundError."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFoundError(f"no meeting with id {meeting_id}")
+    return meeting
+
+
+def required_line(value: str, what: str, *, max_length: int) -> str:
+    """A one-line field that must not be empty (names, titles, items)."""
+    cleaned = clean_line(value)
+    if not cleaned:
+        raise InvalidInputError(f"{what} must not be empty")
+    return optional_line(cleaned, what, max_length=max_length)
+
+
+def optional_line(value: str, what: str, *, max_length: int) -> str:
+    """A one-line field that may be empty but not overlong."""
+    cleaned = clean_line(value)
+    if len(cleaned) > max_length:
+        raise InvalidInputError(f"{what} is too long ({len(cleaned)} characters; at most {max_length})")
+    return cleaned

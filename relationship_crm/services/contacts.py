@@ -1,0 +1,474 @@
+"""Contacts: create, edit, stage changes with history, tags, listing and full-text search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+import phonenumbers
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, selectinload
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.records import Address, ContactDraft, ContactView, Labeled, StageEntry
+from relationship_crm.domain.text import clean_block, fold, split_name, words
+from relationship_crm.services import settings
+from relationship_crm.services.common import live_contact, optional_line, required_line, utcnow
+from relationship_crm.storage.schema import (
+    CONTACT_FTS_TABLE,
+    Company,
+    Contact,
+    ContactAddress,
+    ContactEmail,
+    ContactPhone,
+    StageChange,
+    Tag,
+)
+
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+$")
+_BIRTHDAY = re.compile(r"^(?:(\d{4})|-)-(\d{2})-(\d{2})$")
+MAX_NOTES = 100_000
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def parse_stage(value: str | Stage) -> Stage:
+    """A Stage from its name, case-insensitive; the error lists the valid ones."""
+    try:
+        return Stage(str(value).strip().lower())
+    except ValueError:
+        valid = ", ".join(s.value for s in Stage)
+        raise InvalidInputError(f"unknown stage {str(value)!r}; use one of: {valid}") from None
+
+
+def check_email(value: str) -> str:
+    """A plausible email address (no spaces, one @, something either side)."""
+    value = value.strip()
+    if value.lower().startswith("mailto:"):
+        value = value[7:]
+    if not _EMAIL.match(value) or len(value) > 320:
+        raise InvalidInputError(f"{value!r} is not an email address")
+    return value
+
+
+def check_phone(value: str) -> str:
+    """A phone number as typed: it must contain digits, and only phone-like characters."""
+    value = " ".join(value.split())
+    if value.lower().startswith("tel:"):
+        value = value[4:]
+    digits = sum(c.isdigit() for c in value)
+    if digits < 3 or digits > 20 or not re.fullmatch(r"[\d\s+().\-/#*,;xXextEXT.]+", value):
+        raise InvalidInputError(f"{value!r} is not a phone number")
+    return value
+
+
+def phone_key(value: str, region: str | None) -> str:
+    """E.164 form when the number can be understood (so +44 20 and 020 match), else its digits."""
+    try:
+        number = phonenumbers.parse(value, region)
+        if phonenumbers.is_possible_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    except phonenumbers.NumberParseException:
+        pass
+    return ("+" if value.strip().startswith("+") else "") + "".join(c for c in value if c.isdigit())
+
+
+def check_birthday(value: str | None) -> str | None:
+    """ "YYYY-MM-DD" or "--MM-DD" (year unknown); a real calendar date either way."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    match = _BIRTHDAY.match(value)
+    if match:
+        year = int(match.group(1) or 2000)  # 2000 is a leap year: "--02-29" is a valid birthday
+        try:
+            date(year, int(match.group(2)), int(match.group(3)))
+            return value
+        except ValueError:
+            pass
+    raise InvalidInputError(f"birthday {value!r} is not a date; use YYYY-MM-DD or --MM-DD")
+
+
+def normalize_tag(value: str) -> str:
+    tag = " ".join(value.split())
+    if not tag:
+        raise InvalidInputError("a tag must not be empty")
+    if len(tag) > 100:
+        raise InvalidInputError(f"tag {tag[:20]!r}... is too long (at most 100 characters)")
+    return tag
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def create(session: Session, draft: ContactDraft, *, now: datetime | None = None) -> int:
+    """Add a contact (its company and tags are created as needed); returns the new id."""
+    now = now or utcnow()
+    name = required_line(draft.name, "the contact's name", max_length=300)
+    guessed_given, guessed_family = split_name(name)
+    stage = parse_stage(draft.stage)
+    contact = Contact(
+        display_name=name,
+        given_name=optional_line(draft.given_name, "given name", max_length=150) or guessed_given,
+        family_name=optional_line(draft.family_name, "family name", max_length=150)
+        or guessed_family,
+        sort_name=fold(name),
+        title=optional_line(draft.title, "job title", max_length=200),
+        stage=stage.value,
+        birthday=check_birthday(draft.birthday),
+        notes=_check_notes(draft.notes),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(contact)
+    if draft.company.strip():
+        contact.company = company_named(session, draft.company, now=now)
+    region = settings.get(session, "phone_region")
+    contact.emails = _emails(draft.emails)
+    contact.phones = _phones(draft.phones, region)
+    contact.addresses = [
+        ContactAddress(position=i, **_address_fields(a)) for i, a in enumerate(draft.addresses)
+    ]
+    contact.tags = _tags(session, draft.tags)
+    contact.stage_changes = [StageChange(stage=stage.value, changed_at=now)]
+    session.flush()
+    reindex(session, [contact.id])
+    return contact.id
+
+
+def update(
+    session: Session,
+    contact_id: int,
+    *,
+    name: str | None = None,
+    company: str | None = None,
+    title: str | None = None,
+    stage: str | Stage | None = None,
+    notes: str | None = None,
+    birthday: str | None = None,
+    add_emails: Sequence[Labeled] = (),
+    remove_emails: Sequence[str] = (),
+    add_phones: Sequence[Labeled] = (),
+    add_tags: Sequence[str] = (),
+    remove_tags: Sequence[str] = (),
+    now: datetime | None = None,
+) -> Changes:
+    """Change some fields of a contact; only the arguments given are touched."""
+    now = now or utcnow()
+    contact = live_contact(session, contact_id)
+    if name is not None:
+        contact.display_name = required_line(name, "the contact's name", max_length=300)
+        contact.given_name, contact.family_name = split_name(contact.display_name)
+        contact.sort_name = fold(contact.display_name)
+    if company is not None:
+        contact.company = company_named(session, company, now=now) if company.strip() else None
+    if title is not None:
+        contact.title = optional_line(title, "job title", max_length=200)
+    if notes is not None:
+        contact.notes = _check_notes(notes)
+    if birthday is not None:
+        contact.birthday = check_birthday(birthday)
+    if remove_emails:
+        gone = {e.strip().lower() for e in remove_emails}
+        contact.emails = [e for e in contact.emails if e.value_key not in gone]
+    if add_emails:
+        known = {e.value_key for e in contact.emails}
+        fresh = [e for e in _emails(add_emails) if e.value_key not in known]
+        contact.emails = list(contact.emails) + fresh
+    if add_phones:
+        region = settings.get(session, "phone_region")
+        known = {p.value_key for p in contact.phones}
+        fresh_phones = [p for p in _phones(add_phones, region) if p.value_key not in known]
+        contact.phones = list(contact.phones) + fresh_phones
+    for i, item in enumerate(contact.emails):
+        item.position = i
+    for i, phone in enumerate(contact.phones):
+        phone.position = i
+    if add_tags or remove_tags:
+        removing = {fold(normalize_tag(t)) for t in remove_tags}
+        kept = [t for t in contact.tags if t.name_key not in removing]
+        have = {t.name_key for t in kept}
+        contact.tags = kept + [t for t in _tags(session, add_tags) if t.name_key not in have]
+    changes = Changes(contacts=True, companies=company is not None)
+    if stage is not None:
+        changes = changes | set_stage(session, contact_id, stage, now=now)
+    contact.updated_at = now
+    session.flush()
+    reindex(session, [contact_id])
+    return changes
+
+
+def set_stage(
+    session: Session, contact_id: int, stage: str | Stage, *, now: datetime | None = None
+) -> Changes:
+    """Move a contact to another stage, recording the change in its history (no-op if unchanged)."""
+    now = now or utcnow()
+    contact = live_contact(session, contact_id)
+    new = parse_stage(stage)
+    if contact.stage != new.value:
+        contact.stage = new.value
+        contact.stage_changes.append(StageChange(stage=new.value, changed_at=now))
+        contact.updated_at = now
+    return Changes(contacts=True)
+
+
+def company_named(session: Session, name: str, *, now: datetime | None = None) -> Company:
+    """The company with this name (any case or accents), created if it does not exist yet."""
+    clean = required_line(name, "company name", max_length=200)
+    key = fold(clean)
+    company = session.scalar(select(Company).where(Company.name_key == key))
+    if company is None:
+        now = now or utcnow()
+        company = Company(name=clean, name_key=key, website="", notes="", created_at=now,
+                          updated_at=now)
+        session.add(company)
+    return company
+
+
+def _check_notes(notes: str) -> str:
+    cleaned = clean_block(notes)
+    if len(cleaned) > MAX_NOTES:
+        raise InvalidInputError(f"notes are too long ({len(cleaned)} characters; at most {MAX_NOTES})")
+    return cleaned
+
+
+def _emails(items: Iterable[Labeled]) -> list[ContactEmail]:
+    result: list[ContactEmail] = []
+    seen: set[str] = set()
+    for item in items:
+        value = check_email(item.value)
+        key = value.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        label = optional_line(item.label, "email label", max_length=50)
+        result.append(ContactEmail(label=label, value=value, value_key=key, position=len(result)))
+    return result
+
+
+def _phones(items: Iterable[Labeled], region: str | None) -> list[ContactPhone]:
+    result: list[ContactPhone] = []
+    seen: set[str] = set()
+    for item in items:
+        value = check_phone(item.value)
+        key = phone_key(value, region)
+        if key in seen:
+            continue
+        seen.add(key)
+        label = optional_line(item.label, "phone label", max_length=50)
+        result.append(ContactPhone(label=label, value=value, value_key=key, position=len(result)))
+    return result
+
+
+def _address_fields(address: Address) -> dict[str, str]:
+    return {
+        "label": optional_line(address.label, "address label", max_length=50),
+        "street": clean_block(address.street),
+        "city": optional_line(address.city, "city", max_length=200),
+        "region": optional_line(address.region, "region", max_length=200),
+        "postcode": optional_line(address.postcode, "postcode", max_length=50),
+        "country": optional_line(address.country, "country", max_length=200),
+    }
+
+
+def _tags(session: Session, names: Iterable[str]) -> list[Tag]:
+    result: list[Tag] = []
+    for raw in names:
+        name = normalize_tag(raw)
+        key = fold(name)
+        if any(t.name_key == key for t in result):
+            continue
+        tag = session.scalar(select(Tag).where(Tag.name_key == key))
+        if tag is None:
+            tag = Tag(name=name, name_key=key)
+            session.add(tag)
+        result.append(tag)
+    return result
+
+
+# --- full-text index --------------------------------------------------------------------------
+
+
+def reindex(session: Session, contact_ids: Iterable[int]) -> None:
+    """Refresh the search index rows of these contacts (folded text; deleted ones are dropped)."""
+    ids = list(contact_ids)
+    if not ids:
+        return
+    fts = text(f"DELETE FROM {CONTACT_FTS_TABLE} WHERE rowid = :id")
+    session.execute(fts, [{"id": i} for i in ids])
+    rows = []
+    for contact in _load(session, ids):
+        rows.append({
+            "id": contact.id,
+            "name": fold(f"{contact.display_name} {contact.given_name} {contact.family_name}"),
+            "emails": fold(" ".join(e.value for e in contact.emails)),
+            "company": fold(contact.company.name if contact.company else ""),
+            "notes": fold(f"{contact.title}\n{contact.notes}"),
+            "tags": fold(" ".join(t.name for t in contact.tags)),
+        })
+    if rows:
+        session.execute(
+            text(f"INSERT INTO {CONTACT_FTS_TABLE} (rowid, name, emails, company, notes, tags) "
+                 "VALUES (:id, :name, :emails, :company, :notes, :tags)"),
+            rows,
+        )
+
+
+def reindex_company(session: Session, company_id: int) -> None:
+    """Refresh the index rows of a company's contacts (after the company was renamed)."""
+    ids = session.scalars(select(Contact.id).where(Contact.company_id == company_id)).all()
+    reindex(session, ids)
+
+
+def _load(session: Session, ids: Sequence[int]) -> list[Contact]:
+    found: list[Contact] = []
+    # SQLite limits bound parameters per statement; chunk long id lists.
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.extend(
+            session.scalars(
+                select(Contact)
+                .where(Contact.id.in_(chunk), Contact.deleted_at.is_(None))
+                .options(
+                    selectinload(Contact.emails),
+                    selectinload(Contact.phones),
+                    selectinload(Contact.tags),
+                    selectinload(Contact.company),
+                    selectinload(Contact.addresses),
+                )
+            )
+        )
+    return found
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def get(session: Session, contact_id: int) -> ContactView:
+    """One contact with its stage history."""
+    contact = live_contact(session, contact_id)
+    return _view(contact, with_history=True)
+
+
+def list_contacts(
+    session: Session,
+    *,
+    stage: str | Stage | None = None,
+    tag: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[ContactView]:
+    """Contacts in name order, optionally only one stage and/or one tag."""
+    query = select(Contact).where(Contact.deleted_at.is_(None))
+    if stage is not None:
+        query = query.where(Contact.stage == parse_stage(stage).value)
+    if tag is not None:
+        key = fold(normalize_tag(tag))
+        query = query.where(Contact.tags.any(Tag.name_key == key))
+    query = query.order_by(Contact.sort_name, Contact.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    query = query.options(
+        selectinload(Contact.emails),
+        selectinload(Contact.phones),
+        selectinload(Contact.tags),
+        selectinload(Contact.company),
+    )
+    return [_view(c) for c in session.scalars(query)]
+
+
+def count(session: Session) -> int:
+    """How many contacts there are (not counting the trash)."""
+    return session.scalar(select(func.count()).where(Contact.deleted_at.is_(None))) or 0
+
+
+def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView]:
+    """Contacts whose name, email, company or notes match the query, best match first.
+
+    Matching ignores case and accents ("briain" finds "Ó Briain"). Contacts matching every word
+    come first (ranked by BM25, name hits weigh most), then those matching some words as word
+    prefixes, then those containing a word anywhere inside a longer word ("donald" in "McDonald").
+    """
+    terms = list(dict.fromkeys(words(query)))[:20]
+    if not terms:
+        return []
+    ranked: list[int] = []
+
+    def add(ids: Iterable[int]) -> None:
+        for i in ids:
+            if i not in ranked and len(ranked) < limit:
+                ranked.append(i)
+
+    phrases = [f'"{t}"*' for t in terms]
+    for expression in (" AND ".join(phrases), " OR ".join(phrases)):
+        if len(ranked) >= limit:
+            break
+        add(session.execute(
+            text(f"SELECT f.rowid FROM {CONTACT_FTS_TABLE} f JOIN contacts c ON c.id = f.rowid "
+                 f"WHERE {CONTACT_FTS_TABLE} MATCH :q AND c.deleted_at IS NULL "
+                 f"ORDER BY bm25({CONTACT_FTS_TABLE}, 10.0, 5.0, 3.0, 1.0, 2.0), c.sort_name "
+                 "LIMIT :n"),
+            {"q": expression, "n": limit},
+        ).scalars())
+    infix = [t for t in terms if len(t) >= 3]
+    if infix and len(ranked) < limit:
+        clauses = " OR ".join(
+            f"(f.name LIKE :t{i} ESCAPE '\\' OR f.emails LIKE :t{i} ESCAPE '\\' "
+            f"OR f.company LIKE :t{i} ESCAPE '\\' OR f.notes LIKE :t{i} ESCAPE '\\')"
+            for i in range(len(infix))
+        )
+        params: dict[str, object] = {f"t{i}": f"%{_like_escape(t)}%" for i, t in enumerate(infix)}
+        params["n"] = limit * 2
+        add(session.execute(
+            text(f"SELECT f.rowid FROM {CONTACT_FTS_TABLE} f JOIN contacts c ON c.id = f.rowid "
+                 f"WHERE ({clauses}) AND c.deleted_at IS NULL ORDER BY c.sort_name LIMIT :n"),
+            params,
+        ).scalars())
+    by_id = {c.id: c for c in _load(session, ranked)}
+    return [_view(by_id[i]) for i in ranked if i in by_id]
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _view(contact: Contact, *, with_history: bool = False) -> ContactView:
+    history: tuple[StageEntry, ...] = ()
+    if with_history:
+        history = tuple(StageEntry(Stage(h.stage), h.changed_at) for h in contact.stage_changes)
+    return ContactView(
+        id=contact.id,
+        name=contact.display_name,
+        given_name=contact.given_name,
+        family_name=contact.family_name,
+        emails=tuple(Labeled(e.value, e.label) for e in contact.emails),
+        phones=tuple(Labeled(p.value, p.label) for p in contact.phones),
+        company=contact.company.name if contact.company else "",
+        company_id=contact.company_id,
+        title=contact.title,
+        stage=Stage(contact.stage),
+        tags=tuple(t.name for t in contact.tags),
+        birthday=contact.birthday,
+        notes=contact.notes,
+        addresses=tuple(
+            Address(a.street, a.city, a.region, a.postcode, a.country, a.label)
+            for a in contact.addresses
+        ) if with_history else (),
+        stage_history=history,
+        created_at=contact.created_at,
+        updated_at=contact.updated_at,
+    )
+
+
+def rebuild_index(session: Session) -> int:
+    """Rebuild the whole search index from the contacts table; returns how many rows it holds."""
+    session.flush()
+    session.execute(text(f"DELETE FROM {CONTACT_FTS_TABLE}"))
+    ids = list(session.scalars(select(Contact.id).where(Contact.deleted_at.is_(None))))
+    for start in range(0, len(ids), 2000):
+        reindex(session, ids[start : start + 2000])
+    return len(ids)

@@ -1,0 +1,214 @@
+"""Follow-ups: exact due moments in the rep's zone, keep-in-touch cadences, snooze and the agenda.
+
+Storage keeps the wall clock the rep typed (`due_local`) with its IANA zone and the instant it
+means (`due_at`); `remind_at` is the moment the follow-up needs the rep (the snooze time while
+snoozed). The decisions themselves (what is due, the next occurrence) belong to `scheduling`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import FollowUpStatus
+from relationship_crm.domain.errors import InvalidInputError, KnownError, NotFoundError
+from relationship_crm.domain.followups import Agenda, FollowUpSpec
+from relationship_crm.domain.records import CompletionResult, FollowUpDraft, FollowUpView
+from relationship_crm.domain.text import clean_block
+from relationship_crm.scheduling import reminders
+from relationship_crm.scheduling.recurrence import parse_cadence
+from relationship_crm.scheduling.zones import day_bounds, get_zone, localize
+from relationship_crm.services.common import existing_meeting, live_contact, utcnow
+from relationship_crm.storage.schema import Contact, FollowUp, FollowUpCompletion
+
+MAX_NOTE = 10_000
+
+
+def add(session: Session, draft: FollowUpDraft, *, now: datetime | None = None) -> int:
+    """Schedule a follow-up with a contact; returns the new id."""
+    now = now or utcnow()
+    live_contact(session, draft.contact_id)
+    if draft.meeting_id is not None:
+        existing_meeting(session, draft.meeting_id)
+    zone = get_zone(draft.tz)
+    due_local = draft.due_local.replace(second=0, microsecond=0, tzinfo=None)
+    rule = parse_cadence(draft.cadence, start_local=due_local) if draft.cadence else None
+    due_at = localize(due_local, zone)
+    row = FollowUp(
+        contact_id=draft.contact_id,
+        meeting_id=draft.meeting_id,
+        due_at=due_at,
+        tz=zone.key,
+        due_local=due_local,
+        anchor_local=due_local,
+        rrule=rule,
+        note=_check_note(draft.note),
+        status=FollowUpStatus.OPEN.value,
+        snoozed_until=None,
+        remind_at=due_at,
+        completed_at=None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def complete(session: Session, follow_up_id: int, *, now: datetime | None = None) -> CompletionResult:
+    """Mark a follow-up done. A recurring one moves on to its next occurrence and stays open."""
+    now = now or utcnow()
+    row = _open_row(session, follow_up_id, "complete")
+    session.add(FollowUpCompletion(follow_up_id=row.id, due_at=row.due_at, completed_at=now))
+    next_local = reminders.next_due_after_completion(_spec(row, ""), completed_at=now)
+    row.snoozed_until = None
+    row.updated_at = now
+    row.completed_at = now
+    if next_local is None:
+        row.status = FollowUpStatus.DONE.value
+        return CompletionResult(row.id, None)
+    row.due_local = next_local
+    row.due_at = localize(next_local, row.tz)
+    row.remind_at = row.due_at
+    return CompletionResult(row.id, row.due_at.astimezone(get_zone(row.tz)))
+
+
+def snooze(
+    session: Session, follow_up_id: int, *, until: datetime, now: datetime | None = None
+) -> Changes:
+    """Put off an open follow-up until an aware moment in the future."""
+    now = now or utcnow()
+    if until.tzinfo is None:
+        raise InvalidInputError("a snooze time needs a time zone")
+    if until <= now:
+        raise InvalidInputError("the snooze time is in the past; pick a later time")
+    row = _open_row(session, follow_up_id, "snooze")
+    row.snoozed_until = until
+    row.remind_at = until
+    row.updated_at = now
+    return Changes(follow_ups=True)
+
+
+def cancel(session: Session, follow_up_id: int, *, now: datetime | None = None) -> Changes:
+    """Cancel an open follow-up (kept in the history, no longer reminded)."""
+    now = now or utcnow()
+    row = _open_row(session, follow_up_id, "cancel")
+    row.status = FollowUpStatus.CANCELLED.value
+    row.updated_at = now
+    return Changes(follow_ups=True)
+
+
+def get(session: Session, follow_up_id: int) -> FollowUpView:
+    """One follow-up."""
+    row = session.get(FollowUp, follow_up_id)
+    if row is None:
+        raise NotFoundError(f"no follow-up with id {follow_up_id}")
+    name = session.scalar(select(Contact.display_name).where(Contact.id == row.contact_id)) or ""
+    return _view(row, name)
+
+
+def list_follow_ups(
+    session: Session,
+    *,
+    contact_id: int | None = None,
+    statuses: Sequence[FollowUpStatus] = (FollowUpStatus.OPEN,),
+) -> list[FollowUpView]:
+    """Follow-ups in due order (by default only open ones)."""
+    query = (
+        select(FollowUp, Contact.display_name)
+        .join(Contact, Contact.id == FollowUp.contact_id)
+        .where(Contact.deleted_at.is_(None), FollowUp.status.in_([s.value for s in statuses]))
+        .order_by(FollowUp.remind_at, FollowUp.id)
+    )
+    if contact_id is not None:
+        live_contact(session, contact_id)
+        query = query.where(FollowUp.contact_id == contact_id)
+    return [_view(row, name) for row, name in session.execute(query)]
+
+
+def open_specs(session: Session, *, before: datetime | None = None) -> list[FollowUpSpec]:
+    """Open follow-ups as scheduler input; only those needing the rep before `before` if given."""
+    query = (
+        select(FollowUp, Contact.display_name)
+        .join(Contact, Contact.id == FollowUp.contact_id)
+        .where(FollowUp.status == FollowUpStatus.OPEN.value, Contact.deleted_at.is_(None))
+    )
+    if before is not None:
+        query = query.where(FollowUp.remind_at < before)
+    return [_spec(row, name) for row, name in session.execute(query)]
+
+
+def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Agenda:
+    """Overdue, due on `day` and coming in the next `horizon_days`, as seen in zone `tz`."""
+    _, end = day_bounds(day, get_zone(tz))
+    _, horizon_end = day_bounds(date.fromordinal(day.toordinal() + horizon_days), get_zone(tz))
+    specs = open_specs(session, before=max(end, horizon_end))
+    return reminders.agenda(specs, day=day, tz=tz, horizon_days=horizon_days)
+
+
+def next_wakeup(session: Session, *, now: datetime) -> datetime | None:
+    """The next moment a follow-up falls due after `now` (for the app's timer)."""
+    row = session.scalar(
+        select(FollowUp.remind_at)
+        .join(Contact, Contact.id == FollowUp.contact_id)
+        .where(
+            FollowUp.status == FollowUpStatus.OPEN.value,
+            FollowUp.remind_at > now,
+            Contact.deleted_at.is_(None),
+        )
+        .order_by(FollowUp.remind_at)
+        .limit(1)
+    )
+    return row
+
+
+def _open_row(session: Session, follow_up_id: int, verb: str) -> FollowUp:
+    row = session.get(FollowUp, follow_up_id)
+    if row is None:
+        raise NotFoundError(f"no follow-up with id {follow_up_id}")
+    if row.status != FollowUpStatus.OPEN.value:
+        raise KnownError(f"follow-up {follow_up_id} is already {row.status}; cannot {verb} it")
+    return row
+
+
+def _check_note(note: str) -> str:
+    text = clean_block(note)
+    if len(text) > MAX_NOTE:
+        raise InvalidInputError(f"the note is too long (at most {MAX_NOTE} characters)")
+    return text
+
+
+def _spec(row: FollowUp, contact_name: str) -> FollowUpSpec:
+    return FollowUpSpec(
+        id=row.id,
+        contact_id=row.contact_id,
+        contact_name=contact_name,
+        due_local=row.due_local,
+        tz=row.tz,
+        note=row.note,
+        rrule=row.rrule,
+        anchor_local=row.anchor_local,
+        snoozed_until=row.snoozed_until,
+        meeting_id=row.meeting_id,
+    )
+
+
+def _view(row: FollowUp, contact_name: str) -> FollowUpView:
+    zone = get_zone(row.tz)
+    return FollowUpView(
+        id=row.id,
+        contact_id=row.contact_id,
+        contact_name=contact_name,
+        meeting_id=row.meeting_id,
+        due=row.due_at.astimezone(zone),
+        tz=row.tz,
+        rrule=row.rrule,
+        note=row.note,
+        status=FollowUpStatus(row.status),
+        snoozed_until=row.snoozed_until,
+        completed_at=row.completed_at,
+    )

@@ -1,0 +1,95 @@
+"""Gifts and hospitality: what, for whom, cost and occasion, so nothing is repeated or forgotten."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.records import GiftDraft, GiftView
+from relationship_crm.services import settings
+from relationship_crm.services.common import (
+    existing_meeting,
+    live_contact,
+    optional_line,
+    required_line,
+    utcnow,
+)
+from relationship_crm.storage.schema import Contact, Gift
+
+MAX_COST = Decimal("10000000")
+
+
+def parse_cost(text: str) -> Decimal:
+    """An exact, non-negative amount with at most 4 decimals ("45", "45.50", "1,250.00")."""
+    cleaned = text.strip().replace(",", "").replace("_", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise InvalidInputError(f"cost {text!r} is not an amount; use digits such as 45.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidInputError(f"cost {text!r} must be a positive amount")
+    if amount > MAX_COST:
+        raise InvalidInputError(f"cost {text!r} is implausibly large")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -4:
+        raise InvalidInputError(f"cost {text!r} has too many decimals")
+    return amount
+
+
+def add(session: Session, draft: GiftDraft, *, now: datetime | None = None) -> int:
+    """Record a gift; the currency defaults to the `currency` setting. Returns the new id."""
+    live_contact(session, draft.contact_id)
+    if draft.meeting_id is not None:
+        existing_meeting(session, draft.meeting_id)
+    if draft.cost is not None and (not draft.cost.is_finite() or draft.cost < 0):
+        raise InvalidInputError("a gift's cost must be a positive amount")
+    currency = (
+        settings.check_currency(draft.currency) if draft.currency else settings.currency(session)
+    )
+    gift = Gift(
+        contact_id=draft.contact_id,
+        meeting_id=draft.meeting_id,
+        item=required_line(draft.item, "the gift item", max_length=300),
+        occasion=optional_line(draft.occasion, "occasion", max_length=300),
+        cost=draft.cost,
+        currency=currency,
+        given_on=draft.given_on,
+        created_at=now or utcnow(),
+    )
+    session.add(gift)
+    session.flush()
+    return gift.id
+
+
+def list_gifts(session: Session, *, contact_id: int | None = None) -> list[GiftView]:
+    """Gifts, newest first; only one contact's when `contact_id` is given."""
+    query = select(Gift, Contact.display_name).join(Contact, Contact.id == Gift.contact_id)
+    if contact_id is not None:
+        live_contact(session, contact_id)
+        query = query.where(Gift.contact_id == contact_id)
+    query = query.where(Contact.deleted_at.is_(None))
+    query = query.order_by(Gift.given_on.desc(), Gift.id.desc())
+    return [
+        GiftView(g.id, g.contact_id, name, g.item, g.occasion, g.cost, g.currency, g.given_on,
+                 g.meeting_id)
+        for g, name in session.execute(query)
+    ]
+
+
+def yearly_totals(session: Session, *, contact_id: int, year: int) -> dict[str, Decimal]:
+    """What a contact was given in a calendar year, per currency (amounts are never converted)."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    for gift in session.scalars(
+        select(Gift).where(
+            Gift.contact_id == contact_id, Gift.given_on >= start, Gift.given_on <= end
+        )
+    ):
+        if gift.cost is not None:
+            totals[gift.currency] += gift.cost
+    return dict(totals)

@@ -1,0 +1,95 @@
+"""User preferences stored in the database: time zone, default currency, phone region, rep details."""
+
+from __future__ import annotations
+
+import warnings
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.scheduling.zones import get_zone
+from relationship_crm.storage.schema import Setting
+
+# Known keys with a short description; unknown keys are refused so typos do not silently vanish.
+KNOWN_SETTINGS: dict[str, str] = {
+    "timezone": "IANA time zone for dates you type and the daily list (default: the system's)",
+    "currency": "ISO 4217 code used when a gift's currency is not given (default: USD)",
+    "phone_region": "two-letter country for phone numbers typed without +country (e.g. GB)",
+    "rep_name": "your name, for letters and notes",
+    "rep_title": "your job title",
+    "rep_company": "your company",
+    "signature": "the closing you sign notes with",
+}
+
+
+def get(session: Session, key: str) -> str | None:
+    """The stored value of `key`, or None."""
+    row = session.get(Setting, key)
+    return row.value if row is not None else None
+
+
+def all_settings(session: Session) -> dict[str, str]:
+    """Every stored setting."""
+    return {row.key: row.value for row in session.scalars(select(Setting).order_by(Setting.key))}
+
+
+def put(session: Session, key: str, value: str) -> Changes:
+    """Store a setting after checking it; an empty value removes it (back to the default)."""
+    if key not in KNOWN_SETTINGS:
+        raise InvalidInputError(f"unknown setting {key!r}; known: {', '.join(KNOWN_SETTINGS)}")
+    value = value.strip()
+    if value and key == "timezone":
+        value = get_zone(value).key
+    elif value and key == "currency":
+        value = check_currency(value)
+    elif value and key == "phone_region":
+        value = value.upper()
+        if len(value) != 2 or not value.isalpha():
+            raise InvalidInputError(f"phone_region must be a two-letter country code, not {value!r}")
+    row = session.get(Setting, key)
+    if not value:
+        if row is not None:
+            session.delete(row)
+    elif row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    return Changes(settings=True)
+
+
+def check_currency(code: str) -> str:
+    """An ISO 4217 style code: three letters, returned upper-case."""
+    code = code.strip().upper()
+    if len(code) != 3 or not code.isascii() or not code.isalpha():
+        raise InvalidInputError(f"currency must be a three-letter code such as USD or EUR, not {code!r}")
+    return code
+
+
+def system_zone() -> str:
+    """The machine's IANA zone (TZ variable or system setting), UTC when it cannot be found."""
+    import tzlocal
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tzlocal warns when it has to guess; UTC is our fallback
+        try:
+            name = tzlocal.get_localzone_name()
+        except Exception:  # a broken /etc/localtime must not stop the app
+            name = None
+    if not name:
+        return "UTC"
+    try:
+        return get_zone(name).key
+    except InvalidInputError:
+        return "UTC"
+
+
+def zone(session: Session) -> str:
+    """The zone the rep works in: the `timezone` setting, else the system's."""
+    return get(session, "timezone") or system_zone()
+
+
+def currency(session: Session) -> str:
+    """The default currency for gifts."""
+    return get(session, "currency") or "USD"

@@ -1,0 +1,1 @@
+"""Storage: the SQLite file, its schema (SQLAlchemy 2 typed ORM) and Alembic migrations."""

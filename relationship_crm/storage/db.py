@@ -1,0 +1,216 @@
+"""Opening the SQLite file safely: checks, private permissions, pragmas, migrations and sessions.
+
+A file is never modified before it is known to be ours: a non-database, a damaged file, another
+program's database or one written by a newer version of the app is refused with a clear message.
+Write transactions start with ``BEGIN IMMEDIATE`` so two processes queue on SQLite's busy timeout
+instead of failing with "database is locked" when a read lock cannot be upgraded.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from relationship_crm.domain.errors import DatabaseFileError, KnownError
+
+# The revisions shipped with this version, oldest first; the last is the head. A test checks this
+# against the Alembic scripts, so opening an up-to-date file never has to load Alembic at all.
+KNOWN_REVISIONS: tuple[str, ...] = ("0001",)
+SCHEMA_HEAD = KNOWN_REVISIONS[-1]
+
+BUSY_TIMEOUT_MS = 15_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _is_fts_shadow(name: str) -> bool:
+    return name == "contacts_fts" or name.startswith("contacts_fts_")
+
+
+class Database:
+    """One SQLite file: the engine, and sessions framed as one transaction per user action.
+
+    Use ``with db.write() as s:`` for anything that changes data (committed at the end, rolled back
+    on any error) and ``with db.read() as s:`` for queries. Sessions must not cross threads.
+    """
+
+    def __init__(self, path: Path, engine: Engine) -> None:
+        self.path = path
+        self.engine = engine
+        self._writer = sessionmaker(engine, expire_on_commit=False)
+        self._reader = sessionmaker(
+            engine.execution_options(crm_read_only=True), expire_on_commit=False
+        )
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction (BEGIN IMMEDIATE): all of it is committed, or none of it."""
+        with _translated_errors(self.path), self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only snapshot (deferred BEGIN; WAL lets it run beside a writer)."""
+        with _translated_errors(self.path), self._reader.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _translated_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite failures caused by the environment into KnownErrors with a plain message."""
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "locked" in text or "busy" in text:
+            raise KnownError(
+                f"the database {path} is busy (another program kept it locked for "
+                f"{BUSY_TIMEOUT_MS // 1000} s); nothing was changed, try again"
+            ) from exc
+        if "disk is full" in text or "disk i/o" in text:
+            raise KnownError(f"cannot write {path}: {exc.orig}; nothing was changed") from exc
+        if "readonly" in text or "read-only" in text:
+            raise KnownError(f"cannot write {path}: the file is read-only") from exc
+        raise
+    except DBAPIError as exc:
+        if isinstance(exc.orig, sqlite3.DatabaseError) and "malformed" in str(exc.orig):
+            raise DatabaseFileError(f"the database {path} is damaged: {exc.orig}") from exc
+        raise
+
+
+def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's implicit BEGIN is deferred).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    # FULL: a commit is on disk when it returns, even in WAL mode (power loss keeps it).
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _on_begin(conn: Any) -> None:
+    read_only = conn.get_execution_options().get("crm_read_only", False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine with the app's pragmas on every connection."""
+    engine = create_engine(f"sqlite+pysqlite:///{path}")
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating and migrating if needed) the database at `path`.
+
+    A missing file is created private to the user (0600, its new folders 0700). An existing file is
+    first inspected read-only; it is migrated only if it is a Relationship CRM database of an older
+    schema. Raises DatabaseFileError for anything else, leaving the file untouched.
+    """
+    path = Path(path)
+    revision = _inspect(path)
+    if revision is None:
+        _create_private_file(path)
+    engine = make_engine(path)
+    db = Database(path, engine)
+    if revision != SCHEMA_HEAD:
+        try:
+            migrate(path)
+        except Exception:
+            db.close()
+            raise
+    return db
+
+
+def _create_private_file(path: Path) -> None:
+    folder = path.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+        except OSError as exc:
+            raise DatabaseFileError(f"cannot create the folder {folder}: {exc.strerror}") from exc
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return
+        except OSError as exc:
+            raise DatabaseFileError(f"cannot create the database {path}: {exc.strerror}") from exc
+        os.close(fd)
+
+
+def _inspect(path: Path) -> str | None:
+    """Say what `path` holds without writing to it: None for nothing yet, else our schema revision."""
+    if not path.exists():
+        return None
+    if path.is_dir():
+        raise DatabaseFileError(f"{path} is a folder, not a database file")
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise DatabaseFileError(f"{path} is not a regular file")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseFileError(f"cannot read {path}: {exc.strerror}") from exc
+    if header == b"":
+        return None  # an empty file: SQLite treats it as a new database
+    if header != SQLITE_HEADER:
+        raise DatabaseFileError(f"{path} is not a Relationship CRM database (not an SQLite file)")
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not names:
+            return None
+        if "alembic_version" not in names:
+            raise DatabaseFileError(
+                f"{path} is an SQLite database of another program, not of Relationship CRM"
+            )
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseFileError(f"{path} is damaged or not a database ({exc})") from exc
+    finally:
+        conn.close()
+    if row is None:
+        raise DatabaseFileError(f"{path} has no schema version; it may be damaged")
+    revision = str(row[0])
+    if revision not in KNOWN_REVISIONS:
+        raise DatabaseFileError(
+            f"{path} was written by a newer version of Relationship CRM (schema {revision}); "
+            "update the app to open it"
+        )
+    return revision
+
+
+def migrate(path: Path) -> None:
+    """Bring the schema of `path` to the head revision with Alembic (imported only when needed)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    # Migrations run on a connection without PRAGMA foreign_keys (batch mode copies tables).
+    engine = create_engine(f"sqlite+pysqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()

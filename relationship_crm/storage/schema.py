@@ -1,0 +1,338 @@
+"""The database schema as SQLAlchemy 2 typed ORM classes (the Alembic migrations must match it).
+
+Conventions: instants are `UTCDateTime`, a rep's typed local time is a `WallClock` beside an IANA
+zone name, money is `DecimalText` plus a currency code. Constraints carry names (Alembic batch mode
+on SQLite needs them). Child rows go with their parent (`ON DELETE CASCADE`), except that deleting a
+meeting only unlinks the follow-ups and gifts that came from it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from relationship_crm.storage.types import DecimalText, UTCDateTime, WallClock
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base holding the shared metadata."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+contact_tags = Table(
+    "contact_tags",
+    Base.metadata,
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+meeting_attendees = Table(
+    "meeting_attendees",
+    Base.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Company(Base):
+    """An organisation contacts belong to; its name is unique regardless of case."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Case- and accent-folded name, for lookups that treat "ACME" and "Acme" as one company.
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    website: Mapped[str] = mapped_column(String(500), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="company")
+
+
+class Contact(Base):
+    """A person the rep keeps a relationship with."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        CheckConstraint(
+            "stage IN ('prospect', 'lead', 'customer', 'partner', 'other')", name="stage"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(300))
+    given_name: Mapped[str] = mapped_column(String(150), default="")
+    family_name: Mapped[str] = mapped_column(String(150), default="")
+    # Folded display name: the contact list sorts and seeks on it without touching other tables.
+    sort_name: Mapped[str] = mapped_column(String(300), index=True)
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200), default="")
+    stage: Mapped[str] = mapped_column(String(16), default="prospect", index=True)
+    # "YYYY-MM-DD", or "--MM-DD" when the year is unknown (vCard 4 allows that).
+    birthday: Mapped[str | None] = mapped_column(String(10))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the contact is moved to the trash; such contacts are hidden everywhere.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    company: Mapped[Company | None] = relationship(back_populates="contacts")
+    emails: Mapped[list[ContactEmail]] = relationship(
+        cascade="all, delete-orphan", order_by="ContactEmail.position", passive_deletes=True
+    )
+    phones: Mapped[list[ContactPhone]] = relationship(
+        cascade="all, delete-orphan", order_by="ContactPhone.position", passive_deletes=True
+    )
+    addresses: Mapped[list[ContactAddress]] = relationship(
+        cascade="all, delete-orphan", order_by="ContactAddress.position", passive_deletes=True
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary=contact_tags, order_by="Tag.name_key")
+    stage_changes: Mapped[list[StageChange]] = relationship(
+        cascade="all, delete-orphan", order_by="StageChange.changed_at", passive_deletes=True
+    )
+
+
+class ContactEmail(Base):
+    """One email address of a contact, with a label such as "work"."""
+
+    __tablename__ = "contact_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(50), default="")
+    value: Mapped[str] = mapped_column(String(320))
+    # Lower-cased address: duplicate detection and lookups by email use this indexed column.
+    value_key: Mapped[str] = mapped_column(String(320), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContactPhone(Base):
+    """One phone number of a contact as typed, plus a normalised form (E.164 where possible)."""
+
+    __tablename__ = "contact_phones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(50), default="")
+    value: Mapped[str] = mapped_column(String(100))
+    value_key: Mapped[str] = mapped_column(String(100), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ContactAddress(Base):
+    """A postal address of a contact (used for envelopes and kept through import/export)."""
+
+    __tablename__ = "contact_addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(50), default="")
+    street: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[str] = mapped_column(String(200), default="")
+    region: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(50), default="")
+    country: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Tag(Base):
+    """A free label; names are unique regardless of case and keep the first spelling used."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class StageChange(Base):
+    """One entry of a contact's stage history (the first one is the stage it was created with)."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Meeting(Base):
+    """A meeting, call, lunch, event or email exchange, at an exact moment, with attendees."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        CheckConstraint("kind IN ('meeting', 'call', 'lunch', 'event', 'email')", name="kind"),
+        CheckConstraint("duration_minutes >= 0", name="duration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="meeting")
+    title: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    tz: Mapped[str] = mapped_column(String(64))
+    starts_local: Mapped[datetime] = mapped_column(WallClock)
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    location: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    attendees: Mapped[list[Contact]] = relationship(
+        secondary=meeting_attendees, order_by="Contact.sort_name"
+    )
+
+
+class ResearchNote(Base):
+    """Dated research the rep reads before the next meeting, about a contact, company or meeting."""
+
+    __tablename__ = "research_notes"
+    __table_args__ = (
+        CheckConstraint(
+            "(contact_id IS NOT NULL) + (company_id IS NOT NULL) + (meeting_id IS NOT NULL) = 1",
+            name="one_subject",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    noted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(String(2000), default="")
+
+
+class FollowUp(Base):
+    """A promise to get back to a contact at an exact moment, possibly recurring (a cadence).
+
+    `due_at` is the instant of `due_local` in `tz`; `remind_at` is the moment it needs the rep
+    (the snooze time while snoozed, otherwise `due_at`) and is what the agenda queries use.
+    """
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),
+        Index("ix_follow_ups_status_remind_at", "status", "remind_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    tz: Mapped[str] = mapped_column(String(64))
+    due_local: Mapped[datetime] = mapped_column(WallClock)
+    anchor_local: Mapped[datetime] = mapped_column(WallClock)
+    rrule: Mapped[str | None] = mapped_column(String(500))
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remind_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FollowUpCompletion(Base):
+    """History: each time a follow-up (or one occurrence of a recurring one) was done."""
+
+    __tablename__ = "follow_up_completions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    follow_up_id: Mapped[int] = mapped_column(
+        ForeignKey("follow_ups.id", ondelete="CASCADE"), index=True
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ThankYouNote(Base):
+    """A thank-you note to one attendee of one meeting: draft -> printed -> sent."""
+
+    __tablename__ = "thank_you_notes"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "contact_id", name="uq_thank_you_notes_meeting_contact"),
+        CheckConstraint("status IN ('draft', 'printed', 'sent')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    template: Mapped[str] = mapped_column(String(100), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    drafted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Gift(Base):
+    """A gift or a piece of hospitality (a lunch, tickets) given to a contact."""
+
+    __tablename__ = "gifts"
+    __table_args__ = (CheckConstraint("length(currency) = 3", name="currency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    item: Mapped[str] = mapped_column(String(300))
+    occasion: Mapped[str] = mapped_column(String(300), default="")
+    cost: Mapped[Decimal | None] = mapped_column(DecimalText)
+    currency: Mapped[str] = mapped_column(String(3))
+    given_on: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Setting(Base):
+    """A user preference (time zone, rep name, default currency...) as text."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+# The full-text index over contacts lives outside the ORM (FTS5 virtual table, rowid = contact id).
+# It is created by the migrations and kept current by services.contacts.
+CONTACT_FTS_TABLE = "contacts_fts"
+CONTACT_FTS_DDL = (
+    f"CREATE VIRTUAL TABLE {CONTACT_FTS_TABLE} USING fts5("
+    "name, emails, company, notes, tags, tokenize='unicode61 remove_diacritics 2')"
+)

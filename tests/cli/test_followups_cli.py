@@ -1,0 +1,207 @@
+"""Follow-ups, `today`, meetings and gifts through the command line on a temp database."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def jane(cli) -> int:
+    return cli("contact", "add", "Jane Doe", "--company", "Acme").id
+
+
+@pytest.fixture
+def omar(cli) -> int:
+    return cli("contact", "add", "Omar Ali").id
+
+
+def today(cli, day: str, tz: str = "America/New_York") -> list[dict]:
+    result = cli("today", "--date", day, "--tz", tz, "--format", "json")
+    assert result.code == 0, result.err
+    return result.json()
+
+
+def test_today_lists_overdue_first_then_the_day_by_time(cli, jane, omar):
+    late = cli("followup", "add", str(jane), "--due", "2026-11-20 10:00", "--note", "send deck").id
+    afternoon = cli("followup", "add", str(omar), "--due", "2026-11-23 15:30").id
+    morning = cli("followup", "add", str(jane), "--due", "2026-11-23 09:00", "--note", "call").id
+    cli("followup", "add", str(omar), "--due", "2026-11-24 09:00")  # tomorrow: not listed
+    rows = today(cli, "2026-11-23")
+    assert [r["followup_id"] for r in rows] == [late, morning, afternoon]
+    assert [r["overdue"] for r in rows] == [True, False, False]
+    first = rows[0]
+    assert first["contact_id"] == jane and first["contact_name"] == "Jane Doe"
+    assert first["note"] == "send deck"
+    assert first["due"] == "2026-11-20T10:00:00-05:00"
+
+
+def test_due_is_shown_in_the_requested_zone(cli, jane):
+    cli("followup", "add", str(jane), "--due", "2026-11-24 09:00", "--tz", "Asia/Tokyo")
+    # 09:00 in Tokyo on the 24th is 19:00 on the 23rd in New York.
+    (row,) = today(cli, "2026-11-23", "America/New_York")
+    assert row["due"] == "2026-11-23T19:00:00-05:00"
+    (row,) = today(cli, "2026-11-24", "Asia/Tokyo")
+    assert row["due"] == "2026-11-24T09:00:00+09:00"
+
+
+def test_weekly_0900_stays_0900_across_the_dst_change(cli, jane):
+    # Dates in the future: completing also skips occurrences that are already past.
+    fid = cli("followup", "add", str(jane), "--due", "2027-10-25 09:00",
+              "--tz", "America/New_York", "--every", "FREQ=WEEKLY").id
+    dues = []
+    for day in ("2027-10-25", "2027-11-01", "2027-11-08"):
+        (row,) = today(cli, day)
+        dues.append(row["due"])
+        assert cli("followup", "done", str(fid)).code == 0
+    assert dues == ["2027-10-25T09:00:00-04:00", "2027-11-01T09:00:00-04:00",
+                    "2027-11-08T09:00:00-05:00"]
+
+
+def test_plain_word_cadences(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2027-01-31 09:00", "--every", "1 month").id
+    cli("followup", "done", str(fid))
+    (row,) = cli("followup", "list", "--format", "json").json()
+    assert row["due"].startswith("2027-02-28T09:00")
+
+
+def test_done_removes_a_one_off_and_keeps_it_in_history(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2026-11-23 09:00").id
+    assert cli("followup", "done", str(fid)).code == 0
+    assert today(cli, "2026-11-23") == []
+    (row,) = cli("followup", "list", "--status", "done", "--format", "json").json()
+    assert row["id"] == fid and row["completed_at"] is not None
+    again = cli("followup", "done", str(fid))
+    assert again.code == 1 and "already done" in again.err
+
+
+def test_snooze_moves_it_to_a_later_day(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2030-03-04 09:00").id
+    assert cli("followup", "snooze", str(fid), "--until", "2030-03-06 14:00").code == 0
+    assert today(cli, "2030-03-04") == []
+    (row,) = today(cli, "2030-03-06")
+    assert row["due"] == "2030-03-06T14:00:00-05:00" and row["snoozed"] is True
+    assert row["overdue"] is False
+
+
+def test_snooze_into_the_past_is_refused(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2030-03-04 09:00").id
+    result = cli("followup", "snooze", str(fid), "--until", "2001-01-01 09:00")
+    assert result.code == 1 and "in the past" in result.err
+
+
+def test_cancel(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2026-11-23 09:00").id
+    assert cli("followup", "cancel", str(fid)).code == 0
+    assert today(cli, "2026-11-23") == []
+    assert cli("followup", "done", str(fid)).code == 1
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--due", "tomorrow"], "is not a date and time"),
+        (["--due", "2026-11-23 09:00", "--tz", "Mars/Olympus"], "unknown time zone"),
+        (["--due", "2026-11-23 09:00", "--every", "every blue moon"], "cannot understand"),
+        (["--due", "2026-11-23 09:00", "--every", "FREQ=HOURLY"], ""),
+        (["--due", "2026-11-23 09:00", "--meeting", "77"], "no meeting with id 77"),
+    ],
+)
+def test_followup_add_rejects_bad_input(cli, jane, extra, message):
+    result = cli("followup", "add", str(jane), *extra)
+    assert result.code == 1 and message in result.err
+    assert cli("followup", "list", "--format", "json").json() == []
+
+
+def test_followup_for_missing_contact(cli):
+    result = cli("followup", "add", "42", "--due", "2026-11-23 09:00")
+    assert result.code == 1 and "no contact with id 42" in result.err
+
+
+def test_today_text_output(cli, jane):
+    cli("followup", "add", str(jane), "--due", "2026-11-23 09:00", "--note", "send proposal")
+    out = cli("today", "--date", "2026-11-23", "--tz", "America/New_York").out
+    assert "09:00" in out and "Jane Doe" in out and "send proposal" in out
+    empty = cli("today", "--date", "2026-11-01", "--tz", "America/New_York").out
+    assert "All caught up" in empty
+
+
+def test_today_without_date_uses_the_configured_zone(cli, jane):
+    assert cli("config", "set", "timezone", "Asia/Kolkata").code == 0
+    assert cli("today", "--format", "json").code == 0
+    assert "Asia/Kolkata" in cli("config", "show").out
+
+
+def test_meeting_log_with_attendees_and_research(cli, jane, omar):
+    mid = cli("meeting", "log", "--title", "Kick-off", "--at", "2026-11-20 14:00",
+              "--tz", "Europe/Paris", "--with", str(jane), "--with", str(omar),
+              "--kind", "lunch", "--duration", "90", "--location", "Chez Nous",
+              "--notes", "Budget approved", "--research", "Read their Q3 report").id
+    (m,) = cli("meeting", "list", "--format", "json").json()
+    assert m["id"] == mid and m["kind"] == "lunch" and m["duration_minutes"] == 90
+    assert m["start"] == "2026-11-20T14:00:00+01:00"
+    assert [a["name"] for a in m["attendees"]] == ["Jane Doe", "Omar Ali"]
+    assert cli("meeting", "list", "--contact", str(omar), "--format", "json").json()[0]["id"] == mid
+    shown = cli("contact", "show", str(jane)).out
+    assert "Kick-off" in shown
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--kind", "party"], "unknown meeting kind"),
+        (["--duration", "-5"], "negative"),
+        (["--at", "2026-13-01 10:00"], "is not a date and time"),
+    ],
+)
+def test_meeting_log_rejects_bad_input(cli, jane, extra, message):
+    argv = ["meeting", "log", "--title", "T", "--at", "2026-11-20 14:00", "--with", str(jane)]
+    # later options override earlier ones
+    result = cli(*argv, *extra)
+    assert result.code == 1 and message in result.err
+    assert cli("meeting", "list", "--format", "json").json() == []
+
+
+def test_meeting_with_a_missing_attendee_writes_nothing(cli, jane):
+    result = cli("meeting", "log", "--title", "T", "--at", "2026-11-20 14:00",
+                 "--with", str(jane), "--with", "999", "--research", "x")
+    assert result.code == 1 and "no contact with id 999" in result.err
+    assert cli("meeting", "list", "--format", "json").json() == []
+
+
+def test_followup_from_a_meeting(cli, jane):
+    mid = cli("meeting", "log", "--title", "Demo", "--at", "2026-11-20 14:00",
+              "--with", str(jane)).id
+    cli("followup", "add", str(jane), "--due", "2026-11-23 09:00", "--meeting", str(mid))
+    (row,) = today(cli, "2026-11-23")
+    assert row["meeting_id"] == mid
+
+
+def test_gifts(cli, jane, omar):
+    g1 = cli("gift", "add", str(jane), "--item", "Wine", "--cost", "45.5", "--currency", "eur",
+             "--date", "2026-06-01", "--occasion", "Signed the deal").id
+    cli("gift", "add", str(omar), "--item", "Lunch at Nobu", "--cost", "120", "--date",
+        "2026-07-01")
+    rows = cli("gift", "list", "--format", "json").json()
+    assert [r["item"] for r in rows] == ["Lunch at Nobu", "Wine"]
+    (wine,) = cli("gift", "list", str(jane), "--format", "json").json()
+    assert wine == {
+        "id": g1, "contact_id": jane, "contact_name": "Jane Doe", "item": "Wine",
+        "cost": "45.50", "currency": "EUR", "date": "2026-06-01",
+        "occasion": "Signed the deal", "meeting_id": None,
+    }
+    assert rows[0]["currency"] == "USD"
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--cost", "ten"], "is not an amount"),
+        (["--cost", "-3"], "positive"),
+        (["--currency", "EURO"], "three-letter"),
+        (["--date", "2026-02-30"], "is not a date"),
+    ],
+)
+def test_gift_rejects_bad_input(cli, jane, extra, message):
+    result = cli("gift", "add", str(jane), "--item", "Pen", *extra)
+    assert result.code == 1 and message in result.err
+    assert cli("gift", "list", "--format", "json").json() == []

@@ -1,0 +1,166 @@
+"""Opening database files: creation, migrations, refusal of foreign files, concurrent writers."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, text
+
+import relationship_crm.storage.db as storage_db
+from relationship_crm.domain.errors import DatabaseFileError
+from relationship_crm.domain.records import ContactDraft
+from relationship_crm.services import contacts
+from relationship_crm.storage.db import KNOWN_REVISIONS, SCHEMA_HEAD, open_database
+from relationship_crm.storage.schema import Base
+
+
+def _script_directory() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(Path(storage_db.__file__).parent / "migrations"))
+    return ScriptDirectory.from_config(config)
+
+
+def test_known_revisions_match_the_alembic_scripts():
+    script = _script_directory()
+    chain = [rev.revision for rev in script.walk_revisions()]
+    assert tuple(reversed(chain)) == KNOWN_REVISIONS
+    assert script.get_current_head() == SCHEMA_HEAD
+
+
+def test_migrated_schema_matches_the_orm_metadata(db):
+    engine = create_engine(f"sqlite:///{db.path}")
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_object": lambda o, n, t, r, c: not (
+                t == "table" and n is not None and n.startswith("contacts_fts"))},
+        )
+        diffs = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert diffs == []
+
+
+def test_new_database_has_the_pragmas(db):
+    with db.read() as s:
+        assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert s.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_text_file_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("this is my shopping list\n" * 100)
+    before = _digest(path)
+    with pytest.raises(DatabaseFileError, match="not a Relationship CRM database"):
+        open_database(path)
+    assert _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_another_programs_sqlite_file_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE things (x)")
+    conn.commit()
+    conn.close()
+    before = _digest(path)
+    with pytest.raises(DatabaseFileError, match="another program"):
+        open_database(path)
+    assert _digest(path) == before
+
+
+def test_a_newer_schema_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "crm.sqlite3"
+    open_database(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = _digest(path)
+    with pytest.raises(DatabaseFileError, match="newer version"):
+        open_database(path)
+    assert _digest(path) == before
+
+
+def test_a_damaged_file_is_refused(tmp_path):
+    path = tmp_path / "crm.sqlite3"
+    open_database(path).close()
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # smash the first page after the header
+    path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseFileError):
+        open_database(path)
+
+
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(DatabaseFileError, match="is a folder"):
+        open_database(tmp_path)
+
+
+def test_an_empty_file_becomes_a_database(tmp_path):
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    open_database(path).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_HEAD,)
+    conn.close()
+
+
+def test_reopening_keeps_data(db_path):
+    first = open_database(db_path)
+    with first.write() as s:
+        cid = contacts.create(s, ContactDraft(name="Kept Person"))
+    first.close()
+    second = open_database(db_path)
+    with second.read() as s:
+        assert contacts.get(s, cid).name == "Kept Person"
+    second.close()
+
+
+def test_a_failed_transaction_writes_nothing(db):
+    with pytest.raises(RuntimeError):
+        with db.write() as s:
+            contacts.create(s, ContactDraft(name="Half Written", company="Ghost Co"))
+            raise RuntimeError("power cut")
+    with db.read() as s:
+        assert contacts.count(s) == 0
+        assert s.execute(text("SELECT count(*) FROM companies")).scalar() == 0
+        assert s.execute(text("SELECT count(*) FROM contacts_fts")).scalar() == 0
+
+
+def _writer(path: str, worker: int, rounds: int) -> None:
+    db = open_database(Path(path))
+    for i in range(rounds):
+        with db.write() as s:
+            # Read first, then write: the pattern that fails with deferred transactions.
+            n = contacts.count(s)
+            contacts.create(s, ContactDraft(name=f"Worker {worker} Contact {i} after {n}"))
+    db.close()
+
+
+def test_several_processes_write_at_once_without_locking_errors(db_path):
+    open_database(db_path).close()
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(db_path), w, 40)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    db = open_database(db_path)
+    with db.read() as s:
+        assert contacts.count(s) == 160
+    db.close()
