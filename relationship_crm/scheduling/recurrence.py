@@ -271,7 +271,8 @@ def _read_words(text: str) -> _Plain | None:
     """Understand plain-English cadences; None when the words are not understood."""
     if not re.fullmatch(r"[A-Za-z0-9\s,&.+-]*", text):
         return None
-    tokens = re.findall(r"[a-z]+|[0-9]+", text.lower().replace("&", " and ").replace("+", " and "))
+    # Letters and digits stuck together ("5th", "2weeks") stay one token, so they are not misread.
+    tokens = re.findall(r"[a-z0-9]+", text.lower().replace("&", " and ").replace("+", " and "))
     if tokens[:2] in (["once", "a"], ["once", "an"], ["once", "every"], ["once", "per"]):
         tokens = tokens[1:] if tokens[1] == "every" else ["1", *tokens[2:]]  # "once a week"
     if tokens[:1] in (["every"], ["each"]):
@@ -355,7 +356,7 @@ def parse_cadence(text: str, *, start_local: datetime) -> str:
     stripped = text.strip() if isinstance(text, str) else ""
     if not stripped:
         raise InvalidInputError(f"the cadence is empty: {_EXAMPLES}")
-    looks_raw = "=" in stripped or stripped.upper().startswith("RRULE:")
+    looks_raw = "=" in stripped or ":" in stripped
     if looks_raw:
         parts = _split_rule(stripped)
     else:

@@ -293,29 +293,29 @@ def _tags(session: Session, names: Iterable[str]) -> list[Tag]:
 # --- full-text index --------------------------------------------------------------------------
 
 
+# One SELECT builds the index rows; crm_fold is registered on every connection by storage.db.
+_INDEX_ROWS = f"""
+INSERT INTO {CONTACT_FTS_TABLE} (rowid, name, emails, company, notes, tags)
+SELECT c.id,
+       crm_fold(c.display_name || ' ' || c.given_name || ' ' || c.family_name),
+       crm_fold((SELECT group_concat(e.value, ' ') FROM contact_emails e WHERE e.contact_id = c.id)),
+       crm_fold((SELECT co.name FROM companies co WHERE co.id = c.company_id)),
+       crm_fold(c.title || char(10) || c.notes),
+       crm_fold((SELECT group_concat(t.name, ' ') FROM contact_tags ct
+                 JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id))
+FROM contacts c WHERE c.deleted_at IS NULL"""
+
+
 def reindex(session: Session, contact_ids: Iterable[int]) -> None:
     """Refresh the search index rows of these contacts (folded text; deleted ones are dropped)."""
     ids = list(contact_ids)
-    if not ids:
-        return
-    fts = text(f"DELETE FROM {CONTACT_FTS_TABLE} WHERE rowid = :id")
-    session.execute(fts, [{"id": i} for i in ids])
-    rows = []
-    for contact in _load(session, ids):
-        rows.append({
-            "id": contact.id,
-            "name": fold(f"{contact.display_name} {contact.given_name} {contact.family_name}"),
-            "emails": fold(" ".join(e.value for e in contact.emails)),
-            "company": fold(contact.company.name if contact.company else ""),
-            "notes": fold(f"{contact.title}\n{contact.notes}"),
-            "tags": fold(" ".join(t.name for t in contact.tags)),
-        })
-    if rows:
-        session.execute(
-            text(f"INSERT INTO {CONTACT_FTS_TABLE} (rowid, name, emails, company, notes, tags) "
-                 "VALUES (:id, :name, :emails, :company, :notes, :tags)"),
-            rows,
-        )
+    session.flush()
+    for start in range(0, len(ids), 500):  # SQLite limits bound parameters per statement
+        chunk = ids[start : start + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        params = {f"i{n}": v for n, v in enumerate(chunk)}
+        session.execute(text(f"DELETE FROM {CONTACT_FTS_TABLE} WHERE rowid IN ({marks})"), params)
+        session.execute(text(f"{_INDEX_ROWS} AND c.id IN ({marks})"), params)
 
 
 def reindex_company(session: Session, company_id: int) -> None:
@@ -468,7 +468,5 @@ def rebuild_index(session: Session) -> int:
     """Rebuild the whole search index from the contacts table; returns how many rows it holds."""
     session.flush()
     session.execute(text(f"DELETE FROM {CONTACT_FTS_TABLE}"))
-    ids = list(session.scalars(select(Contact.id).where(Contact.deleted_at.is_(None))))
-    for start in range(0, len(ids), 2000):
-        reindex(session, ids[start : start + 2000])
-    return len(ids)
+    session.execute(text(_INDEX_ROWS))
+    return count(session)

@@ -132,14 +132,19 @@ def list_follow_ups(
 
 def open_specs(session: Session, *, before: datetime | None = None) -> list[FollowUpSpec]:
     """Open follow-ups as scheduler input; only those needing the rep before `before` if given."""
+    # Plain columns, not ORM objects: the daily list may hold thousands of overdue rows.
     query = (
-        select(FollowUp, Contact.display_name)
+        select(
+            FollowUp.id, FollowUp.contact_id, Contact.display_name, FollowUp.due_local,
+            FollowUp.tz, FollowUp.note, FollowUp.rrule, FollowUp.anchor_local,
+            FollowUp.snoozed_until, FollowUp.meeting_id,
+        )
         .join(Contact, Contact.id == FollowUp.contact_id)
         .where(FollowUp.status == FollowUpStatus.OPEN.value, Contact.deleted_at.is_(None))
     )
     if before is not None:
         query = query.where(FollowUp.remind_at < before)
-    return [_spec(row, name) for row, name in session.execute(query)]
+    return [FollowUpSpec(*row) for row in session.execute(query)]
 
 
 def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Agenda:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from relationship_crm.domain.errors import DatabaseFileError, KnownError
+from relationship_crm.domain.text import fold
 
 # The revisions shipped with this version, oldest first; the last is the head. A test checks this
 # against the Alembic scripts, so opening an up-to-date file never has to load Alembic at all.
@@ -99,6 +100,13 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # FULL: a commit is on disk when it returns, even in WAL mode (power loss keeps it).
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
+    # crm_fold(text): the search folding (case, accents) inside SQL, so the full-text index can
+    # be rebuilt with one INSERT ... SELECT instead of loading every contact into Python.
+    dbapi_connection.create_function("crm_fold", 1, _sql_fold, deterministic=True)
+
+
+def _sql_fold(value: str | None) -> str:
+    return fold(value) if value else ""
 
 
 def _on_begin(conn: Any) -> None:
