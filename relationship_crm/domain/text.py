@@ -20,7 +20,8 @@ _PARTICLES = frozenset(
 
 def fold(text: str) -> str:
     """Case- and accent-folded form used for search and sorting ("Ó Briain" -> "o briain")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # NFKD before and after casefold: compatibility forms (math letters, ligatures) fold too.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.translate(_EXTRA_FOLDS)
 
