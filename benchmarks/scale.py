@@ -34,15 +34,44 @@ def main(n: int) -> None:
         rows, emails, fus = [], [], []
         for i in range(1, n + 1):
             name = f"{rng.choice(GIVEN)} {rng.choice(FAMILY)} {i}"
-            rows.append(dict(id=i, display_name=name, given_name="", family_name="",
-                             sort_name=fold(name), title="", stage="prospect", notes="",
-                             created_at=now, updated_at=now))
-            emails.append(dict(contact_id=i, label="", value=f"c{i}@example.com",
-                               value_key=f"c{i}@example.com", position=0))
+            rows.append(
+                dict(
+                    id=i,
+                    display_name=name,
+                    given_name="",
+                    family_name="",
+                    sort_name=fold(name),
+                    title="",
+                    stage="prospect",
+                    notes="",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            emails.append(
+                dict(
+                    contact_id=i,
+                    label="",
+                    value=f"c{i}@example.com",
+                    value_key=f"c{i}@example.com",
+                    position=0,
+                )
+            )
             due = datetime(2026, 1, 1, 9) + timedelta(hours=rng.randrange(0, 24 * 600))
-            fus.append(dict(contact_id=i, due_at=due.replace(tzinfo=UTC), tz="UTC", due_local=due,
-                            anchor_local=due, note="", status="open", remind_at=due.replace(tzinfo=UTC),
-                            created_at=now, updated_at=now))
+            fus.append(
+                dict(
+                    contact_id=i,
+                    due_at=due.replace(tzinfo=UTC),
+                    tz="UTC",
+                    due_local=due,
+                    anchor_local=due,
+                    note="",
+                    status="open",
+                    remind_at=due.replace(tzinfo=UTC),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         s.execute(insert(Contact), rows)
         s.execute(insert(ContactEmail), emails)
         s.execute(insert(FollowUp), fus)
@@ -61,14 +90,17 @@ def main(n: int) -> None:
     timed("search 'briain' (top 50)", lambda s: len(contacts.search(s, "briain")))
     timed("search 'c99999@example.com'", lambda s: len(contacts.search(s, "c99999@example.com")))
     timed("search 'xyzzy' (no hit, infix scan)", lambda s: len(contacts.search(s, "xyzzy")))
+
     def agenda_size(s) -> int:
         plan = followups.agenda(s, day=date(2026, 3, 1), tz="UTC")
         return len(plan.overdue) + len(plan.today) + len(plan.upcoming)
 
     timed("agenda for a day (+7 days; ~10k overdue)", agenda_size)
     timed("next wake-up", lambda s: followups.next_wakeup(s, now=now))
-    timed("contact list page (100 rows at 50,000)",
-          lambda s: len(contacts.list_contacts(s, limit=100, offset=n // 2)))
+    timed(
+        "contact list page (100 rows at 50,000)",
+        lambda s: len(contacts.list_contacts(s, limit=100, offset=n // 2)),
+    )
     timed("contact count", contacts.count)
     db.close()
 

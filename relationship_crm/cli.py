@@ -13,13 +13,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NoReturn, TextIO
 
 from relationship_crm import __version__
 from relationship_crm.domain.enums import FollowUpStatus, MeetingKind, Stage
-from relationship_crm.domain.errors import InvalidInputError, KnownError
+from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.followups import Reminder
 from relationship_crm.domain.records import (
     ContactDraft,
@@ -58,9 +58,13 @@ def _record_id(what: str) -> Callable[[str], int]:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a {what} id (a number), not {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"expected a {what} id (a number), not {text!r}"
+            ) from None
         if value <= 0:
-            raise argparse.ArgumentTypeError(f"expected a {what} id (a positive number), not {text!r}")
+            raise argparse.ArgumentTypeError(
+                f"expected a {what} id (a positive number), not {text!r}"
+            )
         return value
 
     parse.__name__ = f"{what} id"
@@ -73,7 +77,7 @@ def _wall_clock(text: str) -> datetime:
             return datetime.strptime(text.strip(), fmt)
         except ValueError:
             continue
-    raise argparse.ArgumentTypeError(f"{text!r} is not a date and time; use \"YYYY-MM-DD HH:MM\"")
+    raise argparse.ArgumentTypeError(f'{text!r} is not a date and time; use "YYYY-MM-DD HH:MM"')
 
 
 def _day(text: str) -> date:
@@ -109,7 +113,10 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def _money(amount: Decimal | None) -> str | None:
-    return None if amount is None else f"{amount:.2f}" if amount == amount.quantize(Decimal("0.01")) else str(amount)
+    """Two decimals unless the amount has more ("45.50", "0.1234")."""
+    if amount is None:
+        return None
+    return f"{amount:.2f}" if amount == amount.quantize(Decimal("0.01")) else str(amount)
 
 
 def _contact_json(c: ContactView) -> dict[str, Any]:
@@ -157,7 +164,9 @@ def _followup_json(f: FollowUpView) -> dict[str, Any]:
         "recurrence": f.rrule,
         "note": f.note,
         "status": f.status.value,
-        "snoozed_until": _iso(f.snoozed_until.astimezone(f.due.tzinfo) if f.snoozed_until else None),
+        "snoozed_until": _iso(
+            f.snoozed_until.astimezone(f.due.tzinfo) if f.snoozed_until else None
+        ),
         "completed_at": _iso(f.completed_at),
     }
 
@@ -273,8 +282,14 @@ def _print_contacts(found: list[ContactView], fmt: str, out: TextIO) -> None:
         out.write("No contacts.\n")
         return
     rows = [
-        (str(c.id), c.name, c.company, c.stage.value, ", ".join(e.value for e in c.emails),
-         ", ".join(c.tags))
+        (
+            str(c.id),
+            c.name,
+            c.company,
+            c.stage.value,
+            ", ".join(e.value for e in c.emails),
+            ", ".join(c.tags),
+        )
         for c in found
     ]
     _print_table(rows, ("ID", "NAME", "COMPANY", "STAGE", "EMAIL", "TAGS"), out)
@@ -358,8 +373,13 @@ def _meeting_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         out.write("No meetings.\n")
         return 0
     rows = [
-        (str(m.id), m.starts_at.strftime("%Y-%m-%d %H:%M %Z"), m.kind.value, m.title,
-         ", ".join(n for _, n in m.attendees))
+        (
+            str(m.id),
+            m.starts_at.strftime("%Y-%m-%d %H:%M %Z"),
+            m.kind.value,
+            m.title,
+            ", ".join(n for _, n in m.attendees),
+        )
         for m in found
     ]
     _print_table(rows, ("ID", "WHEN", "KIND", "TITLE", "WITH"), out)
@@ -369,8 +389,12 @@ def _meeting_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 def _research_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.write() as s:
         new_id = research.add(
-            s, args.text, contact_id=args.contact, company_id=args.company,
-            meeting_id=args.meeting, source_url=args.source or "",
+            s,
+            args.text,
+            contact_id=args.contact,
+            company_id=args.company,
+            meeting_id=args.meeting,
+            source_url=args.source or "",
         )
     out.write(f"{new_id}\n")
     return 0
@@ -416,9 +440,7 @@ def _followup_cancel(args: argparse.Namespace, db: Database, out: TextIO) -> int
 
 
 def _followup_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    statuses = (
-        tuple(FollowUpStatus) if args.status == "all" else (FollowUpStatus(args.status),)
-    )
+    statuses = tuple(FollowUpStatus) if args.status == "all" else (FollowUpStatus(args.status),)
     with db.read() as s:
         found = followups.list_follow_ups(s, contact_id=args.contact, statuses=statuses)
     if args.format == "json":
@@ -428,8 +450,13 @@ def _followup_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         out.write("No follow-ups.\n")
         return 0
     rows = [
-        (str(f.id), _when(f.due), f.contact_name, f.status.value,
-         f.note + (f"  [{f.rrule}]" if f.rrule else ""))
+        (
+            str(f.id),
+            _when(f.due),
+            f.contact_name,
+            f.status.value,
+            f.note + (f"  [{f.rrule}]" if f.rrule else ""),
+        )
         for f in found
     ]
     _print_table(rows, ("ID", "DUE", "CONTACT", "STATUS", "NOTE"), out)
@@ -452,10 +479,15 @@ def _today(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     if not listed:
         out.write(f"Nothing due on {day:%a %d %b %Y} ({zone}). All caught up.\n")
         return 0
-    sections = (("Overdue", plan.overdue, "%a %d %b %H:%M"),
-                (f"{day:%a %d %b %Y} ({zone})", plan.today, "%H:%M"),
-                (f"Next {args.upcoming} days", plan.upcoming if args.upcoming > 0 else (),
-                 "%a %d %b %H:%M"))
+    sections = (
+        ("Overdue", plan.overdue, "%a %d %b %H:%M"),
+        (f"{day:%a %d %b %Y} ({zone})", plan.today, "%H:%M"),
+        (
+            f"Next {args.upcoming} days",
+            plan.upcoming if args.upcoming > 0 else (),
+            "%a %d %b %H:%M",
+        ),
+    )
     for title, items, fmt in sections:
         if not items:
             continue
@@ -463,8 +495,9 @@ def _today(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         for r in items:
             extra = " (snoozed)" if r.snoozed else ""
             note = f"  {r.spec.note}" if r.spec.note else ""
-            out.write(f"  {r.due.strftime(fmt):<16} {r.spec.contact_name}{note}{extra}  "
-                      f"[#{r.spec.id}]\n")
+            out.write(
+                f"  {r.due.strftime(fmt):<16} {r.spec.contact_name}{note}{extra}  [#{r.spec.id}]\n"
+            )
     return 0
 
 
@@ -495,8 +528,14 @@ def _gift_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         out.write("No gifts recorded.\n")
         return 0
     rows = [
-        (str(g.id), g.given_on.isoformat(), g.contact_name, g.item,
-         f"{_money(g.cost)} {g.currency}" if g.cost is not None else "", g.occasion)
+        (
+            str(g.id),
+            g.given_on.isoformat(),
+            g.contact_name,
+            g.item,
+            f"{_money(g.cost)} {g.currency}" if g.cost is not None else "",
+            g.occasion,
+        )
         for g in found
     ]
     _print_table(rows, ("ID", "DATE", "FOR", "ITEM", "COST", "OCCASION"), out)
@@ -536,12 +575,18 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (also used to document the commands)."""
     db_parent = _Parser(add_help=False)
     db_parent.add_argument(
-        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
         help=f"database file (default: ${DB_ENV_VAR} or crm.sqlite3 in your data folder)",
     )
     fmt_parent = _Parser(add_help=False)
-    fmt_parent.add_argument("--format", choices=("text", "json"), default="text",
-                            help="text for people (default) or json for scripts")
+    fmt_parent.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default) or json for scripts",
+    )
     contact_id = _record_id("contact")
     meeting_id = _record_id("meeting")
     followup_id = _record_id("follow-up")
@@ -551,16 +596,25 @@ def build_parser() -> argparse.ArgumentParser:
         description="Relationship CRM: contacts, meetings, follow-ups and gifts for sales reps. "
         "With no command, opens the desktop app.",
     )
-    parser.add_argument("--db", metavar="PATH", default=None,
-                        help=f"database file (default: ${DB_ENV_VAR} or crm.sqlite3 in your "
-                        "data folder)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=None,
+        help=f"database file (default: ${DB_ENV_VAR} or crm.sqlite3 in your data folder)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(group: Any, name: str, handler: Handler, help_text: str,
-                parents: Sequence[argparse.ArgumentParser] = ()) -> argparse.ArgumentParser:
+    def command(
+        group: Any,
+        name: str,
+        handler: Handler,
+        help_text: str,
+        parents: Sequence[argparse.ArgumentParser] = (),
+    ) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = group.add_parser(
-            name, help=help_text, description=help_text, parents=[db_parent, *parents])
+            name, help=help_text, description=help_text, parents=[db_parent, *parents]
+        )
         sub.set_defaults(handler=handler)
         return sub
 
@@ -573,15 +627,29 @@ def build_parser() -> argparse.ArgumentParser:
     # contact
     contact = group("contact", "add, list, show and edit contacts")
     p = command(contact, "add", _contact_add, "add a contact; prints its id")
-    p.add_argument("name", metavar="NAME", help="display name, e.g. \"Jane Doe\"")
-    p.add_argument("--email", action="append", type=_labeled, default=[],
-                   help="email address, optionally labelled (work:jane@acme.com); repeatable")
-    p.add_argument("--phone", action="append", type=_labeled, default=[],
-                   help="phone number, optionally labelled (mobile:+1 555 0100); repeatable")
+    p.add_argument("name", metavar="NAME", help='display name, e.g. "Jane Doe"')
+    p.add_argument(
+        "--email",
+        action="append",
+        type=_labeled,
+        default=[],
+        help="email address, optionally labelled (work:jane@acme.com); repeatable",
+    )
+    p.add_argument(
+        "--phone",
+        action="append",
+        type=_labeled,
+        default=[],
+        help="phone number, optionally labelled (mobile:+1 555 0100); repeatable",
+    )
     p.add_argument("--company", help="company name (created if new)")
     p.add_argument("--title", help="job title")
-    p.add_argument("--stage", default="prospect", metavar="STAGE",
-                   help=f"one of {', '.join(stages)} (default: prospect)")
+    p.add_argument(
+        "--stage",
+        default="prospect",
+        metavar="STAGE",
+        help=f"one of {', '.join(stages)} (default: prospect)",
+    )
     p.add_argument("--tag", action="append", default=[], help="tag; repeatable")
     p.add_argument("--given", help="given name (default: guessed from NAME)")
     p.add_argument("--family", help="family name (default: guessed from NAME)")
@@ -592,18 +660,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stage", metavar="STAGE", help=f"only this stage ({', '.join(stages)})")
     p.add_argument("--tag", help="only contacts with this tag")
 
-    p = command(contact, "show", _contact_show,
-                "show a contact with stage history, follow-ups, meetings and gifts", [fmt_parent])
+    p = command(
+        contact,
+        "show",
+        _contact_show,
+        "show a contact with stage history, follow-ups, meetings and gifts",
+        [fmt_parent],
+    )
     p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
 
     p = command(contact, "edit", _contact_edit, "change a contact (only the options given)")
     p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
     p.add_argument("--name")
-    p.add_argument("--company", help="company name; \"\" removes it")
+    p.add_argument("--company", help='company name; "" removes it')
     p.add_argument("--title")
     p.add_argument("--stage", metavar="STAGE", help="new stage (recorded in the stage history)")
     p.add_argument("--notes", help="replace the notes")
-    p.add_argument("--birthday", help="YYYY-MM-DD or --MM-DD; \"\" removes it")
+    p.add_argument("--birthday", help='YYYY-MM-DD or --MM-DD; "" removes it')
     p.add_argument("--email", action="append", type=_labeled, default=[], help="add an email")
     p.add_argument("--remove-email", action="append", default=[], help="remove an email")
     p.add_argument("--phone", action="append", type=_labeled, default=[], help="add a phone")
@@ -614,22 +687,43 @@ def build_parser() -> argparse.ArgumentParser:
     meeting = group("meeting", "log and list meetings, calls, lunches and events")
     p = command(meeting, "log", _meeting_log, "log a meeting with its attendees; prints its id")
     p.add_argument("--title", required=True)
-    p.add_argument("--at", required=True, type=_wall_clock, metavar="\"YYYY-MM-DD HH:MM\"",
-                   help="local start time")
+    p.add_argument(
+        "--at",
+        required=True,
+        type=_wall_clock,
+        metavar='"YYYY-MM-DD HH:MM"',
+        help="local start time",
+    )
     p.add_argument("--tz", metavar="ZONE", help="IANA time zone of --at (default: your zone)")
-    p.add_argument("--with", dest="with_", action="append", type=contact_id, required=True,
-                   metavar="CONTACT_ID", help="an attendee; repeatable")
-    p.add_argument("--kind", default="meeting", metavar="KIND",
-                   help=f"one of {', '.join(k.value for k in MeetingKind)} (default: meeting)")
-    p.add_argument("--duration", type=_positive_minutes, default=0, metavar="MIN",
-                   help="length in minutes")
+    p.add_argument(
+        "--with",
+        dest="with_",
+        action="append",
+        type=contact_id,
+        required=True,
+        metavar="CONTACT_ID",
+        help="an attendee; repeatable",
+    )
+    p.add_argument(
+        "--kind",
+        default="meeting",
+        metavar="KIND",
+        help=f"one of {', '.join(k.value for k in MeetingKind)} (default: meeting)",
+    )
+    p.add_argument(
+        "--duration", type=_positive_minutes, default=0, metavar="MIN", help="length in minutes"
+    )
     p.add_argument("--location")
     p.add_argument("--notes")
     p.add_argument("--research", metavar="TEXT", help="research notes for this meeting")
 
     p = command(meeting, "list", _meeting_list, "list meetings, newest first", [fmt_parent])
-    p.add_argument("--contact", type=contact_id, metavar="CONTACT_ID",
-                   help="only meetings this contact attended")
+    p.add_argument(
+        "--contact",
+        type=contact_id,
+        metavar="CONTACT_ID",
+        help="only meetings this contact attended",
+    )
     p.add_argument("--limit", type=int, default=None)
 
     # research
@@ -646,19 +740,23 @@ def build_parser() -> argparse.ArgumentParser:
     fu = group("followup", "schedule, complete, snooze and cancel follow-ups")
     p = command(fu, "add", _followup_add, "schedule a follow-up; prints its id")
     p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
-    p.add_argument("--due", required=True, type=_wall_clock, metavar="\"YYYY-MM-DD HH:MM\"")
+    p.add_argument("--due", required=True, type=_wall_clock, metavar='"YYYY-MM-DD HH:MM"')
     p.add_argument("--tz", metavar="ZONE", help="IANA time zone of --due (default: your zone)")
     p.add_argument("--note")
     p.add_argument("--meeting", type=meeting_id, metavar="ID", help="the meeting it came from")
-    p.add_argument("--every", metavar="RULE",
-                   help="repeat: an RRULE (FREQ=MONTHLY;INTERVAL=3) or words ('2 weeks', "
-                   "'3 months', 'every Monday')")
-    p = command(fu, "done", _followup_done,
-                "mark a follow-up done (a recurring one moves to its next date)")
+    p.add_argument(
+        "--every",
+        metavar="RULE",
+        help="repeat: an RRULE (FREQ=MONTHLY;INTERVAL=3) or words ('2 weeks', "
+        "'3 months', 'every Monday')",
+    )
+    p = command(
+        fu, "done", _followup_done, "mark a follow-up done (a recurring one moves to its next date)"
+    )
     p.add_argument("followup_id", metavar="ID", type=followup_id)
     p = command(fu, "snooze", _followup_snooze, "put a follow-up off until a later time")
     p.add_argument("followup_id", metavar="ID", type=followup_id)
-    p.add_argument("--until", required=True, type=_wall_clock, metavar="\"YYYY-MM-DD HH:MM\"")
+    p.add_argument("--until", required=True, type=_wall_clock, metavar='"YYYY-MM-DD HH:MM"')
     p.add_argument("--tz", metavar="ZONE", help="zone of --until (default: the follow-up's)")
     p = command(fu, "cancel", _followup_cancel, "cancel a follow-up")
     p.add_argument("followup_id", metavar="ID", type=followup_id)
@@ -667,12 +765,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=[*(s.value for s in FollowUpStatus), "all"], default="open")
 
     # today
-    p = command(commands, "today", _today,
-                "the daily list: overdue follow-ups, then those due today", [fmt_parent])
+    p = command(
+        commands,
+        "today",
+        _today,
+        "the daily list: overdue follow-ups, then those due today",
+        [fmt_parent],
+    )
     p.add_argument("--date", type=_day, metavar="YYYY-MM-DD", help="another day (default: today)")
     p.add_argument("--tz", metavar="ZONE", help="zone to show the day in (default: your zone)")
-    p.add_argument("--upcoming", type=int, default=0, metavar="DAYS",
-                   help="also list what is due in the next DAYS days")
+    p.add_argument(
+        "--upcoming",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="also list what is due in the next DAYS days",
+    )
 
     # gift
     gift = group("gift", "record and list gifts and hospitality")
@@ -688,18 +796,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id, nargs="?")
 
     # search
-    p = command(commands, "search", _search,
-                "find contacts by name, email, company or notes (any case, any accents)",
-                [fmt_parent])
+    p = command(
+        commands,
+        "search",
+        _search,
+        "find contacts by name, email, company or notes (any case, any accents)",
+        [fmt_parent],
+    )
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--limit", type=int, default=50)
 
     # config
     cfg = group("config", "show or change settings (time zone, currency, your name...)")
     command(cfg, "show", _config_show, "show all settings")
-    p = command(cfg, "set", _config_set, "change a setting (\"\" resets it)")
-    p.add_argument("key", choices=list(settings.KNOWN_SETTINGS), metavar="KEY",
-                   help=", ".join(settings.KNOWN_SETTINGS))
+    p = command(cfg, "set", _config_set, 'change a setting ("" resets it)')
+    p.add_argument(
+        "key",
+        choices=list(settings.KNOWN_SETTINGS),
+        metavar="KEY",
+        help=", ".join(settings.KNOWN_SETTINGS),
+    )
     p.add_argument("value", metavar="VALUE")
     return parser
 

@@ -1,1 +1,1 @@
-"""Domain types shared by every layer: plain frozen dataclasses, enums and errors (no Qt, no SQL)."""
+"""Domain types shared by every layer: frozen dataclasses, enums, errors (no Qt, no SQL)."""

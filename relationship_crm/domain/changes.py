@@ -1,4 +1,4 @@
-"""What a service call changed, so each front end refreshes only what it shows (Anki's OpChanges)."""
+"""What a service call changed, so front ends refresh only what they show (Anki's OpChanges)."""
 
 from __future__ import annotations
 
@@ -19,4 +19,6 @@ class Changes:
     settings: bool = False
 
     def __or__(self, other: Changes) -> Changes:
-        return Changes(**{f: getattr(self, f) or getattr(other, f) for f in self.__dataclass_fields__})
+        return Changes(
+            **{f: getattr(self, f) or getattr(other, f) for f in self.__dataclass_fields__}
+        )

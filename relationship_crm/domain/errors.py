@@ -1,7 +1,7 @@
 """Errors that say whose fault they are (see STYLE.md 4.6).
 
-`KnownError` is a problem the user can understand and act on (bad input, a missing record, a locked or
-damaged file); front ends show its message as one line. Anything else is a bug.
+`KnownError` is a problem the user can understand and act on (bad input, a missing record, a locked
+or damaged file); front ends show its message as one line. Anything else is a bug.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ class FollowUpSpec:
 
     `due_local` is the naive wall-clock time the rep typed, in the IANA zone `tz`; keeping the wall
     clock (not only the instant) is what keeps a weekly 09:00 at 09:00 across a DST change.
-    `anchor_local` is the first occurrence of a recurring series (the RRULE's DTSTART); it defaults to
-    `due_local`. `snoozed_until` is an aware instant that replaces the due moment while it is set.
+    `anchor_local` is the first occurrence of a recurring series (the RRULE's DTSTART); it
+    defaults to `due_local`. `snoozed_until` is an aware instant that replaces the due moment
+    while it is set.
     """
 
     id: int
@@ -39,7 +40,7 @@ class Bucket(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Reminder:
-    """A follow-up placed on the agenda: `due` is the effective moment (snooze applied) in the zone shown."""
+    """A follow-up on the agenda: `due` is the effective moment (snooze applied), zone shown."""
 
     spec: FollowUpSpec
     due: datetime
@@ -56,7 +57,7 @@ class Reminder:
 
 @dataclass(frozen=True, slots=True)
 class Agenda:
-    """The answer to "what needs me on this day": each list sorted by moment, then contact name, then id."""
+    """What needs the rep on a day: each list sorted by moment, then contact name, then id."""
 
     overdue: tuple[Reminder, ...]
     today: tuple[Reminder, ...]

@@ -184,4 +184,3 @@ class GiftView:
     currency: str
     given_on: date
     meeting_id: int | None = None
-

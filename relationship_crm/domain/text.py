@@ -6,15 +6,54 @@ import re
 import unicodedata
 
 # Letters that NFKD does not decompose but a rep would type without the accent.
-_EXTRA_FOLDS = str.maketrans({"ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ł": "l", "ŧ": "t", "æ": "ae",
-                              "œ": "oe", "ß": "ss", "þ": "th", "ð": "d"})
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "ø": "o",
+        "đ": "d",
+        "ħ": "h",
+        "ı": "i",
+        "ł": "l",
+        "ŧ": "t",
+        "æ": "ae",
+        "œ": "oe",
+        "ß": "ss",
+        "þ": "th",
+        "ð": "d",
+    }
+)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 # Lower-case particles that belong to the family name ("Ludwig van Beethoven", "Siobhán Ó Briain").
 _PARTICLES = frozenset(
-    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "la", "le",
-     "ó", "o", "mac", "mc", "bin", "ibn", "al", "el", "st", "ter", "ten", "zu"}
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "das",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "ó",
+        "o",
+        "mac",
+        "mc",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "st",
+        "ter",
+        "ten",
+        "zu",
+    }
 )
 
 
@@ -55,7 +94,5 @@ def clean_line(text: str) -> str:
 def clean_block(text: str) -> str:
     """Multi-line user text: keep newlines and tabs, drop other control characters, trim ends."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    kept = "".join(
-        c for c in text if c in "\n\t" or not unicodedata.category(c).startswith("C")
-    )
+    kept = "".join(c for c in text if c in "\n\t" or not unicodedata.category(c).startswith("C"))
     return kept.strip()

@@ -44,5 +44,7 @@ def optional_line(value: str, what: str, *, max_length: int) -> str:
     """A one-line field that may be empty but not overlong."""
     cleaned = clean_line(value)
     if len(cleaned) > max_length:
-        raise InvalidInputError(f"{what} is too long ({len(cleaned)} characters; at most {max_length})")
+        raise InvalidInputError(
+            f"{what} is too long ({len(cleaned)} characters; at most {max_length})"
+        )
     return cleaned

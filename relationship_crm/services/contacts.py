@@ -223,8 +223,9 @@ def company_named(session: Session, name: str, *, now: datetime | None = None) -
     company = session.scalar(select(Company).where(Company.name_key == key))
     if company is None:
         now = now or utcnow()
-        company = Company(name=clean, name_key=key, website="", notes="", created_at=now,
-                          updated_at=now)
+        company = Company(
+            name=clean, name_key=key, website="", notes="", created_at=now, updated_at=now
+        )
         session.add(company)
     return company
 
@@ -232,7 +233,9 @@ def company_named(session: Session, name: str, *, now: datetime | None = None) -
 def _check_notes(notes: str) -> str:
     cleaned = clean_block(notes)
     if len(cleaned) > MAX_NOTES:
-        raise InvalidInputError(f"notes are too long ({len(cleaned)} characters; at most {MAX_NOTES})")
+        raise InvalidInputError(
+            f"notes are too long ({len(cleaned)} characters; at most {MAX_NOTES})"
+        )
     return cleaned
 
 
@@ -298,7 +301,8 @@ _INDEX_ROWS = f"""
 INSERT INTO {CONTACT_FTS_TABLE} (rowid, name, emails, company, notes, tags)
 SELECT c.id,
        crm_fold(c.display_name || ' ' || c.given_name || ' ' || c.family_name),
-       crm_fold((SELECT group_concat(e.value, ' ') FROM contact_emails e WHERE e.contact_id = c.id)),
+       crm_fold((SELECT group_concat(e.value, ' ') FROM contact_emails e
+                 WHERE e.contact_id = c.id)),
        crm_fold((SELECT co.name FROM companies co WHERE co.id = c.company_id)),
        crm_fold(c.title || char(10) || c.notes),
        crm_fold((SELECT group_concat(t.name, ' ') FROM contact_tags ct
@@ -407,13 +411,17 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView
     for expression in (" AND ".join(phrases), " OR ".join(phrases)):
         if len(ranked) >= limit:
             break
-        add(session.execute(
-            text(f"SELECT f.rowid FROM {CONTACT_FTS_TABLE} f JOIN contacts c ON c.id = f.rowid "
-                 f"WHERE {CONTACT_FTS_TABLE} MATCH :q AND c.deleted_at IS NULL "
-                 f"ORDER BY bm25({CONTACT_FTS_TABLE}, 10.0, 5.0, 3.0, 1.0, 2.0), c.sort_name "
-                 "LIMIT :n"),
-            {"q": expression, "n": limit},
-        ).scalars())
+        add(
+            session.execute(
+                text(
+                    f"SELECT f.rowid FROM {CONTACT_FTS_TABLE} f JOIN contacts c ON c.id = f.rowid "
+                    f"WHERE {CONTACT_FTS_TABLE} MATCH :q AND c.deleted_at IS NULL "
+                    f"ORDER BY bm25({CONTACT_FTS_TABLE}, 10.0, 5.0, 3.0, 1.0, 2.0), c.sort_name "
+                    "LIMIT :n"
+                ),
+                {"q": expression, "n": limit},
+            ).scalars()
+        )
     infix = [t for t in terms if len(t) >= 3]
     if infix and len(ranked) < limit:
         clauses = " OR ".join(
@@ -423,11 +431,15 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView
         )
         params: dict[str, object] = {f"t{i}": f"%{_like_escape(t)}%" for i, t in enumerate(infix)}
         params["n"] = limit * 2
-        add(session.execute(
-            text(f"SELECT f.rowid FROM {CONTACT_FTS_TABLE} f JOIN contacts c ON c.id = f.rowid "
-                 f"WHERE ({clauses}) AND c.deleted_at IS NULL ORDER BY c.sort_name LIMIT :n"),
-            params,
-        ).scalars())
+        add(
+            session.execute(
+                text(
+                    f"SELECT f.rowid FROM {CONTACT_FTS_TABLE} f JOIN contacts c ON c.id = f.rowid "
+                    f"WHERE ({clauses}) AND c.deleted_at IS NULL ORDER BY c.sort_name LIMIT :n"
+                ),
+                params,
+            ).scalars()
+        )
     by_id = {c.id: c for c in _load(session, ranked)}
     return [_view(by_id[i]) for i in ranked if i in by_id]
 
@@ -457,7 +469,9 @@ def _view(contact: Contact, *, with_history: bool = False) -> ContactView:
         addresses=tuple(
             Address(a.street, a.city, a.region, a.postcode, a.country, a.label)
             for a in contact.addresses
-        ) if with_history else (),
+        )
+        if with_history
+        else (),
         stage_history=history,
         created_at=contact.created_at,
         updated_at=contact.updated_at,

@@ -59,7 +59,9 @@ def add(session: Session, draft: FollowUpDraft, *, now: datetime | None = None) 
     return row.id
 
 
-def complete(session: Session, follow_up_id: int, *, now: datetime | None = None) -> CompletionResult:
+def complete(
+    session: Session, follow_up_id: int, *, now: datetime | None = None
+) -> CompletionResult:
     """Mark a follow-up done. A recurring one moves on to its next occurrence and stays open."""
     now = now or utcnow()
     row = _open_row(session, follow_up_id, "complete")
@@ -135,16 +137,23 @@ def open_specs(session: Session, *, before: datetime | None = None) -> list[Foll
     # Plain columns, not ORM objects: the daily list may hold thousands of overdue rows.
     query = (
         select(
-            FollowUp.id, FollowUp.contact_id, Contact.display_name, FollowUp.due_local,
-            FollowUp.tz, FollowUp.note, FollowUp.rrule, FollowUp.anchor_local,
-            FollowUp.snoozed_until, FollowUp.meeting_id,
+            FollowUp.id,
+            FollowUp.contact_id,
+            Contact.display_name.label("contact_name"),
+            FollowUp.due_local,
+            FollowUp.tz,
+            FollowUp.note,
+            FollowUp.rrule,
+            FollowUp.anchor_local,
+            FollowUp.snoozed_until,
+            FollowUp.meeting_id,
         )
         .join(Contact, Contact.id == FollowUp.contact_id)
         .where(FollowUp.status == FollowUpStatus.OPEN.value, Contact.deleted_at.is_(None))
     )
     if before is not None:
         query = query.where(FollowUp.remind_at < before)
-    return [FollowUpSpec(*row) for row in session.execute(query)]
+    return [FollowUpSpec(**row._asdict()) for row in session.execute(query)]
 
 
 def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Agenda:

@@ -30,7 +30,9 @@ def parse_cost(text: str) -> Decimal:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidInputError(f"cost {text!r} is not an amount; use digits such as 45.50") from None
+        raise InvalidInputError(
+            f"cost {text!r} is not an amount; use digits such as 45.50"
+        ) from None
     if not amount.is_finite() or amount < 0:
         raise InvalidInputError(f"cost {text!r} must be a positive amount")
     if amount > MAX_COST:
@@ -75,8 +77,17 @@ def list_gifts(session: Session, *, contact_id: int | None = None) -> list[GiftV
     query = query.where(Contact.deleted_at.is_(None))
     query = query.order_by(Gift.given_on.desc(), Gift.id.desc())
     return [
-        GiftView(g.id, g.contact_id, name, g.item, g.occasion, g.cost, g.currency, g.given_on,
-                 g.meeting_id)
+        GiftView(
+            g.id,
+            g.contact_id,
+            name,
+            g.item,
+            g.occasion,
+            g.cost,
+            g.currency,
+            g.given_on,
+            g.meeting_id,
+        )
         for g, name in session.execute(query)
     ]
 

@@ -30,7 +30,9 @@ def parse_kind(value: str | MeetingKind) -> MeetingKind:
         return MeetingKind(str(value).strip().lower())
     except ValueError:
         valid = ", ".join(k.value for k in MeetingKind)
-        raise InvalidInputError(f"unknown meeting kind {str(value)!r}; use one of: {valid}") from None
+        raise InvalidInputError(
+            f"unknown meeting kind {str(value)!r}; use one of: {valid}"
+        ) from None
 
 
 def log(session: Session, draft: MeetingDraft, *, now: datetime | None = None) -> int:
@@ -103,7 +105,5 @@ def _view(meeting: Meeting) -> MeetingView:
         duration_minutes=meeting.duration_minutes,
         location=meeting.location,
         notes=meeting.notes,
-        attendees=tuple(
-            (c.id, c.display_name) for c in meeting.attendees if c.deleted_at is None
-        ),
+        attendees=tuple((c.id, c.display_name) for c in meeting.attendees if c.deleted_at is None),
     )

@@ -71,7 +71,8 @@ def list_notes(
         query = query.where(ResearchNote.meeting_id == meeting_id)
     query = query.order_by(ResearchNote.noted_at.desc(), ResearchNote.id.desc())
     return [
-        ResearchView(n.id, n.text, n.source_url, n.noted_at, n.contact_id, n.company_id,
-                     n.meeting_id)
+        ResearchView(
+            n.id, n.text, n.source_url, n.noted_at, n.contact_id, n.company_id, n.meeting_id
+        )
         for n in session.scalars(query)
     ]

@@ -1,4 +1,4 @@
-"""User preferences stored in the database: time zone, default currency, phone region, rep details."""
+"""User preferences kept in the database: time zone, currency, phone region, rep details."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def put(session: Session, key: str, value: str) -> Changes:
     elif value and key == "phone_region":
         value = value.upper()
         if len(value) != 2 or not value.isalpha():
-            raise InvalidInputError(f"phone_region must be a two-letter country code, not {value!r}")
+            raise InvalidInputError(
+                f"phone_region must be a two-letter country code, not {value!r}"
+            )
     row = session.get(Setting, key)
     if not value:
         if row is not None:
@@ -63,7 +65,9 @@ def check_currency(code: str) -> str:
     """An ISO 4217 style code: three letters, returned upper-case."""
     code = code.strip().upper()
     if len(code) != 3 or not code.isascii() or not code.isalpha():
-        raise InvalidInputError(f"currency must be a three-letter code such as USD or EUR, not {code!r}")
+        raise InvalidInputError(
+            f"currency must be a three-letter code such as USD or EUR, not {code!r}"
+        )
     return code
 
 

@@ -162,7 +162,7 @@ def _create_private_file(path: Path) -> None:
 
 
 def _inspect(path: Path) -> str | None:
-    """Say what `path` holds without writing to it: None for nothing yet, else our schema revision."""
+    """What `path` holds, read without writing: None for nothing yet, else our schema revision."""
     if not path.exists():
         return None
     if path.is_dir():

@@ -54,7 +54,9 @@ meeting_attendees = Table(
     "meeting_attendees",
     Base.metadata,
     Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
-    Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column(
+        "contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 
@@ -126,7 +128,9 @@ class ContactEmail(Base):
     __tablename__ = "contact_emails"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     label: Mapped[str] = mapped_column(String(50), default="")
     value: Mapped[str] = mapped_column(String(320))
     # Lower-cased address: duplicate detection and lookups by email use this indexed column.
@@ -140,7 +144,9 @@ class ContactPhone(Base):
     __tablename__ = "contact_phones"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     label: Mapped[str] = mapped_column(String(50), default="")
     value: Mapped[str] = mapped_column(String(100))
     value_key: Mapped[str] = mapped_column(String(100), index=True)
@@ -153,7 +159,9 @@ class ContactAddress(Base):
     __tablename__ = "contact_addresses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     label: Mapped[str] = mapped_column(String(50), default="")
     street: Mapped[str] = mapped_column(Text, default="")
     city: Mapped[str] = mapped_column(String(200), default="")
@@ -179,7 +187,9 @@ class StageChange(Base):
     __tablename__ = "stage_changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     stage: Mapped[str] = mapped_column(String(16))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -250,7 +260,9 @@ class FollowUp(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
@@ -292,7 +304,9 @@ class ThankYouNote(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     template: Mapped[str] = mapped_column(String(100), default="")
     body: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
@@ -308,7 +322,9 @@ class Gift(Base):
     __table_args__ = (CheckConstraint("length(currency) = 3", name="currency"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )

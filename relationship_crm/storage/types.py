@@ -35,7 +35,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 class WallClock(TypeDecorator[datetime]):
-    """A naive local wall-clock time ("2026-11-23 09:00"), meaningful together with a zone column."""
+    """A naive wall-clock time ("2026-11-23 09:00"), meaningful together with a zone column."""
 
     impl = String(16)
     cache_ok = True

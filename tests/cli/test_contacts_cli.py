@@ -18,9 +18,25 @@ def test_add_prints_only_the_new_id(cli):
 
 def test_list_json_has_the_documented_fields(cli):
     cid = cli(
-        "contact", "add", "Jane Doe", "--email", "work:jane@acme.com", "--email", "jd@home.example",
-        "--phone", "mobile:+1 212 555 0100", "--company", "Acme Corp", "--title", "CTO",
-        "--stage", "lead", "--tag", "vip", "--tag", "Boston",
+        "contact",
+        "add",
+        "Jane Doe",
+        "--email",
+        "work:jane@acme.com",
+        "--email",
+        "jd@home.example",
+        "--phone",
+        "mobile:+1 212 555 0100",
+        "--company",
+        "Acme Corp",
+        "--title",
+        "CTO",
+        "--stage",
+        "lead",
+        "--tag",
+        "vip",
+        "--tag",
+        "Boston",
     ).id
     (row,) = cli("contact", "list", "--format", "json").json()
     assert row["id"] == cid
@@ -173,7 +189,12 @@ def test_database_and_folder_are_private(cli, db_path: Path):
 
 
 def test_help_on_every_level(cli):
-    for argv in (["--help"], ["contact", "--help"], ["contact", "add", "--help"],
-                 ["followup", "snooze", "--help"], ["today", "--help"]):
+    for argv in (
+        ["--help"],
+        ["contact", "--help"],
+        ["contact", "add", "--help"],
+        ["followup", "snooze", "--help"],
+        ["today", "--help"],
+    ):
         result = cli(*argv)
         assert result.code == 0 and "usage:" in result.out

@@ -10,8 +10,12 @@ from pathlib import Path
 
 def run(*argv: str, env: dict[str, str] | None = None, cwd: Path | None = None):
     return subprocess.run(
-        [sys.executable, *argv], capture_output=True, text=True, timeout=60,
-        env={**os.environ, **(env or {})}, cwd=cwd,
+        [sys.executable, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
     )
 
 
@@ -25,15 +29,27 @@ def test_python_dash_m_is_the_same_command(tmp_path):
 
 def test_environment_variable_picks_the_database(tmp_path):
     db = tmp_path / "env" / "crm.sqlite3"
-    result = run("-m", "relationship_crm", "contact", "add", "Env Person",
-                 env={"RELATIONSHIP_CRM_DB": str(db)})
+    result = run(
+        "-m",
+        "relationship_crm",
+        "contact",
+        "add",
+        "Env Person",
+        env={"RELATIONSHIP_CRM_DB": str(db)},
+    )
     assert result.returncode == 0 and db.exists()
 
 
 def test_default_database_is_in_the_user_data_folder(tmp_path):
     data_home = tmp_path / "xdg"
-    result = run("-m", "relationship_crm", "contact", "add", "Default Person",
-                 env={"XDG_DATA_HOME": str(data_home), "RELATIONSHIP_CRM_DB": ""})
+    result = run(
+        "-m",
+        "relationship_crm",
+        "contact",
+        "add",
+        "Default Person",
+        env={"XDG_DATA_HOME": str(data_home), "RELATIONSHIP_CRM_DB": ""},
+    )
     assert result.returncode == 0, result.stderr
     assert (data_home / "relationship-crm" / "crm.sqlite3").exists()
 

@@ -46,15 +46,27 @@ def test_due_is_shown_in_the_requested_zone(cli, jane):
 
 def test_weekly_0900_stays_0900_across_the_dst_change(cli, jane):
     # Dates in the future: completing also skips occurrences that are already past.
-    fid = cli("followup", "add", str(jane), "--due", "2027-10-25 09:00",
-              "--tz", "America/New_York", "--every", "FREQ=WEEKLY").id
+    fid = cli(
+        "followup",
+        "add",
+        str(jane),
+        "--due",
+        "2027-10-25 09:00",
+        "--tz",
+        "America/New_York",
+        "--every",
+        "FREQ=WEEKLY",
+    ).id
     dues = []
     for day in ("2027-10-25", "2027-11-01", "2027-11-08"):
         (row,) = today(cli, day)
         dues.append(row["due"])
         assert cli("followup", "done", str(fid)).code == 0
-    assert dues == ["2027-10-25T09:00:00-04:00", "2027-11-01T09:00:00-04:00",
-                    "2027-11-08T09:00:00-05:00"]
+    assert dues == [
+        "2027-10-25T09:00:00-04:00",
+        "2027-11-01T09:00:00-04:00",
+        "2027-11-08T09:00:00-05:00",
+    ]
 
 
 def test_plain_word_cadences(cli, jane):
@@ -132,10 +144,30 @@ def test_today_without_date_uses_the_configured_zone(cli, jane):
 
 
 def test_meeting_log_with_attendees_and_research(cli, jane, omar):
-    mid = cli("meeting", "log", "--title", "Kick-off", "--at", "2026-11-20 14:00",
-              "--tz", "Europe/Paris", "--with", str(jane), "--with", str(omar),
-              "--kind", "lunch", "--duration", "90", "--location", "Chez Nous",
-              "--notes", "Budget approved", "--research", "Read their Q3 report").id
+    mid = cli(
+        "meeting",
+        "log",
+        "--title",
+        "Kick-off",
+        "--at",
+        "2026-11-20 14:00",
+        "--tz",
+        "Europe/Paris",
+        "--with",
+        str(jane),
+        "--with",
+        str(omar),
+        "--kind",
+        "lunch",
+        "--duration",
+        "90",
+        "--location",
+        "Chez Nous",
+        "--notes",
+        "Budget approved",
+        "--research",
+        "Read their Q3 report",
+    ).id
     (m,) = cli("meeting", "list", "--format", "json").json()
     assert m["id"] == mid and m["kind"] == "lunch" and m["duration_minutes"] == 90
     assert m["start"] == "2026-11-20T14:00:00+01:00"
@@ -162,32 +194,65 @@ def test_meeting_log_rejects_bad_input(cli, jane, extra, message):
 
 
 def test_meeting_with_a_missing_attendee_writes_nothing(cli, jane):
-    result = cli("meeting", "log", "--title", "T", "--at", "2026-11-20 14:00",
-                 "--with", str(jane), "--with", "999", "--research", "x")
+    result = cli(
+        "meeting",
+        "log",
+        "--title",
+        "T",
+        "--at",
+        "2026-11-20 14:00",
+        "--with",
+        str(jane),
+        "--with",
+        "999",
+        "--research",
+        "x",
+    )
     assert result.code == 1 and "no contact with id 999" in result.err
     assert cli("meeting", "list", "--format", "json").json() == []
 
 
 def test_followup_from_a_meeting(cli, jane):
-    mid = cli("meeting", "log", "--title", "Demo", "--at", "2026-11-20 14:00",
-              "--with", str(jane)).id
+    mid = cli(
+        "meeting", "log", "--title", "Demo", "--at", "2026-11-20 14:00", "--with", str(jane)
+    ).id
     cli("followup", "add", str(jane), "--due", "2026-11-23 09:00", "--meeting", str(mid))
     (row,) = today(cli, "2026-11-23")
     assert row["meeting_id"] == mid
 
 
 def test_gifts(cli, jane, omar):
-    g1 = cli("gift", "add", str(jane), "--item", "Wine", "--cost", "45.5", "--currency", "eur",
-             "--date", "2026-06-01", "--occasion", "Signed the deal").id
-    cli("gift", "add", str(omar), "--item", "Lunch at Nobu", "--cost", "120", "--date",
-        "2026-07-01")
+    g1 = cli(
+        "gift",
+        "add",
+        str(jane),
+        "--item",
+        "Wine",
+        "--cost",
+        "45.5",
+        "--currency",
+        "eur",
+        "--date",
+        "2026-06-01",
+        "--occasion",
+        "Signed the deal",
+    ).id
+    cli(
+        "gift", "add", str(omar), "--item", "Lunch at Nobu", "--cost", "120", "--date", "2026-07-01"
+    )
     rows = cli("gift", "list", "--format", "json").json()
     assert [r["item"] for r in rows] == ["Lunch at Nobu", "Wine"]
     (wine,) = cli("gift", "list", str(jane), "--format", "json").json()
     assert wine == {
-        "id": g1, "contact_id": jane, "contact_name": "Jane Doe", "item": "Wine",
-        "cost": "45.50", "currency": "EUR", "date": "2026-06-01",
-        "occasion": "Signed the deal", "meeting_id": None,
+        "id": g1,
+        "contact_id": jane,
+        "contact_name": "Jane Doe",
+        "item": "Wine",
+        "cost": "45.50",
+        "currency": "EUR",
+        "date": "2026-06-01",
+        "occasion": "Signed the deal",
+        "meeting_id": None,
     }
     assert rows[0]["currency"] == "USD"
 

@@ -32,7 +32,9 @@ def shared_db(tmp_path_factory):
     database.close()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(name=name_text, company=st.one_of(st.just(""), name_text))
 def test_any_name_round_trips_and_is_found_by_each_of_its_words(shared_db, name, company):
     with shared_db.write() as s:
@@ -56,7 +58,8 @@ def test_stage_history_records_each_change_once(db):
     with db.read() as s:
         history = contacts.get(s, cid).stage_history
     assert [(h.stage, h.changed_at.date()) for h in history] == [
-        (Stage.PROSPECT, date(2026, 1, 1)), (Stage.LEAD, date(2026, 2, 1)),
+        (Stage.PROSPECT, date(2026, 1, 1)),
+        (Stage.LEAD, date(2026, 2, 1)),
         (Stage.CUSTOMER, date(2026, 3, 1)),
     ]
 
@@ -117,15 +120,21 @@ def test_gift_totals_per_year_and_currency(db):
         gifts.add(s, GiftDraft(cid, "Card", date(2026, 1, 2)), now=T0)
     with db.read() as s:
         assert gifts.yearly_totals(s, contact_id=cid, year=2026) == {
-            "EUR": Decimal("125.50"), "USD": Decimal("200"),
+            "EUR": Decimal("125.50"),
+            "USD": Decimal("200"),
         }
         items = [g.item for g in gifts.list_gifts(s, contact_id=cid)]
     assert items == ["Lunch", "Tickets", "Wine", "Card", "Old gift"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("45", Decimal("45")), ("45.50", Decimal("45.50")), ("1,250.00", Decimal("1250.00")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("45", Decimal("45")),
+        ("45.50", Decimal("45.50")),
+        ("1,250.00", Decimal("1250.00")),
+    ],
+)
 def test_parse_cost(text, expected):
     assert gifts.parse_cost(text) == expected
 

@@ -28,8 +28,10 @@ def jane(db) -> int:
 def add(db, contact_id: int, due: str, **kw) -> int:
     with db.write() as s:
         return followups.add(
-            s, FollowUpDraft(contact_id, datetime.strptime(due, "%Y-%m-%d %H:%M"),
-                             kw.pop("tz", NY), **kw),
+            s,
+            FollowUpDraft(
+                contact_id, datetime.strptime(due, "%Y-%m-%d %H:%M"), kw.pop("tz", NY), **kw
+            ),
             now=at("2026-01-01 08:00"),
         )
 

@@ -39,8 +39,12 @@ def test_migrated_schema_matches_the_orm_metadata(db):
     engine = create_engine(f"sqlite:///{db.path}")
     with engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"include_object": lambda o, n, t, r, c: not (
-                t == "table" and n is not None and n.startswith("contacts_fts"))},
+            conn,
+            opts={
+                "include_object": lambda o, n, t, r, c: (
+                    not (t == "table" and n is not None and n.startswith("contacts_fts"))
+                )
+            },
         )
         diffs = compare_metadata(context, Base.metadata)
     engine.dispose()

@@ -14,7 +14,9 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def _include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def _include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     # The FTS5 table and its shadow tables are created by raw SQL, outside the ORM metadata.
     return not (type_ == "table" and name is not None and _is_fts_shadow(name))
 

@@ -9,22 +9,34 @@ from hypothesis import strategies as st
 from relationship_crm.domain.text import clean_block, clean_line, fold, split_name, words
 
 
-@pytest.mark.parametrize("text, folded", [
-    ("Ó Briain", "o briain"), ("Zoë", "zoe"), ("STRASSE", "strasse"), ("Straße", "strasse"),
-    ("Łódź", "lodz"), ("Søren", "soren"), ("ﬁnance", "finance"), ("Ærø", "aero"),
-])
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Ó Briain", "o briain"),
+        ("Zoë", "zoe"),
+        ("STRASSE", "strasse"),
+        ("Straße", "strasse"),
+        ("Łódź", "lodz"),
+        ("Søren", "soren"),
+        ("ﬁnance", "finance"),
+        ("Ærø", "aero"),
+    ],
+)
 def test_fold(text, folded):
     assert fold(text) == folded
 
 
-@pytest.mark.parametrize("name, parts", [
-    ("Jane Doe", ("Jane", "Doe")),
-    ("Siobhán Ó Briain", ("Siobhán", "Ó Briain")),
-    ("Ludwig van Beethoven", ("Ludwig", "van Beethoven")),
-    ("Mary Ann de la Cruz", ("Mary Ann", "de la Cruz")),
-    ("Cher", ("Cher", "")),
-    ("", ("", "")),
-])
+@pytest.mark.parametrize(
+    "name, parts",
+    [
+        ("Jane Doe", ("Jane", "Doe")),
+        ("Siobhán Ó Briain", ("Siobhán", "Ó Briain")),
+        ("Ludwig van Beethoven", ("Ludwig", "van Beethoven")),
+        ("Mary Ann de la Cruz", ("Mary Ann", "de la Cruz")),
+        ("Cher", ("Cher", "")),
+        ("", ("", "")),
+    ],
+)
 def test_split_name(name, parts):
     assert split_name(name) == parts
 

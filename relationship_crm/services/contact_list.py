@@ -1,0 +1,168 @@
+"""The contact list of the desktop app: pages of light rows, filtered, searched and sorted in SQL.
+
+A list of 100,000 contacts must open and scroll without loading anyone's history, so a row carries
+only what the list shows, and "last contact" / "next follow-up" come from indexed subqueries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.text import fold
+from relationship_crm.services import contacts
+from relationship_crm.storage.schema import (
+    Company,
+    Contact,
+    ContactEmail,
+    FollowUp,
+    Meeting,
+    Tag,
+    contact_tags,
+    meeting_attendees,
+)
+from relationship_crm.storage.types import UTCDateTime
+
+SORT_KEYS = ("name", "company", "stage", "last_contact", "next_follow_up", "relevance")
+SEARCH_LIMIT = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    """One line of the contact list."""
+
+    id: int
+    name: str
+    company: str
+    stage: Stage
+    email: str
+    last_contact: datetime | None
+    next_follow_up: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFilter:
+    """What the rep typed and picked above the list."""
+
+    query: str = ""
+    stage: Stage | None = None
+    tag: str | None = None
+    sort: str = "name"
+    descending: bool = False
+
+
+def _last_contact() -> object:
+    return (
+        select(func.max(Meeting.starts_at))
+        .join(meeting_attendees, meeting_attendees.c.meeting_id == Meeting.id)
+        .where(meeting_attendees.c.contact_id == Contact.id)
+        .scalar_subquery()
+    )
+
+
+def _next_follow_up() -> object:
+    return (
+        select(func.min(FollowUp.remind_at))
+        .where(FollowUp.contact_id == Contact.id, FollowUp.status == "open")
+        .scalar_subquery()
+    )
+
+
+def _base(flt: ContactFilter) -> Select[tuple[int]]:
+    query = select(Contact.id).where(Contact.deleted_at.is_(None))
+    if flt.stage is not None:
+        query = query.where(Contact.stage == flt.stage.value)
+    if flt.tag:
+        query = query.where(
+            Contact.id.in_(
+                select(contact_tags.c.contact_id)
+                .join(Tag, Tag.id == contact_tags.c.tag_id)
+                .where(Tag.name_key == fold(flt.tag.strip()))
+            )
+        )
+    return query
+
+
+def page(
+    session: Session, flt: ContactFilter, *, offset: int = 0, limit: int = 200
+) -> tuple[list[ContactRow], int]:
+    """Rows `offset` .. `offset + limit - 1` of the filtered list, and how many there are in all."""
+    base = _base(flt)
+    ranked: list[int] | None = None
+    if flt.query.strip():
+        ranked = [c.id for c in contacts.search(session, flt.query, limit=SEARCH_LIMIT)]
+        base = base.where(Contact.id.in_(ranked))
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    last = _last_contact().label("last_contact")  # type: ignore[attr-defined]
+    nxt = _next_follow_up().label("next_follow_up")  # type: ignore[attr-defined]
+    first_email = (
+        select(ContactEmail.value)
+        .where(ContactEmail.contact_id == Contact.id)
+        .order_by(ContactEmail.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows_query = (
+        select(
+            Contact.id, Contact.display_name, Company.name, Contact.stage, first_email, last, nxt
+        )
+        .outerjoin(Company, Company.id == Contact.company_id)
+        .where(Contact.id.in_(base))
+    )
+    sort = flt.sort if flt.sort in SORT_KEYS else "name"
+    if sort == "relevance" and ranked is None:
+        sort = "name"
+    if sort == "relevance" and ranked is not None:
+        # Keep the search ranking: sort by position in the ranked id list (at most SEARCH_LIMIT).
+        window = ranked[offset : offset + limit] if not (flt.stage or flt.tag) else ranked
+        rows_query = rows_query.where(Contact.id.in_(window))
+        found = {r[0]: r for r in session.execute(rows_query)}
+        ordered = [found[i] for i in ranked if i in found]
+        if flt.stage or flt.tag:
+            ordered = ordered[offset : offset + limit]
+        return [_row(r) for r in ordered], total
+    key = {
+        "name": Contact.sort_name,
+        "company": func.coalesce(Company.name_key, "\uffff"),
+        "stage": Contact.stage,
+        "last_contact": last,
+        "next_follow_up": nxt,
+    }[sort]
+    order = key.desc() if flt.descending else key.asc()
+    if sort in ("last_contact", "next_follow_up"):
+        # Contacts with no date go last either way.
+        rows_query = rows_query.order_by(key.is_(None), order, Contact.sort_name, Contact.id)
+    else:
+        rows_query = rows_query.order_by(order, Contact.sort_name, Contact.id)
+    rows_query = rows_query.offset(offset).limit(limit)
+    return [_row(r) for r in session.execute(rows_query)], total
+
+
+def _row(r: object) -> ContactRow:
+    cid, name, company, stage, email, last, nxt = r  # type: ignore[misc]
+    decode = UTCDateTime().process_result_value
+    return ContactRow(
+        id=cid,
+        name=name,
+        company=company or "",
+        stage=Stage(stage),
+        email=email or "",
+        last_contact=last if isinstance(last, datetime) or last is None else decode(last, None),
+        next_follow_up=nxt if isinstance(nxt, datetime) or nxt is None else decode(nxt, None),
+    )
+
+
+def tags_in_use(session: Session) -> list[str]:
+    """Every tag attached to at least one live contact, by name."""
+    query = (
+        select(Tag.name)
+        .join(contact_tags, contact_tags.c.tag_id == Tag.id)
+        .join(Contact, and_(Contact.id == contact_tags.c.contact_id, Contact.deleted_at.is_(None)))
+        .group_by(Tag.id)
+        .order_by(Tag.name_key)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,146 @@
+"""One contact's story, newest first: meetings, research, follow-ups, thank-you notes and gifts.
+
+Also the pre-meeting brief: for every attendee of a meeting, their last meetings, research,
+open follow-ups and the gifts already given, so the rep walks in prepared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from relationship_crm.services.common import existing_meeting, live_contact
+from relationship_crm.storage.schema import (
+    FollowUp,
+    FollowUpCompletion,
+    Gift,
+    Meeting,
+    ResearchNote,
+    ThankYouNote,
+    meeting_attendees,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One event in a contact's history. `kind` is meeting, research, follow-up, thanks or gift."""
+
+    kind: str
+    when: datetime  # aware UTC
+    title: str
+    detail: str = ""
+    ref_id: int = 0
+    status: str = ""
+    tz: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeeBrief:
+    """What to know about one attendee before a meeting."""
+
+    contact_id: int
+    name: str
+    title: str
+    company: str
+    stage: str
+    entries: tuple[TimelineEntry, ...]
+    gifts_total: dict[str, Decimal]
+
+
+def timeline(session: Session, contact_id: int, *, limit: int | None = None) -> list[TimelineEntry]:
+    """Everything that happened with a contact, newest first."""
+    contact = live_contact(session, contact_id)
+    entries: list[TimelineEntry] = []
+    meeting_ids = select(meeting_attendees.c.meeting_id).where(
+        meeting_attendees.c.contact_id == contact_id
+    )
+    for m in session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids))):
+        others = [c.display_name for c in m.attendees if c.id != contact_id]
+        detail = m.notes
+        if others:
+            detail = f"With {', '.join(others)}" + (f"\n{m.notes}" if m.notes else "")
+        entries.append(TimelineEntry(m.kind, m.starts_at, m.title, detail, m.id, "", m.tz))
+    research_filter = [
+        ResearchNote.contact_id == contact_id,
+        ResearchNote.meeting_id.in_(meeting_ids),
+    ]
+    if contact.company_id is not None:
+        research_filter.append(ResearchNote.company_id == contact.company_id)
+    for n in session.scalars(select(ResearchNote).where(or_(*research_filter))):
+        about = "company" if n.company_id else "meeting" if n.meeting_id else "contact"
+        entries.append(
+            TimelineEntry("research", n.noted_at, f"Research ({about})", n.text, n.id, "", "UTC")
+        )
+    for f in session.scalars(select(FollowUp).where(FollowUp.contact_id == contact_id)):
+        status = f.status
+        when = f.remind_at if f.status == "open" else (f.completed_at or f.updated_at)
+        title = "Follow-up" + (" (repeats)" if f.rrule else "")
+        entries.append(TimelineEntry("follow-up", when, title, f.note, f.id, status, f.tz))
+    done = (
+        select(FollowUpCompletion, FollowUp.note, FollowUp.tz)
+        .join(FollowUp, FollowUp.id == FollowUpCompletion.follow_up_id)
+        .where(FollowUp.contact_id == contact_id, FollowUp.rrule.is_not(None))
+    )
+    for c, note, tz in session.execute(done):
+        entries.append(
+            TimelineEntry(
+                "follow-up", c.completed_at, "Followed up", note, c.follow_up_id, "done", tz
+            )
+        )
+    thanks = (
+        select(ThankYouNote, Meeting.title)
+        .join(Meeting, Meeting.id == ThankYouNote.meeting_id)
+        .where(ThankYouNote.contact_id == contact_id)
+    )
+    for t, meeting_title in session.execute(thanks):
+        when = t.sent_at or t.printed_at or t.drafted_at
+        entries.append(
+            TimelineEntry(
+                "thanks", when, f"Thank-you note: {meeting_title}", t.body, t.id, t.status, "UTC"
+            )
+        )
+    for g in session.scalars(select(Gift).where(Gift.contact_id == contact_id)):
+        cost = f" — {g.cost:.2f} {g.currency}" if g.cost is not None else ""
+        when = datetime.combine(g.given_on, time(12), tzinfo=UTC)
+        entries.append(
+            TimelineEntry("gift", when, f"Gift: {g.item}{cost}", g.occasion, g.id, "", "UTC")
+        )
+    entries.sort(key=lambda e: (e.when, e.ref_id), reverse=True)
+    return entries[:limit] if limit is not None else entries
+
+
+def brief(session: Session, meeting_id: int, *, per_attendee: int = 8) -> list[AttendeeBrief]:
+    """The pre-meeting brief: for each attendee, recent history and gifts already given."""
+    meeting = existing_meeting(session, meeting_id)
+    result: list[AttendeeBrief] = []
+    for person in meeting.attendees:
+        if person.deleted_at is not None:
+            continue
+        history = [
+            e
+            for e in timeline(session, person.id)
+            if not (e.ref_id == meeting.id and e.kind == meeting.kind)
+        ]
+        totals: dict[str, Decimal] = {}
+        for g in session.scalars(select(Gift).where(Gift.contact_id == person.id)):
+            if g.cost is not None:
+                totals[g.currency] = totals.get(g.currency, Decimal(0)) + g.cost
+        result.append(
+            AttendeeBrief(
+                contact_id=person.id,
+                name=person.display_name,
+                title=person.title,
+                company=person.company.name if person.company else "",
+                stage=person.stage,
+                entries=tuple(history[:per_attendee]),
+                gifts_total=totals,
+            )
+        )
+    return result
+
+
+__all__ = ["TimelineEntry", "AttendeeBrief", "timeline", "brief"]
