@@ -61,7 +61,11 @@ def fold(text: str) -> str:
     """Case- and accent-folded form used for search and sorting ("Ó Briain" -> "o briain")."""
     # NFKD before and after casefold: compatibility forms (math letters, ligatures) fold too.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    # Drop every mark, not only those with a combining class: SQLite's tokenizer and Python's
+    # \w disagree on newer marks, and search must fold the query and the index the same way.
+    stripped = "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c)[0] != "M"
+    )
     return stripped.translate(_EXTRA_FOLDS)
 
 

@@ -422,7 +422,7 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView
                 {"q": expression, "n": limit},
             ).scalars()
         )
-    infix = [t for t in terms if len(t) >= 3]
+    infix = terms
     if infix and len(ranked) < limit:
         clauses = " OR ".join(
             f"(f.name LIKE :t{i} ESCAPE '\\' OR f.emails LIKE :t{i} ESCAPE '\\' "
