@@ -856,13 +856,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _launch_app(paths: AppPaths, parser: argparse.ArgumentParser) -> int:
-    try:
-        from relationship_crm import app  # type: ignore[attr-defined]
-    except ImportError:
-        parser.print_help()
-        return 0
-    result: int = app.main(paths)
-    return result
+    import importlib.util
+
+    if importlib.util.find_spec("PySide6") is None:
+        sys.stderr.write(
+            f"{PROG}: error: the desktop app needs PySide6 (pip install PySide6-Essentials); "
+            "the commands work without it (see --help)\n"
+        )
+        return EXIT_ERROR
+    from relationship_crm import app
+
+    return app.main(paths)
 
 
 if __name__ == "__main__":

@@ -1,1 +1,1 @@
-"""Pure scheduling: time zones, recurrence rules, reminders and agendas (no clock, no database, no UI)."""
+"""Pure scheduling: time zones, recurrences, reminders, agendas (no clock, database or UI)."""

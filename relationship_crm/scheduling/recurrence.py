@@ -1,4 +1,4 @@
-"""Recurrence rules: reading what the rep typed into RFC 5545 RRULE text, describing it, and stepping it."""
+"""Recurrence rules: the rep's cadence as RFC 5545 RRULE text, described and stepped."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from relationship_crm.scheduling.zones import get_zone
 
 __all__ = ["MAX_INTERVAL", "describe", "next_occurrence", "parse_cadence"]
 
-#: Largest INTERVAL accepted (in units of the frequency); bigger values overflow dateutil's calendar.
+#: Largest INTERVAL accepted (in units of the frequency); bigger ones overflow dateutil's calendar.
 MAX_INTERVAL = 1000
 
-_EXAMPLES = "use an RRULE such as FREQ=WEEKLY or words such as '2 weeks', '3 months', 'every Monday'"
+_EXAMPLES = (
+    "use an RRULE such as FREQ=WEEKLY or words such as '2 weeks', '3 months', 'every Monday'"
+)
 
 _FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _SUB_DAILY = ("HOURLY", "MINUTELY", "SECONDLY")
@@ -42,7 +44,7 @@ _UNTIL_RE = re.compile(r"(\d{8})(?:T(\d{6})(Z?))?")
 _BYDAY_RE = re.compile(r"(?:([+-]?)(\d{1,2}))?(MO|TU|WE|TH|FR|SA|SU)")
 
 
-# --------------------------------------------------------------------------- raw RRULE text
+# ------------------------------------------------------------ raw RRULE text
 
 
 def _bad_rule(text: str, reason: str) -> InvalidInputError:
@@ -87,10 +89,10 @@ def _check_byday(text: str, value: str, freq: str, parts: dict[str, str]) -> str
 
 
 def _split_rule(text: str) -> dict[str, str]:
-    """Split and validate raw RRULE text into canonical {NAME: VALUE} parts; X- parts are dropped."""
+    """Split and validate raw RRULE text into canonical {NAME: VALUE} parts; drops X- parts."""
     body = text.strip()
     if body.upper().startswith("RRULE:"):
-        body = body[len("RRULE:"):]
+        body = body[len("RRULE:") :]
     if not body or any(ch in body for ch in ":\r\n") or not body.isascii():
         raise _bad_rule(text, "give one RRULE line such as FREQ=WEEKLY;INTERVAL=2 (no DTSTART)")
     raw: dict[str, str] = {}
@@ -127,7 +129,9 @@ def _validate_parts(text: str, raw: dict[str, str]) -> dict[str, str]:
         if name in ("INTERVAL", "COUNT"):
             highest = MAX_INTERVAL if name == "INTERVAL" else 100_000
             if not value.isdigit() or not 1 <= int(value) <= highest:
-                raise _bad_rule(text, f"{name} must be a whole number from 1 to {highest}, got {value!r}")
+                raise _bad_rule(
+                    text, f"{name} must be a whole number from 1 to {highest}, got {value!r}"
+                )
             parts[name] = str(int(value))
         elif name == "UNTIL":
             _until_wall(text, value, None)  # validates the format
@@ -149,8 +153,29 @@ def _validate_parts(text: str, raw: dict[str, str]) -> dict[str, str]:
         raise _bad_rule(text, "BYWEEKNO needs FREQ=YEARLY")
     if "BYSETPOS" in parts and not any(n.startswith("BY") and n != "BYSETPOS" for n in parts):
         raise _bad_rule(text, "BYSETPOS needs another BY... part to pick from")
+    if "BYSETPOS" in parts:
+        most = _most_per_period(freq, parts)
+        if all(abs(int(p)) > most for p in parts["BYSETPOS"].split(",")):
+            raise _bad_rule(
+                text, f"BYSETPOS picks past the {most} candidate(s) each {freq} period can have"
+            )
     # FREQ first (RFC 2445 readers expect it), then the rep's parts in the rep's order.
     return {"FREQ": freq, **parts}
+
+
+def _most_per_period(freq: str, parts: dict[str, str]) -> int:
+    """Upper bound on the candidates one period (day, week, month, year) offers to BYSETPOS."""
+    times = 1
+    for name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        if name in parts:
+            times *= len(set(parts[name].split(",")))
+    if freq == "DAILY":
+        days = 1
+    elif freq == "WEEKLY":
+        days = len(set(parts["BYDAY"].split(","))) if "BYDAY" in parts else 1
+    else:
+        days = 31 if freq == "MONTHLY" else 366
+    return days * times
 
 
 def _until_wall(text: str, value: str, zone: ZoneInfo | None) -> datetime:
@@ -209,31 +234,71 @@ def _naive(moment: datetime, what: str) -> datetime:
     return moment
 
 
-# --------------------------------------------------------------------------- plain words
+# ------------------------------------------------------------ plain words
 
 _NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
 # unit word -> (FREQ, multiplier of the interval)
 _UNITS = {
-    "day": ("DAILY", 1), "week": ("WEEKLY", 1), "fortnight": ("WEEKLY", 2),
-    "month": ("MONTHLY", 1), "quarter": ("MONTHLY", 3), "year": ("YEARLY", 1),
+    "day": ("DAILY", 1),
+    "week": ("WEEKLY", 1),
+    "fortnight": ("WEEKLY", 2),
+    "month": ("MONTHLY", 1),
+    "quarter": ("MONTHLY", 3),
+    "year": ("YEARLY", 1),
 }
 # single adverbs -> (FREQ, interval)
 _ADVERBS = {
-    "daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2),
-    "fortnightly": ("WEEKLY", 2), "monthly": ("MONTHLY", 1), "quarterly": ("MONTHLY", 3),
-    "yearly": ("YEARLY", 1), "annually": ("YEARLY", 1), "annual": ("YEARLY", 1),
+    "daily": ("DAILY", 1),
+    "weekly": ("WEEKLY", 1),
+    "biweekly": ("WEEKLY", 2),
+    "fortnightly": ("WEEKLY", 2),
+    "monthly": ("MONTHLY", 1),
+    "quarterly": ("MONTHLY", 3),
+    "yearly": ("YEARLY", 1),
+    "annually": ("YEARLY", 1),
+    "annual": ("YEARLY", 1),
 }
 _DAY_WORDS = {
-    "mo": "MO", "mon": "MO", "monday": "MO",
-    "tu": "TU", "tue": "TU", "tues": "TU", "tuesday": "TU",
-    "we": "WE", "wed": "WE", "weds": "WE", "wednesday": "WE",
-    "th": "TH", "thu": "TH", "thur": "TH", "thurs": "TH", "thursday": "TH",
-    "fr": "FR", "fri": "FR", "friday": "FR",
-    "sa": "SA", "sat": "SA", "saturday": "SA",
-    "su": "SU", "sun": "SU", "sunday": "SU",
+    "mo": "MO",
+    "mon": "MO",
+    "monday": "MO",
+    "tu": "TU",
+    "tue": "TU",
+    "tues": "TU",
+    "tuesday": "TU",
+    "we": "WE",
+    "wed": "WE",
+    "weds": "WE",
+    "wednesday": "WE",
+    "th": "TH",
+    "thu": "TH",
+    "thur": "TH",
+    "thurs": "TH",
+    "thursday": "TH",
+    "fr": "FR",
+    "fri": "FR",
+    "friday": "FR",
+    "sa": "SA",
+    "sat": "SA",
+    "saturday": "SA",
+    "su": "SU",
+    "sun": "SU",
+    "sunday": "SU",
 }
 
 
@@ -339,11 +404,13 @@ def _words_failure(text: str) -> InvalidInputError:
     return InvalidInputError(f"cannot understand cadence {text!r}: {_EXAMPLES}")
 
 
-# --------------------------------------------------------------------------- public API
+# ------------------------------------------------------------ public API
 
 
 def parse_cadence(text: str, *, start_local: datetime) -> str:
-    """Turn what the rep typed into normalised RRULE text (no "RRULE:" prefix), e.g. "FREQ=WEEKLY;INTERVAL=2".
+    """Turn what the rep typed into normalised RRULE text such as "FREQ=WEEKLY;INTERVAL=2".
+
+    The result has no "RRULE:" prefix.
 
     Accepts raw RRULE text (any case, optional "RRULE:" prefix; validated, parts kept, FREQ first,
     X- parts dropped) or plain words such as "2 weeks", "quarterly", "every Monday and Thursday",
@@ -368,10 +435,27 @@ def parse_cadence(text: str, *, start_local: datetime) -> str:
                 f"cannot use cadence {stripped!r}: the step must be from 1 to {MAX_INTERVAL}"
             )
         parts = _split_rule(_plain_to_rule(plain, start))
-    rule = _build(stripped, parts, start, None)
-    if _after(rule, start, inc=True) is None:
+    if not _ever_happens(stripped, parts, start):
         raise _bad_rule(stripped, f"it never happens on or after {start:%Y-%m-%d %H:%M}")
     return ";".join(f"{k}={v}" for k, v in parts.items())
+
+
+def _ever_happens(text: str, parts: dict[str, str], start: datetime) -> bool:
+    """Whether the series has an occurrence at or after `start`, without scanning to the year 9999.
+
+    The Gregorian calendar repeats every 400 years (a whole number of weeks), so a series repeats
+    every 400 * INTERVAL years. A rule with no occurrence in the last whole cycle before the end of
+    the calendar never has one; checking that cycle bounds the work even for impossible rules such
+    as FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30, which dateutil would otherwise walk day by day to 9999.
+    """
+    cycle_years = 400 * int(parts.get("INTERVAL", "1"))
+    unbounded = {k: v for k, v in parts.items() if k not in ("COUNT", "UNTIL")}
+    cycles = (9998 - start.year - cycle_years) // cycle_years
+    probe_start = start.replace(year=start.year + cycles * cycle_years) if cycles > 0 else start
+    if _after(_build(text, unbounded, probe_start, None), probe_start, inc=True) is None:
+        return False
+    # It does happen some time; COUNT or UNTIL may still end it first (this stops at UNTIL).
+    return _after(_build(text, parts, start, None), start, inc=True) is not None
 
 
 def _join_names(codes: list[str]) -> str:
@@ -390,8 +474,11 @@ def _describe_parts(parts: dict[str, str]) -> str | None:
     interval = int(parts.get("INTERVAL", "1"))
     unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}[freq]
     base = freq.lower() if interval == 1 else f"every {interval} {unit}s"
-    shape = {k: v for k, v in parts.items() if k not in ("FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST")}
-    days = parts.get("BYDAY", "").split(",") if "BYDAY" in parts else []
+    shape = {
+        k: v for k, v in parts.items() if k not in ("FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST")
+    }
+    typed_days = parts.get("BYDAY", "").split(",") if "BYDAY" in parts else []
+    days = sorted(set(typed_days), key=lambda d: _WEEKDAYS.index(d) if d in _WEEKDAYS else -1)
     if shape and set(shape) == {"BYDAY"} and all(d in _WEEKDAYS for d in days):
         if freq == "DAILY" and interval != 1:
             return None
@@ -404,8 +491,12 @@ def _describe_parts(parts: dict[str, str]) -> str | None:
             text = f"{base} on {named}"
     elif not shape:
         text = base
-    elif freq == "MONTHLY" and shape.get("BYSETPOS") == "-1" and set(shape) == {"BYMONTHDAY", "BYSETPOS"} \
-            and shape["BYMONTHDAY"] in ("28,29", "28,29,30", "28,29,30,31"):
+    elif (
+        freq == "MONTHLY"
+        and shape.get("BYSETPOS") == "-1"
+        and set(shape) == {"BYMONTHDAY", "BYSETPOS"}
+        and shape["BYMONTHDAY"] in ("28,29", "28,29,30", "28,29,30,31")
+    ):
         text = base  # our own month-end form of "monthly" / "every N months"
     elif freq == "YEARLY" and shape == {"BYMONTH": "2", "BYMONTHDAY": "28,29", "BYSETPOS": "-1"}:
         text = base  # our own Feb 29 form of "yearly"
@@ -459,11 +550,11 @@ def next_occurrence(
     after_local: datetime,
     tz: str | ZoneInfo | None = None,
 ) -> datetime | None:
-    """Return the naive wall-clock occurrence of `rule` strictly after `after_local`, or None when ended.
+    """Return the naive wall-clock occurrence of `rule` strictly after `after_local`.
 
-    The series starts at `anchor_local` (its DTSTART); COUNT and UNTIL end it. `tz` is the series'
-    zone, needed only to compare a UTC UNTIL ("...Z") exactly; without it such an UNTIL is read as
-    wall-clock time. Fast even when `after_local` is decades after the anchor.
+    The series starts at `anchor_local` (its DTSTART); COUNT and UNTIL end it, and then the answer
+    is None. `tz` is the series' zone, needed only to compare a UTC UNTIL ("...Z") exactly; without
+    it such an UNTIL is read as wall-clock time. Fast even decades after the anchor.
     """
     anchor = _naive(anchor_local, "anchor_local")
     after = _naive(after_local, "after_local")

@@ -1,4 +1,4 @@
-"""Reminders: when follow-ups are due, what a day's agenda holds, and where a recurring one moves next."""
+"""Reminders: when follow-ups are due, what a day's agenda holds, where a recurring one moves."""
 
 from __future__ import annotations
 
@@ -31,12 +31,12 @@ def _zone_of(tz: str | ZoneInfo) -> ZoneInfo:
 
 
 def due_instant(spec: FollowUpSpec) -> datetime:
-    """Return the scheduled due moment of `spec` as an aware UTC instant (its wall clock in its zone)."""
+    """Return the scheduled due of `spec` as an aware UTC instant (its wall clock in its zone)."""
     return localize(spec.due_local, spec.tz).astimezone(UTC)
 
 
 def effective_instant(spec: FollowUpSpec) -> datetime:
-    """Return when `spec` should next demand attention, in UTC: the snooze if one is set, else the due."""
+    """Return when `spec` next demands attention, in UTC: the snooze if set, else the due."""
     if spec.snoozed_until is not None:
         return as_utc(spec.snoozed_until)
     return due_instant(spec)
@@ -58,7 +58,8 @@ def agenda(
 
     Overdue: the effective moment (snooze applied) is before `day` starts; today: within `day`;
     upcoming: within the `horizon_days` days after `day`. Later follow-ups are left out. Each
-    Reminder's `due` is shown in `tz`; each list is sorted by moment, contact name (case-folded), id.
+    Reminder's `due` is shown in `tz`; each list is sorted by moment, case-folded contact name,
+    then id.
     """
     if horizon_days < 0:
         raise InvalidInputError(f"the number of days ahead must be 0 or more, got {horizon_days}")
@@ -67,7 +68,10 @@ def agenda(
         start, end = day_bounds(day, zone)
         horizon_end = day_bounds(day + timedelta(days=horizon_days), zone)[1]
     except OverflowError:
-        raise InvalidInputError(f"{horizon_days} days after {day} is past the end of the calendar") from None
+        raise InvalidInputError(
+            f"{horizon_days} days after {day} is past the end of the calendar"
+        ) from None
+    # Half-open intervals of UTC instants: [start, end) is the day, [end, horizon_end) the rest.
     buckets: dict[Bucket, list[tuple[datetime, FollowUpSpec]]] = {b: [] for b in Bucket}
     for spec in specs:
         instant = effective_instant(spec)
@@ -77,6 +81,7 @@ def agenda(
             buckets[Bucket.TODAY].append((instant, spec))
         elif instant < horizon_end:
             buckets[Bucket.UPCOMING].append((instant, spec))
+        # anything later is beyond the horizon and left out
 
     def reminders(bucket: Bucket) -> tuple[Reminder, ...]:
         ordered = sorted(buckets[bucket], key=_sort_key)
@@ -90,7 +95,7 @@ def agenda(
 
 
 def next_wakeup(specs: Iterable[FollowUpSpec], *, now: datetime) -> datetime | None:
-    """Return the earliest effective moment strictly after the aware `now`, in UTC; None if there is none.
+    """Return the earliest effective moment strictly after the aware `now`, in UTC, or None.
 
     The desktop app sets its reminder timer to exactly this moment.
     """
@@ -104,8 +109,8 @@ def next_due_after_completion(spec: FollowUpSpec, *, completed_at: datetime) -> 
 
     The next occurrence of the series (DTSTART = `spec.anchor_local` or `spec.due_local`) strictly
     after both the current due and the (aware) completion moment read as wall clock in `spec.tz` --
-    so a weekly Monday 09:00 done late on Tuesday moves to the next Monday 09:00. An occurrence whose
-    instant is not after `completed_at` (possible around DST changes) is skipped too.
+    so a weekly Monday 09:00 done late on Tuesday moves to the next Monday 09:00. An occurrence
+    whose instant is not after `completed_at` (possible around DST changes) is skipped too.
     None for a follow-up without a rule, or when the series has ended.
     """
     if not spec.rrule:
@@ -113,6 +118,7 @@ def next_due_after_completion(spec: FollowUpSpec, *, completed_at: datetime) -> 
     zone = get_zone(spec.tz)
     done = as_utc(completed_at)
     anchor = spec.anchor_local if spec.anchor_local is not None else spec.due_local
+    # Compare on the wall clock of the follow-up's own zone: the rule is in wall-clock terms.
     after = max(spec.due_local, done.astimezone(zone).replace(tzinfo=None))
     while True:
         found = next_occurrence(spec.rrule, anchor_local=anchor, after_local=after, tz=zone)
@@ -124,18 +130,22 @@ def next_due_after_completion(spec: FollowUpSpec, *, completed_at: datetime) -> 
 def snooze_choices(now: datetime, tz: str | ZoneInfo) -> dict[str, datetime]:
     """Preset snooze moments, as aware datetimes in zone `tz`, keyed by their label.
 
-    "1 hour" is an hour of real time after `now`; "tomorrow 09:00", "next Monday 09:00" (the Monday
-    after today, never today) and "next week" (the same wall-clock time seven days on) are wall-clock
-    presets in `tz`.
+    "1 hour" is an hour of real time after `now`; "tomorrow 09:00", "next Monday 09:00" (the
+    Monday after today, never today) and "next week" (the same wall-clock time seven days on) are
+    wall-clock presets in `tz`.
     """
     zone = _zone_of(tz)
     current = as_utc(now)
     wall = current.astimezone(zone).replace(tzinfo=None)
     today = wall.date()
+    # days=+1 first, so that on a Monday "next Monday" is a week away rather than today.
     next_monday = today + relativedelta(days=+1, weekday=MO(+1))
     return {
+        # Added in UTC: aware arithmetic in a ZoneInfo zone would add wall-clock time instead.
         "1 hour": (current + timedelta(hours=1)).astimezone(zone),
-        "tomorrow 09:00": localize(datetime.combine(today + timedelta(days=1), SNOOZE_MORNING), zone),
+        "tomorrow 09:00": localize(
+            datetime.combine(today + timedelta(days=1), SNOOZE_MORNING), zone
+        ),
         "next Monday 09:00": localize(datetime.combine(next_monday, SNOOZE_MORNING), zone),
         "next week": localize(wall + relativedelta(weeks=+1), zone),
     }

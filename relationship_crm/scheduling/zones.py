@@ -1,4 +1,4 @@
-"""IANA time zones: looking them up, turning wall-clock times into instants, and the bounds of a local day."""
+"""IANA time zones: looking them up, wall-clock times to instants, and bounds of a local day."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ __all__ = ["as_utc", "day_bounds", "get_zone", "localize"]
 
 @cache
 def _zone_names_by_casefold() -> dict[str, str]:
-    """Map each known zone name, case-folded, to its proper spelling (scans the zone database once)."""
+    """Map each known zone name, case-folded, to its proper spelling (scans the database once)."""
     return {name.casefold(): name for name in available_timezones()}
 
 
@@ -23,7 +23,9 @@ def get_zone(name: str) -> ZoneInfo:
     Surrounding spaces are ignored and a wrongly-cased name ("europe/paris") is accepted when it
     matches exactly one known zone. Raises InvalidInputError for anything else.
     """
-    problem = InvalidInputError(f"unknown time zone {name!r}; use an IANA name such as Europe/Paris")
+    problem = InvalidInputError(
+        f"unknown time zone {name!r}; use an IANA name such as Europe/Paris"
+    )
     if not isinstance(name, str) or not name.strip():
         raise problem
     wanted = name.strip()
@@ -56,11 +58,12 @@ def localize(wall: datetime, tz: str | ZoneInfo) -> datetime:
     if wall.tzinfo is not None:
         raise ValueError(f"localize() needs a naive wall-clock time, got {wall!r}")
     zone = _zone_of(tz)
+    # fold=0 is forced (PEP 495's default); the trip through UTC makes a skipped time real.
     return wall.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
 
 
 def as_utc(moment: datetime) -> datetime:
-    """Return the aware `moment` as the same instant in UTC; a naive value is a programming error."""
+    """Return the aware `moment` as the same instant in UTC; naive is a programming error."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"expected an aware datetime, got naive {moment!r}")
     return moment.astimezone(UTC)
@@ -75,7 +78,7 @@ def _start_of_day(day: date, zone: ZoneInfo) -> datetime:
     low, high = min(first, second), max(first, second)
     if low == high or low.astimezone(zone).date() >= day:
         return low
-    # Midnight falls in a gap: find the change itself by bisecting whole seconds (tzdata has no finer).
+    # Midnight falls in a gap: find the change by bisecting whole seconds (tzdata has no finer).
     lo_s, hi_s = 0, int((high - low).total_seconds())
     while lo_s < hi_s:
         mid = (lo_s + hi_s) // 2
@@ -89,9 +92,9 @@ def _start_of_day(day: date, zone: ZoneInfo) -> datetime:
 def day_bounds(day: date, tz: str | ZoneInfo) -> tuple[datetime, datetime]:
     """Return the UTC instants [start of `day`, start of the next day) for the calendar day in `tz`.
 
-    Correct where a DST change happens at midnight (America/Santiago, America/Havana): the day starts
-    at its first existing wall time, and a day can last 23, 24 or 25 hours (or none at all, when a zone
-    skipped a date).
+    Correct where a DST change happens at midnight (America/Santiago, America/Havana): the day
+    starts at its first existing wall time, and a day can last 23, 24 or 25 hours (or none at all,
+    when a zone skipped a date).
     """
     zone = _zone_of(tz)
     return _start_of_day(day, zone), _start_of_day(day + timedelta(days=1), zone)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
@@ -25,7 +26,6 @@ from relationship_crm.storage.schema import (
     contact_tags,
     meeting_attendees,
 )
-from relationship_crm.storage.types import UTCDateTime
 
 SORT_KEYS = ("name", "company", "stage", "last_contact", "next_follow_up", "relevance")
 SEARCH_LIMIT = 2000
@@ -72,7 +72,7 @@ def _next_follow_up() -> object:
     )
 
 
-def _base(flt: ContactFilter) -> Select[tuple[int]]:
+def _base(flt: ContactFilter) -> Select[Any]:
     query = select(Contact.id).where(Contact.deleted_at.is_(None))
     if flt.stage is not None:
         query = query.where(Contact.stage == flt.stage.value)
@@ -142,17 +142,17 @@ def page(
     return [_row(r) for r in session.execute(rows_query)], total
 
 
-def _row(r: object) -> ContactRow:
-    cid, name, company, stage, email, last, nxt = r  # type: ignore[misc]
-    decode = UTCDateTime().process_result_value
+def _row(r: Any) -> ContactRow:
+    # min()/max() over UTCDateTime columns keep the column type, so the dates arrive decoded.
+    cid, name, company, stage, email, last, nxt = r
     return ContactRow(
         id=cid,
         name=name,
         company=company or "",
         stage=Stage(stage),
         email=email or "",
-        last_contact=last if isinstance(last, datetime) or last is None else decode(last, None),
-        next_follow_up=nxt if isinstance(nxt, datetime) or nxt is None else decode(nxt, None),
+        last_contact=last,
+        next_follow_up=nxt,
     )
 
 

@@ -1,4 +1,4 @@
-"""Specification of cadences: the words and RRULEs a rep may type, how they read back, how series step."""
+"""Specification of cadences: what a rep may type, how it reads back, how series step."""
 
 from __future__ import annotations
 
@@ -16,16 +16,20 @@ WEDNESDAY = datetime(2026, 1, 14, 9, 0)
 
 
 def series(rule: str, anchor: datetime, n: int, *, tz: str | None = None) -> list[datetime | None]:
-    """The first `n` occurrences after the anchor, stepping with next_occurrence (None once ended)."""
+    """The first `n` occurrences after the anchor via next_occurrence (None once ended)."""
     out: list[datetime | None] = []
     after: datetime | None = anchor
     for _ in range(n):
-        after = None if after is None else next_occurrence(rule, anchor_local=anchor, after_local=after, tz=tz)
+        after = (
+            None
+            if after is None
+            else next_occurrence(rule, anchor_local=anchor, after_local=after, tz=tz)
+        )
         out.append(after)
     return out
 
 
-# --------------------------------------------------------------------------- parse_cadence: words
+# ------------------------------------------------------------ parse_cadence: words
 
 
 @pytest.mark.parametrize(
@@ -76,22 +80,36 @@ def test_words_become_rrules(typed: str, rule: str) -> None:
         # Starts on the 29th-31st: take the last day of short months rather than skipping them.
         ("monthly", datetime(2026, 1, 31, 9), "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"),
         ("monthly", datetime(2026, 1, 29, 9), "FREQ=MONTHLY;BYMONTHDAY=28,29;BYSETPOS=-1"),
-        ("3 months", datetime(2026, 11, 30, 9), "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=28,29,30;BYSETPOS=-1"),
-        ("quarterly", datetime(2026, 8, 31, 9), "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"),
+        (
+            "3 months",
+            datetime(2026, 11, 30, 9),
+            "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=28,29,30;BYSETPOS=-1",
+        ),
+        (
+            "quarterly",
+            datetime(2026, 8, 31, 9),
+            "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=28,29,30,31;BYSETPOS=-1",
+        ),
         ("monthly", datetime(2026, 1, 28, 9), "FREQ=MONTHLY"),  # every month has a 28th
         # Feb 29: Feb 28 in common years.
         ("yearly", datetime(2028, 2, 29, 9), "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1"),
-        ("every 2 years", datetime(2028, 2, 29, 9), "FREQ=YEARLY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1"),
+        (
+            "every 2 years",
+            datetime(2028, 2, 29, 9),
+            "FREQ=YEARLY;INTERVAL=2;BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1",
+        ),
         ("yearly", datetime(2028, 3, 31, 9), "FREQ=YEARLY"),
         # Weekly and daily cadences never need this care.
         ("weekly", datetime(2026, 1, 31, 9), "FREQ=WEEKLY"),
     ],
 )
-def test_word_cadences_from_month_ends_do_not_skip_short_months(typed: str, start: datetime, rule: str) -> None:
+def test_word_cadences_from_month_ends_do_not_skip_short_months(
+    typed: str, start: datetime, rule: str
+) -> None:
     assert parse_cadence(typed, start_local=start) == rule
 
 
-# --------------------------------------------------------------------------- parse_cadence: raw RRULEs
+# ------------------------------------------------------------ parse_cadence: raw RRULEs
 
 
 @pytest.mark.parametrize(
@@ -109,7 +127,10 @@ def test_word_cadences_from_month_ends_do_not_skip_short_months(typed: str, star
         ("FREQ=WEEKLY;UNTIL=20270101T000000Z", "FREQ=WEEKLY;UNTIL=20270101T000000Z"),
         ("FREQ=WEEKLY;UNTIL=20270101", "FREQ=WEEKLY;UNTIL=20270101"),
         ("FREQ=DAILY;BYHOUR=9,14;BYMINUTE=0", "FREQ=DAILY;BYHOUR=9,14;BYMINUTE=0"),
-        ("FREQ=WEEKLY;WKST=SU;INTERVAL=2;BYDAY=SU,MO", "FREQ=WEEKLY;WKST=SU;INTERVAL=2;BYDAY=SU,MO"),
+        (
+            "FREQ=WEEKLY;WKST=SU;INTERVAL=2;BYDAY=SU,MO",
+            "FREQ=WEEKLY;WKST=SU;INTERVAL=2;BYDAY=SU,MO",
+        ),
         ("FREQ=WEEKLY;X-VENDOR=whatever", "FREQ=WEEKLY"),  # vendor extensions mean nothing here
         # Month-end rules typed raw keep exact RFC 5545 meaning: no rewriting.
         ("FREQ=MONTHLY", "FREQ=MONTHLY"),
@@ -124,7 +145,10 @@ def test_raw_rrules_are_validated_and_normalised(typed: str, rule: str) -> None:
     [
         ("", "cadence is empty"),
         ("   ", "cadence is empty"),
-        ("every blue moon", r"cannot understand cadence 'every blue moon': use an RRULE such as FREQ=WEEKLY"),
+        (
+            "every blue moon",
+            r"cannot understand cadence 'every blue moon': use an RRULE such as FREQ=WEEKLY",
+        ),
         ("sometimes", "cannot understand cadence"),
         ("every", "cannot understand cadence"),
         ("0 weeks", "step must be from 1 to 1000"),
@@ -166,6 +190,12 @@ def test_raw_rrules_are_validated_and_normalised(typed: str, rule: str) -> None:
         ("EXDATE:20260101T090000", "one RRULE line"),
         ("FREQ=WEEKLY;BYDAY=M\u00d6", "one RRULE line"),
         # Rules that could never happen are refused rather than stored.
+        ("FREQ=DAILY;BYMONTHDAY=6;BYSETPOS=2", "BYSETPOS picks past the 1 candidate"),
+        (
+            "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=9,17;BYSETPOS=5,-5",
+            "BYSETPOS picks past the 4 candidate",
+        ),
+        ("FREQ=DAILY;INTERVAL=7;BYDAY=TH", "never happens"),  # the start is a Wednesday
         ("FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30", "never happens"),
         ("FREQ=WEEKLY;UNTIL=20200101", "never happens"),
     ],
@@ -175,12 +205,27 @@ def test_unusable_cadences_are_refused_with_a_reason(typed: str, message: str) -
         parse_cadence(typed, start_local=WEDNESDAY)
 
 
+@pytest.mark.parametrize(
+    "impossible",
+    [
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=DAILY;BYMONTH=4;BYMONTHDAY=31;UNTIL=99991231",
+        "FREQ=MONTHLY;BYMONTH=6;BYMONTHDAY=-31",
+    ],
+)
+def test_impossible_rules_are_refused_without_walking_to_the_year_9999(impossible: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(InvalidInputError, match="never happens"):
+        parse_cadence(impossible, start_local=WEDNESDAY)
+    assert time.perf_counter() - started < 2.0
+
+
 def test_parse_cadence_needs_a_naive_start() -> None:
     with pytest.raises(ValueError, match="naive"):
         parse_cadence("weekly", start_local=WEDNESDAY.replace(tzinfo=UTC))
 
 
-# --------------------------------------------------------------------------- describe
+# ------------------------------------------------------------ describe
 
 
 @pytest.mark.parametrize(
@@ -198,6 +243,8 @@ def test_parse_cadence_needs_a_naive_start() -> None:
         ("FREQ=WEEKLY;BYDAY=MO,TH", "every Monday and Thursday"),
         ("FREQ=WEEKLY;BYDAY=MO,WE,FR", "every Monday, Wednesday and Friday"),
         ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "every weekday"),
+        ("FREQ=WEEKLY;BYDAY=FR,TH,WE,TU,MO,MO", "every weekday"),
+        ("FREQ=WEEKLY;BYDAY=TH,MO", "every Monday and Thursday"),
         ("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", "every weekday"),
         ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "every 2 weeks on Tuesday"),
         ("FREQ=WEEKLY;WKST=SU", "weekly"),
@@ -242,7 +289,7 @@ def test_describe_reads_back_parsed_words(typed: str, words: str) -> None:
         assert describe(parse_cadence(typed, start_local=start)) == words
 
 
-# --------------------------------------------------------------------------- stepping a series
+# ------------------------------------------------------------ stepping a series
 
 
 def d(text: str) -> datetime:
@@ -253,22 +300,62 @@ def d(text: str) -> datetime:
 @pytest.mark.parametrize(
     ("typed", "start", "expected"),
     [
-        ("monthly", "2026-01-31 09:00", ["2026-02-28 09:00", "2026-03-31 09:00", "2026-04-30 09:00", "2026-05-31 09:00"]),
-        ("every 3 months", "2026-11-30 09:00", ["2027-02-28 09:00", "2027-05-30 09:00", "2027-08-30 09:00"]),
-        ("every 3 months", "2027-11-30 09:00", ["2028-02-29 09:00", "2028-05-30 09:00"]),  # leap year
+        (
+            "monthly",
+            "2026-01-31 09:00",
+            ["2026-02-28 09:00", "2026-03-31 09:00", "2026-04-30 09:00", "2026-05-31 09:00"],
+        ),
+        (
+            "every 3 months",
+            "2026-11-30 09:00",
+            ["2027-02-28 09:00", "2027-05-30 09:00", "2027-08-30 09:00"],
+        ),
+        (
+            "every 3 months",
+            "2027-11-30 09:00",
+            ["2028-02-29 09:00", "2028-05-30 09:00"],
+        ),  # leap year
         ("monthly", "2026-01-29 09:00", ["2026-02-28 09:00", "2026-03-29 09:00"]),
-        ("yearly", "2028-02-29 08:30", ["2029-02-28 08:30", "2030-02-28 08:30", "2031-02-28 08:30", "2032-02-29 08:30"]),
+        (
+            "yearly",
+            "2028-02-29 08:30",
+            ["2029-02-28 08:30", "2030-02-28 08:30", "2031-02-28 08:30", "2032-02-29 08:30"],
+        ),
         ("every 2 weeks", "2026-01-14 09:00", ["2026-01-28 09:00", "2026-02-11 09:00"]),
-        ("every weekday", "2026-01-16 17:00", ["2026-01-19 17:00", "2026-01-20 17:00"]),  # Fri -> Mon
+        (
+            "every weekday",
+            "2026-01-16 17:00",
+            ["2026-01-19 17:00", "2026-01-20 17:00"],
+        ),  # Fri -> Mon
         ("every monday and thursday", "2026-01-12 10:15", ["2026-01-15 10:15", "2026-01-19 10:15"]),
         # Raw RRULEs keep exact RFC 5545 meaning.
-        ("FREQ=MONTHLY", "2026-01-31 09:00", ["2026-03-31 09:00", "2026-05-31 09:00"]),  # skips short months
+        (
+            "FREQ=MONTHLY",
+            "2026-01-31 09:00",
+            ["2026-03-31 09:00", "2026-05-31 09:00"],
+        ),  # skips short months
         ("FREQ=YEARLY", "2028-02-29 09:00", ["2032-02-29 09:00"]),  # leap years only
-        ("FREQ=MONTHLY;BYMONTHDAY=-1", "2026-01-31 09:00", ["2026-02-28 09:00", "2026-03-31 09:00", "2026-04-30 09:00"]),
+        (
+            "FREQ=MONTHLY;BYMONTHDAY=-1",
+            "2026-01-31 09:00",
+            ["2026-02-28 09:00", "2026-03-31 09:00", "2026-04-30 09:00"],
+        ),
         # COUNT and UNTIL end a series.
-        ("FREQ=WEEKLY;COUNT=3", "2026-01-05 09:00", ["2026-01-12 09:00", "2026-01-19 09:00", None, None]),
-        ("FREQ=WEEKLY;UNTIL=20260126", "2026-01-05 09:00", ["2026-01-12 09:00", "2026-01-19 09:00", "2026-01-26 09:00", None]),
-        ("FREQ=WEEKLY;UNTIL=20260125T235959", "2026-01-05 09:00", ["2026-01-12 09:00", "2026-01-19 09:00", None]),
+        (
+            "FREQ=WEEKLY;COUNT=3",
+            "2026-01-05 09:00",
+            ["2026-01-12 09:00", "2026-01-19 09:00", None, None],
+        ),
+        (
+            "FREQ=WEEKLY;UNTIL=20260126",
+            "2026-01-05 09:00",
+            ["2026-01-12 09:00", "2026-01-19 09:00", "2026-01-26 09:00", None],
+        ),
+        (
+            "FREQ=WEEKLY;UNTIL=20260125T235959",
+            "2026-01-05 09:00",
+            ["2026-01-12 09:00", "2026-01-19 09:00", None],
+        ),
     ],
 )
 def test_series_steps(typed: str, start: str, expected: list[str | None]) -> None:
@@ -283,17 +370,26 @@ def test_utc_until_is_exact_when_the_zone_is_given() -> None:
     just_before = "FREQ=WEEKLY;UNTIL=20260126T135959Z"
     at = "FREQ=WEEKLY;UNTIL=20260126T140000Z"
     after = d("2026-01-19 09:00")
-    assert next_occurrence(just_before, anchor_local=anchor, after_local=after, tz="America/New_York") is None
-    assert next_occurrence(at, anchor_local=anchor, after_local=after, tz="America/New_York") == d("2026-01-26 09:00")
+    assert (
+        next_occurrence(just_before, anchor_local=anchor, after_local=after, tz="America/New_York")
+        is None
+    )
+    assert next_occurrence(at, anchor_local=anchor, after_local=after, tz="America/New_York") == d(
+        "2026-01-26 09:00"
+    )
     # Without a zone, the UTC value is read as wall clock.
-    assert next_occurrence(just_before, anchor_local=anchor, after_local=after) == d("2026-01-26 09:00")
+    assert next_occurrence(just_before, anchor_local=anchor, after_local=after) == d(
+        "2026-01-26 09:00"
+    )
 
 
 def test_next_occurrence_is_strictly_after() -> None:
     rule = "FREQ=WEEKLY"
     anchor = d("2026-01-05 09:00")
     assert next_occurrence(rule, anchor_local=anchor, after_local=anchor) == d("2026-01-12 09:00")
-    assert next_occurrence(rule, anchor_local=anchor, after_local=d("2026-01-12 08:59")) == d("2026-01-12 09:00")
+    assert next_occurrence(rule, anchor_local=anchor, after_local=d("2026-01-12 08:59")) == d(
+        "2026-01-12 09:00"
+    )
     # Before the anchor, the anchor itself is next.
     assert next_occurrence(rule, anchor_local=anchor, after_local=d("2025-06-01 00:00")) == anchor
 
@@ -304,13 +400,20 @@ def test_next_occurrence_is_strictly_after() -> None:
         ("FREQ=DAILY", "1990-01-01 09:00", "2090-06-15 12:00", "2090-06-16 09:00"),
         ("FREQ=DAILY;INTERVAL=3", "2000-01-01 09:00", "2080-01-01 00:00", "2080-01-01 09:00"),
         ("FREQ=WEEKLY;INTERVAL=2", "1990-01-01 09:00", "2090-01-01 00:00", "2090-01-02 09:00"),
-        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "1990-01-01 09:00", "2090-01-01 09:00", "2090-01-02 09:00"),
+        (
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            "1990-01-01 09:00",
+            "2090-01-01 09:00",
+            "2090-01-02 09:00",
+        ),
         ("FREQ=MONTHLY;BYMONTHDAY=-1", "1990-01-31 09:00", "2090-02-01 00:00", "2090-02-28 09:00"),
         ("FREQ=WEEKLY;COUNT=2000", "1990-01-01 09:00", "2090-01-01 00:00", None),
         ("FREQ=DAILY;UNTIL=20500101", "1990-01-01 09:00", "2090-01-01 00:00", None),
     ],
 )
-def test_next_occurrence_decades_later_is_fast_and_right(rule: str, anchor: str, after: str, expected: str | None) -> None:
+def test_next_occurrence_decades_later_is_fast_and_right(
+    rule: str, anchor: str, after: str, expected: str | None
+) -> None:
     started = time.perf_counter()
     found = next_occurrence(rule, anchor_local=d(anchor), after_local=d(after))
     assert time.perf_counter() - started < 1.0
@@ -319,7 +422,9 @@ def test_next_occurrence_decades_later_is_fast_and_right(rule: str, anchor: str,
 
 def test_every_third_day_keeps_its_phase_decades_later() -> None:
     anchor = d("2000-01-01 09:00")
-    found = next_occurrence("FREQ=DAILY;INTERVAL=3", anchor_local=anchor, after_local=d("2075-05-05 10:00"))
+    found = next_occurrence(
+        "FREQ=DAILY;INTERVAL=3", anchor_local=anchor, after_local=d("2075-05-05 10:00")
+    )
     assert found is not None and (found - anchor).days % 3 == 0 and found.time() == anchor.time()
     assert timedelta(0) < found - d("2075-05-05 10:00") <= timedelta(days=3)
 
@@ -332,7 +437,9 @@ def test_every_third_day_keeps_its_phase_decades_later() -> None:
         ("2026-03-02 09:00", "2026-10-26 09:00", "2026-11-02 09:00", "2026-11-02 14:00"),
     ],
 )
-def test_weekly_series_keeps_its_wall_clock_across_dst(anchor: str, after: str, wall: str, utc: str) -> None:
+def test_weekly_series_keeps_its_wall_clock_across_dst(
+    anchor: str, after: str, wall: str, utc: str
+) -> None:
     found = next_occurrence("FREQ=WEEKLY", anchor_local=d(anchor), after_local=d(after))
     assert found == d(wall)
     before = localize(d(after), "America/New_York").utcoffset()
@@ -345,4 +452,6 @@ def test_next_occurrence_refuses_broken_rules() -> None:
     with pytest.raises(InvalidInputError):
         next_occurrence("FREQ=SOMETIMES", anchor_local=WEDNESDAY, after_local=WEDNESDAY)
     with pytest.raises(ValueError, match="naive"):
-        next_occurrence("FREQ=DAILY", anchor_local=WEDNESDAY, after_local=WEDNESDAY.replace(tzinfo=UTC))
+        next_occurrence(
+            "FREQ=DAILY", anchor_local=WEDNESDAY, after_local=WEDNESDAY.replace(tzinfo=UTC)
+        )

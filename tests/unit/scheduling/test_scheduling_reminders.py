@@ -1,4 +1,4 @@
-"""Specification of reminders: due moments, snoozes, the day's agenda, wake-ups and recurring completion."""
+"""Specification of reminders: due moments, snoozes, agendas, wake-ups, recurring completion."""
 
 from __future__ import annotations
 
@@ -64,19 +64,23 @@ def names(plan: Agenda) -> dict[str, list[str]]:
     }
 
 
-# --------------------------------------------------------------------------- due and effective moments
+# ------------------------------------------------------------ due and effective moments
 
 
 def test_due_instant_is_the_wall_clock_in_the_follow_ups_zone() -> None:
     assert due_instant(spec("A", "2026-03-10 08:00")) == datetime(2026, 3, 10, 7, tzinfo=UTC)
     assert due_instant(spec("A", "2026-07-10 08:00")) == datetime(2026, 7, 10, 6, tzinfo=UTC)
-    assert due_instant(spec("A", "2026-03-08 02:30", tz="America/New_York")) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+    assert due_instant(spec("A", "2026-03-08 02:30", tz="America/New_York")) == datetime(
+        2026, 3, 8, 7, 30, tzinfo=UTC
+    )
     assert due_instant(spec("A", "2026-03-10 08:00")).tzinfo is UTC
 
 
 def test_effective_instant_prefers_the_snooze() -> None:
     snooze = at("2026-03-11 09:00", "Asia/Tokyo")
-    assert effective_instant(spec("A", "2026-03-10 08:00", snoozed=snooze)) == datetime(2026, 3, 11, 0, tzinfo=UTC)
+    assert effective_instant(spec("A", "2026-03-10 08:00", snoozed=snooze)) == datetime(
+        2026, 3, 11, 0, tzinfo=UTC
+    )
     assert effective_instant(spec("A", "2026-03-10 08:00")) == datetime(2026, 3, 10, 7, tzinfo=UTC)
 
 
@@ -90,7 +94,7 @@ def test_an_unknown_zone_is_reported_to_the_user() -> None:
         due_instant(spec("A", "2026-03-10 08:00", tz="Paris"))
 
 
-# --------------------------------------------------------------------------- agenda
+# ------------------------------------------------------------ agenda
 
 # Tuesday 10 March 2026, as seen in Paris.
 DAY = date(2026, 3, 10)
@@ -101,9 +105,13 @@ BOOK = [
     spec("Carol", "2026-03-10 23:59"),
     spec("bob", "2026-03-10 08:00"),
     spec("Alice", "2026-03-09 17:00"),
-    spec("Gina", "2026-03-01 09:00", snoozed=at("2026-03-10 15:00", PARIS)),  # overdue, snoozed to today
+    spec(
+        "Gina", "2026-03-01 09:00", snoozed=at("2026-03-10 15:00", PARIS)
+    ),  # overdue, snoozed to today
     spec("Hank", "2026-03-10 09:00", snoozed=at("2026-03-12 09:00", PARIS)),  # today, snoozed away
-    spec("Ivy", "2026-03-12 09:00", snoozed=at("2026-03-09 09:00", PARIS)),  # snooze wins even if earlier
+    spec(
+        "Ivy", "2026-03-12 09:00", snoozed=at("2026-03-09 09:00", PARIS)
+    ),  # snooze wins even if earlier
     spec("Jo", "2026-03-10 07:00", tz="UTC"),  # 08:00 in Paris
 ]
 
@@ -119,10 +127,31 @@ BOOK = [
                 "upcoming": ["Dan", "Hank", "Eve"],
             },
         ),
-        (1, {"overdue": ["Ivy", "Alice"], "today": ["bob", "Jo", "Gina", "Carol"], "upcoming": ["Dan"]}),
-        (2, {"overdue": ["Ivy", "Alice"], "today": ["bob", "Jo", "Gina", "Carol"], "upcoming": ["Dan", "Hank"]}),
+        (
+            1,
+            {
+                "overdue": ["Ivy", "Alice"],
+                "today": ["bob", "Jo", "Gina", "Carol"],
+                "upcoming": ["Dan"],
+            },
+        ),
+        (
+            2,
+            {
+                "overdue": ["Ivy", "Alice"],
+                "today": ["bob", "Jo", "Gina", "Carol"],
+                "upcoming": ["Dan", "Hank"],
+            },
+        ),
         (0, {"overdue": ["Ivy", "Alice"], "today": ["bob", "Jo", "Gina", "Carol"], "upcoming": []}),
-        (30, {"overdue": ["Ivy", "Alice"], "today": ["bob", "Jo", "Gina", "Carol"], "upcoming": ["Dan", "Hank", "Eve", "Frank"]}),
+        (
+            30,
+            {
+                "overdue": ["Ivy", "Alice"],
+                "today": ["bob", "Jo", "Gina", "Carol"],
+                "upcoming": ["Dan", "Hank", "Eve", "Frank"],
+            },
+        ),
     ],
 )
 def test_agenda_buckets(horizon: int, expected: dict[str, list[str]]) -> None:
@@ -141,7 +170,12 @@ def test_agenda_reminders_carry_the_effective_moment_in_the_zone_shown() -> None
 
 def test_agenda_ties_sort_by_case_folded_name_then_id() -> None:
     same = "2026-03-10 12:00"
-    book = [spec("zed", same, ident=1), spec("Adam", same, ident=9), spec("adam", same, ident=3), spec("ÄDAM", same, ident=2)]
+    book = [
+        spec("zed", same, ident=1),
+        spec("Adam", same, ident=9),
+        spec("adam", same, ident=3),
+        spec("ÄDAM", same, ident=2),
+    ]
     plan = agenda(book, day=DAY, tz=PARIS)
     assert [(r.spec.contact_name, r.spec.id) for r in plan.today] == [
         ("adam", 3),
@@ -171,7 +205,10 @@ def test_agenda_shown_in_another_zone(shown_in: str, day: date, bucket: str, sho
 
 def test_agenda_day_follows_the_display_zones_dst() -> None:
     # In New York 8 March 2026 lasts 23 hours; 23:30 that night is still "today".
-    book = [spec("Late", "2026-03-08 23:30", tz="America/New_York"), spec("Next", "2026-03-09 00:00", tz="America/New_York")]
+    book = [
+        spec("Late", "2026-03-08 23:30", tz="America/New_York"),
+        spec("Next", "2026-03-09 00:00", tz="America/New_York"),
+    ]
     assert names(agenda(book, day=date(2026, 3, 8), tz=NEW_YORK, horizon_days=0)) == {
         "overdue": [],
         "today": ["Late"],
@@ -190,7 +227,7 @@ def test_empty_agenda() -> None:
     assert agenda([], day=DAY, tz="UTC") == Agenda(overdue=(), today=(), upcoming=())
 
 
-# --------------------------------------------------------------------------- next_wakeup
+# ------------------------------------------------------------ next_wakeup
 
 
 @pytest.mark.parametrize(
@@ -215,7 +252,7 @@ def test_next_wakeup_accepts_any_zone_for_now_and_refuses_naive() -> None:
         next_wakeup(BOOK, now=d("2026-03-10 07:00"))
 
 
-# --------------------------------------------------------------------------- completing recurring follow-ups
+# ------------------------------------------------------------ completing recurring follow-ups
 
 WEEKLY_MONDAY = "FREQ=WEEKLY"  # anchored on a Monday
 
@@ -224,28 +261,112 @@ WEEKLY_MONDAY = "FREQ=WEEKLY"  # anchored on a Monday
     ("rule", "anchor", "due", "completed", "tz", "expected"),
     [
         # Weekly Monday 09:00, done late on Tuesday: the next Monday, not "a week after completion".
-        (WEEKLY_MONDAY, None, "2026-01-12 09:00", "2026-01-13 22:00", "America/New_York", "2026-01-19 09:00"),
+        (
+            WEEKLY_MONDAY,
+            None,
+            "2026-01-12 09:00",
+            "2026-01-13 22:00",
+            "America/New_York",
+            "2026-01-19 09:00",
+        ),
         # Done early (the day before): still strictly after the current due.
-        (WEEKLY_MONDAY, None, "2026-01-12 09:00", "2026-01-11 10:00", "America/New_York", "2026-01-19 09:00"),
+        (
+            WEEKLY_MONDAY,
+            None,
+            "2026-01-12 09:00",
+            "2026-01-11 10:00",
+            "America/New_York",
+            "2026-01-19 09:00",
+        ),
         # Done on time, across the March DST change: still 09:00.
-        (WEEKLY_MONDAY, None, "2026-03-02 09:00", "2026-03-02 09:05", "America/New_York", "2026-03-09 09:00"),
+        (
+            WEEKLY_MONDAY,
+            None,
+            "2026-03-02 09:00",
+            "2026-03-02 09:05",
+            "America/New_York",
+            "2026-03-09 09:00",
+        ),
         # Done weeks late: skips the occurrences already gone.
-        (WEEKLY_MONDAY, "2026-01-05 09:00", "2026-01-12 09:00", "2026-02-04 12:00", "America/New_York", "2026-02-09 09:00"),
+        (
+            WEEKLY_MONDAY,
+            "2026-01-05 09:00",
+            "2026-01-12 09:00",
+            "2026-02-04 12:00",
+            "America/New_York",
+            "2026-02-09 09:00",
+        ),
         # "every 3 months" from 15 January.
-        ("FREQ=MONTHLY;INTERVAL=3", None, "2026-01-15 09:00", "2026-02-01 10:00", "Europe/Paris", "2026-04-15 09:00"),
-        ("FREQ=MONTHLY;INTERVAL=3", "2026-01-15 09:00", "2026-04-15 09:00", "2026-05-01 10:00", "Europe/Paris", "2026-07-15 09:00"),
-        ("FREQ=MONTHLY;INTERVAL=3", None, "2026-01-15 09:00", "2026-05-01 10:00", "Europe/Paris", "2026-07-15 09:00"),
+        (
+            "FREQ=MONTHLY;INTERVAL=3",
+            None,
+            "2026-01-15 09:00",
+            "2026-02-01 10:00",
+            "Europe/Paris",
+            "2026-04-15 09:00",
+        ),
+        (
+            "FREQ=MONTHLY;INTERVAL=3",
+            "2026-01-15 09:00",
+            "2026-04-15 09:00",
+            "2026-05-01 10:00",
+            "Europe/Paris",
+            "2026-07-15 09:00",
+        ),
+        (
+            "FREQ=MONTHLY;INTERVAL=3",
+            None,
+            "2026-01-15 09:00",
+            "2026-05-01 10:00",
+            "Europe/Paris",
+            "2026-07-15 09:00",
+        ),
         # Month-end cadence keeps its anchor day after a short month.
-        ("FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1", "2026-01-31 09:00", "2026-02-28 09:00", "2026-02-28 09:30", "UTC", "2026-03-31 09:00"),
+        (
+            "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1",
+            "2026-01-31 09:00",
+            "2026-02-28 09:00",
+            "2026-02-28 09:30",
+            "UTC",
+            "2026-03-31 09:00",
+        ),
         # Daily 01:30 done at 01:10 EST on 1 November (the second time round): the 01:30 EDT of that
         # morning is already past as an instant, so the next is the 2nd.
-        ("FREQ=DAILY", None, "2026-10-31 01:30", "2026-11-01 06:10", "America/New_York", "2026-11-02 01:30"),
+        (
+            "FREQ=DAILY",
+            None,
+            "2026-10-31 01:30",
+            "2026-11-01 06:10",
+            "America/New_York",
+            "2026-11-02 01:30",
+        ),
         # Completion is read as wall clock in the follow-up's own zone (Tokyo is ahead of UTC).
         # 01:00 UTC on the 16th is 10:00 in Tokyo, after that day's 09:00.
-        ("FREQ=DAILY", None, "2026-06-15 09:00", "2026-06-16 01:00", "Asia/Tokyo", "2026-06-17 09:00"),
+        (
+            "FREQ=DAILY",
+            None,
+            "2026-06-15 09:00",
+            "2026-06-16 01:00",
+            "Asia/Tokyo",
+            "2026-06-17 09:00",
+        ),
         # Series ended.
-        ("FREQ=WEEKLY;COUNT=2", "2026-01-05 09:00", "2026-01-12 09:00", "2026-01-12 10:00", "UTC", None),
-        ("FREQ=WEEKLY;UNTIL=20260119T000000Z", "2026-01-05 09:00", "2026-01-12 09:00", "2026-01-12 10:00", "UTC", None),
+        (
+            "FREQ=WEEKLY;COUNT=2",
+            "2026-01-05 09:00",
+            "2026-01-12 09:00",
+            "2026-01-12 10:00",
+            "UTC",
+            None,
+        ),
+        (
+            "FREQ=WEEKLY;UNTIL=20260119T000000Z",
+            "2026-01-05 09:00",
+            "2026-01-12 09:00",
+            "2026-01-12 10:00",
+            "UTC",
+            None,
+        ),
         # Not recurring.
         (None, None, "2026-01-12 09:00", "2026-01-12 10:00", "UTC", None),
         ("", None, "2026-01-12 09:00", "2026-01-12 10:00", "UTC", None),
@@ -271,10 +392,12 @@ def test_weekly_0900_new_york_moves_its_utc_time_but_not_its_wall_clock() -> Non
 
 def test_completion_time_must_be_aware() -> None:
     with pytest.raises(ValueError, match="aware"):
-        next_due_after_completion(spec("A", "2026-01-12 09:00", rrule="FREQ=WEEKLY"), completed_at=d("2026-01-12 10:00"))
+        next_due_after_completion(
+            spec("A", "2026-01-12 09:00", rrule="FREQ=WEEKLY"), completed_at=d("2026-01-12 10:00")
+        )
 
 
-# --------------------------------------------------------------------------- snooze presets
+# ------------------------------------------------------------ snooze presets
 
 
 @pytest.mark.parametrize(

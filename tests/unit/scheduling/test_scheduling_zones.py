@@ -27,10 +27,21 @@ def test_get_zone_accepts_iana_names(name: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", "   ", "Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime", "Europe/", "Europe", "EST+5\x00"],
+    [
+        "",
+        "   ",
+        "Mars/Olympus_Mons",
+        "../../etc/passwd",
+        "/etc/localtime",
+        "Europe/",
+        "Europe",
+        "EST+5\x00",
+    ],
 )
 def test_get_zone_rejects_unknown_names_with_a_hint(name: str) -> None:
-    with pytest.raises(InvalidInputError, match=r"unknown time zone .*use an IANA name such as Europe/Paris"):
+    with pytest.raises(
+        InvalidInputError, match=r"unknown time zone .*use an IANA name such as Europe/Paris"
+    ):
         get_zone(name)
 
 
@@ -41,21 +52,40 @@ def test_get_zone_rejects_unknown_names_with_a_hint(name: str) -> None:
         (datetime(2026, 1, 15, 9), "America/New_York", datetime(2026, 1, 15, 14), "09:00-05:00"),
         (datetime(2026, 7, 15, 9), "America/New_York", datetime(2026, 7, 15, 13), "09:00-04:00"),
         # Spring-forward gap: 02:30 does not exist, read with the old offset -> 03:30 EDT.
-        (datetime(2026, 3, 8, 2, 30), "America/New_York", datetime(2026, 3, 8, 7, 30), "03:30-04:00"),
+        (
+            datetime(2026, 3, 8, 2, 30),
+            "America/New_York",
+            datetime(2026, 3, 8, 7, 30),
+            "03:30-04:00",
+        ),
         # Fall-back repeat: 01:30 happens twice, fold=0 takes the first (EDT).
-        (datetime(2026, 11, 1, 1, 30), "America/New_York", datetime(2026, 11, 1, 5, 30), "01:30-04:00"),
+        (
+            datetime(2026, 11, 1, 1, 30),
+            "America/New_York",
+            datetime(2026, 11, 1, 5, 30),
+            "01:30-04:00",
+        ),
         # Half-hour offsets and a half-hour DST step.
         (datetime(2026, 6, 1, 9), "Asia/Kolkata", datetime(2026, 6, 1, 3, 30), "09:00+05:30"),
-        (datetime(2026, 10, 4, 2, 15), "Australia/Lord_Howe", datetime(2026, 10, 3, 15, 45), "02:45+11:00"),
+        (
+            datetime(2026, 10, 4, 2, 15),
+            "Australia/Lord_Howe",
+            datetime(2026, 10, 3, 15, 45),
+            "02:45+11:00",
+        ),
     ],
 )
-def test_localize_follows_pep_495_fold_0(wall: datetime, zone: str, expected_utc: datetime, shown_as: str) -> None:
+def test_localize_follows_pep_495_fold_0(
+    wall: datetime, zone: str, expected_utc: datetime, shown_as: str
+) -> None:
     aware = localize(wall, zone)
     assert aware.astimezone(UTC) == expected_utc.replace(tzinfo=UTC)
     assert aware.isoformat()[11:16] + aware.isoformat()[-6:] == shown_as
     # Normalised: the value is exactly what the UTC instant looks like in the zone.
     assert aware == aware.astimezone(UTC).astimezone(ZoneInfo(zone))
-    assert aware.replace(tzinfo=None) == aware.astimezone(UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    assert aware.replace(tzinfo=None) == aware.astimezone(UTC).astimezone(ZoneInfo(zone)).replace(
+        tzinfo=None
+    )
 
 
 def test_localize_accepts_a_zoneinfo_and_refuses_aware_input() -> None:
@@ -66,7 +96,9 @@ def test_localize_accepts_a_zoneinfo_and_refuses_aware_input() -> None:
 
 
 def test_as_utc_requires_an_aware_value() -> None:
-    assert as_utc(datetime(2026, 5, 1, 12, tzinfo=ZoneInfo("Europe/Paris"))) == datetime(2026, 5, 1, 10, tzinfo=UTC)
+    assert as_utc(datetime(2026, 5, 1, 12, tzinfo=ZoneInfo("Europe/Paris"))) == datetime(
+        2026, 5, 1, 10, tzinfo=UTC
+    )
     with pytest.raises(ValueError, match="aware"):
         as_utc(datetime(2026, 5, 1, 12))
 
@@ -79,7 +111,7 @@ def test_as_utc_requires_an_aware_value() -> None:
         (date(2026, 11, 1), "America/New_York", datetime(2026, 11, 1, 4), 25, "00:00"),
         # Santiago: on 2026-09-06 midnight does not exist (00:00 -> 01:00); the day starts at 01:00.
         (date(2026, 9, 6), "America/Santiago", datetime(2026, 9, 6, 4), 23, "01:00"),
-        # Santiago: on 2026-04-04 the hour 23:00-24:00 happens twice, so the Saturday lasts 25 hours.
+        # Santiago: on 2026-04-04 the hour 23:00-24:00 happens twice: the Saturday lasts 25 hours.
         (date(2026, 4, 4), "America/Santiago", datetime(2026, 4, 4, 3), 25, "00:00"),
         (date(2026, 4, 5), "America/Santiago", datetime(2026, 4, 5, 4), 24, "00:00"),
         # Havana: spring forward at midnight (day starts 01:00), fall back at 01:00 to 00:00.
@@ -89,12 +121,14 @@ def test_as_utc_requires_an_aware_value() -> None:
         (date(2011, 12, 30), "Pacific/Apia", datetime(2011, 12, 30, 10), 0, "00:00"),
     ],
 )
-def test_day_bounds(day: date, zone: str, start_utc: datetime, hours: int, first_wall_time: str) -> None:
+def test_day_bounds(
+    day: date, zone: str, start_utc: datetime, hours: int, first_wall_time: str
+) -> None:
     start, end = day_bounds(day, zone)
     assert start == start_utc.replace(tzinfo=UTC)
     assert start.tzinfo is UTC and end.tzinfo is UTC
     assert end - start == timedelta(hours=hours)
     assert start.astimezone(ZoneInfo(zone)).strftime("%H:%M") == first_wall_time
-    # The next day starts exactly where this one ends, and the instant before belongs to the day before.
+    # The next day starts where this one ends; the instant before belongs to the day before.
     assert day_bounds(day + timedelta(days=1), zone)[0] == end
     assert (start - timedelta(seconds=1)).astimezone(ZoneInfo(zone)).date() < day
