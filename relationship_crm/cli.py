@@ -553,6 +553,14 @@ def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.read() as s:
         stored = settings.all_settings(s)
         zone = settings.zone(s)
+    if args.format == "json":
+        rows = [
+            {"key": key, "value": stored.get(key), "description": help_text}
+            for key, help_text in settings.KNOWN_SETTINGS.items()
+        ]
+        rows[0]["effective"] = zone  # timezone: what is used when the setting is empty
+        _print_json(rows, out)
+        return 0
     out.write(f"database: {db.path}\n")
     for key, help_text in settings.KNOWN_SETTINGS.items():
         value = stored.get(key)
@@ -808,7 +816,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # config
     cfg = group("config", "show or change settings (time zone, currency, your name...)")
-    command(cfg, "show", _config_show, "show all settings")
+    command(cfg, "show", _config_show, "show all settings", [fmt_parent])
     p = command(cfg, "set", _config_set, 'change a setting ("" resets it)')
     p.add_argument(
         "key",

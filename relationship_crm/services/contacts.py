@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import Stage
-from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import Address, ContactDraft, ContactView, Labeled, StageEntry
 from relationship_crm.domain.text import clean_block, fold, split_name, words
 from relationship_crm.services import settings
@@ -214,6 +214,62 @@ def set_stage(
         contact.stage_changes.append(StageChange(stage=new.value, changed_at=now))
         contact.updated_at = now
     return Changes(contacts=True)
+
+
+def replace_details(
+    session: Session, contact_id: int, draft: ContactDraft, *, now: datetime | None = None
+) -> Changes:
+    """Save everything the contact editor shows: the draft replaces the stored fields.
+
+    Emails, phones and tags become exactly the draft's; a stage change is added to the history.
+    """
+    now = now or utcnow()
+    contact = live_contact(session, contact_id)
+    name = required_line(draft.name, "the contact's name", max_length=300)
+    guessed_given, guessed_family = split_name(name)
+    contact.display_name = name
+    contact.given_name = (
+        optional_line(draft.given_name, "given name", max_length=150) or guessed_given
+    )
+    contact.family_name = (
+        optional_line(draft.family_name, "family name", max_length=150) or guessed_family
+    )
+    contact.sort_name = fold(name)
+    contact.title = optional_line(draft.title, "job title", max_length=200)
+    contact.birthday = check_birthday(draft.birthday)
+    contact.notes = _check_notes(draft.notes)
+    contact.company = (
+        company_named(session, draft.company, now=now) if draft.company.strip() else None
+    )
+    region = settings.get(session, "phone_region")
+    contact.emails = _emails(draft.emails)
+    contact.phones = _phones(draft.phones, region)
+    contact.tags = _tags(session, draft.tags)
+    set_stage(session, contact_id, draft.stage, now=now)
+    contact.updated_at = now
+    session.flush()
+    reindex(session, [contact_id])
+    return Changes(contacts=True, companies=True)
+
+
+def trash(session: Session, contact_id: int, *, now: datetime | None = None) -> Changes:
+    """Move a contact to the trash: hidden everywhere, restorable with `restore`."""
+    contact = live_contact(session, contact_id)
+    contact.deleted_at = now or utcnow()
+    session.flush()
+    reindex(session, [contact_id])
+    return Changes(contacts=True, follow_ups=True, meetings=True)
+
+
+def restore(session: Session, contact_id: int) -> Changes:
+    """Bring a contact back from the trash."""
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise NotFoundError(f"no contact with id {contact_id}")
+    contact.deleted_at = None
+    session.flush()
+    reindex(session, [contact_id])
+    return Changes(contacts=True, follow_ups=True, meetings=True)
 
 
 def company_named(session: Session, name: str, *, now: datetime | None = None) -> Company:

@@ -226,3 +226,75 @@ def _view(row: FollowUp, contact_name: str) -> FollowUpView:
         snoozed_until=row.snoozed_until,
         completed_at=row.completed_at,
     )
+
+
+def update(
+    session: Session,
+    follow_up_id: int,
+    *,
+    due_local: datetime | None = None,
+    tz: str | None = None,
+    note: str | None = None,
+    cadence: str | None = None,
+    now: datetime | None = None,
+) -> Changes:
+    """Edit an open follow-up; an argument left at None keeps what is stored.
+
+    `due_local` is the naive wall clock in `tz` (or the stored zone); `cadence` is RRULE text or
+    plain words, and "" stops the follow-up repeating. Moving the due moment (a new wall clock or a
+    new zone) re-anchors a recurring series on the new due (it starts again from there, COUNT
+    included) and drops any snooze; a new cadence also starts its series at the due. Values equal
+    to what is stored change nothing, so a form may pass all its fields back. Done and cancelled
+    follow-ups cannot be edited (KnownError). Returns Changes(follow_ups=True) if anything changed,
+    else an empty Changes().
+    """
+    now = now or utcnow()
+    row = _open_row(session, follow_up_id, "edit")
+    zone = get_zone(tz) if tz is not None else get_zone(row.tz)
+    new_due = (
+        row.due_local
+        if due_local is None
+        else due_local.replace(second=0, microsecond=0, tzinfo=None)
+    )
+    moved = new_due != row.due_local or zone.key != row.tz
+    # Validate everything before touching the row, so a bad field leaves it as it was.
+    new_note = row.note if note is None else _check_note(note)
+    new_rule = row.rrule
+    if cadence is not None:
+        new_rule = parse_cadence(cadence, start_local=new_due) if cadence.strip() else None
+    elif moved and row.rrule:
+        new_rule = _reanchored_rule(row.rrule, new_due)
+    rule_changed = new_rule != row.rrule
+    if not (moved or rule_changed or new_note != row.note):
+        return Changes()
+    if moved or rule_changed:
+        row.anchor_local = new_due
+    if moved:
+        row.due_local = new_due
+        row.tz = zone.key
+        row.due_at = localize(new_due, zone)
+        row.snoozed_until = None
+    row.rrule = new_rule
+    row.note = new_note
+    row.remind_at = row.snoozed_until if row.snoozed_until is not None else row.due_at
+    row.updated_at = now
+    return Changes(follow_ups=True)
+
+
+def _reanchored_rule(rule: str, start_local: datetime) -> str:
+    """The stored rule restarted at `start_local`, re-read from its words where it has simple ones.
+
+    A plain "monthly" started on the 31st is stored with a month-end form; moved to the 15th it must
+    become plain monthly again, so a rule that `describe` puts into words is parsed again from
+    those words. Other rules are kept, checked to still happen from the new start.
+    """
+    # Imported here so this appended edit leaves the module's shared import block untouched.
+    from relationship_crm.scheduling.recurrence import describe
+
+    words = describe(rule)
+    if words != rule.strip():
+        try:
+            return parse_cadence(words, start_local=start_local)
+        except InvalidInputError:
+            pass  # words the parser does not read back ("monthly on the 15th"): keep the rule
+    return parse_cadence(rule, start_local=start_local)

@@ -1,0 +1,13 @@
+"""The app's notion of "now", injectable so tests can fix the time (STYLE.md 4.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The current aware instant in UTC."""
+    return datetime.now(UTC)

@@ -1,0 +1,176 @@
+"""The contact editor: a new contact (Ctrl+N) or every field of an existing one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.records import ContactDraft, ContactView, Labeled
+from relationship_crm.services import contacts
+from relationship_crm.ui.context import UiContext
+
+
+def parse_labeled_lines(text: str) -> tuple[Labeled, ...]:
+    """One value a line, optionally "label: value" ("work: jane@acme.com")."""
+    items = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        head, sep, tail = line.partition(":")
+        if (
+            sep
+            and head.strip().replace(" ", "").isalpha()
+            and head.strip().lower() not in ("mailto", "tel")
+            and tail.strip()
+        ):
+            items.append(Labeled(tail.strip(), head.strip().lower()))
+        else:
+            items.append(Labeled(line))
+    return tuple(items)
+
+
+def format_labeled(items: tuple[Labeled, ...]) -> str:
+    return "\n".join(f"{i.label}: {i.value}" if i.label else i.value for i in items)
+
+
+class ContactEditor(QDialog):
+    """Edits a ContactDraft; saving goes through ctx.runner in one transaction.
+
+    Signals:
+        saved(int): the contact id, after the change was committed (also notified via events).
+    Lives on the GUI thread.
+    """
+
+    saved = Signal(int)
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        contact: ContactView | None = None,
+        parent: QWidget | None = None,
+        name: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._contact = contact
+        self.setWindowTitle("Edit contact" if contact else "New contact")
+        self.name = QLineEdit(contact.name if contact else name)
+        self.name.setPlaceholderText("Jane Doe")
+        self.company = QLineEdit(contact.company if contact else "")
+        self.title = QLineEdit(contact.title if contact else "")
+        self.stage = QComboBox()
+        for stage in Stage:
+            self.stage.addItem(stage.value.capitalize(), stage.value)
+        self.stage.setCurrentIndex(
+            self.stage.findData((contact.stage if contact else Stage.PROSPECT).value)
+        )
+        self.emails = QPlainTextEdit(format_labeled(contact.emails) if contact else "")
+        self.emails.setPlaceholderText("work: jane@acme.com")
+        self.phones = QPlainTextEdit(format_labeled(contact.phones) if contact else "")
+        self.phones.setPlaceholderText("mobile: +1 212 555 0100")
+        for box in (self.emails, self.phones):
+            box.setTabChangesFocus(True)
+            box.setFixedHeight(56)
+        self.tags = QLineEdit(", ".join(contact.tags) if contact else "")
+        self.tags.setPlaceholderText("vip, golf, conference-2026")
+        self.birthday = QLineEdit((contact.birthday or "") if contact else "")
+        self.birthday.setPlaceholderText("YYYY-MM-DD or --MM-DD")
+        self.notes = QPlainTextEdit(contact.notes if contact else "")
+        self.notes.setTabChangesFocus(True)
+        self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color: #b91c1c")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self._on_save)
+
+        form = QFormLayout(self)
+        form.addRow("&Name:", self.name)
+        form.addRow("C&ompany:", self.company)
+        form.addRow("&Title:", self.title)
+        form.addRow("&Stage:", self.stage)
+        form.addRow("&Emails:", self.emails)
+        form.addRow("&Phones:", self.phones)
+        form.addRow("T&ags:", self.tags)
+        form.addRow("&Birthday:", self.birthday)
+        form.addRow("N&otes:", self.notes)
+        form.addRow(self.error)
+        form.addRow(self.buttons)
+        self.resize(480, 520)
+
+    def draft(self) -> ContactDraft:
+        return ContactDraft(
+            name=self.name.text(),
+            given_name=self._contact.given_name if self._contact else "",
+            family_name=self._contact.family_name if self._contact else "",
+            emails=parse_labeled_lines(self.emails.toPlainText()),
+            phones=parse_labeled_lines(self.phones.toPlainText()),
+            company=self.company.text(),
+            title=self.title.text(),
+            stage=Stage(self.stage.currentData()),
+            tags=tuple(t.strip() for t in self.tags.text().split(",") if t.strip()),
+            birthday=self.birthday.text().strip() or None,
+            notes=self.notes.toPlainText(),
+        )
+
+    def _on_save(self) -> None:
+        draft = self.draft()
+        if not draft.name.strip():
+            self._show_error("Please enter a name.")
+            self.name.setFocus()
+            return
+        if self._contact is None:
+            self._ctx.runner.submit(
+                lambda s: contacts.create(s, draft, now=self._ctx.clock()),
+                self._on_saved,
+                on_error=self._on_failed,
+            )
+        else:
+            cid = self._contact.id
+            if draft.name != self._contact.name:
+                draft = ContactDraft(
+                    **{
+                        **{f: getattr(draft, f) for f in draft.__slots__},
+                        "given_name": "",
+                        "family_name": "",
+                    }
+                )
+            self._ctx.runner.submit(
+                lambda s: (contacts.replace_details(s, cid, draft, now=self._ctx.clock()), cid)[1],
+                self._on_saved,
+                on_error=self._on_failed,
+            )
+        self.buttons.setEnabled(False)
+
+    def _on_saved(self, contact_id: int) -> None:
+        self._ctx.events.notify(Changes(contacts=True, companies=True), self)
+        self.saved.emit(contact_id)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self._show_error(str(exc))
+
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()

@@ -1,0 +1,323 @@
+"""The main window: menus, shortcuts, the contact list, the contact page and the reminders dock.
+
+Wiring only: every feature lives in a panel or dialog, every database call in a service.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.paths import AppPaths
+from relationship_crm.services import contacts
+from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.contact_editor import ContactEditor
+from relationship_crm.ui.panels.contact_list import ContactListPanel
+from relationship_crm.ui.panels.contact_page import ContactPage
+from relationship_crm.ui.panels.empty_state import EmptyState
+from relationship_crm.ui.resources import app_icon
+
+APP_TITLE = "Relationship CRM"
+
+
+class MainWindow(QMainWindow):
+    """Owns the panels and routes their requests to dialogs; remembers its layout in QSettings.
+
+    Lives on the GUI thread.
+    """
+
+    def __init__(self, ctx: UiContext, paths: AppPaths, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._paths = paths
+        self._last_trashed: tuple[int, str] | None = None
+        title = APP_TITLE if paths.is_default else f"{APP_TITLE} — {paths.db.name}"
+        self.setWindowTitle(title)
+        self.setObjectName("mainWindow")
+
+        self.contact_list = ContactListPanel(ctx)
+        self.contact_page = ContactPage(ctx)
+        self.empty_state = EmptyState()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.contact_list)
+        self.splitter.addWidget(self.contact_page)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([560, 640])
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.splitter)
+        self.stack.addWidget(self.empty_state)
+        self.setCentralWidget(self.stack)
+
+        self.reminders_dock = QDockWidget("Reminders", self)
+        self.reminders_dock.setObjectName("remindersDock")
+        self.reminders_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.reminders = self._build_reminders()
+        self.reminders_dock.setWidget(self.reminders)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reminders_dock)
+
+        self._build_menus()
+        self._connect_signals()
+        self.resize(1280, 780)
+        self._restore_layout()
+        self.statusBar().showMessage(f"Database: {paths.db}", 5000)
+        self._check_empty()
+
+    # --- construction -------------------------------------------------------------------------
+
+    def _build_reminders(self) -> QWidget:
+        from relationship_crm.ui.notifier import Notifier
+        from relationship_crm.ui.panels.reminders_panel import RemindersPanel
+
+        panel = RemindersPanel(self._ctx)
+        self.notifier = Notifier(app_icon(), self)
+        panel.reminders_due.connect(self.notifier.show_reminders)
+        self.notifier.reminder_clicked.connect(self.open_contact)
+        self.notifier.activated.connect(self._raise_window)
+        return panel
+
+    def _raise_window(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def _action(
+        self, text: str, shortcut: str | QKeySequence.StandardKey | None, slot: object
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_contact_action = self._action("&New contact…", "Ctrl+N", self.new_contact)
+        self.log_meeting_action = self._action("&Log meeting…", "Ctrl+M", self.log_meeting)
+        self.sample_action = self._action("Load &sample data", None, self.load_sample_data)
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        for action in (self.new_contact_action, self.log_meeting_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.sample_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self._action("&Undo delete", "Ctrl+Z", self.undo_delete)
+        self.undo_action.setEnabled(False)
+        self.find_action = self._action("&Find contact", "Ctrl+F", self.contact_list.focus_search)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.find_action)
+
+        view_menu = bar.addMenu("&View")
+        toggle = self.reminders_dock.toggleViewAction()
+        toggle.setText("&Reminders panel")
+        toggle.setShortcut(QKeySequence("Ctrl+R"))
+        view_menu.addAction(toggle)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&About Relationship CRM", None, self._on_about))
+
+    def _connect_signals(self) -> None:
+        self.contact_list.contact_selected.connect(self.contact_page.show_contact)
+        self.contact_list.contact_activated.connect(self._on_contact_activated)
+        self.contact_page.edit_requested.connect(self.edit_contact)
+        self.contact_page.delete_requested.connect(self.delete_contact)
+        self.contact_page.log_meeting_requested.connect(
+            lambda cid, name: self.log_meeting(attendees=[(cid, name)])
+        )
+        self.contact_page.follow_up_requested.connect(self.add_follow_up)
+        self.contact_page.gift_requested.connect(self.add_gift)
+        self.empty_state.add_contact_requested.connect(self.new_contact)
+        self.empty_state.sample_data_requested.connect(self.load_sample_data)
+        self._ctx.events.contact_opened.connect(self.open_contact)
+        self._ctx.events.changed.connect(self._on_events_changed)
+        self._ctx.runner.failed.connect(self._on_runner_failed)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def new_contact(self) -> None:
+        editor = ContactEditor(self._ctx, None, self)
+        editor.saved.connect(self.open_contact)
+        editor.open()
+
+    def edit_contact(self, contact_id: int) -> None:
+        contact = self.contact_page.contact
+        if contact is None or contact.id != contact_id:
+            return
+        ContactEditor(self._ctx, contact, self).open()
+
+    def open_contact(self, contact_id: int) -> None:
+        """Show a contact's page and select it in the list."""
+        self.stack.setCurrentWidget(self.splitter)
+        self.contact_list.select_contact(contact_id)
+        self.contact_page.show_contact(contact_id)
+
+    def log_meeting(
+        self, checked: bool = False, attendees: list[tuple[int, str]] | None = None
+    ) -> None:
+        from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog
+
+        if attendees is None and self.contact_page.contact is not None:
+            page = self.contact_page.contact
+            attendees = [(page.id, page.name)]
+        dialog = LogMeetingDialog(self._ctx, self, attendees=attendees or [])
+        dialog.open()
+
+    def add_follow_up(self, contact_id: int, name: str) -> None:
+        from relationship_crm.ui.dialogs.followup_dialog import FollowUpDialog
+
+        FollowUpDialog(self._ctx, contact_id, name, None, self).open()
+
+    def add_gift(self, contact_id: int, name: str) -> None:
+        from relationship_crm.ui.dialogs.gift_dialog import GiftDialog
+
+        GiftDialog(self._ctx, contact_id, name, self).open()
+
+    def delete_contact(self, contact_id: int) -> None:
+        contact = self.contact_page.contact
+        name = contact.name if contact else f"#{contact_id}"
+        answer = self.confirm(
+            "Delete contact",
+            f"Move {name} to the trash?\nTheir meetings, follow-ups and gifts stay with them, "
+            "and Edit → Undo delete (Ctrl+Z) brings everything back.",
+        )
+        if not answer:
+            return
+        self._ctx.runner.submit(
+            lambda s: contacts.trash(s, contact_id, now=self._ctx.clock()),
+            lambda changes: self._on_trashed(contact_id, name, changes),
+        )
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask a yes/no question (tests replace this method to answer it)."""
+        result = QMessageBox.question(self, title, text)
+        return result == QMessageBox.StandardButton.Yes
+
+    def undo_delete(self) -> None:
+        if self._last_trashed is None:
+            return
+        contact_id, name = self._last_trashed
+        self._last_trashed = None
+        self.undo_action.setEnabled(False)
+
+        def restored(changes: Changes) -> None:
+            self._ctx.events.notify(changes, self)
+            self.statusBar().showMessage(f"Restored {name}.", 5000)
+            self.open_contact(contact_id)
+
+        self._ctx.runner.submit(lambda s: contacts.restore(s, contact_id), restored)
+
+    def load_sample_data(self) -> None:
+        from relationship_crm.services import sample_data
+
+        self.statusBar().showMessage("Loading sample data…")
+        today, zone, now = self._ctx.today(), self._ctx.zone, self._ctx.clock()
+        self._ctx.runner.submit(
+            lambda s: sample_data.generate(s, contacts=200, seed=1, today=today, tz=zone, now=now),
+            self._on_sample_loaded,
+        )
+
+    # --- slots --------------------------------------------------------------------------------
+
+    def _on_sample_loaded(self, summary: object) -> None:
+        self.statusBar().showMessage("Sample data loaded.", 5000)
+        self._ctx.events.notify(
+            Changes(
+                contacts=True,
+                companies=True,
+                meetings=True,
+                research=True,
+                follow_ups=True,
+                thanks=True,
+                gifts=True,
+            ),
+            self,
+        )
+
+    def _on_trashed(self, contact_id: int, name: str, changes: Changes) -> None:
+        self._last_trashed = (contact_id, name)
+        self.undo_action.setEnabled(True)
+        self.contact_page.show_contact(0)
+        self._ctx.events.notify(changes, self)
+        self.statusBar().showMessage(f"Moved {name} to the trash. Ctrl+Z to undo.", 10000)
+
+    def _on_contact_activated(self, contact_id: int) -> None:
+        self.contact_page.show_contact(contact_id)
+        self.contact_page.setFocus()
+
+    def _on_events_changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.contacts:
+            self._check_empty()
+
+    def _check_empty(self) -> None:
+        self._ctx.runner.query(contacts.count, self._on_counted)
+
+    def _on_counted(self, total: int) -> None:
+        self.stack.setCurrentWidget(self.empty_state if total == 0 else self.splitter)
+
+    def _on_runner_failed(self, message: str, is_bug: bool) -> None:
+        if is_bug:
+            QMessageBox.critical(
+                self, APP_TITLE, f"Something went wrong inside the app:\n{message}"
+            )
+        else:
+            self.statusBar().showMessage(message, 15000)
+
+    def _on_about(self) -> None:
+        from relationship_crm import __version__
+
+        QMessageBox.about(
+            self,
+            f"About {APP_TITLE}",
+            f"{APP_TITLE} {__version__}\nA private, offline CRM for sales reps.\n"
+            f"Database: {self._paths.db}",
+        )
+
+    # --- layout memory ------------------------------------------------------------------------
+
+    def _settings(self) -> QSettings:
+        return QSettings()
+
+    def _restore_layout(self) -> None:
+        settings = self._settings()
+        for key, restore in (
+            ("geometry", self.restoreGeometry),
+            ("windowState", self.restoreState),
+            ("splitter", self.splitter.restoreState),
+            ("contactColumns", self.contact_list.view.horizontalHeader().restoreState),
+        ):
+            value = settings.value(f"main/{key}")
+            if isinstance(value, QByteArray):
+                restore(value)
+
+    def save_layout(self) -> None:
+        settings = self._settings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/windowState", self.saveState())
+        settings.setValue("main/splitter", self.splitter.saveState())
+        settings.setValue(
+            "main/contactColumns", self.contact_list.view.horizontalHeader().saveState()
+        )
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)
+        QTimer.singleShot(0, lambda: None)

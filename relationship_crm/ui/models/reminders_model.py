@@ -1,0 +1,240 @@
+"""The reminders model: the agenda's Reminder DTOs in Overdue / Today / Upcoming sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from relationship_crm.domain.followups import Agenda, Bucket, Reminder
+from relationship_crm.scheduling.recurrence import describe
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Overdue rows and their section title: a warm red, readable on light and dark backgrounds.
+OVERDUE_COLOUR = "#c0392b"
+
+# English names spelled out: strftime's %a/%b follow the C library locale, which Qt sets from the
+# environment, and the display must not change with it (PLATFORM-NOTES.md).
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+SECTION_TITLES: dict[Bucket, str] = {
+    Bucket.OVERDUE: "Overdue",
+    Bucket.TODAY: "Today",
+    Bucket.UPCOMING: "Upcoming",
+}
+
+COLUMNS: tuple[str, ...] = ("When", "Contact", "Note", "Status")
+WHEN, CONTACT, NOTE, STATUS = range(len(COLUMNS))
+
+
+def format_day(moment: datetime, *, year: bool = False) -> str:
+    """The day as "Mon 23 Nov", or "23 Nov 2025" when `year`; independent of the locale."""
+    if year:
+        return f"{moment.day:02d} {_MONTHS[moment.month - 1]} {moment.year}"
+    return f"{_DAYS[moment.weekday()]} {moment.day:02d} {_MONTHS[moment.month - 1]}"
+
+
+def format_time(moment: datetime) -> str:
+    """The 24-hour wall clock of `moment` as given ("09:00")."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def format_moment(moment: datetime, *, year: bool = False) -> str:
+    """Day and time as "Mon 23 Nov 09:00" (or "23 Nov 2025 09:00"), independent of the locale."""
+    return f"{format_day(moment, year=year)} {format_time(moment)}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One line of the model: a section title (`reminder` None) or a reminder in `bucket`."""
+
+    bucket: Bucket
+    reminder: Reminder | None = None
+    count: int = 0
+
+
+class RemindersModel(QAbstractTableModel):
+    """Holds one agenda as frozen Reminder DTOs (never ORM objects), grouped under title rows.
+
+    Each non-empty section is a title row (not selectable; DisplayRole "Overdue", CountRole the
+    number of reminders) followed by its reminders. Columns: When ("09:00" today, else
+    "Mon 23 Nov 09:00"), Contact, Note, Status ("Snoozed", the cadence). The model does no I/O:
+    the panel loads the agenda through the runner and calls `set_agenda`.
+
+    Emits only the standard model signals (modelReset on each new agenda).
+    Lives on the GUI thread.
+    """
+
+    IdRole = Qt.ItemDataRole.UserRole + 1
+    ContactIdRole = Qt.ItemDataRole.UserRole + 2
+    ReminderRole = Qt.ItemDataRole.UserRole + 3  # the Reminder DTO, None on title rows
+    BucketRole = Qt.ItemDataRole.UserRole + 4  # the Bucket value ("overdue"...), on every row
+    IsSectionRole = Qt.ItemDataRole.UserRole + 5  # True on title rows
+    CountRole = Qt.ItemDataRole.UserRole + 6  # reminders in the section, on title rows
+    DueNowRole = Qt.ItemDataRole.UserRole + 7  # True once the reminder's moment has passed
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+        self._now: datetime | None = None
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def set_agenda(self, agenda: Agenda, *, now: datetime | None = None) -> None:
+        """Show `agenda`; `now` (aware) marks reminders already due and years other than its own."""
+        rows: list[_Row] = []
+        for bucket, items in (
+            (Bucket.OVERDUE, agenda.overdue),
+            (Bucket.TODAY, agenda.today),
+            (Bucket.UPCOMING, agenda.upcoming),
+        ):
+            if items:
+                rows.append(_Row(bucket, None, len(items)))
+                rows.extend(_Row(bucket, item) for item in items)
+        self.beginResetModel()
+        self._rows = rows
+        self._now = now
+        self.endResetModel()
+
+    # --- Qt model API -------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(COLUMNS):
+                return COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return Qt.ItemFlag.NoItemFlags
+        if self._rows[index.row()].reminder is None:
+            # Title rows are not enabled, so the views' cursor keys step over them.
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == self.BucketRole:
+            return row.bucket.value
+        if role == self.IsSectionRole:
+            return row.reminder is None
+        if row.reminder is None:
+            return self._section_data(row, index.column(), role)
+        return self._reminder_data(row.reminder, index.column(), role)
+
+    def _section_data(self, row: _Row, column: int, role: int) -> Any:
+        if role == self.CountRole:
+            return row.count
+        if column != WHEN:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return SECTION_TITLES[row.bucket]
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and row.bucket is Bucket.OVERDUE:
+            return QColor(OVERDUE_COLOUR)
+        return None
+
+    def _reminder_data(self, item: Reminder, column: int, role: int) -> Any:
+        if role == self.IdRole:
+            return item.spec.id
+        if role == self.ContactIdRole:
+            return item.spec.contact_id
+        if role == self.ReminderRole:
+            return item
+        if role == self.DueNowRole:
+            return self._now is not None and item.due <= self._now
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == WHEN:
+                return self.when_text(item)
+            if column == CONTACT:
+                return item.spec.contact_name
+            if column == NOTE:
+                return item.spec.note
+            return self.status_text(item)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip_text(item)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == WHEN:
+            parts = [self.when_text(item), item.spec.contact_name, item.spec.note]
+            parts.append(self.status_text(item))
+            return ", ".join(p for p in parts if p)
+        if role == Qt.ItemDataRole.ForegroundRole and item.overdue:
+            return QColor(OVERDUE_COLOUR)
+        return None
+
+    # --- text ---------------------------------------------------------------------------------
+
+    def _show_year(self, moment: datetime) -> bool:
+        return self._now is not None and moment.year != self._now.year
+
+    def when_text(self, item: Reminder) -> str:
+        """The time only for today's reminders, day and time for the others."""
+        if item.bucket is Bucket.TODAY:
+            return format_time(item.due)
+        return format_moment(item.due, year=self._show_year(item.due))
+
+    def day_text(self, item: Reminder) -> str:
+        """The day alone ("Mon 23 Nov"), empty for today's reminders."""
+        if item.bucket is Bucket.TODAY:
+            return ""
+        return format_day(item.due, year=self._show_year(item.due))
+
+    @staticmethod
+    def cadence_text(item: Reminder) -> str:
+        """The cadence in words ("Repeats every 2 weeks"), or empty for a one-off."""
+        return f"Repeats {describe(item.spec.rrule)}" if item.spec.rrule else ""
+
+    @staticmethod
+    def status_text(item: Reminder) -> str:
+        parts = ["Snoozed" if item.snoozed else "", RemindersModel.cadence_text(item)]
+        return " · ".join(p for p in parts if p)
+
+    def tooltip_text(self, item: Reminder) -> str:
+        lines = [f"{item.spec.contact_name}: {format_moment(item.due, year=True)}"]
+        if item.snoozed:
+            lines.append(f"Snoozed (was due {format_moment(item.spec.due_local, year=True)})")
+        if item.spec.rrule:
+            lines.append(self.cadence_text(item))
+        if item.spec.note:
+            lines.append(item.spec.note)
+        return "\n".join(lines)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def reminder_at(self, row: int) -> Reminder | None:
+        """The reminder on `row`, None for a title row or out of range."""
+        return self._rows[row].reminder if 0 <= row < len(self._rows) else None
+
+    def row_of(self, follow_up_id: int) -> int | None:
+        for i, row in enumerate(self._rows):
+            if row.reminder is not None and row.reminder.spec.id == follow_up_id:
+                return i
+        return None
+
+    def reminders(self, bucket: Bucket | None = None) -> list[Reminder]:
+        """The reminders shown, in display order, optionally only those in `bucket`."""
+        return [
+            r.reminder
+            for r in self._rows
+            if r.reminder is not None and (bucket is None or r.bucket is bucket)
+        ]
+
+    def is_empty(self) -> bool:
+        return not self._rows

@@ -1,0 +1,209 @@
+"""The contact list on the left: type-ahead search, stage and tag filters, sortable columns."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import Stage
+from relationship_crm.services import contact_list
+from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.models.contacts_model import COLUMNS, ContactsModel
+
+SEARCH_DELAY_MS = 150
+
+
+class ContactListPanel(QWidget):
+    """Owns the search box, the filters, the table view and its ContactsModel.
+
+    Signals:
+        contact_selected(int): the rep moved to another contact (0 when nothing is selected).
+        contact_activated(int): Return or double-click on a contact.
+    Lives on the GUI thread.
+    """
+
+    contact_selected = Signal(int)
+    contact_activated = Signal(int)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._pending_select: int | None = None
+        self._reloading = False
+        self.model = ContactsModel(ctx)
+
+        self.search = QLineEdit(placeholderText="Search name, email, company, notes…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search contacts")
+        self.stage_filter = QComboBox()
+        self.stage_filter.addItem("All stages", None)
+        for stage in Stage:
+            self.stage_filter.addItem(stage.value.capitalize(), stage.value)
+        self.tag_filter = QComboBox()
+        self.tag_filter.addItem("All tags", None)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(26)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((180, 140, 80, 110)):
+            self.view.setColumnWidth(column, width)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.stage_filter)
+        filters.addWidget(self.tag_filter)
+        filters.addStretch(1)
+        filters.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.view)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._connect_signals()
+        self.reload_tags()
+
+    def _connect_signals(self) -> None:
+        self._search_timer.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._on_search_return)
+        self.stage_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.tag_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.model.loaded.connect(self._on_model_loaded)
+        self.model.modelAboutToBeReset.connect(self._on_model_about_to_reset)
+        self.model.modelReset.connect(self._on_model_reset)
+        self.view.selectionModel().currentRowChanged.connect(self._on_view_current_changed)
+        self.view.doubleClicked.connect(self._on_view_activated)
+        self.view.activated.connect(self._on_view_activated)
+        self._ctx.events.changed.connect(self._on_events_changed)
+
+    # --- public -------------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def reload(self) -> None:
+        self.model.reload()
+
+    def reload_tags(self) -> None:
+        self._ctx.runner.query(contact_list.tags_in_use, self._on_tags_loaded)
+
+    def select_contact(self, contact_id: int) -> None:
+        """Select a contact in the list when it is loaded (now, or when the next page comes)."""
+        row = self.model.row_of(contact_id)
+        if row is None:
+            self._pending_select = contact_id
+            return
+        self._pending_select = None
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+
+    def current_contact_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.contact_id(index.row()) if index.isValid() else None
+
+    # --- slots --------------------------------------------------------------------------------
+
+    def _apply_filter(self) -> None:
+        flt = replace(
+            self.model.contact_filter,
+            query=self.search.text(),
+            stage=Stage(self.stage_filter.currentData())
+            if self.stage_filter.currentData()
+            else None,
+            tag=self.tag_filter.currentData(),
+        )
+        self.model.set_filter(flt)
+
+    def _on_search_return(self) -> None:
+        self._search_timer.stop()
+        self._apply_filter()
+        self.view.setFocus()
+        if self.model.rowCount() > 0:
+            self.view.selectRow(0)
+
+    def _on_tags_loaded(self, tags: list[str]) -> None:
+        current = self.tag_filter.currentData()
+        self.tag_filter.blockSignals(True)
+        self.tag_filter.clear()
+        self.tag_filter.addItem("All tags", None)
+        for tag in tags:
+            self.tag_filter.addItem(tag, tag)
+        index = self.tag_filter.findData(current) if current else 0
+        self.tag_filter.setCurrentIndex(max(index, 0))
+        self.tag_filter.blockSignals(False)
+
+    def _on_model_loaded(self, total: int) -> None:
+        self.count_label.setText(f"{total:,} contact{'s' if total != 1 else ''}")
+        if self._pending_select is not None:
+            self.select_contact(self._pending_select)
+
+    def _on_model_about_to_reset(self) -> None:
+        self._reloading = True
+        selected = self.current_contact_id()
+        if selected and self._pending_select is None:
+            self._pending_select = selected
+
+    def _on_model_reset(self) -> None:
+        self._reloading = False
+        # Keep the sort indicator in step with what the model sorted by.
+        flt = self.model.contact_filter
+        keys = [key for _, key in COLUMNS]
+        if flt.sort in keys:
+            header = self.view.horizontalHeader()
+            header.blockSignals(True)
+            order = Qt.SortOrder.DescendingOrder if flt.descending else Qt.SortOrder.AscendingOrder
+            header.setSortIndicator(keys.index(flt.sort), order)
+            header.blockSignals(False)
+
+    def _on_view_current_changed(self, current: object, _previous: object) -> None:
+        cid = self.current_contact_id()
+        # A reload clears the selection for a moment; the page keeps showing its contact.
+        if cid or not self._reloading:
+            self.contact_selected.emit(cid or 0)
+
+    def _on_view_activated(self, index: object) -> None:
+        cid = self.current_contact_id()
+        if cid:
+            self.contact_activated.emit(cid)
+
+    def _on_events_changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.contacts or changes.meetings or changes.follow_ups or changes.companies:
+            selected = self.current_contact_id()
+            if selected:
+                self._pending_select = selected
+            self.model.reload()
+        if changes.contacts:
+            self.reload_tags()

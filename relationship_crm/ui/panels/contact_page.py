@@ -1,0 +1,343 @@
+"""The selected contact's page: details, stage with history, tags and one timeline, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.records import ContactView
+from relationship_crm.services import contacts, research, timeline
+from relationship_crm.services.timeline import TimelineEntry
+from relationship_crm.ui.context import UiContext
+
+MEETING_KINDS = frozenset({"meeting", "call", "lunch", "event", "email"})
+KIND_LABELS = {
+    "meeting": "Meeting",
+    "call": "Call",
+    "lunch": "Lunch",
+    "event": "Event",
+    "email": "Email",
+    "research": "Research",
+    "follow-up": "Follow-up",
+    "thanks": "Thank-you",
+    "gift": "Gift",
+}
+
+
+@dataclass(frozen=True)
+class PageData:
+    """Everything the page shows, loaded in one read transaction."""
+
+    contact: ContactView
+    entries: list[TimelineEntry]
+
+
+def _load(session: Session, contact_id: int) -> PageData:
+    return PageData(contacts.get(session, contact_id), timeline.timeline(session, contact_id))
+
+
+def _plain(text: str) -> QLabel:
+    label = QLabel(text)
+    # Names and notes are data typed by the rep or imported: never rich text or links.
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class ContactPage(QWidget):
+    """Shows one contact; the stage can be changed in place, everything else via dialogs.
+
+    Signals:
+        edit_requested(int), delete_requested(int): the rep asked to edit or delete the contact.
+        log_meeting_requested(int, str), follow_up_requested(int, str), gift_requested(int, str):
+            open the matching dialog for this contact (id, name).
+        loaded(int): the page finished showing a contact.
+    Lives on the GUI thread; loads through ctx.runner.
+    """
+
+    edit_requested = Signal(int)
+    delete_requested = Signal(int)
+    log_meeting_requested = Signal(int, str)
+    follow_up_requested = Signal(int, str)
+    gift_requested = Signal(int, str)
+    loaded = Signal(int)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._contact: ContactView | None = None
+        self._requested: int | None = None
+
+        self.name_label = _plain("")
+        self.name_label.setObjectName("contactName")
+        font = self.name_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.role_label = _plain("")
+        self.details_label = _plain("")
+        self.notes_label = _plain("")
+        self.notes_label.setObjectName("contactNotes")
+        self.history_label = _plain("")
+        self.history_label.setObjectName("stageHistory")
+        self.stage_combo = QComboBox()
+        self.stage_combo.setAccessibleName("Stage")
+        for stage in Stage:
+            self.stage_combo.addItem(stage.value.capitalize(), stage.value)
+        self.edit_button = QPushButton("&Edit…")
+        self.meeting_button = QPushButton("Log &meeting…")
+        self.follow_up_button = QPushButton("&Follow-up…")
+        self.gift_button = QPushButton("&Gift…")
+        self.research_button = QPushButton("&Research note…")
+        self.delete_button = QPushButton("Delete")
+
+        self.timeline = QTreeWidget()
+        self.timeline.setHeaderLabels(["When", "What", "Details"])
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setAlternatingRowColors(True)
+        self.timeline.setWordWrap(True)
+        self.timeline.setColumnWidth(0, 150)
+        self.timeline.setColumnWidth(1, 220)
+
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.name_label)
+        titles.addWidget(self.role_label)
+        top.addLayout(titles, 1)
+        top.addWidget(QLabel("Stage:"))
+        top.addWidget(self.stage_combo)
+        top.addWidget(self.edit_button)
+        actions = QHBoxLayout()
+        for button in (
+            self.meeting_button,
+            self.follow_up_button,
+            self.gift_button,
+            self.research_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.delete_button)
+
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(self.details_label)
+        layout.addWidget(self.history_label)
+        layout.addWidget(self.notes_label)
+        layout.addLayout(actions)
+        layout.addWidget(self.timeline, 1)
+
+        placeholder = QLabel("Select a contact to see their page.")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setObjectName("placeholder")
+        self._stack = QStackedWidget()
+        self._stack.addWidget(placeholder)
+        self._stack.addWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._stack)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.stage_combo.activated.connect(self._on_stage_activated)
+        self.edit_button.clicked.connect(lambda: self._emit_for_contact(self.edit_requested))
+        self.delete_button.clicked.connect(lambda: self._emit_for_contact(self.delete_requested))
+        self.meeting_button.clicked.connect(lambda: self._emit_named(self.log_meeting_requested))
+        self.follow_up_button.clicked.connect(lambda: self._emit_named(self.follow_up_requested))
+        self.gift_button.clicked.connect(lambda: self._emit_named(self.gift_requested))
+        self.research_button.clicked.connect(self._on_research_clicked)
+        self._ctx.events.changed.connect(self._on_events_changed)
+
+    # --- public -------------------------------------------------------------------------------
+
+    @property
+    def contact(self) -> ContactView | None:
+        return self._contact
+
+    def show_contact(self, contact_id: int) -> None:
+        """Load and show a contact (0 shows the placeholder)."""
+        self._requested = contact_id or None
+        if not contact_id:
+            self._contact = None
+            self._stack.setCurrentIndex(0)
+            return
+        self._ctx.runner.query(
+            lambda s: _load(s, contact_id), self._on_loaded, on_error=self._on_load_failed
+        )
+
+    def reload(self) -> None:
+        if self._requested:
+            self.show_contact(self._requested)
+
+    # --- slots --------------------------------------------------------------------------------
+
+    def _on_loaded(self, data: PageData) -> None:
+        if data.contact.id != self._requested:
+            return  # the rep already moved on to another contact
+        self._contact = c = data.contact
+        zone = ZoneInfo(self._ctx.zone)
+        self.name_label.setText(c.name)
+        self.role_label.setText(" at ".join(x for x in (c.title, c.company) if x))
+        self.role_label.setVisible(bool(c.title or c.company))
+        details = [
+            *(f"✉ {e.value}" + (f" ({e.label})" if e.label else "") for e in c.emails),
+            *(f"☎ {p.value}" + (f" ({p.label})" if p.label else "") for p in c.phones),
+        ]
+        if c.tags:
+            details.append("Tags: " + ", ".join(c.tags))
+        if c.birthday:
+            details.append(f"Birthday: {c.birthday}")
+        self.details_label.setText("    ".join(details))
+        self.details_label.setVisible(bool(details))
+        self.notes_label.setText(c.notes)
+        self.notes_label.setVisible(bool(c.notes))
+        steps = [
+            f"{h.stage.value.capitalize()} ({h.changed_at.astimezone(zone):%d %b %Y})"
+            for h in c.stage_history
+        ]
+        self.history_label.setText("Stage history: " + " → ".join(steps))
+        self.stage_combo.setCurrentIndex(self.stage_combo.findData(c.stage.value))
+        self._fill_timeline(data.entries)
+        self._stack.setCurrentIndex(1)
+        self.loaded.emit(c.id)
+
+    def _fill_timeline(self, entries: list[TimelineEntry]) -> None:
+        self.timeline.clear()
+        zone = ZoneInfo(self._ctx.zone)
+        now = self._ctx.clock()
+        for entry in entries:
+            local = entry.when.astimezone(zone)
+            when = (
+                local.strftime("%a %d %b %Y")
+                if entry.kind == "gift"
+                else local.strftime("%a %d %b %Y %H:%M")
+            )
+            if entry.kind in MEETING_KINDS:
+                what = f"{KIND_LABELS[entry.kind]}: {entry.title}"
+            else:
+                what = entry.title
+            if entry.status and entry.kind in ("thanks", "follow-up"):
+                what += f" [{entry.status}]"
+            detail = " ".join(entry.detail.split())
+            item = QTreeWidgetItem([when, what, detail[:300]])
+            item.setToolTip(2, entry.detail[:2000])
+            if entry.kind == "follow-up" and entry.status == "open" and entry.when < now:
+                item.setForeground(0, Qt.GlobalColor.darkRed)
+                item.setForeground(1, Qt.GlobalColor.darkRed)
+            self.timeline.addTopLevelItem(item)
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self._contact = None
+        self._stack.setCurrentIndex(0)
+
+    def _on_stage_activated(self, _index: int) -> None:
+        stage = Stage(self.stage_combo.currentData())
+        if self._contact is None or stage == self._contact.stage:
+            return
+        cid = self._contact.id
+        self._ctx.runner.submit(
+            lambda s: contacts.set_stage(s, cid, stage, now=self._ctx.clock()),
+            lambda changes: self._ctx.events.notify(changes, None),
+        )
+
+    def _on_research_clicked(self) -> None:
+        if self._contact is None:
+            return
+        dialog = ResearchNoteDialog(self._ctx, self._contact.id, self._contact.name, self)
+        dialog.open()
+
+    def _on_events_changed(self, changes: Changes, _initiator: object) -> None:
+        if self._requested and any(
+            (
+                changes.contacts,
+                changes.meetings,
+                changes.follow_ups,
+                changes.gifts,
+                changes.thanks,
+                changes.research,
+                changes.companies,
+            )
+        ):
+            self.reload()
+
+    def _emit_for_contact(self, signal: Signal) -> None:
+        if self._contact is not None:
+            signal.emit(self._contact.id)  # type: ignore[attr-defined]
+
+    def _emit_named(self, signal: Signal) -> None:
+        if self._contact is not None:
+            signal.emit(self._contact.id, self._contact.name)  # type: ignore[attr-defined]
+
+
+class ResearchNoteDialog(QDialog):
+    """Adds a dated research note (with an optional source link) to a contact.
+
+    Lives on the GUI thread; saves through ctx.runner and notifies Changes(research=True).
+    """
+
+    def __init__(
+        self, ctx: UiContext, contact_id: int, name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._contact_id = contact_id
+        self.setWindowTitle(f"Research note — {name}")
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.text.setPlaceholderText("What did you learn? (news, org changes, interests…)")
+        self.source = QLineEdit(placeholderText="https://… (optional)")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b91c1c")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._on_save)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("&Note:", self.text)
+        form.addRow("&Source:", self.source)
+        form.addRow(self.error)
+        form.addRow(buttons)
+        self.resize(460, 260)
+
+    def _on_save(self) -> None:
+        text, source, cid = self.text.toPlainText(), self.source.text(), self._contact_id
+        self._ctx.runner.submit(
+            lambda s: research.add(
+                s, text, contact_id=cid, source_url=source, now=self._ctx.clock()
+            ),
+            self._on_saved,
+            on_error=self._on_failed,
+        )
+
+    def _on_saved(self, _note_id: int) -> None:
+        self._ctx.events.notify(Changes(research=True), self)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.error.setText(str(exc))
+        self.error.show()

@@ -1,0 +1,702 @@
+"""The reminders panel: overdue, today's and the coming week's follow-ups, with their actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QSizePolicy,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.domain.followups import Agenda, Bucket, Reminder
+from relationship_crm.domain.records import FollowUpView
+from relationship_crm.scheduling.zones import day_bounds
+from relationship_crm.services import followups
+from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.followup_dialog import FollowUpDialog
+from relationship_crm.ui.models.reminders_model import (
+    OVERDUE_COLOUR,
+    RemindersModel,
+    format_day,
+    format_time,
+)
+from relationship_crm.ui.snooze import build_snooze_menu
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Days after today the Upcoming section covers.
+HORIZON_DAYS = 7
+#: The wake-up timer never waits longer than this: a sleeping laptop's timers drift, so look again.
+MAX_WAIT = timedelta(hours=6)
+#: ...nor less than this, so a moment that is (almost) now cannot make it spin.
+MIN_WAIT = timedelta(seconds=1)
+EMPTY_TEXT = "Nothing due — all caught up"
+
+_SNOOZED_BADGE = ("#fef3c7", "#92400e")  # background, text
+_REPEAT_MARK = "↻"
+
+Confirm = Callable[[str, str], bool]
+
+
+def _wait_ms(delta: timedelta) -> int:
+    """Milliseconds for a single-shot timer, clamped to [MIN_WAIT, MAX_WAIT]."""
+    return int(max(MIN_WAIT, min(MAX_WAIT, delta)) / timedelta(milliseconds=1))
+
+
+class ReminderDelegate(QStyledItemDelegate):
+    """Paints section titles and two-line reminder rows (time | contact + note).
+
+    Owns nothing but fonts derived from the view's. GUI thread.
+    """
+
+    PAD = 6
+    GAP = 10
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        bold = QFont(base)
+        bold.setBold(True)
+        small = QFont(base)
+        small.setPointSizeF(max(base.pointSizeF() * 0.88, 7.0))
+        return base, bold, small
+
+    def _time_width(self, option: QStyleOptionViewItem) -> int:
+        _, bold, small = self._fonts(option)
+        return max(
+            QFontMetrics(bold).horizontalAdvance("00:00"),
+            QFontMetrics(small).horizontalAdvance("Wed 30 Nov"),
+            QFontMetrics(small).horizontalAdvance("30 Nov 2026"),
+        )
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        _, bold, small = self._fonts(option)
+        width = 1  # the list stretches rows to its width; wider hints would add a scroll bar
+        if index.data(RemindersModel.IsSectionRole):
+            return QSize(width, QFontMetrics(small).height() + 2 * self.PAD + 6)
+        height = QFontMetrics(bold).height() + 2 + QFontMetrics(small).height() + 2 * self.PAD
+        return QSize(width, height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        if index.data(RemindersModel.IsSectionRole):
+            self._paint_section(painter, option, index)
+        else:
+            self._paint_reminder(painter, option, index)
+
+    def _paint_section(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        _, _, small = self._fonts(option)
+        title_font = QFont(small)
+        title_font.setBold(True)
+        title_font.setCapitalization(QFont.Capitalization.AllUppercase)
+        title_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
+        palette = option.palette
+        overdue = index.data(RemindersModel.BucketRole) == Bucket.OVERDUE.value
+        rect = option.rect.adjusted(self.PAD + 2, self.PAD + 4, -self.PAD, -2)
+        painter.save()
+        painter.setFont(title_font)
+        # Title rows are disabled items: take colours from the active group, not the greyed one.
+        active = QPalette.ColorGroup.Active
+        painter.setPen(
+            QColor(OVERDUE_COLOUR) if overdue else palette.color(active, QPalette.ColorRole.Text)
+        )
+        title = str(index.data(Qt.ItemDataRole.DisplayRole))
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(rect, align, title)
+        offset = QFontMetrics(title_font).horizontalAdvance(title) + 8
+        painter.setFont(small)
+        painter.setPen(palette.color(active, QPalette.ColorRole.PlaceholderText))
+        painter.drawText(
+            rect.adjusted(offset, 0, 0, 0), align, str(index.data(RemindersModel.CountRole))
+        )
+        painter.setPen(palette.color(active, QPalette.ColorRole.Mid))
+        bottom = option.rect.bottom()
+        painter.drawLine(
+            option.rect.left() + self.PAD, bottom, option.rect.right() - self.PAD, bottom
+        )
+        painter.restore()
+
+    def _paint_reminder(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        item: Reminder = index.data(RemindersModel.ReminderRole)
+        model = index.model()
+        assert isinstance(model, RemindersModel)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        painter.save()
+        if style is not None:  # background, selection and focus frame as the style draws them
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        base, bold, small = self._fonts(option)
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = text if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        warm = text if selected else QColor(OVERDUE_COLOUR)
+
+        rect = option.rect.adjusted(self.PAD + 4, self.PAD, -self.PAD, -self.PAD)
+        top_h = QFontMetrics(bold).height()
+        line1 = QRect(rect.left(), rect.top(), rect.width(), top_h)
+        line2 = QRect(
+            rect.left(), rect.top() + top_h + 2, rect.width(), QFontMetrics(small).height()
+        )
+        time_w = self._time_width(option)
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+        if item.overdue and not selected:  # a warm bar down the left edge
+            painter.fillRect(
+                QRect(option.rect.left(), option.rect.top() + 3, 3, option.rect.height() - 6), warm
+            )
+        # Left column: the time, and under it the day unless the row is today's.
+        due_now = bool(index.data(RemindersModel.DueNowRole))
+        painter.setFont(bold if (item.overdue or due_now) else base)
+        painter.setPen(warm if item.overdue else text)
+        painter.drawText(
+            QRect(line1.left(), line1.top(), time_w, top_h), left, format_time(item.due)
+        )
+        day = model.day_text(item)
+        if day:
+            painter.setFont(small)
+            painter.setPen(warm if item.overdue else muted)
+            painter.drawText(QRect(line2.left(), line2.top(), time_w, line2.height()), left, day)
+
+        # Right column: contact name (with badges at the end) and the note.
+        x = line1.left() + time_w + self.GAP
+        right = line1.right()
+        painter.setFont(small)
+        if item.snoozed:
+            badge_w = QFontMetrics(small).horizontalAdvance("Snoozed") + 10
+            badge = QRect(right - badge_w + 1, line1.top() + 1, badge_w, top_h - 2)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(_SNOOZED_BADGE[0]))
+            painter.drawRoundedRect(badge, 4, 4)
+            painter.setPen(QColor(_SNOOZED_BADGE[1]))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "Snoozed")
+            right = badge.left() - 6
+        if item.spec.rrule:
+            painter.setFont(base)
+            painter.setPen(muted)
+            mark_w = QFontMetrics(base).horizontalAdvance(_REPEAT_MARK)
+            painter.drawText(
+                QRect(right - mark_w + 1, line1.top(), mark_w, top_h), left, _REPEAT_MARK
+            )
+            right -= mark_w + 6
+        painter.setFont(bold)
+        painter.setPen(text)
+        name = QFontMetrics(bold).elidedText(
+            item.spec.contact_name, Qt.TextElideMode.ElideRight, max(right - x, 0)
+        )
+        painter.drawText(QRect(x, line1.top(), max(right - x, 0), top_h), left, name)
+        if item.spec.note:
+            painter.setFont(small)
+            painter.setPen(muted)
+            note_w = max(line2.right() - x, 0)
+            note = " ".join(item.spec.note.split())  # one line: newlines become spaces
+            note = QFontMetrics(small).elidedText(note, Qt.TextElideMode.ElideRight, note_w)
+            painter.drawText(QRect(x, line2.top(), note_w, line2.height()), left, note)
+        painter.restore()
+
+
+class RemindersPanel(QWidget):
+    """Owns the reminders model and view, the row actions and two single-shot timers.
+
+    Loads `followups.agenda` (Overdue / Today / Upcoming for the next 7 days) through
+    `ctx.runner.query` on construction, on `refresh()`, after `ctx.events.changed` with follow-ups
+    or contacts, when the next follow-up falls due (`wakeup_timer`, set from
+    `followups.next_wakeup`) and at local midnight in `ctx.zone` (`midnight_timer`). Row actions
+    (Done, Snooze, Open contact, Edit…, Cancel follow-up) write through `ctx.runner.submit` and
+    then notify `ctx.events` with Changes(follow_ups=True). `confirm(title, text) -> bool` asks
+    before cancelling; replace it to answer without a message box.
+
+    Signals:
+        refreshed(): the model holds a newly loaded agenda.
+        reminder_due(Reminder): a reminder whose moment passed since the previous load (once each).
+        reminders_due(list): the same reminders, together, once per load (for one notification).
+    Lives on the GUI thread; database work runs on the runner's thread.
+    """
+
+    refreshed = Signal()
+    reminder_due = Signal(object)
+    reminders_due = Signal(list)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._generation = 0
+        self._loaded = False
+        self._announced_until = ctx.clock()  # reminders due before the panel opened are not news
+        self._pending: set[int] = set()  # follow-ups with a write on its way
+        self.confirm: Confirm = self._ask
+        self.snooze_menu: QMenu | None = None
+        self.context_menu: QMenu | None = None
+        self.edit_dialog: FollowUpDialog | None = None
+
+        self.model = RemindersModel(self)
+        self._build()
+        self._build_actions()
+
+        self.wakeup_timer = QTimer(self)
+        self.midnight_timer = QTimer(self)
+        for timer, slot in (
+            (self.wakeup_timer, self._on_wakeup_timer_timeout),
+            (self.midnight_timer, self._on_midnight_timer_timeout),
+        ):
+            timer.setSingleShot(True)
+            timer.setTimerType(Qt.TimerType.PreciseTimer)  # coarse timers may fire 5% early
+            timer.timeout.connect(slot)
+
+        ctx.events.changed.connect(self._on_events_changed)
+        self.refresh()
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.summary_label = QLabel()
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_label.setStyleSheet("color: palette(placeholder-text);")
+
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(ReminderDelegate(self.view))
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.setAccessibleName("Reminders")
+        self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
+        self.view.doubleClicked.connect(self._on_view_double_clicked)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.view.installEventFilter(self)
+
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet("color: palette(placeholder-text); padding: 24px;")
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+
+        # Tool buttons size to their text, so the row fits a narrow dock.
+        self.done_button = self._button("Done")
+        self.snooze_button = self._button("Snooze ▾")
+        self.open_button = self._button("Open")
+        self.edit_button = self._button("Edit…")
+        self.cancel_button = self._button("Cancel…")
+        self.button_bar = QWidget()
+        buttons = QHBoxLayout(self.button_bar)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.setSpacing(4)
+        for button, tip in (
+            (self.done_button, "Mark done (D)"),
+            (self.snooze_button, "Remind me later (S)"),
+            (self.open_button, "Open the contact (Enter)"),
+            (self.edit_button, "Change the date, cadence or note (E)"),
+            (self.cancel_button, "Cancel this follow-up (Delete)"),
+        ):
+            button.setToolTip(tip)
+            buttons.addWidget(button, 1)
+        self.done_button.clicked.connect(self._on_done_button_clicked)
+        self.snooze_button.clicked.connect(self._on_snooze_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.button_bar)
+
+    @staticmethod
+    def _button(text: str) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        return button
+
+    def _build_actions(self) -> None:
+        # The keys are handled by eventFilter on the view; the text after a tab only shows them.
+        self.done_action = QAction("Done\tD", self)
+        self.snooze_action = QAction("Snooze…\tS", self)
+        self.open_action = QAction("Open contact\tEnter", self)
+        self.edit_action = QAction("Edit…\tE", self)
+        self.cancel_action = QAction("Cancel follow-up…\tDel", self)
+        self.done_action.triggered.connect(self.mark_done)
+        self.snooze_action.triggered.connect(self.show_snooze_menu)
+        self.open_action.triggered.connect(self.open_contact)
+        self.edit_action.triggered.connect(self.edit)
+        self.cancel_action.triggered.connect(self.cancel_follow_up)
+        self._update_actions()
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Load the agenda again; a load started earlier and still on its way is then ignored."""
+        self._generation += 1
+        now = self._ctx.now()
+        zone, day = self._ctx.zone, now.date()
+
+        def op(session: Session) -> tuple[Agenda, datetime | None]:
+            return (
+                followups.agenda(session, day=day, tz=zone, horizon_days=HORIZON_DAYS),
+                followups.next_wakeup(session, now=now),
+            )
+
+        self._ctx.runner.query(
+            op, partial(self._on_agenda_loaded, self._generation, now), self._on_agenda_failed
+        )
+
+    def _on_agenda_loaded(
+        self, generation: int, now: datetime, result: tuple[Agenda, datetime | None]
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer load is on its way
+        agenda, wakeup = result
+        selected = self.current_reminder()
+        old_row = self._selected_row()
+        self.model.set_agenda(agenda, now=now)
+        self._restore_selection(selected.spec.id if selected else None, old_row)
+        self._loaded = True
+        empty = self.model.is_empty()
+        self.stack.setCurrentWidget(self.empty_label if empty else self.view)
+        self.button_bar.setVisible(not empty)
+        self.summary_label.setText(self._summary(agenda, now))
+        self._schedule(now, wakeup)
+        self._update_actions()
+        due = [r for r in self.model.reminders() if self._announced_until < r.due <= now]
+        self._announced_until = max(self._announced_until, now)
+        self.refreshed.emit()
+        for item in due:
+            self.reminder_due.emit(item)
+        if due:
+            self.reminders_due.emit(due)
+
+    def _on_agenda_failed(self, exc: BaseException) -> None:
+        self._ctx.runner.failed.emit(str(exc), not isinstance(exc, KnownError))
+
+    def _schedule(self, now: datetime, wakeup: datetime | None) -> None:
+        """Set the timers: the next follow-up falling due, and the next local midnight."""
+        if wakeup is None:
+            self.wakeup_timer.stop()
+        else:
+            self.wakeup_timer.start(_wait_ms(wakeup - now))
+        _, midnight = day_bounds(now.date(), self._ctx.zone)
+        self.midnight_timer.start(_wait_ms(midnight - now))
+
+    @staticmethod
+    def _summary(agenda: Agenda, now: datetime) -> str:
+        counts = [
+            f"{len(agenda.overdue)} overdue" if agenda.overdue else "",
+            f"{len(agenda.today)} today" if agenda.today else "",
+            f"{len(agenda.upcoming)} upcoming" if agenda.upcoming else "",
+        ]
+        return " · ".join([f"Today is {format_day(now)}", *[c for c in counts if c]])
+
+    @property
+    def loaded(self) -> bool:
+        """True once the first agenda arrived."""
+        return self._loaded
+
+    # --- selection ----------------------------------------------------------------------------
+
+    def _selected_row(self) -> int | None:
+        # selectedIndexes, not selectedRows: the list shows one of the model's columns only.
+        indexes = self.view.selectionModel().selectedIndexes()
+        return indexes[0].row() if indexes else None
+
+    def current_reminder(self) -> Reminder | None:
+        """The selected reminder, which the buttons, keys and menus act on."""
+        row = self._selected_row()
+        return None if row is None else self.model.reminder_at(row)
+
+    def select(self, follow_up_id: int) -> bool:
+        """Select the row of this follow-up; False when it is not shown."""
+        row = self.model.row_of(follow_up_id)
+        if row is None:
+            return False
+        self.view.setCurrentIndex(self.model.index(row, 0))
+        return True
+
+    def _restore_selection(self, follow_up_id: int | None, old_row: int | None) -> None:
+        """Keep the same follow-up selected; if it went, select the row that took its place."""
+        if follow_up_id is None or self.select(follow_up_id) or old_row is None:
+            return
+        count = self.model.rowCount()
+        for row in [*range(old_row, count), *range(min(old_row, count) - 1, -1, -1)]:
+            if self.model.reminder_at(row) is not None:
+                self.view.setCurrentIndex(self.model.index(row, 0))
+                return
+
+    def _update_actions(self) -> None:
+        item = self.current_reminder()
+        enabled = item is not None and item.spec.id not in self._pending
+        for action in (
+            self.done_action,
+            self.snooze_action,
+            self.open_action,
+            self.edit_action,
+            self.cancel_action,
+        ):
+            action.setEnabled(enabled)
+        self.open_action.setEnabled(item is not None)
+        for button, action in (
+            (self.done_button, self.done_action),
+            (self.snooze_button, self.snooze_action),
+            (self.open_button, self.open_action),
+            (self.edit_button, self.edit_action),
+            (self.cancel_button, self.cancel_action),
+        ):
+            button.setEnabled(action.isEnabled())
+
+    # --- actions (on the selected reminder) ---------------------------------------------------
+
+    def mark_done(self) -> None:
+        """Complete the selected follow-up (a recurring one moves on to its next date)."""
+        item = self.current_reminder()
+        if item is None:
+            return
+        fid, now = item.spec.id, self._ctx.clock()
+        self._write(fid, lambda s: followups.complete(s, fid, now=now))
+
+    def snooze_until(self, moment: datetime) -> None:
+        """Snooze the selected follow-up until the aware `moment`."""
+        item = self.current_reminder()
+        if item is None:
+            return
+        fid, now = item.spec.id, self._ctx.clock()
+        self._write(fid, lambda s: followups.snooze(s, fid, until=moment, now=now))
+
+    def show_snooze_menu(self) -> None:
+        """Pop up the snooze menu under the selected row (or under the Snooze button)."""
+        if self.current_reminder() is None:
+            return
+        menu = self._new_snooze_menu()
+        index = self.view.currentIndex()
+        if self.view.hasFocus() and index.isValid():
+            rect = self.view.visualRect(index)
+            menu.popup(self.view.viewport().mapToGlobal(rect.bottomLeft() + QPoint(24, 0)))
+        else:
+            menu.popup(self.snooze_button.mapToGlobal(QPoint(0, self.snooze_button.height())))
+
+    def open_contact(self) -> None:
+        """Ask the window to show the selected reminder's contact."""
+        item = self.current_reminder()
+        if item is not None:
+            self._ctx.events.contact_opened.emit(item.spec.contact_id)
+
+    def edit(self) -> None:
+        """Open the follow-up dialog on the selected follow-up (loaded fresh from the database)."""
+        item = self.current_reminder()
+        if item is None:
+            return
+        fid = item.spec.id
+        self._ctx.runner.query(
+            lambda s: followups.get(s, fid), self._on_edit_loaded, self._on_write_failed_refresh
+        )
+
+    def cancel_follow_up(self) -> None:
+        """Cancel the selected follow-up once `confirm` agrees."""
+        item = self.current_reminder()
+        if item is None:
+            return
+        when = self.model.when_text(item)
+        question = (
+            f"Cancel the follow-up with {item.spec.contact_name} ({when})?\n"
+            "It stays in the contact's history but will not remind you again."
+        )
+        if not self.confirm("Cancel follow-up", question):
+            return
+        fid, now = item.spec.id, self._ctx.clock()
+        self._write(fid, lambda s: followups.cancel(s, fid, now=now))
+
+    def _ask(self, title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        yes = box.addButton("Cancel follow-up", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()  # a modal question; tests replace `confirm` instead
+        return box.clickedButton() is yes
+
+    def _write(self, follow_up_id: int, op: Callable[[Session], Any]) -> None:
+        if follow_up_id in self._pending:
+            return  # one write per follow-up at a time: a double "D" must not complete it twice
+        self._pending.add(follow_up_id)
+        self._update_actions()
+        self._ctx.runner.submit(
+            op,
+            partial(self._on_write_done, follow_up_id),
+            partial(self._on_write_failed, follow_up_id),
+        )
+
+    def _on_write_done(self, follow_up_id: int, _result: object) -> None:
+        self._pending.discard(follow_up_id)
+        self.refresh()
+        self._ctx.events.notify(Changes(follow_ups=True), self)
+
+    def _on_write_failed(self, follow_up_id: int, exc: BaseException) -> None:
+        self._pending.discard(follow_up_id)
+        self._on_write_failed_refresh(exc)
+
+    def _on_write_failed_refresh(self, exc: BaseException) -> None:
+        # Usually the follow-up changed elsewhere (done, cancelled): say so and show what is true.
+        self.refresh()
+        self._ctx.runner.failed.emit(str(exc), not isinstance(exc, KnownError))
+
+    def _on_edit_loaded(self, view: FollowUpView) -> None:
+        if self.edit_dialog is not None:
+            self.edit_dialog.close()
+        dialog = FollowUpDialog(self._ctx, view.contact_id, view.contact_name, view, self)
+        dialog.finished.connect(self._on_edit_dialog_finished)
+        self.edit_dialog = dialog
+        dialog.open()
+
+    def _on_edit_dialog_finished(self) -> None:
+        if self.edit_dialog is not None:
+            self.edit_dialog.deleteLater()
+            self.edit_dialog = None
+
+    def _new_snooze_menu(self) -> QMenu:
+        if self.snooze_menu is not None:
+            self.snooze_menu.deleteLater()
+        self.snooze_menu = build_snooze_menu(self, self._ctx, self.snooze_until)
+        return self.snooze_menu
+
+    # --- slots --------------------------------------------------------------------------------
+
+    def _on_events_changed(self, changes: Changes, initiator: object) -> None:
+        if initiator is self:
+            return  # our own write: refreshed already when it finished
+        if changes.follow_ups or changes.contacts:
+            self.refresh()
+
+    def _on_wakeup_timer_timeout(self) -> None:
+        self.refresh()
+
+    def _on_midnight_timer_timeout(self) -> None:
+        self.refresh()
+
+    def _on_selection_changed(self) -> None:
+        self._update_actions()
+
+    def _on_view_double_clicked(self, index: QModelIndex) -> None:
+        if self.model.reminder_at(index.row()) is not None:
+            self.open_contact()
+
+    def _on_view_context_menu_requested(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if not index.isValid() or self.model.reminder_at(index.row()) is None:
+            return
+        self.view.setCurrentIndex(index)
+        if self.context_menu is not None:
+            self.context_menu.deleteLater()
+        menu = QMenu(self)
+        menu.addAction(self.done_action)
+        snooze = self._new_snooze_menu()
+        snooze.setEnabled(self.snooze_action.isEnabled())
+        menu.addMenu(snooze)
+        menu.addAction(self.open_action)
+        menu.addAction(self.edit_action)
+        menu.addSeparator()
+        menu.addAction(self.cancel_action)
+        self.context_menu = menu
+        menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def _on_done_button_clicked(self) -> None:
+        self.mark_done()
+
+    def _on_snooze_button_clicked(self) -> None:
+        if self.current_reminder() is None:
+            return
+        menu = self._new_snooze_menu()
+        menu.popup(self.snooze_button.mapToGlobal(QPoint(0, self.snooze_button.height())))
+
+    def _on_open_button_clicked(self) -> None:
+        self.open_contact()
+
+    def _on_edit_button_clicked(self) -> None:
+        self.edit()
+
+    def _on_cancel_button_clicked(self) -> None:
+        self.cancel_follow_up()
+
+    # --- keyboard -----------------------------------------------------------------------------
+
+    def _key_action(self, event: QKeyEvent) -> QAction | None:
+        """The action a key on the list means, if any (Return, D / Ctrl+D, S, E, Delete)."""
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        plain = mods == Qt.KeyboardModifier.NoModifier
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            return self.open_action
+        if key == Qt.Key.Key_D and (plain or mods == Qt.KeyboardModifier.ControlModifier):
+            return self.done_action
+        if key == Qt.Key.Key_S and plain:
+            return self.snooze_action
+        if key == Qt.Key.Key_E and plain:
+            return self.edit_action
+        if key == Qt.Key.Key_Delete and plain:
+            return self.cancel_action
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view:
+            kind = event.type()
+            if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+                assert isinstance(event, QKeyEvent)
+                action = self._key_action(event)
+                if action is not None and self.current_reminder() is not None:
+                    if kind == QEvent.Type.ShortcutOverride:
+                        # Claim the key for the list, ahead of any window-wide shortcut.
+                        event.accept()
+                    elif action.isEnabled():
+                        action.trigger()
+                    return True
+            elif kind == QEvent.Type.FocusIn and self.current_reminder() is None:
+                # Focus arriving by Tab selects the first reminder, so the keys work at once.
+                first = next(
+                    (r for r in range(self.model.rowCount()) if self.model.reminder_at(r)), None
+                )
+                if first is not None:
+                    self.view.setCurrentIndex(self.model.index(first, 0))
+        return super().eventFilter(watched, event)

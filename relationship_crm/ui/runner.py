@@ -1,0 +1,96 @@
+"""The one way database work leaves the GUI thread (Anki's TaskManager, STYLE.md 4.5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.storage.db import Database
+
+T = TypeVar("T")
+
+
+class TaskRunner(QObject):
+    """Runs `op(session)` on one database thread, then calls back on the GUI thread.
+
+    A single worker serialises SQLite writes. `submit` runs the operation in a write transaction
+    (committed when it returns), `query` in a read-only one. `on_done(result)` runs on the GUI
+    thread; a failure goes to `on_error(exc)` or, if none is given, the `failed` signal.
+
+    Signals:
+        failed(str, bool): a message to show; True when it is a bug rather than a KnownError.
+        busy_changed(bool): work is queued or running.
+    """
+
+    failed = Signal(str, bool)
+    busy_changed = Signal(bool)
+    _finished = Signal(object, object, object)  # (on_done, on_error, Future)
+
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
+        self._pending = 0
+        # Queued across threads: the slot runs on the thread that owns this object (the GUI).
+        self._finished.connect(self._deliver)
+
+    def submit(
+        self,
+        op: Callable[[Session], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Future[T]:
+        """Run `op` in a write transaction off the GUI thread."""
+        return self._start(self._in_write, op, on_done, on_error)
+
+    def query(
+        self,
+        op: Callable[[Session], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Future[T]:
+        """Run `op` in a read-only transaction off the GUI thread."""
+        return self._start(self._in_read, op, on_done, on_error)
+
+    def _start(self, wrapper: Any, op: Any, on_done: Any, on_error: Any) -> Future[Any]:
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+        future: Future[Any] = self._pool.submit(wrapper, op)
+        future.add_done_callback(lambda f: self._finished.emit(on_done, on_error, f))
+        return future
+
+    def _in_write(self, op: Callable[[Session], T]) -> T:
+        with self.db.write() as session:
+            return op(session)
+
+    def _in_read(self, op: Callable[[Session], T]) -> T:
+        with self.db.read() as session:
+            return op(session)
+
+    def _deliver(self, on_done: Any, on_error: Any, future: Future[Any]) -> None:
+        self._pending -= 1
+        if self._pending == 0:
+            self.busy_changed.emit(False)
+        exc = future.exception()
+        if exc is None:
+            if on_done is not None:
+                on_done(future.result())
+            return
+        if on_error is not None:
+            on_error(exc)
+        else:
+            self.failed.emit(str(exc), not isinstance(exc, KnownError))
+
+    @property
+    def idle(self) -> bool:
+        return self._pending == 0
+
+    def shutdown(self) -> None:
+        """Finish queued work and stop the thread (on quit)."""
+        self._pool.shutdown(wait=True)

@@ -1,0 +1,52 @@
+"""Qt fixtures: a real TaskRunner on the temp database, a fixed clock, and a context to build UI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.events import AppEvents
+from relationship_crm.ui.runner import TaskRunner
+
+# Monday 23 November 2026, 14:00 in New York.
+FIXED_NOW = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A settable clock: `clock.now = ...` moves time for the code under test."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(FIXED_NOW)
+
+
+@pytest.fixture
+def runner(qapp, db) -> Iterator[TaskRunner]:
+    task_runner = TaskRunner(db)
+    yield task_runner
+    task_runner.shutdown()
+
+
+@pytest.fixture
+def ctx(runner, clock) -> UiContext:
+    return UiContext(runner=runner, events=AppEvents(), zone="America/New_York", clock=clock)
+
+
+@pytest.fixture
+def wait_idle(qtbot, runner):
+    """Wait until every queued database task has run and called back."""
+
+    def wait(timeout: int = 5000) -> None:
+        qtbot.waitUntil(lambda: runner.idle, timeout=timeout)
+
+    return wait

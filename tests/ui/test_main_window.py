@@ -1,0 +1,141 @@
+"""The main window's workflows through real widgets on a real temporary database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from relationship_crm.domain.records import ContactDraft
+from relationship_crm.paths import AppPaths
+from relationship_crm.services import contacts
+from relationship_crm.ui.dialogs.contact_editor import ContactEditor
+from relationship_crm.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, ctx, db, wait_idle):
+    win = MainWindow(ctx, AppPaths(Path(db.path)))
+    qtbot.addWidget(win)
+    win.show()
+    wait_idle()
+    return win
+
+
+def open_editor(qtbot, window) -> ContactEditor:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), ContactEditor))
+    editor = QApplication.activeModalWidget()
+    assert isinstance(editor, ContactEditor)
+    return editor
+
+
+def test_title_names_a_database_that_is_not_the_default(window, db):
+    assert window.windowTitle() == f"Relationship CRM — {Path(db.path).name}"
+
+
+def test_empty_database_opens_to_the_welcome_screen(window):
+    assert window.stack.currentWidget() is window.empty_state
+
+
+def test_ctrl_n_adds_a_contact_and_shows_it(qtbot, window, wait_idle):
+    editor = open_editor(qtbot, window)
+    qtbot.keyClicks(editor.name, "Jane Doe")
+    editor.company.setText("Acme")
+    editor.emails.setPlainText("work: jane@acme.com")
+    editor.tags.setText("vip, golf")
+    qtbot.keyClick(editor.name, Qt.Key.Key_Return)  # Return in a field saves
+    qtbot.waitUntil(lambda: window.contact_page.contact is not None)
+    wait_idle()
+    assert window.stack.currentWidget() is window.splitter
+    page = window.contact_page
+    assert page.name_label.text() == "Jane Doe"
+    assert page.role_label.text() == "Acme"
+    assert "jane@acme.com" in page.details_label.text()
+    qtbot.waitUntil(lambda: window.contact_list.model.rowCount() == 1)
+
+
+def test_editor_errors_are_shown_and_nothing_is_saved(qtbot, window, db, wait_idle):
+    editor = open_editor(qtbot, window)
+    editor.name.setText("Bad Email")
+    editor.emails.setPlainText("not an email")
+    editor.buttons.button(editor.buttons.StandardButton.Save).click()
+    wait_idle()
+    assert editor.isVisible() and "not an email address" in editor.error.text()
+    with db.read() as s:
+        assert contacts.count(s) == 0
+
+
+@pytest.fixture
+def jane(db, window, wait_idle, ctx):
+    from relationship_crm.domain.changes import Changes
+
+    with db.write() as s:
+        cid = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme"))
+    ctx.events.notify(Changes(contacts=True))
+    window.open_contact(cid)
+    wait_idle()
+    return cid
+
+
+def test_stage_changes_in_place_with_history(qtbot, window, jane, db, wait_idle):
+    page = window.contact_page
+    page.stage_combo.setCurrentIndex(1)  # Lead
+    page.stage_combo.activated.emit(1)
+    wait_idle()
+    qtbot.waitUntil(lambda: "Lead" in page.history_label.text())
+    assert "Prospect" in page.history_label.text()
+    with db.read() as s:
+        assert contacts.get(s, jane).stage.value == "lead"
+
+
+def test_delete_asks_then_undo_brings_the_contact_back(qtbot, window, jane, db, wait_idle):
+    window.confirm = lambda title, text: True
+    window.contact_page.delete_button.click()
+    wait_idle()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.empty_state)
+    with db.read() as s:
+        assert contacts.count(s) == 0
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_idle()
+    qtbot.waitUntil(lambda: window.contact_list.model.rowCount() == 1)
+    with db.read() as s:
+        assert contacts.count(s) == 1
+
+
+def test_delete_can_be_declined(window, jane, db, wait_idle):
+    window.confirm = lambda title, text: False
+    window.contact_page.delete_button.click()
+    wait_idle()
+    with db.read() as s:
+        assert contacts.count(s) == 1
+
+
+def test_ctrl_f_focuses_the_search(qtbot, window, jane):
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.contact_list.search.hasFocus())
+
+
+def test_ctrl_q_closes_the_window(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_layout_is_remembered(qtbot, ctx, db, wait_idle):
+    first = MainWindow(ctx, AppPaths(Path(db.path)))
+    qtbot.addWidget(first)
+    first.resize(700, 520)
+    first.contact_list.view.setColumnWidth(0, 251)
+    first.show()
+    wait_idle()
+    size = (first.width(), first.height())
+    first.close()
+    second = MainWindow(ctx, AppPaths(Path(db.path)))
+    qtbot.addWidget(second)
+    wait_idle()
+    # The offscreen screen is 800 px wide, so Qt clamps the width; the height comes back.
+    assert second.height() == size[1] != 780
+    assert second.contact_list.view.columnWidth(0) == 251
