@@ -549,6 +549,27 @@ def _search(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     return 0
 
 
+def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Fill the database with sample data; prints one summary line."""
+    from datetime import UTC, time
+
+    from relationship_crm.scheduling.zones import localize
+    from relationship_crm.services import sample_data
+
+    with db.write() as s:
+        zone = settings.zone(s)
+        if args.today is None:
+            today, now = _today_in(zone), datetime.now(UTC)
+        else:
+            # A given day makes the sample reproducible: "now" is that day's noon.
+            today, now = args.today, localize(datetime.combine(args.today, time(12)), zone)
+        summary = sample_data.generate(
+            s, contacts=args.contacts, seed=args.seed, today=today, tz=zone, now=now
+        )
+    out.write(f"{summary.describe()}\n")
+    return 0
+
+
 def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.read() as s:
         stored = settings.all_settings(s)
@@ -813,6 +834,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--limit", type=int, default=50)
+
+    # sample-data
+    def sample_count(text: str) -> int:
+        from relationship_crm.services.sample_data import MAX_CONTACTS
+
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= MAX_CONTACTS:
+            raise argparse.ArgumentTypeError(
+                f"expected a number of contacts from 1 to {MAX_CONTACTS:,}, not {text!r}"
+            )
+        return value
+
+    p = command(
+        commands,
+        "sample-data",
+        _sample_data,
+        "add realistic sample contacts, companies, meetings, follow-ups, notes and gifts",
+    )
+    p.add_argument(
+        "--contacts", required=True, type=sample_count, metavar="N", help="how many: 1 to 1,000,000"
+    )
+    p.add_argument("--seed", type=int, default=0, help="same seed, same data (default: 0)")
+    # For reproducible tests and demos: the day the sample's dates are placed around.
+    p.add_argument("--today", type=_day, default=None, help=argparse.SUPPRESS)
 
     # config
     cfg = group("config", "show or change settings (time zone, currency, your name...)")
