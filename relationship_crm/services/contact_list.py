@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.text import fold
 from relationship_crm.services import contacts
+from relationship_crm.services.common import utcnow
 from relationship_crm.storage.schema import (
     Company,
     Contact,
@@ -55,16 +56,17 @@ class ContactFilter:
     descending: bool = False
 
 
-def _last_contact() -> object:
+def _last_contact(now: datetime) -> Any:
+    # The last meeting that has happened: a lunch booked for next week is not "last contact".
     return (
         select(func.max(Meeting.starts_at))
         .join(meeting_attendees, meeting_attendees.c.meeting_id == Meeting.id)
-        .where(meeting_attendees.c.contact_id == Contact.id)
+        .where(meeting_attendees.c.contact_id == Contact.id, Meeting.starts_at <= now)
         .scalar_subquery()
     )
 
 
-def _next_follow_up() -> object:
+def _next_follow_up() -> Any:
     return (
         select(func.min(FollowUp.remind_at))
         .where(FollowUp.contact_id == Contact.id, FollowUp.status == "open")
@@ -88,17 +90,26 @@ def _base(flt: ContactFilter) -> Select[Any]:
 
 
 def page(
-    session: Session, flt: ContactFilter, *, offset: int = 0, limit: int = 200
+    session: Session,
+    flt: ContactFilter,
+    *,
+    offset: int = 0,
+    limit: int = 200,
+    now: datetime | None = None,
 ) -> tuple[list[ContactRow], int]:
-    """Rows `offset` .. `offset + limit - 1` of the filtered list, and how many there are in all."""
+    """Rows `offset` .. `offset + limit - 1` of the filtered list, and how many there are in all.
+
+    "Last contact" is the latest meeting at or before `now` (default: the current time).
+    """
+    now = now or utcnow()
     base = _base(flt)
     ranked: list[int] | None = None
     if flt.query.strip():
         ranked = [c.id for c in contacts.search(session, flt.query, limit=SEARCH_LIMIT)]
         base = base.where(Contact.id.in_(ranked))
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    last = _last_contact().label("last_contact")  # type: ignore[attr-defined]
-    nxt = _next_follow_up().label("next_follow_up")  # type: ignore[attr-defined]
+    last = _last_contact(now).label("last_contact")
+    nxt = _next_follow_up().label("next_follow_up")
     first_email = (
         select(ContactEmail.value)
         .where(ContactEmail.contact_id == Contact.id)

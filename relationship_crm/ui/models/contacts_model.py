@@ -91,7 +91,7 @@ class ContactsModel(QAbstractTableModel):
         want = max(self._page_size, len(self._rows))
         flt = self._filter
         self._ctx.runner.query(
-            lambda s: contact_list.page(s, flt, offset=0, limit=want),
+            lambda s: contact_list.page(s, flt, offset=0, limit=want, now=self._ctx.clock()),
             partial(self._on_first_page, self._generation),
         )
 
@@ -114,7 +114,9 @@ class ContactsModel(QAbstractTableModel):
         self._loading = True
         flt, offset, generation = self._filter, len(self._rows), self._generation
         self._ctx.runner.query(
-            lambda s: contact_list.page(s, flt, offset=offset, limit=self._page_size),
+            lambda s: contact_list.page(
+                s, flt, offset=offset, limit=self._page_size, now=self._ctx.clock()
+            ),
             partial(self._on_next_page, generation, offset),
         )
 

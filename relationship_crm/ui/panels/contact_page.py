@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -118,8 +119,9 @@ class ContactPage(QWidget):
         self.timeline.setRootIsDecorated(False)
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setWordWrap(True)
-        self.timeline.setColumnWidth(0, 150)
-        self.timeline.setColumnWidth(1, 220)
+        self.timeline.setUniformRowHeights(True)
+        self.timeline.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.timeline.setColumnWidth(1, 240)
 
         top = QHBoxLayout()
         titles = QVBoxLayout()
