@@ -90,6 +90,7 @@ class ContactPage(QWidget):
         self._ctx = ctx
         self._contact: ContactView | None = None
         self._requested: int | None = None
+        self._entries: list[TimelineEntry] = []
 
         self.name_label = _plain("")
         self.name_label.setObjectName("contactName")
@@ -170,6 +171,7 @@ class ContactPage(QWidget):
         self.follow_up_button.clicked.connect(lambda: self._emit_named(self.follow_up_requested))
         self.gift_button.clicked.connect(lambda: self._emit_named(self.gift_requested))
         self.research_button.clicked.connect(self._on_research_clicked)
+        self.timeline.itemActivated.connect(self._on_timeline_activated)
         self._ctx.events.changed.connect(self._on_events_changed)
 
     # --- public -------------------------------------------------------------------------------
@@ -221,6 +223,7 @@ class ContactPage(QWidget):
         ]
         self.history_label.setText("Stage history: " + " → ".join(steps))
         self.stage_combo.setCurrentIndex(self.stage_combo.findData(c.stage.value))
+        self._entries = data.entries
         self._fill_timeline(data.entries)
         self._stack.setCurrentIndex(1)
         self.loaded.emit(c.id)
@@ -244,11 +247,35 @@ class ContactPage(QWidget):
                 what += f" [{entry.status}]"
             detail = " ".join(entry.detail.split())
             item = QTreeWidgetItem([when, what, detail[:300]])
+            item.setData(0, Qt.ItemDataRole.UserRole, (entry.kind, entry.ref_id))
+            if entry.kind in MEETING_KINDS:
+                item.setToolTip(1, "Double-click or Enter for the meeting brief")
             item.setToolTip(2, entry.detail[:2000])
             if entry.kind == "follow-up" and entry.status == "open" and entry.when < now:
                 item.setForeground(0, Qt.GlobalColor.darkRed)
                 item.setForeground(1, Qt.GlobalColor.darkRed)
             self.timeline.addTopLevelItem(item)
+
+    def _on_timeline_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        kind, ref_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if kind in MEETING_KINDS:
+            self.open_brief(ref_id)
+
+    def open_brief(self, meeting_id: int) -> None:
+        """Show the pre-meeting brief of one of this contact's meetings."""
+        from relationship_crm.ui.dialogs.meeting_brief import MeetingBriefDialog
+
+        MeetingBriefDialog(self._ctx, meeting_id, self).open()
+
+    def upcoming_meetings(self) -> list[tuple[int, str]]:
+        """This contact's meetings still to come, as (id, label), soonest first."""
+        now = self._ctx.clock()
+        zone = ZoneInfo(self._ctx.zone)
+        return [
+            (e.ref_id, f"{e.title} ({e.when.astimezone(zone):%d %b %H:%M})")
+            for e in reversed(self._entries)
+            if e.kind in MEETING_KINDS and e.when > now
+        ]
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self._contact = None
@@ -267,7 +294,14 @@ class ContactPage(QWidget):
     def _on_research_clicked(self) -> None:
         if self._contact is None:
             return
-        dialog = ResearchNoteDialog(self._ctx, self._contact.id, self._contact.name, self)
+        c = self._contact
+        subjects: list[tuple[str, str, int]] = [("contact", c.name, c.id)]
+        if c.company_id is not None:
+            subjects.append(("company", f"{c.company} (company)", c.company_id))
+        subjects += [
+            ("meeting", f"Meeting: {label}", mid) for mid, label in self.upcoming_meetings()
+        ]
+        dialog = ResearchNoteDialog(self._ctx, subjects, self)
         dialog.open()
 
     def _on_events_changed(self, changes: Changes, _initiator: object) -> None:
@@ -294,18 +328,21 @@ class ContactPage(QWidget):
 
 
 class ResearchNoteDialog(QDialog):
-    """Adds a dated research note (with an optional source link) to a contact.
+    """Adds a dated research note (with an optional source link) to a contact, their company or
+    one of their upcoming meetings.
 
     Lives on the GUI thread; saves through ctx.runner and notifies Changes(research=True).
     """
 
     def __init__(
-        self, ctx: UiContext, contact_id: int, name: str, parent: QWidget | None = None
+        self, ctx: UiContext, subjects: list[tuple[str, str, int]], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._contact_id = contact_id
-        self.setWindowTitle(f"Research note — {name}")
+        self.setWindowTitle(f"Research note — {subjects[0][1]}")
+        self.about = QComboBox()
+        for kind, label, ref in subjects:
+            self.about.addItem(label, (kind, ref))
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText("What did you learn? (news, org changes, interests…)")
@@ -320,18 +357,19 @@ class ResearchNoteDialog(QDialog):
         buttons.accepted.connect(self._on_save)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.addRow("&About:", self.about)
         form.addRow("&Note:", self.text)
         form.addRow("&Source:", self.source)
         form.addRow(self.error)
         form.addRow(buttons)
-        self.resize(460, 260)
+        self.resize(480, 280)
 
     def _on_save(self) -> None:
-        text, source, cid = self.text.toPlainText(), self.source.text(), self._contact_id
+        text, source = self.text.toPlainText(), self.source.text()
+        kind, ref = self.about.currentData()
+        target = {f"{kind}_id": ref}
         self._ctx.runner.submit(
-            lambda s: research.add(
-                s, text, contact_id=cid, source_url=source, now=self._ctx.clock()
-            ),
+            lambda s: research.add(s, text, source_url=source, now=self._ctx.clock(), **target),
             self._on_saved,
             on_error=self._on_failed,
         )

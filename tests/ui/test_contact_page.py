@@ -1,0 +1,87 @@
+"""The contact page: details as plain text, timeline, research notes and the meeting brief."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from relationship_crm.domain.records import ContactDraft, GiftDraft, MeetingDraft
+from relationship_crm.services import contacts, gifts, meetings, research
+from relationship_crm.ui.dialogs.meeting_brief import MeetingBriefDialog
+from relationship_crm.ui.panels.contact_page import ContactPage, ResearchNoteDialog
+
+NY = "America/New_York"
+
+
+@pytest.fixture
+def data(db):
+    with db.write() as s:
+        ann = contacts.create(
+            s,
+            ContactDraft(
+                name="Ann <b>Bold</b>",
+                company="Acme",
+                notes="<img src='http://x/y.png'> likes jazz",
+            ),
+        )
+        bob = contacts.create(s, ContactDraft(name="Bob Buyer"))
+        past = meetings.log(s, MeetingDraft("Kick-off", datetime(2026, 11, 2, 10), NY, (ann, bob)))
+        soon = meetings.log(s, MeetingDraft("Review", datetime(2026, 12, 2, 10), NY, (ann, bob)))
+        gifts.add(s, GiftDraft(bob, "Wine", datetime(2026, 6, 1).date(), Decimal("45"), "EUR"))
+    return {"ann": ann, "bob": bob, "past": past, "soon": soon}
+
+
+@pytest.fixture
+def page(qtbot, ctx, data, wait_idle):
+    widget = ContactPage(ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.show_contact(data["ann"])
+    wait_idle()
+    return widget
+
+
+def test_names_and_notes_are_shown_literally(page):
+    assert page.name_label.text() == "Ann <b>Bold</b>"
+    assert "<img src='http://x/y.png'>" in page.notes_label.text()
+    assert page.name_label.textFormat().name == "PlainText"
+
+
+def test_timeline_lists_meetings_newest_first(page):
+    whats = [
+        page.timeline.topLevelItem(i).text(1) for i in range(page.timeline.topLevelItemCount())
+    ]
+    assert whats[:2] == ["Meeting: Review", "Meeting: Kick-off"]
+
+
+def test_research_note_on_an_upcoming_meeting(qtbot, page, data, db, wait_idle):
+    page.research_button.click()
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ResearchNoteDialog))
+    labels = [dialog.about.itemText(i) for i in range(dialog.about.count())]
+    assert labels[0] == "Ann <b>Bold</b>" and labels[1] == "Acme (company)"
+    assert labels[2].startswith("Meeting: Review")
+    dialog.about.setCurrentIndex(2)
+    dialog.text.setPlainText("Their CFO changed in October")
+    dialog._on_save()
+    wait_idle()
+    with db.read() as s:
+        (note,) = research.list_notes(s, meeting_id=data["soon"])
+    assert note.text == "Their CFO changed in October"
+
+
+def test_brief_gathers_every_attendee(qtbot, ctx, data, db, wait_idle):
+    with db.write() as s:
+        research.add(s, "Budget cycle starts in January", meeting_id=data["soon"])
+    dialog = MeetingBriefDialog(ctx, data["soon"])
+    qtbot.addWidget(dialog)
+    wait_idle()
+    text = dialog.text.toPlainText()
+    assert "Review" in dialog.heading.text()
+    assert "Budget cycle starts in January" in text
+    assert "■ Ann <b>Bold</b>" in text and "■ Bob Buyer" in text
+    assert "Kick-off" in text  # their last meeting
+    assert "Gifts given so far: 45.00 EUR" in text
+    assert "Gift: Wine" in text
