@@ -104,3 +104,29 @@ def yearly_totals(session: Session, *, contact_id: int, year: int) -> dict[str, 
         if gift.cost is not None:
             totals[gift.currency] += gift.cost
     return dict(totals)
+
+
+def company_yearly_totals(session: Session, company_id: int, year: int) -> dict[str, Decimal]:
+    """What all contacts of a company were given in a calendar year, per currency.
+
+    Gift policies usually cap what a whole customer receives, not one person, so this adds up the
+    gifts of every contact currently at the company. Contacts in the trash are left out, as in
+    `list_gifts`; amounts are never converted between currencies.
+    """
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    query = (
+        select(Gift.cost, Gift.currency)
+        .join(Contact, Contact.id == Gift.contact_id)
+        .where(
+            Contact.company_id == company_id,
+            Contact.deleted_at.is_(None),
+            Gift.given_on >= start,
+            Gift.given_on <= end,
+            Gift.cost.is_not(None),
+        )
+    )
+    for cost, currency in session.execute(query):
+        if cost is not None:  # filtered in SQL already; this narrows the type
+            totals[currency] += cost
+    return dict(totals)

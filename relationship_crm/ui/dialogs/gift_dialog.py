@@ -1,0 +1,480 @@
+"""The gift dialog: record a gift or hospitality while seeing what the contact was already given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+import shiboken6
+from PySide6.QtCore import QDate, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.errors import InvalidInputError, KnownError
+from relationship_crm.domain.records import GiftDraft, GiftView
+from relationship_crm.domain.text import clean_line, words
+from relationship_crm.services import contacts, gifts, settings
+from relationship_crm.ui.context import UiContext
+
+T = TypeVar("T")
+
+DATE_FORMAT = "yyyy-MM-dd"
+ERROR_COLOUR = "#c0392b"
+WARNING_COLOUR = "#b45309"
+_HINT_STYLE = "color: palette(placeholder-text);"
+#: Offered in the currency box; any other three-letter code can be typed.
+CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK")
+#: At most this many earlier gifts are named in the repeat warning.
+MAX_REPEATS_SHOWN = 3
+
+
+@dataclass(frozen=True, slots=True)
+class GiftHistory:
+    """What the dialog shows when it opens, read in one transaction by `load_history`."""
+
+    gifts: tuple[GiftView, ...]
+    year: int
+    contact_totals: dict[str, Decimal]
+    company_name: str
+    company_totals: dict[str, Decimal]
+    default_currency: str
+
+
+def load_history(session: Session, contact_id: int, year: int) -> GiftHistory:
+    """The contact's earlier gifts and this year's totals for them and their company."""
+    contact = contacts.get(session, contact_id)
+    company_totals: dict[str, Decimal] = {}
+    if contact.company_id is not None:
+        company_totals = gifts.company_yearly_totals(session, contact.company_id, year)
+    return GiftHistory(
+        gifts=tuple(gifts.list_gifts(session, contact_id=contact_id)),
+        year=year,
+        contact_totals=gifts.yearly_totals(session, contact_id=contact_id, year=year),
+        company_name=contact.company,
+        company_totals=company_totals,
+        default_currency=settings.currency(session),
+    )
+
+
+def find_repeats(item: str, given: Sequence[GiftView]) -> list[GiftView]:
+    """Earlier gifts with the same item, ignoring case and accents.
+
+    Matches when the words are equal or one item's words appear, in order, inside the other's
+    ("wine" matches "Wine" and "Red wine"; "Pen" does not match "Pendant").
+    """
+    typed = " ".join(words(item))
+    if not typed:
+        return []
+    found = []
+    for gift in given:
+        earlier = " ".join(words(gift.item))
+        if earlier and (f" {typed} " in f" {earlier} " or f" {earlier} " in f" {typed} "):
+            found.append(gift)
+    return found
+
+
+def format_money(amount: Decimal, currency: str) -> str:
+    """ "USD 1,250.00": grouped, two decimals unless the amount has more (never rounded away)."""
+    exponent = amount.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < -2 else 2
+    return f"{currency} {amount:,.{places}f}"
+
+
+def format_totals(totals: dict[str, Decimal]) -> str:
+    """ "USD 45.50 · EUR 20.00", or "nothing" when empty."""
+    if not totals:
+        return "nothing"
+    return " · ".join(format_money(totals[code], code) for code in sorted(totals))
+
+
+def _while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:
+    """Wrap a runner callback so it does nothing once `owner` has been deleted."""
+
+    def call(value: T) -> None:
+        if shiboken6.isValid(owner):
+            callback(value)
+
+    return call
+
+
+class GiftDialog(QDialog):
+    """Owns the form for one new gift to one contact, and the list of what they already got.
+
+    On opening it loads (through `ctx.runner.query`) the contact's earlier gifts and this year's
+    totals per currency for the contact and their company, and the default currency. While the
+    rep types the item, a warning names earlier gifts with the same item. A bad cost shows an
+    inline error at once; saving goes through `ctx.runner.submit(gifts.add)`, then notifies
+    Changes(gifts=True), emits `gift_saved` and accepts. Return or Ctrl+Return saves, Esc cancels.
+    KnownErrors show in red and the dialog stays open. Works with `show()`/`open()`.
+
+    Signals:
+        gift_saved(int): the new gift's id, after the write committed.
+        history_loaded(): the earlier gifts and totals are shown.
+    Lives on the GUI thread.
+    """
+
+    gift_saved = Signal(int)
+    history_loaded = Signal()
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        contact_id: int,
+        contact_name: str,
+        parent: QWidget | None = None,
+        meeting_id: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._contact_id = contact_id
+        self._contact_name = contact_name
+        self._meeting_id = meeting_id
+        self._history: GiftHistory | None = None
+        self._currency_touched = False
+        self._saving = False
+        self.setWindowTitle(f"Gift for {contact_name}")
+        self.setMinimumWidth(520)
+        self._build()
+        self._connect_signals()
+        self.item_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        year = ctx.today().year
+        ctx.runner.query(
+            lambda s: load_history(s, contact_id, year),
+            _while_alive(self, self._on_history_loaded),
+            _while_alive(self, self._on_history_failed),
+        )
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.header_label = QLabel(f"Gift or hospitality for {self._contact_name}")
+        self.header_label.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, not markup
+        font = QFont(self.header_label.font())
+        font.setBold(True)
+        self.header_label.setFont(font)
+
+        self.item_edit = QLineEdit()
+        self.item_edit.setPlaceholderText("e.g. Bottle of wine, Lunch at Nopa, Concert tickets")
+        self.repeat_label = QLabel()
+        self.repeat_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.repeat_label.setWordWrap(True)
+        self.repeat_label.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self.repeat_label.hide()
+        self.occasion_edit = QLineEdit()
+        self.occasion_edit.setPlaceholderText("Optional, e.g. Contract signed, Birthday")
+
+        self.cost_edit = QLineEdit()
+        self.cost_edit.setPlaceholderText("Optional, e.g. 45.50")
+        self.cost_edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.cost_edit.setMaximumWidth(140)
+        self.currency_combo = QComboBox()
+        self.currency_combo.setEditable(True)
+        self.currency_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.currency_combo.addItems(CURRENCIES)
+        self.currency_combo.setValidator(
+            QRegularExpressionValidator(QRegularExpression("[A-Za-z]{0,3}"), self)
+        )
+        self.currency_combo.setAccessibleName("Currency")
+        self.currency_combo.setMinimumContentsLength(4)
+        self.cost_error_label = QLabel()
+        self.cost_error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.cost_error_label.setWordWrap(True)
+        self.cost_error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.cost_error_label.hide()
+        cost_row = QHBoxLayout()
+        cost_row.setContentsMargins(0, 0, 0, 0)
+        cost_row.addWidget(self.cost_edit)
+        cost_row.addWidget(self.currency_combo)
+        cost_row.addStretch(1)
+        cost_field = QVBoxLayout()
+        cost_field.setSpacing(2)
+        cost_field.addLayout(cost_row)
+        cost_field.addWidget(self.cost_error_label)
+        item_field = QVBoxLayout()
+        item_field.setSpacing(2)
+        item_field.addWidget(self.item_edit)
+        item_field.addWidget(self.repeat_label)
+
+        self.date_edit = QDateEdit()
+        self.date_edit.setDisplayFormat(DATE_FORMAT)
+        self.date_edit.setCalendarPopup(True)
+        today = self._ctx.today()
+        self.date_edit.setDate(QDate(today.year, today.month, today.day))
+        date_row = QHBoxLayout()
+        date_row.setContentsMargins(0, 0, 0, 0)
+        date_row.addWidget(self.date_edit)
+        date_row.addStretch(1)
+
+        item_label = QLabel("&Item:")
+        item_label.setBuddy(self.item_edit)
+        cost_label = QLabel("&Cost:")
+        cost_label.setBuddy(self.cost_edit)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        date_label = QLabel("&Date:")
+        date_label.setBuddy(self.date_edit)
+        form.addRow(item_label, item_field)
+        form.addRow("&Occasion:", self.occasion_edit)
+        form.addRow(cost_label, cost_field)
+        form.addRow(date_label, date_row)
+
+        self.history_box = QGroupBox(f"Already given to {self._contact_name}")
+        self.history_tree = QTreeWidget()
+        self.history_tree.setHeaderLabels(["Date", "Item", "Occasion", "Cost"])
+        self.history_tree.setRootIsDecorated(False)
+        self.history_tree.setAlternatingRowColors(True)
+        self.history_tree.setUniformRowHeights(True)
+        self.history_tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.history_tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.history_tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.history_tree.setMinimumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.empty_label = QLabel("Loading…")
+        self.empty_label.setStyleSheet(_HINT_STYLE)
+        self.contact_total_label = QLabel()
+        self.contact_total_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.company_total_label = QLabel()
+        self.company_total_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.company_total_label.hide()
+        history = QVBoxLayout(self.history_box)
+        history.addWidget(self.history_tree)
+        history.addWidget(self.empty_label)
+        history.addWidget(self.contact_total_label)
+        history.addWidget(self.company_total_label)
+
+        self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error_label.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Save gift")
+        self.ok_button.setToolTip("Save (Return or Ctrl+Return)")
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header_label)
+        layout.addLayout(form)
+        layout.addWidget(self.history_box, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+        chain: tuple[QWidget, ...] = (
+            self.item_edit,
+            self.occasion_edit,
+            self.cost_edit,
+            self.currency_combo,
+            self.date_edit,
+            self.ok_button,
+            self.cancel_button,
+        )
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _connect_signals(self) -> None:
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(sequence), self, self._on_save_shortcut_activated)
+        self.item_edit.textChanged.connect(self._on_item_edit_changed)
+        self.cost_edit.textChanged.connect(self._on_cost_edit_changed)
+        line_edit = self.currency_combo.lineEdit()
+        if line_edit is not None:
+            line_edit.textEdited.connect(self._on_currency_edited)
+        self.currency_combo.activated.connect(self._on_currency_edited)
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self._saving:
+            return  # the write is under way; its result decides whether the dialog closes
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._saving:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def _on_history_loaded(self, history: GiftHistory) -> None:
+        self._history = history
+        self.history_tree.clear()
+        for gift in history.gifts:
+            cost = format_money(gift.cost, gift.currency) if gift.cost is not None else ""
+            row = QTreeWidgetItem([gift.given_on.isoformat(), gift.item, gift.occasion, cost])
+            row.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            row.setToolTip(1, gift.item)
+            row.setToolTip(2, gift.occasion)
+            self.history_tree.addTopLevelItem(row)
+        self.empty_label.setText("Nothing recorded yet.")
+        self.empty_label.setVisible(not history.gifts)
+        self.contact_total_label.setText(
+            f"Total to {self._contact_name} in {history.year}: "
+            f"{format_totals(history.contact_totals)}"
+        )
+        if history.company_name:
+            self.company_total_label.setText(
+                f"Total to {history.company_name} (all contacts) in {history.year}: "
+                f"{format_totals(history.company_totals)}"
+            )
+        self.company_total_label.setVisible(bool(history.company_name))
+        if not self._currency_touched:
+            self._set_currency(history.default_currency)
+        self._on_item_edit_changed(self.item_edit.text())
+        self.history_loaded.emit()
+
+    def _on_history_failed(self, exc: BaseException) -> None:
+        self.empty_label.setText("Could not load earlier gifts.")
+        if isinstance(exc, KnownError):
+            self._show_error(str(exc))
+            self.ok_button.setEnabled(False)  # e.g. the contact is gone: nothing to save to
+        else:
+            self._ctx.runner.failed.emit(str(exc), True)
+
+    def _set_currency(self, code: str) -> None:
+        index = self.currency_combo.findText(code)
+        if index < 0:
+            self.currency_combo.insertItem(0, code)
+            index = 0
+        self.currency_combo.setCurrentIndex(index)
+
+    # --- slots --------------------------------------------------------------------------------
+
+    def _on_item_edit_changed(self, text: str) -> None:
+        repeats = find_repeats(text, self._history.gifts) if self._history else []
+        if not repeats:
+            self.repeat_label.hide()
+            return
+        shown = "; ".join(
+            f"{g.item} on {g.given_on.isoformat()}" for g in repeats[:MAX_REPEATS_SHOWN]
+        )
+        more = len(repeats) - MAX_REPEATS_SHOWN
+        if more > 0:
+            shown += f" and {more} more"
+        self.repeat_label.setText(f"⚠ Already given: {shown}")
+        self.repeat_label.show()
+
+    def _on_cost_edit_changed(self, text: str) -> None:
+        self._parsed_cost(text)
+
+    def _on_currency_edited(self, *_args: object) -> None:
+        self._currency_touched = True
+
+    def _on_save_shortcut_activated(self) -> None:
+        self._save()
+
+    def _on_buttons_accepted(self) -> None:
+        self._save()
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def _parsed_cost(self, text: str) -> tuple[bool, Decimal | None]:
+        """(ok, amount): an empty cost is fine (None); a bad one shows its error under the field."""
+        if not text.strip():
+            self.cost_error_label.hide()
+            return True, None
+        try:
+            amount = gifts.parse_cost(text)
+        except InvalidInputError as exc:
+            message = str(exc)
+            self.cost_error_label.setText(message[:1].upper() + message[1:])
+            self.cost_error_label.show()
+            return False, None
+        self.cost_error_label.hide()
+        return True, amount
+
+    def _show_error(self, message: str, focus: QWidget | None = None) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+        if focus is not None:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def draft(self) -> GiftDraft | None:
+        """The gift as typed, or None after showing what needs fixing."""
+        self.error_label.hide()
+        item = clean_line(self.item_edit.text())
+        if not item:
+            self._show_error("Say what was given.", self.item_edit)
+            return None
+        ok, cost = self._parsed_cost(self.cost_edit.text())
+        if not ok:
+            self.cost_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return None
+        try:
+            currency = settings.check_currency(self.currency_combo.currentText())
+        except InvalidInputError as exc:
+            self._show_error(str(exc), self.currency_combo)
+            return None
+        day = self.date_edit.date()
+        return GiftDraft(
+            contact_id=self._contact_id,
+            item=item,
+            given_on=date(day.year(), day.month(), day.day()),
+            cost=cost,
+            currency=currency,
+            occasion=self.occasion_edit.text(),
+            meeting_id=self._meeting_id,
+        )
+
+    def _save(self) -> None:
+        if self._saving or not self.ok_button.isEnabled():
+            return
+        draft = self.draft()
+        if draft is None:
+            return
+        self._set_saving(True)
+        now: datetime = self._ctx.clock()
+        self._ctx.runner.submit(
+            lambda s: gifts.add(s, draft, now=now),
+            _while_alive(self, self._on_save_done),
+            _while_alive(self, self._on_save_failed),
+        )
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.ok_button.setEnabled(not saving)
+
+    def _on_save_done(self, gift_id: int) -> None:
+        self._set_saving(False)
+        self._ctx.events.notify(Changes(gifts=True), self)
+        self.gift_saved.emit(gift_id)
+        self.accept()
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        if isinstance(exc, KnownError):
+            self._show_error(f"Not saved: {exc}")
+        else:
+            self._show_error("Not saved: something went wrong inside the app (see the report).")
+            self._ctx.runner.failed.emit(str(exc), True)

@@ -1,0 +1,584 @@
+"""The log-meeting dialog (Ctrl+M): a meeting, its attendees, follow-ups and thank-you drafts.
+
+Everything the dialog saves (the meeting, its research note, the follow-ups and the thank-you
+drafts) is written by `save_plan` in one `ctx.runner.submit` transaction: all of it or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import TypeVar
+
+import shiboken6
+from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime, QTimeZone, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import MeetingKind
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.domain.records import FollowUpDraft, MeetingDraft
+from relationship_crm.domain.text import clean_line
+from relationship_crm.scheduling.reminders import snooze_choices
+from relationship_crm.services import followups, meetings, thanks
+from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.widgets.contact_picker import ContactPicker
+
+T = TypeVar("T")
+
+DATE_TIME_FORMAT = "yyyy-MM-dd HH:mm"
+MORNING = time(9, 0)
+ERROR_COLOUR = "#c0392b"
+_HINT_STYLE = "color: palette(placeholder-text);"
+
+#: Combo label -> kind, in menu order.
+KINDS: tuple[tuple[str, MeetingKind], ...] = (
+    ("Meeting", MeetingKind.MEETING),
+    ("Call", MeetingKind.CALL),
+    ("Lunch", MeetingKind.LUNCH),
+    ("Event", MeetingKind.EVENT),
+    ("Email", MeetingKind.EMAIL),
+)
+DEFAULT_MINUTES = 60
+#: Kinds whose usual length is not an hour.
+KIND_MINUTES: dict[MeetingKind, int] = {MeetingKind.CALL: 30, MeetingKind.EMAIL: 0}
+#: A call or an email is rarely worth a printed thank-you note: the box starts unchecked for them.
+NO_THANKS_KINDS = frozenset({MeetingKind.CALL, MeetingKind.EMAIL})
+
+#: Combo label -> the words sent to parse_cadence (None: does not repeat).
+CADENCES: tuple[tuple[str, str | None], ...] = (
+    ("Does not repeat", None),
+    ("Every week", "every week"),
+    ("Every 2 weeks", "every 2 weeks"),
+    ("Every month", "every month"),
+    ("Every 3 months", "every 3 months"),
+    ("Every 6 months", "every 6 months"),
+    ("Every year", "every year"),
+)
+
+
+class FollowUpScope(StrEnum):
+    """Who gets the follow-up when a meeting has several attendees."""
+
+    EACH = "each"
+    FIRST = "first"
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingPlan:
+    """Everything the dialog saves; `follow_up_due` is a naive wall clock in the meeting's zone."""
+
+    meeting: MeetingDraft
+    follow_up_due: datetime | None = None
+    follow_up_note: str = ""
+    follow_up_cadence: str | None = None
+    follow_up_scope: FollowUpScope = FollowUpScope.EACH
+    draft_thanks: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedMeeting:
+    """What `save_plan` wrote."""
+
+    meeting_id: int
+    follow_up_ids: tuple[int, ...]
+    thanks_ids: tuple[int, ...]
+    research: bool
+
+
+def save_plan(session: Session, plan: MeetingPlan, *, now: datetime) -> LoggedMeeting:
+    """Log the meeting with its follow-ups and thank-you drafts (runs on the database thread).
+
+    Only service calls: the caller's transaction makes the whole plan all-or-nothing, so a
+    follow-up the service refuses also leaves no meeting behind.
+    """
+    meeting_id = meetings.log(session, plan.meeting, now=now)
+    follow_up_ids: list[int] = []
+    if plan.follow_up_due is not None:
+        attendees = list(dict.fromkeys(plan.meeting.attendee_ids))
+        if plan.follow_up_scope is FollowUpScope.FIRST:
+            attendees = attendees[:1]
+        for contact_id in attendees:
+            draft = FollowUpDraft(
+                contact_id=contact_id,
+                due_local=plan.follow_up_due,
+                tz=plan.meeting.tz,
+                note=plan.follow_up_note,
+                meeting_id=meeting_id,
+                cadence=plan.follow_up_cadence,
+            )
+            follow_up_ids.append(followups.add(session, draft, now=now))
+    thanks_ids: list[int] = []
+    if plan.draft_thanks:
+        thanks_ids = thanks.draft_for_meeting(session, meeting_id, now=now)
+    return LoggedMeeting(
+        meeting_id, tuple(follow_up_ids), tuple(thanks_ids), bool(plan.meeting.research.strip())
+    )
+
+
+def round_to_quarter(moment: datetime) -> datetime:
+    """The nearest quarter hour (14:07 -> 14:00, 14:08 -> 14:15, 14:53 -> 15:00)."""
+    moment = moment.replace(second=0, microsecond=0)
+    return moment.replace(minute=0) + timedelta(minutes=(moment.minute + 7) // 15 * 15)
+
+
+def set_wall_clock(edit: QDateTimeEdit, wall: datetime) -> None:
+    """Show the naive wall clock `wall` in `edit` exactly as given.
+
+    The edit works in UTC, which has no DST gaps, so the machine's own zone never shifts a time;
+    `wall_clock` reads it back as a wall clock in the rep's zone.
+    """
+    edit.setTimeZone(QTimeZone.utc())
+    edit.setDateTime(
+        QDateTime(
+            QDate(wall.year, wall.month, wall.day), QTime(wall.hour, wall.minute), QTimeZone.utc()
+        )
+    )
+
+
+def wall_clock(edit: QDateTimeEdit) -> datetime:
+    """The naive wall-clock time shown in `edit` (see `set_wall_clock`)."""
+    day, clock = edit.date(), edit.time()
+    return datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute())
+
+
+class WallClockEdit(QDateTimeEdit):
+    """A date-time box where Tab leaves the widget instead of stepping through its sections.
+
+    Logging is mostly "now, as suggested": one Tab should reach the next field. Left/Right still
+    move between the year, month, day, hour and minute sections, Up/Down change them.
+    """
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        return QWidget.focusNextPrevChild(self, forward)
+
+
+def _while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:
+    """Wrap a runner callback so it does nothing once `owner` has been deleted."""
+
+    def call(value: T) -> None:
+        if shiboken6.isValid(owner):
+            callback(value)
+
+    return call
+
+
+def _minutes_for(kind: MeetingKind) -> int:
+    return KIND_MINUTES.get(kind, DEFAULT_MINUTES)
+
+
+class LogMeetingDialog(QDialog):
+    """Owns the form for one new meeting and saves it, with its extras, in one transaction.
+
+    Fields: title, kind, start (now rounded to the quarter hour, wall clock in `ctx.zone`),
+    duration, location, attendees (a ContactPicker, pre-filled from `attendees`), notes, research,
+    an optional follow-up (due, quick picks, note, cadence, for each attendee or the first only),
+    and "Draft a thank-you note to each attendee" (on by default, off for calls and emails).
+
+    Keyboard: Tab walks the fields in reading order (one Tab leaves a date-time box, see
+    `WallClockEdit`); mnemonics reach each field; Ctrl+Return saves from anywhere; Esc cancels.
+    A plain Return never saves: in the attendee box it adds the highlighted contact, and
+    elsewhere a stray Return must not log a half-typed meeting. Missing fields and KnownErrors
+    from the services show in red inside the dialog, which stays open with the input intact.
+    After the write it notifies `ctx.events`, emits `meeting_logged` and accepts; it works with
+    `show()`/`open()` (no `exec()` needed).
+
+    Signals:
+        meeting_logged(int): the new meeting's id, after everything was committed.
+    Lives on the GUI thread; database work goes through `ctx.runner`.
+    """
+
+    meeting_logged = Signal(int)
+
+    def __init__(
+        self,
+        ctx: UiContext,
+        parent: QWidget | None = None,
+        attendees: Sequence[tuple[int, str]] = (),
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._saving = False
+        self._kind = MeetingKind.MEETING
+        self._thanks_touched = False
+        self.logged: LoggedMeeting | None = None
+        self.setWindowTitle("Log meeting")
+        self.setMinimumWidth(600)
+        self._build()
+        for contact_id, name in attendees:
+            self.picker.add_contact(contact_id, name)
+        now = ctx.now().replace(tzinfo=None)
+        set_wall_clock(self.when_edit, round_to_quarter(now))
+        set_wall_clock(
+            self.follow_up_due_edit, self._quick_pick()["tomorrow 09:00"].replace(tzinfo=None)
+        )
+        self._connect_signals()
+        self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("What was it about? e.g. Kick-off, Quarterly review")
+        self.kind_combo = QComboBox()
+        for label, kind in KINDS:
+            self.kind_combo.addItem(label, kind)
+        self.when_edit = WallClockEdit()
+        self.when_edit.setDisplayFormat(DATE_TIME_FORMAT)
+        self.when_edit.setCalendarPopup(True)
+        self.when_edit.setToolTip(f"Start, in {self._ctx.zone}")
+        self.duration_spin = QSpinBox()
+        self.duration_spin.setRange(0, meetings.MAX_DURATION_MINUTES)
+        self.duration_spin.setSingleStep(15)
+        self.duration_spin.setSuffix(" min")
+        self.duration_spin.setValue(DEFAULT_MINUTES)
+        self.duration_spin.setAccelerated(True)
+        self.location_edit = QLineEdit()
+        self.location_edit.setPlaceholderText("Optional")
+        self.picker = ContactPicker(self._ctx)
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setTabChangesFocus(True)  # Tab leaves the notes: the form is all keyboard
+        self.notes_edit.setPlaceholderText("What was said, what was agreed")
+        self.notes_edit.setFixedHeight(self._lines_height(self.notes_edit, 5))
+        self.research_edit = QPlainTextEdit()
+        self.research_edit.setTabChangesFocus(True)
+        self.research_edit.setPlaceholderText("Optional: background to read before the next one")
+        self.research_edit.setFixedHeight(self._lines_height(self.research_edit, 2))
+
+        when_label = QLabel("&When:")
+        when_label.setBuddy(self.when_edit)
+        duration_label = QLabel("&Duration:")
+        duration_label.setBuddy(self.duration_spin)
+        kind_label = QLabel("&Kind:")
+        kind_label.setBuddy(self.kind_combo)
+        zone_label = QLabel(f"Times are in {self._ctx.zone}")
+        zone_label.setTextFormat(Qt.TextFormat.PlainText)
+        zone_label.setStyleSheet(_HINT_STYLE)
+        timing = QHBoxLayout()
+        timing.setContentsMargins(0, 0, 0, 0)
+        timing.addWidget(self.kind_combo)
+        timing.addSpacing(12)
+        timing.addWidget(when_label)
+        timing.addWidget(self.when_edit)
+        timing.addSpacing(12)
+        timing.addWidget(duration_label)
+        timing.addWidget(self.duration_spin)
+        timing.addStretch(1)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("&Title:", self.title_edit)
+        form.addRow(kind_label, timing)
+        form.addRow("", zone_label)
+        form.addRow("L&ocation:", self.location_edit)
+        form.addRow("&Attendees:", self.picker)
+        form.addRow("&Notes:", self.notes_edit)
+        form.addRow("&Research:", self.research_edit)
+        self._form = form
+
+        self._build_follow_up()
+        self.thanks_check = QCheckBox("Draft a t&hank-you note to each attendee")
+        self.thanks_check.setChecked(True)
+
+        self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote typed text
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error_label.hide()
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Log meeting")
+        self.ok_button.setToolTip("Save everything (Ctrl+Return)")
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.follow_up_box)
+        layout.addWidget(self.thanks_check)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        chain: tuple[QWidget, ...] = (
+            self.title_edit,
+            self.kind_combo,
+            self.when_edit,
+            self.duration_spin,
+            self.location_edit,
+            self.picker.edit,
+            self.notes_edit,
+            self.research_edit,
+            self.follow_up_box,
+            self.follow_up_due_edit,
+            self.tomorrow_button,
+            self.next_monday_button,
+            self.two_weeks_button,
+            self.follow_up_note_edit,
+            self.cadence_combo,
+            self.scope_combo,
+            self.thanks_check,
+            self.ok_button,
+            self.cancel_button,
+        )
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _build_follow_up(self) -> None:
+        self.follow_up_box = QGroupBox("&Follow up")
+        self.follow_up_box.setCheckable(True)
+        self.follow_up_box.setChecked(False)
+        self.follow_up_due_edit = WallClockEdit()
+        self.follow_up_due_edit.setDisplayFormat(DATE_TIME_FORMAT)
+        self.follow_up_due_edit.setCalendarPopup(True)
+        self.follow_up_due_edit.setToolTip(f"Due, in {self._ctx.zone}")
+        self.tomorrow_button = QPushButton("To&morrow 09:00")
+        self.next_monday_button = QPushButton("Ne&xt Monday 09:00")
+        self.two_weeks_button = QPushButton("In &2 weeks")
+        due_row = QHBoxLayout()
+        due_row.setContentsMargins(0, 0, 0, 0)
+        due_row.addWidget(self.follow_up_due_edit)
+        for button in (self.tomorrow_button, self.next_monday_button, self.two_weeks_button):
+            button.setAutoDefault(False)
+            due_row.addWidget(button)
+        due_row.addStretch(1)
+        self.follow_up_note_edit = QLineEdit()
+        self.follow_up_note_edit.setPlaceholderText("What to do, e.g. send the proposal")
+        self.cadence_combo = QComboBox()
+        for label, words in CADENCES:
+            self.cadence_combo.addItem(label, words)
+        self.scope_combo = QComboBox()
+        self.scope_combo.addItem("Each attendee", FollowUpScope.EACH)
+        self.scope_combo.addItem("First attendee only", FollowUpScope.FIRST)
+        scope_label = QLabel("&Create for:")
+        scope_label.setBuddy(self.scope_combo)
+        repeat_label = QLabel("Re&peat:")
+        repeat_label.setBuddy(self.cadence_combo)
+        due_label = QLabel("D&ue:")
+        due_label.setBuddy(self.follow_up_due_edit)
+        repeat_row = QHBoxLayout()
+        repeat_row.setContentsMargins(0, 0, 0, 0)
+        repeat_row.addWidget(self.cadence_combo)
+        repeat_row.addSpacing(12)
+        repeat_row.addWidget(scope_label)
+        repeat_row.addWidget(self.scope_combo)
+        repeat_row.addStretch(1)
+
+        form = QFormLayout(self.follow_up_box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(due_label, due_row)
+        form.addRow("Not&e:", self.follow_up_note_edit)
+        form.addRow(repeat_label, repeat_row)
+
+    @staticmethod
+    def _lines_height(edit: QPlainTextEdit, lines: int) -> int:
+        margins = edit.contentsMargins()
+        document_margin = int(edit.document().documentMargin())
+        return (
+            edit.fontMetrics().lineSpacing() * lines
+            + 2 * document_margin
+            + margins.top()
+            + margins.bottom()
+            + 2 * edit.frameWidth()
+        )
+
+    def _connect_signals(self) -> None:
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(sequence), self, self._on_save_shortcut_activated)
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
+        self.thanks_check.clicked.connect(self._on_thanks_check_clicked)
+        self.tomorrow_button.clicked.connect(self._on_tomorrow_button_clicked)
+        self.next_monday_button.clicked.connect(self._on_next_monday_button_clicked)
+        self.two_weeks_button.clicked.connect(self._on_two_weeks_button_clicked)
+        self.picker.failed.connect(self._on_picker_failed)
+        self.picker.selection_changed.connect(self._on_picker_selection_changed)
+        self.title_edit.textEdited.connect(self._on_field_edited)
+
+    # --- keyboard and closing -----------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # QDialog turns a Return that a field ignored into a click on the default button; here a
+        # plain Return must never log the meeting (see the class docstring). Buttons with the
+        # focus handle Return themselves before it gets here.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The button box makes OK the default button when it is shown; Return does not save here,
+        # so OK must not look like it would.
+        self.ok_button.setDefault(False)
+
+    def reject(self) -> None:
+        if self._saving:
+            return  # the write is under way; its result decides whether the dialog closes
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._saving:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    # --- slots --------------------------------------------------------------------------------
+
+    def _on_kind_combo_changed(self, _index: int) -> None:
+        kind = MeetingKind(self.kind_combo.currentData())
+        # Follow the kind's usual length unless the rep has set one of their own.
+        if self.duration_spin.value() == _minutes_for(self._kind):
+            self.duration_spin.setValue(_minutes_for(kind))
+        if not self._thanks_touched:
+            self.thanks_check.setChecked(kind not in NO_THANKS_KINDS)
+        self._kind = kind
+
+    def _on_thanks_check_clicked(self, _checked: bool) -> None:
+        self._thanks_touched = True
+
+    def _quick_pick(self) -> dict[str, datetime]:
+        return snooze_choices(self._ctx.clock(), self._ctx.zone)
+
+    def _set_follow_up_due(self, wall: datetime) -> None:
+        set_wall_clock(self.follow_up_due_edit, wall)
+
+    def _on_tomorrow_button_clicked(self) -> None:
+        self._set_follow_up_due(self._quick_pick()["tomorrow 09:00"].replace(tzinfo=None))
+
+    def _on_next_monday_button_clicked(self) -> None:
+        self._set_follow_up_due(self._quick_pick()["next Monday 09:00"].replace(tzinfo=None))
+
+    def _on_two_weeks_button_clicked(self) -> None:
+        today: date = self._ctx.today()
+        self._set_follow_up_due(datetime.combine(today + timedelta(days=14), MORNING))
+
+    def _on_picker_failed(self, message: str) -> None:
+        self._show_error(message, self.picker)
+
+    def _on_picker_selection_changed(self) -> None:
+        self._on_field_edited()
+
+    def _on_field_edited(self, *_args: object) -> None:
+        if self.error_label.isVisible() and not self._saving:
+            self.error_label.hide()
+
+    def _on_save_shortcut_activated(self) -> None:
+        self._save()
+
+    def _on_buttons_accepted(self) -> None:
+        self._save()
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def _show_error(self, message: str, focus: QWidget | None = None) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+        if focus is not None:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def plan(self) -> MeetingPlan | None:
+        """What would be saved now, or None after showing why the form is not ready."""
+        title = clean_line(self.title_edit.text())
+        if not title:
+            self._show_error("Give the meeting a title.", self.title_edit)
+            return None
+        pending = self.picker.edit.text().strip()
+        if pending:
+            self._show_error(
+                f"“{pending}” is not an attendee yet: press Return to add it, or clear it.",
+                self.picker,
+            )
+            return None
+        if self.picker.busy:
+            self._show_error("A new contact is still being created; try again.", self.picker)
+            return None
+        attendee_ids = tuple(self.picker.selected_ids())
+        if not attendee_ids:
+            self._show_error("Add at least one attendee.", self.picker)
+            return None
+        meeting = MeetingDraft(
+            title=title,
+            starts_local=wall_clock(self.when_edit),
+            tz=self._ctx.zone,
+            attendee_ids=attendee_ids,
+            kind=MeetingKind(self.kind_combo.currentData()),
+            duration_minutes=self.duration_spin.value(),
+            location=self.location_edit.text(),
+            notes=self.notes_edit.toPlainText(),
+            research=self.research_edit.toPlainText(),
+        )
+        following = self.follow_up_box.isChecked()
+        return MeetingPlan(
+            meeting=meeting,
+            follow_up_due=wall_clock(self.follow_up_due_edit) if following else None,
+            follow_up_note=self.follow_up_note_edit.text(),
+            follow_up_cadence=self.cadence_combo.currentData() if following else None,
+            follow_up_scope=FollowUpScope(self.scope_combo.currentData()),
+            draft_thanks=self.thanks_check.isChecked(),
+        )
+
+    def _save(self) -> None:
+        if self._saving:
+            return
+        plan = self.plan()
+        if plan is None:
+            return
+        self.error_label.hide()
+        self._set_saving(True)
+        now = self._ctx.clock()
+        self._ctx.runner.submit(
+            lambda s: save_plan(s, plan, now=now),
+            _while_alive(self, self._on_save_done),
+            _while_alive(self, self._on_save_failed),
+        )
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.ok_button.setEnabled(not saving)
+
+    def _on_save_done(self, result: LoggedMeeting) -> None:
+        self._set_saving(False)
+        self.logged = result
+        changes = Changes(
+            meetings=True,
+            follow_ups=bool(result.follow_up_ids),
+            thanks=bool(result.thanks_ids),
+            research=result.research,
+        )
+        self._ctx.events.notify(changes, self)
+        self.meeting_logged.emit(result.meeting_id)
+        self.accept()
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        if isinstance(exc, KnownError):
+            self._show_error(f"Not saved: {exc}")
+        else:
+            self._show_error("Not saved: something went wrong inside the app (see the report).")
+            self._ctx.runner.failed.emit(str(exc), True)

@@ -1,0 +1,1 @@
+"""Reusable Qt widgets shared by dialogs and panels (contact picker, ...)."""
