@@ -1,1 +1,1 @@
-"""Import and export of the formats reps already have (vCard, CSV, iCalendar, JSON): pure streams in, data out."""
+"""Import and export: vCard, CSV, iCalendar and JSON as pure streams in, plain data out."""
