@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, QTime, QTimeZone
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDateTimeEdit,
@@ -21,6 +21,7 @@ from relationship_crm.scheduling.reminders import snooze_choices
 from relationship_crm.scheduling.zones import localize
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.reminders_model import format_moment
+from relationship_crm.ui.widgets.wall_clock import DATE_TIME_FORMAT, set_wall_clock, wall_clock
 
 #: Menu label -> key of scheduling.reminders.snooze_choices, in menu order.
 PRESETS: tuple[tuple[str, str], ...] = (
@@ -30,30 +31,6 @@ PRESETS: tuple[tuple[str, str], ...] = (
     ("Next week", "next week"),
 )
 PICK_LABEL = "Pick a time…"
-DATE_TIME_FORMAT = "yyyy-MM-dd HH:mm"
-
-
-def set_wall_clock(edit: QDateTimeEdit, wall: datetime) -> None:
-    """Show the naive wall-clock `wall` in `edit` exactly as typed.
-
-    The edit works in UTC, which has no DST gaps, so no wall time is shifted by the machine's own
-    zone; the value is read back as wall clock in the rep's zone by `wall_clock`.
-    """
-    edit.setTimeZone(QTimeZone.utc())
-    edit.setDateTime(
-        QDateTime(
-            QDate(wall.year, wall.month, wall.day),
-            QTime(wall.hour, wall.minute),
-            QTimeZone.utc(),
-        )
-    )
-
-
-def wall_clock(edit: QDateTimeEdit) -> datetime:
-    """The naive wall-clock time shown in `edit` (see `set_wall_clock`)."""
-    day = edit.date()
-    clock = edit.time()
-    return datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute())
 
 
 class PickTimeDialog(QDialog):

@@ -14,7 +14,7 @@ from relationship_crm.domain.enums import FollowUpStatus
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft, FollowUpView
 from relationship_crm.services import contacts, followups
 from relationship_crm.ui.dialogs.followup_dialog import CADENCES, FollowUpDialog
-from relationship_crm.ui.snooze import set_wall_clock
+from relationship_crm.ui.widgets.wall_clock import set_wall_clock
 
 NY = "America/New_York"
 

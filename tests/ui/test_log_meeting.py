@@ -13,8 +13,9 @@ from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.services import contacts, followups, meetings, research, thanks
-from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog, wall_clock
+from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
+from relationship_crm.ui.widgets.wall_clock import wall_clock
 
 NY = ZoneInfo("America/New_York")
 

@@ -25,7 +25,8 @@ from relationship_crm.ui.models.reminders_model import (
 )
 from relationship_crm.ui.notifier import Notifier, dot_icon
 from relationship_crm.ui.panels.reminders_panel import EMPTY_TEXT, RemindersPanel
-from relationship_crm.ui.snooze import PICK_LABEL, set_wall_clock
+from relationship_crm.ui.snooze import PICK_LABEL
+from relationship_crm.ui.widgets.wall_clock import set_wall_clock
 
 NY = "America/New_York"
 

@@ -32,7 +32,7 @@ from relationship_crm.scheduling.recurrence import describe, parse_cadence
 from relationship_crm.services import followups
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, format_moment
-from relationship_crm.ui.snooze import DATE_TIME_FORMAT, set_wall_clock, wall_clock
+from relationship_crm.ui.widgets.wall_clock import DATE_TIME_FORMAT, set_wall_clock, wall_clock
 
 MORNING = time(9, 0)
 CUSTOM = "custom"

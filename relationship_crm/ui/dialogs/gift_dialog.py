@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TypeVar
 
-import shiboken6
-from PySide6.QtCore import QDate, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,9 +33,8 @@ from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.records import GiftDraft, GiftView
 from relationship_crm.domain.text import clean_line, words
 from relationship_crm.services import contacts, gifts, settings
+from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
-
-T = TypeVar("T")
 
 DATE_FORMAT = "yyyy-MM-dd"
 ERROR_COLOUR = "#c0392b"
@@ -108,16 +105,6 @@ def format_totals(totals: dict[str, Decimal]) -> str:
     return " · ".join(format_money(totals[code], code) for code in sorted(totals))
 
 
-def _while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:
-    """Wrap a runner callback so it does nothing once `owner` has been deleted."""
-
-    def call(value: T) -> None:
-        if shiboken6.isValid(owner):
-            callback(value)
-
-    return call
-
-
 class GiftDialog(QDialog):
     """Owns the form for one new gift to one contact, and the list of what they already got.
 
@@ -161,8 +148,8 @@ class GiftDialog(QDialog):
         year = ctx.today().year
         ctx.runner.query(
             lambda s: load_history(s, contact_id, year),
-            _while_alive(self, self._on_history_loaded),
-            _while_alive(self, self._on_history_failed),
+            while_alive(self, self._on_history_loaded),
+            while_alive(self, self._on_history_failed),
         )
 
     # --- building -----------------------------------------------------------------------------
@@ -457,8 +444,8 @@ class GiftDialog(QDialog):
         now: datetime = self._ctx.clock()
         self._ctx.runner.submit(
             lambda s: gifts.add(s, draft, now=now),
-            _while_alive(self, self._on_save_done),
-            _while_alive(self, self._on_save_failed),
+            while_alive(self, self._on_save_done),
+            while_alive(self, self._on_save_failed),
         )
 
     def _set_saving(self, saving: bool) -> None:

@@ -6,19 +6,14 @@ drafts) is written by `save_plan` in one `ctx.runner.submit` transaction: all of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
-from typing import TypeVar
 
-import shiboken6
-from PySide6.QtCore import QDate, QDateTime, QObject, Qt, QTime, QTimeZone, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,19 +27,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.domain.records import FollowUpDraft, MeetingDraft
+from relationship_crm.domain.records import MeetingDraft
 from relationship_crm.domain.text import clean_line
 from relationship_crm.scheduling.reminders import snooze_choices
-from relationship_crm.services import followups, meetings, thanks
+from relationship_crm.services import meetings
+from relationship_crm.services.meeting_log import (
+    FollowUpScope,
+    LoggedMeeting,
+    MeetingPlan,
+    save_plan,
+)
+from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
-
-T = TypeVar("T")
+from relationship_crm.ui.widgets.wall_clock import WallClockEdit, set_wall_clock, wall_clock
 
 DATE_TIME_FORMAT = "yyyy-MM-dd HH:mm"
 MORNING = time(9, 0)
@@ -77,110 +77,10 @@ CADENCES: tuple[tuple[str, str | None], ...] = (
 )
 
 
-class FollowUpScope(StrEnum):
-    """Who gets the follow-up when a meeting has several attendees."""
-
-    EACH = "each"
-    FIRST = "first"
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingPlan:
-    """Everything the dialog saves; `follow_up_due` is a naive wall clock in the meeting's zone."""
-
-    meeting: MeetingDraft
-    follow_up_due: datetime | None = None
-    follow_up_note: str = ""
-    follow_up_cadence: str | None = None
-    follow_up_scope: FollowUpScope = FollowUpScope.EACH
-    draft_thanks: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedMeeting:
-    """What `save_plan` wrote."""
-
-    meeting_id: int
-    follow_up_ids: tuple[int, ...]
-    thanks_ids: tuple[int, ...]
-    research: bool
-
-
-def save_plan(session: Session, plan: MeetingPlan, *, now: datetime) -> LoggedMeeting:
-    """Log the meeting with its follow-ups and thank-you drafts (runs on the database thread).
-
-    Only service calls: the caller's transaction makes the whole plan all-or-nothing, so a
-    follow-up the service refuses also leaves no meeting behind.
-    """
-    meeting_id = meetings.log(session, plan.meeting, now=now)
-    follow_up_ids: list[int] = []
-    if plan.follow_up_due is not None:
-        attendees = list(dict.fromkeys(plan.meeting.attendee_ids))
-        if plan.follow_up_scope is FollowUpScope.FIRST:
-            attendees = attendees[:1]
-        for contact_id in attendees:
-            draft = FollowUpDraft(
-                contact_id=contact_id,
-                due_local=plan.follow_up_due,
-                tz=plan.meeting.tz,
-                note=plan.follow_up_note,
-                meeting_id=meeting_id,
-                cadence=plan.follow_up_cadence,
-            )
-            follow_up_ids.append(followups.add(session, draft, now=now))
-    thanks_ids: list[int] = []
-    if plan.draft_thanks:
-        thanks_ids = thanks.draft_for_meeting(session, meeting_id, now=now)
-    return LoggedMeeting(
-        meeting_id, tuple(follow_up_ids), tuple(thanks_ids), bool(plan.meeting.research.strip())
-    )
-
-
 def round_to_quarter(moment: datetime) -> datetime:
     """The nearest quarter hour (14:07 -> 14:00, 14:08 -> 14:15, 14:53 -> 15:00)."""
     moment = moment.replace(second=0, microsecond=0)
     return moment.replace(minute=0) + timedelta(minutes=(moment.minute + 7) // 15 * 15)
-
-
-def set_wall_clock(edit: QDateTimeEdit, wall: datetime) -> None:
-    """Show the naive wall clock `wall` in `edit` exactly as given.
-
-    The edit works in UTC, which has no DST gaps, so the machine's own zone never shifts a time;
-    `wall_clock` reads it back as a wall clock in the rep's zone.
-    """
-    edit.setTimeZone(QTimeZone.utc())
-    edit.setDateTime(
-        QDateTime(
-            QDate(wall.year, wall.month, wall.day), QTime(wall.hour, wall.minute), QTimeZone.utc()
-        )
-    )
-
-
-def wall_clock(edit: QDateTimeEdit) -> datetime:
-    """The naive wall-clock time shown in `edit` (see `set_wall_clock`)."""
-    day, clock = edit.date(), edit.time()
-    return datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute())
-
-
-class WallClockEdit(QDateTimeEdit):
-    """A date-time box where Tab leaves the widget instead of stepping through its sections.
-
-    Logging is mostly "now, as suggested": one Tab should reach the next field. Left/Right still
-    move between the year, month, day, hour and minute sections, Up/Down change them.
-    """
-
-    def focusNextPrevChild(self, forward: bool) -> bool:
-        return QWidget.focusNextPrevChild(self, forward)
-
-
-def _while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:
-    """Wrap a runner callback so it does nothing once `owner` has been deleted."""
-
-    def call(value: T) -> None:
-        if shiboken6.isValid(owner):
-            callback(value)
-
-    return call
 
 
 def _minutes_for(kind: MeetingKind) -> int:
@@ -554,8 +454,8 @@ class LogMeetingDialog(QDialog):
         now = self._ctx.clock()
         self._ctx.runner.submit(
             lambda s: save_plan(s, plan, now=now),
-            _while_alive(self, self._on_save_done),
-            _while_alive(self, self._on_save_failed),
+            while_alive(self, self._on_save_done),
+            while_alive(self, self._on_save_failed),
         )
 
     def _set_saving(self, saving: bool) -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
@@ -31,9 +29,8 @@ from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.records import ContactDraft, ContactView
 from relationship_crm.domain.text import clean_line, fold
 from relationship_crm.services import contacts
+from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
-
-T = TypeVar("T")
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 20
@@ -43,16 +40,6 @@ CREATE_ID = -1
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 NameRole = Qt.ItemDataRole.UserRole + 2
-
-
-def _while_alive(owner: QObject, callback: Callable[[T], None]) -> Callable[[T], None]:
-    """Wrap a runner callback so it does nothing once `owner` (e.g. a closed dialog) is deleted."""
-
-    def call(value: T) -> None:
-        if shiboken6.isValid(owner):
-            callback(value)
-
-    return call
 
 
 class FlowLayout(QLayout):
@@ -389,8 +376,8 @@ class ContactPicker(QWidget):
             return
         self._ctx.runner.query(
             lambda s: contacts.search(s, text, limit=SEARCH_LIMIT),
-            _while_alive(self, lambda found: self._on_search_done(generation, text, found)),
-            _while_alive(self, self._on_runner_error),
+            while_alive(self, lambda found: self._on_search_done(generation, text, found)),
+            while_alive(self, self._on_runner_error),
         )
 
     def _on_search_done(self, generation: int, text: str, found: list[ContactView]) -> None:
@@ -475,8 +462,8 @@ class ContactPicker(QWidget):
         now = self._ctx.clock()
         self._ctx.runner.submit(
             lambda s: contacts.create(s, ContactDraft(name=name), now=now),
-            _while_alive(self, lambda contact_id: self._on_contact_created(contact_id, name)),
-            _while_alive(self, lambda exc: self._on_create_failed(exc, name)),
+            while_alive(self, lambda contact_id: self._on_contact_created(contact_id, name)),
+            while_alive(self, lambda exc: self._on_create_failed(exc, name)),
         )
 
     def _on_contact_created(self, contact_id: int, name: str) -> None:
