@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -29,13 +30,14 @@ class TaskRunner(QObject):
 
     failed = Signal(str, bool)
     busy_changed = Signal(bool)
-    _finished = Signal(object, object, object)  # (on_done, on_error, Future)
+    _finished = Signal(object)  # the Future, emitted from the worker thread
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
         self._pending = 0
+        self._inflight: dict[Future[Any], tuple[Any, Any, Any]] = {}
         # Queued across threads: the slot runs on the thread that owns this object (the GUI).
         self._finished.connect(self._deliver)
 
@@ -61,19 +63,38 @@ class TaskRunner(QObject):
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
-        future: Future[Any] = self._pool.submit(wrapper, op)
-        future.add_done_callback(lambda f: self._finished.emit(on_done, on_error, f))
+        # Python objects must die on the GUI thread: an op closes over widgets, and a widget's
+        # wrapper freed on the worker thread deletes it there (a random segfault). So the worker
+        # gets the op through a holder it empties, while this thread keeps the op (and the
+        # callbacks) until the result is delivered.
+        holder = [op]
+        future: Future[Any] = self._pool.submit(wrapper, holder)
+        self._inflight[future] = (op, on_done, on_error)
+        future.add_done_callback(self._finished.emit)
         return future
 
-    def _in_write(self, op: Callable[[Session], T]) -> T:
-        with self.db.write() as session:
-            return op(session)
+    def _in_write(self, holder: list[Callable[[Session], T]]) -> T:
+        op = holder.pop()
+        try:
+            with self.db.write() as session:
+                return op(session)
+        except BaseException as exc:
+            raise _detached(exc) from None
+        finally:
+            del op
 
-    def _in_read(self, op: Callable[[Session], T]) -> T:
-        with self.db.read() as session:
-            return op(session)
+    def _in_read(self, holder: list[Callable[[Session], T]]) -> T:
+        op = holder.pop()
+        try:
+            with self.db.read() as session:
+                return op(session)
+        except BaseException as exc:
+            raise _detached(exc) from None
+        finally:
+            del op
 
-    def _deliver(self, on_done: Any, on_error: Any, future: Future[Any]) -> None:
+    def _deliver(self, future: Future[Any]) -> None:
+        _op, on_done, on_error = self._inflight.pop(future)
         self._pending -= 1
         if self._pending == 0:
             self.busy_changed.emit(False)
@@ -94,3 +115,15 @@ class TaskRunner(QObject):
     def shutdown(self) -> None:
         """Finish queued work and stop the thread (on quit)."""
         self._pool.shutdown(wait=True)
+
+
+def _detached(exc: BaseException) -> BaseException:
+    """The exception with its traceback kept as text only.
+
+    A traceback holds the op's frames (and so its widgets); freeing it on the worker thread
+    would free them there. The text is enough for the crash dialog and the log.
+    """
+    exc.crm_traceback = "".join(traceback.format_exception(exc))  # type: ignore[attr-defined]
+    exc.__traceback__ = None
+    exc.__context__ = None
+    return exc

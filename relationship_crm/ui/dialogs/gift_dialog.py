@@ -8,12 +8,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QRegularExpressionValidator, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QRegularExpressionValidator, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -35,6 +34,7 @@ from relationship_crm.domain.text import clean_line, words
 from relationship_crm.services import contacts, gifts, settings
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.base import SavingDialog
 
 DATE_FORMAT = "yyyy-MM-dd"
 ERROR_COLOUR = "#c0392b"
@@ -105,7 +105,7 @@ def format_totals(totals: dict[str, Decimal]) -> str:
     return " · ".join(format_money(totals[code], code) for code in sorted(totals))
 
 
-class GiftDialog(QDialog):
+class GiftDialog(SavingDialog):
     """Owns the form for one new gift to one contact, and the list of what they already got.
 
     On opening it loads (through `ctx.runner.query`) the contact's earlier gifts and this year's
@@ -300,17 +300,6 @@ class GiftDialog(QDialog):
         self.currency_combo.activated.connect(self._on_currency_edited)
 
     # --- closing ------------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        if self._saving:
-            return  # the write is under way; its result decides whether the dialog closes
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._saving:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
     # --- loading ------------------------------------------------------------------------------
 

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
@@ -43,6 +42,7 @@ from relationship_crm.services.meeting_log import (
 )
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
 from relationship_crm.ui.widgets.wall_clock import WallClockEdit, set_wall_clock, wall_clock
 
@@ -87,7 +87,7 @@ def _minutes_for(kind: MeetingKind) -> int:
     return KIND_MINUTES.get(kind, DEFAULT_MINUTES)
 
 
-class LogMeetingDialog(QDialog):
+class LogMeetingDialog(SavingDialog):
     """Owns the form for one new meeting and saves it, with its extras, in one transaction.
 
     Fields: title, kind, start (now rounded to the quarter hour, wall clock in `ctx.zone`),
@@ -336,17 +336,6 @@ class LogMeetingDialog(QDialog):
         # The button box makes OK the default button when it is shown; Return does not save here,
         # so OK must not look like it would.
         self.ok_button.setDefault(False)
-
-    def reject(self) -> None:
-        if self._saving:
-            return  # the write is under way; its result decides whether the dialog closes
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._saving:
-            event.ignore()
-            return
-        super().closeEvent(event)
 
     # --- slots --------------------------------------------------------------------------------
 
