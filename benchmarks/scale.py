@@ -16,7 +16,8 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from relationship_crm.domain.text import fold
-from relationship_crm.services import contacts, followups
+from relationship_crm.services import contact_list, contacts, followups
+from relationship_crm.services.contact_list import ContactFilter
 from relationship_crm.storage.db import open_database
 from relationship_crm.storage.schema import Contact, ContactEmail, FollowUp
 
@@ -102,6 +103,19 @@ def main(n: int) -> None:
         lambda s: len(contacts.list_contacts(s, limit=100, offset=n // 2)),
     )
     timed("contact count", contacts.count)
+    for sort in ("name", "company", "last_contact", "next_follow_up"):
+        timed(
+            f"desktop list: first 200 rows by {sort}",
+            lambda s, sort=sort: len(contact_list.page(s, ContactFilter(sort=sort), limit=200)[0]),
+        )
+    timed(
+        "desktop list: rows 50,000-50,199 by name",
+        lambda s: len(contact_list.page(s, ContactFilter(), offset=50_000, limit=200)[0]),
+    )
+    timed(
+        "desktop list: search 'briain', first 200",
+        lambda s: len(contact_list.page(s, ContactFilter(query="briain", sort="relevance"))[0]),
+    )
     db.close()
 
 

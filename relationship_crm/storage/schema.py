@@ -257,6 +257,9 @@ class FollowUp(Base):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'done', 'cancelled')", name="status"),
         Index("ix_follow_ups_status_remind_at", "status", "remind_at"),
+        # Per-contact "next follow-up" (the contact list's column): without it SQLite answers
+        # min(remind_at) by walking the status index, once per contact (minutes at 100k).
+        Index("ix_follow_ups_contact_status_remind_at", "contact_id", "status", "remind_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -168,3 +168,29 @@ def test_several_processes_write_at_once_without_locking_errors(db_path):
     with db.read() as s:
         assert contacts.count(s) == 160
     db.close()
+
+
+def test_an_older_schema_is_migrated_with_its_data(tmp_path):
+    from alembic import command
+
+    path = tmp_path / "old.sqlite3"
+    config = Config()
+    config.set_main_option("script_location", str(Path(storage_db.__file__).parent / "migrations"))
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, KNOWN_REVISIONS[0])
+        connection.execute(
+            text(
+                "INSERT INTO contacts (id, display_name, given_name, family_name, sort_name, title,"
+                " stage, notes, created_at, updated_at) VALUES (7, 'Old Timer', '', '', "
+                "'old timer', '', 'lead', '', '2020-01-01 00:00:00.000000', "
+                "'2020-01-01 00:00:00.000000')"
+            )
+        )
+    engine.dispose()
+    db = open_database(path)
+    with db.read() as s:
+        assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+        assert contacts.get(s, 7).name == "Old Timer"
+    db.close()
