@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -55,8 +56,10 @@ class ContactsModel(QAbstractTableModel):
     IdRole = Qt.ItemDataRole.UserRole + 1
     loaded = Signal(int)
 
-    def __init__(self, ctx: UiContext, page_size: int = 200) -> None:
-        super().__init__()
+    def __init__(
+        self, ctx: UiContext, page_size: int = 200, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
         self._ctx = ctx
         self._page_size = page_size
         self._rows: list[ContactRow] = []

@@ -43,7 +43,8 @@ class ContactListPanel(QWidget):
         self._ctx = ctx
         self._pending_select: int | None = None
         self._reloading = False
-        self.model = ContactsModel(ctx)
+        # Parented: the model must live exactly as long as the view that shows it.
+        self.model = ContactsModel(ctx, parent=self)
 
         self.search = QLineEdit(placeholderText="Search name, email, company, notes…")
         self.search.setClearButtonEnabled(True)
