@@ -17,6 +17,7 @@ def main(paths: AppPaths) -> int:
 
     from relationship_crm.ui.context import UiContext
     from relationship_crm.ui.events import AppEvents
+    from relationship_crm.ui.garbage import GarbageCollector
     from relationship_crm.ui.main_window import APP_TITLE, MainWindow
     from relationship_crm.ui.resources import app_icon
     from relationship_crm.ui.runner import TaskRunner
@@ -35,6 +36,8 @@ def main(paths: AppPaths) -> int:
         return 1
     with db.read() as session:
         zone = settings.zone(session)
+    collector = GarbageCollector(app)
+    collector.start()
     runner = TaskRunner(db)
     ctx = UiContext(runner=runner, events=AppEvents(), zone=zone)
     window = MainWindow(ctx, paths)
@@ -44,4 +47,5 @@ def main(paths: AppPaths) -> int:
     finally:
         runner.shutdown()
         db.close()
+        collector.stop()
     return int(code)
