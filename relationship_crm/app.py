@@ -1,51 +1,12 @@
-"""Composition root of the desktop app: paths -> database -> runner and events -> main window."""
+"""Composition root of the desktop app; Qt itself is loaded only inside the Qt layer (ui/)."""
 
 from __future__ import annotations
 
-import sys
-
-from relationship_crm.domain.errors import KnownError
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import settings
-from relationship_crm.storage.db import open_database
 
 
 def main(paths: AppPaths) -> int:
-    """Open the window on the database at `paths`; returns the process exit code."""
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    """Open the desktop app on the database at `paths`; returns the process exit code."""
+    from relationship_crm.ui.launch import run
 
-    from relationship_crm.ui.context import UiContext
-    from relationship_crm.ui.events import AppEvents
-    from relationship_crm.ui.garbage import GarbageCollector
-    from relationship_crm.ui.main_window import APP_TITLE, MainWindow
-    from relationship_crm.ui.resources import app_icon
-    from relationship_crm.ui.runner import TaskRunner
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_TITLE)
-    app.setOrganizationName("relationship-crm")
-    app.setDesktopFileName("relationship-crm")
-    icon: QIcon = app_icon()
-    app.setWindowIcon(icon)
-    try:
-        db = open_database(paths.db)
-    except KnownError as exc:
-        QMessageBox.critical(None, APP_TITLE, f"Cannot open the database.\n\n{exc}")
-        return 1
-    with db.read() as session:
-        zone = settings.zone(session)
-    collector = GarbageCollector(app)
-    collector.start()
-    runner = TaskRunner(db)
-    ctx = UiContext(runner=runner, events=AppEvents(), zone=zone)
-    window = MainWindow(ctx, paths)
-    window.show()
-    try:
-        code = app.exec()
-    finally:
-        runner.shutdown()
-        db.close()
-        collector.stop()
-    return int(code)
+    return run(paths)

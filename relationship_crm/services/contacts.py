@@ -457,10 +457,12 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView
     if not terms:
         return []
     ranked: list[int] = []
+    seen: set[int] = set()  # the list can hold thousands of ids (the desktop list asks for 2000)
 
     def add(ids: Iterable[int]) -> None:
         for i in ids:
-            if i not in ranked and len(ranked) < limit:
+            if i not in seen and len(ranked) < limit:
+                seen.add(i)
                 ranked.append(i)
 
     phrases = [f'"{t}"*' for t in terms]

@@ -158,9 +158,8 @@ def open_specs(session: Session, *, before: datetime | None = None) -> list[Foll
 
 def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Agenda:
     """Overdue, due on `day` and coming in the next `horizon_days`, as seen in zone `tz`."""
-    _, end = day_bounds(day, get_zone(tz))
     _, horizon_end = day_bounds(date.fromordinal(day.toordinal() + horizon_days), get_zone(tz))
-    specs = open_specs(session, before=max(end, horizon_end))
+    specs = open_specs(session, before=horizon_end)
     return reminders.agenda(specs, day=day, tz=tz, horizon_days=horizon_days)
 
 

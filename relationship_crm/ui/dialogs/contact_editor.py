@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactDraft, ContactView, Labeled
 from relationship_crm.services import contacts
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.widgets.messages import message_label
 
 
 def parse_labeled_lines(text: str) -> tuple[Labeled, ...]:
@@ -90,11 +91,7 @@ class ContactEditor(QDialog):
         self.birthday.setPlaceholderText("YYYY-MM-DD or --MM-DD")
         self.notes = QPlainTextEdit(contact.notes if contact else "")
         self.notes.setTabChangesFocus(True)
-        self.error = QLabel()
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.setStyleSheet("color: #b91c1c")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = message_label()
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -119,10 +116,12 @@ class ContactEditor(QDialog):
         self.resize(480, 520)
 
     def draft(self) -> ContactDraft:
+        # The name parts are kept while the name is; a new name has its parts guessed again.
+        keep_parts = self._contact is not None and self.name.text() == self._contact.name
         return ContactDraft(
             name=self.name.text(),
-            given_name=self._contact.given_name if self._contact else "",
-            family_name=self._contact.family_name if self._contact else "",
+            given_name=self._contact.given_name if keep_parts and self._contact else "",
+            family_name=self._contact.family_name if keep_parts and self._contact else "",
             emails=parse_labeled_lines(self.emails.toPlainText()),
             phones=parse_labeled_lines(self.phones.toPlainText()),
             company=self.company.text(),
@@ -147,16 +146,13 @@ class ContactEditor(QDialog):
             )
         else:
             cid = self._contact.id
-            if draft.name != self._contact.name:
-                draft = ContactDraft(
-                    **{
-                        **{f: getattr(draft, f) for f in draft.__slots__},
-                        "given_name": "",
-                        "family_name": "",
-                    }
-                )
+
+            def save(session: Session) -> int:
+                contacts.replace_details(session, cid, draft, now=self._ctx.clock())
+                return cid
+
             self._ctx.runner.submit(
-                lambda s: (contacts.replace_details(s, cid, draft, now=self._ctx.clock()), cid)[1],
+                save,
                 self._on_saved,
                 on_error=self._on_failed,
             )

@@ -32,6 +32,7 @@ from relationship_crm.scheduling.recurrence import describe, parse_cadence
 from relationship_crm.services import followups
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, format_moment
+from relationship_crm.ui.widgets.messages import message_label
 from relationship_crm.ui.widgets.wall_clock import DATE_TIME_FORMAT, set_wall_clock, wall_clock
 
 MORNING = time(9, 0)
@@ -140,11 +141,7 @@ class FollowUpDialog(QDialog):
         self.note_edit.setFixedHeight(self.note_edit.fontMetrics().lineSpacing() * 4 + 12)
         self.note_edit.installEventFilter(self)
 
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setStyleSheet(_ERROR_STYLE)
-        self.error_label.hide()
+        self.error_label = message_label(OVERDUE_COLOUR)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -35,10 +35,9 @@ from relationship_crm.services import contacts, gifts, settings
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
+from relationship_crm.ui.widgets.messages import ERROR_COLOUR, WARNING_COLOUR, message_label
 
 DATE_FORMAT = "yyyy-MM-dd"
-ERROR_COLOUR = "#c0392b"
-WARNING_COLOUR = "#b45309"
 _HINT_STYLE = "color: palette(placeholder-text);"
 #: Offered in the currency box; any other three-letter code can be typed.
 CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK")
@@ -163,11 +162,7 @@ class GiftDialog(SavingDialog):
 
         self.item_edit = QLineEdit()
         self.item_edit.setPlaceholderText("e.g. Bottle of wine, Lunch at Nopa, Concert tickets")
-        self.repeat_label = QLabel()
-        self.repeat_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.repeat_label.setWordWrap(True)
-        self.repeat_label.setStyleSheet(f"color: {WARNING_COLOUR};")
-        self.repeat_label.hide()
+        self.repeat_label = message_label(WARNING_COLOUR)
         self.occasion_edit = QLineEdit()
         self.occasion_edit.setPlaceholderText("Optional, e.g. Contract signed, Birthday")
 
@@ -184,11 +179,7 @@ class GiftDialog(SavingDialog):
         )
         self.currency_combo.setAccessibleName("Currency")
         self.currency_combo.setMinimumContentsLength(4)
-        self.cost_error_label = QLabel()
-        self.cost_error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.cost_error_label.setWordWrap(True)
-        self.cost_error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.cost_error_label.hide()
+        self.cost_error_label = message_label(ERROR_COLOUR)
         cost_row = QHBoxLayout()
         cost_row.setContentsMargins(0, 0, 0, 0)
         cost_row.addWidget(self.cost_edit)
@@ -254,11 +245,7 @@ class GiftDialog(SavingDialog):
         history.addWidget(self.contact_total_label)
         history.addWidget(self.company_total_label)
 
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error_label.hide()
+        self.error_label = message_label(ERROR_COLOUR)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -44,11 +44,11 @@ from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
+from relationship_crm.ui.widgets.messages import message_label
 from relationship_crm.ui.widgets.wall_clock import WallClockEdit, set_wall_clock, wall_clock
 
 DATE_TIME_FORMAT = "yyyy-MM-dd HH:mm"
 MORNING = time(9, 0)
-ERROR_COLOUR = "#c0392b"
 _HINT_STYLE = "color: palette(placeholder-text);"
 
 #: Combo label -> kind, in menu order.
@@ -200,11 +200,7 @@ class LogMeetingDialog(SavingDialog):
         self.thanks_check = QCheckBox("Draft a t&hank-you note to each attendee")
         self.thanks_check.setChecked(True)
 
-        self.error_label = QLabel()
-        self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # messages quote typed text
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error_label.hide()
+        self.error_label = message_label()
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -56,9 +56,7 @@ class ContactsModel(QAbstractTableModel):
     IdRole = Qt.ItemDataRole.UserRole + 1
     loaded = Signal(int)
 
-    def __init__(
-        self, ctx: UiContext, page_size: int = 200, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, ctx: UiContext, page_size: int = 200, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._page_size = page_size

@@ -31,6 +31,7 @@ from relationship_crm.domain.records import ContactView
 from relationship_crm.services import contacts, research, timeline
 from relationship_crm.services.timeline import TimelineEntry
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.widgets.messages import message_label
 
 MEETING_KINDS = frozenset({"meeting", "call", "lunch", "event", "email"})
 KIND_LABELS = {
@@ -347,10 +348,7 @@ class ResearchNoteDialog(QDialog):
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText("What did you learn? (news, org changes, interests…)")
         self.source = QLineEdit(placeholderText="https://… (optional)")
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b91c1c")
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.hide()
+        self.error = message_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -84,15 +84,35 @@ class ReminderDelegate(QStyledItemDelegate):
     PAD = 6
     GAP = 10
 
+    # Paint and sizeHint run for every visible row on every repaint: derive the fonts and the time
+    # column's width once per view font, not per call.
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._font_cache: dict[str, tuple[QFont, QFont, QFont]] = {}
+        self._width_cache: dict[str, int] = {}
+
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
-        base = QFont(option.font)
-        bold = QFont(base)
-        bold.setBold(True)
-        small = QFont(base)
-        small.setPointSizeF(max(base.pointSizeF() * 0.88, 7.0))
-        return base, bold, small
+        cache = self._font_cache
+        key = option.font.key()
+        if key not in cache:
+            base = QFont(option.font)
+            bold = QFont(base)
+            bold.setBold(True)
+            small = QFont(base)
+            small.setPointSizeF(max(base.pointSizeF() * 0.88, 7.0))
+            cache[key] = (base, bold, small)
+        fonts: tuple[QFont, QFont, QFont] = cache[key]
+        return fonts
 
     def _time_width(self, option: QStyleOptionViewItem) -> int:
+        cache = self._width_cache
+        key = option.font.key()
+        if key not in cache:
+            cache[key] = self._measure_time_width(option)
+        width: int = cache[key]
+        return width
+
+    def _measure_time_width(self, option: QStyleOptionViewItem) -> int:
         _, bold, small = self._fonts(option)
         return max(
             QFontMetrics(bold).horizontalAdvance("00:00"),
