@@ -20,7 +20,20 @@ KNOWN_SETTINGS: dict[str, str] = {
     "rep_name": "your name, for letters and notes",
     "rep_title": "your job title",
     "rep_company": "your company",
-    "signature": "the closing you sign notes with",
+    "rep_address": "your postal address, one line (letterhead and envelopes)",
+    "rep_phone": "your phone number (letterhead)",
+    "rep_email": "your email address (letterhead)",
+    "signature": "how you sign notes (default: your name)",
+    "date_style": "how dates are written in notes: us (November 23, 2026) or "
+    "international (23 November 2026); default from the time zone",
+    "page_size": "paper for thank-you notes: a4, letter, a6 or card (4.25x5.5 in); "
+    "default from the date style",
+}
+
+#: Values accepted by the settings that are a choice.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "date_style": ("us", "international"),
+    "page_size": ("a4", "letter", "a6", "card"),
 }
 
 
@@ -49,6 +62,12 @@ def put(session: Session, key: str, value: str) -> Changes:
         if len(value) != 2 or not value.isalpha():
             raise InvalidInputError(
                 f"phone_region must be a two-letter country code, not {value!r}"
+            )
+    elif value and key in CHOICES:
+        value = value.lower()
+        if value not in CHOICES[key]:
+            raise InvalidInputError(
+                f"{key} must be one of: {', '.join(CHOICES[key])} (not {value!r})"
             )
     row = session.get(Setting, key)
     if not value:
@@ -97,3 +116,16 @@ def zone(session: Session) -> str:
 def currency(session: Session) -> str:
     """The default currency for gifts."""
     return get(session, "currency") or "USD"
+
+
+def date_style(session: Session) -> str:
+    """ "us" or "international": the setting, else "us" for a zone in the Americas."""
+    chosen = get(session, "date_style")
+    if chosen:
+        return chosen
+    return "us" if zone(session).startswith("America/") else "international"
+
+
+def page_size(session: Session) -> str:
+    """The paper notes are printed on: the setting, else Letter in the US style, else A4."""
+    return get(session, "page_size") or ("letter" if date_style(session) == "us" else "a4")

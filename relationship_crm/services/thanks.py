@@ -1,25 +1,31 @@
 """Thank-you notes: one plain-text draft per meeting attendee, then printed, then sent.
 
 A note belongs to one attendee of one meeting; the database allows at most one per pair, and
-`draft_for_meeting` never tries to add a second one. The body is plain text built by
-`default_body` (a later issue replaces it with templates from `resources/templates/`): names and
-titles the rep typed are data, never markup.
+`draft_for_meeting` never tries to add a second one. A draft's body is filled from a template
+(`services.note_templates`) with the attendee's, the meeting's and the rep's details; the rep can
+then edit each note on its own. Until the rep edits it, a draft follows its template: printing
+fills it again, so details the rep set after drafting (a signature, say) are used. Bodies are plain
+text throughout; names and titles typed by the rep or imported are data, never markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from relationship_crm.domain.enums import MeetingKind, ThanksStatus
-from relationship_crm.domain.errors import InvalidInputError
-from relationship_crm.domain.text import clean_line
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import ThanksStatus
+from relationship_crm.domain.errors import InvalidInputError, NotFoundError
+from relationship_crm.domain.templating import check_template, fill_template
+from relationship_crm.domain.text import clean_block, clean_line
+from relationship_crm.scheduling.zones import get_zone
+from relationship_crm.services import note_templates, settings
 from relationship_crm.services.common import existing_meeting, utcnow
-from relationship_crm.storage.schema import Contact, ThankYouNote
+from relationship_crm.storage.schema import Contact, ContactAddress, Meeting, ThankYouNote
 
 # Month names spelled out here rather than with strftime("%B"), which follows the C locale.
 _MONTHS = (
@@ -36,14 +42,87 @@ _MONTHS = (
     "November",
     "December",
 )
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-#: The template name stored with drafts made by `default_body` (templates come in a later issue).
-DEFAULT_TEMPLATE = "default"
+#: Days after its meeting when a note still not sent shows in the Reminders panel.
+UNSENT_AFTER_DAYS = 2
+
+#: Longest note body accepted from the editor, in characters.
+MAX_BODY_CHARS = 20_000
+
+
+def long_date(day: date, style: str, *, with_year: bool = True) -> str:
+    """A date written out: "November 20, 2026" (us) or "20 November 2026" (international)."""
+    month = _MONTHS[day.month - 1]
+    if style == "us":
+        return f"{month} {day.day}, {day.year}" if with_year else f"{month} {day.day}"
+    return f"{day.day} {month} {day.year}" if with_year else f"{day.day} {month}"
+
+
+@dataclass(frozen=True, slots=True)
+class RepDetails:
+    """Who the notes are from, as set in Settings (any of it may be empty)."""
+
+    name: str = ""
+    title: str = ""
+    company: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    signature: str = ""
+
+    @property
+    def sign_off(self) -> str:
+        """How the rep signs: the signature setting, else the rep's name."""
+        return self.signature or self.name
+
+
+def rep_details(session: Session) -> RepDetails:
+    """The rep's details from Settings."""
+    stored = settings.all_settings(session)
+    return RepDetails(
+        name=stored.get("rep_name", ""),
+        title=stored.get("rep_title", ""),
+        company=stored.get("rep_company", ""),
+        address=stored.get("rep_address", ""),
+        phone=stored.get("rep_phone", ""),
+        email=stored.get("rep_email", ""),
+        signature=stored.get("signature", ""),
+    )
+
+
+def note_values(
+    contact: Contact, meeting: Meeting, rep: RepDetails, *, today: date, style: str
+) -> dict[str, str]:
+    """The value of every template placeholder for one attendee of one meeting.
+
+    Fallbacks: no first name -> the full name; no signature -> the rep's name. The meeting's date
+    leaves out the year when it is this year.
+    """
+    full_name = clean_line(contact.display_name)
+    meeting_day = meeting.starts_local.date()
+    return {
+        "first_name": clean_line(contact.given_name) or full_name,
+        "last_name": clean_line(contact.family_name),
+        "full_name": full_name,
+        "company": clean_line(contact.company.name) if contact.company is not None else "",
+        "job_title": clean_line(contact.title),
+        "meeting_title": clean_line(meeting.title),
+        "meeting_date": long_date(meeting_day, style, with_year=meeting_day.year != today.year),
+        "meeting_weekday": _WEEKDAYS[meeting_day.weekday()],
+        "meeting_kind": meeting.kind,
+        "meeting_location": clean_line(meeting.location),
+        "rep_name": rep.name,
+        "rep_title": rep.title,
+        "rep_company": rep.company,
+        "signature": rep.sign_off,
+        "date": long_date(today, style),
+    }
 
 
 @dataclass(frozen=True, slots=True)
 class ThanksView:
-    """A thank-you note with its recipient's name; instants are aware (UTC)."""
+    """A thank-you note with its recipient and meeting; instants are aware (UTC)."""
 
     id: int
     meeting_id: int
@@ -54,50 +133,53 @@ class ThanksView:
     drafted_at: datetime
     printed_at: datetime | None
     sent_at: datetime | None
+    template: str = ""
+    edited: bool = False
+    meeting_title: str = ""
+    meeting_day: date | None = None
+    meeting_kind: str = ""
 
 
-def _day_month(day: date) -> str:
-    """ "20 November": day without a leading zero, English month name, locale-independent."""
-    return f"{day.day} {_MONTHS[day.month - 1]}"
+@dataclass(frozen=True, slots=True)
+class NotePage:
+    """Everything printed for one note: letterhead, date, body and the envelope's addresses."""
+
+    note_id: int
+    contact_name: str
+    date_line: str
+    body: str
+    rep: RepDetails
+    recipient: tuple[str, ...]
+    has_address: bool
+    return_address: tuple[str, ...] = field(default=())
 
 
-def default_body(
-    first_name: str, meeting_title: str, meeting_kind: MeetingKind | str, meeting_date: date
+@dataclass(frozen=True, slots=True)
+class ThanksDue:
+    """A note still not sent some days after its meeting (for the Reminders panel)."""
+
+    note_id: int
+    contact_id: int
+    contact_name: str
+    meeting_id: int
+    meeting_title: str
+    meeting_day: date
+    status: ThanksStatus
+    days_since: int
+
+
+def _today(session: Session, now: datetime) -> date:
+    return now.astimezone(get_zone(settings.zone(session))).date()
+
+
+def _fill(
+    session: Session, template_name: str, contact: Contact, meeting: Meeting, today: date
 ) -> str:
-    """The plain-text body of a thank-you note, worded for the kind of meeting.
-
-    For ("Jane", "Kick-off", "meeting", 2026-11-20) it reads "Dear Jane," then a blank line, then
-    "Thank you for taking the time to meet with me on 20 November about Kick-off. I enjoyed our
-    conversation and look forward to staying in touch." (one line), a blank line and the closing.
-    Calls "speak with me", lunches and events "join me"; an unknown kind reads as a meeting.
-    """
-    name = clean_line(first_name) or "there"
-    # A title that already ends a sentence must not get a second full stop.
-    title = clean_line(meeting_title).rstrip(".!?") or "our work together"
-    when = _day_month(meeting_date)
-    try:
-        kind = MeetingKind(str(meeting_kind).strip().lower())
-    except ValueError:
-        kind = MeetingKind.MEETING
-    opening = {
-        MeetingKind.MEETING: f"Thank you for taking the time to meet with me on {when}",
-        MeetingKind.CALL: f"Thank you for taking the time to speak with me on {when}",
-        MeetingKind.LUNCH: f"Thank you for joining me for lunch on {when} to talk",
-        MeetingKind.EVENT: f"Thank you for joining me at {title} on {when}.",
-        MeetingKind.EMAIL: f"Thank you for your thoughtful reply on {when}",
-    }[kind]
-    if kind is not MeetingKind.EVENT:
-        opening += f" about {title}."
-    return (
-        f"Dear {name},\n\n"
-        f"{opening} I enjoyed our conversation and look forward to staying in touch.\n\n"
-        "With best regards,"
+    template = note_templates.get_template(session, template_name)
+    values = note_values(
+        contact, meeting, rep_details(session), today=today, style=settings.date_style(session)
     )
-
-
-def _first_name(contact: Contact) -> str:
-    """How a note addresses a contact: the given name, else the whole display name."""
-    return contact.given_name.strip() or contact.display_name
+    return fill_template(template.body, values)
 
 
 def draft_for_meeting(
@@ -106,15 +188,21 @@ def draft_for_meeting(
     *,
     now: datetime | None = None,
     contact_ids: Iterable[int] | None = None,
+    template: str | None = None,
 ) -> list[int]:
     """Draft a thank-you note to each attendee of a meeting (or to the given attendees only).
 
-    Attendees who already have a note for this meeting (in any status) and attendees in the trash
-    are skipped, so running this twice creates nothing the second time. Returns the ids of the
-    new drafts, in attendee order. A contact in `contact_ids` who did not attend is an error.
+    The text comes from `template`, else the template for the meeting's kind (after-lunch for
+    a lunch...). Attendees who already have a note for this meeting (in any status) and
+    attendees in the trash are skipped, so running this twice creates nothing the second time.
+    Returns the ids of the new drafts, in attendee order. A contact in `contact_ids` who did not
+    attend is an error.
     """
     now = now or utcnow()
     meeting = existing_meeting(session, meeting_id)
+    name = note_templates.get_template(
+        session, template or note_templates.default_template_name(meeting.kind)
+    ).name
     attendees = [c for c in meeting.attendees if c.deleted_at is None]
     if contact_ids is not None:
         wanted = list(dict.fromkeys(contact_ids))
@@ -129,23 +217,22 @@ def draft_for_meeting(
             select(ThankYouNote.contact_id).where(ThankYouNote.meeting_id == meeting_id)
         )
     )
-    meeting_day = meeting.starts_local.date()
-    notes: list[ThankYouNote] = []
-    for contact in attendees:
-        if contact.id in already:
-            continue
-        notes.append(
-            ThankYouNote(
-                meeting_id=meeting_id,
-                contact_id=contact.id,
-                template=DEFAULT_TEMPLATE,
-                body=default_body(_first_name(contact), meeting.title, meeting.kind, meeting_day),
-                status=ThanksStatus.DRAFT.value,
-                drafted_at=now,
-                printed_at=None,
-                sent_at=None,
-            )
+    today = _today(session, now)
+    notes = [
+        ThankYouNote(
+            meeting_id=meeting_id,
+            contact_id=contact.id,
+            template=name,
+            body=_fill(session, name, contact, meeting, today),
+            status=ThanksStatus.DRAFT.value,
+            drafted_at=now,
+            printed_at=None,
+            sent_at=None,
+            edited_at=None,
         )
+        for contact in attendees
+        if contact.id not in already
+    ]
     session.add_all(notes)
     session.flush()
     return [n.id for n in notes]
@@ -167,20 +254,27 @@ def list_notes(
     *,
     status: str | ThanksStatus | None = None,
     meeting_id: int | None = None,
+    contact_id: int | None = None,
+    note_ids: Sequence[int] | None = None,
 ) -> list[ThanksView]:
-    """Thank-you notes, oldest draft first; optionally one status and/or one meeting only.
+    """Thank-you notes, oldest draft first; optionally filtered by status, meeting, contact, ids.
 
     Notes to contacts in the trash are left out, as everywhere else.
     """
     query = (
-        select(ThankYouNote, Contact.display_name)
+        select(ThankYouNote, Contact.display_name, Meeting)
         .join(Contact, Contact.id == ThankYouNote.contact_id)
+        .join(Meeting, Meeting.id == ThankYouNote.meeting_id)
         .where(Contact.deleted_at.is_(None))
     )
     if status is not None:
         query = query.where(ThankYouNote.status == parse_status(status).value)
     if meeting_id is not None:
         query = query.where(ThankYouNote.meeting_id == meeting_id)
+    if contact_id is not None:
+        query = query.where(ThankYouNote.contact_id == contact_id)
+    if note_ids is not None:
+        query = query.where(ThankYouNote.id.in_(list(note_ids)))
     query = query.order_by(ThankYouNote.drafted_at, ThankYouNote.id)
     return [
         ThanksView(
@@ -193,6 +287,331 @@ def list_notes(
             drafted_at=note.drafted_at,
             printed_at=note.printed_at,
             sent_at=note.sent_at,
+            template=note.template,
+            edited=note.edited_at is not None,
+            meeting_title=meeting.title,
+            meeting_day=meeting.starts_local.date(),
+            meeting_kind=meeting.kind,
         )
-        for note, name in session.execute(query)
+        for note, name, meeting in session.execute(query)
+    ]
+
+
+def get_note(session: Session, note_id: int) -> ThanksView:
+    """One note, or NotFoundError."""
+    found = list_notes(session, note_ids=[note_id])
+    if not found:
+        raise NotFoundError(f"no thank-you note with id {note_id}")
+    return found[0]
+
+
+def _notes(session: Session, note_ids: Iterable[int]) -> list[ThankYouNote]:
+    """The notes with these ids, in the order given; every missing id is named in one error."""
+    wanted = list(dict.fromkeys(note_ids))
+    if not wanted:
+        raise InvalidInputError("no thank-you notes given")
+    rows = {
+        n.id: n
+        for n in session.scalars(
+            select(ThankYouNote)
+            .join(Contact, Contact.id == ThankYouNote.contact_id)
+            .where(ThankYouNote.id.in_(wanted), Contact.deleted_at.is_(None))
+        )
+    }
+    missing = [i for i in wanted if i not in rows]
+    if missing:
+        listed = ", ".join(str(i) for i in missing)
+        raise NotFoundError(f"no thank-you note with id {listed}")
+    return [rows[i] for i in wanted]
+
+
+def update_body(
+    session: Session, note_id: int, body: str, *, now: datetime | None = None
+) -> Changes:
+    """Replace a note's text with the rep's own (kept from then on; never re-filled).
+
+    A sent note is history and cannot change. A printed note edited afterwards is a draft
+    again, because the printed copy no longer matches it.
+    """
+    (note,) = _notes(session, [note_id])
+    if note.status == ThanksStatus.SENT.value:
+        raise InvalidInputError(f"thank-you note {note_id} was already sent; it cannot change")
+    text = clean_block(body)
+    if not text:
+        raise InvalidInputError("a thank-you note needs some text")
+    if len(text) > MAX_BODY_CHARS:
+        raise InvalidInputError(
+            f"the note is too long ({len(text)} characters; at most {MAX_BODY_CHARS})"
+        )
+    if text == note.body:
+        return Changes()
+    note.body = text
+    note.edited_at = now or utcnow()
+    note.status = ThanksStatus.DRAFT.value
+    return Changes(thanks=True)
+
+
+def redraft(
+    session: Session,
+    note_id: int,
+    *,
+    template: str | None = None,
+    now: datetime | None = None,
+) -> Changes:
+    """Fill a note again from a template (its own when none is given), dropping hand edits."""
+    now = now or utcnow()
+    (note,) = _notes(session, [note_id])
+    if note.status == ThanksStatus.SENT.value:
+        raise InvalidInputError(f"thank-you note {note_id} was already sent; it cannot change")
+    name = note_templates.get_template(session, template or note.template).name
+    contact = session.get_one(Contact, note.contact_id)
+    meeting = session.get_one(Meeting, note.meeting_id)
+    note.template = name
+    note.body = _fill(session, name, contact, meeting, _today(session, now))
+    note.edited_at = None
+    note.status = ThanksStatus.DRAFT.value
+    return Changes(thanks=True)
+
+
+def preview_template(
+    session: Session, template_text: str, note_id: int | None = None, *, now: datetime | None = None
+) -> str:
+    """A template's text filled for one note's attendee and meeting (or made-up example data),
+    for the template editor. Unknown placeholders are reported as on saving."""
+    check_template(template_text)
+    now = now or utcnow()
+    today = _today(session, now)
+    style = settings.date_style(session)
+    rep = rep_details(session)
+    if note_id is not None:
+        (note,) = _notes(session, [note_id])
+        contact = session.get_one(Contact, note.contact_id)
+        meeting = session.get_one(Meeting, note.meeting_id)
+        values = note_values(contact, meeting, rep, today=today, style=style)
+    else:
+        values = example_values(rep, today=today, style=style)
+    return fill_template(template_text, values)
+
+
+def example_values(rep: RepDetails, *, today: date, style: str) -> dict[str, str]:
+    """Made-up attendee and meeting details for previewing a template without a real note."""
+    meeting_day = today - timedelta(days=1)
+    return {
+        "first_name": "Jane",
+        "last_name": "Doe",
+        "full_name": "Jane Doe",
+        "company": "Acme Corp",
+        "job_title": "Head of Operations",
+        "meeting_title": "Q3 planning",
+        "meeting_date": long_date(meeting_day, style, with_year=False),
+        "meeting_weekday": _WEEKDAYS[meeting_day.weekday()],
+        "meeting_kind": "meeting",
+        "meeting_location": "Acme's offices",
+        "rep_name": rep.name,
+        "rep_title": rep.title,
+        "rep_company": rep.company,
+        "signature": rep.sign_off,
+        "date": long_date(today, style),
+    }
+
+
+def mark_printed(
+    session: Session, note_ids: Iterable[int], *, now: datetime | None = None
+) -> Changes:
+    """Record that these notes were printed (again); a sent note stays sent."""
+    now = now or utcnow()
+    for note in _notes(session, note_ids):
+        note.printed_at = now
+        if note.status == ThanksStatus.DRAFT.value:
+            note.status = ThanksStatus.PRINTED.value
+    return Changes(thanks=True)
+
+
+def mark_sent(session: Session, note_ids: Iterable[int], *, now: datetime | None = None) -> Changes:
+    """Record that these notes were sent (a handwritten note may skip printing).
+
+    A note already sent keeps its first sent date.
+    """
+    now = now or utcnow()
+    for note in _notes(session, note_ids):
+        if note.status != ThanksStatus.SENT.value:
+            note.status = ThanksStatus.SENT.value
+            note.sent_at = now
+    return Changes(thanks=True)
+
+
+def delete_note(session: Session, note_id: int) -> Changes:
+    """Delete a note (drafting the meeting again would write a new one)."""
+    (note,) = _notes(session, [note_id])
+    session.delete(note)
+    return Changes(thanks=True)
+
+
+def notes_to_print(
+    session: Session,
+    *,
+    meeting_id: int | None = None,
+    all_drafts: bool = False,
+    note_ids: Sequence[int] = (),
+) -> list[int]:
+    """The ids chosen by one of: a meeting's notes, every draft, or explicit ids (checked)."""
+    chosen = sum((meeting_id is not None, all_drafts, bool(note_ids)))
+    if chosen != 1:
+        raise InvalidInputError("choose the notes to print: a meeting, all drafts, or note ids")
+    if meeting_id is not None:
+        existing_meeting(session, meeting_id)
+        ids = [n.id for n in list_notes(session, meeting_id=meeting_id)]
+        if not ids:
+            raise InvalidInputError(
+                f"meeting {meeting_id} has no thank-you notes; draft them first"
+            )
+        return ids
+    if all_drafts:
+        ids = [n.id for n in list_notes(session, status=ThanksStatus.DRAFT)]
+        if not ids:
+            raise InvalidInputError("there are no thank-you drafts to print")
+        return ids
+    return [n.id for n in _notes(session, note_ids)]
+
+
+def prepare_pages(
+    session: Session,
+    note_ids: Sequence[int],
+    *,
+    template: str | None = None,
+    now: datetime | None = None,
+) -> tuple[list[NotePage], list[int]]:
+    """The pages to print for these notes, and the ids of notes kept as the rep edited them.
+
+    A note the rep has not edited and not yet sent is filled again from `template` (or its own
+    template) with today's details, and stored that way, so what is printed is what is kept.
+    A hand-edited note is printed as edited even when `template` is given; its id is returned so
+    the caller can say so. Sent notes print as they were sent.
+    """
+    now = now or utcnow()
+    today = _today(session, now)
+    style = settings.date_style(session)
+    rep = rep_details(session)
+    template_name = note_templates.get_template(session, template).name if template else None
+    notes = _notes(session, note_ids)
+    contacts = {
+        c.id: c
+        for c in session.scalars(
+            select(Contact)
+            .where(Contact.id.in_([n.contact_id for n in notes]))
+            .options(selectinload(Contact.addresses), selectinload(Contact.company))
+        )
+    }
+    kept: list[int] = []
+    pages: list[NotePage] = []
+    for note in notes:
+        contact = contacts[note.contact_id]
+        if note.status != ThanksStatus.SENT.value:
+            if note.edited_at is None:
+                name = template_name or note.template
+                meeting = session.get_one(Meeting, note.meeting_id)
+                info = note_templates.get_template(session, name)
+                note.template = info.name
+                values = note_values(contact, meeting, rep, today=today, style=style)
+                note.body = fill_template(info.body, values)
+            elif template_name is not None:
+                kept.append(note.id)
+        recipient, has_address = _recipient_lines(contact)
+        pages.append(
+            NotePage(
+                note_id=note.id,
+                contact_name=contact.display_name,
+                date_line=long_date(today, style),
+                body=note.body,
+                rep=rep,
+                recipient=recipient,
+                has_address=has_address,
+                return_address=_return_lines(rep),
+            )
+        )
+    session.flush()
+    return pages, kept
+
+
+_US = {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}
+
+
+def format_address(address: ContactAddress) -> list[str]:
+    """An address as envelope lines: street lines, then "City, ST 12345" in the US style or
+    "12345 City" elsewhere, then the region and country where they add something."""
+    lines = [line.strip() for line in address.street.splitlines() if line.strip()]
+    city, region, postcode = address.city.strip(), address.region.strip(), address.postcode.strip()
+    country = address.country.strip()
+    if country.lower() in _US:
+        state_zip = " ".join(p for p in (region, postcode) if p)
+        town = ", ".join(part for part in (city, state_zip) if part)
+        if town:
+            lines.append(town)
+        if country:
+            lines.append(country.upper() if len(country) <= 4 else country)
+    else:
+        town = " ".join(part for part in (postcode, city) if part)
+        if town:
+            lines.append(town)
+        if region:
+            lines.append(region)
+        lines.append(country)
+    return [clean_line(line) for line in lines if clean_line(line)]
+
+
+def _recipient_lines(contact: Contact) -> tuple[tuple[str, ...], bool]:
+    lines = [clean_line(contact.display_name)]
+    if contact.company is not None and contact.company.name:
+        lines.append(clean_line(contact.company.name))
+    addresses = sorted(contact.addresses, key=lambda a: a.position)
+    for address in addresses:
+        formatted = format_address(address)
+        if formatted:
+            return tuple(lines + formatted), True
+    return tuple(lines), False
+
+
+def _return_lines(rep: RepDetails) -> tuple[str, ...]:
+    lines = [rep.name, rep.company]
+    lines.extend(part.strip() for part in rep.address.split(","))
+    return tuple(line for line in lines if line)
+
+
+def unsent_due(
+    session: Session, *, now: datetime | None = None, zone: str | None = None
+) -> list[ThanksDue]:
+    """Notes not yet sent whose meeting was at least UNSENT_AFTER_DAYS days ago (local days).
+
+    A meeting on Monday shows its unsent notes from Wednesday morning. Oldest meeting first.
+    """
+    now = now or utcnow()
+    today = now.astimezone(get_zone(zone or settings.zone(session))).date()
+    # Meetings store their own local wall-clock day; comparing with the rep's day is what a rep
+    # means by "two days after".
+    cutoff = today - timedelta(days=UNSENT_AFTER_DAYS)
+    before = datetime.combine(cutoff + timedelta(days=1), datetime.min.time())
+    rows = session.execute(
+        select(ThankYouNote, Contact.display_name, Meeting)
+        .join(Contact, Contact.id == ThankYouNote.contact_id)
+        .join(Meeting, Meeting.id == ThankYouNote.meeting_id)
+        .where(
+            Contact.deleted_at.is_(None),
+            ThankYouNote.status != ThanksStatus.SENT.value,
+            # WallClock text sorts in time order; the day after the cutoff starts at midnight.
+            Meeting.starts_local < before,
+        )
+        .order_by(Meeting.starts_local, Contact.sort_name, ThankYouNote.id)
+    )
+    return [
+        ThanksDue(
+            note_id=note.id,
+            contact_id=note.contact_id,
+            contact_name=name,
+            meeting_id=meeting.id,
+            meeting_title=meeting.title,
+            meeting_day=meeting.starts_local.date(),
+            status=ThanksStatus(note.status),
+            days_since=(today - meeting.starts_local.date()).days,
+        )
+        for note, name, meeting in rows
     ]

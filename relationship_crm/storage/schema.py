@@ -316,6 +316,8 @@ class ThankYouNote(Base):
     drafted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the rep edits the text by hand; such a body is never re-filled from a template.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Gift(Base):
@@ -337,6 +339,18 @@ class Gift(Base):
     currency: Mapped[str] = mapped_column(String(3))
     given_on: Mapped[date] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NoteTemplate(Base):
+    """A thank-you template the rep wrote, or the rep's edited copy of a shipped one (same name)."""
+
+    __tablename__ = "note_templates"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Setting(Base):

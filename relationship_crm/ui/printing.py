@@ -1,0 +1,168 @@
+"""Printing thank-you notes with Qt: one renderer for print preview, printers and PDF files.
+
+The pages' content and layout come from `services.note_pages` (pure HTML); this module loads the
+shipped typeface, lays each note out with QTextDocument at the printer's resolution and paints it,
+one note per sheet (a long note continues on a second sheet, never clipped), optionally followed
+by an envelope page. The command line's `thanks print --pdf` uses `write_pdf` under an offscreen
+QGuiApplication. Runs on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QTextDocument,
+)
+from PySide6.QtPrintSupport import QPrinter
+
+from relationship_crm.bundled import resource_path
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.services.note_pages import (
+    NOTE_FONTS,
+    Envelope,
+    Paper,
+    envelope_html,
+    margin_px,
+    note_html,
+)
+from relationship_crm.services.thanks import NotePage
+
+_fonts_loaded = False
+
+
+def ensure_fonts() -> None:
+    """Register the shipped typeface with Qt (once per process)."""
+    global _fonts_loaded
+    if _fonts_loaded:
+        return
+    _fonts_loaded = True
+    folder = resource_path("fonts")
+    for path in sorted(folder.glob("*.otf")) + sorted(folder.glob("*.ttf")):
+        QFontDatabase.addApplicationFont(str(path))
+
+
+def note_font(size_pt: float) -> QFont:
+    """The notes' typeface at `size_pt`, without ligatures.
+
+    Ligatures are switched off because Qt's PDF output maps some of them (EB Garamond's "ffi")
+    to no text, so a PDF reader or a search would see "o ce" for "office".
+    """
+    ensure_fonts()
+    font = QFont()
+    font.setFamilies(list(NOTE_FONTS))
+    font.setPointSizeF(size_pt)
+    for tag in ("liga", "clig", "calt"):
+        font.setFeature(QFont.Tag(tag), 0)
+    return font
+
+
+def _layout(width_mm: float, height_mm: float, name: str) -> QPageLayout:
+    size = QPageSize(QSizeF(width_mm, height_mm), QPageSize.Unit.Millimeter, name)
+    return QPageLayout(
+        size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter
+    )
+
+
+def _paint_document(
+    painter: QPainter, printer: QPrinter, html: str, font: QFont, margin_mm: float, first: bool
+) -> bool:
+    """Lay `html` out on the printer's current page size and paint it, page after page.
+
+    Returns False when there was nothing to paint. `first` says whether the current page is
+    still empty (otherwise a new page is started before painting).
+    """
+    page = printer.pageLayout().fullRectPixels(printer.resolution())
+    doc = QTextDocument()
+    doc.documentLayout().setPaintDevice(printer)
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(margin_px(margin_mm))
+    doc.setHtml(html)
+    doc.setPageSize(QSizeF(page.width(), page.height()))
+    height = float(page.height())
+    for index in range(doc.pageCount()):
+        if not (first and index == 0) and not printer.newPage():
+            raise KnownError("the printer refused a new page")
+        painter.save()
+        painter.translate(0, -index * height)
+        doc.drawContents(painter, QRectF(0, index * height, page.width(), height))
+        painter.restore()
+    return doc.pageCount() > 0
+
+
+def render_notes(
+    printer: QPrinter, pages: Sequence[NotePage], sheet: Paper, *, envelopes: bool = False
+) -> None:
+    """Paint the notes onto `printer`: each note on its own sheet of `sheet`, then (optionally)
+    its envelope, landscape. Used by the print preview, real printers and PDF files."""
+    ensure_fonts()
+    note_layout = _layout(sheet.width_mm, sheet.height_mm, sheet.label)
+    envelope: Envelope = sheet.envelope
+    # An envelope is fed short edge first; its page is as wide as the envelope is long.
+    envelope_layout = _layout(envelope.width_mm, envelope.height_mm, f"{envelope.label} envelope")
+    printer.setPageLayout(note_layout)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise KnownError("could not start printing (is the printer or the PDF file writable?)")
+    try:
+        font = note_font(sheet.body_pt)
+        first = True
+        for page in pages:
+            if not first:
+                printer.setPageLayout(note_layout)
+            dpi = printer.resolution()
+            _paint_document(painter, printer, note_html(page, sheet, dpi), font, sheet.margin_mm, first)
+            first = False
+            if envelopes:
+                printer.setPageLayout(envelope_layout)
+                _paint_document(
+                    painter, printer, envelope_html(page, envelope, dpi), font, 12, first
+                )
+    finally:
+        painter.end()
+
+
+def write_pdf(
+    path: Path,
+    pages: Sequence[NotePage],
+    sheet: Paper,
+    *,
+    envelopes: bool = False,
+    title: str = "Thank-you notes",
+) -> None:
+    """Write the notes to a PDF file at `path`, replacing it only once the PDF is complete."""
+    target = path.expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise KnownError(f"cannot write {target}: folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=".notes-", suffix=".pdf", dir=folder)
+    os.close(handle)
+    try:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(temporary)
+        printer.setCreator("Relationship CRM")
+        printer.setDocName(title)
+        render_notes(printer, pages, sheet, envelopes=envelopes)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def offscreen_application() -> QGuiApplication:
+    """The running Qt application, or a new offscreen one for headless PDF output."""
+    existing = QGuiApplication.instance()
+    if isinstance(existing, QGuiApplication):
+        return existing
+    return QGuiApplication(["relationship-crm", "-platform", "offscreen"])
