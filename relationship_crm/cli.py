@@ -15,10 +15,11 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from relationship_crm import __version__
-from relationship_crm.domain.enums import FollowUpStatus, MeetingKind, Stage
+from relationship_crm.domain.enums import FollowUpStatus, MeetingKind, Stage, ThanksStatus
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.followups import Reminder
 from relationship_crm.domain.records import (
@@ -33,7 +34,16 @@ from relationship_crm.domain.records import (
     MeetingView,
 )
 from relationship_crm.paths import DB_ENV_VAR, AppPaths
-from relationship_crm.services import contacts, followups, gifts, meetings, research, settings
+from relationship_crm.services import (
+    contacts,
+    followups,
+    gifts,
+    meetings,
+    note_templates,
+    research,
+    settings,
+    thanks,
+)
 from relationship_crm.storage.db import Database, open_database
 
 PROG = "relationship-crm"
@@ -597,6 +607,157 @@ def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     return 0
 
 
+# --- thank-you notes --------------------------------------------------------------------------
+
+
+def _thanks_json(note: thanks.ThanksView) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "meeting_id": note.meeting_id,
+        "contact_id": note.contact_id,
+        "contact_name": note.contact_name,
+        "status": note.status.value,
+        "meeting_title": note.meeting_title,
+        "meeting_date": note.meeting_day.isoformat() if note.meeting_day else None,
+        "template": note.template,
+        "edited": note.edited,
+        "drafted_at": note.drafted_at.isoformat(),
+        "printed_at": note.printed_at.isoformat() if note.printed_at else None,
+        "sent_at": note.sent_at.isoformat() if note.sent_at else None,
+        "body": note.body,
+    }
+
+
+def _thanks_draft(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Draft a note to each attendee who has none yet; prints the new ids, one per line."""
+    with db.write() as s:
+        ids = thanks.draft_for_meeting(s, args.meeting_id, template=args.template)
+    for note_id in ids:
+        out.write(f"{note_id}\n")
+    if not ids:
+        sys.stderr.write(
+            f"{PROG}: every attendee of meeting {args.meeting_id} already has a note\n"
+        )
+    return 0
+
+
+def _thanks_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        found = thanks.list_notes(s, status=args.status, meeting_id=args.meeting)
+    if args.format == "json":
+        _print_json((_thanks_json(n) for n in found), out)
+        return 0
+    if not found:
+        out.write("No thank-you notes.\n")
+        return 0
+    rows = [
+        (
+            str(n.id),
+            n.status.value,
+            n.contact_name,
+            str(n.meeting_id),
+            n.meeting_day.isoformat() if n.meeting_day else "",
+            n.meeting_title,
+        )
+        for n in found
+    ]
+    _print_table(rows, ("ID", "STATUS", "TO", "MEETING", "DATE", "TITLE"), out)
+    return 0
+
+
+def _thanks_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        note = thanks.get_note(s, args.note_id)
+    if args.format == "json":
+        _print_json([_thanks_json(note)], out)
+        return 0
+    day = note.meeting_day.isoformat() if note.meeting_day else ""
+    out.write(f"To: {note.contact_name}\nMeeting: {note.meeting_title} ({day})\n")
+    out.write(f"Status: {note.status.value}\nTemplate: {note.template}")
+    out.write(" (edited by hand)\n\n" if note.edited else "\n\n")
+    out.write(note.body + "\n")
+    return 0
+
+
+def _thanks_print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Write the chosen notes to one PDF (one note per page) and mark them printed.
+
+    Everything happens in one transaction: the PDF is written to a temporary file and moved
+    into place before the notes are marked, so a failure leaves neither a half PDF nor notes
+    marked printed that were not.
+    """
+    from relationship_crm.services import note_pages
+
+    sheet_key = args.page_size
+    try:
+        from relationship_crm.ui import printing
+    except ImportError:
+        raise KnownError(
+            "printing needs PySide6 (pip install PySide6-Essentials); the other commands "
+            "work without it"
+        ) from None
+    printing.offscreen_application()
+    with db.write() as s:
+        ids = thanks.notes_to_print(
+            s, meeting_id=args.meeting, all_drafts=args.all_drafts, note_ids=args.note_ids
+        )
+        sheet = note_pages.paper(sheet_key or settings.page_size(s))
+        pages, kept = thanks.prepare_pages(s, ids, template=args.template)
+        printing.write_pdf(Path(args.pdf), pages, sheet, envelopes=args.envelopes)
+        thanks.mark_printed(s, ids)
+    for note_id in kept:
+        sys.stderr.write(
+            f"{PROG}: note {note_id} was edited by hand; it was printed as edited, not from "
+            f"{args.template}\n"
+        )
+    noun = "note" if len(ids) == 1 else "notes"
+    extra = " with envelopes" if args.envelopes else ""
+    sys.stderr.write(f"{PROG}: {len(ids)} {noun} printed{extra} to {args.pdf} ({sheet.label})\n")
+    missing = [p.contact_name for p in pages if args.envelopes and not p.has_address]
+    if missing:
+        sys.stderr.write(
+            f"{PROG}: no postal address for {', '.join(missing)}; "
+            "their envelopes carry the name only\n"
+        )
+    return 0
+
+
+def _thanks_sent(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        thanks.mark_sent(s, args.note_ids)
+    return 0
+
+
+def _thanks_templates(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        found = note_templates.list_templates(s)
+    if args.format == "json":
+        _print_json(
+            (
+                {
+                    "name": t.name,
+                    "description": t.description,
+                    "shipped": t.shipped,
+                    "customised": t.customised,
+                    "body": t.body,
+                }
+                for t in found
+            ),
+            out,
+        )
+        return 0
+    rows = [
+        (
+            t.name,
+            "shipped, edited" if t.customised else ("shipped" if t.shipped else "yours"),
+            t.description,
+        )
+        for t in found
+    ]
+    _print_table(rows, ("NAME", "SOURCE", "DESCRIPTION"), out)
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -823,6 +984,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--meeting", type=meeting_id, metavar="ID")
     p = command(gift, "list", _gift_list, "list gifts, newest first", [fmt_parent])
     p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id, nargs="?")
+
+    # thanks
+    note_id = _record_id("thank-you note")
+    th = group("thanks", "thank-you notes: draft, list, print to PDF, mark sent, templates")
+    p = command(
+        th, "draft", _thanks_draft, "draft a note to each attendee of a meeting; prints new ids"
+    )
+    p.add_argument("meeting_id", metavar="MEETING_ID", type=meeting_id)
+    p.add_argument(
+        "--template", metavar="NAME", help="template to use (default: the one for its kind)"
+    )
+    p = command(th, "list", _thanks_list, "list thank-you notes, oldest first", [fmt_parent])
+    p.add_argument(
+        "--status", choices=[st.value for st in ThanksStatus], help="only notes in this status"
+    )
+    p.add_argument("--meeting", type=meeting_id, metavar="ID", help="only this meeting's notes")
+    p = command(th, "show", _thanks_show, "show one note's text", [fmt_parent])
+    p.add_argument("note_id", metavar="NOTE_ID", type=note_id)
+    p = command(
+        th,
+        "print",
+        _thanks_print,
+        "write notes to a PDF, one per page, and mark them printed",
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--meeting", type=meeting_id, metavar="ID", help="a meeting's notes")
+    which.add_argument("--all-drafts", action="store_true", help="every note still a draft")
+    which.add_argument("note_ids", metavar="NOTE_ID", type=note_id, nargs="*", default=[])
+    p.add_argument("--pdf", required=True, metavar="OUT.pdf", help="the PDF file to write")
+    p.add_argument(
+        "--template", metavar="NAME", help="fill the notes from this template (hand edits kept)"
+    )
+    p.add_argument(
+        "--page-size",
+        choices=("a4", "letter", "a6", "card"),
+        help="paper: a4, letter, a6 or card (4.25x5.5 in); default: the page_size setting",
+    )
+    p.add_argument("--envelopes", action="store_true", help="add an envelope page after each note")
+    p = command(th, "sent", _thanks_sent, "mark notes as sent")
+    p.add_argument("note_ids", metavar="NOTE_ID", type=note_id, nargs="+")
+    command(th, "templates", _thanks_templates, "list the note templates", [fmt_parent])
 
     # search
     p = command(

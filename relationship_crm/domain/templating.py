@@ -153,7 +153,7 @@ def fill_template(text: str, values: Mapping[str, str]) -> str:
     filled = re.sub(rf"[ \t]*{_GAP}(?=[,.;:!?])", "", filled)
     filled = re.sub(rf"[ \t]{_GAP}(?=[ \t])", "", filled)
     filled = filled.replace(_GAP, "")
-    lines = [line.rstrip() for line in filled.splitlines()]
+    lines = [line.rstrip(" \t") for line in filled.split("\n")]
     return "\n".join(lines).strip("\n")
 
 

@@ -54,7 +54,9 @@ class Paper:
 
 PAPERS: dict[str, Paper] = {
     "a4": Paper("a4", "A4", 210, 297, 25, 12, Envelope("DL", 220, 110)),
-    "letter": Paper("letter", "US Letter", 215.9, 279.4, 25.4, 12, Envelope("No. 10", 241.3, 104.8)),
+    "letter": Paper(
+        "letter", "US Letter", 215.9, 279.4, 25.4, 12, Envelope("No. 10", 241.3, 104.8)
+    ),
     "a6": Paper("a6", "A6 card", 105, 148, 11, 10.5, Envelope("C6", 162, 114)),
     "card": Paper(
         "card", "Note card 4.25 × 5.5 in", 107.95, 139.7, 11, 10.5, Envelope("A2", 146.05, 111.1)
@@ -126,9 +128,7 @@ def note_html(page: NotePage, sheet: Paper, dpi: float) -> str:
                     f'<p align="center" style="margin:0; font-size:{sheet.body_pt - 2.5}pt; '
                     f'color:{_SOFT}">{_text(third)}</p>'
                 )
-        parts.append(
-            f'<hr style="margin-top:{gap // 2}px; margin-bottom:0; color:#b8bcc2" />'
-        )
+        parts.append(f'<hr style="margin-top:{gap // 2}px; margin-bottom:0; color:#b8bcc2" />')
     date_gap = gap * (2 if not sheet.is_card else 1)
     parts.append(
         f'<p align="right" style="margin-top:{date_gap}px; margin-bottom:{date_gap}px; '

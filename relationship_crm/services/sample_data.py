@@ -586,7 +586,9 @@ _FU_WEIGHTS = (18, 9, 30, 20, 15, 5, 3)
 _FOLLOW_UPS_PER_CONTACT = (10, 75, 15)  # weights of 0, 1, 2 follow-ups
 
 _THANKS_STATUSES = tuple(ThanksStatus)  # draft, printed, sent
-_THANKS_TEMPLATES = ("classic", "warm", "brief")
+# Sample bodies are written here (varied wording), but name a real template, which the rep can
+# re-draft from; they count as not edited, so printing fills them from it.
+_THANKS_TEMPLATES = {"meeting": "after-meeting", "lunch": "after-lunch", "event": "after-meeting"}
 _THANKS_LINES = (
     "It was great to hear about your plans for the coming year.",
     "I really enjoyed our conversation and look forward to the next steps.",
@@ -1236,12 +1238,13 @@ class _Generator:
                     "id": self.new_id("thank_you_notes"),
                     "meeting_id": meeting_id,
                     "contact_id": contact_id,
-                    "template": self.one(_THANKS_TEMPLATES),
+                    "template": _THANKS_TEMPLATES.get(kind, "after-meeting"),
                     "body": body,
                     "status": status.value,
                     "drafted_at": min(drafted, self.now),
                     "printed_at": printed if status is not ThanksStatus.DRAFT else None,
                     "sent_at": sent if status is ThanksStatus.SENT else None,
+                    "edited_at": None,
                 },
             )
             self.tally["thanks"] += 1

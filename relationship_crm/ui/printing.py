@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication
 
 from relationship_crm.bundled import resource_path
 from relationship_crm.domain.errors import KnownError
@@ -121,7 +122,8 @@ def render_notes(
             if not first:
                 printer.setPageLayout(note_layout)
             dpi = printer.resolution()
-            _paint_document(painter, printer, note_html(page, sheet, dpi), font, sheet.margin_mm, first)
+            html = note_html(page, sheet, dpi)
+            _paint_document(painter, printer, html, font, sheet.margin_mm, first)
             first = False
             if envelopes:
                 printer.setPageLayout(envelope_layout)
@@ -161,8 +163,12 @@ def write_pdf(
 
 
 def offscreen_application() -> QGuiApplication:
-    """The running Qt application, or a new offscreen one for headless PDF output."""
+    """The running Qt application, or a new offscreen one for headless PDF output.
+
+    A QApplication rather than a bare QGuiApplication, so that widgets can still be created in
+    the same process afterwards (the test suite does).
+    """
     existing = QGuiApplication.instance()
     if isinstance(existing, QGuiApplication):
         return existing
-    return QGuiApplication(["relationship-crm", "-platform", "offscreen"])
+    return QApplication(["relationship-crm", "-platform", "offscreen"])

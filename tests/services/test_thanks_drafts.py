@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -52,7 +52,8 @@ def test_one_draft_per_attendee_addressed_by_first_name(db, people):
     by_contact = {n.contact_id: n for n in notes}
     jane = by_contact[people["jane"]]
     assert jane.body.startswith(
-        "Dear Jane,\n\nThank you for taking the time to meet with me on 20 November about Kick-off."
+        "Dear Jane,\n\nThank you for taking the time to meet with me on November 20. I enjoyed "
+        "our conversation about Kick-off and"
     )
     assert by_contact[people["siobhan"]].body.startswith("Dear Siobhán,\n\n")
     assert jane.status is ThanksStatus.DRAFT
@@ -130,29 +131,50 @@ def test_display_name_is_used_when_there_is_no_given_name(db, people):
 
 
 @pytest.mark.parametrize(
-    "kind, sentence",
+    "kind, template, sentence",
     [
-        (MeetingKind.MEETING, "Thank you for taking the time to meet with me on 3 March about Q2."),
-        (MeetingKind.CALL, "Thank you for taking the time to speak with me on 3 March about Q2."),
-        (MeetingKind.LUNCH, "Thank you for joining me for lunch on 3 March to talk about Q2."),
-        (MeetingKind.EVENT, "Thank you for joining me at Q2 on 3 March."),
-        (MeetingKind.EMAIL, "Thank you for your thoughtful reply on 3 March about Q2."),
-        ("unknown", "Thank you for taking the time to meet with me on 3 March about Q2."),
+        (MeetingKind.MEETING, "after-meeting", "Thank you for taking the time to meet with me on"),
+        (MeetingKind.CALL, "after-call", "Thank you for taking the time to speak with me on"),
+        (MeetingKind.LUNCH, "after-lunch", "Thank you for joining me for lunch on"),
+        (MeetingKind.EVENT, "after-meeting", "Thank you for taking the time to meet with me on"),
+        (MeetingKind.EMAIL, "after-call", "Thank you for taking the time to speak with me on"),
     ],
 )
-def test_default_body_is_worded_for_the_kind(kind, sentence):
-    body = thanks.default_body("Ann", "Q2", kind, date(2026, 3, 3))
-    lines = body.split("\n")
-    assert lines[:2] == ["Dear Ann,", ""]
-    assert lines[2].startswith(sentence)
-    assert body.endswith("With best regards,")
+def test_the_draft_uses_the_template_for_the_kind(db, people, kind, template, sentence):
+    meeting_id = log(db, [people["jane"]], kind=kind, title="Q2", when="2026-03-03 10:00")
+    with db.write() as s:
+        thanks.draft_for_meeting(s, meeting_id, now=T0)
+    with db.read() as s:
+        (note,) = thanks.list_notes(s)
+    assert note.template == template
+    paragraphs = note.body.split("\n\n")
+    assert paragraphs[0] == "Dear Jane,"
+    # New York zone: US dates; the meeting was this year, so no year.
+    assert paragraphs[1].startswith(f"{sentence} March 3")
 
 
-def test_default_body_does_not_double_the_full_stop_and_is_plain_text():
-    body = thanks.default_body("  Jane ", "Renewal <b>2027</b>.", "meeting", date(2026, 1, 9))
-    assert "about Renewal <b>2027</b>. I enjoyed" in body  # kept as typed: it is plain text
-    assert body.startswith("Dear Jane,")
-    assert "9 January" in body
+def test_names_and_titles_are_inserted_as_typed_plain_text(db):
+    with db.write() as s:
+        odd = contacts.create(s, ContactDraft(name="{{rep_name}} <b>Bob</b>"), now=T0)
+    meeting_id = log(db, [odd], title="Renewal <i>2027</i> {{date}}")
+    with db.write() as s:
+        thanks.draft_for_meeting(s, meeting_id, now=T0)
+    with db.read() as s:
+        (note,) = thanks.list_notes(s)
+    assert note.body.startswith("Dear {{rep_name}},")  # "{{rep_name}}" is the given name here
+    assert "about Renewal <i>2027</i> {{date}} and" in note.body
+
+
+def test_an_explicit_template_and_an_unknown_one(db, people):
+    meeting_id = log(db, [people["jane"]])
+    with db.write() as s, pytest.raises(NotFoundError, match="after-meeting"):
+        thanks.draft_for_meeting(s, meeting_id, template="after-party")
+    with db.write() as s:
+        thanks.draft_for_meeting(s, meeting_id, template="after-deal", now=T0)
+    with db.read() as s:
+        (note,) = thanks.list_notes(s)
+    assert note.template == "after-deal"
+    assert "Thank you for choosing to work with us." in note.body
 
 
 def test_list_notes_filters_by_status(db, people):

@@ -1,0 +1,243 @@
+"""`relationship-crm thanks ...`: draft, list, print to PDF (read back with pypdf), sent."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from relationship_crm.services import thanks
+from relationship_crm.storage.db import open_database
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page, NFKC-normalised with runs of whitespace made single spaces."""
+    reader = pypdf.PdfReader(path)
+    texts = []
+    for page in reader.pages:
+        text = unicodedata.normalize("NFKC", page.extract_text())
+        texts.append(re.sub(r"\s+", " ", text).strip())
+    return texts
+
+
+def page_sizes_mm(path: Path) -> list[tuple[int, int]]:
+    reader = pypdf.PdfReader(path)
+    return [
+        (round(float(p.mediabox.width) / MM), round(float(p.mediabox.height) / MM))
+        for p in reader.pages
+    ]
+
+
+@pytest.fixture
+def meeting(cli) -> dict[str, int]:
+    """A lunch with three attendees whose names test escaping and non-ASCII text."""
+    ids = {
+        "zoe": cli("contact", "add", "Zoë Ångström-Łukasiewicz", "--company", "Café Über GmbH").id,
+        "bob": cli("contact", "add", "Bob <b>Griffin</b> {{rep_name}}").id,
+        "dmitri": cli("contact", "add", "Дмитрий Ἀθηνᾶ").id,
+    }
+    for key, value in (
+        ("rep_name", "Alex Morgan"),
+        ("rep_company", "Northwind"),
+        ("signature", "Alex"),
+    ):
+        assert cli("config", "set", key, value).code == 0
+    ids["meeting"] = cli(
+        "meeting",
+        "log",
+        "--title",
+        "Q3 planning & <i>budget</i>",
+        "--kind",
+        "lunch",
+        "--at",
+        "2026-11-19 12:30",
+        "--with",
+        str(ids["zoe"]),
+        "--with",
+        str(ids["bob"]),
+        "--with",
+        str(ids["dmitri"]),
+    ).id
+    return ids
+
+
+def test_draft_prints_the_new_ids_and_never_duplicates(cli, meeting):
+    first = cli("thanks", "draft", str(meeting["meeting"]))
+    assert first.code == 0, first.err
+    ids = [int(line) for line in first.out.split()]
+    assert len(ids) == 3
+    again = cli("thanks", "draft", str(meeting["meeting"]))
+    assert again.code == 0 and again.out == ""
+    assert "already has a note" in again.err
+
+
+def test_list_as_json_has_the_contract_fields(cli, meeting):
+    cli("thanks", "draft", str(meeting["meeting"]))
+    rows = cli("thanks", "list", "--format", "json").json()
+    assert len(rows) == 3
+    for row in rows:
+        assert {"id", "meeting_id", "contact_id", "contact_name", "status"} <= set(row)
+        assert row["status"] == "draft" and row["meeting_id"] == meeting["meeting"]
+    assert {r["contact_name"] for r in rows} == {
+        "Zoë Ångström-Łukasiewicz",
+        "Bob <b>Griffin</b> {{rep_name}}",
+        "Дмитрий Ἀθηνᾶ",
+    }
+    assert cli("thanks", "list", "--status", "sent", "--format", "json").json() == []
+    bad = cli("thanks", "list", "--status", "posted")
+    assert bad.code == 1 and "invalid choice" in bad.err
+
+
+def test_print_a_meeting_to_pdf_one_note_per_page(cli, meeting, tmp_path):
+    cli("thanks", "draft", str(meeting["meeting"]))
+    out = tmp_path / "notes.pdf"
+    result = cli("thanks", "print", "--meeting", str(meeting["meeting"]), "--pdf", str(out))
+    assert result.code == 0, result.err
+    pages = pdf_pages(out)
+    assert len(pages) == 3
+    text = " ".join(pages)
+    # Names intact, non-ASCII included; markup and braces typed by the rep shown literally.
+    assert "Dear Zoë," in text
+    assert "Dear Bob <b>Griffin</b>," in text  # given name guessed from the display name
+    assert "Dear Дмитрий," in text
+    assert "Café Über GmbH" in text
+    assert "{{" not in text.replace("{{rep_name}}", "")  # only the literal one from the data
+    for page in pages:  # letterhead, date and signature on every page
+        assert page.startswith("ALEX MORGAN Northwind")
+        assert page.endswith("Warm regards, Alex")
+        assert re.search(r"[A-Z][a-z]+ \d{1,2}, \d{4}", page)
+    # New York zone: US Letter by default.
+    assert set(page_sizes_mm(out)) == {(216, 279)}
+    statuses = {r["status"] for r in cli("thanks", "list", "--format", "json").json()}
+    assert statuses == {"printed"}
+
+
+def edit_note(db_path: Path, note_id: int, body: str) -> None:
+    """Edit a note's text as the app's editor does (there is no command for it)."""
+    db = open_database(db_path)
+    try:
+        with db.write() as s:
+            thanks.update_body(s, note_id, body)
+    finally:
+        db.close()
+
+
+def test_markup_in_a_hand_edited_note_prints_literally(cli, meeting, tmp_path, db_path):
+    (note_id, *_) = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
+    edit_note(db_path, note_id, "Hi <b>there</b> & <script>x</script> {{first_name}}")
+    out = tmp_path / "one.pdf"
+    assert cli("thanks", "print", str(note_id), "--pdf", str(out)).code == 0
+    (page,) = pdf_pages(out)
+    assert "Hi <b>there</b> & <script>x</script> {{first_name}}" in page
+
+
+def test_all_drafts_on_cards_with_envelopes(cli, meeting, tmp_path):
+    cli("thanks", "draft", str(meeting["meeting"]))
+    out = tmp_path / "cards.pdf"
+    result = cli(
+        "thanks", "print", "--all-drafts", "--pdf", str(out), "--page-size", "card", "--envelopes"
+    )
+    assert result.code == 0, result.err
+    assert "no postal address" in result.err  # the envelopes carry the name only
+    sizes = page_sizes_mm(out)
+    assert sizes == [(108, 140), (146, 111)] * 3  # note card, then its A2 envelope (landscape)
+    envelopes = pdf_pages(out)[1::2]
+    assert any("Zoë Ångström-Łukasiewicz Café Über GmbH" in page for page in envelopes)
+    assert all(page.startswith("Alex Morgan Northwind") for page in envelopes)  # return address
+
+
+@pytest.mark.parametrize(
+    "size, mm", [("a4", (210, 297)), ("a6", (105, 148)), ("letter", (216, 279))]
+)
+def test_page_sizes(cli, meeting, tmp_path, size, mm):
+    cli("thanks", "draft", str(meeting["meeting"]))
+    out = tmp_path / f"{size}.pdf"
+    assert cli("thanks", "print", "--all-drafts", "--pdf", str(out), "--page-size", size).code == 0
+    assert set(page_sizes_mm(out)) == {mm}
+
+
+def test_print_with_another_template_keeps_hand_edits(cli, meeting, tmp_path, db_path):
+    ids = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
+    edit_note(db_path, ids[0], "My own words.")
+    out = tmp_path / "deal.pdf"
+    result = cli("thanks", "print", *map(str, ids), "--pdf", str(out), "--template", "after-deal")
+    assert result.code == 0, result.err
+    assert f"note {ids[0]} was edited by hand" in result.err
+    pages = pdf_pages(out)
+    assert "My own words." in pages[0]
+    assert all("Thank you for choosing to work with Northwind." in p for p in pages[1:])
+
+
+def test_sent_and_errors_are_one_line_and_change_nothing(cli, meeting, tmp_path):
+    ids = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
+    assert cli("thanks", "sent", str(ids[0])).code == 0
+    missing = cli("thanks", "sent", str(ids[1]), "999")
+    assert missing.code == 1 and missing.err.count("\n") == 1 and "999" in missing.err
+    rows = {r["id"]: r["status"] for r in cli("thanks", "list", "--format", "json").json()}
+    assert rows == {ids[0]: "sent", ids[1]: "draft", ids[2]: "draft"}
+
+    nowhere = cli("thanks", "print", "--all-drafts", "--pdf", str(tmp_path / "no" / "x.pdf"))
+    assert nowhere.code == 1 and "does not exist" in nowhere.err
+    both = cli("thanks", "print", "--meeting", "1", "2", "--pdf", str(tmp_path / "x.pdf"))
+    assert both.code == 1 and "not allowed" in both.err
+    neither = cli("thanks", "print", "--pdf", str(tmp_path / "x.pdf"))
+    assert neither.code == 1 and "required" in neither.err
+    unknown = cli(
+        "thanks",
+        "print",
+        "--all-drafts",
+        "--pdf",
+        str(tmp_path / "x.pdf"),
+        "--template",
+        "after-party",
+    )
+    assert unknown.code == 1 and "after-meeting" in unknown.err
+    assert not (tmp_path / "x.pdf").exists()
+    rows = {r["id"]: r["status"] for r in cli("thanks", "list", "--format", "json").json()}
+    assert rows == {ids[0]: "sent", ids[1]: "draft", ids[2]: "draft"}
+
+
+def test_templates_lists_the_shipped_ones(cli):
+    result = cli("thanks", "templates")
+    assert result.code == 0
+    for name in ("after-meeting", "after-lunch", "after-gift", "after-deal"):
+        assert name in result.out
+    rows = cli("thanks", "templates", "--format", "json").json()
+    assert rows[0]["name"] == "after-meeting" and rows[0]["shipped"] is True
+    assert "{{first_name}}" in rows[0]["body"]
+
+
+def test_pdf_output_works_in_a_headless_process(cli, meeting, tmp_path, db_path):
+    """A real `relationship-crm` process with no display writes the PDF (offscreen Qt)."""
+    cli("thanks", "draft", str(meeting["meeting"]))
+    out = tmp_path / "headless.pdf"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "relationship_crm",
+            "--db",
+            str(db_path),
+            "thanks",
+            "print",
+            "--all-drafts",
+            "--pdf",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(pdf_pages(out)) == 3
