@@ -52,6 +52,7 @@ from relationship_crm.ui.models.reminders_model import (
     format_day,
     format_time,
 )
+from relationship_crm.ui.panels.unsent_thanks import UnsentThanksBox
 from relationship_crm.ui.snooze import build_snooze_menu
 
 Index = QModelIndex | QPersistentModelIndex
@@ -366,6 +367,9 @@ class RemindersPanel(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.button_bar)
+        # Thank-you notes still unsent two days after their meeting, below the follow-ups.
+        self.unsent_thanks = UnsentThanksBox(self._ctx)
+        layout.addWidget(self.unsent_thanks)
 
     @staticmethod
     def _button(text: str) -> QToolButton:
@@ -406,6 +410,7 @@ class RemindersPanel(QWidget):
         self._ctx.runner.query(
             op, partial(self._on_agenda_loaded, self._generation, now), self._on_agenda_failed
         )
+        self.unsent_thanks.refresh()
 
     def _on_agenda_loaded(
         self, generation: int, now: datetime, result: tuple[Agenda, datetime | None]
