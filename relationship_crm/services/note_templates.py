@@ -148,8 +148,22 @@ def save_template(
     name = check_name(name)
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     check_template(body)
-    description = clean_line(description)[:200]
+    description = clean_line(description)
+    if len(description) > 200:
+        raise InvalidInputError(
+            f"the description is too long ({len(description)} characters; at most 200)"
+        )
     row = session.get(NoteTemplate, name)
+    shipped = shipped_templates().get(name)
+    if (
+        shipped is not None
+        and body.strip("\n") == shipped.body.strip("\n")
+        and description in ("", shipped.description)
+    ):
+        # The shipped text itself: keep no copy, so the template shows as not edited.
+        if row is not None:
+            session.delete(row)
+        return Changes(thanks=True)
     if row is None:
         session.add(
             NoteTemplate(
@@ -158,7 +172,7 @@ def save_template(
         )
     else:
         row.body = body
-        row.description = description or row.description
+        row.description = description
         row.updated_at = now
     return Changes(thanks=True)
 

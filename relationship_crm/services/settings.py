@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.text import clean_line
 from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.storage.schema import Setting
 
@@ -29,6 +30,9 @@ KNOWN_SETTINGS: dict[str, str] = {
     "page_size": "paper for thank-you notes: a4, letter, a6 or card (4.25x5.5 in); "
     "default from the date style",
 }
+
+#: Longest text accepted for the rep's details (one letterhead line).
+MAX_TEXT_SETTING = 200
 
 #: Values accepted by the settings that are a choice.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -68,6 +72,12 @@ def put(session: Session, key: str, value: str) -> Changes:
         if value not in CHOICES[key]:
             raise InvalidInputError(
                 f"{key} must be one of: {', '.join(CHOICES[key])} (not {value!r})"
+            )
+    elif key.startswith("rep_") or key == "signature":
+        value = clean_line(value)
+        if len(value) > MAX_TEXT_SETTING:
+            raise InvalidInputError(
+                f"{key} is too long ({len(value)} characters; at most {MAX_TEXT_SETTING})"
             )
     row = session.get(Setting, key)
     if not value:
@@ -118,14 +128,21 @@ def currency(session: Session) -> str:
     return get(session, "currency") or "USD"
 
 
+def default_date_style(zone_name: str) -> str:
+    """The date style used when none is set: "us" for a zone in the Americas, else international."""
+    return "us" if zone_name.startswith("America/") else "international"
+
+
+def default_page_size(style: str) -> str:
+    """The paper used when none is set: US Letter with the US date style, else A4."""
+    return "letter" if style == "us" else "a4"
+
+
 def date_style(session: Session) -> str:
-    """ "us" or "international": the setting, else "us" for a zone in the Americas."""
-    chosen = get(session, "date_style")
-    if chosen:
-        return chosen
-    return "us" if zone(session).startswith("America/") else "international"
+    """The date style for notes ("us" or "international"): the setting, else the zone's default."""
+    return get(session, "date_style") or default_date_style(zone(session))
 
 
 def page_size(session: Session) -> str:
-    """The paper notes are printed on: the setting, else Letter in the US style, else A4."""
-    return get(session, "page_size") or ("letter" if date_style(session) == "us" else "a4")
+    """The paper notes are printed on: the setting, else the default for the date style."""
+    return get(session, "page_size") or default_page_size(date_style(session))

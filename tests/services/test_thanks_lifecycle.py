@@ -323,3 +323,32 @@ def test_international_dates(db):
     assert "on 30 December 2025." in note(db, note_id).body  # another year: with the year
     with db.read() as s:
         assert settings.page_size(s) == "a4"
+
+
+def test_saving_the_shipped_text_unchanged_keeps_no_copy(db):
+    with db.read() as s:
+        shipped = note_templates.get_template(s, "after-gift")
+    with db.write() as s:
+        note_templates.save_template(s, "after-gift", shipped.body, description=shipped.description)
+    with db.read() as s:
+        assert not note_templates.get_template(s, "after-gift").customised
+
+
+def test_a_description_can_be_cleared_and_must_fit(db):
+    with db.write() as s:
+        note_templates.save_template(s, "mine", "Hi {{first_name}}", description="Old words")
+    with db.write() as s:
+        note_templates.save_template(s, "mine", "Hi {{first_name}}", description="")
+    with db.read() as s:
+        assert note_templates.get_template(s, "mine").description == ""
+    with db.write() as s, pytest.raises(InvalidInputError, match="too long"):
+        note_templates.save_template(s, "mine", "Hi", description="x" * 201)
+
+
+def test_rep_details_are_one_line_and_not_overlong(db):
+    with db.write() as s:
+        settings.put(s, "rep_name", "  Alex \n Morgan ")
+    with db.read() as s:
+        assert settings.get(s, "rep_name") == "Alex Morgan"
+    with db.write() as s, pytest.raises(InvalidInputError, match="rep_company is too long"):
+        settings.put(s, "rep_company", "x" * 201)

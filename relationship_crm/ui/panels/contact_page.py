@@ -75,6 +75,7 @@ class ContactPage(QWidget):
         edit_requested(int), delete_requested(int): the rep asked to edit or delete the contact.
         log_meeting_requested(int, str), follow_up_requested(int, str), gift_requested(int, str):
             open the matching dialog for this contact (id, name).
+        thanks_requested(int): a thank-you note in the timeline was opened (its id).
         loaded(int): the page finished showing a contact.
     Lives on the GUI thread; loads through ctx.runner.
     """
@@ -84,6 +85,7 @@ class ContactPage(QWidget):
     log_meeting_requested = Signal(int, str)
     follow_up_requested = Signal(int, str)
     gift_requested = Signal(int, str)
+    thanks_requested = Signal(int)
     loaded = Signal(int)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -261,6 +263,8 @@ class ContactPage(QWidget):
         kind, ref_id = item.data(0, Qt.ItemDataRole.UserRole)
         if kind in MEETING_KINDS:
             self.open_brief(ref_id)
+        elif kind == "thanks":
+            self.thanks_requested.emit(ref_id)
 
     def open_brief(self, meeting_id: int) -> None:
         """Show the pre-meeting brief of one of this contact's meetings."""

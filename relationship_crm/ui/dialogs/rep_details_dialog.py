@@ -1,0 +1,301 @@
+"""Your details: the rep's name, letterhead and signature, and how notes are dated and printed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.services import settings
+from relationship_crm.services.thanks import long_date
+from relationship_crm.ui.callbacks import while_alive
+from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.base import SavingDialog
+from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
+
+#: The text settings, in form order, with their labels.
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("rep_name", "&Name:"),
+    ("rep_title", "Job &title:"),
+    ("rep_company", "&Company:"),
+    ("rep_address", "&Address:"),
+    ("rep_phone", "&Phone:"),
+    ("rep_email", "&Email:"),
+    ("signature", "Si&gnature:"),
+)
+#: The settings that are a choice (settings.CHOICES), with their labels.
+CHOICE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("date_style", "&Dates in notes:"),
+    ("page_size", "Pape&r:"),
+)
+#: Every key the dialog saves.
+KEYS: tuple[str, ...] = tuple(key for key, _ in TEXT_FIELDS + CHOICE_FIELDS)
+
+PAGE_SIZE_LABELS: dict[str, str] = {
+    "a4": "A4",
+    "letter": "US Letter",
+    "a6": "A6 card",
+    "card": "Note card 4.25 × 5.5 in",
+}
+_DATE_STYLE_NAMES = {"us": "US", "international": "International"}
+
+
+def choice_label(key: str, value: str, today: date) -> str:
+    """The words a combo shows for one value of a choice setting ("US: November 23, 2026")."""
+    if key == "date_style":
+        return f"{_DATE_STYLE_NAMES.get(value, value)}: {long_date(today, value)}"
+    if key == "page_size":
+        return PAGE_SIZE_LABELS.get(value, value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDetails:
+    """What the dialog shows when it opens, read in one transaction by `load_details`."""
+
+    values: dict[str, str]
+    zone: str
+
+
+def load_details(session: Session) -> StoredDetails:
+    """The stored value of every key the dialog edits ("" when not set) and the rep's zone."""
+    return StoredDetails(
+        values={key: settings.get(session, key) or "" for key in KEYS},
+        zone=settings.zone(session),
+    )
+
+
+def save_details(session: Session, values: Mapping[str, str]) -> Changes:
+    """Store every value (an empty one removes its setting); all of them, or none on an error."""
+    changes = Changes()
+    for key, value in values.items():
+        changes |= settings.put(session, key, value)
+    return changes
+
+
+class RepDetailsDialog(SavingDialog):
+    """Owns the form for the rep's details: who the notes are from and how they are printed.
+
+    On opening it reads the stored settings through `ctx.runner.query` (Save stays disabled until
+    they are shown, so an early click cannot blank them). The text fields are the rep_* settings
+    and the signature; the two choices start with "Automatic (…)", meaning no setting, naming
+    what automatic gives now. Save writes every key in one `ctx.runner.submit` transaction
+    (`settings.put` each; an empty value removes a setting), notifies the Changes and accepts. A
+    KnownError shows in red under the form, nothing is stored and the input stays as typed.
+
+    Signals:
+        details_loaded(): the stored settings are shown.
+        details_saved(): the settings were stored (before the dialog accepts).
+    Lives on the GUI thread.
+    """
+
+    details_loaded = Signal()
+    details_saved = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._zone: str | None = None
+        self.setWindowTitle("Your details")
+        self.setMinimumWidth(520)
+        self._build()
+        self._connect_signals()
+        self._set_loaded(False)
+        ctx.runner.query(
+            load_details,
+            while_alive(self, self._on_details_loaded),
+            while_alive(self, self._on_details_failed),
+        )
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.intro_label = QLabel(
+            "These details appear on the letterhead of your thank-you notes and in their "
+            "{{placeholders}}, such as {{rep_name}} and {{signature}}. "
+            "Leave a field empty to leave it out."
+        )
+        self.intro_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.intro_label.setWordWrap(True)
+
+        self.line_edits: dict[str, QLineEdit] = {}
+        you_box = QGroupBox("You")
+        you_form = QFormLayout(you_box)
+        you_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key, label in TEXT_FIELDS:
+            edit = QLineEdit()
+            hint = settings.KNOWN_SETTINGS[key]
+            edit.setPlaceholderText(hint[:1].upper() + hint[1:])
+            edit.setMaxLength(300)
+            edit.setClearButtonEnabled(True)
+            self.line_edits[key] = edit
+            caption = QLabel(label)
+            caption.setBuddy(edit)
+            you_form.addRow(caption, edit)
+        self.name_edit = self.line_edits["rep_name"]
+        self.title_edit = self.line_edits["rep_title"]
+        self.company_edit = self.line_edits["rep_company"]
+        self.address_edit = self.line_edits["rep_address"]
+        self.phone_edit = self.line_edits["rep_phone"]
+        self.email_edit = self.line_edits["rep_email"]
+        self.signature_edit = self.line_edits["signature"]
+
+        today = self._ctx.today()
+        self.combos: dict[str, QComboBox] = {}
+        print_box = QGroupBox("Notes")
+        print_form = QFormLayout(print_box)
+        print_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key, label in CHOICE_FIELDS:
+            combo = QComboBox()
+            combo.addItem("Automatic", "")
+            for value in settings.CHOICES[key]:
+                combo.addItem(choice_label(key, value, today), value)
+            combo.setToolTip(settings.KNOWN_SETTINGS[key])
+            self.combos[key] = combo
+            caption = QLabel(label)
+            caption.setBuddy(combo)
+            print_form.addRow(caption, combo)
+        self.date_style_combo = self.combos["date_style"]
+        self.page_size_combo = self.combos["page_size"]
+
+        self.error_label = message_label(ERROR_COLOUR)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro_label)
+        layout.addWidget(you_box)
+        layout.addWidget(print_box)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    def _connect_signals(self) -> None:
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.date_style_combo.currentIndexChanged.connect(self._on_date_style_changed)
+
+    # --- public -------------------------------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        """Every key with the value the form holds ("" for an empty field or Automatic)."""
+        typed = {key: edit.text().strip() for key, edit in self.line_edits.items()}
+        chosen = {key: str(combo.currentData() or "") for key, combo in self.combos.items()}
+        return typed | chosen
+
+    def set_choice(self, key: str, value: str) -> None:
+        """Choose `value` ("" for Automatic) in a choice combo."""
+        combo = self.combos[key]
+        index = combo.findData(value)
+        if index < 0:
+            # Stored by a newer version, say: shown as it is, so saving keeps it.
+            combo.addItem(value, value)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+
+    def save(self) -> None:
+        """Store every field in one transaction; on success notify and accept."""
+        if self._saving or not self.save_button.isEnabled():
+            return
+        values = self.values()
+        self.error_label.hide()
+        self._set_saving(True)
+        self._ctx.runner.submit(
+            lambda s: save_details(s, values),
+            while_alive(self, self._on_save_done),
+            while_alive(self, self._on_save_failed),
+        )
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def _on_details_loaded(self, stored: StoredDetails) -> None:
+        self._zone = stored.zone
+        for key, edit in self.line_edits.items():
+            edit.setText(stored.values.get(key, ""))
+        for key in self.combos:
+            self.set_choice(key, stored.values.get(key, ""))
+        self._update_automatic_labels()
+        self._set_loaded(True)
+        self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.details_loaded.emit()
+
+    def _on_details_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, KnownError):
+            self._show_error(f"Could not read your details: {exc}")
+        else:
+            self._ctx.runner.failed.emit(str(exc), True)
+
+    def _set_loaded(self, loaded: bool) -> None:
+        for widget in (*self.line_edits.values(), *self.combos.values()):
+            widget.setEnabled(loaded)
+        self.save_button.setEnabled(loaded)
+
+    def _update_automatic_labels(self) -> None:
+        if self._zone is None:
+            return
+        today = self._ctx.today()
+        style = settings.default_date_style(self._zone)
+        self.date_style_combo.setItemText(
+            0, f"Automatic ({choice_label('date_style', style, today)})"
+        )
+        # Automatic paper follows the date style chosen in this dialog, not the stored one.
+        chosen_style = str(self.date_style_combo.currentData() or "") or style
+        page = settings.default_page_size(chosen_style)
+        self.page_size_combo.setItemText(0, f"Automatic ({choice_label('page_size', page, today)})")
+
+    # --- slots --------------------------------------------------------------------------------
+
+    def _on_date_style_changed(self, _index: int) -> None:
+        self._update_automatic_labels()
+
+    def _on_buttons_accepted(self) -> None:
+        self.save()
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.save_button.setEnabled(not saving)
+
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def _on_save_done(self, changes: Changes) -> None:
+        self._set_saving(False)
+        self._ctx.events.notify(changes, self)
+        self.details_saved.emit()
+        self.accept()
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        if isinstance(exc, KnownError):
+            message = str(exc)
+            self._show_error(f"Not saved: {message}")
+            # The service names the setting first ("page_size must be one of: …").
+            for key, widget in (*self.line_edits.items(), *self.combos.items()):
+                if message.startswith(key):
+                    widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                    break
+        else:
+            self._show_error("Not saved: something went wrong inside the app (see the report).")
+            self._ctx.runner.failed.emit(str(exc), True)
