@@ -5,6 +5,8 @@ Wiring only: every feature lives in a panel or dialog, every database call in a 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,6 +28,9 @@ from relationship_crm.ui.panels.contact_page import ContactPage
 from relationship_crm.ui.panels.empty_state import EmptyState
 from relationship_crm.ui.resources import app_icon
 
+if TYPE_CHECKING:
+    from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
+
 APP_TITLE = "Relationship CRM"
 
 
@@ -40,6 +45,7 @@ class MainWindow(QMainWindow):
         self._ctx = ctx
         self._paths = paths
         self._last_trashed: tuple[int, str] | None = None
+        self.thanks_window: ThanksWindow | None = None
         title = APP_TITLE if paths.is_default else f"{APP_TITLE} — {paths.db.name}"
         self.setWindowTitle(title)
         self.setObjectName("mainWindow")
@@ -125,6 +131,15 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.find_action)
 
+        notes_menu = bar.addMenu("&Notes")
+        self.thanks_action = self._action("&Thank-you notes…", "Ctrl+T", self.show_thanks)
+        self.templates_action = self._action("Thank-you &templates…", None, self.edit_templates)
+        self.rep_details_action = self._action("Your &details…", None, self.edit_rep_details)
+        notes_menu.addAction(self.thanks_action)
+        notes_menu.addAction(self.templates_action)
+        notes_menu.addSeparator()
+        notes_menu.addAction(self.rep_details_action)
+
         view_menu = bar.addMenu("&View")
         toggle = self.reminders_dock.toggleViewAction()
         toggle.setText("&Reminders panel")
@@ -144,6 +159,8 @@ class MainWindow(QMainWindow):
         )
         self.contact_page.follow_up_requested.connect(self.add_follow_up)
         self.contact_page.gift_requested.connect(self.add_gift)
+        self.contact_page.thanks_requested.connect(self.show_thanks_note)
+        self.reminders.unsent_thanks.open_requested.connect(self.show_thanks_note)
         self.empty_state.add_contact_requested.connect(self.new_contact)
         self.empty_state.sample_data_requested.connect(self.load_sample_data)
         self._ctx.events.contact_opened.connect(self.open_contact)
@@ -190,6 +207,32 @@ class MainWindow(QMainWindow):
 
         GiftDialog(self._ctx, contact_id, name, self).open()
 
+    def show_thanks(self, checked: bool = False, meeting_id: int | None = None) -> ThanksWindow:
+        """Open the thank-you notes window (one per main window), or bring it forward."""
+        from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
+
+        if self.thanks_window is None:
+            self.thanks_window = ThanksWindow(self._ctx, self, meeting_id=meeting_id)
+            self.thanks_window.finished.connect(self._on_thanks_window_finished)
+        self.thanks_window.show()
+        self.thanks_window.raise_()
+        self.thanks_window.activateWindow()
+        return self.thanks_window
+
+    def show_thanks_note(self, note_id: int) -> None:
+        """Open the thank-you notes window on one note."""
+        self.show_thanks().select_note(note_id)
+
+    def edit_templates(self) -> None:
+        from relationship_crm.ui.dialogs.templates_dialog import TemplatesDialog
+
+        TemplatesDialog(self._ctx, self).open()
+
+    def edit_rep_details(self) -> None:
+        from relationship_crm.ui.dialogs.rep_details_dialog import RepDetailsDialog
+
+        RepDetailsDialog(self._ctx, self).open()
+
     def delete_contact(self, contact_id: int) -> None:
         contact = self.contact_page.contact
         name = contact.name if contact else f"#{contact_id}"
@@ -235,6 +278,11 @@ class MainWindow(QMainWindow):
         )
 
     # --- slots --------------------------------------------------------------------------------
+
+    def _on_thanks_window_finished(self) -> None:
+        if self.thanks_window is not None:
+            self.thanks_window.deleteLater()
+        self.thanks_window = None
 
     def _on_sample_loaded(self, summary: object) -> None:
         self.statusBar().showMessage("Sample data loaded.", 5000)
@@ -318,5 +366,9 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The notes window asks about unsaved text; if the rep cancels, the app stays open.
+        if self.thanks_window is not None and not self.thanks_window.close():
+            event.ignore()
+            return
         self.save_layout()
         super().closeEvent(event)

@@ -147,7 +147,10 @@ def write_pdf(
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise KnownError(f"cannot write {target}: folder {folder} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=".notes-", suffix=".pdf", dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".notes-", suffix=".pdf", dir=folder)
+    except OSError as exc:
+        raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
     os.close(handle)
     try:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -156,7 +159,10 @@ def write_pdf(
         printer.setCreator("Relationship CRM")
         printer.setDocName(title)
         render_notes(printer, pages, sheet, envelopes=envelopes)
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except OSError as exc:
+            raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -139,3 +139,27 @@ def test_layout_is_remembered(qtbot, ctx, db, wait_idle):
     # The offscreen screen is 800 px wide, so Qt clamps the width; the height comes back.
     assert second.height() == size[1] != 780
     assert second.contact_list.view.columnWidth(0) == 251
+
+
+@pytest.mark.qt_log_ignore("does not support raise")  # offscreen: raise_() is a no-op
+def test_the_notes_menu_opens_notes_templates_and_your_details(qtbot, ctx, db, tmp_path):
+    from relationship_crm.paths import AppPaths
+    from relationship_crm.ui.dialogs.rep_details_dialog import RepDetailsDialog
+    from relationship_crm.ui.dialogs.templates_dialog import TemplatesDialog
+    from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
+    from relationship_crm.ui.main_window import MainWindow
+
+    window = MainWindow(ctx, AppPaths(tmp_path / "data"))
+    qtbot.addWidget(window)
+    window.thanks_action.trigger()
+    assert isinstance(window.thanks_window, ThanksWindow) and window.thanks_window.isVisible()
+    assert window.show_thanks() is window.thanks_window  # one window, brought forward
+    window.thanks_window.close()
+    qtbot.waitUntil(lambda: window.thanks_window is None)
+    window.templates_action.trigger()
+    window.rep_details_action.trigger()
+    dialogs = window.findChildren(TemplatesDialog) + window.findChildren(RepDetailsDialog)
+    assert len(dialogs) == 2
+    for dialog in dialogs:
+        qtbot.waitUntil(lambda d=dialog: d.isVisible())
+        dialog.reject()

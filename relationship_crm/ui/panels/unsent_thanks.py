@@ -60,6 +60,10 @@ class UnsentThanksBox(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setAccessibleName("Thank-you notes to send")
         self.list.setMaximumHeight(132)
+        # A narrow dock: long titles are cut with "…" (the tooltip has the rest), never scrolled.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setUniformItemSizes(True)
         self.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
         self.list.itemSelectionChanged.connect(self._update_buttons)
 
@@ -122,7 +126,10 @@ class UnsentThanksBox(QWidget):
             when = format_day(noon, year=entry.meeting_day.year != this_year)
             printed = " · printed" if entry.status is ThanksStatus.PRINTED else ""
             item = QListWidgetItem(f"{entry.contact_name} · {entry.meeting_title}")
-            item.setToolTip(f"Met {when} ({_ago(entry.days_since)}){printed}")
+            item.setToolTip(
+                f"{entry.contact_name} · {entry.meeting_title}\n"
+                f"Met {when} ({_ago(entry.days_since)}){printed}"
+            )
             item.setData(NoteIdRole, entry.note_id)
             self.list.addItem(item)
             item.setSelected(entry.note_id in selected)

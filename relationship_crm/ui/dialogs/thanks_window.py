@@ -1,0 +1,1069 @@
+"""The thank-you notes window: every note by status, its text to edit or re-draft, and printing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import ThanksStatus
+from relationship_crm.domain.errors import KnownError, NotFoundError
+from relationship_crm.services import meetings, note_templates, thanks
+from relationship_crm.services.note_templates import TemplateInfo
+from relationship_crm.services.thanks import ThanksView
+from relationship_crm.ui.callbacks import while_alive
+from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog, name_list, notes_count
+from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
+
+Index = QModelIndex | QPersistentModelIndex
+Choice = Literal["save", "discard", "cancel"]
+#: Asks (title, question, the button that goes ahead) and returns True to go ahead.
+Confirm = Callable[[str, str, str], bool]
+
+_HINT_STYLE = "color: palette(placeholder-text);"
+_DONE_COLOUR = "#1e7a46"
+
+# English names spelled out: strftime's %a/%b follow the C library locale (PLATFORM-NOTES.md).
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: The status filter: (key, label, statuses shown; None for all).
+FILTERS: tuple[tuple[str, str, frozenset[ThanksStatus] | None], ...] = (
+    ("to_send", "To send", frozenset({ThanksStatus.DRAFT, ThanksStatus.PRINTED})),
+    ("draft", "Drafts", frozenset({ThanksStatus.DRAFT})),
+    ("printed", "Printed", frozenset({ThanksStatus.PRINTED})),
+    ("sent", "Sent", frozenset({ThanksStatus.SENT})),
+    ("all", "All", None),
+)
+_FILTER_STATUSES = {key: statuses for key, _label, statuses in FILTERS}
+
+DRAFTING_HINT = (
+    "Notes are drafted when you log a meeting with “Draft a thank-you note to each attendee” "
+    "checked: one per attendee, ready to edit and print here."
+)
+#: What the empty list says, per filter: what is (not) there, then what to do about it.
+EMPTY_TEXTS: dict[str, tuple[str, str]] = {
+    "to_send": ("Nothing to send: every thank-you note has gone out.", DRAFTING_HINT),
+    "draft": ("No drafts waiting.", DRAFTING_HINT),
+    "printed": (
+        "No printed notes waiting to be posted.",
+        "Notes show here once printed, until you mark them sent.",
+    ),
+    "sent": (
+        "No notes sent yet.",
+        "Once a note is in the post, select it under “To send” and choose Mark sent.",
+    ),
+    "all": ("No thank-you notes yet.", DRAFTING_HINT),
+}
+#: The same with the meeting filter on.
+MEETING_EMPTY_TEXTS: dict[str, str] = {
+    "to_send": "Nothing to send for this meeting.",
+    "draft": "No drafts for this meeting.",
+    "printed": "No printed notes waiting for this meeting.",
+    "sent": "No notes sent for this meeting yet.",
+    "all": "No thank-you notes for this meeting.",
+}
+MEETING_HINT = "Choose “All” to see every note, or remove the meeting filter (✕)."
+
+STATUS_TEXTS = {
+    ThanksStatus.DRAFT: "Draft",
+    ThanksStatus.PRINTED: "Printed",
+    ThanksStatus.SENT: "Sent",
+}
+
+COLUMNS: tuple[str, ...] = ("To", "Meeting", "Date", "Status")
+TO, MEETING, DATE, STATUS = range(len(COLUMNS))
+
+
+def format_day(day: date, *, today: date | None = None) -> str:
+    """ "Fri 20 Nov", with the year ("Fri 20 Nov 2025") when it is not `today`'s year."""
+    text = f"{_DAYS[day.weekday()]} {day.day:02d} {_MONTHS[day.month - 1]}"
+    return text if today is not None and day.year == today.year else f"{text} {day.year}"
+
+
+def _sort_key(note: ThanksView) -> tuple[date, int, str, int]:
+    """Oldest meeting first; a meeting's notes by recipient."""
+    return (note.meeting_day or date.min, note.meeting_id, note.contact_name.casefold(), note.id)
+
+
+@dataclass(frozen=True, slots=True)
+class NotesLoad:
+    """What one refresh shows, read in one transaction by `load_notes`."""
+
+    notes: tuple[ThanksView, ...]
+    templates: tuple[TemplateInfo, ...]
+    meeting_title: str | None = None  # None without a meeting filter or when it was deleted
+
+
+def load_notes(
+    session: Session, statuses: frozenset[ThanksStatus] | None, meeting_id: int | None
+) -> NotesLoad:
+    """The notes with one of `statuses` (all when None), of one meeting when given, oldest
+    meeting first; the templates; and the meeting's title."""
+    # list_notes takes one status at most, so "To send" (draft or printed) filters here.
+    found = [
+        n
+        for n in thanks.list_notes(session, meeting_id=meeting_id)
+        if statuses is None or n.status in statuses
+    ]
+    found.sort(key=_sort_key)
+    title: str | None = None
+    if meeting_id is not None:
+        try:
+            title = meetings.get(session, meeting_id).title
+        except NotFoundError:
+            title = None
+    return NotesLoad(tuple(found), tuple(note_templates.list_templates(session)), title)
+
+
+class ThanksModel(QAbstractTableModel):
+    """Holds thank-you notes as frozen ThanksView DTOs (never ORM objects), in the order given.
+
+    Columns: To (the contact's name), Meeting (its title), Date (the meeting's day, "Fri 20 Nov")
+    and Status ("Draft", "Draft · edited", "Printed", "Sent", with the day for the last two).
+    IdRole gives the note's id and NoteRole the DTO. The model does no I/O: the window loads the
+    notes through the runner and calls `set_notes`.
+
+    Emits only the standard model signals (modelReset on each new list). Lives on the GUI thread.
+    """
+
+    IdRole = Qt.ItemDataRole.UserRole + 1
+    NoteRole = Qt.ItemDataRole.UserRole + 2
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._notes: list[ThanksView] = []
+        self._today: date | None = None
+        self._zone = ZoneInfo("UTC")
+
+    def set_notes(
+        self, notes: Sequence[ThanksView], *, today: date | None = None, zone: str = "UTC"
+    ) -> None:
+        """Show `notes`; `today` leaves the current year out of dates, `zone` is the rep's."""
+        self.beginResetModel()
+        self._notes = list(notes)
+        self._today = today
+        self._zone = ZoneInfo(zone)
+        self.endResetModel()
+
+    # --- Qt model API -------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._notes)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(COLUMNS):
+                return COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid() or not 0 <= index.row() < len(self._notes):
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._notes):
+            return None
+        note = self._notes[index.row()]
+        column = index.column()
+        if role == self.IdRole:
+            return note.id
+        if role == self.NoteRole:
+            return note
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(note, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(note)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == TO:
+            return ", ".join(self._text(note, c) for c in range(len(COLUMNS)))
+        return None
+
+    # --- text ---------------------------------------------------------------------------------
+
+    def _text(self, note: ThanksView, column: int) -> str:
+        if column == TO:
+            return note.contact_name
+        if column == MEETING:
+            return note.meeting_title
+        if column == DATE:
+            return format_day(note.meeting_day, today=self._today) if note.meeting_day else ""
+        return self.status_text(note)
+
+    def local_day(self, moment: datetime) -> date:
+        """The rep's day of an aware instant."""
+        return moment.astimezone(self._zone).date()
+
+    def status_text(self, note: ThanksView) -> str:
+        """ "Draft", "Draft · edited", "Printed Mon 23 Nov", "Sent Tue 24 Nov"."""
+        text = STATUS_TEXTS[note.status]
+        if note.status is ThanksStatus.DRAFT:
+            return f"{text} · edited" if note.edited else text
+        moment = note.sent_at if note.status is ThanksStatus.SENT else note.printed_at
+        if moment is None:
+            return text
+        return f"{text} {format_day(self.local_day(moment), today=self._today)}"
+
+    def _tooltip(self, note: ThanksView) -> str:
+        day = format_day(note.meeting_day, today=None) if note.meeting_day else ""
+        lines = [f"To {note.contact_name}", f"{note.meeting_title} ({day})".strip()]
+        first = next((line for line in note.body.splitlines() if line.strip()), "")
+        if first:
+            lines.append(first)
+        return "\n".join(lines)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def note_at(self, row: int) -> ThanksView | None:
+        return self._notes[row] if 0 <= row < len(self._notes) else None
+
+    def row_of(self, note_id: int) -> int | None:
+        for row, note in enumerate(self._notes):
+            if note.id == note_id:
+                return row
+        return None
+
+    def notes(self) -> list[ThanksView]:
+        """The notes shown, in display order."""
+        return list(self._notes)
+
+
+class ThanksWindow(QDialog):
+    """Owns the list of thank-you notes, the editor for the current one, and their actions.
+
+    A non-modal window of its own (Qt.WindowType.Window). Loads `thanks.list_notes` and the
+    templates through `ctx.runner.query` on construction, on `refresh()`, when the status filter
+    (To send, Drafts, Printed, Sent, All) or the meeting filter changes, and after
+    `ctx.events.changed` with thanks, contacts or meetings set by someone else. The list shows
+    one row per note, oldest meeting first, and allows several to be selected; the right side
+    shows the current note: who and which meeting, its template and dates, and its text.
+
+    Writes go through `ctx.runner.submit` and then notify `ctx.events` with what they changed:
+    Save text (Ctrl+S; `thanks.update_body`), Re-draft from template (`thanks.redraft`, asking
+    first when the note was edited by hand), and on the selection Print… (Ctrl+P; opens
+    PrintNotesDialog), Mark sent and Delete… (Delete on the list; asks first). Sent notes are
+    read-only. Leaving a note with unsaved text (another row, another filter, closing) asks
+    Save / Discard / Cancel. The questions go through the `confirm` and `ask_unsaved`
+    attributes; replace them to answer without a message box.
+
+    Signals:
+        refreshed(): the list shows newly loaded notes.
+    Lives on the GUI thread; database work runs on the runner's thread.
+    """
+
+    refreshed = Signal()
+
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, *, meeting_id: int | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._meeting_id = meeting_id
+        self._generation = 0
+        self._loaded = False
+        self._note: ThanksView | None = None
+        self._loaded_body = ""  # the text the editor started from (stored or just saved)
+        self._reload_note_id: int | None = None  # re-drafted: replace the editor's text
+        self._restoring = False  # selection changes made by the window itself
+        self._templates: tuple[TemplateInfo, ...] = ()
+        self.confirm: Confirm = self._ask_confirmation
+        self.ask_unsaved: Callable[[ThanksView], Choice] = self._ask_unsaved
+        self.print_dialog: PrintNotesDialog | None = None
+        self._last_filter_index = 0
+
+        self.setWindowTitle("Thank-you notes")
+        self.setWindowFlags(
+            Qt.WindowType.Window
+            | Qt.WindowType.WindowMinMaxButtonsHint
+            | Qt.WindowType.WindowCloseButtonHint
+        )
+        self.setSizeGripEnabled(True)
+        self.model = ThanksModel(self)
+        self._build()
+        self._build_actions()
+        self._connect_signals()
+        self.resize(1060, 660)
+        self._show_note(None)
+        self._update_actions()
+        ctx.events.changed.connect(self._on_events_changed)
+        self.refresh()
+
+    # --- building -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.filter_combo = QComboBox()
+        for key, label, _statuses in FILTERS:
+            self.filter_combo.addItem(label, key)
+        self.filter_combo.setAccessibleName("Show")
+        show_label = QLabel("&Show:")
+        show_label.setBuddy(self.filter_combo)
+
+        self.meeting_chip = QFrame()
+        self.meeting_chip.setObjectName("meetingChip")
+        self.meeting_chip.setStyleSheet(
+            "#meetingChip { border: 1px solid palette(mid); border-radius: 10px; }"
+        )
+        self.meeting_label = QLabel()
+        self.meeting_label.setTextFormat(Qt.TextFormat.PlainText)  # a title is data
+        self.clear_meeting_button = QToolButton()
+        self.clear_meeting_button.setText("✕")
+        self.clear_meeting_button.setAutoRaise(True)
+        self.clear_meeting_button.setToolTip("Show the notes of every meeting")
+        self.clear_meeting_button.setAccessibleName("Remove the meeting filter")
+        chip = QHBoxLayout(self.meeting_chip)
+        chip.setContentsMargins(10, 1, 2, 1)
+        chip.setSpacing(2)
+        chip.addWidget(self.meeting_label)
+        chip.addWidget(self.clear_meeting_button)
+        self.meeting_chip.setVisible(self._meeting_id is not None)
+        self.meeting_label.setText("Meeting: …")
+
+        self.count_label = QLabel()
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.count_label.setStyleSheet(_HINT_STYLE)
+
+        top = QHBoxLayout()
+        top.addWidget(show_label)
+        top.addWidget(self.filter_combo)
+        top.addSpacing(8)
+        top.addWidget(self.meeting_chip)
+        top.addStretch(1)
+        top.addWidget(self.count_label)
+
+        # Left: the list and the actions on the selection.
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAccessibleName("Thank-you notes")
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(TO, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(MEETING, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(TO, 170)
+        header.setMinimumSectionSize(60)
+
+        self.empty_label = QLabel("Loading…")
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setStyleSheet(_HINT_STYLE + " padding: 24px;")
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty_label)
+
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setToolTip("Print the selected notes, or save them as PDF (Ctrl+P)")
+        self.sent_button = QPushButton("&Mark sent")
+        self.sent_button.setToolTip("The selected notes went in the post (or by hand)")
+        self.delete_button = QPushButton("&Delete…")
+        self.delete_button.setToolTip("Delete the selected notes (Delete)")
+        self.selection_bar = QWidget()
+        selection_row = QHBoxLayout(self.selection_bar)
+        selection_row.setContentsMargins(0, 0, 0, 0)
+        selection_row.addWidget(self.print_button)
+        selection_row.addWidget(self.sent_button)
+        selection_row.addStretch(1)
+        selection_row.addWidget(self.delete_button)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list_stack, 1)
+        left_layout.addWidget(self.selection_bar)
+
+        # Right: the current note.
+        self.header_label = QLabel()
+        self.header_label.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
+        self.header_label.setWordWrap(True)
+        font = QFont(self.header_label.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.header_label.setFont(font)
+        self.meeting_line = QLabel()
+        self.meeting_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.meeting_line.setWordWrap(True)
+        self.details_label = QLabel()
+        self.details_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.details_label.setWordWrap(True)
+        self.details_label.setStyleSheet(_HINT_STYLE)
+
+        self.body_edit = QPlainTextEdit()
+        self.body_edit.setAccessibleName("Note text")
+        self.body_edit.setTabChangesFocus(True)
+        self.body_edit.setPlaceholderText("The note's text")
+        body_font = QFont(self.body_edit.font())
+        body_font.setPointSizeF(body_font.pointSizeF() * 1.1)
+        self.body_edit.setFont(body_font)
+        self.body_edit.document().setDocumentMargin(10)
+        self.sent_hint = QLabel("This note was sent, so its text is kept as it went out.")
+        self.sent_hint.setTextFormat(Qt.TextFormat.PlainText)
+        self.sent_hint.setStyleSheet(_HINT_STYLE)
+
+        self.save_button = QPushButton("&Save text")
+        self.save_button.setToolTip("Keep your wording for this note (Ctrl+S)")
+        self.template_combo = QComboBox()
+        self.template_combo.setAccessibleName("Template")
+        self.template_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        template_label = QLabel("&Template:")
+        template_label.setBuddy(self.template_combo)
+        self.redraft_button = QPushButton("&Re-draft from template")
+        self.redraft_button.setToolTip("Write the note again from the chosen template")
+        editor_row = QHBoxLayout()
+        editor_row.setContentsMargins(0, 0, 0, 0)
+        editor_row.addWidget(self.save_button)
+        editor_row.addStretch(1)
+        editor_row.addWidget(template_label)
+        editor_row.addWidget(self.template_combo)
+        editor_row.addWidget(self.redraft_button)
+
+        note_page = QWidget()
+        note_layout = QVBoxLayout(note_page)
+        note_layout.setContentsMargins(0, 0, 0, 0)
+        note_layout.setSpacing(4)
+        note_layout.addWidget(self.header_label)
+        note_layout.addWidget(self.meeting_line)
+        note_layout.addWidget(self.details_label)
+        note_layout.addSpacing(4)
+        note_layout.addWidget(self.body_edit, 1)
+        note_layout.addWidget(self.sent_hint)
+        note_layout.addLayout(editor_row)
+
+        self.no_note_label = QLabel("Select a note to read or edit it.")
+        self.no_note_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_note_label.setWordWrap(True)
+        self.no_note_label.setStyleSheet(_HINT_STYLE + " padding: 24px;")
+        self.note_stack = QStackedWidget()
+        self.note_stack.addWidget(note_page)
+        self.note_stack.addWidget(self.no_note_label)
+        self._note_page = note_page
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.note_stack)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setSizes([560, 460])
+
+        self.done_label = message_label(_DONE_COLOUR)
+        self.error_label = message_label(ERROR_COLOUR)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.done_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+        chain: tuple[QWidget, ...] = (
+            self.filter_combo,
+            self.clear_meeting_button,
+            self.table,
+            self.print_button,
+            self.sent_button,
+            self.delete_button,
+            self.body_edit,
+            self.save_button,
+            self.template_combo,
+            self.redraft_button,
+        )
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _build_actions(self) -> None:
+        # The list's context menu; the keys themselves are QShortcuts (see _connect_signals).
+        self.print_action = QAction("Print…\tCtrl+P", self)
+        self.sent_action = QAction("Mark sent", self)
+        self.delete_action = QAction("Delete…\tDel", self)
+        self.print_action.triggered.connect(self.print_selected)
+        self.sent_action.triggered.connect(self.mark_sent)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        for action in (self.print_action, self.sent_action, self.delete_action):
+            self.table.addAction(action)
+
+    def _connect_signals(self) -> None:
+        self.filter_combo.currentIndexChanged.connect(self._on_filter_combo_changed)
+        self.clear_meeting_button.clicked.connect(self._on_clear_meeting_clicked)
+        selection = self.table.selectionModel()
+        selection.currentRowChanged.connect(self._on_current_row_changed)
+        selection.selectionChanged.connect(self._on_selection_changed)
+        self.body_edit.textChanged.connect(self._on_body_edit_changed)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.redraft_button.clicked.connect(self._on_redraft_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.sent_button.clicked.connect(self._on_sent_button_clicked)
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        self.buttons.rejected.connect(self.reject)
+        # Return on the list or a combo box must not press a button (the dialog's default).
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_text)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_selected)
+        # On the list only: in the editor, Delete deletes text.
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.table,
+            self.delete_selected,
+            Qt.ShortcutContext.WidgetShortcut,
+        )
+
+    # --- loading ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Load the notes again; a load started earlier and still on its way is then ignored."""
+        self._generation += 1
+        statuses, meeting_id = _FILTER_STATUSES[self.filter_key()], self._meeting_id
+        self._ctx.runner.query(
+            lambda s: load_notes(s, statuses, meeting_id),
+            while_alive(self, partial(self._on_notes_loaded, self._generation)),
+            while_alive(self, self._on_load_failed),
+        )
+
+    def _on_notes_loaded(self, generation: int, loaded: NotesLoad) -> None:
+        if generation != self._generation:
+            return  # a newer load is on its way
+        self._loaded = True
+        current_id = self._note.id if self._note is not None else None
+        old_row = self.table.currentIndex().row()
+        selected = set(self.selected_ids())
+        self._set_templates(loaded.templates)
+        if self._meeting_id is not None:
+            title = loaded.meeting_title
+            self.meeting_label.setText(
+                f"Meeting: {title}" if title is not None else "Meeting: (deleted)"
+            )
+        self._restoring = True
+        try:
+            self.model.set_notes(loaded.notes, today=self._ctx.today(), zone=self._ctx.zone)
+            row = self.model.row_of(current_id) if current_id is not None else None
+            count = self.model.rowCount()
+            if row is None and count:
+                row = min(old_row, count - 1) if old_row >= 0 else 0
+            self._select_rows(row, selected)
+        finally:
+            self._restoring = False
+        self._show_note(self.model.note_at(row) if row is not None else None)
+        self._update_list_state()
+        self._update_actions()
+        self.refreshed.emit()
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self.empty_label.setText("Could not load the notes.")
+        self._report(exc, "Not loaded")
+
+    def _select_rows(self, current: int | None, keep: set[int]) -> None:
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        if current is None:
+            selection.clear()
+            return
+        selection.setCurrentIndex(self.model.index(current, 0), flags.ClearAndSelect | flags.Rows)
+        for row, note in enumerate(self.model.notes()):
+            if note.id in keep and row != current:
+                selection.select(self.model.index(row, 0), flags.Select | flags.Rows)
+
+    def _set_templates(self, templates: tuple[TemplateInfo, ...]) -> None:
+        if templates == self._templates:
+            return
+        self._templates = templates
+        chosen = self.template_combo.currentData()
+        self.template_combo.blockSignals(True)
+        self.template_combo.clear()
+        for info in templates:
+            self.template_combo.addItem(info.name, info.name)
+            self.template_combo.setItemData(
+                self.template_combo.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
+            )
+        index = self.template_combo.findData(chosen)
+        self.template_combo.setCurrentIndex(max(index, 0))
+        self.template_combo.blockSignals(False)
+
+    def _update_list_state(self) -> None:
+        empty = self.model.rowCount() == 0
+        if empty:
+            key = self.filter_key()
+            what, hint = EMPTY_TEXTS[key]
+            if self._meeting_id is not None:
+                what, hint = MEETING_EMPTY_TEXTS[key], MEETING_HINT
+            self.empty_label.setText(f"{what}\n\n{hint}")
+        self.list_stack.setCurrentWidget(self.empty_label if empty else self.table)
+        # With nothing listed the hint gets the whole window rather than half of it.
+        self.note_stack.setVisible(not empty)
+        self.selection_bar.setVisible(not empty)
+
+    # --- the current note ---------------------------------------------------------------------
+
+    def current_note(self) -> ThanksView | None:
+        """The note shown on the right (the list's current row)."""
+        return self._note
+
+    def is_dirty(self) -> bool:
+        """True when the editor holds text not yet saved."""
+        return (
+            self._note is not None
+            and self._note.status is not ThanksStatus.SENT
+            and self.body_edit.toPlainText() != self._loaded_body
+        )
+
+    def _show_note(self, note: ThanksView | None) -> None:
+        same = note is not None and self._note is not None and note.id == self._note.id
+        redrafted = note is not None and note.id == self._reload_note_id
+        keep_text = same and not redrafted and self.is_dirty()  # typing goes on over a refresh
+        self._note = note
+        if note is None:
+            self.note_stack.setCurrentWidget(self.no_note_label)
+            self._loaded_body = ""
+            self.body_edit.setPlainText("")
+            self._update_editor_state()
+            return
+        if note.id == self._reload_note_id:
+            self._reload_note_id = None
+        self.note_stack.setCurrentWidget(self._note_page)
+        self._loaded_body = note.body
+        if not keep_text:
+            self.body_edit.setPlainText(note.body)
+        sent = note.status is ThanksStatus.SENT
+        self.body_edit.setReadOnly(sent)
+        self.sent_hint.setVisible(sent)
+        self.header_label.setText(f"To {note.contact_name}")
+        today = self._ctx.today()
+        day = format_day(note.meeting_day, today=today) if note.meeting_day else ""
+        self.meeting_line.setText(" · ".join(p for p in (note.meeting_title, day) if p))
+        self.details_label.setText(self._details(note))
+        index = self.template_combo.findData(note.template)
+        if index >= 0:
+            self.template_combo.setCurrentIndex(index)
+        self._update_editor_state()
+
+    def _details(self, note: ThanksView) -> str:
+        today = self._ctx.today()
+
+        def day(moment: datetime | None) -> str:
+            return format_day(self.model.local_day(moment), today=today) if moment else ""
+
+        template = f"Template {note.template}" if note.template else "No template"
+        if note.edited:
+            template += ", edited by hand"
+        parts = [template, f"drafted {day(note.drafted_at)}"]
+        if note.printed_at is not None:
+            parts.append(f"printed {day(note.printed_at)}")
+        parts.append(f"sent {day(note.sent_at)}" if note.sent_at else "not sent yet")
+        return " · ".join(parts)
+
+    def _update_editor_state(self) -> None:
+        note = self._note
+        editable = note is not None and note.status is not ThanksStatus.SENT
+        self.save_button.setEnabled(editable and self.is_dirty())
+        self.template_combo.setEnabled(editable and self.template_combo.count() > 0)
+        self.redraft_button.setEnabled(editable and self.template_combo.count() > 0)
+
+    # --- selection ----------------------------------------------------------------------------
+
+    def filter_key(self) -> str:
+        """The status filter chosen: to_send, draft, printed, sent or all."""
+        return str(self.filter_combo.currentData())
+
+    @property
+    def meeting_id(self) -> int | None:
+        """The meeting whose notes are shown, or None for every meeting."""
+        return self._meeting_id
+
+    def set_meeting_filter(self, meeting_id: int | None) -> None:
+        """Show only this meeting's notes (None: every meeting's)."""
+        if meeting_id == self._meeting_id:
+            return
+        if meeting_id is not None and not self._settle_unsaved():
+            return
+        self._meeting_id = meeting_id
+        self.meeting_label.setText("Meeting: …")
+        self.meeting_chip.setVisible(meeting_id is not None)
+        self.refresh()
+
+    def selected_ids(self) -> list[int]:
+        """The ids of the selected notes, in list order."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [note.id for row in rows if (note := self.model.note_at(row)) is not None]
+
+    def _selected_notes(self) -> list[ThanksView]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [note for row in rows if (note := self.model.note_at(row)) is not None]
+
+    def select_note(self, note_id: int) -> bool:
+        """Make this note the current (and only selected) one; False when it is not listed or
+        the rep chose Cancel on the unsaved text."""
+        row = self.model.row_of(note_id)
+        if row is None:
+            return False
+        flags = QItemSelectionModel.SelectionFlag
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, 0), flags.ClearAndSelect | flags.Rows
+        )
+        return self._note is not None and self._note.id == note_id
+
+    def _update_actions(self) -> None:
+        notes = self._selected_notes()
+        count = len(notes)
+        self.print_action.setEnabled(count > 0)
+        self.sent_action.setEnabled(any(n.status is not ThanksStatus.SENT for n in notes))
+        self.delete_action.setEnabled(count > 0)
+        for button, action in (
+            (self.print_button, self.print_action),
+            (self.sent_button, self.sent_action),
+            (self.delete_button, self.delete_action),
+        ):
+            button.setEnabled(action.isEnabled())
+        shown = self.model.rowCount()
+        text = notes_count(shown) if self._loaded and shown else ""
+        if count > 1:
+            text += f" · {count} selected"
+        self.count_label.setText(text)
+
+    # --- unsaved text -------------------------------------------------------------------------
+
+    def _settle_unsaved(self) -> bool:
+        """Before leaving the current note: ask about unsaved text; False means stay."""
+        note = self._note
+        if note is None or not self.is_dirty():
+            return True
+        choice = self.ask_unsaved(note)
+        if choice == "cancel":
+            return False
+        if choice == "save":
+            self._submit_text(note, self.body_edit.toPlainText())
+        else:
+            self.body_edit.setPlainText(self._loaded_body)
+        return True
+
+    def _revert_to(self, note_id: int) -> None:
+        """Select `note_id` again without asking (the rep cancelled leaving it)."""
+        row = self.model.row_of(note_id)
+        if row is None:
+            return
+        flags = QItemSelectionModel.SelectionFlag
+        self._restoring = True
+        try:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), flags.ClearAndSelect | flags.Rows
+            )
+        finally:
+            self._restoring = False
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def save_text(self) -> None:
+        """Save the editor's text as the current note's own wording."""
+        note = self._note
+        if note is None or not self.is_dirty():
+            return
+        self._submit_text(note, self.body_edit.toPlainText())
+
+    def _submit_text(self, note: ThanksView, text: str) -> None:
+        self._loaded_body = text  # counts as saved unless the write fails
+        self._update_editor_state()
+        # A load already on its way still has the old text; the refresh after saving replaces it.
+        self._generation += 1
+        self._clear_messages()
+        note_id, now = note.id, self._ctx.clock()
+        self._ctx.runner.submit(
+            lambda s: thanks.update_body(s, note_id, text, now=now),
+            while_alive(self, partial(self._on_text_saved, note)),
+            while_alive(self, partial(self._on_text_failed, note, text)),
+        )
+
+    def _on_text_saved(self, note: ThanksView, changes: Changes) -> None:
+        if changes.thanks:
+            self._ctx.events.notify(changes, self)
+        message = f"Saved the note to {note.contact_name}."
+        if note.status is ThanksStatus.PRINTED and changes.thanks:
+            message += " It is a draft again: print it again so the printed copy matches."
+        self._show_done(message)
+        self.refresh()
+
+    def _on_text_failed(self, note: ThanksView, text: str, exc: BaseException) -> None:
+        if self._note is not None and self._note.id == note.id:
+            if self.body_edit.toPlainText() == text:
+                self._loaded_body = self._note.body  # unsaved again
+        elif not self.is_dirty() and self.select_note(note.id):
+            self.body_edit.setPlainText(text)  # back where the rep left it, still unsaved
+        self._update_editor_state()
+        self._report(exc, f"The note to {note.contact_name} was not saved")
+        self.refresh()
+
+    def redraft(self) -> None:
+        """Fill the current note again from the chosen template, dropping its own wording."""
+        note = self._note
+        name = self.template_combo.currentData()
+        if note is None or note.status is ThanksStatus.SENT or not name:
+            return
+        if note.edited or self.is_dirty():
+            question = (
+                f"Re-draft the note to {note.contact_name} from “{name}”?\n\n"
+                "The text you wrote yourself will be replaced."
+            )
+            if not self.confirm("Re-draft from template", question, "Re-draft"):
+                return
+        self._clear_messages()
+        self._reload_note_id = note.id
+        note_id, template, now = note.id, str(name), self._ctx.clock()
+        self._ctx.runner.submit(
+            lambda s: thanks.redraft(s, note_id, template=template, now=now),
+            while_alive(self, self._on_write_done),
+            while_alive(self, partial(self._on_write_failed, "Not re-drafted")),
+        )
+
+    def print_selected(self) -> None:
+        """Open the print dialog for the selected notes (after settling unsaved text)."""
+        ids = self.selected_ids()
+        if not ids:
+            return
+        if self._note is not None and self._note.id in ids and not self._settle_unsaved():
+            return
+        old, self.print_dialog = self.print_dialog, None
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        dialog = PrintNotesDialog(self._ctx, ids, self)
+        dialog.finished.connect(partial(self._on_print_dialog_finished, dialog))
+        self.print_dialog = dialog
+        dialog.open()
+
+    def mark_sent(self) -> None:
+        """Record that the selected notes went out."""
+        notes = [n for n in self._selected_notes() if n.status is not ThanksStatus.SENT]
+        if not notes:
+            return
+        ids = [n.id for n in notes]
+        if self._note is not None and self._note.id in ids and not self._settle_unsaved():
+            return
+        self._clear_messages()
+        now = self._ctx.clock()
+        message = f"Marked {notes_count(len(ids))} sent."
+        if self.filter_key() in ("to_send", "draft", "printed"):
+            message += " Choose “Sent” to see them again."
+        self._ctx.runner.submit(
+            lambda s: thanks.mark_sent(s, ids, now=now),
+            while_alive(self, partial(self._on_write_done, message=message)),
+            while_alive(self, partial(self._on_write_failed, "Not marked sent")),
+        )
+
+    def delete_selected(self) -> None:
+        """Delete the selected notes once `confirm` agrees."""
+        notes = self._selected_notes()
+        if not notes:
+            return
+        if len(notes) == 1:
+            question = f"Delete the thank-you note to {notes[0].contact_name}"
+            question += f" ({notes[0].meeting_title})?" if notes[0].meeting_title else "?"
+        else:
+            names = name_list([n.contact_name for n in notes])
+            question = f"Delete {notes_count(len(notes))} (to {names})?"
+        question += "\n\nThis cannot be undone."
+        if not self.confirm("Delete thank-you notes", question, "Delete"):
+            return
+        self._clear_messages()
+        ids = [n.id for n in notes]
+
+        def op(session: Session) -> Changes:
+            changes = Changes()
+            for note_id in ids:
+                changes |= thanks.delete_note(session, note_id)
+            return changes
+
+        self._ctx.runner.submit(
+            op,
+            while_alive(
+                self, partial(self._on_write_done, message=f"Deleted {notes_count(len(ids))}.")
+            ),
+            while_alive(self, partial(self._on_write_failed, "Not deleted")),
+        )
+
+    def _on_write_done(self, changes: Changes, message: str = "") -> None:
+        self._ctx.events.notify(changes, self)
+        if message:
+            self._show_done(message)
+        self.refresh()
+
+    def _on_write_failed(self, what: str, exc: BaseException) -> None:
+        # Usually the note changed elsewhere (sent, deleted): say so and show what is true.
+        self._reload_note_id = None
+        self._report(exc, what)
+        self.refresh()
+
+    # --- messages -----------------------------------------------------------------------------
+
+    def _report(self, exc: BaseException, what: str) -> None:
+        if isinstance(exc, KnownError):
+            self._show_error(f"{what}: {exc}")
+        else:
+            self._show_error(f"{what}: something went wrong inside the app (see the report).")
+            self._ctx.runner.failed.emit(str(exc), True)
+
+    def _show_error(self, message: str) -> None:
+        self.done_label.hide()
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def _show_done(self, message: str) -> None:
+        self.error_label.hide()
+        self.done_label.setText(message)
+        self.done_label.show()
+
+    def _clear_messages(self) -> None:
+        self.done_label.hide()
+        self.error_label.hide()
+
+    # --- the modal questions (replaceable) ----------------------------------------------------
+
+    def _ask_confirmation(self, title: str, text: str, action: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
+        yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.exec()  # a modal question; tests replace `confirm` instead
+        return box.clickedButton() is yes
+
+    def _ask_unsaved(self, note: ThanksView) -> Choice:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved text",
+            f"Save your changes to the note to {note.contact_name}?",
+            parent=self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = QMessageBox.StandardButton
+        box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
+        box.setDefaultButton(buttons.Save)
+        answer = box.exec()  # a modal question; tests replace `ask_unsaved` instead
+        if answer == buttons.Save:
+            return "save"
+        if answer == buttons.Discard:
+            return "discard"
+        return "cancel"
+
+    # --- slots --------------------------------------------------------------------------------
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restoring:
+            return
+        note = self.model.note_at(current.row()) if current.isValid() else None
+        leaving = self._note
+        if leaving is not None and (note is None or note.id != leaving.id):
+            if not self._settle_unsaved():
+                self._revert_to(leaving.id)
+                # A mouse press goes on to select the clicked row after this slot: undo it then.
+                QTimer.singleShot(0, self, partial(self._revert_to, leaving.id))
+                return
+        self._show_note(note)
+
+    def _on_selection_changed(self) -> None:
+        self._update_actions()
+
+    def _on_body_edit_changed(self) -> None:
+        self._update_editor_state()
+
+    def _on_filter_combo_changed(self, _index: int) -> None:
+        if self._restoring:
+            return
+        if not self._settle_unsaved():
+            self._restoring = True
+            try:
+                self.filter_combo.setCurrentIndex(self._last_filter_index)
+            finally:
+                self._restoring = False
+            return
+        self._last_filter_index = self.filter_combo.currentIndex()
+        self._clear_messages()
+        self.refresh()
+
+    def _on_clear_meeting_clicked(self) -> None:
+        self.set_meeting_filter(None)
+
+    def _on_save_button_clicked(self) -> None:
+        self.save_text()
+
+    def _on_redraft_button_clicked(self) -> None:
+        self.redraft()
+
+    def _on_print_button_clicked(self) -> None:
+        self.print_selected()
+
+    def _on_sent_button_clicked(self) -> None:
+        self.mark_sent()
+
+    def _on_delete_button_clicked(self) -> None:
+        self.delete_selected()
+
+    def _on_print_dialog_finished(self, dialog: PrintNotesDialog, _result: int) -> None:
+        if self.print_dialog is dialog:
+            self.print_dialog = None
+            dialog.deleteLater()
+
+    def _on_events_changed(self, changes: Changes, initiator: object) -> None:
+        if initiator is self:
+            return  # our own write: refreshed already when it finished
+        if changes.thanks or changes.contacts or changes.meetings:
+            self.refresh()
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        # Esc, the Close button and the window's close button all come here.
+        if not self._settle_unsaved():
+            return
+        super().reject()
