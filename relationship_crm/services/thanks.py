@@ -256,8 +256,10 @@ def list_notes(
     meeting_id: int | None = None,
     contact_id: int | None = None,
     note_ids: Sequence[int] | None = None,
+    statuses: Iterable[str | ThanksStatus] | None = None,
 ) -> list[ThanksView]:
-    """Thank-you notes, oldest draft first; optionally filtered by status, meeting, contact, ids.
+    """Thank-you notes, oldest draft first; optionally filtered by status (or any of `statuses`),
+    meeting, contact and ids.
 
     Notes to contacts in the trash are left out, as everywhere else.
     """
@@ -269,6 +271,8 @@ def list_notes(
     )
     if status is not None:
         query = query.where(ThankYouNote.status == parse_status(status).value)
+    if statuses is not None:
+        query = query.where(ThankYouNote.status.in_([parse_status(v).value for v in statuses]))
     if meeting_id is not None:
         query = query.where(ThankYouNote.meeting_id == meeting_id)
     if contact_id is not None:

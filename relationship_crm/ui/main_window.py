@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.paths import AppPaths
@@ -29,6 +30,7 @@ from relationship_crm.ui.panels.empty_state import EmptyState
 from relationship_crm.ui.resources import app_icon
 
 if TYPE_CHECKING:
+    from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
     from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
 
 APP_TITLE = "Relationship CRM"
@@ -46,6 +48,7 @@ class MainWindow(QMainWindow):
         self._paths = paths
         self._last_trashed: tuple[int, str] | None = None
         self.thanks_window: ThanksWindow | None = None
+        self.print_dialog: PrintNotesDialog | None = None
         title = APP_TITLE if paths.is_default else f"{APP_TITLE} — {paths.db.name}"
         self.setWindowTitle(title)
         self.setObjectName("mainWindow")
@@ -135,7 +138,11 @@ class MainWindow(QMainWindow):
         self.thanks_action = self._action("&Thank-you notes…", "Ctrl+T", self.show_thanks)
         self.templates_action = self._action("Thank-you &templates…", None, self.edit_templates)
         self.rep_details_action = self._action("Your &details…", None, self.edit_rep_details)
+        self.print_drafts_action = self._action(
+            "&Print all drafts…", "Ctrl+Shift+P", self.print_all_drafts
+        )
         notes_menu.addAction(self.thanks_action)
+        notes_menu.addAction(self.print_drafts_action)
         notes_menu.addAction(self.templates_action)
         notes_menu.addSeparator()
         notes_menu.addAction(self.rep_details_action)
@@ -221,7 +228,25 @@ class MainWindow(QMainWindow):
 
     def show_thanks_note(self, note_id: int) -> None:
         """Open the thank-you notes window on one note."""
-        self.show_thanks().select_note(note_id)
+        self.show_thanks().show_note(note_id)
+
+    def print_all_drafts(self) -> None:
+        """Open the print dialog for every thank-you note still a draft."""
+        from relationship_crm.services import thanks
+
+        def chosen(session: Session) -> list[int]:
+            return [n.id for n in thanks.list_notes(session, status="draft")]
+
+        self._ctx.runner.query(chosen, self._on_drafts_chosen)
+
+    def _on_drafts_chosen(self, ids: list[int]) -> None:
+        from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
+
+        if not ids:
+            self.statusBar().showMessage("There are no thank-you drafts to print.", 5000)
+            return
+        self.print_dialog = PrintNotesDialog(self._ctx, ids, self)
+        self.print_dialog.open()
 
     def edit_templates(self) -> None:
         from relationship_crm.ui.dialogs.templates_dialog import TemplatesDialog

@@ -352,3 +352,17 @@ def test_rep_details_are_one_line_and_not_overlong(db):
         assert settings.get(s, "rep_name") == "Alex Morgan"
     with db.write() as s, pytest.raises(InvalidInputError, match="rep_company is too long"):
         settings.put(s, "rep_company", "x" * 201)
+
+
+def test_listing_several_statuses_at_once(db):
+    jane, bob = contact(db, "Jane Doe"), contact(db, "Bob Stone")
+    drafts(db, meeting(db, [jane, bob]))
+    with db.read() as s:
+        by_contact = {n.contact_id: n.id for n in thanks.list_notes(s)}
+    with db.write() as s:
+        thanks.mark_sent(s, [by_contact[bob]], now=T0)
+    with db.read() as s:
+        to_send = thanks.list_notes(s, statuses=["draft", ThanksStatus.PRINTED])
+        assert [n.id for n in to_send] == [by_contact[jane]]
+        with pytest.raises(InvalidInputError):
+            thanks.list_notes(s, statuses=["posted"])

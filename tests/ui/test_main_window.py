@@ -163,3 +163,52 @@ def test_the_notes_menu_opens_notes_templates_and_your_details(qtbot, ctx, db, t
     for dialog in dialogs:
         qtbot.waitUntil(lambda d=dialog: d.isVisible())
         dialog.reject()
+
+
+@pytest.mark.qt_log_ignore("does not support raise")
+def test_a_sent_note_opened_from_the_timeline_is_shown_under_all(qtbot, ctx, db, tmp_path):
+    from datetime import datetime
+
+    from relationship_crm.domain.records import ContactDraft, MeetingDraft
+    from relationship_crm.paths import AppPaths
+    from relationship_crm.services import contacts, meetings, thanks
+    from relationship_crm.ui.main_window import MainWindow
+
+    with db.write() as s:
+        jane = contacts.create(s, ContactDraft(name="Jane Doe"))
+        meeting = meetings.log(
+            s, MeetingDraft("Kick-off", datetime(2026, 11, 20, 10), "America/New_York", (jane,))
+        )
+        (note_id,) = thanks.draft_for_meeting(s, meeting)
+        thanks.mark_sent(s, [note_id])
+    window = MainWindow(ctx, AppPaths(tmp_path / "data"))
+    qtbot.addWidget(window)
+    window.show_thanks_note(note_id)  # the window opens on "To send", where it is not listed
+    notes = window.thanks_window
+    assert notes is not None
+    qtbot.waitUntil(lambda: notes.selected_ids() == [note_id])
+    assert notes.filter_key() == "all"
+
+
+def test_print_all_drafts_opens_the_print_dialog_for_every_draft(qtbot, ctx, db, tmp_path):
+    from datetime import datetime
+
+    from relationship_crm.domain.records import ContactDraft, MeetingDraft
+    from relationship_crm.paths import AppPaths
+    from relationship_crm.services import contacts, meetings, thanks
+    from relationship_crm.ui.main_window import MainWindow
+
+    window = MainWindow(ctx, AppPaths(tmp_path / "data"))
+    qtbot.addWidget(window)
+    window.print_drafts_action.trigger()
+    qtbot.waitUntil(lambda: "no thank-you drafts" in window.statusBar().currentMessage())
+    with db.write() as s:
+        ids = [contacts.create(s, ContactDraft(name=n)) for n in ("Jane Doe", "Bob Stone")]
+        meeting = meetings.log(
+            s, MeetingDraft("Kick-off", datetime(2026, 11, 20, 10), "America/New_York", tuple(ids))
+        )
+        drafts = thanks.draft_for_meeting(s, meeting)
+    window.print_drafts_action.trigger()
+    qtbot.waitUntil(lambda: window.print_dialog is not None)
+    assert sorted(window.print_dialog.note_ids) == sorted(drafts)
+    window.print_dialog.reject()

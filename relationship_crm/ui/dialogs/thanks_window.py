@@ -136,12 +136,7 @@ def load_notes(
 ) -> NotesLoad:
     """The notes with one of `statuses` (all when None), of one meeting when given, oldest
     meeting first; the templates; and the meeting's title."""
-    # list_notes takes one status at most, so "To send" (draft or printed) filters here.
-    found = [
-        n
-        for n in thanks.list_notes(session, meeting_id=meeting_id)
-        if statuses is None or n.status in statuses
-    ]
+    found = thanks.list_notes(session, meeting_id=meeting_id, statuses=statuses)
     found.sort(key=_sort_key)
     title: str | None = None
     if meeting_id is not None:
@@ -302,6 +297,7 @@ class ThanksWindow(QDialog):
         self._meeting_id = meeting_id
         self._generation = 0
         self._loaded = False
+        self._wanted_note: int | None = None  # to select once listed (show_note)
         self._note: ThanksView | None = None
         self._loaded_body = ""  # the text the editor started from (stored or just saved)
         self._reload_note_id: int | None = None  # re-drafted: replace the editor's text
@@ -600,7 +596,37 @@ class ThanksWindow(QDialog):
         self._show_note(self.model.note_at(row) if row is not None else None)
         self._update_list_state()
         self._update_actions()
+        if self._wanted_note is not None:
+            self._select_wanted()
         self.refreshed.emit()
+
+    def show_note(self, note_id: int) -> None:
+        """Select this note now or once the list has loaded; a note the filters hide (a sent one
+        under "To send", another meeting's) is shown by widening them to All."""
+        self._wanted_note = note_id
+        if self._loaded:
+            self._select_wanted()
+
+    def _select_wanted(self) -> None:
+        wanted = self._wanted_note
+        if wanted is None or self.select_note(wanted):
+            self._wanted_note = None
+            return
+        if self.filter_key() == "all" and self._meeting_id is None:
+            self._wanted_note = None  # it no longer exists
+            return
+        if self.is_dirty():
+            self._wanted_note = None  # never throw away typing to jump elsewhere
+            return
+        self._meeting_id = None
+        self.meeting_chip.setVisible(False)
+        self._restoring = True
+        try:
+            self.filter_combo.setCurrentIndex(self.filter_combo.findData("all"))
+            self._last_filter_index = self.filter_combo.currentIndex()
+        finally:
+            self._restoring = False
+        self.refresh()
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.empty_label.setText("Could not load the notes.")
