@@ -758,6 +758,50 @@ def _thanks_templates(args: argparse.Namespace, db: Database, out: TextIO) -> in
     return 0
 
 
+# --- export -----------------------------------------------------------------------------------
+
+
+def _export(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Write every contact to OUT (or stdout for "-") in the chosen format.
+
+    A file is written to a temporary name beside it and renamed when complete, so an existing
+    export is never left half-overwritten.
+    """
+    import tempfile
+
+    from relationship_crm.interchange.csv_export import write_contacts_csv
+
+    if args.format != "csv":
+        raise KnownError(
+            f"export --format {args.format} is not available yet; csv is (vcf, ics and json "
+            "are being built)"
+        )
+    with db.read() as s:
+        found = contacts.list_contacts(s)
+    if args.out == "-":
+        write_contacts_csv(found, out)
+        return 0
+    target = Path(args.out).expanduser()
+    folder = target.parent
+    if not folder.is_dir():
+        raise KnownError(f"cannot write {target}: folder {folder} does not exist")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=folder)
+    except OSError as exc:
+        raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        # UTF-8 with a byte-order mark: Excel then reads accents correctly.
+        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
+            count = write_contacts_csv(found, stream)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    noun = "contact" if count == 1 else "contacts"
+    sys.stderr.write(f"{PROG}: exported {count} {noun} to {target}\n")
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -1025,6 +1069,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(th, "sent", _thanks_sent, "mark notes as sent")
     p.add_argument("note_ids", metavar="NOTE_ID", type=note_id, nargs="+")
     command(th, "templates", _thanks_templates, "list the note templates", [fmt_parent])
+
+    # export
+    p = command(commands, "export", _export, "write your contacts to a file (csv for spreadsheets)")
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=("vcf", "csv", "ics", "json"),
+        help="csv: one row per contact, formulas neutralised",
+    )
+    p.add_argument("out", metavar="OUT", help='file to write, or "-" for standard output')
 
     # search
     p = command(

@@ -437,6 +437,7 @@ def list_contacts(
         selectinload(Contact.phones),
         selectinload(Contact.tags),
         selectinload(Contact.company),
+        selectinload(Contact.addresses),
     )
     return [_view(c) for c in session.scalars(query)]
 
