@@ -770,29 +770,35 @@ def _export(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     import tempfile
 
     from relationship_crm.interchange.csv_export import write_contacts_csv
+    from relationship_crm.interchange.vcard_export import write_vcards
 
-    if args.format != "csv":
+    writers: dict[str, tuple[Callable[[list[ContactView], TextIO], int], str]] = {
+        # UTF-8 with a byte-order mark for CSV: Excel then reads accents correctly.
+        "csv": (write_contacts_csv, "utf-8-sig"),
+        "vcf": (lambda found, stream: write_vcards(found, stream, args.vcard_version), "utf-8"),
+    }
+    if args.format not in writers:
         raise KnownError(
-            f"export --format {args.format} is not available yet; csv is (vcf, ics and json "
-            "are being built)"
+            f"export --format {args.format} is not available yet; csv and vcf are (ics and "
+            "json are being built)"
         )
+    write, encoding = writers[args.format]
     with db.read() as s:
         found = contacts.list_contacts(s)
     if args.out == "-":
-        write_contacts_csv(found, out)
+        write(found, out)
         return 0
     target = Path(args.out).expanduser()
     folder = target.parent
     if not folder.is_dir():
         raise KnownError(f"cannot write {target}: folder {folder} does not exist")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".export-", suffix=".csv", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=".export-", dir=folder)
     except OSError as exc:
         raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
-        # UTF-8 with a byte-order mark: Excel then reads accents correctly.
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
-            count = write_contacts_csv(found, stream)
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
+            count = write(found, stream)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -887,7 +893,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", default=[], help="tag; repeatable")
     p.add_argument("--given", help="given name (default: guessed from NAME)")
     p.add_argument("--family", help="family name (default: guessed from NAME)")
-    p.add_argument("--birthday", help="YYYY-MM-DD, or --MM-DD without the year")
+    p.add_argument(
+        "--birthday", help="YYYY-MM-DD, or --MM-DD without the year (write --birthday=--MM-DD)"
+    )
     p.add_argument("--notes", help="free notes")
 
     p = command(contact, "list", _contact_list, "list contacts by name", [fmt_parent])
@@ -1071,7 +1079,12 @@ def build_parser() -> argparse.ArgumentParser:
     command(th, "templates", _thanks_templates, "list the note templates", [fmt_parent])
 
     # export
-    p = command(commands, "export", _export, "write your contacts to a file (csv for spreadsheets)")
+    p = command(
+        commands,
+        "export",
+        _export,
+        "write your contacts to a file (vCard, or CSV for spreadsheets)",
+    )
     p.add_argument(
         "--format",
         required=True,
@@ -1079,6 +1092,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="csv: one row per contact, formulas neutralised",
     )
     p.add_argument("out", metavar="OUT", help='file to write, or "-" for standard output')
+    p.add_argument(
+        "--vcard-version",
+        choices=("4.0", "3.0"),
+        default="4.0",
+        help="vCard version for --format vcf (3.0 for older clients; default 4.0)",
+    )
 
     # search
     p = command(

@@ -77,7 +77,7 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(cli):
 
 
 def test_formats_not_built_yet_and_bad_folders_are_clear_errors(cli, tmp_path):
-    later = cli("export", "--format", "vcf", str(tmp_path / "x.vcf"))
+    later = cli("export", "--format", "ics", str(tmp_path / "x.vcf"))
     assert later.code == 1 and "not available yet" in later.err
     nowhere = cli("export", "--format", "csv", str(tmp_path / "no" / "x.csv"))
     assert nowhere.code == 1 and "does not exist" in nowhere.err

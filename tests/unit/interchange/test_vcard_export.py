@@ -1,0 +1,47 @@
+"""vCard export: any text a rep can type survives a reading by an independent parser."""
+
+from __future__ import annotations
+
+import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.records import ContactView, Labeled
+from relationship_crm.interchange.vcard_export import card
+
+# What a rep can type in a one-line field or a note: any printable text, line breaks in notes.
+line = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=60
+).map(str.strip)
+block = st.lists(line, max_size=4).map("\n".join).map(str.strip)
+
+
+def view(name: str, company: str, notes: str, label: str) -> ContactView:
+    return ContactView(
+        id=7,
+        name=name or "X",
+        given_name="",
+        family_name="",
+        emails=(Labeled("a@example.com", label),),
+        phones=(),
+        company=company,
+        company_id=None,
+        title="",
+        stage=Stage.LEAD,
+        tags=("vip",),
+        birthday=None,
+        notes=notes,
+    )
+
+
+@settings(max_examples=200)
+@given(name=line, company=line, notes=block, label=line)
+def test_text_fields_round_trip_through_vobject(name, company, notes, label):
+    text = card(view(name, company, notes, label), "4.0")
+    (parsed,) = list(vobject.readComponents(text))
+    assert parsed.fn.value == (name or "X")
+    if company:
+        assert parsed.org.value == [company]
+    if notes:
+        assert parsed.note.value == notes
