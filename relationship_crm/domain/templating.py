@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from relationship_crm.domain.errors import InvalidInputError
 
@@ -109,16 +110,10 @@ def _suggestion(name: str) -> str | None:
     # Closest by shared letters; only offered when clearly close.
     best, best_score = None, 0.0
     for known in PLACEHOLDERS:
-        score = _similarity(key, known)
+        score = SequenceMatcher(None, key, known).ratio()
         if score > best_score:
             best, best_score = known, score
     return best if best_score >= 0.75 else None
-
-
-def _similarity(a: str, b: str) -> float:
-    from difflib import SequenceMatcher
-
-    return SequenceMatcher(None, a, b).ratio()
 
 
 def check_template(text: str) -> None:

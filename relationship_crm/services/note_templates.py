@@ -9,8 +9,10 @@ and wins) and revert it, or add templates of their own. Every template is checke
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -70,8 +72,13 @@ def _read_shipped(path: Path) -> TemplateInfo:
     return TemplateInfo(path.stem, description, body.strip("\n") + "\n", True, False)
 
 
-def shipped_templates() -> dict[str, TemplateInfo]:
-    """The templates that come with the app, by name, in SHIPPED_ORDER."""
+@cache
+def shipped_templates() -> Mapping[str, TemplateInfo]:
+    """The templates that come with the app, by name, in SHIPPED_ORDER.
+
+    Read from disk once per process: they are part of the installed app and do not change
+    while it runs. Callers must not change the mapping.
+    """
     folder = templates_folder()
     found = {path.stem: _read_shipped(path) for path in sorted(folder.glob("*.txt"))}
     missing = [name for name in SHIPPED_ORDER if name not in found]
@@ -104,11 +111,16 @@ def list_templates(session: Session) -> list[TemplateInfo]:
 def get_template(session: Session, name: str) -> TemplateInfo:
     """The template called `name`; the error lists the names that exist."""
     wanted = name.strip().lower()
-    templates = list_templates(session)
-    for info in templates:
-        if info.name == wanted:
-            return info
-    known = ", ".join(info.name for info in templates)
+    shipped = shipped_templates().get(wanted)
+    row = session.get(NoteTemplate, wanted)
+    if row is not None:
+        if shipped is None:
+            return TemplateInfo(wanted, row.description, row.body, False, False)
+        description = row.description or shipped.description
+        return TemplateInfo(wanted, description, row.body, True, True)
+    if shipped is not None:
+        return shipped
+    known = ", ".join(info.name for info in list_templates(session))
     raise NotFoundError(f"no template called {name!r}; templates: {known}")
 
 

@@ -200,9 +200,9 @@ def draft_for_meeting(
     """
     now = now or utcnow()
     meeting = existing_meeting(session, meeting_id)
-    name = note_templates.get_template(
+    chosen = note_templates.get_template(
         session, template or note_templates.default_template_name(meeting.kind)
-    ).name
+    )
     attendees = [c for c in meeting.attendees if c.deleted_at is None]
     if contact_ids is not None:
         wanted = list(dict.fromkeys(contact_ids))
@@ -218,12 +218,16 @@ def draft_for_meeting(
         )
     )
     today = _today(session, now)
+    # Settings are read once for all attendees, not once per note.
+    rep, style = rep_details(session), settings.date_style(session)
     notes = [
         ThankYouNote(
             meeting_id=meeting_id,
             contact_id=contact.id,
-            template=name,
-            body=_fill(session, name, contact, meeting, today),
+            template=chosen.name,
+            body=fill_template(
+                chosen.body, note_values(contact, meeting, rep, today=today, style=style)
+            ),
             status=ThanksStatus.DRAFT.value,
             drafted_at=now,
             printed_at=None,
@@ -497,6 +501,7 @@ def prepare_pages(
     style = settings.date_style(session)
     rep = rep_details(session)
     template_name = note_templates.get_template(session, template).name if template else None
+    templates: dict[str, note_templates.TemplateInfo] = {}  # looked up once per name
     notes = _notes(session, note_ids)
     contacts = {
         c.id: c
@@ -514,7 +519,9 @@ def prepare_pages(
             if note.edited_at is None:
                 name = template_name or note.template
                 meeting = session.get_one(Meeting, note.meeting_id)
-                info = note_templates.get_template(session, name)
+                if name not in templates:
+                    templates[name] = note_templates.get_template(session, name)
+                info = templates[name]
                 note.template = info.name
                 values = note_values(contact, meeting, rep, today=today, style=style)
                 note.body = fill_template(info.body, values)
