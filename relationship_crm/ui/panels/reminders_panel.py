@@ -630,10 +630,12 @@ class RemindersPanel(QWidget):
     # --- slots --------------------------------------------------------------------------------
 
     def _on_events_changed(self, changes: Changes, initiator: object) -> None:
-        if initiator is self:
+        if initiator is self or initiator is self.unsent_thanks:
             return  # our own write: refreshed already when it finished
         if changes.follow_ups or changes.contacts:
-            self.refresh()
+            self.refresh()  # the thank-you box too
+        elif changes.thanks or changes.meetings:
+            self.unsent_thanks.refresh()
 
     def _on_wakeup_timer_timeout(self) -> None:
         self.refresh()

@@ -35,10 +35,11 @@ def _ago(days: int) -> str:
 class UnsentThanksBox(QWidget):
     """Lists thank-you notes not yet sent two days or more after their meeting.
 
-    Loads `thanks.unsent_due` through `ctx.runner.query` on `refresh()` (the Reminders panel calls
-    it with its own refreshes) and when `ctx.events.changed` reports thank-you notes, meetings or
-    contacts. Hidden while there is nothing to send. "Mark sent" writes through the runner and
-    notifies Changes(thanks=True); "Open…" asks the window to show the note.
+    Loads `thanks.unsent_due` through `ctx.runner.query` on `refresh()`, which its owner (the
+    Reminders panel) calls with its own loads and when notes or meetings change, so one change
+    never loads the list twice. Hidden while there is nothing to send. "Mark sent" writes
+    through the runner, notifies Changes(thanks=True) and reloads; "Open…" asks the window to
+    show the note.
 
     Signals:
         open_requested(int): the rep wants to see or print this note (its id).
@@ -91,7 +92,6 @@ class UnsentThanksBox(QWidget):
         layout.addLayout(buttons)
         self.hide()
         self._update_buttons()
-        ctx.events.changed.connect(self._on_events_changed)
 
     @property
     def loaded(self) -> bool:
@@ -160,10 +160,6 @@ class UnsentThanksBox(QWidget):
     def _on_marked(self, changes: Changes) -> None:
         self._ctx.events.notify(changes, self)
         self.refresh()
-
-    def _on_events_changed(self, changes: Changes, initiator: object) -> None:
-        if initiator is not self and (changes.thanks or changes.meetings or changes.contacts):
-            self.refresh()
 
     def _on_open_button_clicked(self) -> None:
         ids = self.selected_ids()
