@@ -688,7 +688,6 @@ def _thanks_print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """
     from relationship_crm.services import note_pages
 
-    sheet_key = args.page_size
     try:
         from relationship_crm.ui import printing
     except ImportError:
@@ -701,7 +700,7 @@ def _thanks_print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         ids = thanks.notes_to_print(
             s, meeting_id=args.meeting, all_drafts=args.all_drafts, note_ids=args.note_ids
         )
-        sheet = note_pages.paper(sheet_key or settings.page_size(s))
+        sheet = note_pages.paper(args.page_size or settings.page_size(s))
         pages, kept = thanks.prepare_pages(s, ids, template=args.template)
         printing.write_pdf(Path(args.pdf), pages, sheet, envelopes=args.envelopes)
         thanks.mark_printed(s, ids)

@@ -99,12 +99,12 @@ def _paragraphs(body: str) -> list[str]:
     return [p.strip("\n") for p in re.split(r"\n[ \t]*\n", body) if p.strip()]
 
 
-def note_html(page: NotePage, sheet: Paper, dpi: float) -> str:
+def note_html(page: NotePage, sheet: Paper) -> str:
     """One note as HTML: letterhead (when the rep's details are set), date, then the body.
 
     The body's paragraphs keep the rep's line breaks (`white-space: pre-wrap`).
     """
-    del dpi  # vertical spacing only: see the module docstring
+    # Only vertical spacing and type sizes here, so the printer's resolution is not needed.
     gap = _vpx(4.2 if not sheet.is_card else 2.8)  # about one line between paragraphs
     parts: list[str] = []
     rep = page.rep

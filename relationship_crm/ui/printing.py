@@ -117,12 +117,12 @@ def render_notes(
         raise KnownError("could not start printing (is the printer or the PDF file writable?)")
     try:
         font = note_font(sheet.body_pt)
+        dpi = printer.resolution()
         first = True
         for page in pages:
             if not first:
                 printer.setPageLayout(note_layout)
-            dpi = printer.resolution()
-            html = note_html(page, sheet, dpi)
+            html = note_html(page, sheet)
             _paint_document(painter, printer, html, font, sheet.margin_mm, first)
             first = False
             if envelopes:
