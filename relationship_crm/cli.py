@@ -761,49 +761,43 @@ def _thanks_templates(args: argparse.Namespace, db: Database, out: TextIO) -> in
 
 
 def _export(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    """Write every contact to OUT (or stdout for "-") in the chosen format.
+    """Write contacts (vcf, csv), the calendar (ics) or everything (json) to OUT or stdout.
 
     A file is written to a temporary name beside it and renamed when complete, so an existing
     export is never left half-overwritten.
     """
-    import tempfile
+    from relationship_crm.services import export_files
 
-    from relationship_crm.interchange.csv_export import write_contacts_csv
-    from relationship_crm.interchange.vcard_export import write_vcards
-
-    writers: dict[str, tuple[Callable[[list[ContactView], TextIO], int], str]] = {
-        # UTF-8 with a byte-order mark for CSV: Excel then reads accents correctly.
-        "csv": (write_contacts_csv, "utf-8-sig"),
-        "vcf": (lambda found, stream: write_vcards(found, stream, args.vcard_version), "utf-8"),
-    }
-    if args.format not in writers:
-        raise KnownError(
-            f"export --format {args.format} is not available yet; csv and vcf are (ics and "
-            "json are being built)"
-        )
-    write, encoding = writers[args.format]
     with db.read() as s:
-        found = contacts.list_contacts(s)
+        result = export_files.export(s, args.format, vcard_version=args.vcard_version)
     if args.out == "-":
-        write(found, out)
+        data = result.data.removeprefix(b"\xef\xbb\xbf")  # no byte-order mark in a pipe
+        binary = getattr(out, "buffer", None)
+        if binary is None:
+            out.write(data.decode("utf-8"))
+        else:  # bytes as they are: CRLF line ends must survive on every platform
+            out.flush()
+            binary.write(data)
+            binary.flush()
         return 0
     target = Path(args.out).expanduser()
-    folder = target.parent
-    if not folder.is_dir():
-        raise KnownError(f"cannot write {target}: folder {folder} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".export-", dir=folder)
-    except OSError as exc:
-        raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
-            count = write(found, stream)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    noun = "contact" if count == 1 else "contacts"
-    sys.stderr.write(f"{PROG}: exported {count} {noun} to {target}\n")
+    export_files.write_atomic(target, result.data)
+    sys.stderr.write(f"{PROG}: exported {result.what} to {target}\n")
+    return 0
+
+
+def _import(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Import a vCard, CSV or JSON-copy file in one transaction: all of it or nothing."""
+    from relationship_crm.services import import_files
+
+    data = import_files.load(Path(args.file).expanduser())
+    with db.write() as s:
+        result = import_files.import_data(s, data, on_duplicate=args.on_duplicate)
+    if args.format == "json":
+        json.dump(result.as_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(f"{result.sentence()}\n")
     return 0
 
 
@@ -1077,18 +1071,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("note_ids", metavar="NOTE_ID", type=note_id, nargs="+")
     command(th, "templates", _thanks_templates, "list the note templates", [fmt_parent])
 
+    # import
+    p = command(
+        commands,
+        "import",
+        _import,
+        "import contacts from vCard (2.1, 3.0, 4.0), Google/Outlook/LinkedIn CSV or a JSON copy; "
+        "all of the file or nothing",
+        [fmt_parent],
+    )
+    p.add_argument("file", metavar="FILE", help=".vcf, .csv or a .json copy from export")
+    p.add_argument(
+        "--on-duplicate",
+        choices=("skip", "merge", "add"),
+        default="skip",
+        help="a contact with the same email, phone, or name and company: skip it (default), "
+        "merge what is new into it, or add it anyway",
+    )
+
     # export
     p = command(
         commands,
         "export",
         _export,
-        "write your contacts to a file (vCard, or CSV for spreadsheets)",
+        "write contacts (vcf, csv), follow-ups and meetings (ics) or everything (json) to a file",
     )
     p.add_argument(
         "--format",
         required=True,
         choices=("vcf", "csv", "ics", "json"),
-        help="csv: one row per contact, formulas neutralised",
+        help="vcf: vCard contacts; csv: one row per contact, formulas neutralised; ics: open "
+        "follow-ups and upcoming meetings for calendars; json: everything, importable again",
     )
     p.add_argument("out", metavar="OUT", help='file to write, or "-" for standard output')
     p.add_argument(

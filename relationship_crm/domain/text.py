@@ -59,6 +59,8 @@ _PARTICLES = frozenset(
 
 def fold(text: str) -> str:
     """Case- and accent-folded form used for search and sorting ("Ó Briain" -> "o briain")."""
+    if text.isascii():  # the same result, without the Unicode passes (imports fold millions)
+        return text.lower()
     # NFKD before and after casefold: compatibility forms (math letters, ligatures) fold too.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     # Drop every mark, not only those with a combining class: SQLite's tokenizer and Python's
@@ -91,12 +93,15 @@ def split_name(display_name: str) -> tuple[str, str]:
 
 def clean_line(text: str) -> str:
     """One line of user text: control characters removed, whitespace collapsed and trimmed."""
-    text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    if not text.isprintable():  # printable text has no control or format characters
+        text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
     return " ".join(text.split())
 
 
 def clean_block(text: str) -> str:
     """Multi-line user text: keep newlines and tabs, drop other control characters, trim ends."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.replace("\n", "").replace("\t", "").isprintable():  # nothing to drop: skip the pass
+        return text.strip()
     kept = "".join(c for c in text if c in "\n\t" or not unicodedata.category(c).startswith("C"))
     return kept.strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import phonenumbers
@@ -105,36 +106,100 @@ def normalize_tag(value: str) -> str:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def create(session: Session, draft: ContactDraft, *, now: datetime | None = None) -> int:
-    """Add a contact (its company and tags are created as needed); returns the new id."""
-    now = now or utcnow()
+@dataclass(frozen=True, slots=True)
+class CleanContact:
+    """A draft after every check: values trimmed, keys computed, ready to store or compare."""
+
+    name: str
+    given_name: str
+    family_name: str
+    sort_name: str
+    title: str
+    stage: Stage
+    birthday: str | None
+    notes: str
+    company: str
+    company_key: str
+    emails: tuple[CheckedValue, ...]
+    phones: tuple[CheckedValue, ...]
+    addresses: tuple[dict[str, str], ...]
+    tags: tuple[tuple[str, str], ...]  # (name, folded key)
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """Full name and company, folded: the third duplicate rule."""
+        return (self.sort_name, self.company_key)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedValue:
+    """A checked email address or phone number: as typed, its lookup key, its label."""
+
+    value: str
+    key: str
+    label: str
+
+
+def clean_draft(draft: ContactDraft, *, phone_region: str | None) -> CleanContact:
+    """Check every field of a draft (InvalidInputError names the first bad one)."""
     name = required_line(draft.name, "the contact's name", max_length=300)
     guessed_given, guessed_family = split_name(name)
-    stage = parse_stage(draft.stage)
-    contact = Contact(
-        display_name=name,
+    company = optional_line(draft.company, "company name", max_length=200)
+    tags: list[tuple[str, str]] = []
+    for raw in draft.tags:
+        tag = normalize_tag(raw)
+        key = fold(tag)
+        if all(k != key for _, k in tags):
+            tags.append((tag, key))
+    return CleanContact(
+        name=name,
         given_name=optional_line(draft.given_name, "given name", max_length=150) or guessed_given,
         family_name=optional_line(draft.family_name, "family name", max_length=150)
         or guessed_family,
         sort_name=fold(name),
         title=optional_line(draft.title, "job title", max_length=200),
-        stage=stage.value,
+        stage=parse_stage(draft.stage),
         birthday=check_birthday(draft.birthday),
         notes=_check_notes(draft.notes),
+        company=company,
+        company_key=fold(company),
+        emails=tuple(_clean_emails(draft.emails)),
+        phones=tuple(_clean_phones(draft.phones, phone_region)),
+        addresses=tuple(_address_fields(a) for a in draft.addresses),
+        tags=tuple(tags),
+    )
+
+
+def create(session: Session, draft: ContactDraft, *, now: datetime | None = None) -> int:
+    """Add a contact (its company and tags are created as needed); returns the new id."""
+    now = now or utcnow()
+    clean = clean_draft(draft, phone_region=settings.get(session, "phone_region"))
+    contact = Contact(
+        display_name=clean.name,
+        given_name=clean.given_name,
+        family_name=clean.family_name,
+        sort_name=clean.sort_name,
+        title=clean.title,
+        stage=clean.stage.value,
+        birthday=clean.birthday,
+        notes=clean.notes,
         created_at=now,
         updated_at=now,
     )
     session.add(contact)
-    if draft.company.strip():
-        contact.company = company_named(session, draft.company, now=now)
-    region = settings.get(session, "phone_region")
-    contact.emails = _emails(draft.emails)
-    contact.phones = _phones(draft.phones, region)
-    contact.addresses = [
-        ContactAddress(position=i, **_address_fields(a)) for i, a in enumerate(draft.addresses)
+    if clean.company:
+        contact.company = company_named(session, clean.company, now=now)
+    contact.emails = [
+        ContactEmail(label=e.label, value=e.value, value_key=e.key, position=i)
+        for i, e in enumerate(clean.emails)
     ]
-    contact.tags = _tags(session, draft.tags)
-    contact.stage_changes = [StageChange(stage=stage.value, changed_at=now)]
+    contact.phones = [
+        ContactPhone(label=p.label, value=p.value, value_key=p.key, position=i)
+        for i, p in enumerate(clean.phones)
+    ]
+    contact.addresses = [ContactAddress(position=i, **a) for i, a in enumerate(clean.addresses)]
+    contact.tags = _tags(session, [name for name, _ in clean.tags])
+    contact.stage_changes = [StageChange(stage=clean.stage.value, changed_at=now)]
     session.flush()
     reindex(session, [contact.id])
     return contact.id
@@ -295,32 +360,44 @@ def _check_notes(notes: str) -> str:
     return cleaned
 
 
-def _emails(items: Iterable[Labeled]) -> list[ContactEmail]:
-    result: list[ContactEmail] = []
+def _clean_emails(items: Iterable[Labeled]) -> list[CheckedValue]:
+    result: list[CheckedValue] = []
     seen: set[str] = set()
     for item in items:
         value = check_email(item.value)
         key = value.lower()
-        if key in seen:
-            continue
-        seen.add(key)
-        label = optional_line(item.label, "email label", max_length=50)
-        result.append(ContactEmail(label=label, value=value, value_key=key, position=len(result)))
+        if key not in seen:
+            seen.add(key)
+            label = optional_line(item.label, "email label", max_length=50)
+            result.append(CheckedValue(value, key, label))
     return result
 
 
-def _phones(items: Iterable[Labeled], region: str | None) -> list[ContactPhone]:
-    result: list[ContactPhone] = []
+def _clean_phones(items: Iterable[Labeled], region: str | None) -> list[CheckedValue]:
+    result: list[CheckedValue] = []
     seen: set[str] = set()
     for item in items:
         value = check_phone(item.value)
         key = phone_key(value, region)
-        if key in seen:
-            continue
-        seen.add(key)
-        label = optional_line(item.label, "phone label", max_length=50)
-        result.append(ContactPhone(label=label, value=value, value_key=key, position=len(result)))
+        if key not in seen:
+            seen.add(key)
+            label = optional_line(item.label, "phone label", max_length=50)
+            result.append(CheckedValue(value, key, label))
     return result
+
+
+def _emails(items: Iterable[Labeled]) -> list[ContactEmail]:
+    return [
+        ContactEmail(label=e.label, value=e.value, value_key=e.key, position=i)
+        for i, e in enumerate(_clean_emails(items))
+    ]
+
+
+def _phones(items: Iterable[Labeled], region: str | None) -> list[ContactPhone]:
+    return [
+        ContactPhone(label=p.label, value=p.value, value_key=p.key, position=i)
+        for i, p in enumerate(_clean_phones(items, region))
+    ]
 
 
 def _address_fields(address: Address) -> dict[str, str]:

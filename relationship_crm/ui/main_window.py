@@ -5,12 +5,14 @@ Wiring only: every feature lives in a panel or dialog, every database call in a 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFileDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -30,6 +32,7 @@ from relationship_crm.ui.panels.empty_state import EmptyState
 from relationship_crm.ui.resources import app_icon
 
 if TYPE_CHECKING:
+    from relationship_crm.ui.dialogs.import_dialog import ImportDialog
     from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
     from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
 
@@ -117,11 +120,26 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         self.new_contact_action = self._action("&New contact…", "Ctrl+N", self.new_contact)
         self.log_meeting_action = self._action("&Log meeting…", "Ctrl+M", self.log_meeting)
+        self.import_action = self._action("&Import contacts…", "Ctrl+Shift+I", self.import_file)
+        self.export_actions = {
+            fmt: self._action(text, None, lambda _=False, f=fmt: self.export_file(f))
+            for fmt, text in (
+                ("vcf", "Contacts as &vCard (.vcf)…"),
+                ("csv", "Contacts as &CSV for spreadsheets…"),
+                ("ics", "Follow-ups and meetings as i&Calendar (.ics)…"),
+                ("json", "&Everything as JSON (a full copy)…"),
+            )
+        }
         self.sample_action = self._action("Load &sample data", None, self.load_sample_data)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         for action in (self.new_contact_action, self.log_meeting_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        export_menu = file_menu.addMenu("&Export")
+        for action in self.export_actions.values():
+            export_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
@@ -131,8 +149,13 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action("&Undo delete", "Ctrl+Z", self.undo_delete)
         self.undo_action.setEnabled(False)
         self.find_action = self._action("&Find contact", "Ctrl+F", self.contact_list.focus_search)
+        self.duplicates_action = self._action(
+            "Find &duplicate contacts…", None, self.find_duplicates
+        )
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.find_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.duplicates_action)
 
         notes_menu = bar.addMenu("&Notes")
         self.thanks_action = self._action("&Thank-you notes…", "Ctrl+T", self.show_thanks)
@@ -170,6 +193,7 @@ class MainWindow(QMainWindow):
         self.reminders.unsent_thanks.open_requested.connect(self.show_thanks_note)
         self.empty_state.add_contact_requested.connect(self.new_contact)
         self.empty_state.sample_data_requested.connect(self.load_sample_data)
+        self.empty_state.import_requested.connect(self.import_file)
         self._ctx.events.contact_opened.connect(self.open_contact)
         self._ctx.events.changed.connect(self._on_events_changed)
         self._ctx.runner.failed.connect(self._on_runner_failed)
@@ -291,6 +315,68 @@ class MainWindow(QMainWindow):
             self.open_contact(contact_id)
 
         self._ctx.runner.submit(lambda s: contacts.restore(s, contact_id), restored)
+
+    def import_file(self, path: Path | None = None) -> ImportDialog | None:
+        """Ask for a file (unless given), then import it in the import dialog."""
+        from relationship_crm.ui.dialogs.import_dialog import ImportDialog
+
+        if not path:
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self,
+                "Import contacts",
+                str(Path.home()),
+                "Contacts (*.vcf *.vcard *.csv *.json *.txt);;All files (*)",
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        dialog = ImportDialog(self._ctx, path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(
+            lambda result: self.statusBar().showMessage(result.sentence(), 15000)
+        )
+        dialog.open()
+        return dialog
+
+    def export_file(self, fmt: str, path: Path | None = None) -> None:
+        """Ask where (unless given), then write the export there off the GUI thread."""
+        from relationship_crm.services import export_files
+
+        names = {
+            "vcf": ("contacts.vcf", "vCard 4.0 (*.vcf);;vCard 3.0 for older programs (*.vcf)"),
+            "csv": ("contacts.csv", "CSV (*.csv)"),
+            "ics": ("relationship-crm.ics", "iCalendar (*.ics)"),
+            "json": ("relationship-crm-copy.json", "JSON (*.json)"),
+        }
+        default, filters = names[fmt]
+        chosen_filter = ""
+        if path is None:
+            chosen, chosen_filter = QFileDialog.getSaveFileName(
+                self, "Export", str(Path.home() / default), filters
+            )
+            if not chosen:
+                return
+            path = Path(chosen)
+        version = "3.0" if "3.0" in chosen_filter else "4.0"
+        target, now = path, self._ctx.clock()
+
+        def write(session: Session) -> str:
+            result = export_files.export(session, fmt, vcard_version=version, now=now)
+            export_files.write_atomic(target, result.data)
+            return result.what
+
+        self.statusBar().showMessage(f"Exporting to {target}…")
+        self._ctx.runner.query(
+            write,
+            lambda what: self.statusBar().showMessage(f"Exported {what} to {target}.", 10000),
+        )
+
+    def find_duplicates(self) -> None:
+        from relationship_crm.ui.dialogs.duplicates_dialog import DuplicatesDialog
+
+        dialog = DuplicatesDialog(self._ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def load_sample_data(self) -> None:
         from relationship_crm.services import sample_data

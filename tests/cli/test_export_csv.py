@@ -76,12 +76,12 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(cli):
     assert row["Phones"].startswith("'+1")
 
 
-def test_formats_not_built_yet_and_bad_folders_are_clear_errors(cli, tmp_path):
-    later = cli("export", "--format", "ics", str(tmp_path / "x.vcf"))
-    assert later.code == 1 and "not available yet" in later.err
+def test_bad_folders_are_clear_errors_and_leave_nothing(cli, tmp_path):
     nowhere = cli("export", "--format", "csv", str(tmp_path / "no" / "x.csv"))
     assert nowhere.code == 1 and "does not exist" in nowhere.err
-    assert not (tmp_path / "x.vcf").exists()
+    folder = cli("export", "--format", "csv", str(tmp_path))
+    assert folder.code == 1 and "is a folder" in folder.err
+    assert list(tmp_path.glob(".export-*")) == []
 
 
 @given(st.text(max_size=30))

@@ -34,7 +34,6 @@ class EmptyState(QWidget):
         self.add_button.setDefault(True)
         self.sample_button = QPushButton("Load sample data to look around")
         self.import_button = QPushButton("Import contacts from a file…")
-        self.import_button.setVisible(False)  # shown once import exists (File → Import)
         for button in (self.add_button, self.import_button, self.sample_button):
             button.setMinimumWidth(320)
             button.setMinimumHeight(36)

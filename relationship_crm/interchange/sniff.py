@@ -1,0 +1,65 @@
+"""Which importer a file needs, judged from its first bytes; files we cannot read are named.
+
+A rep who picks the wrong file (an Excel workbook, a PDF, a calendar) should learn what it is and
+what to export instead, not see a parser's complaint about line 1.
+"""
+
+from __future__ import annotations
+
+from relationship_crm.interchange.records import UnknownFormatError
+
+_READS = "import reads vCard (.vcf), CSV or a JSON copy from this app"
+
+# Leading bytes of files reps are likely to pick by mistake, and what to call them.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook or a Word document is one too)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file (.xls, .doc or Outlook .msg)"),
+    (b"SQLite format 3\x00", "an SQLite database (to use a backup, restore it instead)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"!BDN", "an Outlook data file (.pst); export the contacts as CSV from Outlook"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a Windows program"),
+)
+
+
+def _text_start(data: bytes) -> str:
+    """The first characters as text, whatever the Unicode encoding, for looking at only."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace").lstrip("\ufeff \t\r\n")
+    return head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+
+
+def kind_of(data: bytes) -> str:
+    """ "vcard", "json" or "csv" (the CSV reader has the last word); else UnknownFormatError."""
+    if not data.strip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00"):
+        raise UnknownFormatError(f"the file is empty; {_READS}")
+    for signature, name in _SIGNATURES:
+        if data.startswith(signature):
+            raise UnknownFormatError(f"this is {name}, not contacts; {_READS}")
+    start = _text_start(data)
+    upper = start[:40].upper()
+    if upper.startswith("BEGIN:VCARD"):
+        return "vcard"
+    if upper.startswith("BEGIN:VCALENDAR"):
+        raise UnknownFormatError(
+            f"this is an iCalendar file (calendar events), not contacts; {_READS}"
+        )
+    if start.startswith("{"):
+        return "json"
+    if start.startswith("["):
+        raise UnknownFormatError(f"this JSON file is not a copy from this app; {_READS}")
+    if start.startswith("<"):
+        raise UnknownFormatError(f"this is an HTML or XML file, not contacts; {_READS}")
+    if upper.startswith(("DN:", "VERSION: 1\n", "VERSION: 1\r")):
+        raise UnknownFormatError(
+            f"this is an LDIF address book; export it as vCard or CSV instead ({_READS})"
+        )
+    if "BEGIN:VCARD" in start.upper():
+        return "vcard"  # text before the first card: the vCard reader names the line
+    return "csv"

@@ -1,0 +1,633 @@
+"""Contacts from vCard 2.1, 3.0 and 4.0 files (vCard 2.1 spec, RFC 2426, RFC 6350), as real
+programs write them: Outlook, Android, iPhone, Google Contacts and our own exporter.
+
+We split the file into cards and logical lines ourselves and let vobject's content-line parser
+(`parseLine`) read each line head: name, parameters, group. `vobject.readComponents` is many
+times slower on big files and misreads quoted-printable soft line breaks the way Outlook and
+Android write them (PLATFORM-NOTES.md, "Real-world formats"), so the splitting, the
+quoted-printable and charset decoding, the unescaping and the structured values are ours. A big
+file repeats a few dozen heads ("EMAIL;TYPE=INTERNET,WORK"), so each distinct head goes to vobject
+once; that keeps 20,000 cards well under a second.
+
+Only structure is decoded here: values go out stripped but otherwise as written, and the import
+service checks them (is this an email address?). Pure: bytes in, `ImportedContact`s out; every
+problem is a `RecordError` (record number and the line its BEGIN:VCARD is on) or, for a file that
+holds no card at all, an `UnknownFormatError`.
+"""
+
+from __future__ import annotations
+
+import binascii
+import codecs
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from vobject.base import ParseError, parseLine  # type: ignore[import-untyped]
+
+from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.records import Address, ContactDraft, Labeled
+from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
+
+__all__ = ["parse_vcards"]
+
+_NO_PREF = 1000  # sorts after every PREF=1..100
+
+# Characters a "blank" line may hold: old DOS tools end files with Ctrl-Z, some phones pad with NUL.
+_BLANK = " \t\x00\x1a\x0b\x0c"
+_FOLD = (" ", "\t")
+
+# vCard 2.1 lets an encoding stand alone as a parameter word (`NOTE;QUOTED-PRINTABLE:...`).
+_ENCODING_WORDS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
+
+# Apple's built-in labels are wrapped: `_$!<Mobile>!$_`. Custom ones are plain text.
+_APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_", re.S)
+_KNOWN_LABELS = {
+    "mobile": "mobile",
+    "cell": "mobile",
+    "iphone": "mobile",
+    "home": "home",
+    "work": "work",
+    "other": "other",
+    "main": "main",
+    "pager": "pager",
+    "fax": "fax",
+    "home fax": "home fax",
+    "work fax": "work fax",
+    "homefax": "home fax",
+    "workfax": "work fax",
+    "otherfax": "fax",
+}
+
+# TYPE words that make a label, most telling first; others (internet, voice, pref, x400, postal,
+# text...) are noise. "work,cell" is a mobile; "work,fax" a work fax.
+_TYPE_LABELS = ("fax", "mobile", "mobile", "mobile", "pager", "main", "work", "home", "other")
+_TYPE_RANK = {
+    word: rank
+    for rank, word in enumerate(
+        ("fax", "cell", "mobile", "iphone", "pager", "main", "work", "home", "other")
+    )
+}
+_FAX_KINDS = {"work": 1, "home": 2, "fax": 4}
+
+# The lines vobject's `parseLine` reads, up to the colon before the value: the same language as
+# its pattern, written so that no string makes it backtrack. vobject's own pattern nests
+# quantifiers and takes exponential time on a line like `A;B=,=,=,=,...` with no colon (20 pairs
+# are minutes), so a damaged file could hang the import; we ask vobject only about lines this
+# accepts. A parameter value may hold "=", so "=" also starts the next value piece here.
+_LINE_SHAPE = re.compile(
+    r"""
+    (?:[A-Za-z0-9_-]++\.)?[A-Za-z0-9_-]++          # group. name
+    (?:;(?=[;:]))?                                  # vobject allows one stray ";"
+    (?:;[A-Za-z0-9_-]++(?:[=,](?:"[^"]*+"|[^";:,=]*+))*+)*+   # ;param=value,value
+    :""",
+    re.VERBOSE,
+)
+
+_ESCAPED = re.compile(r"\\(.)", re.S)
+_UNESCAPE = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
+_QP_BAD_ESCAPE = re.compile(r"=(?![0-9A-Fa-f]{2})")
+_DATE = re.compile(r"([0-9]{4})-?([0-9]{2})-?([0-9]{2})(?:T[0-9:.,Z+\-]*)?")
+_NO_YEAR_DATE = re.compile(r"--([0-9]{2})-?([0-9]{2})")
+_TEL_EXT = re.compile(r"(?:^|;)ext=([^;]*)", re.I)
+
+
+class _BadValue(Exception):
+    """A value of a card cannot be decoded; the card loop turns it into a RecordError."""
+
+
+def parse_vcards(data: bytes) -> list[ImportedContact]:
+    """Every card of a vCard file (2.1, 3.0 or 4.0; UTF-8, UTF-16 or a Windows code page).
+
+    Raises `RecordError` naming the card and the line its BEGIN:VCARD is on when a card cannot be
+    read (no END:VCARD, an unreadable line, a bad birthday, no name), and `UnknownFormatError`
+    when the data holds no card at all.
+    """
+    text, raw = _decode(data)
+    if "\r\r\n" in text:  # CRLF written through a text-mode stream on Windows: one line end
+        text = text.replace("\r\r\n", "\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found: list[ImportedContact] = []
+    card: _Card | None = None
+    record = start = 0
+    stray: tuple[int, str] | None = None  # the first text outside a card, reported if cards follow
+    # Line heads already read (what comes before the value's colon), with what they mean.
+    heads: dict[str, _Head] = {}
+    for line_no, line in _logical_lines(lines):
+        if card is None:
+            if line.strip(_BLANK).upper() == "BEGIN:VCARD":
+                if stray is not None:
+                    raise _stray_error(record + 1, stray)
+                record, start, card = record + 1, line_no, _Card(raw)
+            elif stray is None:
+                stray = (line_no, line)
+            continue
+        head, colon, value = line.partition(":")
+        known = heads.get(head) if colon else None
+        if known is None:
+            try:
+                if not _LINE_SHAPE.match(line):  # checked first: see _LINE_SHAPE
+                    raise ParseError(line)
+                name, raw_params, value, group = parseLine(line)
+            except ParseError:
+                raise RecordError(
+                    record, start, f"line {line_no} cannot be read: {_snippet(line)}"
+                ) from None
+            key = name.upper()
+            known = (key, _TAKE.get(key), _Params(raw_params), group)
+            if '"' not in head:  # else the value may not start at the first colon
+                heads[head] = known
+        key, take, params, group = known
+        if take is not None:
+            try:
+                take(card, params, value, group)
+            except _BadValue as exc:
+                raise RecordError(record, start, f"line {line_no}: {exc}") from None
+        elif key == "END":
+            if value.strip().upper() != "VCARD":
+                raise RecordError(
+                    record, start, f"line {line_no}: unexpected END:{_snippet(value)}"
+                )
+            try:
+                found.append(ImportedContact(card.draft(), record, start))
+            except _BadValue as exc:
+                raise RecordError(record, start, str(exc)) from None
+            card = None
+        elif key == "BEGIN":
+            raise RecordError(
+                record,
+                start,
+                f"line {line_no}: BEGIN:{_snippet(value)} inside a card that has no END:VCARD",
+            )
+    if card is not None:
+        raise RecordError(record, start, "the card has no END:VCARD (is the file cut short?)")
+    if not found:
+        raise UnknownFormatError("the file is not a vCard file (it has no BEGIN:VCARD)")
+    if stray is not None:
+        raise _stray_error(record + 1, stray)
+    return found
+
+
+# --- bytes and lines ----------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> tuple[str, bool]:
+    """The file as text, and whether it was read byte for byte (latin-1) to decode value by value.
+
+    UTF-8 (with or without BOM) and UTF-16/32 with a BOM are decoded whole. Anything else (a
+    vCard 2.1 file in a Windows code page, or one mixing UTF-8 and Latin-1 values) is mapped byte
+    for byte, and each non-ASCII value is decoded later with its CHARSET, else UTF-8, else cp1252.
+    """
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            if codec != "utf-8":
+                return data.decode(codec, errors="replace"), False
+            break
+    else:
+        # UTF-16 without a BOM: every other byte of "BEGIN:VCARD" is NUL.
+        if len(data) >= 2 and (data[0] == 0) != (data[1] == 0):
+            codec = "utf-16-be" if data[0] == 0 else "utf-16-le"
+            return data.decode(codec, errors="replace"), False
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), True
+
+
+def _logical_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
+    """(first physical line number, logical line) for each non-blank logical line.
+
+    Quoted-printable soft breaks come first: a QP line ending in "=" goes on with the next line
+    as it is (Outlook and Android do not indent it, and a leading space there is data). Then
+    folding (a line starting with a space or tab continues the one before). Then vCard 2.1
+    base64, whose lines need not be indented and which ends at a blank line.
+    """
+    count = len(lines)
+    lines.append("")  # a sentinel: lines[i] always exists below
+    i = 0
+    while i < count:
+        line = lines[i]
+        i += 1
+        if not line or (line[0] in _BLANK and not line.strip(_BLANK)):
+            continue
+        first = i
+        following = lines[i]
+        if line[-1] == "=" or following[:1] in _FOLD:
+            qp: bool | None = None  # is this a quoted-printable property? (asked only when needed)
+            while i < count:
+                following = lines[i]
+                if line.endswith("="):
+                    if qp is None:
+                        qp = "QUOTED-PRINTABLE" in line.partition(":")[0].upper()
+                    if qp and not _is_boundary(following):
+                        line = line[:-1] + following
+                        i += 1
+                        continue
+                if following[:1] in _FOLD:
+                    line += following[1:]
+                    i += 1
+                    continue
+                break
+            following = lines[i]
+        if following and ":" not in following and following.strip(_BLANK) and _is_base64(line):
+            while i < count and ":" not in lines[i] and lines[i].strip(_BLANK):
+                line += lines[i].strip()
+                i += 1
+        yield first, line
+
+
+def _is_base64(line: str) -> bool:
+    """A base64 property: vCard 2.1 `ENCODING=BASE64` or bare `BASE64`, 3.0 `ENCODING=b`."""
+    head = line.partition(":")[0].upper()
+    return "BASE64" in head or "ENCODING=B" in head
+
+
+def _is_boundary(line: str) -> bool:
+    """BEGIN:VCARD or END:VCARD, which a dangling soft break must not swallow."""
+    return line.strip(_BLANK).upper() in ("END:VCARD", "BEGIN:VCARD")
+
+
+def _snippet(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _stray_error(record: int, stray: tuple[int, str]) -> RecordError:
+    return RecordError(record, stray[0], f"text outside a card: {_snippet(stray[1])}")
+
+
+# --- parameters and values ----------------------------------------------------------------------
+
+
+class _Params:
+    """The parameters we use: the label their TYPE words make, PREF rank, ENCODING, CHARSET...
+
+    Read once per distinct line head and shared by every line with that head: never changed.
+    """
+
+    __slots__ = ("label", "pref", "encoding", "charset", "omit_year")
+
+    def __init__(self, raw: list[list[str]]) -> None:
+        types: list[str] = []
+        self.pref = _NO_PREF
+        self.encoding = self.charset = self.omit_year = ""
+        for item in raw:
+            name = item[0].upper()
+            if len(item) == 1:  # vCard 2.1 bare word: TEL;CELL;PREF, NOTE;QUOTED-PRINTABLE
+                if name in _ENCODING_WORDS:
+                    self.encoding = name
+                elif name == "PREF":
+                    self.pref = 1
+                else:
+                    types.append(item[0])
+            elif name == "TYPE":
+                for value in item[1:]:
+                    for word in value.split(","):  # 4.0 quotes lists: TYPE="work,voice"
+                        word = word.strip()
+                        if word.lower() == "pref":
+                            self.pref = min(self.pref, 1)
+                        elif word:
+                            types.append(word)
+            elif name == "PREF":
+                try:
+                    self.pref = min(self.pref, int(item[1]))
+                except ValueError:
+                    pass
+            elif name == "ENCODING":
+                self.encoding = item[1].strip().upper()
+            elif name == "CHARSET":
+                self.charset = item[1].strip()
+            elif name == "X-APPLE-OMIT-YEAR":
+                self.omit_year = item[1].strip()
+        self.label = _type_label(types)
+
+    def text(self, value: str, raw: bool) -> str:
+        """The value decoded (quoted-printable, base64, charset) but still vCard-escaped."""
+        encoding = self.encoding
+        if not encoding and (not raw or value.isascii()):
+            return value
+        if encoding == "QUOTED-PRINTABLE":
+            return _decode_bytes(_quoted_printable(value, raw), self.charset, strict=True)
+        if encoding in ("B", "BASE64"):
+            try:
+                data = binascii.a2b_base64(value.encode("latin-1" if raw else "utf-8"))
+            except (binascii.Error, UnicodeError):
+                raise _BadValue("a base64 value cannot be decoded") from None
+            return _decode_bytes(data, self.charset, strict=True)
+        if raw and not value.isascii():
+            return _decode_bytes(value.encode("latin-1"), self.charset, strict=False)
+        return value
+
+
+def _quoted_printable(value: str, raw: bool) -> bytes:
+    if value.endswith("="):  # a soft break just before END:VCARD
+        value = value[:-1]
+    if _QP_BAD_ESCAPE.search(value):
+        raise _BadValue(f"quoted-printable value {_snippet(value)} cannot be decoded")
+    return binascii.a2b_qp(value.encode("latin-1" if raw else "utf-8"))
+
+
+def _decode_bytes(data: bytes, charset: str, *, strict: bool) -> str:
+    """Bytes in the CHARSET the property names; without one (or an unknown one) UTF-8, then cp1252.
+
+    `strict`: bytes that are not valid in the named charset are an error (quoted-printable and
+    base64 values say exactly which bytes they mean), not a reason to guess.
+    """
+    if charset:
+        try:
+            return data.decode(charset)
+        except LookupError:
+            pass  # a charset Python does not know: guess as if none was named
+        except (UnicodeError, ValueError):
+            if strict:
+                raise _BadValue(f"a value is not valid {charset} text") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # the five bytes cp1252 leaves undefined
+
+
+def _unescape(text: str) -> str:
+    """A vCard text value unescaped (\\n, \\N, \\, \\; \\\\), line ends as \\n, stripped."""
+    if "\\" in text:
+        text = _ESCAPED.sub(lambda m: _UNESCAPE.get(m.group(1), m.group(0)), text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def _split(text: str, separators: str) -> list[str]:
+    """`text` split at separators that are not escaped with a backslash (pieces stay escaped)."""
+    if "\\" not in text:
+        if len(separators) == 1:
+            return text.split(separators)
+        return re.split(f"[{re.escape(separators)}]", text)
+    parts: list[str] = []
+    begin = i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char in separators:
+            parts.append(text[begin:i])
+            begin = i + 1
+        i += 1
+    parts.append(text[begin:])
+    return parts
+
+
+def _name_part(component: str, joiner: str = " ") -> str:
+    """One N component; a list of names (`Philip,Paul`) joined with spaces."""
+    if "," not in component:
+        return _unescape(component)
+    return joiner.join(p for p in (_unescape(v) for v in _split(component, ",")) if p)
+
+
+def _phone(value: str) -> str:
+    """A TEL value; a tel: URI (vCard 4.0) as the number, with ";ext=22" as " ext. 22"."""
+    if value[:4].lower() != "tel:":
+        return value
+    number, _, uri_params = value[4:].partition(";")
+    ext = _TEL_EXT.search(uri_params)
+    number = number.strip()
+    if ext and ext.group(1).strip():
+        number += f" ext. {ext.group(1).strip()}"
+    return number
+
+
+def _birthday(value: str, omit_year: str) -> str | None:
+    """BDAY as "YYYY-MM-DD" or "--MM-DD" (year unknown); None when empty."""
+    text = value.strip()
+    if not text:
+        return None
+    year: str | None
+    match = _DATE.fullmatch(text)
+    if match:
+        year, month, day = match.groups()
+        if year == omit_year or year == "0000":  # Apple's 1604, or a zero year: no year known
+            year = None
+    else:
+        match = _NO_YEAR_DATE.fullmatch(text)
+        if not match:
+            raise _BadValue(f"the birthday {_snippet(text)} is not a date")
+        year = None
+        month, day = match.groups()
+    try:  # 2000 is a leap year, so "--02-29" passes
+        date(int(year or 2000), int(month), int(day))
+    except ValueError:
+        raise _BadValue(f"the birthday {_snippet(text)} is not a date") from None
+    return f"{year}-{month}-{day}" if year else f"--{month}-{day}"
+
+
+def _type_label(types: list[str]) -> str:
+    """The simple label for TYPE words: mobile, work fax, pager... ("" for none we know).
+
+    Android writes a custom label of a vCard 2.1 property as a type word: `TEL;X-Assistant:`.
+    """
+    best = len(_TYPE_RANK)
+    kinds = 0  # which of work (1), home (2) and fax (4) were named, to make "work fax"
+    custom = ""
+    for word in types:
+        lower = word.lower()
+        rank = _TYPE_RANK.get(lower)
+        if rank is not None:
+            best = min(best, rank)
+            kinds |= _FAX_KINDS.get(lower, 0)
+        elif not custom and lower.startswith("x-"):
+            custom = word[2:].strip()
+    if kinds & 4:
+        return "work fax" if kinds & 1 else "home fax" if kinds & 2 else "fax"
+    return _TYPE_LABELS[best] if best < len(_TYPE_LABELS) else custom
+
+
+def _ab_label(text: str) -> str:
+    """An X-ABLabel as a label: Apple's `_$!<Mobile>!$_` -> "mobile"; custom text as it is."""
+    wrapped = _APPLE_LABEL.fullmatch(text)
+    inner = wrapped.group(1).strip() if wrapped else text
+    known = _KNOWN_LABELS.get(inner.lower())
+    if known:
+        return known
+    return inner.lower() if wrapped else inner
+
+
+def _first(item: tuple[int, str, str, object]) -> int:
+    return item[0]
+
+
+# --- one card -----------------------------------------------------------------------------------
+
+# (PREF rank, item group, label from TYPE words, value)
+_Item = tuple[int, str, str, str]
+_Parts = tuple[str, str, str, str, str]  # street, city, region, postcode, country
+
+
+class _Card:
+    """Collects the properties of one card while its lines are read; `draft()` builds the result.
+
+    One `_take_*` method per property we read (see `_TAKE`); they raise `_BadValue`.
+    """
+
+    __slots__ = (
+        "raw",
+        "fn",
+        "n",
+        "org",
+        "title",
+        "notes",
+        "tags",
+        "birthday",
+        "stage",
+        "emails",
+        "phones",
+        "addresses",
+        "labels",
+    )
+
+    def __init__(self, raw: bool) -> None:
+        self.raw = raw
+        self.fn = self.org = self.title = ""
+        self.n: list[str] | None = None
+        self.notes: list[str] = []
+        self.tags: list[str] = []
+        self.birthday: str | None = None
+        self.stage = Stage.PROSPECT
+        self.emails: list[_Item] = []
+        self.phones: list[_Item] = []
+        self.addresses: list[tuple[int, str, str, _Parts]] = []
+        self.labels: dict[str, str] = {}  # item group -> X-ABLabel
+
+    def _take_email(self, params: _Params, value: str, group: str | None) -> None:
+        text = _unescape(params.text(value, self.raw))
+        if text:
+            self.emails.append((params.pref, (group or "").lower(), params.label, text))
+
+    def _take_tel(self, params: _Params, value: str, group: str | None) -> None:
+        text = _phone(_unescape(params.text(value, self.raw)))
+        if text:
+            self.phones.append((params.pref, (group or "").lower(), params.label, text))
+
+    def _take_adr(self, params: _Params, value: str, group: str | None) -> None:
+        parts = [_unescape(p) for p in _split(params.text(value, self.raw), ";")]
+        if any(parts):
+            parts += [""] * (7 - len(parts))
+            box, extended, street, city, region, code, country = parts[:7]
+            street = "\n".join(p for p in (street, extended, box) if p)
+            address = (street, city, region, code, country)
+            self.addresses.append((params.pref, (group or "").lower(), params.label, address))
+
+    def _take_fn(self, params: _Params, value: str, group: str | None) -> None:
+        if not self.fn:
+            self.fn = _unescape(params.text(value, self.raw))
+
+    def _take_n(self, params: _Params, value: str, group: str | None) -> None:
+        if self.n is None:
+            parts = _split(params.text(value, self.raw), ";")
+            parts += [""] * (5 - len(parts))
+            # family; given; additional; prefix; suffix ("Jr.,M.D." -> "Jr., M.D.")
+            self.n = [_name_part(p) for p in parts[:4]] + [_name_part(parts[4], ", ")]
+
+    def _take_org(self, params: _Params, value: str, group: str | None) -> None:
+        if not self.org:  # organization name; then units, which we do not keep
+            self.org = _unescape(_split(params.text(value, self.raw), ";")[0])
+
+    def _take_title(self, params: _Params, value: str, group: str | None) -> None:
+        if not self.title:
+            self.title = _unescape(params.text(value, self.raw))
+
+    def _take_note(self, params: _Params, value: str, group: str | None) -> None:
+        note = _unescape(params.text(value, self.raw))
+        if note:
+            self.notes.append(note)
+
+    def _take_categories(self, params: _Params, value: str, group: str | None) -> None:
+        for piece in _split(params.text(value, self.raw), ",;"):
+            tag = _unescape(piece)
+            if tag and tag not in self.tags:
+                self.tags.append(tag)
+
+    def _take_bday(self, params: _Params, value: str, group: str | None) -> None:
+        if self.birthday is None:
+            self.birthday = _birthday(params.text(value, self.raw), params.omit_year)
+
+    def _take_ablabel(self, params: _Params, value: str, group: str | None) -> None:
+        label = _ab_label(_unescape(params.text(value, self.raw)))
+        if group and label:  # Apple's label for the other properties of its item group
+            self.labels[group.lower()] = label
+
+    def _take_stage(self, params: _Params, value: str, group: str | None) -> None:
+        try:  # our own exporter writes it; anything we do not know leaves the default
+            self.stage = Stage(value.strip().lower())
+        except ValueError:
+            pass
+
+    def _labeled(self, items: list[_Item]) -> tuple[Labeled, ...]:
+        if len(items) > 1:
+            items.sort(key=_first)  # stable: preferred first, then file order
+        labels = self.labels
+        return tuple(Labeled(value, labels.get(group, label)) for _, group, label, value in items)
+
+    def draft(self) -> ContactDraft:
+        """The card as a draft. Raises _BadValue for a card with nothing to call it by."""
+        family, given, additional, prefix, suffix = self.n or ("", "", "", "", "")
+        emails = self._labeled(self.emails)
+        phones = self._labeled(self.phones)
+        self.addresses.sort(key=_first)
+        labels = self.labels
+        addresses = tuple(
+            Address(street, city, region, code, country, labels.get(group, label))
+            for _, group, label, (street, city, region, code, country) in self.addresses
+        )
+        name = (
+            self.fn
+            or " ".join(p for p in (prefix, given, additional, family, suffix) if p)
+            or self.org
+            or (emails[0].value if emails else "")
+            or (phones[0].value if phones else "")
+        )
+        if not name:
+            raise _BadValue("the card has no name")
+        return ContactDraft(
+            name=name,
+            given_name=given,
+            family_name=family,
+            emails=emails,
+            phones=phones,
+            addresses=addresses,
+            company=self.org,
+            title=self.title,
+            stage=self.stage,
+            tags=tuple(self.tags),
+            birthday=self.birthday,
+            notes="\n\n".join(self.notes),
+        )
+
+
+# The properties we read, by upper-cased name; all others (PHOTO, UID, URL, X-...) are skipped.
+_TAKE: dict[str, Callable[[_Card, _Params, str, str | None], None]] = {
+    "FN": _Card._take_fn,
+    "N": _Card._take_n,
+    "EMAIL": _Card._take_email,
+    "TEL": _Card._take_tel,
+    "ADR": _Card._take_adr,
+    "ORG": _Card._take_org,
+    "TITLE": _Card._take_title,
+    "NOTE": _Card._take_note,
+    "CATEGORIES": _Card._take_categories,
+    "BDAY": _Card._take_bday,
+    "X-ABLABEL": _Card._take_ablabel,
+    "X-RELATIONSHIP-CRM-STAGE": _Card._take_stage,
+}
+
+# What a line head reads as: upper-cased name, what takes it (None: skipped), parameters, group.
+_Head = tuple[str, Callable[[_Card, _Params, str, str | None], None] | None, _Params, str | None]

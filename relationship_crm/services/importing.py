@@ -1,0 +1,616 @@
+"""Importing contacts: check every record, match duplicates, then store them in one transaction.
+
+The caller opens the write transaction (`db.write()`), so a file either goes in whole or not at
+all: a bad record raises before anything is committed, and a process killed half-way leaves the
+database as it was. New contacts go in with bulk inserts (20,000 cards in a few seconds); the
+contacts they merge into are loaded and changed through the ORM.
+
+A record is a duplicate of a contact when they share an email address, a phone number (compared
+in E.164 form), or the full name and company (both folded, so case and accents do not matter).
+Records of the same file are matched against each other too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import cast
+
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session, selectinload
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.errors import InvalidInputError, KnownError
+from relationship_crm.domain.text import fold
+from relationship_crm.interchange.records import ImportedContact, RecordError
+from relationship_crm.services import contacts, settings
+from relationship_crm.services.common import utcnow
+from relationship_crm.services.contacts import CheckedValue, CleanContact
+from relationship_crm.storage.schema import (
+    Base,
+    Company,
+    Contact,
+    ContactAddress,
+    ContactEmail,
+    ContactPhone,
+    StageChange,
+    Tag,
+    contact_tags,
+)
+
+# Called with (done, total) now and then; it may raise ImportCancelled to stop (nothing is kept).
+Progress = Callable[[int, int], None]
+_PROGRESS_EVERY = 250
+_CHUNK = 2000
+
+
+class OnDuplicate(StrEnum):
+    """What to do with a record that matches a contact already there."""
+
+    SKIP = "skip"
+    MERGE = "merge"
+    ADD = "add"
+
+
+class ImportCancelled(KnownError):
+    """The rep cancelled the import; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("import cancelled; nothing was changed")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import did. `skipped` counts duplicates left as they were (nothing new in them)."""
+
+    added: int = 0
+    merged: int = 0
+    skipped: int = 0
+    source: str = ""
+    added_ids: tuple[int, ...] = ()
+    merged_ids: tuple[int, ...] = ()
+    # For each record, in file order: the contact it was added as, merged into or matched.
+    record_ids: tuple[int, ...] = ()
+
+    @property
+    def changes(self) -> Changes:
+        touched = bool(self.added or self.merged)
+        return Changes(contacts=touched, companies=touched)
+
+    def sentence(self) -> str:
+        """ "Added 12 contacts, merged 3, skipped 1 duplicate." """
+
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        return (
+            f"Added {plural(self.added, 'contact')}, merged {self.merged}, "
+            f"skipped {plural(self.skipped, 'duplicate')}."
+        )
+
+
+def parse_on_duplicate(value: str | OnDuplicate) -> OnDuplicate:
+    try:
+        return OnDuplicate(str(value).strip().lower())
+    except ValueError:
+        valid = ", ".join(o.value for o in OnDuplicate)
+        raise InvalidInputError(f"unknown duplicate rule {value!r}; use one of: {valid}") from None
+
+
+# --- the merge rule (pure) ----------------------------------------------------------------------
+
+
+def combine(base: CleanContact, extra: CleanContact) -> CleanContact:
+    """`base` with what `extra` adds: empty fields filled, new emails/phones/addresses/tags added,
+    notes appended unless already there. Combining twice changes nothing the second time."""
+    emails = _union(base.emails, extra.emails)
+    phones = _union(base.phones, extra.phones)
+    addresses = base.addresses + tuple(
+        a
+        for a in extra.addresses
+        if all(_address_key(a) != _address_key(b) for b in base.addresses)
+    )
+    have = {key for _, key in base.tags}
+    tags = base.tags + tuple(t for t in extra.tags if t[1] not in have)
+    notes = base.notes
+    if extra.notes and extra.notes not in notes:
+        notes = f"{notes}\n\n{extra.notes}" if notes else extra.notes
+    company, company_key = base.company, base.company_key
+    if not company:
+        company, company_key = extra.company, extra.company_key
+    return dataclasses.replace(
+        base,
+        given_name=base.given_name or extra.given_name,
+        family_name=base.family_name or extra.family_name,
+        title=base.title or extra.title,
+        birthday=base.birthday or extra.birthday,
+        notes=notes[: contacts.MAX_NOTES],
+        company=company,
+        company_key=company_key,
+        emails=emails,
+        phones=phones,
+        addresses=addresses,
+        tags=tags,
+    )
+
+
+def _union(
+    base: tuple[CheckedValue, ...], extra: tuple[CheckedValue, ...]
+) -> tuple[CheckedValue, ...]:
+    keys = {v.key for v in base}
+    return base + tuple(v for v in extra if v.key not in keys)
+
+
+def _address_key(address: dict[str, str]) -> tuple[str, ...]:
+    return tuple(fold(address[k]) for k in ("street", "city", "postcode", "country"))
+
+
+def clean_from_contact(contact: Contact) -> CleanContact:
+    """A stored contact in the form the merge rule works on."""
+    return CleanContact(
+        name=contact.display_name,
+        given_name=contact.given_name,
+        family_name=contact.family_name,
+        sort_name=contact.sort_name,
+        title=contact.title,
+        stage=contacts.parse_stage(contact.stage),
+        birthday=contact.birthday,
+        notes=contact.notes,
+        company=contact.company.name if contact.company else "",
+        company_key=contact.company.name_key if contact.company else "",
+        emails=tuple(CheckedValue(e.value, e.value_key, e.label) for e in contact.emails),
+        phones=tuple(CheckedValue(p.value, p.value_key, p.label) for p in contact.phones),
+        addresses=tuple(
+            {
+                "label": a.label,
+                "street": a.street,
+                "city": a.city,
+                "region": a.region,
+                "postcode": a.postcode,
+                "country": a.country,
+            }
+            for a in contact.addresses
+        ),
+        tags=tuple((t.name, t.name_key) for t in contact.tags),
+    )
+
+
+# --- matching -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _New:
+    """A contact this import will add (later records of the file may merge into it)."""
+
+    clean: CleanContact
+    record: int
+    id: int = 0  # set once inserted
+
+
+@dataclass(slots=True)
+class _Matches:
+    """Lookup tables from each duplicate key to an existing contact id or a pending new one."""
+
+    by_email: dict[str, int | _New] = field(default_factory=dict)
+    by_phone: dict[str, int | _New] = field(default_factory=dict)
+    by_identity: dict[tuple[str, str], int | _New] = field(default_factory=dict)
+
+    @classmethod
+    def of_database(cls, session: Session) -> _Matches:
+        live = Contact.deleted_at.is_(None)
+        found = cls()
+        for key, cid in session.execute(
+            select(ContactEmail.value_key, ContactEmail.contact_id)
+            .join(Contact, Contact.id == ContactEmail.contact_id)
+            .where(live)
+            .order_by(ContactEmail.contact_id)
+        ):
+            found.by_email.setdefault(key, cid)
+        for key, cid in session.execute(
+            select(ContactPhone.value_key, ContactPhone.contact_id)
+            .join(Contact, Contact.id == ContactPhone.contact_id)
+            .where(live)
+            .order_by(ContactPhone.contact_id)
+        ):
+            found.by_phone.setdefault(key, cid)
+        for name, company_key, cid in session.execute(
+            select(Contact.sort_name, Company.name_key, Contact.id)
+            .outerjoin(Company, Company.id == Contact.company_id)
+            .where(live)
+            .order_by(Contact.id)
+        ):
+            found.by_identity.setdefault((name, company_key or ""), cid)
+        return found
+
+    def find(self, clean: CleanContact) -> int | _New | None:
+        for email in clean.emails:
+            if email.key in self.by_email:
+                return self.by_email[email.key]
+        for phone in clean.phones:
+            if phone.key in self.by_phone:
+                return self.by_phone[phone.key]
+        return self.by_identity.get(clean.identity)
+
+    def remember(self, clean: CleanContact, target: int | _New) -> None:
+        for email in clean.emails:
+            self.by_email.setdefault(email.key, target)
+        for phone in clean.phones:
+            self.by_phone.setdefault(phone.key, target)
+        self.by_identity.setdefault(clean.identity, target)
+
+
+# --- the import ---------------------------------------------------------------------------------
+
+
+def import_contacts(
+    session: Session,
+    records: Sequence[ImportedContact],
+    *,
+    on_duplicate: OnDuplicate | str = OnDuplicate.SKIP,
+    progress: Progress | None = None,
+    source: str = "",
+    within_file: bool = True,
+    now: datetime | None = None,
+) -> ImportSummary:
+    """Check, match and store `records` inside the caller's transaction.
+
+    With `within_file` false, records are matched against the database only, never against each
+    other (a copy of this app's own data holds distinct people who may share a name).
+
+    Raises RecordError (record number and line) for the first record that does not pass the
+    checks, before anything is written; ImportCancelled when `progress` says so.
+    """
+    now = now or utcnow()
+    rule = parse_on_duplicate(on_duplicate)
+    total = len(records) * 2
+    report = progress or (lambda _done, _total: None)
+    report(0, total)
+    region = settings.get(session, "phone_region")
+    matches = _Matches.of_database(session) if rule is not OnDuplicate.ADD else _Matches()
+    pending: list[_New] = []
+    merges: dict[int, list[CleanContact]] = {}
+    merged_new: set[int] = set()  # records of this file merged into an earlier record
+    skipped = 0
+    targets: list[int | _New] = []
+    for done, item in enumerate(records, start=1):
+        if done % _PROGRESS_EVERY == 0:
+            report(done, total)
+        try:
+            clean = contacts.clean_draft(item.draft, phone_region=region)
+        except InvalidInputError as error:
+            raise RecordError(item.record, item.line, str(error)) from None
+        target = matches.find(clean) if rule is not OnDuplicate.ADD else None
+        targets.append(target or _New(clean, item.record))
+        if target is None:
+            new = targets[-1]
+            assert isinstance(new, _New)
+            pending.append(new)
+            if rule is not OnDuplicate.ADD and within_file:
+                matches.remember(clean, new)
+        elif rule is OnDuplicate.SKIP:
+            skipped += 1
+        elif isinstance(target, _New):
+            combined = combine(target.clean, clean)
+            if combined == target.clean:
+                skipped += 1
+            else:
+                target.clean = combined
+                merged_new.add(item.record)
+                matches.remember(combined, target)
+        else:
+            merges.setdefault(target, []).append(clean)
+    report(len(records), total)
+    merged_ids, unchanged = _apply_merges(session, merges, now=now)
+    added_ids = _insert_new(
+        session, [p.clean for p in pending], now=now, report=report, total=total
+    )
+    for new, new_id in zip(pending, added_ids, strict=True):
+        new.id = new_id
+    contacts.reindex(session, [*added_ids, *merged_ids])
+    report(total, total)
+    return ImportSummary(
+        added=len(added_ids),
+        merged=len(merged_ids) + len(merged_new),
+        skipped=skipped + unchanged,
+        source=source,
+        added_ids=tuple(added_ids),
+        merged_ids=tuple(merged_ids),
+        record_ids=tuple(t.id if isinstance(t, _New) else t for t in targets),
+    )
+
+
+def _apply_merges(
+    session: Session, merges: dict[int, list[CleanContact]], *, now: datetime
+) -> tuple[list[int], int]:
+    """Merge records into existing contacts; returns the ids that changed and how many did not.
+
+    Contacts are compared in their plain form first (a re-import merges into thousands of
+    contacts and usually changes none); only those that change are loaded as ORM objects.
+    """
+    changed: dict[int, tuple[CleanContact, CleanContact]] = {}
+    unchanged = 0
+    for cid, stored in _stored_forms(session, list(merges)):
+        after = stored
+        for clean in merges[cid]:
+            after = combine(after, clean)
+        if after == stored:
+            unchanged += len(merges[cid])
+        else:
+            unchanged += len(merges[cid]) - 1
+            changed[cid] = (stored, after)
+    companies: dict[str, Company] = {}
+    tags: dict[str, Tag] = {}
+    ids = list(changed)
+    for start in range(0, len(ids), 500):
+        for contact in session.scalars(
+            select(Contact)
+            .where(Contact.id.in_(ids[start : start + 500]))
+            .options(
+                selectinload(Contact.emails),
+                selectinload(Contact.phones),
+                selectinload(Contact.tags),
+                selectinload(Contact.company),
+                selectinload(Contact.addresses),
+            )
+        ):
+            old, new = changed[contact.id]
+            store_merge(session, contact, old, new, companies, tags, now=now)
+    return ids, unchanged
+
+
+def _stored_forms(session: Session, ids: list[int]) -> Iterator[tuple[int, CleanContact]]:
+    """(id, plain form) of stored contacts, read with a few plain queries per 500 contacts."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        emails: dict[int, list[CheckedValue]] = {}
+        for cid, value, key, label in session.execute(
+            select(
+                ContactEmail.contact_id,
+                ContactEmail.value,
+                ContactEmail.value_key,
+                ContactEmail.label,
+            )
+            .where(ContactEmail.contact_id.in_(chunk))
+            .order_by(ContactEmail.contact_id, ContactEmail.position)
+        ):
+            emails.setdefault(cid, []).append(CheckedValue(value, key, label))
+        phones: dict[int, list[CheckedValue]] = {}
+        for cid, value, key, label in session.execute(
+            select(
+                ContactPhone.contact_id,
+                ContactPhone.value,
+                ContactPhone.value_key,
+                ContactPhone.label,
+            )
+            .where(ContactPhone.contact_id.in_(chunk))
+            .order_by(ContactPhone.contact_id, ContactPhone.position)
+        ):
+            phones.setdefault(cid, []).append(CheckedValue(value, key, label))
+        addresses: dict[int, list[dict[str, str]]] = {}
+        for row in session.execute(
+            select(ContactAddress)
+            .where(ContactAddress.contact_id.in_(chunk))
+            .order_by(ContactAddress.contact_id, ContactAddress.position)
+        ).scalars():
+            addresses.setdefault(row.contact_id, []).append(
+                {k: getattr(row, k) for k in _ADDRESS_FIELDS}
+            )
+        tags: dict[int, list[tuple[str, str]]] = {}
+        for cid, name, key in session.execute(
+            select(contact_tags.c.contact_id, Tag.name, Tag.name_key)
+            .join(Tag, Tag.id == contact_tags.c.tag_id)
+            .where(contact_tags.c.contact_id.in_(chunk))
+            .order_by(contact_tags.c.contact_id, Tag.name_key)
+        ):
+            tags.setdefault(cid, []).append((name, key))
+        for contact, company_name, company_key in session.execute(
+            select(Contact, Company.name, Company.name_key)
+            .outerjoin(Company, Company.id == Contact.company_id)
+            .where(Contact.id.in_(chunk))
+        ):
+            yield (
+                contact.id,
+                CleanContact(
+                    name=contact.display_name,
+                    given_name=contact.given_name,
+                    family_name=contact.family_name,
+                    sort_name=contact.sort_name,
+                    title=contact.title,
+                    stage=contacts.parse_stage(contact.stage),
+                    birthday=contact.birthday,
+                    notes=contact.notes,
+                    company=company_name or "",
+                    company_key=company_key or "",
+                    emails=tuple(emails.get(contact.id, ())),
+                    phones=tuple(phones.get(contact.id, ())),
+                    addresses=tuple(addresses.get(contact.id, ())),
+                    tags=tuple(tags.get(contact.id, ())),
+                ),
+            )
+
+
+_ADDRESS_FIELDS = ("label", "street", "city", "region", "postcode", "country")
+
+
+def store_merge(
+    session: Session,
+    contact: Contact,
+    before: CleanContact,
+    after: CleanContact,
+    companies: dict[str, Company] | None = None,
+    tags: dict[str, Tag] | None = None,
+    *,
+    now: datetime,
+) -> None:
+    """Write `after` (the merge of `before`, the contact as stored, with more) to the contact.
+
+    `companies` and `tags` cache lookups across many merges of one import."""
+    companies = {} if companies is None else companies
+    tags = {} if tags is None else tags
+    contact.given_name = after.given_name
+    contact.family_name = after.family_name
+    contact.title = after.title
+    contact.birthday = after.birthday
+    contact.notes = after.notes
+    if after.company_key != before.company_key:
+        if after.company_key not in companies:
+            companies[after.company_key] = contacts.company_named(session, after.company, now=now)
+        contact.company = companies[after.company_key]
+    for i, email in enumerate(after.emails[len(before.emails) :], start=len(before.emails)):
+        contact.emails.append(
+            ContactEmail(label=email.label, value=email.value, value_key=email.key, position=i)
+        )
+    for i, phone in enumerate(after.phones[len(before.phones) :], start=len(before.phones)):
+        contact.phones.append(
+            ContactPhone(label=phone.label, value=phone.value, value_key=phone.key, position=i)
+        )
+    for i, address in enumerate(
+        after.addresses[len(before.addresses) :], start=len(before.addresses)
+    ):
+        contact.addresses.append(ContactAddress(position=i, **address))
+    for name, key in after.tags[len(before.tags) :]:
+        if key not in tags:
+            tag = session.scalar(select(Tag).where(Tag.name_key == key))
+            if tag is None:
+                tag = Tag(name=name, name_key=key)
+                session.add(tag)
+            tags[key] = tag
+        contact.tags.append(tags[key])
+    contact.updated_at = now
+
+
+def _insert_new(
+    session: Session,
+    new: list[CleanContact],
+    *,
+    now: datetime,
+    report: Progress,
+    total: int,
+) -> list[int]:
+    """Bulk-insert new contacts with their emails, phones, addresses, tags and first stage."""
+    if not new:
+        return []
+    session.flush()
+    company_ids = _ids_for(session, Company, {c.company_key: c.company for c in new if c.company})
+    tag_ids = _ids_for(session, Tag, {k: n for c in new for n, k in c.tags})
+    ids: list[int] = []
+    # Ids are given, not returned: the write transaction (BEGIN IMMEDIATE) holds the lock, so
+    # nobody else can take them, and SQLite's RETURNING in parameter order runs one INSERT per
+    # row (20,000 statements for 20,000 contacts, measured) where executemany runs a few.
+    next_id = _next_id(session, Contact)
+    for first in range(0, len(new), _CHUNK):
+        chunk = new[first : first + _CHUNK]
+        chunk_ids = list(range(next_id, next_id + len(chunk)))
+        next_id += len(chunk)
+        rows = [
+            {
+                "id": cid,
+                "display_name": c.name,
+                "given_name": c.given_name,
+                "family_name": c.family_name,
+                "sort_name": c.sort_name,
+                "company_id": company_ids.get(c.company_key),
+                "title": c.title,
+                "stage": c.stage.value,
+                "birthday": c.birthday,
+                "notes": c.notes,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for c, cid in zip(chunk, chunk_ids, strict=True)
+        ]
+        session.connection().execute(insert(_table(Contact)), rows)
+        _insert_children(session, chunk, chunk_ids, tag_ids, now=now)
+        ids.extend(chunk_ids)
+        report(total - len(new) + first + len(chunk), total)
+    return ids
+
+
+def _insert_children(
+    session: Session,
+    chunk: Sequence[CleanContact],
+    ids: Sequence[int],
+    tag_ids: dict[str, int],
+    *,
+    now: datetime,
+) -> None:
+    emails = [
+        {"contact_id": cid, "label": e.label, "value": e.value, "value_key": e.key, "position": i}
+        for c, cid in zip(chunk, ids, strict=True)
+        for i, e in enumerate(c.emails)
+    ]
+    phones = [
+        {"contact_id": cid, "label": p.label, "value": p.value, "value_key": p.key, "position": i}
+        for c, cid in zip(chunk, ids, strict=True)
+        for i, p in enumerate(c.phones)
+    ]
+    addresses = [
+        {"contact_id": cid, "position": i, **a}
+        for c, cid in zip(chunk, ids, strict=True)
+        for i, a in enumerate(c.addresses)
+    ]
+    links = [
+        {"contact_id": cid, "tag_id": tag_ids[key]}
+        for c, cid in zip(chunk, ids, strict=True)
+        for _, key in c.tags
+    ]
+    stages: list[dict[str, object]] = [
+        {"contact_id": cid, "stage": c.stage.value, "changed_at": now}
+        for c, cid in zip(chunk, ids, strict=True)
+    ]
+    connection = session.connection()
+    children: tuple[tuple[type[Base], list[dict[str, object]]], ...] = (
+        (ContactEmail, emails),
+        (ContactPhone, phones),
+        (ContactAddress, addresses),
+        (StageChange, stages),
+    )
+    for model, rows in children:
+        if rows:
+            connection.execute(insert(_table(model)), rows)
+    if links:
+        connection.execute(insert(contact_tags), links)
+
+
+def _ids_for(
+    session: Session, model: type[Company] | type[Tag], wanted: dict[str, str]
+) -> dict[str, int]:
+    """Ids of the companies or tags with these folded keys, creating the missing ones."""
+    if not wanted:
+        return {}
+    found: dict[str, int] = {}
+    keys = list(wanted)
+    for first in range(0, len(keys), 500):
+        chunk = keys[first : first + 500]
+        found.update(
+            session.execute(select(model.name_key, model.id).where(model.name_key.in_(chunk))).all()
+        )
+    missing = [k for k in keys if k not in found]
+    if missing:
+        now = utcnow()
+        extra: dict[str, object] = (
+            {"website": "", "notes": "", "created_at": now, "updated_at": now}
+            if model is Company
+            else {}
+        )
+        first = _next_id(session, model)
+        new_ids = range(first, first + len(missing))
+        rows = [
+            {"id": i, "name": wanted[k], "name_key": k, **extra}
+            for k, i in zip(missing, new_ids, strict=True)
+        ]
+        session.connection().execute(insert(_table(model)), rows)
+        found.update(zip(missing, new_ids, strict=True))
+    return found
+
+
+def _next_id(session: Session, model: type[Company] | type[Tag] | type[Contact]) -> int:
+    return (session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _table(model: type[Base]) -> Table:
+    """The model's Core table: executemany without the ORM's per-row bookkeeping."""
+    return cast(Table, model.__table__)

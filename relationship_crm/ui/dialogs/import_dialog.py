@@ -1,0 +1,252 @@
+"""File → Import: read a file, say what it holds, ask about duplicates, import with progress.
+
+The work runs on the database thread: reading and parsing (a query, nothing written), then the
+import itself (one write transaction, so Cancel or a bad record leaves the database as it was).
+Progress comes back through a signal; Cancel sets a flag the import checks between records.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.services import import_files
+from relationship_crm.services.import_files import ImportResult, Prepared
+from relationship_crm.services.importing import ImportCancelled, OnDuplicate
+from relationship_crm.ui.context import UiContext
+
+RULES: tuple[tuple[OnDuplicate, str], ...] = (
+    (OnDuplicate.SKIP, "&Skip contacts that are already here"),
+    (OnDuplicate.MERGE, "&Merge what is new into them (emails, phones, tags, notes…)"),
+    (OnDuplicate.ADD, "&Add them anyway, as separate contacts"),
+)
+
+
+class _Relay(QObject):
+    """Carries progress from the database thread to the dialog (a queued signal)."""
+
+    progressed = Signal(int, int)
+
+
+class ImportDialog(QDialog):
+    """Imports one file. States: reading → (mapping) → ready → importing → done or failed.
+
+    Signals:
+        imported(object): the ImportResult, after a successful import.
+    """
+
+    imported = Signal(object)
+
+    def __init__(self, ctx: UiContext, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._path = path
+        self._prepared: Prepared | None = None
+        self._cancel = threading.Event()
+        self._importing = False
+        self.result_summary: ImportResult | None = None
+        self.setWindowTitle(f"Import — {path.name}")
+        self.setMinimumWidth(520)
+
+        self.heading = QLabel(f"Reading {path.name}…")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.detail = QLabel("")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.rule_label = QLabel(
+            "When a contact is already here (same email, phone, or name and company):"
+        )
+        self.rule_label.setWordWrap(True)
+        self.rules = QButtonGroup(self)
+        self.rule_buttons: dict[OnDuplicate, QRadioButton] = {}
+        for rule, text in RULES:
+            button = QRadioButton(text)
+            self.rules.addButton(button)
+            self.rule_buttons[rule] = button
+        self.rule_buttons[OnDuplicate.SKIP].setChecked(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy until the first figure arrives
+        self.progress.setTextVisible(True)
+
+        self.buttons = QDialogButtonBox()
+        self.import_button = QPushButton("&Import")
+        self.import_button.setDefault(True)
+        self.buttons.addButton(self.import_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.import_button.clicked.connect(self.start_import)
+        self.cancel_button.clicked.connect(self.reject)
+        self.close_button.clicked.connect(self.accept)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.detail)
+        layout.addSpacing(6)
+        layout.addWidget(self.rule_label)
+        for button in self.rule_buttons.values():
+            layout.addWidget(button)
+        layout.addSpacing(6)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.buttons)
+
+        self._relay = _Relay(self)
+        self._relay.progressed.connect(self._on_progress)
+        self._show_state("reading")
+        self._read()
+
+    # --- states -------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    def _show_state(self, state: str) -> None:
+        self._state = state
+        ready = state == "ready"
+        for widget in (self.rule_label, *self.rule_buttons.values()):
+            widget.setVisible(ready or state == "importing")
+            widget.setEnabled(ready)
+        self.progress.setVisible(state in ("reading", "importing"))
+        self.import_button.setVisible(ready)
+        self.cancel_button.setVisible(state in ("reading", "ready", "importing"))
+        self.close_button.setVisible(state in ("done", "failed"))
+        if state in ("done", "failed"):
+            self.close_button.setDefault(True)
+            self.close_button.setFocus()
+        elif ready:
+            self.import_button.setFocus()
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _read(self, mapping: dict[int, str] | None = None) -> None:
+        path = self._path
+
+        def read(_session: Session) -> Prepared:
+            return import_files.prepare(import_files.load(path), mapping)
+
+        self._ctx.runner.query(read, self._on_prepared, self._on_failed)
+
+    def _on_prepared(self, prepared: Prepared) -> None:
+        if self._state != "reading":
+            return  # cancelled while reading
+        if prepared.needs_mapping:
+            from relationship_crm.ui.dialogs.column_mapping import ask_mapping
+
+            assert prepared.info.csv is not None
+            mapping = ask_mapping(prepared.info.csv, self)
+            if mapping is None:
+                self.reject()
+                return
+            self._read(mapping)
+            return
+        self._prepared = prepared
+        self.heading.setText(f"{self._path.name}: {prepared.info.description}")
+        if prepared.count is None:
+            self.detail.setText(
+                "A full copy: contacts, companies, meetings, follow-ups, notes and gifts. "
+                "Records already here are not added twice."
+            )
+        elif prepared.count == 0:
+            self.detail.setText("The file holds no contacts.")
+        else:
+            noun = "contact" if prepared.count == 1 else "contacts"
+            self.detail.setText(f"{prepared.count:,} {noun} to import.")
+        self._show_state("ready")
+        self.import_button.setEnabled(prepared.count != 0)
+
+    # --- importing ----------------------------------------------------------------------------
+
+    def chosen_rule(self) -> OnDuplicate:
+        for rule, button in self.rule_buttons.items():
+            if button.isChecked():
+                return rule
+        return OnDuplicate.SKIP
+
+    def start_import(self) -> None:
+        if self._state != "ready" or self._prepared is None:
+            return
+        prepared, rule, cancel = self._prepared, self.chosen_rule(), self._cancel
+        relay, now = self._relay, self._ctx.clock()
+
+        def report(done: int, total: int) -> None:
+            if cancel.is_set():
+                raise ImportCancelled()
+            relay.progressed.emit(done, total)
+
+        def run(session: Session) -> ImportResult:
+            return import_files.import_prepared(
+                session, prepared, on_duplicate=rule, progress=report, now=now
+            )
+
+        self._importing = True
+        self.heading.setText(f"Importing {self._path.name}…")
+        self.progress.setRange(0, 0)
+        self._show_state("importing")
+        self._ctx.runner.submit(run, self._on_imported, self._on_failed)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if total > 0 and self._state == "importing":
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    def _on_imported(self, result: ImportResult) -> None:
+        self._importing = False
+        self.result_summary = result
+        self.heading.setText("Import finished")
+        self.detail.setText(result.sentence())
+        self._show_state("done")
+        self._ctx.events.notify(result.changes, self)
+        self.imported.emit(result)
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._importing = False
+        if isinstance(error, ImportCancelled):
+            self.heading.setText("Import cancelled")
+            self.detail.setText("Nothing was changed.")
+        elif isinstance(error, KnownError):
+            self.heading.setText(f"{self._path.name} cannot be imported")
+            self.detail.setText(f"{error}\n\nNothing was imported.")
+        else:
+            self.heading.setText("Something went wrong inside the app")
+            self.detail.setText(f"{type(error).__name__}: {error}\n\nNothing was imported.")
+        self._show_state("failed")
+
+    # --- closing ------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Cancel: while importing, stop the import (the dialog then says so) and stay open."""
+        if self._importing:
+            self._cancel.set()
+            self.heading.setText("Cancelling…")
+            self.cancel_button.setEnabled(False)
+            return
+        self._state = "closed"
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._importing:
+            self.reject()
+            event.ignore()
+            return
+        super().closeEvent(event)

@@ -1,0 +1,187 @@
+"""`relationship-crm import FILE [--on-duplicate]` and `export --format ics|json`: end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import icalendar
+import pytest
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def count(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL").fetchone()[0]
+
+
+def test_google_csv_imports_and_reimport_changes_nothing(cli, db_path):
+    first = cli("import", str(DATA / "csv" / "google-contacts.csv"))
+    assert first.code == 0, first.err
+    assert first.out.startswith("Added 4 contacts, merged 0, skipped 0 duplicates.")
+    found = cli("search", "Ångström", "--format", "json").json()
+    assert found[0]["company"] == "Nordlicht GmbH"
+    # The notes stay searchable.
+    assert cli("search", "Hannover Messe", "--format", "json").json()[0]["id"] == found[0]["id"]
+    before = cli("export", "--format", "json", "-").out
+    again = cli("import", str(DATA / "csv" / "google-contacts.csv"), "--on-duplicate", "merge")
+    assert again.out.startswith("Added 0 contacts, merged 0, skipped 4 duplicates.")
+    after = cli("export", "--format", "json", "-").out
+    strip = lambda text: {k: v for k, v in json.loads(text).items() if k != "exported_at"}  # noqa: E731
+    assert strip(after) == strip(before)
+
+
+def test_summary_as_json_for_scripts(cli):
+    result = cli("import", str(DATA / "csv" / "outlook-cp1252.csv"), "--format", "json")
+    summary = result.json()
+    assert summary["source"] == "Outlook CSV"
+    assert (summary["added"], summary["merged"], summary["skipped"]) == (3, 0, 0)
+    assert len(summary["added_ids"]) == 3
+
+
+def test_on_duplicate_add_doubles_and_merge_fills(cli):
+    cli("contact", "add", "René Müller", "--company", "Straße & Söhne AG")
+    merged = cli("import", str(DATA / "csv" / "outlook-cp1252.csv"), "--on-duplicate", "merge")
+    assert "merged 1" in merged.out, merged.err
+    shown = cli("search", "René", "--format", "json").json()
+    assert len(shown) == 1 and shown[0]["emails"]
+    added = cli("import", str(DATA / "csv" / "outlook-cp1252.csv"), "--on-duplicate", "add")
+    assert added.out.startswith("Added 3 contacts")
+    assert len(cli("search", "René", "--format", "json").json()) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("bad-birthday.csv", "record 3 (line 5): birthday"),
+        ("not-csv.csv", "PNG image"),
+        ("custom-semicolon.csv", 'this CSV has columns "Nom", "Prénom", "Courriel"'),
+    ],
+)
+def test_bad_files_import_nothing_and_say_why(cli, db_path, name, expected):
+    cli("contact", "add", "Already Here")
+    result = cli("import", str(DATA / "csv" / name))
+    assert result.code == 1
+    assert expected in result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert count(db_path) == 1
+
+
+def test_unreadable_paths_are_clear(cli, tmp_path):
+    assert "no file" in cli("import", str(tmp_path / "missing.vcf")).err
+    assert "is a folder" in cli("import", str(tmp_path)).err
+    (tmp_path / "empty.vcf").write_bytes(b"")
+    assert "the file is empty" in cli("import", str(tmp_path / "empty.vcf")).err
+    (tmp_path / "cal.ics").write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    assert "iCalendar file" in cli("import", str(tmp_path / "cal.ics")).err
+    (tmp_path / "book.xlsx").write_bytes(b"PK\x03\x04" + bytes(100))
+    assert "Excel" in cli("import", str(tmp_path / "book.xlsx")).err
+
+
+def test_json_copy_round_trips_into_an_empty_database(cli, tmp_path):
+    assert cli("sample-data", "--contacts", "60", "--seed", "3", "--today", "2026-11-23").code == 0
+    copy = tmp_path / "copy.json"
+    assert cli("export", "--format", "json", str(copy)).code == 0
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"
+    other = tmp_path / "other.sqlite3"
+    result = cli("import", str(copy), db=other)
+    assert result.code == 0, result.err
+    assert result.out.startswith("Added 60 contacts")
+    again = cli("export", "--format", "json", "-", db=other).json()
+    original = json.loads(copy.read_text())
+    for key in original:
+        if key != "exported_at":
+            assert again[key] == original[key], key
+    # And a second import of the same copy adds nothing at all.
+    second = cli("import", str(copy), db=other)
+    assert second.out.startswith("Added 0 contacts, merged 0, skipped 60 duplicates.")
+    assert "Also added" not in second.out
+
+
+def test_damaged_json_copy_names_the_place(cli, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "relationship-crm", "version": 1,\n "contacts": [}\n')
+    assert "line 2, column" in cli("import", str(broken)).err
+    newer = tmp_path / "newer.json"
+    newer.write_text('{"format": "relationship-crm", "version": 99}')
+    assert "newer version of the app" in cli("import", str(newer)).err
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(
+        json.dumps(
+            {
+                "format": "relationship-crm",
+                "version": 1,
+                "contacts": [
+                    {"id": 1, "name": "Ok"},
+                    {"id": 2, "name": "Bad", "emails": [{"value": "x"}]},
+                ],
+            }
+        )
+    )
+    result = cli("import", str(wrong))
+    assert result.code == 1 and "contacts[1]" in result.err and "email" in result.err
+    assert cli("contact", "list", "--format", "json").json() == []
+
+
+def test_ics_export_to_a_file_and_to_stdout(cli, tmp_path):
+    jane = cli("contact", "add", "Jane Doe", "--email", "jane@acme.com").id
+    assert cli("config", "set", "timezone", "America/New_York").code == 0
+    assert (
+        cli("followup", "add", str(jane), "--due", "2030-07-01 09:00", "--every", "weekly").code
+        == 0
+    )
+    out = tmp_path / "crm.ics"
+    result = cli("export", "--format", "ics", str(out))
+    assert result.code == 0, result.err
+    assert "exported 1 event" in result.err
+    raw = out.read_bytes()
+    assert b"\r\n" in raw and b"DTSTART;TZID=America/New_York:20300701T090000" in raw
+    calendar = icalendar.Calendar.from_ical(raw)
+    event = next(iter(calendar.walk("VEVENT")))
+    assert "Jane Doe" in str(event["SUMMARY"])
+    assert "FREQ=WEEKLY" in event["RRULE"].to_ical().decode()
+    assert calendar.walk("VTIMEZONE") and calendar.walk("VALARM")
+    piped = cli("export", "--format", "ics", "-")
+    assert piped.out.replace("\r\n", "\n").startswith("BEGIN:VCALENDAR\n")
+
+
+def test_a_killed_import_leaves_the_database_as_it_was(tmp_path):
+    """SIGKILL in the middle of a big import: the database opens, passes its checks, unchanged."""
+    db_path = tmp_path / "crm.sqlite3"
+    env = {**os.environ, "RELATIONSHIP_CRM_DB": str(db_path)}
+    run = [sys.executable, "-m", "relationship_crm"]
+    subprocess.run([*run, "contact", "add", "Before Import"], env=env, check=True)
+    header = "First Name,Last Name,E-mail Address,Business Phone,Company,Job Title,Notes\r\n"
+    rows = "".join(
+        f"Person{i},Family{i},p{i}@example.com,+1 415 555 {i % 10000:04d},Co {i % 300},Buyer,"
+        f"Met at fair {i}\r\n"
+        for i in range(60_000)
+    )
+    big = tmp_path / "big.csv"
+    big.write_text(header + rows)
+    for attempt in range(3):
+        process = subprocess.Popen([*run, "import", str(big), "--on-duplicate", "add"], env=env)
+        wal = db_path.with_name(db_path.name + "-wal")
+        deadline = time.monotonic() + 60
+        # Kill once the import is writing (the write-ahead log grows) but long before it ends.
+        while time.monotonic() < deadline and process.poll() is None:
+            if wal.exists() and wal.stat().st_size > 200_000 * (attempt + 1):
+                break
+            time.sleep(0.01)
+        assert process.poll() is None, "the import ended before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 1
+    listed = subprocess.run(
+        [*run, "contact", "list", "--format", "json"], env=env, capture_output=True, text=True
+    )
+    assert [c["name"] for c in json.loads(listed.stdout)] == ["Before Import"]

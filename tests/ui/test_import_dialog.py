@@ -1,0 +1,117 @@
+"""File → Import in the app: what the file holds, the duplicate rule, progress, Cancel, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from relationship_crm.domain.records import ContactDraft, Labeled
+from relationship_crm.services import contacts
+from relationship_crm.services.importing import OnDuplicate
+from relationship_crm.ui.dialogs import column_mapping
+from relationship_crm.ui.dialogs.import_dialog import ImportDialog
+
+pytestmark = pytest.mark.gui
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture
+def open_import(qtbot, ctx, wait_idle):
+    def open_(path: Path) -> ImportDialog:
+        dialog = ImportDialog(ctx, path)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.state != "reading", timeout=10_000)
+        return dialog
+
+    return open_
+
+
+def count(db) -> int:
+    with db.read() as s:
+        return contacts.count(s)
+
+
+def test_a_google_export_is_described_then_imported(qtbot, db, ctx, open_import, wait_idle):
+    changes = []
+    ctx.events.changed.connect(lambda c, _who: changes.append(c))
+    dialog = open_import(DATA / "csv" / "google-contacts.csv")
+    assert dialog.state == "ready"
+    assert "Google Contacts CSV" in dialog.heading.text()
+    assert dialog.detail.text() == "4 contacts to import."
+    assert dialog.rule_buttons[OnDuplicate.SKIP].isChecked()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    assert dialog.detail.text() == "Added 4 contacts, merged 0, skipped 0 duplicates."
+    assert dialog.close_button.isVisible() and not dialog.cancel_button.isVisible()
+    assert count(db) == 4
+    assert changes and changes[-1].contacts
+
+
+def test_merge_rule_is_used(qtbot, db, open_import):
+    with db.write() as s:
+        contacts.create(s, ContactDraft(name="Zoë", emails=(Labeled("zoe@home.example"),)))
+    dialog = open_import(DATA / "csv" / "google-contacts.csv")
+    dialog.rule_buttons[OnDuplicate.MERGE].click()
+    dialog.start_import()
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    assert dialog.detail.text().startswith("Added 3 contacts, merged 1")
+
+
+def test_a_broken_file_says_where_and_imports_nothing(qtbot, db, open_import):
+    dialog = open_import(DATA / "csv" / "bad-birthday.csv")
+    assert dialog.state == "failed"
+    assert "record 3 (line 5)" in dialog.detail.text()
+    assert "Nothing was imported." in dialog.detail.text()
+    assert count(db) == 0
+
+
+def test_a_file_that_is_no_contacts_is_named(qtbot, open_import):
+    dialog = open_import(DATA / "csv" / "not-csv.csv")
+    assert dialog.state == "failed"
+    assert "PNG image" in dialog.detail.text()
+
+
+def test_cancel_during_a_big_import_keeps_nothing(qtbot, db, open_import, tmp_path):
+    rows = "".join(f"P{i},F{i},p{i}@example.com,,Co {i % 50},\r\n" for i in range(20_000))
+    big = tmp_path / "big.csv"
+    header = "First Name,Last Name,E-mail Address,Business Phone,Company,Job Title\r\n"
+    big.write_text(header + rows)
+    dialog = open_import(big)
+    assert dialog.detail.text() == "20,000 contacts to import."
+    seen = []
+    dialog.progress.valueChanged.connect(seen.append)
+    dialog.start_import()
+    qtbot.waitUntil(lambda: len(seen) > 0, timeout=10_000)
+    dialog.reject()  # Esc or Cancel: stops the import, the dialog stays to say so
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.state == "failed", timeout=20_000)
+    assert dialog.heading.text() == "Import cancelled"
+    assert count(db) == 0
+
+
+def test_an_unknown_csv_asks_for_the_columns(qtbot, db, open_import, monkeypatch):
+    asked = []
+
+    def answer(csv_file, parent):
+        asked.append(csv_file.header)
+        return {0: "family_name", 1: "given_name", 2: "email", 3: "phone", 4: "company"}
+
+    monkeypatch.setattr(column_mapping, "ask_mapping", answer)
+    dialog = open_import(DATA / "csv" / "custom-semicolon.csv")
+    assert asked and asked[0][:2] == ("Nom", "Prénom")
+    assert dialog.state == "ready"
+    dialog.start_import()
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    with db.read() as s:
+        people = contacts.list_contacts(s)
+    assert len(people) >= 2 and any(p.emails for p in people)
+
+
+def test_cancelling_the_column_mapping_closes_the_import(qtbot, open_import, monkeypatch):
+    monkeypatch.setattr(column_mapping, "ask_mapping", lambda csv_file, parent: None)
+    dialog = open_import(DATA / "csv" / "custom-semicolon.csv")
+    assert dialog.state == "closed" and not dialog.isVisible()
