@@ -559,6 +559,39 @@ def _search(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     return 0
 
 
+def _duplicates(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Groups of contacts that look like one person (same email, phone, or name and company)."""
+    from relationship_crm.services import duplicates
+
+    with db.read() as s:
+        groups = duplicates.find_duplicates(s)
+    if args.format == "json":
+        _print_json(
+            (
+                {"contact_ids": list(g.contact_ids), "names": list(g.names), "reason": g.reason}
+                for g in groups
+            ),
+            out,
+        )
+        return 0
+    for g in groups:
+        ids = " ".join(str(i) for i in g.contact_ids)
+        out.write(f"{ids}  {' / '.join(g.names)}  ({g.reason})\n")
+    if not groups:
+        sys.stderr.write(f"{PROG}: no duplicates found\n")
+    return 0
+
+
+def _contact_merge(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Fold the other contacts into the kept one; they go to the trash. Prints the kept id."""
+    from relationship_crm.services import duplicates
+
+    with db.write() as s:
+        duplicates.merge_contacts(s, args.keep, args.others)
+    out.write(f"{args.keep}\n")
+    return 0
+
+
 def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Fill the database with sample data; prints one summary line."""
     from datetime import UTC, time
@@ -904,6 +937,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
 
+    p = command(
+        contact,
+        "merge",
+        _contact_merge,
+        "merge duplicates into one contact: their emails, phones, tags, notes, meetings and "
+        "follow-ups move to KEEP_ID, the others go to the trash; prints KEEP_ID",
+    )
+    p.add_argument("keep", metavar="KEEP_ID", type=contact_id)
+    p.add_argument("others", metavar="OTHER_ID", type=contact_id, nargs="+")
     p = command(contact, "edit", _contact_edit, "change a contact (only the options given)")
     p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
     p.add_argument("--name")
@@ -1109,6 +1151,15 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("4.0", "3.0"),
         default="4.0",
         help="vCard version for --format vcf (3.0 for older clients; default 4.0)",
+    )
+
+    # duplicates
+    command(
+        commands,
+        "duplicates",
+        _duplicates,
+        "list contacts that look like one person (same email, phone, or name and company)",
+        [fmt_parent],
     )
 
     # search

@@ -17,19 +17,12 @@ from relationship_crm.domain.records import Address, ContactView, Labeled
 
 VERSIONS = ("4.0", "3.0")
 
-_EMAIL_TYPES = {"work": "work", "home": "home", "personal": "home", "other": ""}
-_TEL_TYPES = {
-    "work": "work",
-    "home": "home",
-    "mobile": "cell",
-    "cell": "cell",
-    "fax": "fax",
-    "pager": "pager",
-    "main": "voice",
-    "voice": "voice",
-    "other": "",
-}
-_ADR_TYPES = {"work": "work", "home": "home", "other": ""}
+# Labels written as a standard TYPE are those every reader (ours included) turns back into the
+# same label; any other label ("other", "main", "assistant") goes in an Apple item group with an
+# X-ABLabel, so an export imported again keeps every label exactly.
+_EMAIL_TYPES = {"work": "work", "home": "home"}
+_TEL_TYPES = {"work": "work", "home": "home", "mobile": "cell", "fax": "fax", "pager": "pager"}
+_ADR_TYPES = {"work": "work", "home": "home"}
 
 # Apple's way of writing a birthday without a year in vCard 3.0, which has no such date.
 _NO_YEAR = "1604"
