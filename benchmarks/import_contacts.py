@@ -60,9 +60,7 @@ def main(count: int) -> None:
     for label, rule in (("first import", "skip"), ("same file again, merge", "merge")):
         start = time.perf_counter()
         with db.write() as session:
-            result = import_files.import_data(
-                session, import_files.load(source), on_duplicate=rule
-            )
+            result = import_files.import_data(session, import_files.load(source), on_duplicate=rule)
         seconds = time.perf_counter() - start
         print(
             f"{label}: {count:,} cards in {seconds:.2f} s = {count / seconds:,.0f} cards/s "
