@@ -136,6 +136,7 @@ class ImportDialog(QDialog):
             self.close_button.setFocus()
         elif ready:
             self.import_button.setFocus()
+        self.adjustSize()  # hidden rows give their room back
 
     # --- reading ------------------------------------------------------------------------------
 
