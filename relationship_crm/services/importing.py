@@ -365,30 +365,8 @@ def _stored_forms(session: Session, ids: list[int]) -> Iterator[tuple[int, Clean
     """(id, plain form) of stored contacts, read with a few plain queries per 500 contacts."""
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        emails: dict[int, list[CheckedValue]] = {}
-        for cid, value, key, label in session.execute(
-            select(
-                ContactEmail.contact_id,
-                ContactEmail.value,
-                ContactEmail.value_key,
-                ContactEmail.label,
-            )
-            .where(ContactEmail.contact_id.in_(chunk))
-            .order_by(ContactEmail.contact_id, ContactEmail.position)
-        ):
-            emails.setdefault(cid, []).append(CheckedValue(value, key, label))
-        phones: dict[int, list[CheckedValue]] = {}
-        for cid, value, key, label in session.execute(
-            select(
-                ContactPhone.contact_id,
-                ContactPhone.value,
-                ContactPhone.value_key,
-                ContactPhone.label,
-            )
-            .where(ContactPhone.contact_id.in_(chunk))
-            .order_by(ContactPhone.contact_id, ContactPhone.position)
-        ):
-            phones.setdefault(cid, []).append(CheckedValue(value, key, label))
+        emails = _checked_values(session, ContactEmail, chunk)
+        phones = _checked_values(session, ContactPhone, chunk)
         addresses: dict[int, list[dict[str, str]]] = {}
         for row in session.execute(
             select(ContactAddress)
@@ -433,6 +411,20 @@ def _stored_forms(session: Session, ids: list[int]) -> Iterator[tuple[int, Clean
 
 
 _ADDRESS_FIELDS = ("label", "street", "city", "region", "postcode", "country")
+
+
+def _checked_values(
+    session: Session, model: type[ContactEmail] | type[ContactPhone], ids: list[int]
+) -> dict[int, list[CheckedValue]]:
+    """The stored emails or phones of these contacts, in their order."""
+    found: dict[int, list[CheckedValue]] = {}
+    for cid, value, key, label in session.execute(
+        select(model.contact_id, model.value, model.value_key, model.label)
+        .where(model.contact_id.in_(ids))
+        .order_by(model.contact_id, model.position)
+    ):
+        found.setdefault(cid, []).append(CheckedValue(value, key, label))
+    return found
 
 
 def store_merge(

@@ -588,6 +588,15 @@ class _Rows:
 
         return remap
 
+    def _refs(self, path: _Path, *keys: str) -> dict[str, Callable[[int | None], int | None]]:
+        """Remappers for these foreign-key columns (contact_id, company_id, meeting_id)."""
+        tables = {
+            "contact_id": (self.contact_ids, "contact"),
+            "company_id": (self.company_ids, "company"),
+            "meeting_id": (self.meeting_ids, "meeting"),
+        }
+        return {k: self._map(tables[k][0], tables[k][1], path / k) for k in keys}
+
     def _count(self, key: str, added: bool) -> None:
         target = self.added if added else self.skipped
         target[key] = target.get(key, 0) + 1
@@ -669,11 +678,7 @@ class _Rows:
                 ResearchNote,
                 row,
                 path,
-                remap={
-                    "contact_id": self._map(self.contact_ids, "contact", path / "contact_id"),
-                    "company_id": self._map(self.company_ids, "company", path / "company_id"),
-                    "meeting_id": self._map(self.meeting_ids, "meeting", path / "meeting_id"),
-                },
+                remap=self._refs(path, "contact_id", "company_id", "meeting_id"),
             )
             self._add(
                 "research_notes",
@@ -689,10 +694,7 @@ class _Rows:
                 FollowUp,
                 row,
                 path,
-                remap={
-                    "contact_id": self._map(self.contact_ids, "contact", path / "contact_id"),
-                    "meeting_id": self._map(self.meeting_ids, "meeting", path / "meeting_id"),
-                },
+                remap=self._refs(path, "contact_id", "meeting_id"),
             )
             if values.get("contact_id") is None:
                 raise (path / "contact_id").fail("must name the contact")
@@ -717,10 +719,7 @@ class _Rows:
                 ThankYouNote,
                 row,
                 path,
-                remap={
-                    "contact_id": self._map(self.contact_ids, "contact", path / "contact_id"),
-                    "meeting_id": self._map(self.meeting_ids, "meeting", path / "meeting_id"),
-                },
+                remap=self._refs(path, "contact_id", "meeting_id"),
             )
             self._add("thank_you_notes", ThankYouNote, values, ("meeting_id", "contact_id"), path)
 
@@ -730,10 +729,7 @@ class _Rows:
                 Gift,
                 row,
                 path,
-                remap={
-                    "contact_id": self._map(self.contact_ids, "contact", path / "contact_id"),
-                    "meeting_id": self._map(self.meeting_ids, "meeting", path / "meeting_id"),
-                },
+                remap=self._refs(path, "contact_id", "meeting_id"),
             )
             natural = ("contact_id", "given_on", "item", "created_at")
             self._add("gifts", Gift, values, natural, path)
