@@ -51,6 +51,9 @@ EXIT_ERROR = 1
 EXIT_BUG = 70  # EX_SOFTWARE: not the user's fault
 
 Handler = Callable[[argparse.Namespace, Database, TextIO], int]
+# Commands on the database file itself (backup, restore, check) get its path, not an open
+# Database: opening would migrate, and they must work on a file the app refuses to open.
+FileHandler = Callable[[argparse.Namespace, AppPaths, TextIO], int]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -592,6 +595,84 @@ def _contact_merge(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     return 0
 
 
+# --- the trash --------------------------------------------------------------------------------
+# A deleted contact waits in the trash for 30 days (services.trash.KEEP_FOR). The trash commands
+# first delete for good those trashed longer ago, as the desktop app does when it starts.
+
+
+def _contact_delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Move a contact to the trash (`trash restore` brings it back); prints its id."""
+    with db.write() as s:
+        contacts.trash(s, args.contact_id)
+    out.write(f"{args.contact_id}\n")
+    return 0
+
+
+def _trash_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    from relationship_crm.services import trash
+
+    with db.write() as s:
+        trash.purge(s, now=datetime.now(UTC))
+        found = trash.list_trash(s)
+        zone = ZoneInfo(settings.zone(s))
+    if args.format == "json":
+        _print_json(
+            (
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "company": t.company or None,
+                    "deleted_at": _iso(t.deleted_at),
+                    "purge_after": _iso(t.purge_at()),
+                }
+                for t in found
+            ),
+            out,
+        )
+        return 0
+    if not found:
+        out.write("The trash is empty.\n")
+        return 0
+    rows = [
+        (
+            str(t.id),
+            t.name,
+            t.company,
+            f"{t.deleted_at.astimezone(zone):%Y-%m-%d}",
+            f"{t.purge_at().astimezone(zone):%Y-%m-%d}",
+        )
+        for t in found
+    ]
+    _print_table(rows, ("ID", "NAME", "COMPANY", "DELETED", "DELETED FOR GOOD AFTER"), out)
+    return 0
+
+
+def _trash_restore(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Bring a contact back from the trash; prints its id."""
+    from datetime import UTC
+
+    from relationship_crm.services import trash
+
+    with db.write() as s:
+        trash.purge(s, now=datetime.now(UTC))
+        trash.restore(s, args.contact_id)
+    out.write(f"{args.contact_id}\n")
+    return 0
+
+
+def _trash_empty(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Delete every contact in the trash for good; prints how many went."""
+    from relationship_crm.services import trash
+
+    with db.write() as s:
+        count = trash.empty_trash(s)
+    out.write(f"Deleted {count} contact{'s' if count != 1 else ''} for good.\n")
+    return 0
+
+
 def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Fill the database with sample data; prints one summary line."""
     from datetime import UTC, time
@@ -820,10 +901,16 @@ def _export(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _import(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    """Import a vCard, CSV or JSON-copy file in one transaction: all of it or nothing."""
+    """Import a vCard, CSV or JSON-copy file in one transaction: all of it or nothing.
+
+    A database that already holds data is backed up first (reason "before-import").
+    """
     from relationship_crm.services import import_files
+    from relationship_crm.storage import backups
 
     data = import_files.load(Path(args.file).expanduser())
+    # A file that reads cleanly is about to be written in: keep a copy of the database first.
+    backups.automatic_backup(db.path, reason=backups.BEFORE_IMPORT)
     with db.write() as s:
         result = import_files.import_data(s, data, on_duplicate=args.on_duplicate)
     if args.format == "json":
@@ -832,6 +919,50 @@ def _import(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     else:
         out.write(f"{result.sentence()}\n")
     return 0
+
+
+# --- the database file: backup, restore, check ---------------------------------------------------
+
+
+def _backup(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
+    """A manual backup into --to DIR or the backups folder beside the database; prints its path.
+
+    Only the default folder is rotated (its automatic backups); nothing is ever deleted in DIR.
+    """
+    from datetime import UTC
+
+    from relationship_crm.storage import backups
+
+    now = datetime.now(UTC)
+    if args.to is not None:
+        made = backups.make_backup(paths.db, folder=Path(args.to).expanduser(), now=now)
+    else:
+        made = backups.make_backup(paths.db, folder=paths.backups, now=now)
+        backups.rotate(paths.backups, now=now, of=paths.db)
+    out.write(f"{made}\n")
+    return 0
+
+
+def _restore(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
+    """Replace the database with a checked copy of FILE; the current one is kept beside it."""
+    from relationship_crm.storage import backups
+
+    source = Path(args.file).expanduser()
+    kept = backups.restore(paths.db, source)
+    aside = f"; the previous database is kept as {kept}" if kept else ""
+    sys.stderr.write(f"{PROG}: restored {source} to {paths.db}{aside}\n")
+    return 0
+
+
+def _check(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
+    """Print each problem found, then a summary line; exit status 1 if there is any problem."""
+    from relationship_crm.services import integrity
+
+    report = integrity.run(paths.db)
+    for problem in report.problems:
+        out.write(f"{problem}\n")
+    out.write(f"{report.summary()}\n")
+    return 0 if report.ok else EXIT_ERROR
 
 
 # --- parser -----------------------------------------------------------------------------------
@@ -882,6 +1013,13 @@ def build_parser() -> argparse.ArgumentParser:
             name, help=help_text, description=help_text, parents=[db_parent, *parents]
         )
         sub.set_defaults(handler=handler)
+        return sub
+
+    def file_command(name: str, handler: FileHandler, help_text: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = commands.add_parser(
+            name, help=help_text, description=help_text, parents=[db_parent]
+        )
+        sub.set_defaults(file_handler=handler)
         return sub
 
     def group(name: str, help_text: str) -> Any:
@@ -959,6 +1097,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--phone", action="append", type=_labeled, default=[], help="add a phone")
     p.add_argument("--tag", action="append", default=[], help="add a tag")
     p.add_argument("--remove-tag", action="append", default=[], help="remove a tag")
+    p = command(
+        contact,
+        "delete",
+        _contact_delete,
+        "move a contact to the trash (kept 30 days; see `trash`); prints its id",
+    )
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
+
+    # trash
+    bin_ = group("trash", "deleted contacts: kept 30 days, then deleted for good")
+    command(
+        bin_,
+        "list",
+        _trash_list,
+        "list the contacts in the trash, most recently deleted first",
+        [fmt_parent],
+    )
+    p = command(bin_, "restore", _trash_restore, "bring a contact back; prints its id")
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=contact_id)
+    command(bin_, "empty", _trash_empty, "delete every contact in the trash for good, now")
 
     # meeting
     meeting = group("meeting", "log and list meetings, calls, lunches and events")
@@ -1200,6 +1358,31 @@ def build_parser() -> argparse.ArgumentParser:
     # For reproducible tests and demos: the day the sample's dates are placed around.
     p.add_argument("--today", type=_day, default=None, help=argparse.SUPPRESS)
 
+    # backup, restore, check
+    p = file_command(
+        "backup",
+        _backup,
+        "back up the database now (consistent even while the app is open); prints the new file",
+    )
+    p.add_argument(
+        "--to",
+        metavar="DIR",
+        help="folder to write the backup to (default: the backups folder beside the database)",
+    )
+    p = file_command(
+        "restore",
+        _restore,
+        "replace the database with a backup, after checking it; the current database is kept "
+        "beside it under a new name (close the app first)",
+    )
+    p.add_argument("file", metavar="FILE", help="the backup file (.sqlite3) to restore")
+    file_command(
+        "check",
+        _check,
+        "check the database: SQLite's integrity and foreign-key checks and the app's own; "
+        "prints each problem and exits with status 1 if there is any (reads only)",
+    )
+
     # config
     cfg = group("config", "show or change settings (time zone, currency, your name...)")
     command(cfg, "show", _config_show, "show all settings", [fmt_parent])
@@ -1222,6 +1405,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _launch_app(paths, parser)
     try:
+        file_handler: FileHandler | None = getattr(args, "file_handler", None)
+        if file_handler is not None:
+            file_code = file_handler(args, paths, sys.stdout)
+            sys.stdout.flush()
+            return file_code
         db = open_database(paths.db)
         try:
             code: int = args.handler(args, db, sys.stdout)

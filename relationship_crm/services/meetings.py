@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import MeetingDraft, MeetingView
@@ -19,7 +22,16 @@ from relationship_crm.services.common import (
     required_line,
     utcnow,
 )
-from relationship_crm.storage.schema import Meeting, meeting_attendees
+from relationship_crm.services.snapshots import RowValues, reinsert, row_values
+from relationship_crm.storage.schema import (
+    Contact,
+    FollowUp,
+    Gift,
+    Meeting,
+    ResearchNote,
+    ThankYouNote,
+    meeting_attendees,
+)
 
 MAX_DURATION_MINUTES = 7 * 24 * 60
 
@@ -92,6 +104,134 @@ def list_meetings(
     if limit is not None:
         query = query.limit(limit)
     return [_view(m) for m in session.scalars(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedMeeting:
+    """Everything `delete` removed or unlinked, so `undelete` can put the meeting back.
+
+    `values` are the meeting row's columns; `research` and `thanks` the rows that went with it;
+    the follow-ups and gifts that came from it were only unlinked (their ids are kept).
+    """
+
+    values: RowValues
+    attendee_ids: tuple[int, ...]
+    research: tuple[RowValues, ...]
+    thanks: tuple[RowValues, ...]
+    follow_up_ids: tuple[int, ...]
+    gift_ids: tuple[int, ...]
+
+    @property
+    def id(self) -> int:
+        return int(self.values["id"])
+
+    @property
+    def title(self) -> str:
+        return str(self.values["title"])
+
+    @property
+    def changes(self) -> Changes:
+        """What deleting (or bringing back) this meeting touches."""
+        return Changes(
+            meetings=True,
+            research=bool(self.research),
+            thanks=bool(self.thanks),
+            follow_ups=bool(self.follow_up_ids),
+            gifts=bool(self.gift_ids),
+        )
+
+
+def delete(session: Session, meeting_id: int) -> DeletedMeeting:
+    """Delete a meeting with its attendee list, research notes and thank-you notes.
+
+    Follow-ups and gifts that came from the meeting stay, unlinked from it. Returns a snapshot
+    for `undelete`.
+    """
+    meeting = existing_meeting(session, meeting_id)
+    snapshot = DeletedMeeting(
+        values=row_values(meeting),
+        attendee_ids=tuple(
+            session.scalars(
+                select(meeting_attendees.c.contact_id)
+                .where(meeting_attendees.c.meeting_id == meeting_id)
+                .order_by(meeting_attendees.c.contact_id)
+            )
+        ),
+        research=tuple(
+            row_values(n)
+            for n in session.scalars(
+                select(ResearchNote)
+                .where(ResearchNote.meeting_id == meeting_id)
+                .order_by(ResearchNote.id)
+            )
+        ),
+        thanks=tuple(
+            row_values(n)
+            for n in session.scalars(
+                select(ThankYouNote)
+                .where(ThankYouNote.meeting_id == meeting_id)
+                .order_by(ThankYouNote.id)
+            )
+        ),
+        follow_up_ids=tuple(
+            session.scalars(
+                select(FollowUp.id).where(FollowUp.meeting_id == meeting_id).order_by(FollowUp.id)
+            )
+        ),
+        gift_ids=tuple(
+            session.scalars(select(Gift.id).where(Gift.meeting_id == meeting_id).order_by(Gift.id))
+        ),
+    )
+    # Spelled out rather than left to ON DELETE, so the session's loaded rows stay in step
+    # (bulk statements update or drop the matching objects it holds).
+    session.execute(
+        update(FollowUp).where(FollowUp.meeting_id == meeting_id).values(meeting_id=None)
+    )
+    session.execute(update(Gift).where(Gift.meeting_id == meeting_id).values(meeting_id=None))
+    session.execute(sql_delete(ResearchNote).where(ResearchNote.meeting_id == meeting_id))
+    session.execute(sql_delete(ThankYouNote).where(ThankYouNote.meeting_id == meeting_id))
+    session.execute(
+        sql_delete(meeting_attendees).where(meeting_attendees.c.meeting_id == meeting_id)
+    )
+    session.execute(sql_delete(Meeting).where(Meeting.id == meeting_id))
+    return snapshot
+
+
+def undelete(session: Session, snapshot: DeletedMeeting) -> Changes:
+    """Put a deleted meeting back as it was: same id (when still free), attendees, research and
+    thank-you notes, and relink the follow-ups and gifts that came from it.
+
+    Attendees deleted for good since (an emptied trash) are left out, with their notes; a
+    follow-up or gift linked to another meeting since keeps that link.
+    """
+    meeting = reinsert(session, Meeting, snapshot.values)
+    new_id = meeting.id
+    present = set(session.scalars(select(Contact.id).where(Contact.id.in_(snapshot.attendee_ids))))
+    attendees = [cid for cid in snapshot.attendee_ids if cid in present]
+    if attendees:
+        session.execute(
+            insert(meeting_attendees),
+            [{"meeting_id": new_id, "contact_id": cid} for cid in attendees],
+        )
+    for values in snapshot.research:
+        reinsert(session, ResearchNote, {**values, "meeting_id": new_id})
+    for values in snapshot.thanks:
+        if values["contact_id"] in present:
+            reinsert(session, ThankYouNote, {**values, "meeting_id": new_id})
+    if snapshot.follow_up_ids:
+        session.execute(
+            update(FollowUp)
+            .where(FollowUp.id.in_(snapshot.follow_up_ids), FollowUp.meeting_id.is_(None))
+            .values(meeting_id=new_id)
+        )
+    if snapshot.gift_ids:
+        session.execute(
+            update(Gift)
+            .where(Gift.id.in_(snapshot.gift_ids), Gift.meeting_id.is_(None))
+            .values(meeting_id=new_id)
+        )
+    session.flush()
+    return snapshot.changes
 
 
 def _view(meeting: Meeting) -> MeetingView:

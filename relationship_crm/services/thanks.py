@@ -25,6 +25,7 @@ from relationship_crm.domain.text import clean_block, clean_line
 from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.services import note_templates, settings
 from relationship_crm.services.common import existing_meeting, utcnow
+from relationship_crm.services.snapshots import RowValues, reinsert, row_values
 from relationship_crm.storage.schema import Contact, ContactAddress, Meeting, ThankYouNote
 
 # Month names spelled out here rather than with strftime("%B"), which follows the C locale.
@@ -448,10 +449,59 @@ def mark_sent(session: Session, note_ids: Iterable[int], *, now: datetime | None
     return Changes(thanks=True)
 
 
-def delete_note(session: Session, note_id: int) -> Changes:
-    """Delete a note (drafting the meeting again would write a new one)."""
+@dataclass(frozen=True, slots=True)
+class DeletedNote:
+    """A deleted thank-you note as it was stored, for `undelete_note`; names for messages."""
+
+    values: RowValues
+    contact_name: str
+    meeting_title: str
+
+    @property
+    def id(self) -> int:
+        return int(self.values["id"])
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(thanks=True)
+
+
+def delete_note(session: Session, note_id: int) -> DeletedNote:
+    """Delete a note (drafting the meeting again would write a new one); returns a snapshot
+    that `undelete_note` puts back."""
     (note,) = _notes(session, [note_id])
+    contact = session.get_one(Contact, note.contact_id)
+    meeting = session.get_one(Meeting, note.meeting_id)
+    snapshot = DeletedNote(row_values(note), contact.display_name, meeting.title)
     session.delete(note)
+    session.flush()
+    return snapshot
+
+
+def undelete_note(session: Session, snapshot: DeletedNote) -> Changes:
+    """Put a deleted note back as it was (same id when still free, same text and dates).
+
+    Fails when its meeting or recipient is gone for good, or when a new note to the same
+    attendee of the same meeting was drafted since (there is one note per attendee).
+    """
+    values = snapshot.values
+    name = snapshot.contact_name
+    if session.get(Meeting, values["meeting_id"]) is None:
+        raise NotFoundError(f"the meeting of the note to {name} no longer exists")
+    if session.get(Contact, values["contact_id"]) is None:
+        raise NotFoundError(f"{name} no longer exists, so the note cannot come back")
+    newer = session.scalar(
+        select(ThankYouNote.id).where(
+            ThankYouNote.meeting_id == values["meeting_id"],
+            ThankYouNote.contact_id == values["contact_id"],
+        )
+    )
+    if newer is not None:
+        raise InvalidInputError(
+            f"a newer thank-you note to {name} for this meeting exists (note {newer}); "
+            "the deleted one was not brought back"
+        )
+    reinsert(session, ThankYouNote, values)
     return Changes(thanks=True)
 
 

@@ -105,6 +105,18 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     dbapi_connection.create_function("crm_fold", 1, _sql_fold, deterministic=True)
 
 
+def _on_migration_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # As _on_connect, but without foreign keys (batch mode copies tables): BEGIN is ours, and the
+    # file is in WAL from the start, so a killed creation never leaves a hot rollback journal
+    # that the read-only first look of the next start (inspect_file) could not roll back.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
 def _sql_fold(value: str | None) -> str:
     return fold(value) if value else ""
 
@@ -127,12 +139,19 @@ def open_database(path: Path) -> Database:
 
     A missing file is created private to the user (0600, its new folders 0700). An existing file is
     first inspected read-only; it is migrated only if it is a Relationship CRM database of an older
-    schema. Raises DatabaseFileError for anything else, leaving the file untouched.
+    schema, and only after a backup of it (reason "before-migration", in the `backups` folder beside
+    it) was made and verified. Raises DatabaseFileError for anything else, leaving the file
+    untouched; a failed backup is a KnownError and the file is not migrated either.
     """
     path = Path(path)
-    revision = _inspect(path)
+    revision = inspect_file(path)
     if revision is None:
         _create_private_file(path)
+    elif revision != SCHEMA_HEAD:
+        # Imported here: backups imports this module (inspect_file, BUSY_TIMEOUT_MS).
+        from relationship_crm.storage import backups
+
+        backups.automatic_backup(path, reason="before-migration")
     engine = make_engine(path)
     db = Database(path, engine)
     if revision != SCHEMA_HEAD:
@@ -161,29 +180,42 @@ def _create_private_file(path: Path) -> None:
         os.close(fd)
 
 
-def _inspect(path: Path) -> str | None:
-    """What `path` holds, read without writing: None for nothing yet, else our schema revision."""
+def inspect_file(path: Path) -> str | None:
+    """What `path` holds, read without writing: None for nothing yet, else our schema revision.
+
+    Raises DatabaseFileError for a folder, a non-database, another program's database, a damaged
+    file whose schema cannot be read, or a schema revision this version does not know (newer).
+    """
     if not path.exists():
         return None
     if path.is_dir():
         raise DatabaseFileError(f"{path} is a folder, not a database file")
     if not stat.S_ISREG(path.stat().st_mode):
         raise DatabaseFileError(f"{path} is not a regular file")
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise DatabaseFileError(f"cannot read {path}: {exc.strerror}") from exc
-    if header == b"":
+    if not os.access(path, os.R_OK):
+        raise DatabaseFileError(f"cannot read {path}: Permission denied")
+    if path.stat().st_size == 0:
         return None  # an empty file: SQLite treats it as a new database
-    if header != SQLITE_HEADER:
-        raise DatabaseFileError(f"{path} is not a Relationship CRM database (not an SQLite file)")
+    # Only SQLite reads the file, never open() here: closing any descriptor of the file drops every
+    # POSIX lock this process holds on it, its SQLite connections' too; another process may then
+    # take itself for the last user and delete the write-ahead log under them, losing commits
+    # (sqlite.org/howtocorrupt.html, 2.2). SQLite itself keeps such descriptors open.
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            # Not a database at all, so no connection of this process can hold a lock on it:
+            # reading its first bytes here to word the message is safe.
+            if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB and not _has_sqlite_header(path):
+                raise DatabaseFileError(
+                    f"{path} is not a Relationship CRM database (not an SQLite file)"
+                ) from None
+            raise
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not names:
             return None
@@ -207,6 +239,14 @@ def _inspect(path: Path) -> str | None:
     return revision
 
 
+def _has_sqlite_header(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def migrate(path: Path) -> None:
     """Bring the schema of `path` to the head revision with Alembic (imported only when needed)."""
     from alembic import command
@@ -216,6 +256,11 @@ def migrate(path: Path) -> None:
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     # Migrations run on a connection without PRAGMA foreign_keys (batch mode copies tables).
     engine = create_engine(f"sqlite+pysqlite:///{path}")
+    # One transaction for the whole upgrade, the first schema creation included: pysqlite BEGINs
+    # only before INSERT/UPDATE/DELETE, so CREATE TABLE ran in autocommit and a process killed
+    # during the first start left half a schema that the app then refused ("no schema version").
+    event.listen(engine, "connect", _on_migration_connect)
+    event.listen(engine, "begin", _on_begin)
     try:
         with engine.begin() as connection:
             config.attributes["connection"] = connection

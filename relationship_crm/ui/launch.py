@@ -1,22 +1,26 @@
-"""The desktop app's start: paths -> database -> runner and events -> main window (Qt layer)."""
+"""The desktop app's start: paths -> one window per file -> database -> runner, events -> window."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy.orm import Session
 
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.paths import AppPaths
 from relationship_crm.services import settings
-from relationship_crm.storage.db import open_database
+from relationship_crm.storage.db import Database, open_database
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.events import AppEvents
 from relationship_crm.ui.garbage import GarbageCollector
 from relationship_crm.ui.main_window import APP_TITLE, MainWindow
+from relationship_crm.ui.outside_changes import OutsideChangesWatcher
 from relationship_crm.ui.resources import app_icon
 from relationship_crm.ui.runner import TaskRunner
+from relationship_crm.ui.single_instance import SingleInstance, bring_to_front
 
 
 def run(paths: AppPaths) -> int:
@@ -28,10 +32,19 @@ def run(paths: AppPaths) -> int:
     app.setDesktopFileName("relationship-crm")
     icon: QIcon = app_icon()
     app.setWindowIcon(icon)
+    # Before the database is opened (and perhaps migrated): one window per file.
+    instance = SingleInstance(paths.db)
+    if not instance.acquire():
+        return _defer_to_open_window(instance, paths)
     try:
-        db = open_database(paths.db)
-    except KnownError as exc:
-        QMessageBox.critical(None, APP_TITLE, f"Cannot open the database.\n\n{exc}")
+        return _run_window(app, paths, instance)
+    finally:
+        instance.release()
+
+
+def _run_window(app: QApplication, paths: AppPaths, instance: SingleInstance) -> int:
+    db = _open_or_offer_backup(paths)
+    if db is None:
         return 1
     with db.read() as session:
         zone = settings.zone(session)
@@ -40,11 +53,66 @@ def run(paths: AppPaths) -> int:
     runner = TaskRunner(db)
     ctx = UiContext(runner=runner, events=AppEvents(), zone=zone)
     window = MainWindow(ctx, paths)
+    instance.raise_requested.connect(lambda: bring_to_front(window))
+    # The command line (or a script) may write to the same file while the window is open.
+    watcher = OutsideChangesWatcher(runner, ctx.events)
     window.show()
+    watcher.start()
+    _daily_backup(ctx, paths, window)
     try:
         code = app.exec()
     finally:
+        watcher.stop()
         runner.shutdown()
-        db.close()
+        runner.db.close()  # not `db`: a restore from a backup reopens the file as a new Database
         collector.stop()
     return int(code)
+
+
+def _open_or_offer_backup(paths: AppPaths) -> Database | None:
+    """The database, or None after telling the rep why not (offering the newest backup)."""
+    from relationship_crm.ui.dialogs.bad_database import offer_latest_backup
+
+    try:
+        return open_database(paths.db)
+    except KnownError as exc:
+        if not offer_latest_backup(paths, exc):
+            return None
+    try:
+        return open_database(paths.db)  # the restored backup
+    except KnownError as exc:
+        QMessageBox.critical(None, APP_TITLE, f"Cannot open the database.\n\n{exc}")
+        return None
+
+
+def _daily_backup(ctx: UiContext, paths: AppPaths, window: MainWindow) -> None:
+    """At start, off the GUI thread: a backup when the newest is a day old (then rotation)."""
+    from relationship_crm.storage import backups
+
+    def back_up(_session: Session) -> Path | None:
+        return backups.backup_if_stale(paths.db)
+
+    def done(made: Path | None) -> None:
+        if made is not None:
+            window.statusBar().showMessage(f"Daily backup saved: {made.name}", 8000)
+
+    ctx.runner.query(back_up, done)
+
+
+def _defer_to_open_window(instance: SingleInstance, paths: AppPaths) -> int:
+    """A window is already open on this file: bring it to the front, or say why we cannot."""
+    if instance.ask_to_raise():
+        if sys.stderr is not None:  # None under pythonw (no console)
+            print(f"{APP_TITLE} is already open on {paths.db}; showing it", file=sys.stderr)
+        return 0
+    holder = instance.holder()
+    QMessageBox.warning(
+        None,
+        APP_TITLE,
+        f"This database is already in use by another {APP_TITLE} window, which does not "
+        f"answer:\n\n{paths.db}\n\nSwitch to that window, or close it and try again. If no "
+        f"such window is open, the program may be stuck"
+        + (f" ({holder})" if holder else "")
+        + ": end it, then try again.",
+    )
+    return 1

@@ -23,18 +23,21 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import contacts
+from relationship_crm.services import contacts, meetings, trash
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.database_actions import DatabaseActions
 from relationship_crm.ui.dialogs.contact_editor import ContactEditor
 from relationship_crm.ui.panels.contact_list import ContactListPanel
 from relationship_crm.ui.panels.contact_page import ContactPage
 from relationship_crm.ui.panels.empty_state import EmptyState
 from relationship_crm.ui.resources import app_icon
+from relationship_crm.ui.undo import UndoStack, shorten
 
 if TYPE_CHECKING:
     from relationship_crm.ui.dialogs.import_dialog import ImportDialog
     from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
     from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
+    from relationship_crm.ui.dialogs.trash_dialog import TrashDialog
 
 APP_TITLE = "Relationship CRM"
 
@@ -49,7 +52,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._ctx = ctx
         self._paths = paths
-        self._last_trashed: tuple[int, str] | None = None
+        self.undo_stack = UndoStack(ctx, self)
+        self.database = DatabaseActions(ctx, paths, self)
+        self.trash_dialog: TrashDialog | None = None
         self.thanks_window: ThanksWindow | None = None
         self.print_dialog: PrintNotesDialog | None = None
         title = APP_TITLE if paths.is_default else f"{APP_TITLE} — {paths.db.name}"
@@ -87,6 +92,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.statusBar().showMessage(f"Database: {paths.db}", 5000)
         self._check_empty()
+        self.purge_old_trash()
 
     # --- construction -------------------------------------------------------------------------
 
@@ -141,13 +147,22 @@ class MainWindow(QMainWindow):
         for action in self.export_actions.values():
             export_menu.addAction(action)
         file_menu.addSeparator()
+        self.backup_action = self._action("&Back up now", None, self.database.back_up_now)
+        self.restore_action = self._action(
+            "&Restore from backup…", None, lambda: self.restore_from_backup()
+        )
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
         edit_menu = bar.addMenu("&Edit")
-        self.undo_action = self._action("&Undo delete", "Ctrl+Z", self.undo_delete)
-        self.undo_action.setEnabled(False)
+        self.undo_action = QAction(self)
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.undo_stack.bind(self.undo_action)  # "Undo delete Jane Doe", disabled when empty
+        self.trash_action = self._action("&Trash…", None, self.show_trash)
         self.find_action = self._action("&Find contact", "Ctrl+F", self.contact_list.focus_search)
         self.duplicates_action = self._action(
             "Find &duplicate contacts…", None, self.find_duplicates
@@ -156,6 +171,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.duplicates_action)
+        edit_menu.addAction(self.trash_action)
 
         notes_menu = bar.addMenu("&Notes")
         self.thanks_action = self._action("&Thank-you notes…", "Ctrl+T", self.show_thanks)
@@ -177,6 +193,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(toggle)
 
         help_menu = bar.addMenu("&Help")
+        self.check_action = self._action("&Check database", None, self.database.check_database)
+        help_menu.addAction(self.check_action)
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About Relationship CRM", None, self._on_about))
 
     def _connect_signals(self) -> None:
@@ -190,6 +209,8 @@ class MainWindow(QMainWindow):
         self.contact_page.follow_up_requested.connect(self.add_follow_up)
         self.contact_page.gift_requested.connect(self.add_gift)
         self.contact_page.thanks_requested.connect(self.show_thanks_note)
+        self.contact_page.delete_meeting_requested.connect(self.delete_meeting)
+        self.undo_stack.undone.connect(self._on_undone)
         self.reminders.unsent_thanks.open_requested.connect(self.show_thanks_note)
         self.empty_state.add_contact_requested.connect(self.new_contact)
         self.empty_state.sample_data_requested.connect(self.load_sample_data)
@@ -243,7 +264,9 @@ class MainWindow(QMainWindow):
         from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
 
         if self.thanks_window is None:
-            self.thanks_window = ThanksWindow(self._ctx, self, meeting_id=meeting_id)
+            self.thanks_window = ThanksWindow(
+                self._ctx, self, meeting_id=meeting_id, undo=self.undo_stack
+            )
             self.thanks_window.finished.connect(self._on_thanks_window_finished)
         self.thanks_window.show()
         self.thanks_window.raise_()
@@ -288,7 +311,7 @@ class MainWindow(QMainWindow):
         answer = self.confirm(
             "Delete contact",
             f"Move {name} to the trash?\nTheir meetings, follow-ups and gifts stay with them, "
-            "and Edit → Undo delete (Ctrl+Z) brings everything back.",
+            "and Edit → Undo (Ctrl+Z) brings everything back.",
         )
         if not answer:
             return
@@ -299,22 +322,36 @@ class MainWindow(QMainWindow):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask a yes/no question (tests replace this method to answer it)."""
-        result = QMessageBox.question(self, title, text)
-        return result == QMessageBox.StandardButton.Yes
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def delete_meeting(self, meeting_id: int, title: str = "") -> None:
+        """Delete a meeting (with its research and thank-you notes) at once: Ctrl+Z undoes it."""
+        self._ctx.runner.submit(lambda s: meetings.delete(s, meeting_id), self._on_meeting_deleted)
 
     def undo_delete(self) -> None:
-        if self._last_trashed is None:
-            return
-        contact_id, name = self._last_trashed
-        self._last_trashed = None
-        self.undo_action.setEnabled(False)
+        """Edit → Undo: take back the newest delete."""
+        self.undo_stack.undo()
 
-        def restored(changes: Changes) -> None:
-            self._ctx.events.notify(changes, self)
-            self.statusBar().showMessage(f"Restored {name}.", 5000)
-            self.open_contact(contact_id)
+    def show_trash(self) -> TrashDialog:
+        """Open the trash (one per window), or bring it forward."""
+        from relationship_crm.ui.dialogs.trash_dialog import TrashDialog
 
-        self._ctx.runner.submit(lambda s: contacts.restore(s, contact_id), restored)
+        if self.trash_dialog is None:
+            self.trash_dialog = TrashDialog(self._ctx, self)
+            self.trash_dialog.restored.connect(self.open_contact)
+            self.trash_dialog.finished.connect(self._on_trash_dialog_finished)
+        self.trash_dialog.show()
+        self.trash_dialog.raise_()
+        self.trash_dialog.activateWindow()
+        return self.trash_dialog
+
+    def purge_old_trash(self) -> None:
+        """Delete for good the contacts trashed more than 30 days ago (run at start)."""
+        now = self._ctx.clock()
+        self._ctx.runner.submit(lambda s: trash.purge(s, now=now))
 
     def import_file(self, path: Path | None = None) -> ImportDialog | None:
         """Ask for a file (unless given), then import it in the import dialog."""
@@ -371,6 +408,14 @@ class MainWindow(QMainWindow):
             lambda what: self.statusBar().showMessage(f"Exported {what} to {target}.", 10000),
         )
 
+    def restore_from_backup(self, chosen: Path | None = None, *, confirm: bool = True) -> bool:
+        """File → Restore from backup…: swap a backup in; undo entries of the old file go."""
+        restored = self.database.restore_from_backup(chosen, confirm=confirm)
+        if restored:
+            self.undo_stack.clear()
+            self.contact_page.show_contact(0)
+        return restored
+
     def find_duplicates(self) -> None:
         from relationship_crm.ui.dialogs.duplicates_dialog import DuplicatesDialog
 
@@ -411,11 +456,36 @@ class MainWindow(QMainWindow):
         )
 
     def _on_trashed(self, contact_id: int, name: str, changes: Changes) -> None:
-        self._last_trashed = (contact_id, name)
-        self.undo_action.setEnabled(True)
+        def restored(_changes: Changes) -> None:
+            self.open_contact(contact_id)
+
+        self.undo_stack.push(
+            f"delete {shorten(name)}",
+            lambda s: trash.restore(s, contact_id),
+            message=f"Restored {name}.",
+            after=restored,
+        )
         self.contact_page.show_contact(0)
         self._ctx.events.notify(changes, self)
         self.statusBar().showMessage(f"Moved {name} to the trash. Ctrl+Z to undo.", 10000)
+
+    def _on_meeting_deleted(self, deleted: meetings.DeletedMeeting) -> None:
+        title = deleted.title
+        self.undo_stack.push(
+            f"delete meeting {shorten(title)}",
+            lambda s: meetings.undelete(s, deleted),
+            message=f"Brought back the meeting {title}.",
+        )
+        self._ctx.events.notify(deleted.changes, self)
+        self.statusBar().showMessage(f"Deleted the meeting {title}. Ctrl+Z to undo.", 10000)
+
+    def _on_undone(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    def _on_trash_dialog_finished(self) -> None:
+        if self.trash_dialog is not None:
+            self.trash_dialog.deleteLater()
+        self.trash_dialog = None
 
     def _on_contact_activated(self, contact_id: int) -> None:
         self.contact_page.show_contact(contact_id)

@@ -35,7 +35,12 @@ from relationship_crm.services import contacts, gifts, settings
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
-from relationship_crm.ui.widgets.messages import ERROR_COLOUR, WARNING_COLOUR, message_label
+from relationship_crm.ui.widgets.messages import (
+    ERROR_COLOUR,
+    WARNING_COLOUR,
+    message_label,
+    plain_tooltip,
+)
 
 DATE_FORMAT = "yyyy-MM-dd"
 _HINT_STYLE = "color: palette(placeholder-text);"
@@ -297,8 +302,8 @@ class GiftDialog(SavingDialog):
             cost = format_money(gift.cost, gift.currency) if gift.cost is not None else ""
             row = QTreeWidgetItem([gift.given_on.isoformat(), gift.item, gift.occasion, cost])
             row.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            row.setToolTip(1, gift.item)
-            row.setToolTip(2, gift.occasion)
+            row.setToolTip(1, plain_tooltip(gift.item))
+            row.setToolTip(2, plain_tooltip(gift.occasion))
             self.history_tree.addTopLevelItem(row)
         self.empty_label.setText("Nothing recorded yet.")
         self.empty_label.setVisible(not history.gifts)

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -113,7 +113,13 @@ class ImportDialog(QDialog):
         self._relay = _Relay(self)
         self._relay.progressed.connect(self._on_progress)
         self._show_state("reading")
-        self._read()
+        self._started = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._started:  # read once shown, so a quick answer never beats the dialog
+            self._started = True
+            self._read()
 
     # --- states -------------------------------------------------------------------------------
 
@@ -200,11 +206,26 @@ class ImportDialog(QDialog):
                 session, prepared, on_duplicate=rule, progress=report, now=now
             )
 
+        db_path = self._ctx.runner.db.path
+
+        def back_up(_session: Session) -> None:
+            from relationship_crm.storage import backups
+
+            backups.automatic_backup(db_path, reason="before-import")
+
+        def then_import(_made: None) -> None:
+            if cancel.is_set():
+                self._on_failed(ImportCancelled())
+                return
+            self.heading.setText(f"Importing {self._path.name}…")
+            self._ctx.runner.submit(run, self._on_imported, self._on_failed)
+
         self._importing = True
-        self.heading.setText(f"Importing {self._path.name}…")
+        self.heading.setText("Backing up the database first…")
         self.progress.setRange(0, 0)
         self._show_state("importing")
-        self._ctx.runner.submit(run, self._on_imported, self._on_failed)
+        # A backup before every import; if it cannot be made, nothing is imported.
+        self._ctx.runner.query(back_up, then_import, self._on_failed)
 
     def _on_progress(self, done: int, total: int) -> None:
         if total > 0 and self._state == "importing":

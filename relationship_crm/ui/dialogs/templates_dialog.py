@@ -49,7 +49,7 @@ from relationship_crm.services import note_templates, thanks
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
-from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
+from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label, plain_tooltip
 
 #: What a new template starts with: a greeting and a sign-off around room for the rep's words.
 STARTER_BODY = "Dear {{first_name}},\n\n\n\n{{signature}}\n"
@@ -568,7 +568,9 @@ class TemplatesDialog(QDialog):
                 info = self._templates.get(name)
                 item = QListWidgetItem(item_text(info, name))
                 item.setData(NAME_ROLE, name)
-                item.setToolTip(info.description if info is not None else "Not saved yet")
+                item.setToolTip(
+                    plain_tooltip(info.description) if info is not None else "Not saved yet"
+                )
                 self.template_list.addItem(item)
         finally:
             self._syncing_list = False

@@ -49,7 +49,8 @@ from relationship_crm.services.thanks import ThanksView
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog, name_list, notes_count
-from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
+from relationship_crm.ui.undo import UndoStack, shorten
+from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label, plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 Choice = Literal["save", "discard", "cancel"]
@@ -210,7 +211,7 @@ class ThanksModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(note, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(note)
+            return plain_tooltip(self._tooltip(note))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == TO:
             return ", ".join(self._text(note, c) for c in range(len(COLUMNS)))
         return None
@@ -277,7 +278,9 @@ class ThanksWindow(QDialog):
     Writes go through `ctx.runner.submit` and then notify `ctx.events` with what they changed:
     Save text (Ctrl+S; `thanks.update_body`), Re-draft from template (`thanks.redraft`, asking
     first when the note was edited by hand), and on the selection Print… (Ctrl+P; opens
-    PrintNotesDialog), Mark sent and Delete… (Delete on the list; asks first). Sent notes are
+    PrintNotesDialog), Mark sent and Delete… (Delete on the list). Given the window's `undo`
+    stack, Delete goes ahead at once and Ctrl+Z (outside the text editor) brings the notes
+    back; without one it asks first, as it cannot be undone. Sent notes are
     read-only. Leaving a note with unsaved text (another row, another filter, closing) asks
     Save / Discard / Cancel. The questions go through the `confirm` and `ask_unsaved`
     attributes; replace them to answer without a message box.
@@ -290,10 +293,16 @@ class ThanksWindow(QDialog):
     refreshed = Signal()
 
     def __init__(
-        self, ctx: UiContext, parent: QWidget | None = None, *, meeting_id: int | None = None
+        self,
+        ctx: UiContext,
+        parent: QWidget | None = None,
+        *,
+        meeting_id: int | None = None,
+        undo: UndoStack | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._undo = undo
         self._meeting_id = meeting_id
         self._generation = 0
         self._loaded = False
@@ -531,6 +540,9 @@ class ThanksWindow(QDialog):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for action in (self.print_action, self.sent_action, self.delete_action):
             self.table.addAction(action)
+        if self._undo is not None:  # nothing is asked before deleting: no ellipsis
+            self.delete_button.setText("&Delete")
+            self.delete_action.setText("Delete\tDel")
 
     def _connect_signals(self) -> None:
         self.filter_combo.currentIndexChanged.connect(self._on_filter_combo_changed)
@@ -550,6 +562,9 @@ class ThanksWindow(QDialog):
             button.setAutoDefault(False)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_text)
         QShortcut(QKeySequence.StandardKey.Print, self, self.print_selected)
+        if self._undo is not None:
+            # The text editor keeps Ctrl+Z for its own typing (it takes the key first).
+            QShortcut(QKeySequence.StandardKey.Undo, self, self._undo.undo)
         # On the list only: in the editor, Delete deletes text.
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),
@@ -928,35 +943,65 @@ class ThanksWindow(QDialog):
         )
 
     def delete_selected(self) -> None:
-        """Delete the selected notes once `confirm` agrees."""
+        """Delete the selected notes: at once when they can be brought back with Ctrl+Z (the
+        window has an undo stack), else once `confirm` agrees."""
         notes = self._selected_notes()
         if not notes:
             return
-        if len(notes) == 1:
-            question = f"Delete the thank-you note to {notes[0].contact_name}"
-            question += f" ({notes[0].meeting_title})?" if notes[0].meeting_title else "?"
-        else:
-            names = name_list([n.contact_name for n in notes])
-            question = f"Delete {notes_count(len(notes))} (to {names})?"
-        question += "\n\nThis cannot be undone."
-        if not self.confirm("Delete thank-you notes", question, "Delete"):
-            return
+        if self._undo is None:
+            if len(notes) == 1:
+                question = f"Delete the thank-you note to {notes[0].contact_name}"
+                question += f" ({notes[0].meeting_title})?" if notes[0].meeting_title else "?"
+            else:
+                names = name_list([n.contact_name for n in notes])
+                question = f"Delete {notes_count(len(notes))} (to {names})?"
+            question += "\n\nThis cannot be undone."
+            if not self.confirm("Delete thank-you notes", question, "Delete"):
+                return
         self._clear_messages()
         ids = [n.id for n in notes]
 
-        def op(session: Session) -> Changes:
-            changes = Changes()
-            for note_id in ids:
-                changes |= thanks.delete_note(session, note_id)
-            return changes
+        def op(session: Session) -> list[thanks.DeletedNote]:
+            return [thanks.delete_note(session, note_id) for note_id in ids]
 
         self._ctx.runner.submit(
             op,
-            while_alive(
-                self, partial(self._on_write_done, message=f"Deleted {notes_count(len(ids))}.")
-            ),
+            while_alive(self, self._on_deleted),
             while_alive(self, partial(self._on_write_failed, "Not deleted")),
         )
+
+    def _on_deleted(self, deleted: list[thanks.DeletedNote]) -> None:
+        if len(deleted) == 1:
+            what = f"the note to {deleted[0].contact_name}"
+            label = f"delete note to {shorten(deleted[0].contact_name)}"
+        else:
+            what = notes_count(len(deleted))
+            label = f"delete {what}"
+        message = f"Deleted {what}."
+        if self._undo is not None:
+            message += " Ctrl+Z to undo."
+            snapshots = list(deleted)
+
+            def op(session: Session) -> Changes:
+                changes = Changes()
+                for snapshot in snapshots:
+                    changes |= thanks.undelete_note(session, snapshot)
+                return changes
+
+            self._undo.push(
+                label,
+                op,
+                message=f"Brought back {what}.",
+                after=while_alive(
+                    self, partial(self._on_undeleted, snapshots[0].id, f"Brought back {what}.")
+                ),
+            )
+        self._on_write_done(Changes(thanks=True), message=message)
+
+    def _on_undeleted(self, note_id: int, message: str, _changes: Changes) -> None:
+        # The change notice already asked for a refresh: select the note once it is listed.
+        self._wanted_note = note_id
+        self._show_done(message)
 
     def _on_write_done(self, changes: Changes, message: str = "") -> None:
         self._ctx.events.notify(changes, self)

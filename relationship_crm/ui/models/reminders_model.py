@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QFont
 
 from relationship_crm.domain.followups import Agenda, Bucket, Reminder
 from relationship_crm.scheduling.recurrence import describe
+from relationship_crm.ui.widgets.messages import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -170,7 +171,7 @@ class RemindersModel(QAbstractTableModel):
                 return item.spec.note
             return self.status_text(item)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip_text(item)
+            return plain_tooltip(self.tooltip_text(item))
         if role == Qt.ItemDataRole.AccessibleTextRole and column == WHEN:
             parts = [self.when_text(item), item.spec.contact_name, item.spec.note]
             parts.append(self.status_text(item))

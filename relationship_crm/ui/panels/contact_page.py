@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,7 +32,7 @@ from relationship_crm.domain.records import ContactView
 from relationship_crm.services import contacts, research, timeline
 from relationship_crm.services.timeline import TimelineEntry
 from relationship_crm.ui.context import UiContext
-from relationship_crm.ui.widgets.messages import message_label
+from relationship_crm.ui.widgets.messages import message_label, plain_tooltip
 
 MEETING_KINDS = frozenset({"meeting", "call", "lunch", "event", "email"})
 KIND_LABELS = {
@@ -76,6 +77,8 @@ class ContactPage(QWidget):
         log_meeting_requested(int, str), follow_up_requested(int, str), gift_requested(int, str):
             open the matching dialog for this contact (id, name).
         thanks_requested(int): a thank-you note in the timeline was opened (its id).
+        delete_meeting_requested(int, str): the rep asked to delete a meeting of the timeline
+            (its id and title); Delete on the timeline or its context menu.
         loaded(int): the page finished showing a contact.
     Lives on the GUI thread; loads through ctx.runner.
     """
@@ -86,6 +89,7 @@ class ContactPage(QWidget):
     follow_up_requested = Signal(int, str)
     gift_requested = Signal(int, str)
     thanks_requested = Signal(int)
+    delete_meeting_requested = Signal(int, str)
     loaded = Signal(int)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -126,6 +130,10 @@ class ContactPage(QWidget):
         self.timeline.setUniformRowHeights(True)
         self.timeline.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.timeline.setColumnWidth(1, 240)
+        self.delete_meeting_action = QAction("&Delete meeting\tDel", self.timeline)
+        self.delete_meeting_action.setEnabled(False)
+        self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.timeline.addAction(self.delete_meeting_action)
 
         top = QHBoxLayout()
         titles = QVBoxLayout()
@@ -175,6 +183,15 @@ class ContactPage(QWidget):
         self.gift_button.clicked.connect(lambda: self._emit_named(self.gift_requested))
         self.research_button.clicked.connect(self._on_research_clicked)
         self.timeline.itemActivated.connect(self._on_timeline_activated)
+        self.timeline.currentItemChanged.connect(self._on_timeline_current_changed)
+        self.delete_meeting_action.triggered.connect(self.delete_current_meeting)
+        # On the timeline only: elsewhere Delete has its own meaning (or none).
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Delete),
+            self.timeline,
+            self.delete_current_meeting,
+            Qt.ShortcutContext.WidgetShortcut,
+        )
         self._ctx.events.changed.connect(self._on_events_changed)
 
     # --- public -------------------------------------------------------------------------------
@@ -253,7 +270,7 @@ class ContactPage(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, (entry.kind, entry.ref_id))
             if entry.kind in MEETING_KINDS:
                 item.setToolTip(1, "Double-click or Enter for the meeting brief")
-            item.setToolTip(2, entry.detail[:2000])
+            item.setToolTip(2, plain_tooltip(entry.detail[:2000]))
             if entry.kind == "follow-up" and entry.status == "open" and entry.when < now:
                 item.setForeground(0, Qt.GlobalColor.darkRed)
                 item.setForeground(1, Qt.GlobalColor.darkRed)
@@ -265,6 +282,25 @@ class ContactPage(QWidget):
             self.open_brief(ref_id)
         elif kind == "thanks":
             self.thanks_requested.emit(ref_id)
+
+    def _current_meeting(self) -> tuple[int, str] | None:
+        item = self.timeline.currentItem()
+        if item is None:
+            return None
+        kind, ref_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if kind not in MEETING_KINDS:
+            return None
+        entry = next((e for e in self._entries if e.kind == kind and e.ref_id == ref_id), None)
+        return ref_id, entry.title if entry is not None else ""
+
+    def _on_timeline_current_changed(self, *_items: object) -> None:
+        self.delete_meeting_action.setEnabled(self._current_meeting() is not None)
+
+    def delete_current_meeting(self) -> None:
+        """Ask to delete the meeting selected on the timeline (nothing for other rows)."""
+        chosen = self._current_meeting()
+        if chosen is not None:
+            self.delete_meeting_requested.emit(*chosen)
 
     def open_brief(self, meeting_id: int) -> None:
         """Show the pre-meeting brief of one of this contact's meetings."""

@@ -577,6 +577,7 @@ class RemindersPanel(QWidget):
 
     def _ask(self, title: str, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, not markup
         yes = box.addButton("Cancel follow-up", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)

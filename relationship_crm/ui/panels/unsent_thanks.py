@@ -24,6 +24,7 @@ from relationship_crm.domain.errors import KnownError
 from relationship_crm.services import thanks
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, format_day
+from relationship_crm.ui.widgets.messages import plain_tooltip
 
 NoteIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -127,8 +128,10 @@ class UnsentThanksBox(QWidget):
             printed = " · printed" if entry.status is ThanksStatus.PRINTED else ""
             item = QListWidgetItem(f"{entry.contact_name} · {entry.meeting_title}")
             item.setToolTip(
-                f"{entry.contact_name} · {entry.meeting_title}\n"
-                f"Met {when} ({_ago(entry.days_since)}){printed}"
+                plain_tooltip(
+                    f"{entry.contact_name} · {entry.meeting_title}\n"
+                    f"Met {when} ({_ago(entry.days_since)}){printed}"
+                )
             )
             item.setData(NoteIdRole, entry.note_id)
             self.list.addItem(item)

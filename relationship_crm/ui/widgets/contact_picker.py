@@ -31,6 +31,7 @@ from relationship_crm.domain.text import clean_line, fold
 from relationship_crm.services import contacts
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.widgets.messages import plain_tooltip
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 20
@@ -145,7 +146,7 @@ class _Chip(QFrame):
         self.remove_button.setAutoRaise(True)
         # Keyboard users remove with Backspace in the text box; the chips stay out of Tab order.
         self.remove_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.remove_button.setToolTip(f"Remove {name}")
+        self.remove_button.setToolTip(plain_tooltip(f"Remove {name}"))
         self.remove_button.setAccessibleName(f"Remove {name}")
         self.remove_button.setStyleSheet("QToolButton { border: none; padding: 0 2px; }")
         self.remove_button.clicked.connect(self._on_remove_button_clicked)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -17,3 +20,15 @@ def message_label(colour: str = ERROR_COLOUR) -> QLabel:
     label.setStyleSheet(f"color: {colour};")
     label.hide()
     return label
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows `text` literally, line breaks kept.
+
+    Qt shows a tooltip as rich text when its first line looks like markup (Qt.mightBeRichText),
+    and names and notes are data typed by the rep or imported, never markup: such text is
+    escaped, so `<img src=…>` stays characters and loads nothing. Other text is left as it is.
+    """
+    if not QtGui.Qt.mightBeRichText(text):
+        return text
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"

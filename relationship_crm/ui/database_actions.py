@@ -1,0 +1,150 @@
+"""File → Back up now…, File → Restore from backup…, Help → Check database… in the app.
+
+Backups and checks run on the database thread. A restore swaps the database file itself, so the
+app first lets queued work finish, closes its connections, restores (the current file is kept
+aside, never overwritten), reopens the database and tells every panel to reload.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from sqlalchemy.orm import Session
+
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.paths import AppPaths
+from relationship_crm.storage.db import open_database
+from relationship_crm.ui.context import UiContext
+
+EVERYTHING = Changes(
+    contacts=True,
+    companies=True,
+    meetings=True,
+    research=True,
+    follow_ups=True,
+    thanks=True,
+    gifts=True,
+    settings=True,
+)
+
+
+class DatabaseActions(QObject):
+    """The backup, restore and check commands of one window. Lives on the GUI thread."""
+
+    def __init__(self, ctx: UiContext, paths: AppPaths, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._ctx = ctx
+        self._paths = paths
+        self._window = window
+        self.last_report = ""
+
+    def _status(self, text: str, timeout: int = 10_000) -> None:
+        self._window.statusBar().showMessage(text, timeout)
+
+    # --- backup -------------------------------------------------------------------------------
+
+    def back_up_now(self) -> None:
+        from relationship_crm.storage import backups
+
+        db_path = self._paths.db
+
+        def back_up(_session: Session) -> Path:
+            return backups.make_backup(db_path, reason="manual")
+
+        self._status("Backing up…", 0)
+        self._ctx.runner.query(back_up, lambda made: self._status(f"Backed up to {made}."))
+
+    # --- restore ------------------------------------------------------------------------------
+
+    def restore_from_backup(self, chosen: Path | None = None, *, confirm: bool = True) -> bool:
+        """Ask for a backup (unless given), confirm, then swap it in; True when restored."""
+        from relationship_crm.storage import backups
+
+        if chosen is None:
+            name, _filter = QFileDialog.getOpenFileName(
+                self._window,
+                "Restore from backup",
+                str(self._paths.backups),
+                "Backups (*.sqlite3);;All files (*)",
+            )
+            if not name:
+                return False
+            chosen = Path(name)
+        try:
+            backups.check_backup(chosen)
+        except KnownError as error:
+            _warn(self._window, f"This file cannot be restored.\n\n{error}")
+            return False
+        if confirm and not _ask(
+            self._window,
+            f"Replace your database with the backup {chosen.name}?\n\n"
+            "Your current database is kept aside beside it, so nothing is lost.",
+        ):
+            return False
+        runner = self._ctx.runner
+        while not runner.idle:  # queued work finishes on the old file first
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        runner.db.close()
+        kept: Path | None = None
+        try:
+            kept = backups.restore(self._paths.db, chosen)
+        except KnownError as error:
+            _warn(self._window, f"The backup was not restored.\n\n{error}")
+            return False
+        finally:
+            runner.db = open_database(self._paths.db)
+        self._ctx.events.notify(EVERYTHING, self)
+        aside = f" The previous database is kept as {kept.name}." if kept else ""
+        self._status(f"Restored {chosen.name}.{aside}", 20_000)
+        return True
+
+    # --- check --------------------------------------------------------------------------------
+
+    def check_database(self, *, show: bool = True) -> None:
+        from relationship_crm.services import integrity
+
+        db_path = self._paths.db
+
+        def check(_session: Session) -> list[integrity.Problem]:
+            return integrity.check(db_path)
+
+        def report(problems: list[integrity.Problem]) -> None:
+            if problems:
+                lines = "\n".join(f"• {p.message}" for p in problems[:20])
+                more = f"\n…and {len(problems) - 20} more" if len(problems) > 20 else ""
+                self.last_report = f"{len(problems)} problems found:\n\n{lines}{more}"
+            else:
+                self.last_report = "Database OK: integrity, foreign keys and the app's checks."
+            if show:
+                box = QMessageBox(
+                    QMessageBox.Icon.Warning if problems else QMessageBox.Icon.Information,
+                    "Check database",
+                    self.last_report,
+                    QMessageBox.StandardButton.Ok,
+                    self._window,
+                )
+                box.setTextFormat(Qt.TextFormat.PlainText)
+                box.open()
+            self._status(self.last_report.splitlines()[0])
+
+        self._status("Checking the database…", 0)
+        self._ctx.runner.query(check, report)
+
+
+def _ask(parent: QWidget, text: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Restore from backup",
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _warn(parent: QWidget, text: str) -> None:
+    # Our texts start with words, so Qt shows them as plain text.
+    QMessageBox.warning(parent, "Restore from backup", text)
