@@ -108,16 +108,19 @@ class DatabaseActions(QObject):
 
         db_path = self._paths.db
 
-        def check(_session: Session) -> list[integrity.Problem]:
-            return integrity.check(db_path)
+        def check(_session: Session) -> integrity.CheckReport:
+            return integrity.run(db_path)
 
-        def report(problems: list[integrity.Problem]) -> None:
+        def report(found: integrity.CheckReport) -> None:
+            problems = found.problems
+            summary = found.summary()
+            summary = summary[:1].upper() + summary[1:]
             if problems:
                 lines = "\n".join(f"• {p.message}" for p in problems[:20])
                 more = f"\n…and {len(problems) - 20} more" if len(problems) > 20 else ""
-                self.last_report = f"{len(problems)} problems found:\n\n{lines}{more}"
+                self.last_report = f"{summary}:\n\n{lines}{more}"
             else:
-                self.last_report = "Database OK: integrity, foreign keys and the app's checks."
+                self.last_report = f"{summary}."
             if show:
                 box = QMessageBox(
                     QMessageBox.Icon.Warning if problems else QMessageBox.Icon.Information,
