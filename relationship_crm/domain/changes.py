@@ -18,6 +18,11 @@ class Changes:
     gifts: bool = False
     settings: bool = False
 
+    @classmethod
+    def everything(cls) -> Changes:
+        """Every kind of record (an import of a full copy, a restore, a change from outside)."""
+        return cls(**{f: True for f in cls.__dataclass_fields__})
+
     def __or__(self, other: Changes) -> Changes:
         return Changes(
             **{f: getattr(self, f) or getattr(other, f) for f in self.__dataclass_fields__}

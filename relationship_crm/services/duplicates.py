@@ -13,7 +13,7 @@ nothing the rep wrote is lost.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -154,15 +154,7 @@ def merge_contacts(
     keep.updated_at = now
     session.flush()
     contacts.reindex(session, [keep_id, *others])
-    return Changes(
-        contacts=True,
-        companies=True,
-        meetings=True,
-        research=True,
-        follow_ups=True,
-        thanks=True,
-        gifts=True,
-    )
+    return replace(Changes.everything(), settings=False)  # all but the settings
 
 
 def _move_records(session: Session, keep_id: int, others: list[int]) -> None:

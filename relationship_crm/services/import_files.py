@@ -88,20 +88,8 @@ class ImportResult:
 
     @property
     def changes(self) -> Changes:
-        others = any(self.others_added.values())
-        base = self.contacts.changes
-        if not others:
-            return base
-        return base | Changes(
-            contacts=True,
-            companies=True,
-            meetings=True,
-            research=True,
-            follow_ups=True,
-            thanks=True,
-            gifts=True,
-            settings=True,
-        )
+        # A copy's other records (meetings, notes...) can touch every panel.
+        return Changes.everything() if any(self.others_added.values()) else self.contacts.changes
 
     def sentence(self) -> str:
         text = self.contacts.sentence()

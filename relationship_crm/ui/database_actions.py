@@ -19,17 +19,6 @@ from relationship_crm.paths import AppPaths
 from relationship_crm.storage.db import open_database
 from relationship_crm.ui.context import UiContext
 
-EVERYTHING = Changes(
-    contacts=True,
-    companies=True,
-    meetings=True,
-    research=True,
-    follow_ups=True,
-    thanks=True,
-    gifts=True,
-    settings=True,
-)
-
 
 class DatabaseActions(QObject):
     """The backup, restore and check commands of one window. Lives on the GUI thread."""
@@ -96,7 +85,7 @@ class DatabaseActions(QObject):
             return False
         finally:
             runner.db = open_database(self._paths.db)
-        self._ctx.events.notify(EVERYTHING, self)
+        self._ctx.events.notify(Changes.everything(), self)
         aside = f" The previous database is kept as {kept.name}." if kept else ""
         self._status(f"Restored {chosen.name}.{aside}", 20_000)
         return True

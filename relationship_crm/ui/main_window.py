@@ -442,18 +442,7 @@ class MainWindow(QMainWindow):
 
     def _on_sample_loaded(self, summary: object) -> None:
         self.statusBar().showMessage("Sample data loaded.", 5000)
-        self._ctx.events.notify(
-            Changes(
-                contacts=True,
-                companies=True,
-                meetings=True,
-                research=True,
-                follow_ups=True,
-                thanks=True,
-                gifts=True,
-            ),
-            self,
-        )
+        self._ctx.events.notify(Changes.everything(), self)
 
     def _on_trashed(self, contact_id: int, name: str, changes: Changes) -> None:
         def restored(_changes: Changes) -> None:

@@ -14,7 +14,7 @@ from relationship_crm.ui.runner import TaskRunner
 POLL_INTERVAL_MS = 1500
 
 # Every flag set: what was changed outside is unknown, so everything reloads.
-EVERYTHING = Changes(**{name: True for name in Changes.__dataclass_fields__})
+EVERYTHING = Changes.everything()
 
 
 class OutsideChangesWatcher(QObject):
