@@ -149,7 +149,26 @@ def _address_key(address: dict[str, str]) -> tuple[str, ...]:
 
 
 def clean_from_contact(contact: Contact) -> CleanContact:
-    """A stored contact in the form the merge rule works on."""
+    """A stored contact (loaded with its children) in the form the merge rule works on."""
+    company = contact.company
+    return _stored_form(
+        contact,
+        (company.name, company.name_key) if company else ("", ""),
+        [CheckedValue(e.value, e.value_key, e.label) for e in contact.emails],
+        [CheckedValue(p.value, p.value_key, p.label) for p in contact.phones],
+        [{k: getattr(a, k) for k in _ADDRESS_FIELDS} for a in contact.addresses],
+        [(t.name, t.name_key) for t in contact.tags],
+    )
+
+
+def _stored_form(
+    contact: Contact,
+    company: tuple[str, str],
+    emails: Sequence[CheckedValue],
+    phones: Sequence[CheckedValue],
+    addresses: Sequence[dict[str, str]],
+    tags: Sequence[tuple[str, str]],
+) -> CleanContact:
     return CleanContact(
         name=contact.display_name,
         given_name=contact.given_name,
@@ -159,22 +178,12 @@ def clean_from_contact(contact: Contact) -> CleanContact:
         stage=contacts.parse_stage(contact.stage),
         birthday=contact.birthday,
         notes=contact.notes,
-        company=contact.company.name if contact.company else "",
-        company_key=contact.company.name_key if contact.company else "",
-        emails=tuple(CheckedValue(e.value, e.value_key, e.label) for e in contact.emails),
-        phones=tuple(CheckedValue(p.value, p.value_key, p.label) for p in contact.phones),
-        addresses=tuple(
-            {
-                "label": a.label,
-                "street": a.street,
-                "city": a.city,
-                "region": a.region,
-                "postcode": a.postcode,
-                "country": a.country,
-            }
-            for a in contact.addresses
-        ),
-        tags=tuple((t.name, t.name_key) for t in contact.tags),
+        company=company[0],
+        company_key=company[1],
+        emails=tuple(emails),
+        phones=tuple(phones),
+        addresses=tuple(addresses),
+        tags=tuple(tags),
     )
 
 
@@ -391,21 +400,13 @@ def _stored_forms(session: Session, ids: list[int]) -> Iterator[tuple[int, Clean
         ):
             yield (
                 contact.id,
-                CleanContact(
-                    name=contact.display_name,
-                    given_name=contact.given_name,
-                    family_name=contact.family_name,
-                    sort_name=contact.sort_name,
-                    title=contact.title,
-                    stage=contacts.parse_stage(contact.stage),
-                    birthday=contact.birthday,
-                    notes=contact.notes,
-                    company=company_name or "",
-                    company_key=company_key or "",
-                    emails=tuple(emails.get(contact.id, ())),
-                    phones=tuple(phones.get(contact.id, ())),
-                    addresses=tuple(addresses.get(contact.id, ())),
-                    tags=tuple(tags.get(contact.id, ())),
+                _stored_form(
+                    contact,
+                    (company_name or "", company_key or ""),
+                    emails.get(contact.id, ()),
+                    phones.get(contact.id, ()),
+                    addresses.get(contact.id, ()),
+                    tags.get(contact.id, ()),
                 ),
             )
 
