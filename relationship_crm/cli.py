@@ -911,14 +911,33 @@ def _import(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     data = import_files.load(Path(args.file).expanduser())
     # A file that reads cleanly is about to be written in: keep a copy of the database first.
     backups.automatic_backup(db.path, reason=backups.BEFORE_IMPORT)
+    progress = _terminal_progress("importing") if sys.stderr.isatty() else None
     with db.write() as s:
-        result = import_files.import_data(s, data, on_duplicate=args.on_duplicate)
+        result = import_files.import_data(
+            s, data, on_duplicate=args.on_duplicate, progress=progress
+        )
+    if progress is not None:
+        sys.stderr.write("\r\033[K")  # clear the progress line
     if args.format == "json":
         json.dump(result.as_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         out.write(f"{result.sentence()}\n")
     return 0
+
+
+def _terminal_progress(what: str) -> Callable[[int, int], None]:
+    """A progress callback drawing "importing… 42%" on one terminal line (stderr)."""
+    shown = [-1]
+
+    def report(done: int, total: int) -> None:
+        percent = done * 100 // total if total else 100
+        if percent != shown[0]:
+            shown[0] = percent
+            sys.stderr.write(f"\r{what}… {percent}%")
+            sys.stderr.flush()
+
+    return report
 
 
 # --- the database file: backup, restore, check ---------------------------------------------------

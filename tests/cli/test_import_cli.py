@@ -258,3 +258,25 @@ def test_duplicates_are_listed_and_merged_from_the_command_line(cli):
     assert kept["phones"] == ["+1 415 555 0100"]
     assert cli("duplicates", "--format", "json").json() == []
     assert "no contact with id" in cli("contact", "merge", str(jane), "999").err
+
+
+def test_a_terminal_sees_the_import_progress_and_a_pipe_does_not(tmp_path):
+    import pty
+
+    env = {**os.environ, "RELATIONSHIP_CRM_DB": str(tmp_path / "crm.sqlite3")}
+    command = [
+        sys.executable,
+        "-m",
+        "relationship_crm",
+        "import",
+        str(DATA / "csv" / "google-contacts.csv"),
+    ]
+    main, secondary = pty.openpty()
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=secondary, timeout=60)
+    os.close(secondary)
+    seen = os.read(main, 10_000).decode()
+    os.close(main)
+    assert done.returncode == 0 and "importing… 100%" in seen
+    assert done.stdout.decode().startswith("Added 4 contacts")
+    piped = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert "importing" not in piped.stderr and piped.stdout.startswith("Added 0 contacts")
