@@ -28,6 +28,7 @@ from datetime import date
 from relationship_crm.domain.errors import BugError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
+from relationship_crm.interchange.sniff import binary_name
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Full name"),
@@ -137,22 +138,11 @@ def read_csv(data: bytes) -> CsvFile:
     )
 
 
-_MAGIC = (
-    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx workbook?); save it as CSV first"),
-    (b"\xd0\xcf\x11\xe0", "an Office document (an Excel .xls workbook?); save it as CSV first"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"SQLite format 3", "an SQLite database"),
-)
-
-
 def _decode(data: bytes) -> tuple[str, str]:
     """The text of `data` and the codec it was read with; binary data is refused."""
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise UnknownFormatError(f"this file is {what}, not a CSV text file")
+    what = binary_name(data)
+    if what is not None:
+        raise UnknownFormatError(f"this file is {what}, not a CSV text file")
     if not data:
         raise UnknownFormatError("the file is empty")
     if data.startswith(codecs.BOM_UTF8):

@@ -27,6 +27,14 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
+def binary_name(data: bytes) -> str | None:
+    """What a file is when it starts like a known binary format ("a PDF document"), or None."""
+    for signature, name in _SIGNATURES:
+        if data.startswith(signature):
+            return name
+    return None
+
+
 def _text_start(data: bytes) -> str:
     """The first characters as text, whatever the Unicode encoding, for looking at only."""
     head = data[:4096]
@@ -39,9 +47,9 @@ def kind_of(data: bytes) -> str:
     """ "vcard", "json" or "csv" (the CSV reader has the last word); else UnknownFormatError."""
     if not data.strip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00"):
         raise UnknownFormatError(f"the file is empty; {_READS}")
-    for signature, name in _SIGNATURES:
-        if data.startswith(signature):
-            raise UnknownFormatError(f"this is {name}, not contacts; {_READS}")
+    name = binary_name(data)
+    if name is not None:
+        raise UnknownFormatError(f"this is {name}, not contacts; {_READS}")
     start = _text_start(data)
     upper = start[:40].upper()
     if upper.startswith("BEGIN:VCARD"):

@@ -202,6 +202,11 @@ def _until_wall(text: str, value: str, zone: ZoneInfo | None) -> datetime:
     return moment
 
 
+def until_wall(value: str, zone: ZoneInfo) -> datetime:
+    """A stored rule's UNTIL as the naive wall-clock bound the app uses in `zone`."""
+    return _until_wall(value, value, zone)
+
+
 def _build(text: str, parts: dict[str, str], dtstart: datetime, zone: ZoneInfo | None) -> rrule:
     """Build the dateutil rule for `parts` with a naive DTSTART (UNTIL made naive to match)."""
     feed = dict(parts)

@@ -12,7 +12,6 @@ or an imported file typed can break a line or add a property.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -27,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from relationship_crm.domain.enums import FollowUpStatus, MeetingKind
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.text import clean_block, clean_line
-from relationship_crm.scheduling.recurrence import describe, parse_cadence
+from relationship_crm.scheduling.recurrence import describe, parse_cadence, until_wall
 from relationship_crm.scheduling.zones import as_utc, get_zone, localize
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.meetings import MAX_DURATION_MINUTES
@@ -49,8 +48,6 @@ SUMMARY_NOTE_CHARS = 60
 SUMMARY_ATTENDEES = 3
 #: How far past `now` a VTIMEZONE reaches for a series that never ends.
 OPEN_SERIES_YEARS = 10
-
-_UNTIL_RE = re.compile(r"(\d{8})(?:T(\d{6})(Z?))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,22 +213,10 @@ def _remaining(parts: dict[str, str], *, anchor: datetime, due: datetime) -> tup
     return count + (0 if matched else 1), last
 
 
-def _until_wall(value: str, zone: ZoneInfo) -> datetime:
-    """UNTIL as the app reads it: a naive wall-clock bound in `zone` (a date means all that day)."""
-    match = _UNTIL_RE.fullmatch(value)
-    if match is None:  # parse_cadence has validated it already
-        raise InvalidInputError(f"UNTIL must look like 20240601 or 20240601T170000Z, not {value}")
-    day, clock, zulu = match.groups()
-    moment = datetime.strptime(day + (clock or "235959"), "%Y%m%d%H%M%S")
-    if zulu:
-        return moment.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
-    return moment
-
-
 def _until_utc(value: str, zone: ZoneInfo) -> datetime:
     if value.endswith("Z"):
         return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    return localize(_until_wall(value, zone), zone).astimezone(UTC)
+    return localize(until_wall(value, zone), zone).astimezone(UTC)
 
 
 def _follow_up_summary(name: str, note: str) -> str:
