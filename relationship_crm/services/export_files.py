@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -66,26 +68,35 @@ def export(
     return Export(text.getvalue().encode("utf-8"), _count(written, "contact"))
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write `data` to `target` via a private temporary file renamed into place."""
-    folder = target.parent
+@contextmanager
+def replacing(target: Path, *, prefix: str = ".export-", suffix: str = "") -> Iterator[Path]:
+    """A private (0600) temporary file beside `target`, renamed onto it when the block ends
+    without error and removed otherwise: an existing file is never left half-overwritten."""
+    folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise KnownError(f"cannot write {target}: folder {folder} does not exist")
     if target.is_dir():
         raise KnownError(f"cannot write {target}: it is a folder")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=".export-", dir=folder)  # mode 0600
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)  # mode 0600
     except OSError as exc:
         raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
+    os.close(handle)
+    temporary = Path(name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield temporary
         os.replace(temporary, target)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write `data` to `target` via a private temporary file renamed into place."""
+    with replacing(target) as temporary, temporary.open("wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())

@@ -9,8 +9,6 @@ QGuiApplication. Runs on the GUI thread.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from relationship_crm.bundled import resource_path
 from relationship_crm.domain.errors import KnownError
+from relationship_crm.services.export_files import replacing
 from relationship_crm.services.note_pages import (
     NOTE_FONTS,
     Envelope,
@@ -143,29 +142,13 @@ def write_pdf(
     title: str = "Thank-you notes",
 ) -> None:
     """Write the notes to a PDF file at `path`, replacing it only once the PDF is complete."""
-    target = path.expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise KnownError(f"cannot write {target}: folder {folder} does not exist")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".notes-", suffix=".pdf", dir=folder)
-    except OSError as exc:
-        raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
-    os.close(handle)
-    try:
+    with replacing(path.expanduser(), prefix=".notes-", suffix=".pdf") as temporary:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-        printer.setOutputFileName(temporary)
+        printer.setOutputFileName(str(temporary))
         printer.setCreator("Relationship CRM")
         printer.setDocName(title)
         render_notes(printer, pages, sheet, envelopes=envelopes)
-        try:
-            os.replace(temporary, target)
-        except OSError as exc:
-            raise KnownError(f"cannot write {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def offscreen_application() -> QGuiApplication:
