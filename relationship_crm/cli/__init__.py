@@ -24,6 +24,7 @@ from relationship_crm.cli import (
     database,
     followups,
     gifts,
+    launch,
     lookup,
     meetings,
     thanks,
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = AppPaths.resolve(args.db)
     if args.command is None:
-        return _launch_app(paths, parser)
+        return launch.desktop_app(paths)
     try:
         file_handler: FileHandler | None = getattr(args, "file_handler", None)
         if file_handler is not None:
@@ -93,21 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Set RELATIONSHIP_CRM_DEBUG=1 for details.\n"
         )
         return EXIT_BUG
-
-
-def _launch_app(paths: AppPaths, parser: argparse.ArgumentParser) -> int:
-    import importlib.util
-
-    if importlib.util.find_spec("PySide6") is None:
-        sys.stderr.write(
-            f"{PROG}: error: the desktop app needs PySide6 (pip install PySide6-Essentials); "
-            "the commands work without it (see --help)\n"
-        )
-        return EXIT_ERROR
-    # The only place the desktop app (and so Qt) is imported (pyproject.toml's import-linter).
-    from relationship_crm import app
-
-    return app.main(paths)
 
 
 if __name__ == "__main__":

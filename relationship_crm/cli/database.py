@@ -30,8 +30,7 @@ def register(commands: Commands, common: Common) -> None:
             commands,
             "backup",
             _backup,
-            "back up the database now (consistent even while the app is open); prints the new "
-            "file",
+            "back up the database now (consistent even while the app is open); prints the new file",
         )
     )
     _restore_options(

@@ -80,9 +80,7 @@ def followup_json(f: FollowUpView) -> JsonRow:
         "recurrence": f.rrule,
         "note": f.note,
         "status": f.status.value,
-        "snoozed_until": iso(
-            f.snoozed_until.astimezone(f.due.tzinfo) if f.snoozed_until else None
-        ),
+        "snoozed_until": iso(f.snoozed_until.astimezone(f.due.tzinfo) if f.snoozed_until else None),
         "completed_at": iso(f.completed_at),
     }
 

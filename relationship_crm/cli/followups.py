@@ -30,13 +30,9 @@ def register(commands: Commands, common: Common) -> None:
             fu, "done", _done, "mark a follow-up done (a recurring one moves to its next date)"
         )
     )
-    _snooze_options(
-        common.command(fu, "snooze", _snooze, "put a follow-up off until a later time")
-    )
+    _snooze_options(common.command(fu, "snooze", _snooze, "put a follow-up off until a later time"))
     _id_option(common.command(fu, "cancel", _cancel, "cancel a follow-up"))
-    _list_options(
-        common.command(fu, "list", _list, "list follow-ups in due order", [common.fmt])
-    )
+    _list_options(common.command(fu, "list", _list, "list follow-ups in due order", [common.fmt]))
 
     _today_options(
         common.command(

@@ -19,9 +19,7 @@ from relationship_crm.storage.db import Database
 def register(commands: Commands, common: Common) -> None:
     meeting = common.group(commands, "meeting", "log and list meetings, calls, lunches and events")
     _log_options(
-        common.command(
-            meeting, "log", _log, "log a meeting with its attendees; prints its id"
-        )
+        common.command(meeting, "log", _log, "log a meeting with its attendees; prints its id")
     )
     _list_options(
         common.command(meeting, "list", _list, "list meetings, newest first", [common.fmt])
