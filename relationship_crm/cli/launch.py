@@ -1,4 +1,4 @@
-"""With no command, `relationship-crm` opens the desktop app: the only way this package reaches Qt."""
+"""No command: `relationship-crm` opens the desktop app (the only way this package reaches Qt)."""
 
 from __future__ import annotations
 
