@@ -32,7 +32,7 @@ def register(commands: Commands, common: Common) -> None:
     contact = common.group(commands, "contact", "add, list, show and edit contacts")
     _add_options(common.command(contact, "add", _add, "add a contact; prints its id"))
     _list_options(common.command(contact, "list", _list, "list contacts by name", [common.fmt]))
-    _show_options(
+    _id_option(
         common.command(
             contact,
             "show",
@@ -53,7 +53,7 @@ def register(commands: Commands, common: Common) -> None:
     _edit_options(
         common.command(contact, "edit", _edit, "change a contact (only the options given)")
     )
-    _delete_options(
+    _id_option(
         common.command(
             contact,
             "delete",
@@ -70,13 +70,17 @@ def register(commands: Commands, common: Common) -> None:
         "list the contacts in the trash, most recently deleted first",
         [common.fmt],
     )
-    _restore_options(
+    _id_option(
         common.command(bin_, "restore", _trash_restore, "bring a contact back; prints its id")
     )
     common.command(bin_, "empty", _trash_empty, "delete every contact in the trash for good, now")
 
 
 # --- contact ----------------------------------------------------------------------------------
+
+
+def _id_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id)
 
 
 def _add_options(p: argparse.ArgumentParser) -> None:
@@ -144,10 +148,6 @@ def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     return 0
 
 
-def _show_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id)
-
-
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.read() as s:
         c = contacts.get(s, args.contact_id)
@@ -212,7 +212,7 @@ def _merge(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _edit_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id)
+    _id_option(p)
     p.add_argument("--name")
     p.add_argument("--company", help='company name; "" removes it')
     p.add_argument("--title")
@@ -244,10 +244,6 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             remove_tags=args.remove_tag,
         )
     return 0
-
-
-def _delete_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id)
 
 
 def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
@@ -293,10 +289,6 @@ def _trash_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     )
     print_list(found, args.format, out, to_json=to_json, text=table)
     return 0
-
-
-def _restore_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id)
 
 
 def _trash_restore(args: argparse.Namespace, db: Database, out: TextIO) -> int:
