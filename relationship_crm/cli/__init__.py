@@ -3,8 +3,8 @@
 Contract (reps' scripts rely on it): commands that create something print the new id alone on
 stdout; `--format json` prints a JSON list of objects wherever a list is printed; any error is one
 line on stderr and exit status 1, with nothing half-written (each command is one transaction).
-This package never imports Qt: only the desktop app (no command) loads it, lazily, and `thanks
-print` its printing module.
+Qt is loaded lazily in two places only: the desktop app with no command (`launch`) and the PDF
+rendering of `thanks print`.
 
 Each command group is one module with a `register(commands, common)` that declares its commands
 and their options beside their handlers; the shared pieces are `common` (how a command is
@@ -30,8 +30,15 @@ from relationship_crm.cli import (
     thanks,
     transfer,
 )
-from relationship_crm.cli.common import DB_HELP, EXIT_BUG, EXIT_ERROR, PROG, Common, FileHandler
-from relationship_crm.cli.common import Parser as _Parser
+from relationship_crm.cli.common import (
+    DB_HELP,
+    EXIT_BUG,
+    EXIT_ERROR,
+    PROG,
+    Common,
+    FileHandler,
+    Parser,
+)
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.paths import AppPaths
 from relationship_crm.storage.db import open_database
@@ -42,7 +49,7 @@ GROUPS = (contacts, meetings, followups, gifts, thanks, transfer, lookup, databa
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (also used to document the commands)."""
-    parser = _Parser(
+    parser = Parser(
         prog=PROG,
         description="Relationship CRM: contacts, meetings, follow-ups and gifts for sales reps. "
         "With no command, opens the desktop app.",
