@@ -1,0 +1,80 @@
+"""Argument types of the commands: record ids, wall-clock times, days, labelled values."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date, datetime
+
+from relationship_crm.domain.records import Labeled
+
+
+def record_id(what: str) -> Callable[[str], int]:
+    """A positive record id; `what` names the record in the error ("expected a contact id")."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a {what} id (a number), not {text!r}"
+            ) from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(
+                f"expected a {what} id (a positive number), not {text!r}"
+            )
+        return value
+
+    parse.__name__ = f"{what} id"
+    return parse
+
+
+contact_id = record_id("contact")
+company_id = record_id("company")
+meeting_id = record_id("meeting")
+followup_id = record_id("follow-up")
+note_id = record_id("thank-you note")
+
+
+def wall_clock(text: str) -> datetime:
+    """A naive local time, "YYYY-MM-DD HH:MM" (a T and seconds are accepted too)."""
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f'{text!r} is not a date and time; use "YYYY-MM-DD HH:MM"')
+
+
+def day(text: str) -> date:
+    """A calendar day, YYYY-MM-DD."""
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD") from None
+
+
+def positive_minutes(text: str) -> int:
+    """A duration in whole minutes, zero or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of minutes") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the duration cannot be negative")
+    return value
+
+
+def labeled(text: str) -> Labeled:
+    """ "work:jane@acme.com" -> Labeled("jane@acme.com", "work"); a bare value has no label."""
+    head, sep, tail = text.partition(":")
+    if sep and head.isalpha() and head.lower() not in {"mailto", "tel"} and tail.strip():
+        return Labeled(tail.strip(), head.strip().lower())
+    return Labeled(text.strip())
+
+
+def today_in(zone: str) -> date:
+    """The day it is now in `zone`: the default of the commands' day options."""
+    from relationship_crm.scheduling.zones import get_zone
+
+    return datetime.now(get_zone(zone)).date()

@@ -1,0 +1,312 @@
+"""`contact` (add, list, show, merge, edit, delete) and `trash` (list, restore, empty)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from relationship_crm.cli import args as types
+from relationship_crm.cli.common import Commands, Common
+from relationship_crm.cli.encoders import (
+    CONTACT_TABLE,
+    contact_json,
+    followup_json,
+    gift_json,
+    iso,
+    meeting_json,
+    money,
+)
+from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
+from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.records import ContactDraft
+from relationship_crm.domain.timefmt import iso_day, long_moment
+from relationship_crm.services import contacts, followups, gifts, meetings, research, settings
+from relationship_crm.storage.db import Database
+
+STAGES = ", ".join(s.value for s in Stage)
+
+
+def register(commands: Commands, common: Common) -> None:
+    contact = common.group(commands, "contact", "add, list, show and edit contacts")
+    _add_options(common.command(contact, "add", _add, "add a contact; prints its id"))
+    _list_options(common.command(contact, "list", _list, "list contacts by name", [common.fmt]))
+    _id_option(
+        common.command(
+            contact,
+            "show",
+            _show,
+            "show a contact with stage history, follow-ups, meetings and gifts",
+            [common.fmt],
+        )
+    )
+    _merge_options(
+        common.command(
+            contact,
+            "merge",
+            _merge,
+            "merge duplicates into one contact: their emails, phones, tags, notes, meetings and "
+            "follow-ups move to KEEP_ID, the others go to the trash; prints KEEP_ID",
+        )
+    )
+    _edit_options(
+        common.command(contact, "edit", _edit, "change a contact (only the options given)")
+    )
+    _id_option(
+        common.command(
+            contact,
+            "delete",
+            _delete,
+            "move a contact to the trash (kept 30 days; see `trash`); prints its id",
+        )
+    )
+
+    bin_ = common.group(commands, "trash", "deleted contacts: kept 30 days, then deleted for good")
+    common.command(
+        bin_,
+        "list",
+        _trash_list,
+        "list the contacts in the trash, most recently deleted first",
+        [common.fmt],
+    )
+    _id_option(
+        common.command(bin_, "restore", _trash_restore, "bring a contact back; prints its id")
+    )
+    common.command(bin_, "empty", _trash_empty, "delete every contact in the trash for good, now")
+
+
+# --- contact ----------------------------------------------------------------------------------
+
+
+def _id_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id)
+
+
+def _add_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", metavar="NAME", help='display name, e.g. "Jane Doe"')
+    p.add_argument(
+        "--email",
+        action="append",
+        type=types.labeled,
+        default=[],
+        help="email address, optionally labelled (work:jane@acme.com); repeatable",
+    )
+    p.add_argument(
+        "--phone",
+        action="append",
+        type=types.labeled,
+        default=[],
+        help="phone number, optionally labelled (mobile:+1 555 0100); repeatable",
+    )
+    p.add_argument("--company", help="company name (created if new)")
+    p.add_argument("--title", help="job title")
+    p.add_argument(
+        "--stage",
+        default="prospect",
+        metavar="STAGE",
+        help=f"one of {STAGES} (default: prospect)",
+    )
+    p.add_argument("--tag", action="append", default=[], help="tag; repeatable")
+    p.add_argument("--given", help="given name (default: guessed from NAME)")
+    p.add_argument("--family", help="family name (default: guessed from NAME)")
+    p.add_argument(
+        "--birthday", help="YYYY-MM-DD, or --MM-DD without the year (write --birthday=--MM-DD)"
+    )
+    p.add_argument("--notes", help="free notes")
+
+
+def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    draft = ContactDraft(
+        name=args.name,
+        given_name=args.given or "",
+        family_name=args.family or "",
+        emails=tuple(args.email),
+        phones=tuple(args.phone),
+        company=args.company or "",
+        title=args.title or "",
+        stage=contacts.parse_stage(args.stage),
+        tags=tuple(args.tag),
+        birthday=args.birthday,
+        notes=args.notes or "",
+    )
+    with db.write() as s:
+        new_id = contacts.create(s, draft)
+    out.write(f"{new_id}\n")
+    return 0
+
+
+def _list_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stage", metavar="STAGE", help=f"only this stage ({STAGES})")
+    p.add_argument("--tag", help="only contacts with this tag")
+
+
+def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        found = contacts.list_contacts(s, stage=args.stage, tag=args.tag)
+    print_list(found, args.format, out, to_json=contact_json, text=CONTACT_TABLE)
+    return 0
+
+
+def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        c = contacts.get(s, args.contact_id)
+        zone = settings.zone(s)
+        upcoming = followups.list_follow_ups(s, contact_id=c.id)
+        met = meetings.list_meetings(s, contact_id=c.id, limit=5)
+        given = gifts.list_gifts(s, contact_id=c.id)
+        notes = research.list_notes(s, contact_id=c.id)
+    if args.format == "json":
+        data = contact_json(c)
+        data["stage_history"] = [
+            {"stage": h.stage.value, "changed_at": iso(h.changed_at)} for h in c.stage_history
+        ]
+        data["follow_ups"] = [followup_json(f) for f in upcoming]
+        data["meetings"] = [meeting_json(m) for m in met]
+        data["gifts"] = [gift_json(g) for g in given]
+        print_json([data], out)
+        return 0
+    tz = ZoneInfo(zone)
+    out.write(f"{c.name}  (#{c.id}, {c.stage.value})\n")
+    if c.title or c.company:
+        out.write(f"  {' at '.join(x for x in (c.title, c.company) if x)}\n")
+    for e in c.emails:
+        out.write(f"  email {e.label + ': ' if e.label else ''}{e.value}\n")
+    for p in c.phones:
+        out.write(f"  phone {p.label + ': ' if p.label else ''}{p.value}\n")
+    if c.tags:
+        out.write(f"  tags: {', '.join(c.tags)}\n")
+    if c.birthday:
+        out.write(f"  birthday: {c.birthday}\n")
+    history = " -> ".join(
+        f"{h.stage.value} ({iso_day(h.changed_at.astimezone(tz))})" for h in c.stage_history
+    )
+    out.write(f"  stage history: {history}\n")
+    if c.notes:
+        out.write("  notes: " + c.notes.replace("\n", "\n         ") + "\n")
+    for f in upcoming:
+        out.write(f"  follow-up #{f.id}: {long_moment(f.due)}  {f.note}\n")
+    for m in met:
+        out.write(f"  {m.kind.value} #{m.id}: {long_moment(m.starts_at)}  {m.title}\n")
+    for n in notes:
+        out.write(f"  research {iso_day(n.noted_at.astimezone(tz))}: {n.text.splitlines()[0]}\n")
+    for g in given:
+        cost = f" ({money(g.cost)} {g.currency})" if g.cost is not None else ""
+        out.write(f"  gift {g.given_on}: {g.item}{cost}\n")
+    return 0
+
+
+def _merge_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("keep", metavar="KEEP_ID", type=types.contact_id)
+    p.add_argument("others", metavar="OTHER_ID", type=types.contact_id, nargs="+")
+
+
+def _merge(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Fold the other contacts into the kept one; they go to the trash. Prints the kept id."""
+    from relationship_crm.services import duplicates
+
+    with db.write() as s:
+        duplicates.merge_contacts(s, args.keep, args.others)
+    out.write(f"{args.keep}\n")
+    return 0
+
+
+def _edit_options(p: argparse.ArgumentParser) -> None:
+    _id_option(p)
+    p.add_argument("--name")
+    p.add_argument("--company", help='company name; "" removes it')
+    p.add_argument("--title")
+    p.add_argument("--stage", metavar="STAGE", help="new stage (recorded in the stage history)")
+    p.add_argument("--notes", help="replace the notes")
+    p.add_argument("--birthday", help='YYYY-MM-DD or --MM-DD; "" removes it')
+    p.add_argument("--email", action="append", type=types.labeled, default=[], help="add an email")
+    p.add_argument("--remove-email", action="append", default=[], help="remove an email")
+    p.add_argument("--phone", action="append", type=types.labeled, default=[], help="add a phone")
+    p.add_argument("--tag", action="append", default=[], help="add a tag")
+    p.add_argument("--remove-tag", action="append", default=[], help="remove a tag")
+
+
+def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        contacts.update(
+            s,
+            args.contact_id,
+            name=args.name,
+            company=args.company,
+            title=args.title,
+            stage=args.stage,
+            notes=args.notes,
+            birthday=args.birthday,
+            add_emails=args.email,
+            remove_emails=args.remove_email,
+            add_phones=args.phone,
+            add_tags=args.tag,
+            remove_tags=args.remove_tag,
+        )
+    return 0
+
+
+def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Move a contact to the trash (`trash restore` brings it back); prints its id."""
+    with db.write() as s:
+        contacts.trash(s, args.contact_id)
+    out.write(f"{args.contact_id}\n")
+    return 0
+
+
+# --- the trash --------------------------------------------------------------------------------
+# A deleted contact waits in the trash for 30 days (services.trash.KEEP_FOR). The trash commands
+# first delete for good those trashed longer ago, as the desktop app does when it starts.
+
+
+def _trash_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import trash
+
+    with db.write() as s:
+        trash.purge(s, now=datetime.now(UTC))
+        found = trash.list_trash(s)
+        zone = ZoneInfo(settings.zone(s))
+
+    def to_json(t: trash.TrashedContact) -> JsonRow:
+        return {
+            "id": t.id,
+            "name": t.name,
+            "company": t.company or None,
+            "deleted_at": iso(t.deleted_at),
+            "purge_after": iso(t.purge_at()),
+        }
+
+    table: Table[trash.TrashedContact] = Table(
+        headers=("ID", "NAME", "COMPANY", "DELETED", "DELETED FOR GOOD AFTER"),
+        cells=lambda t: (
+            str(t.id),
+            t.name,
+            t.company,
+            iso_day(t.deleted_at.astimezone(zone)),
+            iso_day(t.purge_at().astimezone(zone)),
+        ),
+        empty="The trash is empty.",
+    )
+    print_list(found, args.format, out, to_json=to_json, text=table)
+    return 0
+
+
+def _trash_restore(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Bring a contact back from the trash; prints its id."""
+    from relationship_crm.services import trash
+
+    with db.write() as s:
+        trash.purge(s, now=datetime.now(UTC))
+        trash.restore(s, args.contact_id)
+    out.write(f"{args.contact_id}\n")
+    return 0
+
+
+def _trash_empty(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Delete every contact in the trash for good; prints how many went."""
+    from relationship_crm.services import trash
+
+    with db.write() as s:
+        count = trash.empty_trash(s)
+    out.write(f"Deleted {count} contact{'s' if count != 1 else ''} for good.\n")
+    return 0

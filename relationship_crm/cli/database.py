@@ -1,0 +1,200 @@
+"""The database as a whole: `sample-data`, `backup`, `restore`, `check` and `config`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import TextIO
+
+from relationship_crm.cli import args as types
+from relationship_crm.cli.common import EXIT_ERROR, PROG, Commands, Common
+from relationship_crm.cli.output import print_json
+from relationship_crm.paths import AppPaths
+from relationship_crm.services import settings
+from relationship_crm.storage.db import Database
+
+
+def register(commands: Commands, common: Common) -> None:
+    _sample_data_options(
+        common.command(
+            commands,
+            "sample-data",
+            _sample_data,
+            "add realistic sample contacts, companies, meetings, follow-ups, notes and gifts",
+        )
+    )
+    _backup_options(
+        common.file_command(
+            commands,
+            "backup",
+            _backup,
+            "back up the database now (consistent even while the app is open); prints the new file",
+        )
+    )
+    _restore_options(
+        common.file_command(
+            commands,
+            "restore",
+            _restore,
+            "replace the database with a backup, after checking it; the current database is "
+            "kept beside it under a new name (close the app first)",
+        )
+    )
+    common.file_command(
+        commands,
+        "check",
+        _check,
+        "check the database: SQLite's integrity and foreign-key checks and the app's own; "
+        "prints each problem and exits with status 1 if there is any (reads only)",
+    )
+
+    cfg = common.group(
+        commands, "config", "show or change settings (time zone, currency, your name...)"
+    )
+    common.command(cfg, "show", _config_show, "show all settings", [common.fmt])
+    _config_set_options(common.command(cfg, "set", _config_set, 'change a setting ("" resets it)'))
+
+
+# --- sample-data ------------------------------------------------------------------------------
+
+
+def _sample_count(text: str) -> int:
+    from relationship_crm.services.sample_data import MAX_CONTACTS
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_CONTACTS:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of contacts from 1 to {MAX_CONTACTS:,}, not {text!r}"
+        )
+    return value
+
+
+def _sample_data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--contacts",
+        required=True,
+        type=_sample_count,
+        metavar="N",
+        help="how many: 1 to 1,000,000",
+    )
+    p.add_argument("--seed", type=int, default=0, help="same seed, same data (default: 0)")
+    # For reproducible tests and demos: the day the sample's dates are placed around.
+    p.add_argument("--today", type=types.day, default=None, help=argparse.SUPPRESS)
+
+
+def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    """Fill the database with sample data; prints one summary line."""
+    from relationship_crm.scheduling.zones import localize
+    from relationship_crm.services import sample_data
+
+    with db.write() as s:
+        zone = settings.zone(s)
+        if args.today is None:
+            today, now = types.today_in(zone), datetime.now(UTC)
+        else:
+            # A given day makes the sample reproducible: "now" is that day's noon.
+            today, now = args.today, localize(datetime.combine(args.today, time(12)), zone)
+        summary = sample_data.generate(
+            s, contacts=args.contacts, seed=args.seed, today=today, tz=zone, now=now
+        )
+    out.write(f"{summary.describe()}\n")
+    return 0
+
+
+# --- the database file: backup, restore, check ---------------------------------------------------
+
+
+def _backup_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--to",
+        metavar="DIR",
+        help="folder to write the backup to (default: the backups folder beside the database)",
+    )
+
+
+def _backup(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
+    """A manual backup into --to DIR or the backups folder beside the database; prints its path.
+
+    Only the default folder is rotated (its automatic backups); nothing is ever deleted in DIR.
+    """
+    from relationship_crm.storage import backups
+
+    now = datetime.now(UTC)
+    if args.to is not None:
+        made = backups.make_backup(paths.db, folder=Path(args.to).expanduser(), now=now)
+    else:
+        made = backups.make_backup(paths.db, folder=paths.backups, now=now)
+        backups.rotate(paths.backups, now=now, of=paths.db)
+    out.write(f"{made}\n")
+    return 0
+
+
+def _restore_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="the backup file (.sqlite3) to restore")
+
+
+def _restore(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
+    """Replace the database with a checked copy of FILE; the current one is kept beside it."""
+    from relationship_crm.storage import backups
+
+    source = Path(args.file).expanduser()
+    kept = backups.restore(paths.db, source)
+    aside = f"; the previous database is kept as {kept}" if kept else ""
+    sys.stderr.write(f"{PROG}: restored {source} to {paths.db}{aside}\n")
+    return 0
+
+
+def _check(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
+    """Print each problem found, then a summary line; exit status 1 if there is any problem."""
+    from relationship_crm.services import integrity
+
+    report = integrity.run(paths.db)
+    for problem in report.problems:
+        out.write(f"{problem}\n")
+    out.write(f"{report.summary()}\n")
+    return 0 if report.ok else EXIT_ERROR
+
+
+# --- config -----------------------------------------------------------------------------------
+
+
+def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        stored = settings.all_settings(s)
+        zone = settings.zone(s)
+    if args.format == "json":
+        rows = [
+            {"key": key, "value": stored.get(key), "description": help_text}
+            for key, help_text in settings.KNOWN_SETTINGS.items()
+        ]
+        rows[0]["effective"] = zone  # timezone: what is used when the setting is empty
+        print_json(rows, out)
+        return 0
+    out.write(f"database: {db.path}\n")
+    for key, help_text in settings.KNOWN_SETTINGS.items():
+        value = stored.get(key)
+        if key == "timezone" and value is None:
+            value = f"{zone} (system)"
+        out.write(f"{key} = {value if value is not None else ''}\t# {help_text}\n")
+    return 0
+
+
+def _config_set_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "key",
+        choices=list(settings.KNOWN_SETTINGS),
+        metavar="KEY",
+        help=", ".join(settings.KNOWN_SETTINGS),
+    )
+    p.add_argument("value", metavar="VALUE")
+
+
+def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        settings.put(s, args.key, args.value)
+    return 0

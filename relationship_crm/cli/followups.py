@@ -1,0 +1,217 @@
+"""`followup` (add, done, snooze, cancel, list) and `today`, the daily list."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import TextIO
+
+from relationship_crm.cli import args as types
+from relationship_crm.cli.common import Commands, Common
+from relationship_crm.cli.encoders import followup_json, iso
+from relationship_crm.cli.output import JsonRow, Table, print_list
+from relationship_crm.domain.enums import FollowUpStatus
+from relationship_crm.domain.followups import Agenda, Reminder
+from relationship_crm.domain.records import FollowUpDraft, FollowUpView
+from relationship_crm.domain.timefmt import clock, long_day, long_moment, short_moment
+from relationship_crm.services import followups, settings
+from relationship_crm.storage.db import Database
+
+WALL_CLOCK = '"YYYY-MM-DD HH:MM"'
+
+
+def register(commands: Commands, common: Common) -> None:
+    fu = common.group(commands, "followup", "schedule, complete, snooze and cancel follow-ups")
+    _add_options(common.command(fu, "add", _add, "schedule a follow-up; prints its id"))
+    _id_option(
+        common.command(
+            fu, "done", _done, "mark a follow-up done (a recurring one moves to its next date)"
+        )
+    )
+    _snooze_options(common.command(fu, "snooze", _snooze, "put a follow-up off until a later time"))
+    _id_option(common.command(fu, "cancel", _cancel, "cancel a follow-up"))
+    _list_options(common.command(fu, "list", _list, "list follow-ups in due order", [common.fmt]))
+
+    _today_options(
+        common.command(
+            commands,
+            "today",
+            _today,
+            "the daily list: overdue follow-ups, then those due today",
+            [common.fmt],
+        )
+    )
+
+
+def _id_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("followup_id", metavar="ID", type=types.followup_id)
+
+
+def _add_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id)
+    p.add_argument("--due", required=True, type=types.wall_clock, metavar=WALL_CLOCK)
+    p.add_argument("--tz", metavar="ZONE", help="IANA time zone of --due (default: your zone)")
+    p.add_argument("--note")
+    p.add_argument(
+        "--meeting", type=types.meeting_id, metavar="ID", help="the meeting it came from"
+    )
+    p.add_argument(
+        "--every",
+        metavar="RULE",
+        help="repeat: an RRULE (FREQ=MONTHLY;INTERVAL=3) or words ('2 weeks', "
+        "'3 months', 'every Monday')",
+    )
+
+
+def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        draft = FollowUpDraft(
+            contact_id=args.contact_id,
+            due_local=args.due,
+            tz=args.tz or settings.zone(s),
+            note=args.note or "",
+            meeting_id=args.meeting,
+            cadence=args.every,
+        )
+        new_id = followups.add(s, draft)
+    out.write(f"{new_id}\n")
+    return 0
+
+
+def _done(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        result = followups.complete(s, args.followup_id)
+    if result.next_due is not None:
+        sys.stderr.write(f"done; next one is due {long_moment(result.next_due)}\n")
+    return 0
+
+
+def _snooze_options(p: argparse.ArgumentParser) -> None:
+    _id_option(p)
+    p.add_argument("--until", required=True, type=types.wall_clock, metavar=WALL_CLOCK)
+    p.add_argument("--tz", metavar="ZONE", help="zone of --until (default: the follow-up's)")
+
+
+def _snooze(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.scheduling.zones import localize
+
+    with db.write() as s:
+        row = followups.get(s, args.followup_id)
+        zone = args.tz or row.tz
+        followups.snooze(s, args.followup_id, until=localize(args.until, zone))
+    return 0
+
+
+def _cancel(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        followups.cancel(s, args.followup_id)
+    return 0
+
+
+def _list_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--contact", type=types.contact_id, metavar="CONTACT_ID")
+    p.add_argument("--status", choices=[*(s.value for s in FollowUpStatus), "all"], default="open")
+
+
+FOLLOWUP_TABLE: Table[FollowUpView] = Table(
+    headers=("ID", "DUE", "CONTACT", "STATUS", "NOTE"),
+    cells=lambda f: (
+        str(f.id),
+        long_moment(f.due),
+        f.contact_name,
+        f.status.value,
+        f.note + (f"  [{f.rrule}]" if f.rrule else ""),
+    ),
+    empty="No follow-ups.",
+)
+
+
+def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    statuses = tuple(FollowUpStatus) if args.status == "all" else (FollowUpStatus(args.status),)
+    with db.read() as s:
+        found = followups.list_follow_ups(s, contact_id=args.contact, statuses=statuses)
+    print_list(found, args.format, out, to_json=followup_json, text=FOLLOWUP_TABLE)
+    return 0
+
+
+# --- today ------------------------------------------------------------------------------------
+
+
+def _today_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--date", type=types.day, metavar="YYYY-MM-DD", help="another day (default: today)"
+    )
+    p.add_argument("--tz", metavar="ZONE", help="zone to show the day in (default: your zone)")
+    p.add_argument(
+        "--upcoming",
+        type=int,
+        default=0,
+        metavar="DAYS",
+        help="also list what is due in the next DAYS days",
+    )
+
+
+def _reminder_json(r: Reminder) -> JsonRow:
+    spec = r.spec
+    return {
+        "followup_id": spec.id,
+        "contact_id": spec.contact_id,
+        "contact_name": spec.contact_name,
+        "due": iso(r.due),
+        "overdue": r.overdue,
+        "note": spec.note,
+        "snoozed": r.snoozed,
+        "meeting_id": spec.meeting_id,
+        "recurrence": spec.rrule,
+        "tz": spec.tz,
+    }
+
+
+def _today(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.scheduling.zones import get_zone
+
+    with db.read() as s:
+        zone = get_zone(args.tz or settings.zone(s)).key
+        day = args.date or types.today_in(zone)
+        plan = followups.agenda(s, day=day, tz=zone, horizon_days=max(args.upcoming, 0))
+    listed = [*plan.overdue, *plan.today]
+    if args.upcoming > 0:
+        listed += plan.upcoming
+    print_list(
+        listed,
+        args.format,
+        out,
+        to_json=_reminder_json,
+        text=_agenda_writer(plan, day, zone, args.upcoming),
+    )
+    return 0
+
+
+def _agenda_writer(
+    plan: Agenda, day: date, zone: str, upcoming: int
+) -> Callable[[Sequence[Reminder], TextIO], None]:
+    """The daily list as sections: overdue, the day itself, then the next days if asked."""
+
+    def write(listed: Sequence[Reminder], out: TextIO) -> None:
+        if not listed:
+            out.write(f"Nothing due on {long_day(day)} ({zone}). All caught up.\n")
+            return
+        sections: tuple[tuple[str, Sequence[Reminder], Callable[[datetime], str]], ...] = (
+            ("Overdue", plan.overdue, short_moment),
+            (f"{long_day(day)} ({zone})", plan.today, clock),
+            (f"Next {upcoming} days", plan.upcoming if upcoming > 0 else (), short_moment),
+        )
+        for title, items, when in sections:
+            if not items:
+                continue
+            out.write(f"{title}\n")
+            for r in items:
+                extra = " (snoozed)" if r.snoozed else ""
+                note = f"  {r.spec.note}" if r.spec.note else ""
+                out.write(
+                    f"  {when(r.due):<16} {r.spec.contact_name}{note}{extra}  [#{r.spec.id}]\n"
+                )
+
+    return write

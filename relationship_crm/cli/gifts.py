@@ -1,0 +1,72 @@
+"""`gift` (add, list): gifts and hospitality given to contacts."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from relationship_crm.cli import args as types
+from relationship_crm.cli.common import Commands, Common
+from relationship_crm.cli.encoders import gift_json, money
+from relationship_crm.cli.output import Table, print_list
+from relationship_crm.domain.records import GiftDraft, GiftView
+from relationship_crm.services import gifts, settings
+from relationship_crm.storage.db import Database
+
+
+def register(commands: Commands, common: Common) -> None:
+    gift = common.group(commands, "gift", "record and list gifts and hospitality")
+    _add_options(common.command(gift, "add", _add, "record a gift; prints its id"))
+    _list_options(common.command(gift, "list", _list, "list gifts, newest first", [common.fmt]))
+
+
+def _add_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id)
+    p.add_argument("--item", required=True, metavar="TEXT")
+    p.add_argument("--cost", metavar="AMOUNT", help="e.g. 45.50")
+    p.add_argument("--currency", metavar="CUR", help="ISO code such as EUR (default: setting)")
+    p.add_argument("--date", type=types.day, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--occasion", metavar="TEXT")
+    p.add_argument("--meeting", type=types.meeting_id, metavar="ID")
+
+
+def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    cost = gifts.parse_cost(args.cost) if args.cost is not None else None
+    with db.write() as s:
+        draft = GiftDraft(
+            contact_id=args.contact_id,
+            item=args.item,
+            given_on=args.date or types.today_in(settings.zone(s)),
+            cost=cost,
+            currency=args.currency or "",
+            occasion=args.occasion or "",
+            meeting_id=args.meeting,
+        )
+        new_id = gifts.add(s, draft)
+    out.write(f"{new_id}\n")
+    return 0
+
+
+def _list_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id, nargs="?")
+
+
+GIFT_TABLE: Table[GiftView] = Table(
+    headers=("ID", "DATE", "FOR", "ITEM", "COST", "OCCASION"),
+    cells=lambda g: (
+        str(g.id),
+        g.given_on.isoformat(),
+        g.contact_name,
+        g.item,
+        f"{money(g.cost)} {g.currency}" if g.cost is not None else "",
+        g.occasion,
+    ),
+    empty="No gifts recorded.",
+)
+
+
+def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        found = gifts.list_gifts(s, contact_id=args.contact_id)
+    print_list(found, args.format, out, to_json=gift_json, text=GIFT_TABLE)
+    return 0
