@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import datetime
 from functools import partial
-from typing import Any, Literal
-from zoneinfo import ZoneInfo
+from typing import Literal
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,27 +32,32 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import ThanksStatus
-from relationship_crm.domain.errors import KnownError, NotFoundError
-from relationship_crm.services import meetings, note_templates, thanks
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.services import thanks
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.services.thanks import ThanksView
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
-from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog, name_list, notes_count
+from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
+from relationship_crm.ui.models.thanks_model import (
+    DATE,
+    MEETING,
+    STATUS,
+    TO,
+    ThanksModel,
+    format_day,
+    name_list,
+    notes_count,
+)
 from relationship_crm.ui.undo import UndoStack, shorten
-from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label, plain_tooltip
+from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
 
-Index = QModelIndex | QPersistentModelIndex
 Choice = Literal["save", "discard", "cancel"]
 #: Asks (title, question, the button that goes ahead) and returns True to go ahead.
 Confirm = Callable[[str, str, str], bool]
 
 _HINT_STYLE = "color: palette(placeholder-text);"
 _DONE_COLOUR = "#1e7a46"
-
-# English names spelled out: strftime's %a/%b follow the C library locale (PLATFORM-NOTES.md).
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 #: The status filter: (key, label, statuses shown; None for all).
 FILTERS: tuple[tuple[str, str, frozenset[ThanksStatus] | None], ...] = (
@@ -101,169 +96,6 @@ MEETING_EMPTY_TEXTS: dict[str, str] = {
     "all": "No thank-you notes for this meeting.",
 }
 MEETING_HINT = "Choose “All” to see every note, or remove the meeting filter (✕)."
-
-STATUS_TEXTS = {
-    ThanksStatus.DRAFT: "Draft",
-    ThanksStatus.PRINTED: "Printed",
-    ThanksStatus.SENT: "Sent",
-}
-
-COLUMNS: tuple[str, ...] = ("To", "Meeting", "Date", "Status")
-TO, MEETING, DATE, STATUS = range(len(COLUMNS))
-
-
-def format_day(day: date, *, today: date | None = None) -> str:
-    """ "Fri 20 Nov", with the year ("Fri 20 Nov 2025") when it is not `today`'s year."""
-    text = f"{_DAYS[day.weekday()]} {day.day:02d} {_MONTHS[day.month - 1]}"
-    return text if today is not None and day.year == today.year else f"{text} {day.year}"
-
-
-def _sort_key(note: ThanksView) -> tuple[date, int, str, int]:
-    """Oldest meeting first; a meeting's notes by recipient."""
-    return (note.meeting_day or date.min, note.meeting_id, note.contact_name.casefold(), note.id)
-
-
-@dataclass(frozen=True, slots=True)
-class NotesLoad:
-    """What one refresh shows, read in one transaction by `load_notes`."""
-
-    notes: tuple[ThanksView, ...]
-    templates: tuple[TemplateInfo, ...]
-    meeting_title: str | None = None  # None without a meeting filter or when it was deleted
-
-
-def load_notes(
-    session: Session, statuses: frozenset[ThanksStatus] | None, meeting_id: int | None
-) -> NotesLoad:
-    """The notes with one of `statuses` (all when None), of one meeting when given, oldest
-    meeting first; the templates; and the meeting's title."""
-    found = thanks.list_notes(session, meeting_id=meeting_id, statuses=statuses)
-    found.sort(key=_sort_key)
-    title: str | None = None
-    if meeting_id is not None:
-        try:
-            title = meetings.get(session, meeting_id).title
-        except NotFoundError:
-            title = None
-    return NotesLoad(tuple(found), tuple(note_templates.list_templates(session)), title)
-
-
-class ThanksModel(QAbstractTableModel):
-    """Holds thank-you notes as frozen ThanksView DTOs (never ORM objects), in the order given.
-
-    Columns: To (the contact's name), Meeting (its title), Date (the meeting's day, "Fri 20 Nov")
-    and Status ("Draft", "Draft · edited", "Printed", "Sent", with the day for the last two).
-    IdRole gives the note's id and NoteRole the DTO. The model does no I/O: the window loads the
-    notes through the runner and calls `set_notes`.
-
-    Emits only the standard model signals (modelReset on each new list). Lives on the GUI thread.
-    """
-
-    IdRole = Qt.ItemDataRole.UserRole + 1
-    NoteRole = Qt.ItemDataRole.UserRole + 2
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._notes: list[ThanksView] = []
-        self._today: date | None = None
-        self._zone = ZoneInfo("UTC")
-
-    def set_notes(
-        self, notes: Sequence[ThanksView], *, today: date | None = None, zone: str = "UTC"
-    ) -> None:
-        """Show `notes`; `today` leaves the current year out of dates, `zone` is the rep's."""
-        self.beginResetModel()
-        self._notes = list(notes)
-        self._today = today
-        self._zone = ZoneInfo(zone)
-        self.endResetModel()
-
-    # --- Qt model API -------------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._notes)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(COLUMNS):
-                return COLUMNS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid() or not 0 <= index.row() < len(self._notes):
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._notes):
-            return None
-        note = self._notes[index.row()]
-        column = index.column()
-        if role == self.IdRole:
-            return note.id
-        if role == self.NoteRole:
-            return note
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(note, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(self._tooltip(note))
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == TO:
-            return ", ".join(self._text(note, c) for c in range(len(COLUMNS)))
-        return None
-
-    # --- text ---------------------------------------------------------------------------------
-
-    def _text(self, note: ThanksView, column: int) -> str:
-        if column == TO:
-            return note.contact_name
-        if column == MEETING:
-            return note.meeting_title
-        if column == DATE:
-            return format_day(note.meeting_day, today=self._today) if note.meeting_day else ""
-        return self.status_text(note)
-
-    def local_day(self, moment: datetime) -> date:
-        """The rep's day of an aware instant."""
-        return moment.astimezone(self._zone).date()
-
-    def status_text(self, note: ThanksView) -> str:
-        """ "Draft", "Draft · edited", "Printed Mon 23 Nov", "Sent Tue 24 Nov"."""
-        text = STATUS_TEXTS[note.status]
-        if note.status is ThanksStatus.DRAFT:
-            return f"{text} · edited" if note.edited else text
-        moment = note.sent_at if note.status is ThanksStatus.SENT else note.printed_at
-        if moment is None:
-            return text
-        return f"{text} {format_day(self.local_day(moment), today=self._today)}"
-
-    def _tooltip(self, note: ThanksView) -> str:
-        day = format_day(note.meeting_day, today=None) if note.meeting_day else ""
-        lines = [f"To {note.contact_name}", f"{note.meeting_title} ({day})".strip()]
-        first = next((line for line in note.body.splitlines() if line.strip()), "")
-        if first:
-            lines.append(first)
-        return "\n".join(lines)
-
-    # --- helpers ------------------------------------------------------------------------------
-
-    def note_at(self, row: int) -> ThanksView | None:
-        return self._notes[row] if 0 <= row < len(self._notes) else None
-
-    def row_of(self, note_id: int) -> int | None:
-        for row, note in enumerate(self._notes):
-            if note.id == note_id:
-                return row
-        return None
-
-    def notes(self) -> list[ThanksView]:
-        """The notes shown, in display order."""
-        return list(self._notes)
-
 
 class ThanksWindow(QDialog):
     """Owns the list of thank-you notes, the editor for the current one, and their actions.
@@ -580,12 +412,12 @@ class ThanksWindow(QDialog):
         self._generation += 1
         statuses, meeting_id = _FILTER_STATUSES[self.filter_key()], self._meeting_id
         self._ctx.runner.query(
-            lambda s: load_notes(s, statuses, meeting_id),
+            lambda s: thanks.load_notes(s, statuses, meeting_id),
             while_alive(self, partial(self._on_notes_loaded, self._generation)),
             while_alive(self, self._on_load_failed),
         )
 
-    def _on_notes_loaded(self, generation: int, loaded: NotesLoad) -> None:
+    def _on_notes_loaded(self, generation: int, loaded: thanks.NotesLoad) -> None:
         if generation != self._generation:
             return  # a newer load is on its way
         self._loaded = True
