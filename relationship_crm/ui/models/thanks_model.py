@@ -15,6 +15,45 @@ from relationship_crm.ui.widgets.messages import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
+#: The status filter: (key, label, statuses shown; None for all).
+FILTERS: tuple[tuple[str, str, frozenset[ThanksStatus] | None], ...] = (
+    ("to_send", "To send", frozenset({ThanksStatus.DRAFT, ThanksStatus.PRINTED})),
+    ("draft", "Drafts", frozenset({ThanksStatus.DRAFT})),
+    ("printed", "Printed", frozenset({ThanksStatus.PRINTED})),
+    ("sent", "Sent", frozenset({ThanksStatus.SENT})),
+    ("all", "All", None),
+)
+#: Filter key -> the statuses it shows (None: all).
+FILTER_STATUSES = {key: statuses for key, _label, statuses in FILTERS}
+
+DRAFTING_HINT = (
+    "Notes are drafted when you log a meeting with “Draft a thank-you note to each attendee” "
+    "checked: one per attendee, ready to edit and print here."
+)
+#: What the empty list says, per filter: what is (not) there, then what to do about it.
+EMPTY_TEXTS: dict[str, tuple[str, str]] = {
+    "to_send": ("Nothing to send: every thank-you note has gone out.", DRAFTING_HINT),
+    "draft": ("No drafts waiting.", DRAFTING_HINT),
+    "printed": (
+        "No printed notes waiting to be posted.",
+        "Notes show here once printed, until you mark them sent.",
+    ),
+    "sent": (
+        "No notes sent yet.",
+        "Once a note is in the post, select it under “To send” and choose Mark sent.",
+    ),
+    "all": ("No thank-you notes yet.", DRAFTING_HINT),
+}
+#: The same with the meeting filter on.
+MEETING_EMPTY_TEXTS: dict[str, str] = {
+    "to_send": "Nothing to send for this meeting.",
+    "draft": "No drafts for this meeting.",
+    "printed": "No printed notes waiting for this meeting.",
+    "sent": "No notes sent for this meeting yet.",
+    "all": "No thank-you notes for this meeting.",
+}
+MEETING_HINT = "Choose “All” to see every note, or remove the meeting filter (✕)."
+
 # English names spelled out: strftime's %a/%b follow the C library locale (PLATFORM-NOTES.md).
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
