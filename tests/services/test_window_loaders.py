@@ -1,5 +1,6 @@
 """What each window reads when it opens, in one transaction: the loaders the app's windows and the
-command line share (thanks, gifts, duplicates, settings, timeline), on a real database file."""
+command line can share (thanks, gifts, duplicates, settings, timeline, follow-ups), on a real
+database file."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import pytest
 
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import NotFoundError
-from relationship_crm.domain.records import ContactDraft, GiftDraft, MeetingDraft
+from relationship_crm.domain.records import ContactDraft, FollowUpDraft, GiftDraft, MeetingDraft
 from relationship_crm.services import (
     contacts,
     duplicates,
+    followups,
     gifts,
     meetings,
     research,
@@ -158,3 +160,23 @@ def test_load_contact_and_load_brief(db, people) -> None:
     assert brief.research == ("Budget is approved",)
     with db.read() as s, pytest.raises(NotFoundError):
         timeline.load_brief(s, 999)
+
+
+def test_load_agenda_is_the_day_in_the_zone_and_the_next_wakeup(db, people) -> None:
+    def add(who: str, due: str) -> int:
+        with db.write() as s:
+            wall = datetime.strptime(due, "%Y-%m-%d %H:%M")
+            return followups.add(s, FollowUpDraft(people[who], wall, NY), now=T0)
+
+    overdue = add("zoe", "2026-11-20 09:00")
+    today = add("bob", "2026-11-23 16:00")
+    soon = add("cy", "2026-11-25 09:00")
+    now = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # 14:00 in New York
+    with db.read() as s:
+        loaded = followups.load_agenda(s, now=now, tz=NY, horizon_days=7)
+        expected = followups.agenda(s, day=date(2026, 11, 23), tz=NY, horizon_days=7)
+    assert loaded.agenda == expected
+    assert [r.spec.id for r in loaded.agenda.overdue] == [overdue]
+    assert [r.spec.id for r in loaded.agenda.today] == [today]
+    assert [r.spec.id for r in loaded.agenda.upcoming] == [soon]
+    assert loaded.next_wakeup == datetime(2026, 11, 23, 21, 0, tzinfo=UTC)  # 16:00 in New York

@@ -211,26 +211,20 @@ class RemindersPanel(QWidget):
     def refresh(self) -> None:
         """Load the agenda again; a load started earlier and still on its way is then ignored."""
         self._generation += 1
-        now = self._ctx.now()
-        zone, day = self._ctx.zone, now.date()
-
-        def op(session: Session) -> tuple[Agenda, datetime | None]:
-            return (
-                followups.agenda(session, day=day, tz=zone, horizon_days=HORIZON_DAYS),
-                followups.next_wakeup(session, now=now),
-            )
-
+        now, zone = self._ctx.now(), self._ctx.zone
         self._ctx.runner.query(
-            op, partial(self._on_agenda_loaded, self._generation, now), self._on_agenda_failed
+            lambda s: followups.load_agenda(s, now=now, tz=zone, horizon_days=HORIZON_DAYS),
+            partial(self._on_agenda_loaded, self._generation, now),
+            self._on_agenda_failed,
         )
         self.unsent_thanks.refresh()
 
     def _on_agenda_loaded(
-        self, generation: int, now: datetime, result: tuple[Agenda, datetime | None]
+        self, generation: int, now: datetime, result: followups.AgendaLoad
     ) -> None:
         if generation != self._generation:
             return  # a newer load is on its way
-        agenda, wakeup = result
+        agenda, wakeup = result.agenda, result.next_wakeup
         selected = self.current_reminder()
         old_row = self._selected_row()
         self.model.set_agenda(agenda, now=now)
