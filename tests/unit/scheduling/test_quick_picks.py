@@ -61,7 +61,7 @@ def is_real_wall_time(moment: datetime, zone: ZoneInfo) -> bool:
     return localize(moment.replace(tzinfo=None), zone) == moment and moment.tzinfo is zone
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(now=instants, zone_name=zones, pick=st.sampled_from(list(QuickPick)))
 def test_a_pick_is_a_real_wall_time_in_the_zone_in_the_future(now, zone_name, pick) -> None:
     zone = ZoneInfo(zone_name)
@@ -72,7 +72,7 @@ def test_a_pick_is_a_real_wall_time_in_the_zone_in_the_future(now, zone_name, pi
     assert found > now
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(now=instants, zone_name=zones)
 def test_the_morning_picks_fall_on_their_day(now, zone_name) -> None:
     zone = ZoneInfo(zone_name)
@@ -93,7 +93,7 @@ def test_the_morning_picks_fall_on_their_day(now, zone_name) -> None:
     assert monday == localize(datetime.combine(next_monday, MORNING), zone)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True)
 @given(now=instants, zone_name=zones)
 def test_the_real_time_picks(now, zone_name) -> None:
     zone = ZoneInfo(zone_name)
@@ -123,7 +123,7 @@ def test_examples(now: str, zone: str, pick: QuickPick, expected: str) -> None:
     assert found.tzinfo == ZoneInfo(zone)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(now=instants, zone_name=zones)
 def test_the_snooze_presets_are_quick_picks(now, zone_name) -> None:
     assert snooze_choices(now, zone_name) == {
