@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
-
-from dateutil.relativedelta import MO, relativedelta
 
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.followups import Agenda, Bucket, FollowUpSpec, Reminder
+from relationship_crm.scheduling.quick_picks import MORNING, QuickPick, quick_pick
 from relationship_crm.scheduling.recurrence import next_occurrence
 from relationship_crm.scheduling.zones import as_utc, day_bounds, get_zone, localize
 
@@ -23,7 +22,14 @@ __all__ = [
 ]
 
 #: The wall-clock time used by the "tomorrow" and "next Monday" snooze presets.
-SNOOZE_MORNING = time(9, 0)
+SNOOZE_MORNING = MORNING
+#: The snooze presets' labels (snooze_choices' keys), in menu order.
+SNOOZE_PICKS: dict[str, QuickPick] = {
+    "1 hour": QuickPick.ONE_HOUR,
+    "tomorrow 09:00": QuickPick.TOMORROW_MORNING,
+    "next Monday 09:00": QuickPick.NEXT_MONDAY_MORNING,
+    "next week": QuickPick.NEXT_WEEK,
+}
 
 
 def _zone_of(tz: str | ZoneInfo) -> ZoneInfo:
@@ -132,20 +138,7 @@ def snooze_choices(now: datetime, tz: str | ZoneInfo) -> dict[str, datetime]:
 
     "1 hour" is an hour of real time after `now`; "tomorrow 09:00", "next Monday 09:00" (the
     Monday after today, never today) and "next week" (the same wall-clock time seven days on) are
-    wall-clock presets in `tz`.
+    wall-clock presets in `tz` (see `quick_picks.quick_pick`).
     """
     zone = _zone_of(tz)
-    current = as_utc(now)
-    wall = current.astimezone(zone).replace(tzinfo=None)
-    today = wall.date()
-    # days=+1 first, so that on a Monday "next Monday" is a week away rather than today.
-    next_monday = today + relativedelta(days=+1, weekday=MO(+1))
-    return {
-        # Added in UTC: aware arithmetic in a ZoneInfo zone would add wall-clock time instead.
-        "1 hour": (current + timedelta(hours=1)).astimezone(zone),
-        "tomorrow 09:00": localize(
-            datetime.combine(today + timedelta(days=1), SNOOZE_MORNING), zone
-        ),
-        "next Monday 09:00": localize(datetime.combine(next_monday, SNOOZE_MORNING), zone),
-        "next week": localize(wall + relativedelta(weeks=+1), zone),
-    }
+    return {label: quick_pick(pick, now=now, tz=zone) for label, pick in SNOOZE_PICKS.items()}

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
+from relationship_crm.domain.records import ContactView
 from relationship_crm.services import contacts
 from relationship_crm.services.common import live_contact, utcnow
 from relationship_crm.services.importing import clean_from_contact, combine, store_merge
@@ -193,3 +194,9 @@ def _move_records(session: Session, keep_id: int, others: list[int]) -> None:
             update(model).where(model.contact_id.in_(others)).values(contact_id=keep_id)
         )
     session.expire_all()
+
+
+def load_group(session: Session, ids: Sequence[int]) -> tuple[ContactView, ...]:
+    """Every contact of a group, in the group's order (oldest first); NotFoundError when one
+    is gone."""
+    return tuple(contacts.get(session, cid) for cid in ids)

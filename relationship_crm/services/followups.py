@@ -8,6 +8,7 @@ snoozed). The decisions themselves (what is due, the next occurrence) belong to 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -177,6 +178,23 @@ def next_wakeup(session: Session, *, now: datetime) -> datetime | None:
         .limit(1)
     )
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaLoad:
+    """What the reminders list shows, read in one transaction by `load_agenda`."""
+
+    agenda: Agenda
+    next_wakeup: datetime | None
+
+
+def load_agenda(session: Session, *, now: datetime, tz: str, horizon_days: int = 7) -> AgendaLoad:
+    """The agenda of `now`'s day in zone `tz` and the next moment a follow-up falls due."""
+    day = now.astimezone(get_zone(tz)).date()
+    return AgendaLoad(
+        agenda(session, day=day, tz=tz, horizon_days=horizon_days),
+        next_wakeup(session, now=now),
+    )
 
 
 def _open_row(session: Session, follow_up_id: int, verb: str) -> FollowUp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import GiftDraft, GiftView
-from relationship_crm.services import settings
+from relationship_crm.services import contacts, settings
 from relationship_crm.services.common import (
     existing_meeting,
     live_contact,
@@ -130,3 +131,31 @@ def company_yearly_totals(session: Session, company_id: int, year: int) -> dict[
         if cost is not None:  # filtered in SQL already; this narrows the type
             totals[currency] += cost
     return dict(totals)
+
+
+@dataclass(frozen=True, slots=True)
+class GiftHistory:
+    """What the gift dialog shows when it opens, read in one transaction by `load_history`."""
+
+    gifts: tuple[GiftView, ...]
+    year: int
+    contact_totals: dict[str, Decimal]
+    company_name: str
+    company_totals: dict[str, Decimal]
+    default_currency: str
+
+
+def load_history(session: Session, contact_id: int, year: int) -> GiftHistory:
+    """The contact's earlier gifts and `year`'s totals for them and their company."""
+    contact = contacts.get(session, contact_id)
+    company_totals: dict[str, Decimal] = {}
+    if contact.company_id is not None:
+        company_totals = company_yearly_totals(session, contact.company_id, year)
+    return GiftHistory(
+        gifts=tuple(list_gifts(session, contact_id=contact_id)),
+        year=year,
+        contact_totals=yearly_totals(session, contact_id=contact_id, year=year),
+        company_name=contact.company,
+        company_totals=company_totals,
+        default_currency=settings.currency(session),
+    )

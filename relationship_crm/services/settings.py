@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -146,3 +148,17 @@ def date_style(session: Session) -> str:
 def page_size(session: Session) -> str:
     """The paper notes are printed on: the setting, else the default for the date style."""
     return get(session, "page_size") or default_page_size(date_style(session))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDetails:
+    """Settings as the rep's details form shows them, read in one transaction by
+    `load_details`."""
+
+    values: dict[str, str]
+    zone: str
+
+
+def load_details(session: Session, keys: Iterable[str]) -> StoredDetails:
+    """The stored value of every key in `keys` ("" when not set) and the rep's zone."""
+    return StoredDetails(values={key: get(session, key) or "" for key in keys}, zone=zone(session))

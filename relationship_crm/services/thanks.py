@@ -23,8 +23,9 @@ from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.templating import check_template, fill_template
 from relationship_crm.domain.text import clean_block, clean_line
 from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.services import note_templates, settings
+from relationship_crm.services import meetings, note_templates, settings
 from relationship_crm.services.common import existing_meeting, utcnow
+from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.services.snapshots import RowValues, reinsert, row_values
 from relationship_crm.storage.schema import Contact, ContactAddress, Meeting, ThankYouNote
 
@@ -676,3 +677,53 @@ def unsent_due(
         )
         for note, name, meeting in rows
     ]
+
+
+# --- what the thank-you windows show, each read in one transaction ---------------------------
+
+
+def _window_order(note: ThanksView) -> tuple[date, int, str, int]:
+    """Oldest meeting first; a meeting's notes by recipient."""
+    return (note.meeting_day or date.min, note.meeting_id, note.contact_name.casefold(), note.id)
+
+
+@dataclass(frozen=True, slots=True)
+class NotesLoad:
+    """What one refresh of the notes window shows, read in one transaction by `load_notes`."""
+
+    notes: tuple[ThanksView, ...]
+    templates: tuple[TemplateInfo, ...]
+    meeting_title: str | None = None  # None without a meeting filter or when it was deleted
+
+
+def load_notes(
+    session: Session, statuses: frozenset[ThanksStatus] | None, meeting_id: int | None
+) -> NotesLoad:
+    """The notes with one of `statuses` (all when None), of one meeting when given, oldest
+    meeting first; the templates; and the meeting's title."""
+    found = list_notes(session, meeting_id=meeting_id, statuses=statuses)
+    found.sort(key=_window_order)
+    title: str | None = None
+    if meeting_id is not None:
+        try:
+            title = meetings.get(session, meeting_id).title
+        except NotFoundError:
+            title = None
+    return NotesLoad(tuple(found), tuple(note_templates.list_templates(session)), title)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJob:
+    """What the print dialog shows when it opens, read in one transaction by `load_print_job`."""
+
+    notes: tuple[ThanksView, ...]
+    page_size: str
+
+
+def load_print_job(session: Session, note_ids: Sequence[int]) -> PrintJob:
+    """The notes about to print (those that still exist), in the order given, and the default
+    paper."""
+    found = list_notes(session, note_ids=list(note_ids))
+    order = {note_id: i for i, note_id in enumerate(note_ids)}
+    found.sort(key=lambda n: order.get(n.id, len(order)))
+    return PrintJob(notes=tuple(found), page_size=settings.page_size(session))

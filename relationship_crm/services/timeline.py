@@ -13,6 +13,8 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain.records import ContactView, MeetingView
+from relationship_crm.services import contacts, meetings, research
 from relationship_crm.services.common import existing_meeting, live_contact
 from relationship_crm.storage.schema import (
     FollowUp,
@@ -143,4 +145,41 @@ def brief(session: Session, meeting_id: int, *, per_attendee: int = 8) -> list[A
     return result
 
 
-__all__ = ["TimelineEntry", "AttendeeBrief", "timeline", "brief"]
+@dataclass(frozen=True, slots=True)
+class ContactHistory:
+    """A contact and their timeline, newest first, read in one transaction by `load_contact`."""
+
+    contact: ContactView
+    entries: tuple[TimelineEntry, ...]
+
+
+def load_contact(session: Session, contact_id: int) -> ContactHistory:
+    """What the contact's page shows: the contact and their whole timeline."""
+    return ContactHistory(contacts.get(session, contact_id), tuple(timeline(session, contact_id)))
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingBrief:
+    """The meeting, its attendees' briefs and its research notes' text, read by `load_brief`."""
+
+    meeting: MeetingView
+    attendees: tuple[AttendeeBrief, ...]
+    research: tuple[str, ...]
+
+
+def load_brief(session: Session, meeting_id: int) -> MeetingBrief:
+    """What the pre-meeting brief shows, in one transaction."""
+    notes = tuple(n.text for n in research.list_notes(session, meeting_id=meeting_id))
+    return MeetingBrief(meetings.get(session, meeting_id), tuple(brief(session, meeting_id)), notes)
+
+
+__all__ = [
+    "AttendeeBrief",
+    "ContactHistory",
+    "MeetingBrief",
+    "TimelineEntry",
+    "brief",
+    "load_brief",
+    "load_contact",
+    "timeline",
+]

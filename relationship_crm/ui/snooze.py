@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QAction
@@ -17,18 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from relationship_crm.scheduling.reminders import snooze_choices
+from relationship_crm.scheduling.quick_picks import QuickPick, quick_pick
 from relationship_crm.scheduling.zones import localize
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.reminders_model import format_moment
 from relationship_crm.ui.widgets.wall_clock import DATE_TIME_FORMAT, set_wall_clock, wall_clock
 
-#: Menu label -> key of scheduling.reminders.snooze_choices, in menu order.
-PRESETS: tuple[tuple[str, str], ...] = (
-    ("1 hour", "1 hour"),
-    ("Tomorrow 09:00", "tomorrow 09:00"),
-    ("Next Monday 09:00", "next Monday 09:00"),
-    ("Next week", "next week"),
+#: Menu label -> the quick pick it means, in menu order.
+PRESETS: tuple[tuple[str, QuickPick], ...] = (
+    ("1 hour", QuickPick.ONE_HOUR),
+    ("Tomorrow 09:00", QuickPick.TOMORROW_MORNING),
+    ("Next Monday 09:00", QuickPick.NEXT_MONDAY_MORNING),
+    ("Next week", QuickPick.NEXT_WEEK),
 )
 PICK_LABEL = "Pick a time…"
 
@@ -48,7 +48,8 @@ class PickTimeDialog(QDialog):
         self.edit = QDateTimeEdit()
         self.edit.setDisplayFormat(DATE_TIME_FORMAT)
         self.edit.setCalendarPopup(True)
-        set_wall_clock(self.edit, datetime.combine(now.date() + timedelta(days=1), time(9, 0)))
+        tomorrow = quick_pick(QuickPick.TOMORROW_MORNING, now=ctx.clock(), tz=ctx.zone)
+        set_wall_clock(self.edit, tomorrow.replace(tzinfo=None))
         self.edit.setMinimumDate(QDate(now.year, now.month, now.day))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -79,9 +80,9 @@ class SnoozeMenu(QMenu):
         self._ctx = ctx
         self._on_pick = on_pick
         self.pick_dialog: PickTimeDialog | None = None
-        choices = snooze_choices(ctx.clock(), ctx.zone)
-        for label, key in PRESETS:
-            moment = choices[key]
+        now = ctx.clock()
+        for label, preset in PRESETS:
+            moment = quick_pick(preset, now=now, tz=ctx.zone)
             # Text after a tab shows in the shortcut column: the moment the preset means.
             action = QAction(f"{label}\t{format_moment(moment)}", self)
             action.setData(label)

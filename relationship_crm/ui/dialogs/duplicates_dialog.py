@@ -27,18 +27,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError, NotFoundError
 from relationship_crm.domain.records import ContactView, Labeled
-from relationship_crm.services import contacts, duplicates
+from relationship_crm.services import duplicates
 from relationship_crm.services.duplicates import DuplicateGroup
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
-from relationship_crm.ui.dialogs.templates_dialog import TemplateItemDelegate
-from relationship_crm.ui.dialogs.thanks_window import format_day
+from relationship_crm.ui.models.delegates import TemplateItemDelegate
+from relationship_crm.ui.models.thanks_model import format_day
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
 
 #: The list item's data role holding the group's contact ids.
@@ -90,11 +89,6 @@ def notes_excerpt(notes: str) -> str:
     """The start of the notes on one line, cut at NOTES_EXCERPT_CHARS."""
     text = " ".join(notes.split())
     return text if len(text) <= NOTES_EXCERPT_CHARS else text[:NOTES_EXCERPT_CHARS].rstrip() + "…"
-
-
-def load_group(session: Session, ids: Sequence[int]) -> tuple[ContactView, ...]:
-    """Every contact of a group, in the group's order (oldest first)."""
-    return tuple(contacts.get(session, cid) for cid in ids)
 
 
 #: The detail rows of the comparison: (key, caption).
@@ -559,7 +553,7 @@ class DuplicatesDialog(SavingDialog):
         serial = self._details_serial
         ids = group.contact_ids
         self._ctx.runner.query(
-            lambda s: load_group(s, ids),
+            lambda s: duplicates.load_group(s, ids),
             while_alive(self, partial(self._on_details_loaded, serial, group)),
             while_alive(self, partial(self._on_details_failed, serial)),
         )

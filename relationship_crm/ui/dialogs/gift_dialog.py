@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,13 +24,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.records import GiftDraft, GiftView
 from relationship_crm.domain.text import clean_line, words
-from relationship_crm.services import contacts, gifts, settings
+from relationship_crm.services import gifts, settings
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
@@ -48,34 +46,6 @@ _HINT_STYLE = "color: palette(placeholder-text);"
 CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK")
 #: At most this many earlier gifts are named in the repeat warning.
 MAX_REPEATS_SHOWN = 3
-
-
-@dataclass(frozen=True, slots=True)
-class GiftHistory:
-    """What the dialog shows when it opens, read in one transaction by `load_history`."""
-
-    gifts: tuple[GiftView, ...]
-    year: int
-    contact_totals: dict[str, Decimal]
-    company_name: str
-    company_totals: dict[str, Decimal]
-    default_currency: str
-
-
-def load_history(session: Session, contact_id: int, year: int) -> GiftHistory:
-    """The contact's earlier gifts and this year's totals for them and their company."""
-    contact = contacts.get(session, contact_id)
-    company_totals: dict[str, Decimal] = {}
-    if contact.company_id is not None:
-        company_totals = gifts.company_yearly_totals(session, contact.company_id, year)
-    return GiftHistory(
-        gifts=tuple(gifts.list_gifts(session, contact_id=contact_id)),
-        year=year,
-        contact_totals=gifts.yearly_totals(session, contact_id=contact_id, year=year),
-        company_name=contact.company,
-        company_totals=company_totals,
-        default_currency=settings.currency(session),
-    )
 
 
 def find_repeats(item: str, given: Sequence[GiftView]) -> list[GiftView]:
@@ -141,7 +111,7 @@ class GiftDialog(SavingDialog):
         self._contact_id = contact_id
         self._contact_name = contact_name
         self._meeting_id = meeting_id
-        self._history: GiftHistory | None = None
+        self._history: gifts.GiftHistory | None = None
         self._currency_touched = False
         self._saving = False
         self.setWindowTitle(f"Gift for {contact_name}")
@@ -151,7 +121,7 @@ class GiftDialog(SavingDialog):
         self.item_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         year = ctx.today().year
         ctx.runner.query(
-            lambda s: load_history(s, contact_id, year),
+            lambda s: gifts.load_history(s, contact_id, year),
             while_alive(self, self._on_history_loaded),
             while_alive(self, self._on_history_failed),
         )
@@ -295,7 +265,7 @@ class GiftDialog(SavingDialog):
 
     # --- loading ------------------------------------------------------------------------------
 
-    def _on_history_loaded(self, history: GiftHistory) -> None:
+    def _on_history_loaded(self, history: gifts.GiftHistory) -> None:
         self._history = history
         self.history_tree.clear()
         for gift in history.gifts:

@@ -7,7 +7,7 @@ drafts) is written by `save_plan` in one `ctx.runner.submit` transaction: all of
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.records import MeetingDraft
 from relationship_crm.domain.text import clean_line
-from relationship_crm.scheduling.reminders import snooze_choices
+from relationship_crm.scheduling.quick_picks import QuickPick
 from relationship_crm.services import meetings
 from relationship_crm.services.meeting_log import (
     FollowUpScope,
@@ -44,11 +43,11 @@ from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
+from relationship_crm.ui.widgets.follow_up_form import FollowUpForm
 from relationship_crm.ui.widgets.messages import message_label
 from relationship_crm.ui.widgets.wall_clock import WallClockEdit, set_wall_clock, wall_clock
 
 DATE_TIME_FORMAT = "yyyy-MM-dd HH:mm"
-MORNING = time(9, 0)
 _HINT_STYLE = "color: palette(placeholder-text);"
 
 #: Combo label -> kind, in menu order.
@@ -64,17 +63,6 @@ DEFAULT_MINUTES = 60
 KIND_MINUTES: dict[MeetingKind, int] = {MeetingKind.CALL: 30, MeetingKind.EMAIL: 0}
 #: A call or an email is rarely worth a printed thank-you note: the box starts unchecked for them.
 NO_THANKS_KINDS = frozenset({MeetingKind.CALL, MeetingKind.EMAIL})
-
-#: Combo label -> the words sent to parse_cadence (None: does not repeat).
-CADENCES: tuple[tuple[str, str | None], ...] = (
-    ("Does not repeat", None),
-    ("Every week", "every week"),
-    ("Every 2 weeks", "every 2 weeks"),
-    ("Every month", "every month"),
-    ("Every 3 months", "every 3 months"),
-    ("Every 6 months", "every 6 months"),
-    ("Every year", "every year"),
-)
 
 
 def round_to_quarter(moment: datetime) -> datetime:
@@ -129,9 +117,7 @@ class LogMeetingDialog(SavingDialog):
             self.picker.add_contact(contact_id, name)
         now = ctx.now().replace(tzinfo=None)
         set_wall_clock(self.when_edit, round_to_quarter(now))
-        set_wall_clock(
-            self.follow_up_due_edit, self._quick_pick()["tomorrow 09:00"].replace(tzinfo=None)
-        )
+        self.follow_up.pick(QuickPick.TOMORROW_MORNING)
         self._connect_signals()
         self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -232,9 +218,9 @@ class LogMeetingDialog(SavingDialog):
             self.tomorrow_button,
             self.next_monday_button,
             self.two_weeks_button,
-            self.follow_up_note_edit,
             self.cadence_combo,
             self.scope_combo,
+            self.follow_up_note_edit,
             self.thanks_check,
             self.ok_button,
             self.cancel_button,
@@ -246,47 +232,26 @@ class LogMeetingDialog(SavingDialog):
         self.follow_up_box = QGroupBox("&Follow up")
         self.follow_up_box.setCheckable(True)
         self.follow_up_box.setChecked(False)
-        self.follow_up_due_edit = WallClockEdit()
-        self.follow_up_due_edit.setDisplayFormat(DATE_TIME_FORMAT)
-        self.follow_up_due_edit.setCalendarPopup(True)
-        self.follow_up_due_edit.setToolTip(f"Due, in {self._ctx.zone}")
-        self.tomorrow_button = QPushButton("To&morrow 09:00")
-        self.next_monday_button = QPushButton("Ne&xt Monday 09:00")
-        self.two_weeks_button = QPushButton("In &2 weeks")
-        due_row = QHBoxLayout()
-        due_row.setContentsMargins(0, 0, 0, 0)
-        due_row.addWidget(self.follow_up_due_edit)
-        for button in (self.tomorrow_button, self.next_monday_button, self.two_weeks_button):
-            button.setAutoDefault(False)
-            due_row.addWidget(button)
-        due_row.addStretch(1)
-        self.follow_up_note_edit = QLineEdit()
-        self.follow_up_note_edit.setPlaceholderText("What to do, e.g. send the proposal")
-        self.cadence_combo = QComboBox()
-        for label, words in CADENCES:
-            self.cadence_combo.addItem(label, words)
+        self.follow_up = FollowUpForm(self._ctx.clock, self._ctx.zone)
+        # The form's fields, under the names the dialog has always had.
+        self.follow_up_due_edit = self.follow_up.due_edit
+        self.tomorrow_button = self.follow_up.tomorrow_button
+        self.next_monday_button = self.follow_up.next_monday_button
+        self.two_weeks_button = self.follow_up.two_weeks_button
+        self.follow_up_note_edit = self.follow_up.note_edit
+        self.cadence_combo = self.follow_up.cadence_combo
         self.scope_combo = QComboBox()
         self.scope_combo.addItem("Each attendee", FollowUpScope.EACH)
         self.scope_combo.addItem("First attendee only", FollowUpScope.FIRST)
         scope_label = QLabel("&Create for:")
         scope_label.setBuddy(self.scope_combo)
-        repeat_label = QLabel("Re&peat:")
-        repeat_label.setBuddy(self.cadence_combo)
-        due_label = QLabel("D&ue:")
-        due_label.setBuddy(self.follow_up_due_edit)
-        repeat_row = QHBoxLayout()
-        repeat_row.setContentsMargins(0, 0, 0, 0)
-        repeat_row.addWidget(self.cadence_combo)
+        repeat_row = self.follow_up.repeat_row
         repeat_row.addSpacing(12)
         repeat_row.addWidget(scope_label)
         repeat_row.addWidget(self.scope_combo)
         repeat_row.addStretch(1)
-
-        form = QFormLayout(self.follow_up_box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(due_label, due_row)
-        form.addRow("Not&e:", self.follow_up_note_edit)
-        form.addRow(repeat_label, repeat_row)
+        box = QVBoxLayout(self.follow_up_box)
+        box.addWidget(self.follow_up)
 
     @staticmethod
     def _lines_height(edit: QPlainTextEdit, lines: int) -> int:
@@ -307,9 +272,6 @@ class LogMeetingDialog(SavingDialog):
             QShortcut(QKeySequence(sequence), self, self._on_save_shortcut_activated)
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
         self.thanks_check.clicked.connect(self._on_thanks_check_clicked)
-        self.tomorrow_button.clicked.connect(self._on_tomorrow_button_clicked)
-        self.next_monday_button.clicked.connect(self._on_next_monday_button_clicked)
-        self.two_weeks_button.clicked.connect(self._on_two_weeks_button_clicked)
         self.picker.failed.connect(self._on_picker_failed)
         self.picker.selection_changed.connect(self._on_picker_selection_changed)
         self.title_edit.textEdited.connect(self._on_field_edited)
@@ -346,22 +308,6 @@ class LogMeetingDialog(SavingDialog):
 
     def _on_thanks_check_clicked(self, _checked: bool) -> None:
         self._thanks_touched = True
-
-    def _quick_pick(self) -> dict[str, datetime]:
-        return snooze_choices(self._ctx.clock(), self._ctx.zone)
-
-    def _set_follow_up_due(self, wall: datetime) -> None:
-        set_wall_clock(self.follow_up_due_edit, wall)
-
-    def _on_tomorrow_button_clicked(self) -> None:
-        self._set_follow_up_due(self._quick_pick()["tomorrow 09:00"].replace(tzinfo=None))
-
-    def _on_next_monday_button_clicked(self) -> None:
-        self._set_follow_up_due(self._quick_pick()["next Monday 09:00"].replace(tzinfo=None))
-
-    def _on_two_weeks_button_clicked(self) -> None:
-        today: date = self._ctx.today()
-        self._set_follow_up_due(datetime.combine(today + timedelta(days=14), MORNING))
 
     def _on_picker_failed(self, message: str) -> None:
         self._show_error(message, self.picker)
@@ -421,9 +367,9 @@ class LogMeetingDialog(SavingDialog):
         following = self.follow_up_box.isChecked()
         return MeetingPlan(
             meeting=meeting,
-            follow_up_due=wall_clock(self.follow_up_due_edit) if following else None,
-            follow_up_note=self.follow_up_note_edit.text(),
-            follow_up_cadence=self.cadence_combo.currentData() if following else None,
+            follow_up_due=self.follow_up.due_local() if following else None,
+            follow_up_note=self.follow_up.note(),
+            follow_up_cadence=(self.follow_up.cadence_words() or None) if following else None,
             follow_up_scope=FollowUpScope(self.scope_combo.currentData()),
             draft_thanks=self.thanks_check.isChecked(),
         )

@@ -14,17 +14,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from relationship_crm.domain.records import MeetingView
-from relationship_crm.services import meetings, research, timeline
-from relationship_crm.services.timeline import AttendeeBrief
+from relationship_crm.services import timeline
 from relationship_crm.ui.context import UiContext
-
-
-def _load(session: Session, meeting_id: int) -> tuple[MeetingView, list[AttendeeBrief], list[str]]:
-    notes = [n.text for n in research.list_notes(session, meeting_id=meeting_id)]
-    return meetings.get(session, meeting_id), timeline.brief(session, meeting_id), notes
 
 
 class MeetingBriefDialog(QDialog):
@@ -53,10 +45,10 @@ class MeetingBriefDialog(QDialog):
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
         self.resize(640, 560)
-        ctx.runner.query(lambda s: _load(s, meeting_id), self._on_loaded)
+        ctx.runner.query(lambda s: timeline.load_brief(s, meeting_id), self._on_loaded)
 
-    def _on_loaded(self, data: tuple[MeetingView, list[AttendeeBrief], list[str]]) -> None:
-        meeting, briefs, notes = data
+    def _on_loaded(self, data: timeline.MeetingBrief) -> None:
+        meeting, briefs, notes = data.meeting, data.attendees, data.research
         zone = ZoneInfo(self._ctx.zone)
         when = meeting.starts_at.astimezone(zone)
         self.heading.setText(f"{meeting.title} — {meeting.kind.value}, {when:%a %d %b %Y %H:%M}")

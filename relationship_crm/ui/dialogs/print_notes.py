@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -23,56 +22,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.services import settings, thanks
+from relationship_crm.services import thanks
 from relationship_crm.services.note_pages import PAPERS, Paper
 from relationship_crm.services.thanks import NotePage, ThanksView
 from relationship_crm.ui import printing
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
+from relationship_crm.ui.models.thanks_model import name_list, notes_count
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, WARNING_COLOUR, message_label
 
 _HINT_STYLE = "color: palette(placeholder-text);"
 _DONE_COLOUR = "#1e7a46"
-#: At most this many names are listed in the summary line; the rest are counted.
-MAX_NAMES_SHOWN = 4
-
-
-@dataclass(frozen=True, slots=True)
-class PrintJob:
-    """What the dialog shows when it opens, read in one transaction by `load_job`."""
-
-    notes: tuple[ThanksView, ...]
-    page_size: str
-
-
-def load_job(session: Session, note_ids: Sequence[int]) -> PrintJob:
-    """The notes about to print (those that still exist) and the default paper."""
-    found = thanks.list_notes(session, note_ids=list(note_ids))
-    order = {note_id: i for i, note_id in enumerate(note_ids)}
-    found.sort(key=lambda n: order.get(n.id, len(order)))
-    return PrintJob(notes=tuple(found), page_size=settings.page_size(session))
-
-
-def notes_count(count: int) -> str:
-    """ "1 note", "3 notes"."""
-    return f"{count} note" if count == 1 else f"{count} notes"
-
-
-def name_list(names: Sequence[str], limit: int = MAX_NAMES_SHOWN) -> str:
-    """ "Jane, Bob and Zoë", or "Jane, Bob, Zoë, Ann and 3 more"."""
-    if len(names) <= 1:
-        return "".join(names)
-    if len(names) <= limit:
-        return ", ".join(names[:-1]) + " and " + names[-1]
-    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-
-
 def default_pdf_name(day_iso: str) -> str:
     """The file name offered by Save as PDF: thank-you-notes-2026-11-23.pdf."""
     return f"thank-you-notes-{day_iso}.pdf"
@@ -128,7 +93,7 @@ class PrintNotesDialog(SavingDialog):
         self._update_buttons()
         ids = list(self._ids)
         ctx.runner.query(
-            lambda s: load_job(s, ids),
+            lambda s: thanks.load_print_job(s, ids),
             while_alive(self, self._on_job_loaded),
             while_alive(self, self._on_job_failed),
         )
@@ -215,7 +180,7 @@ class PrintNotesDialog(SavingDialog):
 
     # --- loading ------------------------------------------------------------------------------
 
-    def _on_job_loaded(self, job: PrintJob) -> None:
+    def _on_job_loaded(self, job: thanks.PrintJob) -> None:
         self._loaded = True
         self._notes = job.notes
         self._ids = [n.id for n in job.notes]  # notes deleted meanwhile are left out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -64,22 +63,6 @@ def choice_label(key: str, value: str, today: date) -> str:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class StoredDetails:
-    """What the dialog shows when it opens, read in one transaction by `load_details`."""
-
-    values: dict[str, str]
-    zone: str
-
-
-def load_details(session: Session) -> StoredDetails:
-    """The stored value of every key the dialog edits ("" when not set) and the rep's zone."""
-    return StoredDetails(
-        values={key: settings.get(session, key) or "" for key in KEYS},
-        zone=settings.zone(session),
-    )
-
-
 def save_details(session: Session, values: Mapping[str, str]) -> Changes:
     """Store every value (an empty one removes its setting); all of them, or none on an error."""
     changes = Changes()
@@ -117,7 +100,7 @@ class RepDetailsDialog(SavingDialog):
         self._connect_signals()
         self._set_loaded(False)
         ctx.runner.query(
-            load_details,
+            lambda s: settings.load_details(s, KEYS),
             while_alive(self, self._on_details_loaded),
             while_alive(self, self._on_details_failed),
         )
@@ -227,7 +210,7 @@ class RepDetailsDialog(SavingDialog):
 
     # --- loading ------------------------------------------------------------------------------
 
-    def _on_details_loaded(self, stored: StoredDetails) -> None:
+    def _on_details_loaded(self, stored: settings.StoredDetails) -> None:
         self._zone = stored.zone
         for key, edit in self.line_edits.items():
             edit.setText(stored.values.get(key, ""))

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
     QFont,
-    QFontMetrics,
     QKeySequence,
-    QPainter,
-    QPalette,
     QShortcut,
     QTextCharFormat,
     QTextCursor,
@@ -34,9 +31,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -49,6 +43,7 @@ from relationship_crm.services import note_templates, thanks
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.models.delegates import MARKER_SEP, TemplateItemDelegate
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label, plain_tooltip
 
 #: What a new template starts with: a greeting and a sign-off around room for the rep's words.
@@ -61,18 +56,16 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 PROBLEM_LINE_COLOUR = "#fdecea"
 _HINT_STYLE = "color: palette(placeholder-text);"
 _NO_PREVIEW = "The preview appears here when the template has no problems."
-#: Between the name and what kind of template it is, on an entry's first line.
-_MARKER_SEP = "  ·  "
 
 
 def item_text(info: TemplateInfo | None, name: str) -> str:
     """A list entry: the name with what it is, then the description on a second line."""
     if info is None:
-        return f"{name}{_MARKER_SEP}new\nNot saved yet"
+        return f"{name}{MARKER_SEP}new\nNot saved yet"
     if info.customised:
-        marker = f"{_MARKER_SEP}shipped, edited"
+        marker = f"{MARKER_SEP}shipped, edited"
     elif info.shipped:
-        marker = f"{_MARKER_SEP}shipped"
+        marker = f"{MARKER_SEP}shipped"
     else:
         marker = ""
     return f"{name}{marker}\n{info.description}"
@@ -92,89 +85,6 @@ def placeholder_group(name: str) -> str:
 def field(name: str) -> str:
     """The text a template uses for a placeholder: {{name}}."""
     return "{{" + name + "}}"
-
-
-class TemplateItemDelegate(QStyledItemDelegate):
-    """Paints a template entry as two lines: the name in bold with its marker, then the
-    description, smaller and greyed. The item's text stays the plain two-line text (for tests
-    and screen readers)."""
-
-    PADDING = 4
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        # Read from the model: initStyleOption turns the newline into a line separator.
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        first, _, second = text.partition("\n")
-        name, _, marker = first.partition(_MARKER_SEP)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        if style is None:
-            super().paint(painter, option, index)
-            return
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        dim_role = (
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
-        )
-        rect = opt.rect.adjusted(self.PADDING + 2, self.PADDING, -self.PADDING, -self.PADDING)
-        bold, small = self._fonts(opt.font)
-        painter.save()
-        try:
-            bold_metrics, metrics, small_metrics = (
-                QFontMetrics(bold),
-                QFontMetrics(opt.font),
-                QFontMetrics(small),
-            )
-            baseline = rect.top() + bold_metrics.ascent()
-            painter.setFont(bold)
-            painter.setPen(opt.palette.color(text_role))
-            shown = bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, rect.width())
-            painter.drawText(rect.left(), baseline, shown)
-            left = rect.left() + bold_metrics.horizontalAdvance(shown)
-            if marker and left < rect.right():
-                painter.setFont(opt.font)
-                painter.setPen(opt.palette.color(dim_role))
-                room = rect.right() - left
-                painter.drawText(
-                    left,
-                    baseline,
-                    metrics.elidedText(f"{_MARKER_SEP}{marker}", Qt.TextElideMode.ElideRight, room),
-                )
-            if second:
-                painter.setFont(small)
-                painter.setPen(opt.palette.color(dim_role))
-                line = small_metrics.elidedText(second, Qt.TextElideMode.ElideRight, rect.width())
-                painter.drawText(
-                    rect.left(),
-                    baseline + bold_metrics.descent() + 2 + small_metrics.ascent(),
-                    line,
-                )
-        finally:
-            painter.restore()
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        bold, small = self._fonts(option.font)
-        height = QFontMetrics(bold).height() + 2 + QFontMetrics(small).height()
-        return QSize(super().sizeHint(option, index).width(), height + 2 * self.PADDING)
-
-    @staticmethod
-    def _fonts(base: QFont) -> tuple[QFont, QFont]:
-        bold = QFont(base)
-        bold.setBold(True)
-        small = QFont(base)
-        small.setPointSizeF(base.pointSizeF() * 0.92)
-        return bold, small
 
 
 class TemplatesDialog(QDialog):

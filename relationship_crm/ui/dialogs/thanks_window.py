@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QAction, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,227 +23,36 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import ThanksStatus
-from relationship_crm.domain.errors import KnownError, NotFoundError
-from relationship_crm.services import meetings, note_templates, thanks
-from relationship_crm.services.note_templates import TemplateInfo
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.services import thanks
 from relationship_crm.services.thanks import ThanksView
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
-from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog, name_list, notes_count
+from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
+from relationship_crm.ui.models.thanks_model import (
+    DRAFTING_HINT,
+    EMPTY_TEXTS,
+    FILTER_STATUSES,
+    FILTERS,
+    MEETING_EMPTY_TEXTS,
+    MEETING_HINT,
+    ThanksModel,
+    name_list,
+    notes_count,
+)
 from relationship_crm.ui.undo import UndoStack, shorten
-from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label, plain_tooltip
+from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
+from relationship_crm.ui.widgets.questions import Choice, confirm_destructive, save_discard_cancel
+from relationship_crm.ui.widgets.thanks_list import MeetingChip, NotesTable, SelectionBar
+from relationship_crm.ui.widgets.thanks_note_editor import NoteEditor
 
-Index = QModelIndex | QPersistentModelIndex
-Choice = Literal["save", "discard", "cancel"]
+__all__ = ["DRAFTING_HINT", "ThanksModel", "ThanksWindow"]  # what the tests import from here
+
 #: Asks (title, question, the button that goes ahead) and returns True to go ahead.
 Confirm = Callable[[str, str, str], bool]
 
 _HINT_STYLE = "color: palette(placeholder-text);"
 _DONE_COLOUR = "#1e7a46"
-
-# English names spelled out: strftime's %a/%b follow the C library locale (PLATFORM-NOTES.md).
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-#: The status filter: (key, label, statuses shown; None for all).
-FILTERS: tuple[tuple[str, str, frozenset[ThanksStatus] | None], ...] = (
-    ("to_send", "To send", frozenset({ThanksStatus.DRAFT, ThanksStatus.PRINTED})),
-    ("draft", "Drafts", frozenset({ThanksStatus.DRAFT})),
-    ("printed", "Printed", frozenset({ThanksStatus.PRINTED})),
-    ("sent", "Sent", frozenset({ThanksStatus.SENT})),
-    ("all", "All", None),
-)
-_FILTER_STATUSES = {key: statuses for key, _label, statuses in FILTERS}
-
-DRAFTING_HINT = (
-    "Notes are drafted when you log a meeting with “Draft a thank-you note to each attendee” "
-    "checked: one per attendee, ready to edit and print here."
-)
-#: What the empty list says, per filter: what is (not) there, then what to do about it.
-EMPTY_TEXTS: dict[str, tuple[str, str]] = {
-    "to_send": ("Nothing to send: every thank-you note has gone out.", DRAFTING_HINT),
-    "draft": ("No drafts waiting.", DRAFTING_HINT),
-    "printed": (
-        "No printed notes waiting to be posted.",
-        "Notes show here once printed, until you mark them sent.",
-    ),
-    "sent": (
-        "No notes sent yet.",
-        "Once a note is in the post, select it under “To send” and choose Mark sent.",
-    ),
-    "all": ("No thank-you notes yet.", DRAFTING_HINT),
-}
-#: The same with the meeting filter on.
-MEETING_EMPTY_TEXTS: dict[str, str] = {
-    "to_send": "Nothing to send for this meeting.",
-    "draft": "No drafts for this meeting.",
-    "printed": "No printed notes waiting for this meeting.",
-    "sent": "No notes sent for this meeting yet.",
-    "all": "No thank-you notes for this meeting.",
-}
-MEETING_HINT = "Choose “All” to see every note, or remove the meeting filter (✕)."
-
-STATUS_TEXTS = {
-    ThanksStatus.DRAFT: "Draft",
-    ThanksStatus.PRINTED: "Printed",
-    ThanksStatus.SENT: "Sent",
-}
-
-COLUMNS: tuple[str, ...] = ("To", "Meeting", "Date", "Status")
-TO, MEETING, DATE, STATUS = range(len(COLUMNS))
-
-
-def format_day(day: date, *, today: date | None = None) -> str:
-    """ "Fri 20 Nov", with the year ("Fri 20 Nov 2025") when it is not `today`'s year."""
-    text = f"{_DAYS[day.weekday()]} {day.day:02d} {_MONTHS[day.month - 1]}"
-    return text if today is not None and day.year == today.year else f"{text} {day.year}"
-
-
-def _sort_key(note: ThanksView) -> tuple[date, int, str, int]:
-    """Oldest meeting first; a meeting's notes by recipient."""
-    return (note.meeting_day or date.min, note.meeting_id, note.contact_name.casefold(), note.id)
-
-
-@dataclass(frozen=True, slots=True)
-class NotesLoad:
-    """What one refresh shows, read in one transaction by `load_notes`."""
-
-    notes: tuple[ThanksView, ...]
-    templates: tuple[TemplateInfo, ...]
-    meeting_title: str | None = None  # None without a meeting filter or when it was deleted
-
-
-def load_notes(
-    session: Session, statuses: frozenset[ThanksStatus] | None, meeting_id: int | None
-) -> NotesLoad:
-    """The notes with one of `statuses` (all when None), of one meeting when given, oldest
-    meeting first; the templates; and the meeting's title."""
-    found = thanks.list_notes(session, meeting_id=meeting_id, statuses=statuses)
-    found.sort(key=_sort_key)
-    title: str | None = None
-    if meeting_id is not None:
-        try:
-            title = meetings.get(session, meeting_id).title
-        except NotFoundError:
-            title = None
-    return NotesLoad(tuple(found), tuple(note_templates.list_templates(session)), title)
-
-
-class ThanksModel(QAbstractTableModel):
-    """Holds thank-you notes as frozen ThanksView DTOs (never ORM objects), in the order given.
-
-    Columns: To (the contact's name), Meeting (its title), Date (the meeting's day, "Fri 20 Nov")
-    and Status ("Draft", "Draft · edited", "Printed", "Sent", with the day for the last two).
-    IdRole gives the note's id and NoteRole the DTO. The model does no I/O: the window loads the
-    notes through the runner and calls `set_notes`.
-
-    Emits only the standard model signals (modelReset on each new list). Lives on the GUI thread.
-    """
-
-    IdRole = Qt.ItemDataRole.UserRole + 1
-    NoteRole = Qt.ItemDataRole.UserRole + 2
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._notes: list[ThanksView] = []
-        self._today: date | None = None
-        self._zone = ZoneInfo("UTC")
-
-    def set_notes(
-        self, notes: Sequence[ThanksView], *, today: date | None = None, zone: str = "UTC"
-    ) -> None:
-        """Show `notes`; `today` leaves the current year out of dates, `zone` is the rep's."""
-        self.beginResetModel()
-        self._notes = list(notes)
-        self._today = today
-        self._zone = ZoneInfo(zone)
-        self.endResetModel()
-
-    # --- Qt model API -------------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._notes)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            if 0 <= section < len(COLUMNS):
-                return COLUMNS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid() or not 0 <= index.row() < len(self._notes):
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._notes):
-            return None
-        note = self._notes[index.row()]
-        column = index.column()
-        if role == self.IdRole:
-            return note.id
-        if role == self.NoteRole:
-            return note
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(note, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(self._tooltip(note))
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == TO:
-            return ", ".join(self._text(note, c) for c in range(len(COLUMNS)))
-        return None
-
-    # --- text ---------------------------------------------------------------------------------
-
-    def _text(self, note: ThanksView, column: int) -> str:
-        if column == TO:
-            return note.contact_name
-        if column == MEETING:
-            return note.meeting_title
-        if column == DATE:
-            return format_day(note.meeting_day, today=self._today) if note.meeting_day else ""
-        return self.status_text(note)
-
-    def local_day(self, moment: datetime) -> date:
-        """The rep's day of an aware instant."""
-        return moment.astimezone(self._zone).date()
-
-    def status_text(self, note: ThanksView) -> str:
-        """ "Draft", "Draft · edited", "Printed Mon 23 Nov", "Sent Tue 24 Nov"."""
-        text = STATUS_TEXTS[note.status]
-        if note.status is ThanksStatus.DRAFT:
-            return f"{text} · edited" if note.edited else text
-        moment = note.sent_at if note.status is ThanksStatus.SENT else note.printed_at
-        if moment is None:
-            return text
-        return f"{text} {format_day(self.local_day(moment), today=self._today)}"
-
-    def _tooltip(self, note: ThanksView) -> str:
-        day = format_day(note.meeting_day, today=None) if note.meeting_day else ""
-        lines = [f"To {note.contact_name}", f"{note.meeting_title} ({day})".strip()]
-        first = next((line for line in note.body.splitlines() if line.strip()), "")
-        if first:
-            lines.append(first)
-        return "\n".join(lines)
-
-    # --- helpers ------------------------------------------------------------------------------
-
-    def note_at(self, row: int) -> ThanksView | None:
-        return self._notes[row] if 0 <= row < len(self._notes) else None
-
-    def row_of(self, note_id: int) -> int | None:
-        for row, note in enumerate(self._notes):
-            if note.id == note_id:
-                return row
-        return None
-
-    def notes(self) -> list[ThanksView]:
-        """The notes shown, in display order."""
-        return list(self._notes)
 
 
 class ThanksWindow(QDialog):
@@ -311,7 +101,6 @@ class ThanksWindow(QDialog):
         self._loaded_body = ""  # the text the editor started from (stored or just saved)
         self._reload_note_id: int | None = None  # re-drafted: replace the editor's text
         self._restoring = False  # selection changes made by the window itself
-        self._templates: tuple[TemplateInfo, ...] = ()
         self.confirm: Confirm = self._ask_confirmation
         self.ask_unsaved: Callable[[ThanksView], Choice] = self._ask_unsaved
         self.print_dialog: PrintNotesDialog | None = None
@@ -344,25 +133,10 @@ class ThanksWindow(QDialog):
         show_label = QLabel("&Show:")
         show_label.setBuddy(self.filter_combo)
 
-        self.meeting_chip = QFrame()
-        self.meeting_chip.setObjectName("meetingChip")
-        self.meeting_chip.setStyleSheet(
-            "#meetingChip { border: 1px solid palette(mid); border-radius: 10px; }"
-        )
-        self.meeting_label = QLabel()
-        self.meeting_label.setTextFormat(Qt.TextFormat.PlainText)  # a title is data
-        self.clear_meeting_button = QToolButton()
-        self.clear_meeting_button.setText("✕")
-        self.clear_meeting_button.setAutoRaise(True)
-        self.clear_meeting_button.setToolTip("Show the notes of every meeting")
-        self.clear_meeting_button.setAccessibleName("Remove the meeting filter")
-        chip = QHBoxLayout(self.meeting_chip)
-        chip.setContentsMargins(10, 1, 2, 1)
-        chip.setSpacing(2)
-        chip.addWidget(self.meeting_label)
-        chip.addWidget(self.clear_meeting_button)
+        self.meeting_chip = MeetingChip()
+        self.meeting_label = self.meeting_chip.label
+        self.clear_meeting_button = self.meeting_chip.clear_button
         self.meeting_chip.setVisible(self._meeting_id is not None)
-        self.meeting_label.setText("Meeting: …")
 
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -377,28 +151,7 @@ class ThanksWindow(QDialog):
         top.addWidget(self.count_label)
 
         # Left: the list and the actions on the selection.
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAccessibleName("Thank-you notes")
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 10)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(TO, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(MEETING, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(DATE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(STATUS, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(TO, 170)
-        header.setMinimumSectionSize(60)
+        self.table = NotesTable(self.model)
 
         self.empty_label = QLabel("Loading…")
         self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -409,19 +162,10 @@ class ThanksWindow(QDialog):
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty_label)
 
-        self.print_button = QPushButton("&Print…")
-        self.print_button.setToolTip("Print the selected notes, or save them as PDF (Ctrl+P)")
-        self.sent_button = QPushButton("&Mark sent")
-        self.sent_button.setToolTip("The selected notes went in the post (or by hand)")
-        self.delete_button = QPushButton("&Delete…")
-        self.delete_button.setToolTip("Delete the selected notes (Delete)")
-        self.selection_bar = QWidget()
-        selection_row = QHBoxLayout(self.selection_bar)
-        selection_row.setContentsMargins(0, 0, 0, 0)
-        selection_row.addWidget(self.print_button)
-        selection_row.addWidget(self.sent_button)
-        selection_row.addStretch(1)
-        selection_row.addWidget(self.delete_button)
+        self.selection_bar = SelectionBar()
+        self.print_button = self.selection_bar.print_button
+        self.sent_button = self.selection_bar.sent_button
+        self.delete_button = self.selection_bar.delete_button
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -429,71 +173,13 @@ class ThanksWindow(QDialog):
         left_layout.addWidget(self.list_stack, 1)
         left_layout.addWidget(self.selection_bar)
 
-        # Right: the current note.
-        self.header_label = QLabel()
-        self.header_label.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
-        self.header_label.setWordWrap(True)
-        font = QFont(self.header_label.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.header_label.setFont(font)
-        self.meeting_line = QLabel()
-        self.meeting_line.setTextFormat(Qt.TextFormat.PlainText)
-        self.meeting_line.setWordWrap(True)
-        self.details_label = QLabel()
-        self.details_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.details_label.setWordWrap(True)
-        self.details_label.setStyleSheet(_HINT_STYLE)
-
-        self.body_edit = QPlainTextEdit()
-        self.body_edit.setAccessibleName("Note text")
-        self.body_edit.setTabChangesFocus(True)
-        self.body_edit.setPlaceholderText("The note's text")
-        body_font = QFont(self.body_edit.font())
-        body_font.setPointSizeF(body_font.pointSizeF() * 1.1)
-        self.body_edit.setFont(body_font)
-        self.body_edit.document().setDocumentMargin(10)
-        self.sent_hint = QLabel("This note was sent, so its text is kept as it went out.")
-        self.sent_hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.sent_hint.setStyleSheet(_HINT_STYLE)
-
-        self.save_button = QPushButton("&Save text")
-        self.save_button.setToolTip("Keep your wording for this note (Ctrl+S)")
-        self.template_combo = QComboBox()
-        self.template_combo.setAccessibleName("Template")
-        self.template_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        template_label = QLabel("&Template:")
-        template_label.setBuddy(self.template_combo)
-        self.redraft_button = QPushButton("&Re-draft from template")
-        self.redraft_button.setToolTip("Write the note again from the chosen template")
-        editor_row = QHBoxLayout()
-        editor_row.setContentsMargins(0, 0, 0, 0)
-        editor_row.addWidget(self.save_button)
-        editor_row.addStretch(1)
-        editor_row.addWidget(template_label)
-        editor_row.addWidget(self.template_combo)
-        editor_row.addWidget(self.redraft_button)
-
-        note_page = QWidget()
-        note_layout = QVBoxLayout(note_page)
-        note_layout.setContentsMargins(0, 0, 0, 0)
-        note_layout.setSpacing(4)
-        note_layout.addWidget(self.header_label)
-        note_layout.addWidget(self.meeting_line)
-        note_layout.addWidget(self.details_label)
-        note_layout.addSpacing(4)
-        note_layout.addWidget(self.body_edit, 1)
-        note_layout.addWidget(self.sent_hint)
-        note_layout.addLayout(editor_row)
-
-        self.no_note_label = QLabel("Select a note to read or edit it.")
-        self.no_note_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.no_note_label.setWordWrap(True)
-        self.no_note_label.setStyleSheet(_HINT_STYLE + " padding: 24px;")
-        self.note_stack = QStackedWidget()
-        self.note_stack.addWidget(note_page)
-        self.note_stack.addWidget(self.no_note_label)
-        self._note_page = note_page
+        # Right: the current note, its parts under the names the window has always had.
+        self.note_stack = editor = NoteEditor()
+        self.header_label, self.meeting_line = editor.header_label, editor.meeting_line
+        self.details_label, self.sent_hint = editor.details_label, editor.sent_hint
+        self.body_edit, self.save_button = editor.body_edit, editor.save_button
+        self.template_combo, self.redraft_button = editor.template_combo, editor.redraft_button
+        self.no_note_label = editor.no_note_label
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -578,21 +264,21 @@ class ThanksWindow(QDialog):
     def refresh(self) -> None:
         """Load the notes again; a load started earlier and still on its way is then ignored."""
         self._generation += 1
-        statuses, meeting_id = _FILTER_STATUSES[self.filter_key()], self._meeting_id
+        statuses, meeting_id = FILTER_STATUSES[self.filter_key()], self._meeting_id
         self._ctx.runner.query(
-            lambda s: load_notes(s, statuses, meeting_id),
+            lambda s: thanks.load_notes(s, statuses, meeting_id),
             while_alive(self, partial(self._on_notes_loaded, self._generation)),
             while_alive(self, self._on_load_failed),
         )
 
-    def _on_notes_loaded(self, generation: int, loaded: NotesLoad) -> None:
+    def _on_notes_loaded(self, generation: int, loaded: thanks.NotesLoad) -> None:
         if generation != self._generation:
             return  # a newer load is on its way
         self._loaded = True
         current_id = self._note.id if self._note is not None else None
         old_row = self.table.currentIndex().row()
         selected = set(self.selected_ids())
-        self._set_templates(loaded.templates)
+        self.note_stack.set_templates(loaded.templates)
         if self._meeting_id is not None:
             title = loaded.meeting_title
             self.meeting_label.setText(
@@ -658,22 +344,6 @@ class ThanksWindow(QDialog):
             if note.id in keep and row != current:
                 selection.select(self.model.index(row, 0), flags.Select | flags.Rows)
 
-    def _set_templates(self, templates: tuple[TemplateInfo, ...]) -> None:
-        if templates == self._templates:
-            return
-        self._templates = templates
-        chosen = self.template_combo.currentData()
-        self.template_combo.blockSignals(True)
-        self.template_combo.clear()
-        for info in templates:
-            self.template_combo.addItem(info.name, info.name)
-            self.template_combo.setItemData(
-                self.template_combo.count() - 1, info.description, Qt.ItemDataRole.ToolTipRole
-            )
-        index = self.template_combo.findData(chosen)
-        self.template_combo.setCurrentIndex(max(index, 0))
-        self.template_combo.blockSignals(False)
-
     def _update_list_state(self) -> None:
         empty = self.model.rowCount() == 0
         if empty:
@@ -707,51 +377,22 @@ class ThanksWindow(QDialog):
         keep_text = same and not redrafted and self.is_dirty()  # typing goes on over a refresh
         self._note = note
         if note is None:
-            self.note_stack.setCurrentWidget(self.no_note_label)
             self._loaded_body = ""
-            self.body_edit.setPlainText("")
+            self.note_stack.show_nothing()
             self._update_editor_state()
             return
         if note.id == self._reload_note_id:
             self._reload_note_id = None
-        self.note_stack.setCurrentWidget(self._note_page)
         self._loaded_body = note.body
-        if not keep_text:
-            self.body_edit.setPlainText(note.body)
-        sent = note.status is ThanksStatus.SENT
-        self.body_edit.setReadOnly(sent)
-        self.sent_hint.setVisible(sent)
-        self.header_label.setText(f"To {note.contact_name}")
-        today = self._ctx.today()
-        day = format_day(note.meeting_day, today=today) if note.meeting_day else ""
-        self.meeting_line.setText(" · ".join(p for p in (note.meeting_title, day) if p))
-        self.details_label.setText(self._details(note))
-        index = self.template_combo.findData(note.template)
-        if index >= 0:
-            self.template_combo.setCurrentIndex(index)
+        self.note_stack.show_note(
+            note, keep_text=keep_text, today=self._ctx.today(), local_day=self.model.local_day
+        )
         self._update_editor_state()
-
-    def _details(self, note: ThanksView) -> str:
-        today = self._ctx.today()
-
-        def day(moment: datetime | None) -> str:
-            return format_day(self.model.local_day(moment), today=today) if moment else ""
-
-        template = f"Template {note.template}" if note.template else "No template"
-        if note.edited:
-            template += ", edited by hand"
-        parts = [template, f"drafted {day(note.drafted_at)}"]
-        if note.printed_at is not None:
-            parts.append(f"printed {day(note.printed_at)}")
-        parts.append(f"sent {day(note.sent_at)}" if note.sent_at else "not sent yet")
-        return " · ".join(parts)
 
     def _update_editor_state(self) -> None:
         note = self._note
         editable = note is not None and note.status is not ThanksStatus.SENT
-        self.save_button.setEnabled(editable and self.is_dirty())
-        self.template_combo.setEnabled(editable and self.template_combo.count() > 0)
-        self.redraft_button.setEnabled(editable and self.template_combo.count() > 0)
+        self.note_stack.update_buttons(editable=editable, dirty=self.is_dirty())
 
     # --- selection ----------------------------------------------------------------------------
 
@@ -1041,31 +682,12 @@ class ThanksWindow(QDialog):
     # --- the modal questions (replaceable) ----------------------------------------------------
 
     def _ask_confirmation(self, title: str, text: str, action: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
-        yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(keep)
-        box.exec()  # a modal question; tests replace `confirm` instead
-        return box.clickedButton() is yes
+        return confirm_destructive(self, title, text, action)  # tests replace `confirm` instead
 
     def _ask_unsaved(self, note: ThanksView) -> Choice:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Unsaved text",
-            f"Save your changes to the note to {note.contact_name}?",
-            parent=self,
-        )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QMessageBox.StandardButton
-        box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
-        box.setDefaultButton(buttons.Save)
-        answer = box.exec()  # a modal question; tests replace `ask_unsaved` instead
-        if answer == buttons.Save:
-            return "save"
-        if answer == buttons.Discard:
-            return "discard"
-        return "cancel"
+        # Tests replace `ask_unsaved` instead.
+        question = f"Save your changes to the note to {note.contact_name}?"
+        return save_discard_cancel(self, "Unsaved text", question)
 
     # --- slots --------------------------------------------------------------------------------
 

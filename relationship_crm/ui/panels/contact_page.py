@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import Stage
@@ -46,18 +45,6 @@ KIND_LABELS = {
     "thanks": "Thank-you",
     "gift": "Gift",
 }
-
-
-@dataclass(frozen=True)
-class PageData:
-    """Everything the page shows, loaded in one read transaction."""
-
-    contact: ContactView
-    entries: list[TimelineEntry]
-
-
-def _load(session: Session, contact_id: int) -> PageData:
-    return PageData(contacts.get(session, contact_id), timeline.timeline(session, contact_id))
 
 
 def _plain(text: str) -> QLabel:
@@ -97,7 +84,7 @@ class ContactPage(QWidget):
         self._ctx = ctx
         self._contact: ContactView | None = None
         self._requested: int | None = None
-        self._entries: list[TimelineEntry] = []
+        self._entries: Sequence[TimelineEntry] = ()
 
         self.name_label = _plain("")
         self.name_label.setObjectName("contactName")
@@ -208,7 +195,9 @@ class ContactPage(QWidget):
             self._stack.setCurrentIndex(0)
             return
         self._ctx.runner.query(
-            lambda s: _load(s, contact_id), self._on_loaded, on_error=self._on_load_failed
+            lambda s: timeline.load_contact(s, contact_id),
+            self._on_loaded,
+            on_error=self._on_load_failed,
         )
 
     def reload(self) -> None:
@@ -217,7 +206,7 @@ class ContactPage(QWidget):
 
     # --- slots --------------------------------------------------------------------------------
 
-    def _on_loaded(self, data: PageData) -> None:
+    def _on_loaded(self, data: timeline.ContactHistory) -> None:
         if data.contact.id != self._requested:
             return  # the rep already moved on to another contact
         self._contact = c = data.contact
@@ -248,7 +237,7 @@ class ContactPage(QWidget):
         self._stack.setCurrentIndex(1)
         self.loaded.emit(c.id)
 
-    def _fill_timeline(self, entries: list[TimelineEntry]) -> None:
+    def _fill_timeline(self, entries: Sequence[TimelineEntry]) -> None:
         self.timeline.clear()
         zone = ZoneInfo(self._ctx.zone)
         now = self._ctx.clock()

@@ -13,13 +13,11 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
-    QRect,
-    QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -29,9 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSizePolicy,
     QStackedWidget,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,17 +35,16 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.domain.followups import Agenda, Bucket, Reminder
+from relationship_crm.domain.followups import Agenda, Reminder
 from relationship_crm.domain.records import FollowUpView
 from relationship_crm.scheduling.zones import day_bounds
 from relationship_crm.services import followups
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.followup_dialog import FollowUpDialog
+from relationship_crm.ui.models.delegates import ReminderDelegate
 from relationship_crm.ui.models.reminders_model import (
-    OVERDUE_COLOUR,
     RemindersModel,
     format_day,
-    format_time,
 )
 from relationship_crm.ui.panels.unsent_thanks import UnsentThanksBox
 from relationship_crm.ui.snooze import build_snooze_menu
@@ -65,193 +59,12 @@ MAX_WAIT = timedelta(hours=6)
 MIN_WAIT = timedelta(seconds=1)
 EMPTY_TEXT = "Nothing due — all caught up"
 
-_SNOOZED_BADGE = ("#fef3c7", "#92400e")  # background, text
-_REPEAT_MARK = "↻"
-
 Confirm = Callable[[str, str], bool]
 
 
 def _wait_ms(delta: timedelta) -> int:
     """Milliseconds for a single-shot timer, clamped to [MIN_WAIT, MAX_WAIT]."""
     return int(max(MIN_WAIT, min(MAX_WAIT, delta)) / timedelta(milliseconds=1))
-
-
-class ReminderDelegate(QStyledItemDelegate):
-    """Paints section titles and two-line reminder rows (time | contact + note).
-
-    Owns nothing but fonts derived from the view's. GUI thread.
-    """
-
-    PAD = 6
-    GAP = 10
-
-    # Paint and sizeHint run for every visible row on every repaint: derive the fonts and the time
-    # column's width once per view font, not per call.
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._font_cache: dict[str, tuple[QFont, QFont, QFont]] = {}
-        self._width_cache: dict[str, int] = {}
-
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
-        cache = self._font_cache
-        key = option.font.key()
-        if key not in cache:
-            base = QFont(option.font)
-            bold = QFont(base)
-            bold.setBold(True)
-            small = QFont(base)
-            small.setPointSizeF(max(base.pointSizeF() * 0.88, 7.0))
-            cache[key] = (base, bold, small)
-        fonts: tuple[QFont, QFont, QFont] = cache[key]
-        return fonts
-
-    def _time_width(self, option: QStyleOptionViewItem) -> int:
-        cache = self._width_cache
-        key = option.font.key()
-        if key not in cache:
-            cache[key] = self._measure_time_width(option)
-        width: int = cache[key]
-        return width
-
-    def _measure_time_width(self, option: QStyleOptionViewItem) -> int:
-        _, bold, small = self._fonts(option)
-        return max(
-            QFontMetrics(bold).horizontalAdvance("00:00"),
-            QFontMetrics(small).horizontalAdvance("Wed 30 Nov"),
-            QFontMetrics(small).horizontalAdvance("30 Nov 2026"),
-        )
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        _, bold, small = self._fonts(option)
-        width = 1  # the list stretches rows to its width; wider hints would add a scroll bar
-        if index.data(RemindersModel.IsSectionRole):
-            return QSize(width, QFontMetrics(small).height() + 2 * self.PAD + 6)
-        height = QFontMetrics(bold).height() + 2 + QFontMetrics(small).height() + 2 * self.PAD
-        return QSize(width, height)
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        if index.data(RemindersModel.IsSectionRole):
-            self._paint_section(painter, option, index)
-        else:
-            self._paint_reminder(painter, option, index)
-
-    def _paint_section(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        _, _, small = self._fonts(option)
-        title_font = QFont(small)
-        title_font.setBold(True)
-        title_font.setCapitalization(QFont.Capitalization.AllUppercase)
-        title_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
-        palette = option.palette
-        overdue = index.data(RemindersModel.BucketRole) == Bucket.OVERDUE.value
-        rect = option.rect.adjusted(self.PAD + 2, self.PAD + 4, -self.PAD, -2)
-        painter.save()
-        painter.setFont(title_font)
-        # Title rows are disabled items: take colours from the active group, not the greyed one.
-        active = QPalette.ColorGroup.Active
-        painter.setPen(
-            QColor(OVERDUE_COLOUR) if overdue else palette.color(active, QPalette.ColorRole.Text)
-        )
-        title = str(index.data(Qt.ItemDataRole.DisplayRole))
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(rect, align, title)
-        offset = QFontMetrics(title_font).horizontalAdvance(title) + 8
-        painter.setFont(small)
-        painter.setPen(palette.color(active, QPalette.ColorRole.PlaceholderText))
-        painter.drawText(
-            rect.adjusted(offset, 0, 0, 0), align, str(index.data(RemindersModel.CountRole))
-        )
-        painter.setPen(palette.color(active, QPalette.ColorRole.Mid))
-        bottom = option.rect.bottom()
-        painter.drawLine(
-            option.rect.left() + self.PAD, bottom, option.rect.right() - self.PAD, bottom
-        )
-        painter.restore()
-
-    def _paint_reminder(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: Index
-    ) -> None:
-        item: Reminder = index.data(RemindersModel.ReminderRole)
-        model = index.model()
-        assert isinstance(model, RemindersModel)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        widget = option.widget
-        style = widget.style() if widget is not None else None
-        painter.save()
-        if style is not None:  # background, selection and focus frame as the style draws them
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        base, bold, small = self._fonts(option)
-        palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text = palette.color(
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        )
-        muted = text if selected else palette.color(QPalette.ColorRole.PlaceholderText)
-        warm = text if selected else QColor(OVERDUE_COLOUR)
-
-        rect = option.rect.adjusted(self.PAD + 4, self.PAD, -self.PAD, -self.PAD)
-        top_h = QFontMetrics(bold).height()
-        line1 = QRect(rect.left(), rect.top(), rect.width(), top_h)
-        line2 = QRect(
-            rect.left(), rect.top() + top_h + 2, rect.width(), QFontMetrics(small).height()
-        )
-        time_w = self._time_width(option)
-        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-        if item.overdue and not selected:  # a warm bar down the left edge
-            painter.fillRect(
-                QRect(option.rect.left(), option.rect.top() + 3, 3, option.rect.height() - 6), warm
-            )
-        # Left column: the time, and under it the day unless the row is today's.
-        due_now = bool(index.data(RemindersModel.DueNowRole))
-        painter.setFont(bold if (item.overdue or due_now) else base)
-        painter.setPen(warm if item.overdue else text)
-        painter.drawText(
-            QRect(line1.left(), line1.top(), time_w, top_h), left, format_time(item.due)
-        )
-        day = model.day_text(item)
-        if day:
-            painter.setFont(small)
-            painter.setPen(warm if item.overdue else muted)
-            painter.drawText(QRect(line2.left(), line2.top(), time_w, line2.height()), left, day)
-
-        # Right column: contact name (with badges at the end) and the note.
-        x = line1.left() + time_w + self.GAP
-        right = line1.right()
-        painter.setFont(small)
-        if item.snoozed:
-            badge_w = QFontMetrics(small).horizontalAdvance("Snoozed") + 10
-            badge = QRect(right - badge_w + 1, line1.top() + 1, badge_w, top_h - 2)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(_SNOOZED_BADGE[0]))
-            painter.drawRoundedRect(badge, 4, 4)
-            painter.setPen(QColor(_SNOOZED_BADGE[1]))
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "Snoozed")
-            right = badge.left() - 6
-        if item.spec.rrule:
-            painter.setFont(base)
-            painter.setPen(muted)
-            mark_w = QFontMetrics(base).horizontalAdvance(_REPEAT_MARK)
-            painter.drawText(
-                QRect(right - mark_w + 1, line1.top(), mark_w, top_h), left, _REPEAT_MARK
-            )
-            right -= mark_w + 6
-        painter.setFont(bold)
-        painter.setPen(text)
-        name = QFontMetrics(bold).elidedText(
-            item.spec.contact_name, Qt.TextElideMode.ElideRight, max(right - x, 0)
-        )
-        painter.drawText(QRect(x, line1.top(), max(right - x, 0), top_h), left, name)
-        if item.spec.note:
-            painter.setFont(small)
-            painter.setPen(muted)
-            note_w = max(line2.right() - x, 0)
-            note = " ".join(item.spec.note.split())  # one line: newlines become spaces
-            note = QFontMetrics(small).elidedText(note, Qt.TextElideMode.ElideRight, note_w)
-            painter.drawText(QRect(x, line2.top(), note_w, line2.height()), left, note)
-        painter.restore()
 
 
 class RemindersPanel(QWidget):
@@ -398,26 +211,20 @@ class RemindersPanel(QWidget):
     def refresh(self) -> None:
         """Load the agenda again; a load started earlier and still on its way is then ignored."""
         self._generation += 1
-        now = self._ctx.now()
-        zone, day = self._ctx.zone, now.date()
-
-        def op(session: Session) -> tuple[Agenda, datetime | None]:
-            return (
-                followups.agenda(session, day=day, tz=zone, horizon_days=HORIZON_DAYS),
-                followups.next_wakeup(session, now=now),
-            )
-
+        now, zone = self._ctx.now(), self._ctx.zone
         self._ctx.runner.query(
-            op, partial(self._on_agenda_loaded, self._generation, now), self._on_agenda_failed
+            lambda s: followups.load_agenda(s, now=now, tz=zone, horizon_days=HORIZON_DAYS),
+            partial(self._on_agenda_loaded, self._generation, now),
+            self._on_agenda_failed,
         )
         self.unsent_thanks.refresh()
 
     def _on_agenda_loaded(
-        self, generation: int, now: datetime, result: tuple[Agenda, datetime | None]
+        self, generation: int, now: datetime, result: followups.AgendaLoad
     ) -> None:
         if generation != self._generation:
             return  # a newer load is on its way
-        agenda, wakeup = result
+        agenda, wakeup = result.agenda, result.next_wakeup
         selected = self.current_reminder()
         old_row = self._selected_row()
         self.model.set_agenda(agenda, now=now)
