@@ -255,7 +255,7 @@ def _contact_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         notes=args.notes or "",
     )
     with db.write() as s:
-        new_id = contacts.create(s, draft)
+        new_id = contacts.create(s, draft).id
     out.write(f"{new_id}\n")
     return 0
 
@@ -371,7 +371,7 @@ def _meeting_log(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             notes=args.notes or "",
             research=args.research or "",
         )
-        new_id = meetings.log(s, draft)
+        new_id = meetings.log(s, draft).id
     out.write(f"{new_id}\n")
     return 0
 
@@ -408,7 +408,7 @@ def _research_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             company_id=args.company,
             meeting_id=args.meeting,
             source_url=args.source or "",
-        )
+        ).id
     out.write(f"{new_id}\n")
     return 0
 
@@ -423,14 +423,14 @@ def _followup_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             meeting_id=args.meeting,
             cadence=args.every,
         )
-        new_id = followups.add(s, draft)
+        new_id = followups.add(s, draft).id
     out.write(f"{new_id}\n")
     return 0
 
 
 def _followup_done(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.write() as s:
-        result = followups.complete(s, args.followup_id)
+        result = followups.complete(s, args.followup_id).value
     if result.next_due is not None:
         sys.stderr.write(f"done; next one is due {_when(result.next_due)}\n")
     return 0
@@ -526,7 +526,7 @@ def _gift_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             occasion=args.occasion or "",
             meeting_id=args.meeting,
         )
-        new_id = gifts.add(s, draft)
+        new_id = gifts.add(s, draft).id
     out.write(f"{new_id}\n")
     return 0
 
@@ -668,7 +668,7 @@ def _trash_empty(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.services import trash
 
     with db.write() as s:
-        count = trash.empty_trash(s)
+        count = trash.empty_trash(s).value
     out.write(f"Deleted {count} contact{'s' if count != 1 else ''} for good.\n")
     return 0
 
@@ -745,7 +745,7 @@ def _thanks_json(note: thanks.ThanksView) -> dict[str, Any]:
 def _thanks_draft(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Draft a note to each attendee who has none yet; prints the new ids, one per line."""
     with db.write() as s:
-        ids = thanks.draft_for_meeting(s, args.meeting_id, template=args.template)
+        ids = thanks.draft_for_meeting(s, args.meeting_id, template=args.template).value
     for note_id in ids:
         out.write(f"{note_id}\n")
     if not ids:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.templating import check_template, fill_template
@@ -190,7 +190,7 @@ def draft_for_meeting(
     now: datetime | None = None,
     contact_ids: Iterable[int] | None = None,
     template: str | None = None,
-) -> list[int]:
+) -> Outcome[list[int]]:
     """Draft a thank-you note to each attendee of a meeting (or to the given attendees only).
 
     The text comes from `template`, else the template for the meeting's kind (after-lunch for
@@ -240,7 +240,7 @@ def draft_for_meeting(
     ]
     session.add_all(notes)
     session.flush()
-    return [n.id for n in notes]
+    return Outcome([n.id for n in notes], Changes(thanks=bool(notes)))
 
 
 def parse_status(value: str | ThanksStatus) -> ThanksStatus:

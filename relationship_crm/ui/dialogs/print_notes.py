@@ -35,6 +35,7 @@ from relationship_crm.ui import printing
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
+from relationship_crm.ui.operations import failure_text, report_failure, run_write
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, WARNING_COLOUR, message_label
 
 _HINT_STYLE = "color: palette(placeholder-text);"
@@ -370,24 +371,21 @@ class PrintNotesDialog(SavingDialog):
         ids, now = [p.note_id for p in pages], self._ctx.clock()
         missing = [p.contact_name for p in pages if envelopes and not p.has_address]
         self._set_busy(True, "Marking the notes printed…")
-        events = self._ctx.events
-        alive_done = while_alive(self, partial(self._on_marked, ids, missing, path))
-
-        def done(changes: Changes) -> None:
-            # The notes are printed even if this dialog was closed meanwhile: tell everyone.
-            self._unannounced = False
-            events.notify(changes, self)
-            alive_done(changes)
-
-        self._ctx.runner.submit(
+        # The notes are printed even if this dialog was closed meanwhile: run_write tells everyone.
+        run_write(
+            self,
+            self._ctx,
             lambda s: thanks.mark_printed(s, ids, now=now),
-            done,
-            while_alive(self, self._on_output_failed),
+            partial(self._on_marked, ids, missing, path),
+            show_error=self._show_error,
+            what="Not printed",
+            failed=self._on_output_settled,
         )
 
     def _on_marked(
         self, ids: list[int], missing: list[str], path: Path | None, _changes: Changes
     ) -> None:
+        self._unannounced = False  # the notice of mark_printed covers what prepare_pages did
         self._set_busy(False)
         if path is None:
             self.done_label.setText(f"✓ {notes_count(len(ids))} printed")
@@ -404,26 +402,22 @@ class PrintNotesDialog(SavingDialog):
         self.printed.emit(ids)
 
     def _on_output_failed(self, exc: BaseException) -> None:
+        self._on_output_settled(exc)
+        self._fail(exc)
+
+    def _on_output_settled(self, _exc: BaseException) -> None:
         self._set_busy(False)
         self._announce()
-        self._fail(exc)
+
+    def _fail(self, exc: BaseException) -> None:
+        self._show_error(failure_text("Not printed", exc))
+        report_failure(self._ctx, exc, shown=True)
 
     def _announce(self) -> None:
         """Tell the other windows that prepare_pages may have filled drafts again (once)."""
         if self._unannounced:
             self._unannounced = False
             self._ctx.events.notify(Changes(thanks=True), self)
-
-    def _fail(self, exc: BaseException) -> None:
-        if isinstance(exc, KnownError):
-            self._show_error(f"Not printed: {exc}")
-        else:
-            self._show_error("Not printed: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
 
     # --- the modal questions (replaceable) ----------------------------------------------------
 

@@ -82,10 +82,7 @@ def load_details(session: Session) -> StoredDetails:
 
 def save_details(session: Session, values: Mapping[str, str]) -> Changes:
     """Store every value (an empty one removes its setting); all of them, or none on an error."""
-    changes = Changes()
-    for key, value in values.items():
-        changes |= settings.put(session, key, value)
-    return changes
+    return Changes.combined([settings.put(session, key, value) for key, value in values.items()])
 
 
 class RepDetailsDialog(SavingDialog):
@@ -218,11 +215,8 @@ class RepDetailsDialog(SavingDialog):
             return
         values = self.values()
         self.error_label.hide()
-        self._set_saving(True)
-        self._ctx.runner.submit(
-            lambda s: save_details(s, values),
-            while_alive(self, self._on_save_done),
-            while_alive(self, self._on_save_failed),
+        self._write(
+            lambda s: save_details(s, values), self._on_save_done, failed=self._on_save_failed
         )
 
     # --- loading ------------------------------------------------------------------------------
@@ -272,30 +266,17 @@ class RepDetailsDialog(SavingDialog):
 
     # --- saving -------------------------------------------------------------------------------
 
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
+    def _saving_changed(self, saving: bool) -> None:
         self.save_button.setEnabled(not saving)
 
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-
-    def _on_save_done(self, changes: Changes) -> None:
-        self._set_saving(False)
-        self._ctx.events.notify(changes, self)
+    def _on_save_done(self, _changes: Changes) -> None:
         self.details_saved.emit()
         self.accept()
 
     def _on_save_failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
         if isinstance(exc, KnownError):
-            message = str(exc)
-            self._show_error(f"Not saved: {message}")
             # The service names the setting first ("page_size must be one of: …").
             for key, widget in (*self.line_edits.items(), *self.combos.items()):
-                if message.startswith(key):
+                if str(exc).startswith(key):
                     widget.setFocus(Qt.FocusReason.OtherFocusReason)
                     break
-        else:
-            self._show_error("Not saved: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)

@@ -21,7 +21,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -49,6 +48,7 @@ from relationship_crm.services import note_templates, thanks
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label, plain_tooltip
 
 #: What a new template starts with: a greeting and a sign-off around room for the rep's words.
@@ -177,7 +177,7 @@ class TemplateItemDelegate(QStyledItemDelegate):
         return bold, small
 
 
-class TemplatesDialog(QDialog):
+class TemplatesDialog(SavingDialog):
     """Owns the editor for thank-you templates: the list on the left, the chosen one on the right.
 
     Lists every template (`note_templates.list_templates`, read through `ctx.runner.query`): the
@@ -499,12 +499,9 @@ class TemplatesDialog(QDialog):
             question = f"Delete the template {name}?\nNotes written from it keep their text."
             if not self.confirm("Delete template", question):
                 return
-        self._set_saving(True)
         self.error_label.hide()
-        self._ctx.runner.submit(
-            lambda s: note_templates.delete_template(s, name),
-            while_alive(self, partial(self._on_deleted, name)),
-            while_alive(self, self._on_write_failed),
+        self._write(
+            lambda s: note_templates.delete_template(s, name), partial(self._on_deleted, name)
         )
 
     # --- questions (static Qt dialogs; tests patch them) ----------------------------------------
@@ -712,12 +709,10 @@ class TemplatesDialog(QDialog):
         body = self.body_edit.toPlainText()
         description = self.description_edit.text()
         now = self._ctx.clock()
-        self._set_saving(True)
         self.error_label.hide()
-        self._ctx.runner.submit(
+        self._write(
             lambda s: note_templates.save_template(s, name, body, description=description, now=now),
-            while_alive(self, partial(self._on_saved, name, body, description, then)),
-            while_alive(self, self._on_write_failed),
+            partial(self._on_saved, name, body, description, then),
         )
 
     def _on_saved(
@@ -726,41 +721,24 @@ class TemplatesDialog(QDialog):
         body: str,
         description: str,
         then: Callable[[], None] | None,
-        changes: Changes,
+        _changes: Changes,
     ) -> None:
-        self._set_saving(False)
         if name == self._new_name:
             self._new_name = None
         if name == self._current:
             # What is stored now; keystrokes typed while the write ran stay unsaved edits.
             self._clean_body = body
             self._clean_description = description
-        self._ctx.events.notify(changes, self)
         self.template_saved.emit(name)
         self._load(then)
 
-    def _on_deleted(self, name: str, changes: Changes) -> None:
-        self._set_saving(False)
-        self._ctx.events.notify(changes, self)
+    def _on_deleted(self, name: str, _changes: Changes) -> None:
         self.template_removed.emit(name)
         # A reverted template shows its shipped text; a deleted one gives way to the first.
         self._load(partial(self._show, name))
 
-    def _on_write_failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
-        if isinstance(exc, KnownError):
-            self._show_error(f"Not saved: {exc}")
-        else:
-            self._show_error("Not saved: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)
-
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
+    def _saving_changed(self, saving: bool) -> None:
         self._update_state()
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
 
     # --- slots --------------------------------------------------------------------------------
 
