@@ -18,7 +18,7 @@ T0 = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 23 November, 14:00 in N
 
 def contact(db, name, **extra):
     with db.write() as s:
-        return contacts.create(s, ContactDraft(name=name, **extra), now=T0)
+        return contacts.create(s, ContactDraft(name=name, **extra), now=T0).id
 
 
 def meeting(db, attendees, *, when="2026-11-20 10:00", kind=MeetingKind.MEETING, title="Kick-off"):
@@ -33,12 +33,12 @@ def meeting(db, attendees, *, when="2026-11-20 10:00", kind=MeetingKind.MEETING,
                 kind=kind,
             ),
             now=T0,
-        )
+        ).id
 
 
 def drafts(db, meeting_id, **kwargs):
     with db.write() as s:
-        return thanks.draft_for_meeting(s, meeting_id, now=T0, **kwargs)
+        return thanks.draft_for_meeting(s, meeting_id, now=T0, **kwargs).value
 
 
 def note(db, note_id):

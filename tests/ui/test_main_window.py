@@ -73,7 +73,7 @@ def jane(db, window, wait_idle, ctx):
     from relationship_crm.domain.changes import Changes
 
     with db.write() as s:
-        cid = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme"))
+        cid = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme")).id
     ctx.events.notify(Changes(contacts=True))
     window.open_contact(cid)
     wait_idle()
@@ -175,11 +175,11 @@ def test_a_sent_note_opened_from_the_timeline_is_shown_under_all(qtbot, ctx, db,
     from relationship_crm.ui.main_window import MainWindow
 
     with db.write() as s:
-        jane = contacts.create(s, ContactDraft(name="Jane Doe"))
+        jane = contacts.create(s, ContactDraft(name="Jane Doe")).id
         meeting = meetings.log(
             s, MeetingDraft("Kick-off", datetime(2026, 11, 20, 10), "America/New_York", (jane,))
-        )
-        (note_id,) = thanks.draft_for_meeting(s, meeting)
+        ).id
+        (note_id,) = thanks.draft_for_meeting(s, meeting).value
         thanks.mark_sent(s, [note_id])
     window = MainWindow(ctx, AppPaths(tmp_path / "data"))
     qtbot.addWidget(window)
@@ -203,11 +203,11 @@ def test_print_all_drafts_opens_the_print_dialog_for_every_draft(qtbot, ctx, db,
     window.print_drafts_action.trigger()
     qtbot.waitUntil(lambda: "no thank-you drafts" in window.statusBar().currentMessage())
     with db.write() as s:
-        ids = [contacts.create(s, ContactDraft(name=n)) for n in ("Jane Doe", "Bob Stone")]
+        ids = [contacts.create(s, ContactDraft(name=n)).id for n in ("Jane Doe", "Bob Stone")]
         meeting = meetings.log(
             s, MeetingDraft("Kick-off", datetime(2026, 11, 20, 10), "America/New_York", tuple(ids))
-        )
-        drafts = thanks.draft_for_meeting(s, meeting)
+        ).id
+        drafts = thanks.draft_for_meeting(s, meeting).value
     window.print_drafts_action.trigger()
     qtbot.waitUntil(lambda: window.print_dialog is not None)
     assert sorted(window.print_dialog.note_ids) == sorted(drafts)
