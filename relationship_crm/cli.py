@@ -815,7 +815,7 @@ def _thanks_print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             s, meeting_id=args.meeting, all_drafts=args.all_drafts, note_ids=args.note_ids
         )
         sheet = note_pages.paper(args.page_size or settings.page_size(s))
-        pages, kept = thanks.prepare_pages(s, ids, template=args.template)
+        pages, kept = thanks.prepare_pages(s, ids, template=args.template).value
         printing.write_pdf(Path(args.pdf), pages, sheet, envelopes=args.envelopes)
         thanks.mark_printed(s, ids)
     for note_id in kept:

@@ -538,7 +538,7 @@ def prepare_pages(
     *,
     template: str | None = None,
     now: datetime | None = None,
-) -> tuple[list[NotePage], list[int]]:
+) -> Outcome[tuple[list[NotePage], list[int]]]:
     """The pages to print for these notes, and the ids of notes kept as the rep edited them.
 
     A note the rep has not edited and not yet sent is filled again from `template` (or its own
@@ -563,6 +563,7 @@ def prepare_pages(
     }
     kept: list[int] = []
     pages: list[NotePage] = []
+    refilled = False
     for note in notes:
         contact = contacts[note.contact_id]
         if note.status != ThanksStatus.SENT.value:
@@ -575,6 +576,7 @@ def prepare_pages(
                 note.template = info.name
                 values = note_values(contact, meeting, rep, today=today, style=style)
                 note.body = fill_template(info.body, values)
+                refilled = True
             elif template_name is not None:
                 kept.append(note.id)
         recipient, has_address = _recipient_lines(contact)
@@ -591,7 +593,7 @@ def prepare_pages(
             )
         )
     session.flush()
-    return pages, kept
+    return Outcome((pages, kept), Changes(thanks=refilled))
 
 
 _US = {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}

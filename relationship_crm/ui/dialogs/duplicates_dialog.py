@@ -248,8 +248,8 @@ class DuplicatesDialog(SavingDialog):
     merge, and when `ctx.events.changed` reports contacts changed by someone else. Choosing a
     group reads its contacts (`contacts.get`) and shows them as cards: details as plain text, a
     "Keep this contact" choice (the first, oldest, by default) and "Merge into the kept one" for
-    each other (all by default). Merge runs `duplicates.merge_contacts` through
-    `ctx.runner.submit`, notifies the Changes, and relists (the next group is selected). Not
+    each other (all by default). Merge runs `duplicates.merge_contacts` through `_write` (which
+    notifies its changes), and relists (the next group is selected). Not
     duplicates skips the group for as long as the dialog is open (nothing is stored). An empty
     list shows "No duplicates found".
 

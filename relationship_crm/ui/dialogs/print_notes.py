@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.services import settings, thanks
@@ -84,9 +84,10 @@ class PrintNotesDialog(SavingDialog):
 
     On opening it loads (through `ctx.runner.query`) the notes' recipients and the default paper
     (`settings.page_size`). Every output first runs `thanks.prepare_pages` through
-    `ctx.runner.submit` (a write: unedited drafts are filled again with today's details), then
-    paints with `ui.printing` on the GUI thread, then marks the notes printed
-    (`thanks.mark_printed`), notifies Changes(thanks=True) and shows a confirmation line.
+    `ctx.runner.submit` (a write: unedited drafts are filled again with today's details, told to
+    the other windows once), then paints with `ui.printing` on the GUI thread, then marks the
+    notes printed (`thanks.mark_printed` through `operations.run_write`, which notifies its
+    changes) and shows a confirmation line.
 
     * Preview… builds a QPrintPreviewDialog (`build_preview`) and shows it with `show_preview`
       (window-modal `open()` by default); printing from the preview marks the notes printed.
@@ -116,8 +117,8 @@ class PrintNotesDialog(SavingDialog):
         self._notes: tuple[ThanksView, ...] = ()
         self._loaded = False
         self._paper_touched = False
-        # prepare_pages may have filled drafts again; say so once, whatever happens next.
-        self._unannounced = False
+        # What prepare_pages changed (drafts filled again): said once, whatever happens next.
+        self._unannounced = Changes()
         self.preview_dialog: QPrintPreviewDialog | None = None
         self.show_preview: Callable[[QPrintPreviewDialog], None] = self._open_preview
         self.choose_printer: Callable[[], QPrinter | None] = self._ask_printer
@@ -323,10 +324,12 @@ class PrintNotesDialog(SavingDialog):
         )
 
     def _on_prepared(
-        self, then: Callable[[list[NotePage]], None], result: tuple[list[NotePage], list[int]]
+        self,
+        then: Callable[[list[NotePage]], None],
+        result: Outcome[tuple[list[NotePage], list[int]]],
     ) -> None:
-        pages, _kept = result  # no template override here, so nothing is kept against one
-        self._unannounced = True
+        pages, _kept = result.value  # no template override here, so nothing is kept against one
+        self._unannounced = result.changes
         then(pages)
 
     def _on_preview_pages(self, pages: list[NotePage]) -> None:
@@ -385,7 +388,7 @@ class PrintNotesDialog(SavingDialog):
     def _on_marked(
         self, ids: list[int], missing: list[str], path: Path | None, _changes: Changes
     ) -> None:
-        self._unannounced = False  # the notice of mark_printed covers what prepare_pages did
+        self._unannounced = Changes()  # the notice of mark_printed covers prepare_pages's
         self._set_busy(False)
         if path is None:
             self.done_label.setText(f"✓ {notes_count(len(ids))} printed")
@@ -414,10 +417,10 @@ class PrintNotesDialog(SavingDialog):
         report_failure(self._ctx, exc, shown=True)
 
     def _announce(self) -> None:
-        """Tell the other windows that prepare_pages may have filled drafts again (once)."""
-        if self._unannounced:
-            self._unannounced = False
-            self._ctx.events.notify(Changes(thanks=True), self)
+        """Tell the other windows what prepare_pages changed (drafts filled again), once."""
+        changes, self._unannounced = self._unannounced, Changes()
+        if changes:
+            self._ctx.events.notify(changes, self)
 
     # --- the modal questions (replaceable) ----------------------------------------------------
 

@@ -91,8 +91,8 @@ class RepDetailsDialog(SavingDialog):
     On opening it reads the stored settings through `ctx.runner.query` (Save stays disabled until
     they are shown, so an early click cannot blank them). The text fields are the rep_* settings
     and the signature; the two choices start with "Automatic (…)", meaning no setting, naming
-    what automatic gives now. Save writes every key in one `ctx.runner.submit` transaction
-    (`settings.put` each; an empty value removes a setting), notifies the Changes and accepts. A
+    what automatic gives now. Save writes every key in one `_write` transaction (`settings.put`
+    each; an empty value removes a setting), which notifies the changes, and accepts. A
     KnownError shows in red under the form, nothing is stored and the input stays as typed.
 
     Signals:

@@ -184,8 +184,8 @@ class TemplatesDialog(SavingDialog):
     shipped ones (marked, and marked "edited" where the rep's copy replaces the shipped text), then
     the rep's own. The body is checked as the rep types (`template_problems`, a pure function run
     here) and a preview filled with example data (`thanks.preview_template`) follows 300 ms after
-    the last keystroke. Save, Revert to shipped and Delete write through `ctx.runner.submit` and
-    notify the Changes; a KnownError (an unknown placeholder, say) shows inline and nothing is
+    the last keystroke. Save, Revert to shipped and Delete write through `_write` (which notifies
+    their changes); a KnownError (an unknown placeholder, say) shows inline and nothing is
     stored. Switching template, New… or closing with unsaved edits asks Save / Discard / Cancel.
 
     Signals:

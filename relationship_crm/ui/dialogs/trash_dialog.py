@@ -64,7 +64,7 @@ class TrashDialog(QDialog):
 
     Loads `trash.list_trash` through `ctx.runner.query` when built and whenever contacts change
     elsewhere. Restore (several may be selected) and Empty trash… (asks first, through the
-    replaceable `confirm` attribute) go through `ctx.runner.submit` and notify `ctx.events`.
+    replaceable `confirm` attribute) go through `operations.run_write`, which notifies `ctx.events`.
     Every name is shown as plain text.
 
     Signals:
