@@ -433,7 +433,9 @@ class MainWindow(QMainWindow):
 
         self.statusBar().showMessage("Loading sample data…")
         today, zone, now = self._ctx.today(), self._ctx.zone, self._ctx.clock()
-        self._ctx.runner.submit(
+        run_write(
+            self,
+            self._ctx,
             lambda s: sample_data.generate(s, contacts=200, seed=1, today=today, tz=zone, now=now),
             self._on_sample_loaded,
         )
@@ -445,9 +447,8 @@ class MainWindow(QMainWindow):
             self.thanks_window.deleteLater()
         self.thanks_window = None
 
-    def _on_sample_loaded(self, summary: object) -> None:
+    def _on_sample_loaded(self, _summary: object) -> None:
         self.statusBar().showMessage("Sample data loaded.", 5000)
-        self._ctx.events.notify(Changes.everything(), self)
 
     def _on_trashed(self, contact_id: int, name: str) -> None:
         def restored(_changes: Changes) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.paths import AppPaths
 from relationship_crm.services import contacts
@@ -212,3 +214,13 @@ def test_print_all_drafts_opens_the_print_dialog_for_every_draft(qtbot, ctx, db,
     qtbot.waitUntil(lambda: window.print_dialog is not None)
     assert sorted(window.print_dialog.note_ids) == sorted(drafts)
     window.print_dialog.reject()
+
+
+def test_sample_data_announces_what_it_added_and_the_list_shows_it(qtbot, window, ctx, wait_idle):
+    heard: list[tuple[Changes, object]] = []
+    ctx.events.changed.connect(lambda changes, initiator: heard.append((changes, initiator)))
+    window.load_sample_data()
+    wait_idle(30000)
+    assert heard == [(replace(Changes.everything(), settings=False), window)]
+    assert window.statusBar().currentMessage() == "Sample data loaded."
+    qtbot.waitUntil(lambda: window.contact_list.model.rowCount() > 0)
