@@ -131,7 +131,7 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         notes=args.notes or "",
     )
     with db.write() as s:
-        new_id = contacts.create(s, draft)
+        new_id = contacts.create(s, draft).id
     out.write(f"{new_id}\n")
     return 0
 
@@ -307,6 +307,6 @@ def _trash_empty(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.services import trash
 
     with db.write() as s:
-        count = trash.empty_trash(s)
+        count = trash.empty_trash(s).value
     out.write(f"Deleted {count} contact{'s' if count != 1 else ''} for good.\n")
     return 0

@@ -75,14 +75,14 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             meeting_id=args.meeting,
             cadence=args.every,
         )
-        new_id = followups.add(s, draft)
+        new_id = followups.add(s, draft).id
     out.write(f"{new_id}\n")
     return 0
 
 
 def _done(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.write() as s:
-        result = followups.complete(s, args.followup_id)
+        result = followups.complete(s, args.followup_id).value
     if result.next_due is not None:
         sys.stderr.write(f"done; next one is due {long_moment(result.next_due)}\n")
     return 0

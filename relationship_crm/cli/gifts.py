@@ -42,7 +42,7 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             occasion=args.occasion or "",
             meeting_id=args.meeting,
         )
-        new_id = gifts.add(s, draft)
+        new_id = gifts.add(s, draft).id
     out.write(f"{new_id}\n")
     return 0
 

@@ -81,7 +81,7 @@ def _log(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             notes=args.notes or "",
             research=args.research or "",
         )
-        new_id = meetings.log(s, draft)
+        new_id = meetings.log(s, draft).id
     out.write(f"{new_id}\n")
     return 0
 
@@ -134,6 +134,6 @@ def _research_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             company_id=args.company,
             meeting_id=args.meeting,
             source_url=args.source or "",
-        )
+        ).id
     out.write(f"{new_id}\n")
     return 0

@@ -67,7 +67,7 @@ def _draft_options(p: argparse.ArgumentParser) -> None:
 def _draft(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Draft a note to each attendee who has none yet; prints the new ids, one per line."""
     with db.write() as s:
-        ids = thanks.draft_for_meeting(s, args.meeting_id, template=args.template)
+        ids = thanks.draft_for_meeting(s, args.meeting_id, template=args.template).value
     for note_id in ids:
         out.write(f"{note_id}\n")
     if not ids:
@@ -165,7 +165,7 @@ def _print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             s, meeting_id=args.meeting, all_drafts=args.all_drafts, note_ids=args.note_ids
         )
         sheet = note_pages.paper(args.page_size or settings.page_size(s))
-        pages, kept = thanks.prepare_pages(s, ids, template=args.template)
+        pages, kept = thanks.prepare_pages(s, ids, template=args.template).value
         printing.write_pdf(Path(args.pdf), pages, sheet, envelopes=args.envelopes)
         thanks.mark_printed(s, ids)
     for note_id in kept:

@@ -11,7 +11,7 @@ import phonenumbers
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import Address, ContactDraft, ContactView, Labeled, StageEntry
@@ -170,7 +170,7 @@ def clean_draft(draft: ContactDraft, *, phone_region: str | None) -> CleanContac
     )
 
 
-def create(session: Session, draft: ContactDraft, *, now: datetime | None = None) -> int:
+def create(session: Session, draft: ContactDraft, *, now: datetime | None = None) -> Created:
     """Add a contact (its company and tags are created as needed); returns the new id."""
     now = now or utcnow()
     clean = clean_draft(draft, phone_region=settings.get(session, "phone_region"))
@@ -202,7 +202,7 @@ def create(session: Session, draft: ContactDraft, *, now: datetime | None = None
     contact.stage_changes = [StageChange(stage=clean.stage.value, changed_at=now)]
     session.flush()
     reindex(session, [contact.id])
-    return contact.id
+    return Created(contact.id, Changes(contacts=True, companies=True))
 
 
 def update(

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Created, Outcome
 from relationship_crm.domain.enums import FollowUpStatus
 from relationship_crm.domain.errors import InvalidInputError, KnownError, NotFoundError
 from relationship_crm.domain.followups import Agenda, FollowUpSpec
@@ -29,7 +29,7 @@ from relationship_crm.storage.schema import Contact, FollowUp, FollowUpCompletio
 MAX_NOTE = 10_000
 
 
-def add(session: Session, draft: FollowUpDraft, *, now: datetime | None = None) -> int:
+def add(session: Session, draft: FollowUpDraft, *, now: datetime | None = None) -> Created:
     """Schedule a follow-up with a contact; returns the new id."""
     now = now or utcnow()
     live_contact(session, draft.contact_id)
@@ -57,12 +57,12 @@ def add(session: Session, draft: FollowUpDraft, *, now: datetime | None = None) 
     )
     session.add(row)
     session.flush()
-    return row.id
+    return Created(row.id, Changes(follow_ups=True))
 
 
 def complete(
     session: Session, follow_up_id: int, *, now: datetime | None = None
-) -> CompletionResult:
+) -> Outcome[CompletionResult]:
     """Mark a follow-up done. A recurring one moves on to its next occurrence and stays open."""
     now = now or utcnow()
     row = _open_row(session, follow_up_id, "complete")
@@ -73,11 +73,12 @@ def complete(
     row.completed_at = now
     if next_local is None:
         row.status = FollowUpStatus.DONE.value
-        return CompletionResult(row.id, None)
+        return Outcome(CompletionResult(row.id, None), Changes(follow_ups=True))
     row.due_local = next_local
     row.due_at = localize(next_local, row.tz)
     row.remind_at = row.due_at
-    return CompletionResult(row.id, row.due_at.astimezone(get_zone(row.tz)))
+    next_due = row.due_at.astimezone(get_zone(row.tz))
+    return Outcome(CompletionResult(row.id, next_due), Changes(follow_ups=True))
 
 
 def snooze(

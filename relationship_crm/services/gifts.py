@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import GiftDraft, GiftView
 from relationship_crm.services import contacts, settings
@@ -44,7 +45,7 @@ def parse_cost(text: str) -> Decimal:
     return amount
 
 
-def add(session: Session, draft: GiftDraft, *, now: datetime | None = None) -> int:
+def add(session: Session, draft: GiftDraft, *, now: datetime | None = None) -> Created:
     """Record a gift; the currency defaults to the `currency` setting. Returns the new id."""
     live_contact(session, draft.contact_id)
     if draft.meeting_id is not None:
@@ -66,7 +67,7 @@ def add(session: Session, draft: GiftDraft, *, now: datetime | None = None) -> i
     )
     session.add(gift)
     session.flush()
-    return gift.id
+    return Created(gift.id, Changes(gifts=True))
 
 
 def list_gifts(session: Session, *, contact_id: int | None = None) -> list[GiftView]:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.records import FollowUpDraft, MeetingDraft
 from relationship_crm.services import followups, meetings, thanks
 
@@ -42,6 +43,7 @@ class LoggedMeeting:
     follow_up_ids: tuple[int, ...]
     thanks_ids: tuple[int, ...]
     research: bool
+    changes: Changes
 
 
 def save_plan(session: Session, plan: MeetingPlan, *, now: datetime) -> LoggedMeeting:
@@ -50,7 +52,8 @@ def save_plan(session: Session, plan: MeetingPlan, *, now: datetime) -> LoggedMe
     Only service calls: the caller's transaction makes the whole plan all-or-nothing, so a
     follow-up the service refuses also leaves no meeting behind.
     """
-    meeting_id = meetings.log(session, plan.meeting, now=now)
+    logged = meetings.log(session, plan.meeting, now=now)
+    meeting_id, changes = logged.id, logged.changes
     follow_up_ids: list[int] = []
     if plan.follow_up_due is not None:
         attendees = list(dict.fromkeys(plan.meeting.attendee_ids))
@@ -65,10 +68,17 @@ def save_plan(session: Session, plan: MeetingPlan, *, now: datetime) -> LoggedMe
                 meeting_id=meeting_id,
                 cadence=plan.follow_up_cadence,
             )
-            follow_up_ids.append(followups.add(session, draft, now=now))
+            added = followups.add(session, draft, now=now)
+            follow_up_ids.append(added.id)
+            changes |= added.changes
     thanks_ids: list[int] = []
     if plan.draft_thanks:
-        thanks_ids = thanks.draft_for_meeting(session, meeting_id, now=now)
+        drafted = thanks.draft_for_meeting(session, meeting_id, now=now)
+        thanks_ids, changes = drafted.value, changes | drafted.changes
     return LoggedMeeting(
-        meeting_id, tuple(follow_up_ids), tuple(thanks_ids), bool(plan.meeting.research.strip())
+        meeting_id,
+        tuple(follow_up_ids),
+        tuple(thanks_ids),
+        bool(plan.meeting.research.strip()),
+        changes,
     )

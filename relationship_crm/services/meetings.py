@@ -9,7 +9,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import MeetingDraft, MeetingView
@@ -47,7 +47,7 @@ def parse_kind(value: str | MeetingKind) -> MeetingKind:
         ) from None
 
 
-def log(session: Session, draft: MeetingDraft, *, now: datetime | None = None) -> int:
+def log(session: Session, draft: MeetingDraft, *, now: datetime | None = None) -> Created:
     """Record a meeting with its attendees (and research text, if any); returns the new id."""
     now = now or utcnow()
     title = required_line(draft.title, "the meeting title", max_length=300)
@@ -76,9 +76,10 @@ def log(session: Session, draft: MeetingDraft, *, now: datetime | None = None) -
     meeting.attendees = attendees
     session.add(meeting)
     session.flush()
+    changes = Changes(meetings=True)
     if draft.research.strip():
-        research.add(session, draft.research, meeting_id=meeting.id, now=now)
-    return meeting.id
+        changes |= research.add(session, draft.research, meeting_id=meeting.id, now=now).changes
+    return Created(meeting.id, changes)
 
 
 def get(session: Session, meeting_id: int) -> MeetingView:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ResearchView
 from relationship_crm.domain.text import clean_block
@@ -25,7 +26,7 @@ def add(
     meeting_id: int | None = None,
     source_url: str = "",
     now: datetime | None = None,
-) -> int:
+) -> Created:
     """Attach a research note to exactly one of a contact, a company or a meeting."""
     subjects = [x for x in (contact_id, company_id, meeting_id) if x is not None]
     if len(subjects) != 1:
@@ -51,7 +52,7 @@ def add(
     )
     session.add(note)
     session.flush()
-    return note.id
+    return Created(note.id, Changes(research=True))
 
 
 def list_notes(

@@ -30,6 +30,7 @@ from sqlalchemy import Column, Connection, Date, DateTime, Table, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
+from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import FollowUpStatus, ThanksStatus
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.text import fold
@@ -92,6 +93,19 @@ class SampleSummary:
             _counted(self.gifts, "gift", "gifts"),
         ]
         return f"Added {', '.join(parts[:-1])} and {parts[-1]}."
+
+    @property
+    def changes(self) -> Changes:
+        """The kinds of records added (the settings are left alone)."""
+        return Changes(
+            contacts=self.contacts > 0,
+            companies=self.companies > 0,
+            meetings=self.meetings > 0,
+            research=self.research_notes > 0,
+            follow_ups=self.follow_ups > 0,
+            thanks=self.thank_you_notes > 0,
+            gifts=self.gifts > 0,
+        )
 
 
 def _counted(n: int, singular: str, plural: str) -> str:

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.templating import check_template, fill_template
@@ -191,7 +191,7 @@ def draft_for_meeting(
     now: datetime | None = None,
     contact_ids: Iterable[int] | None = None,
     template: str | None = None,
-) -> list[int]:
+) -> Outcome[list[int]]:
     """Draft a thank-you note to each attendee of a meeting (or to the given attendees only).
 
     The text comes from `template`, else the template for the meeting's kind (after-lunch for
@@ -241,7 +241,7 @@ def draft_for_meeting(
     ]
     session.add_all(notes)
     session.flush()
-    return [n.id for n in notes]
+    return Outcome([n.id for n in notes], Changes(thanks=bool(notes)))
 
 
 def parse_status(value: str | ThanksStatus) -> ThanksStatus:
@@ -539,7 +539,7 @@ def prepare_pages(
     *,
     template: str | None = None,
     now: datetime | None = None,
-) -> tuple[list[NotePage], list[int]]:
+) -> Outcome[tuple[list[NotePage], list[int]]]:
     """The pages to print for these notes, and the ids of notes kept as the rep edited them.
 
     A note the rep has not edited and not yet sent is filled again from `template` (or its own
@@ -564,6 +564,7 @@ def prepare_pages(
     }
     kept: list[int] = []
     pages: list[NotePage] = []
+    refilled = False
     for note in notes:
         contact = contacts[note.contact_id]
         if note.status != ThanksStatus.SENT.value:
@@ -576,6 +577,7 @@ def prepare_pages(
                 note.template = info.name
                 values = note_values(contact, meeting, rep, today=today, style=style)
                 note.body = fill_template(info.body, values)
+                refilled = True
             elif template_name is not None:
                 kept.append(note.id)
         recipient, has_address = _recipient_lines(contact)
@@ -592,7 +594,7 @@ def prepare_pages(
             )
         )
     session.flush()
-    return pages, kept
+    return Outcome((pages, kept), Changes(thanks=refilled))
 
 
 _US = {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.services import contacts
 from relationship_crm.storage.schema import Contact, Meeting, meeting_attendees
@@ -75,11 +75,12 @@ def restore(session: Session, contact_id: int) -> Changes:
     return contacts.restore(session, contact_id)
 
 
-def purge(session: Session, *, now: datetime, older_than: timedelta = KEEP_FOR) -> int:
+def purge(session: Session, *, now: datetime, older_than: timedelta = KEEP_FOR) -> Outcome[int]:
     """Delete for good the contacts trashed more than `older_than` before `now`.
 
-    Returns how many were deleted. Their emails, phones, follow-ups, gifts, notes and places on
-    meeting attendee lists go with them; so do meetings that no other contact attended.
+    Returns how many were deleted (with the changes). Their emails, phones, follow-ups, gifts,
+    notes and places on meeting attendee lists go with them; so do meetings that no other
+    contact attended.
     """
     cutoff = now - older_than
     ids = list(
@@ -87,13 +88,18 @@ def purge(session: Session, *, now: datetime, older_than: timedelta = KEEP_FOR) 
             select(Contact.id).where(Contact.deleted_at.is_not(None), Contact.deleted_at < cutoff)
         )
     )
-    return _delete_for_good(session, ids)
+    return _deleted_for_good(session, ids)
 
 
-def empty_trash(session: Session) -> int:
-    """Delete every contact in the trash for good, now; returns how many."""
+def empty_trash(session: Session) -> Outcome[int]:
+    """Delete every contact in the trash for good, now; returns how many (and the changes)."""
     ids = list(session.scalars(select(Contact.id).where(Contact.deleted_at.is_not(None))))
-    return _delete_for_good(session, ids)
+    return _deleted_for_good(session, ids)
+
+
+def _deleted_for_good(session: Session, ids: Sequence[int]) -> Outcome[int]:
+    # The trash view and the meetings of the contacts deleted (attendee lists, lone meetings).
+    return Outcome(_delete_for_good(session, ids), Changes(contacts=True, meetings=True))
 
 
 def _delete_for_good(session: Session, ids: Sequence[int]) -> int:

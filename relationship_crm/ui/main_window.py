@@ -27,6 +27,7 @@ from relationship_crm.services import contacts, meetings, trash
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.database_actions import DatabaseActions
 from relationship_crm.ui.dialogs.contact_editor import ContactEditor
+from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.panels.contact_list import ContactListPanel
 from relationship_crm.ui.panels.contact_page import ContactPage
 from relationship_crm.ui.panels.empty_state import EmptyState
@@ -315,9 +316,11 @@ class MainWindow(QMainWindow):
         )
         if not answer:
             return
-        self._ctx.runner.submit(
+        run_write(
+            self,
+            self._ctx,
             lambda s: contacts.trash(s, contact_id, now=self._ctx.clock()),
-            lambda changes: self._on_trashed(contact_id, name, changes),
+            lambda _changes: self._on_trashed(contact_id, name),
         )
 
     def confirm(self, title: str, text: str) -> bool:
@@ -329,7 +332,9 @@ class MainWindow(QMainWindow):
 
     def delete_meeting(self, meeting_id: int, title: str = "") -> None:
         """Delete a meeting (with its research and thank-you notes) at once: Ctrl+Z undoes it."""
-        self._ctx.runner.submit(lambda s: meetings.delete(s, meeting_id), self._on_meeting_deleted)
+        run_write(
+            self, self._ctx, lambda s: meetings.delete(s, meeting_id), self._on_meeting_deleted
+        )
 
     def undo_delete(self) -> None:
         """Edit → Undo: take back the newest delete."""
@@ -428,7 +433,9 @@ class MainWindow(QMainWindow):
 
         self.statusBar().showMessage("Loading sample data…")
         today, zone, now = self._ctx.today(), self._ctx.zone, self._ctx.clock()
-        self._ctx.runner.submit(
+        run_write(
+            self,
+            self._ctx,
             lambda s: sample_data.generate(s, contacts=200, seed=1, today=today, tz=zone, now=now),
             self._on_sample_loaded,
         )
@@ -440,11 +447,10 @@ class MainWindow(QMainWindow):
             self.thanks_window.deleteLater()
         self.thanks_window = None
 
-    def _on_sample_loaded(self, summary: object) -> None:
+    def _on_sample_loaded(self, _summary: object) -> None:
         self.statusBar().showMessage("Sample data loaded.", 5000)
-        self._ctx.events.notify(Changes.everything(), self)
 
-    def _on_trashed(self, contact_id: int, name: str, changes: Changes) -> None:
+    def _on_trashed(self, contact_id: int, name: str) -> None:
         def restored(_changes: Changes) -> None:
             self.open_contact(contact_id)
 
@@ -455,7 +461,6 @@ class MainWindow(QMainWindow):
             after=restored,
         )
         self.contact_page.show_contact(0)
-        self._ctx.events.notify(changes, self)
         self.statusBar().showMessage(f"Moved {name} to the trash. Ctrl+Z to undo.", 10000)
 
     def _on_meeting_deleted(self, deleted: meetings.DeletedMeeting) -> None:
@@ -465,7 +470,6 @@ class MainWindow(QMainWindow):
             lambda s: meetings.undelete(s, deleted),
             message=f"Brought back the meeting {title}.",
         )
-        self._ctx.events.notify(deleted.changes, self)
         self.statusBar().showMessage(f"Deleted the meeting {title}. Ctrl+Z to undo.", 10000)
 
     def _on_undone(self, message: str) -> None:

@@ -64,7 +64,7 @@ def _app_writer(db: Database, worker: int) -> tuple[list[int], float]:
                     emails=(Labeled(f"app{worker}.{i}@example.com"),),
                     notes="met at the fair " * rng.randrange(1, 50),
                 ),
-            )
+            ).id
             followups.add(
                 s,
                 FollowUpDraft(
@@ -150,7 +150,7 @@ def test_looking_at_the_file_while_the_app_has_it_open_loses_no_commit(
         first = _cli(db_path, "contact", "add", "Cli One")
         assert first.returncode == 0, first.stderr
         with app.write() as s:
-            app_two = contacts.create(s, ContactDraft(name="App Two"))
+            app_two = contacts.create(s, ContactDraft(name="App Two")).id
         second = _cli(db_path, "contact", "add", "Cli Two")
         assert second.returncode == 0, second.stderr
     finally:

@@ -33,12 +33,12 @@ def at(text: str, zone: str = NY) -> datetime:
 
 def person(db, name: str = "Jane Doe", **kw) -> int:
     with db.write() as s:
-        return contacts.create(s, ContactDraft(name=name, **kw), now=NOW)
+        return contacts.create(s, ContactDraft(name=name, **kw), now=NOW).id
 
 
 def follow_up(db, contact_id: int, due: str, tz: str = NY, **kw) -> int:
     with db.write() as s:
-        return followups.add(s, FollowUpDraft(contact_id, wall(due), tz, **kw), now=NOW)
+        return followups.add(s, FollowUpDraft(contact_id, wall(due), tz, **kw), now=NOW).id
 
 
 def meeting(db, attendees: list[int], when: str, tz: str = NY, **kw) -> int:
@@ -48,7 +48,7 @@ def meeting(db, attendees: list[int], when: str, tz: str = NY, **kw) -> int:
             s,
             MeetingDraft(starts_local=wall(when), tz=tz, attendee_ids=tuple(attendees), **kw),
             now=NOW,
-        )
+        ).id
 
 
 def export(db, now: datetime = NOW) -> bytes:
@@ -273,7 +273,9 @@ def test_a_cadence_expands_to_the_dates_the_app_moves_through(db, cadence, due):
     app = [at(due)]
     while len(app) < len(exported):
         with db.write() as s:
-            result = followups.complete(s, fid, now=app[-1].astimezone(UTC) + timedelta(hours=2))
+            result = followups.complete(
+                s, fid, now=app[-1].astimezone(UTC) + timedelta(hours=2)
+            ).value
         if result.next_due is None:
             break
         app.append(result.next_due)
@@ -464,13 +466,13 @@ _UNTRUSTED = st.text(
 def test_any_text_comes_back_as_stored(db, name, note, title):
     try:
         with db.write() as s:
-            cid = contacts.create(s, ContactDraft(name=name), now=NOW)
-            fid = followups.add(s, FollowUpDraft(cid, wall("2026-07-01 09:00"), NY, note=note))
+            cid = contacts.create(s, ContactDraft(name=name), now=NOW).id
+            fid = followups.add(s, FollowUpDraft(cid, wall("2026-07-01 09:00"), NY, note=note)).id
             mid = meetings.log(
                 s,
                 MeetingDraft(title, wall("2026-07-02 10:00"), NY, (cid,), notes=note),
                 now=NOW,
-            )
+            ).id
     except InvalidInputError:
         assume(False)  # an empty name or title after cleaning
     with db.read() as s:

@@ -15,7 +15,7 @@ NY = "America/New_York"
 
 def test_last_contact_ignores_meetings_still_to_come(db):
     with db.write() as s:
-        ann = contacts.create(s, ContactDraft(name="Ann"))
+        ann = contacts.create(s, ContactDraft(name="Ann")).id
         meetings.log(s, MeetingDraft("Past", datetime(2026, 11, 2, 10), NY, (ann,)))
         meetings.log(s, MeetingDraft("Future", datetime(2026, 12, 14, 10), NY, (ann,)))
         followups.add(s, FollowUpDraft(ann, datetime(2026, 12, 1, 9), NY))
@@ -28,9 +28,9 @@ def test_last_contact_ignores_meetings_still_to_come(db):
 
 def test_sort_by_dates_puts_contacts_without_one_last(db):
     with db.write() as s:
-        a = contacts.create(s, ContactDraft(name="A None"))
-        b = contacts.create(s, ContactDraft(name="B Late"))
-        c = contacts.create(s, ContactDraft(name="C Early"))
+        a = contacts.create(s, ContactDraft(name="A None")).id
+        b = contacts.create(s, ContactDraft(name="B Late")).id
+        c = contacts.create(s, ContactDraft(name="C Early")).id
         followups.add(s, FollowUpDraft(b, datetime(2026, 12, 9, 9), NY))
         followups.add(s, FollowUpDraft(c, datetime(2026, 12, 1, 9), NY))
     for descending, expected in ((False, [c, b, a]), (True, [b, c, a])):
@@ -58,7 +58,7 @@ def test_search_with_filters_and_paging(db):
 
 def test_trashed_contacts_leave_the_list_and_come_back(db):
     with db.write() as s:
-        cid = contacts.create(s, ContactDraft(name="Gone Soon", tags=("x",)))
+        cid = contacts.create(s, ContactDraft(name="Gone Soon", tags=("x",))).id
         contacts.trash(s, cid)
     with db.read() as s:
         assert contact_list.page(s, ContactFilter(), now=NOW) == ([], 0)
@@ -72,14 +72,14 @@ def test_trashed_contacts_leave_the_list_and_come_back(db):
 
 def test_timeline_is_newest_first_and_brief_gathers_each_attendee(db):
     with db.write() as s:
-        ann = contacts.create(s, ContactDraft(name="Ann", company="Acme"))
-        bob = contacts.create(s, ContactDraft(name="Bob"))
+        ann = contacts.create(s, ContactDraft(name="Ann", company="Acme")).id
+        bob = contacts.create(s, ContactDraft(name="Bob")).id
         old = meetings.log(
             s, MeetingDraft("Old lunch", datetime(2026, 1, 5, 12), NY, (ann,), MeetingKind.LUNCH)
-        )
+        ).id
         upcoming = meetings.log(
             s, MeetingDraft("Review", datetime(2026, 12, 5, 12), NY, (ann, bob), research="Q3")
-        )
+        ).id
         followups.add(s, FollowUpDraft(ann, datetime(2026, 6, 1, 9), NY, note="ping"))
     with db.read() as s:
         entries = timeline.timeline(s, ann)

@@ -26,7 +26,7 @@ def wall(text: str) -> datetime:
 @pytest.fixture
 def jane(db) -> int:
     with db.write() as s:
-        return contacts.create(s, ContactDraft(name="Jane Doe"))
+        return contacts.create(s, ContactDraft(name="Jane Doe")).id
 
 
 def add(db, contact_id: int, due: str, **kw) -> int:
@@ -35,7 +35,7 @@ def add(db, contact_id: int, due: str, **kw) -> int:
             s,
             FollowUpDraft(contact_id, wall(due), kw.pop("tz", NY), **kw),
             now=at("2026-01-01 08:00"),
-        )
+        ).id
 
 
 def update(db, fid: int, **kw):
@@ -77,7 +77,7 @@ def test_moving_a_series_re_anchors_it_and_drops_the_snooze(db, jane):
         assert followups.get(s, fid).due == at("2026-03-19 15:30")
         assert followups.next_wakeup(s, now=at("2026-03-18 00:00")) == at("2026-03-19 15:30")
     with db.write() as s:  # the series now runs every 2 weeks from the new date
-        assert followups.complete(s, fid, now=at("2026-03-19 16:00")).next_due == at(
+        assert followups.complete(s, fid, now=at("2026-03-19 16:00")).value.next_due == at(
             "2026-04-02 15:30"
         )
 
@@ -88,7 +88,7 @@ def test_moving_a_month_end_series_to_mid_month_keeps_it_plain_monthly(db, jane)
     update(db, fid, due_local=wall("2026-02-15 09:00"))
     assert spec(db, fid).rrule == "FREQ=MONTHLY"
     with db.write() as s:
-        assert followups.complete(s, fid, now=at("2026-02-15 10:00")).next_due == at(
+        assert followups.complete(s, fid, now=at("2026-02-15 10:00")).value.next_due == at(
             "2026-03-15 09:00"
         )
 

@@ -22,7 +22,7 @@ def at(text: str, zone: str = NY) -> datetime:
 @pytest.fixture
 def jane(db) -> int:
     with db.write() as s:
-        return contacts.create(s, ContactDraft(name="Jane Doe"))
+        return contacts.create(s, ContactDraft(name="Jane Doe")).id
 
 
 def add(db, contact_id: int, due: str, **kw) -> int:
@@ -33,16 +33,16 @@ def add(db, contact_id: int, due: str, **kw) -> int:
                 contact_id, datetime.strptime(due, "%Y-%m-%d %H:%M"), kw.pop("tz", NY), **kw
             ),
             now=at("2026-01-01 08:00"),
-        )
+        ).id
 
 
 def test_completing_a_cadence_keeps_the_series_on_its_dates(db, jane):
     fid = add(db, jane, "2026-01-15 09:00", cadence="3 months")
     with db.write() as s:
-        first = followups.complete(s, fid, now=at("2026-02-01 10:00"))
+        first = followups.complete(s, fid, now=at("2026-02-01 10:00")).value
     assert first.next_due == at("2026-04-15 09:00")
     with db.write() as s:  # done very late: the missed occurrence is skipped, not stacked
-        second = followups.complete(s, fid, now=at("2026-08-01 10:00"))
+        second = followups.complete(s, fid, now=at("2026-08-01 10:00")).value
     assert second.next_due == at("2026-10-15 09:00")
     with db.read() as s:
         view = followups.get(s, fid)
@@ -52,7 +52,7 @@ def test_completing_a_cadence_keeps_the_series_on_its_dates(db, jane):
 def test_completing_a_one_off_closes_it(db, jane):
     fid = add(db, jane, "2026-03-01 09:00")
     with db.write() as s:
-        result = followups.complete(s, fid, now=at("2026-03-01 09:30"))
+        result = followups.complete(s, fid, now=at("2026-03-01 09:30")).value
     assert result.next_due is None
     with db.read() as s:
         view = followups.get(s, fid)
@@ -64,9 +64,9 @@ def test_completing_a_one_off_closes_it(db, jane):
 def test_a_series_with_an_end_closes_after_its_last_occurrence(db, jane):
     fid = add(db, jane, "2026-03-02 09:00", cadence="FREQ=WEEKLY;COUNT=2")
     with db.write() as s:
-        assert followups.complete(s, fid, now=at("2026-03-02 10:00")).next_due is not None
+        assert followups.complete(s, fid, now=at("2026-03-02 10:00")).value.next_due is not None
     with db.write() as s:
-        assert followups.complete(s, fid, now=at("2026-03-09 10:00")).next_due is None
+        assert followups.complete(s, fid, now=at("2026-03-09 10:00")).value.next_due is None
 
 
 def test_snooze_replaces_the_due_moment_until_done(db, jane):
@@ -79,7 +79,7 @@ def test_snooze_replaces_the_due_moment_until_done(db, jane):
         assert plan.upcoming[0].due == at("2026-03-03 14:00")
         assert followups.next_wakeup(s, now=at("2026-03-02 12:00")) == at("2026-03-03 14:00")
     with db.write() as s:
-        result = followups.complete(s, fid, now=at("2026-03-03 14:10"))
+        result = followups.complete(s, fid, now=at("2026-03-03 14:10")).value
     assert result.next_due == at("2026-03-09 09:00")  # the series itself did not move
     with db.read() as s:
         assert followups.get(s, fid).snoozed_until is None
@@ -96,7 +96,7 @@ def test_closed_follow_ups_cannot_be_changed(db, jane):
     with db.write() as s:
         followups.cancel(s, fid, now=at("2026-03-01 09:00"))
     for action in (
-        lambda s: followups.complete(s, fid, now=at("2026-03-03 09:00")),
+        lambda s: followups.complete(s, fid, now=at("2026-03-03 09:00")).value,
         lambda s: followups.cancel(s, fid),
         lambda s: followups.snooze(s, fid, until=at("2030-01-01 09:00")),
     ):

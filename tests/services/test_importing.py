@@ -48,7 +48,7 @@ def jane(db) -> int:
                 tags=("golf",),
             ),
             now=T0,
-        )
+        ).id
 
 
 def test_new_contacts_are_added_with_every_field_and_their_notes_are_searchable(db):

@@ -20,9 +20,9 @@ T0 = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
 def people(db) -> dict[str, int]:
     with db.write() as s:
         return {
-            "jane": contacts.create(s, ContactDraft(name="Jane Doe"), now=T0),
-            "siobhan": contacts.create(s, ContactDraft(name="Siobhán Ó Briain"), now=T0),
-            "cher": contacts.create(s, ContactDraft(name="Cher"), now=T0),
+            "jane": contacts.create(s, ContactDraft(name="Jane Doe"), now=T0).id,
+            "siobhan": contacts.create(s, ContactDraft(name="Siobhán Ó Briain"), now=T0).id,
+            "cher": contacts.create(s, ContactDraft(name="Cher"), now=T0).id,
         }
 
 
@@ -38,13 +38,13 @@ def log(db, attendees, *, title="Kick-off", kind=MeetingKind.MEETING, when="2026
                 kind=kind,
             ),
             now=T0,
-        )
+        ).id
 
 
 def test_one_draft_per_attendee_addressed_by_first_name(db, people):
     meeting_id = log(db, [people["jane"], people["siobhan"]])
     with db.write() as s:
-        ids = thanks.draft_for_meeting(s, meeting_id, now=T0)
+        ids = thanks.draft_for_meeting(s, meeting_id, now=T0).value
     assert len(ids) == 2
     with db.read() as s:
         notes = thanks.list_notes(s, meeting_id=meeting_id)
@@ -65,9 +65,9 @@ def test_one_draft_per_attendee_addressed_by_first_name(db, people):
 def test_running_again_creates_nothing(db, people):
     meeting_id = log(db, [people["jane"], people["siobhan"]])
     with db.write() as s:
-        first = thanks.draft_for_meeting(s, meeting_id, now=T0)
+        first = thanks.draft_for_meeting(s, meeting_id, now=T0).value
     with db.write() as s:
-        again = thanks.draft_for_meeting(s, meeting_id, now=T0)
+        again = thanks.draft_for_meeting(s, meeting_id, now=T0).value
     assert len(first) == 2
     assert again == []
     with db.read() as s:
@@ -77,10 +77,10 @@ def test_running_again_creates_nothing(db, people):
 def test_only_attendees_without_a_note_get_one(db, people):
     meeting_id = log(db, [people["jane"], people["siobhan"], people["cher"]])
     with db.write() as s:
-        (jane_note,) = thanks.draft_for_meeting(s, meeting_id, contact_ids=[people["jane"]])
+        (jane_note,) = thanks.draft_for_meeting(s, meeting_id, contact_ids=[people["jane"]]).value
         s.get(ThankYouNote, jane_note).status = ThanksStatus.SENT.value  # already sent: still skip
     with db.write() as s:
-        new = thanks.draft_for_meeting(s, meeting_id, now=T0)
+        new = thanks.draft_for_meeting(s, meeting_id, now=T0).value
     with db.read() as s:
         notes = thanks.list_notes(s, meeting_id=meeting_id)
     assert len(new) == 2
@@ -90,7 +90,7 @@ def test_only_attendees_without_a_note_get_one(db, people):
 def test_a_subset_of_attendees(db, people):
     meeting_id = log(db, [people["jane"], people["siobhan"]])
     with db.write() as s:
-        ids = thanks.draft_for_meeting(s, meeting_id, contact_ids=[people["siobhan"]], now=T0)
+        ids = thanks.draft_for_meeting(s, meeting_id, contact_ids=[people["siobhan"]], now=T0).value
     with db.read() as s:
         notes = thanks.list_notes(s, meeting_id=meeting_id)
     assert [n.contact_id for n in notes] == [people["siobhan"]]
@@ -113,7 +113,7 @@ def test_attendee_in_the_trash_gets_no_draft(db, people):
     with db.write() as s:
         contacts.trash(s, people["cher"], now=T0)
     with db.write() as s:
-        ids = thanks.draft_for_meeting(s, meeting_id, now=T0)
+        ids = thanks.draft_for_meeting(s, meeting_id, now=T0).value
     with db.read() as s:
         assert [n.contact_id for n in thanks.list_notes(s)] == [people["jane"]]
     assert len(ids) == 1
@@ -155,7 +155,7 @@ def test_the_draft_uses_the_template_for_the_kind(db, people, kind, template, se
 
 def test_names_and_titles_are_inserted_as_typed_plain_text(db):
     with db.write() as s:
-        odd = contacts.create(s, ContactDraft(name="{{rep_name}} <b>Bob</b>"), now=T0)
+        odd = contacts.create(s, ContactDraft(name="{{rep_name}} <b>Bob</b>"), now=T0).id
     meeting_id = log(db, [odd], title="Renewal <i>2027</i> {{date}}")
     with db.write() as s:
         thanks.draft_for_meeting(s, meeting_id, now=T0)
@@ -181,7 +181,7 @@ def test_list_notes_filters_by_status(db, people):
     first = log(db, [people["jane"]])
     second = log(db, [people["siobhan"]], title="Demo")
     with db.write() as s:
-        (sent,) = thanks.draft_for_meeting(s, first, now=T0)
+        (sent,) = thanks.draft_for_meeting(s, first, now=T0).value
         thanks.draft_for_meeting(s, second, now=T0)
         note = s.get(ThankYouNote, sent)
         note.status = ThanksStatus.SENT.value

@@ -18,7 +18,7 @@ T0 = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 23 November, 14:00 in N
 
 def contact(db, name, **extra):
     with db.write() as s:
-        return contacts.create(s, ContactDraft(name=name, **extra), now=T0)
+        return contacts.create(s, ContactDraft(name=name, **extra), now=T0).id
 
 
 def meeting(db, attendees, *, when="2026-11-20 10:00", kind=MeetingKind.MEETING, title="Kick-off"):
@@ -33,12 +33,12 @@ def meeting(db, attendees, *, when="2026-11-20 10:00", kind=MeetingKind.MEETING,
                 kind=kind,
             ),
             now=T0,
-        )
+        ).id
 
 
 def drafts(db, meeting_id, **kwargs):
     with db.write() as s:
-        return thanks.draft_for_meeting(s, meeting_id, now=T0, **kwargs)
+        return thanks.draft_for_meeting(s, meeting_id, now=T0, **kwargs).value
 
 
 def note(db, note_id):
@@ -239,7 +239,7 @@ def test_unedited_drafts_pick_up_details_set_after_drafting(db):
         settings.put(s, "rep_name", "Alex Morgan")
         settings.put(s, "signature", "Alex")
     with db.write() as s:
-        pages, kept = thanks.prepare_pages(s, [note_id], now=T0)
+        pages, kept = thanks.prepare_pages(s, [note_id], now=T0).value
     assert kept == []
     assert pages[0].body.endswith("With best regards,\n\nAlex")
     assert note(db, note_id).body == pages[0].body  # what is printed is what is kept
@@ -256,7 +256,9 @@ def test_hand_edited_notes_print_as_edited_even_with_a_template(db):
     with db.write() as s:
         thanks.update_body(s, jane_note, "Jane, you are a star.", now=T0)
     with db.write() as s:
-        pages, kept = thanks.prepare_pages(s, [jane_note, bob_note], template="after-deal", now=T0)
+        pages, kept = thanks.prepare_pages(
+            s, [jane_note, bob_note], template="after-deal", now=T0
+        ).value
     assert kept == [jane_note]
     assert pages[0].body == "Jane, you are a star."
     assert "choosing to work with" in pages[1].body
@@ -282,7 +284,7 @@ def test_envelope_addresses(db):
     nobody = contact(db, "Cher")
     ids = drafts(db, meeting(db, [us, de, nobody]))
     with db.write() as s:
-        pages, _ = thanks.prepare_pages(s, ids, now=T0)
+        pages, _ = thanks.prepare_pages(s, ids, now=T0).value
     by_name = {p.contact_name: p for p in pages}
     assert by_name["Jane Doe"].recipient == (
         "Jane Doe",

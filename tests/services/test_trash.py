@@ -40,8 +40,8 @@ def world(db) -> dict[str, int]:
     """Jane and Bob met at the kick-off (research, two notes, a follow-up and a gift from it);
     Bob also had a lunch on his own."""
     with db.write() as s:
-        jane = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme"), now=T0)
-        bob = contacts.create(s, ContactDraft(name="Bob Stone", notes="likes golf"), now=T0)
+        jane = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme"), now=T0).id
+        bob = contacts.create(s, ContactDraft(name="Bob Stone", notes="likes golf"), now=T0).id
         kickoff = meetings.log(
             s,
             MeetingDraft(
@@ -54,20 +54,20 @@ def world(db) -> dict[str, int]:
                 research="Acme is hiring",
             ),
             now=T0,
-        )
-        lunch = meetings.log(s, MeetingDraft("Lunch", datetime(2026, 11, 21, 12), NY, (bob,)))
+        ).id
+        lunch = meetings.log(s, MeetingDraft("Lunch", datetime(2026, 11, 21, 12), NY, (bob,))).id
         thanks.draft_for_meeting(s, kickoff, now=T0)
         notes = {n.contact_id: n.id for n in thanks.list_notes(s)}
         follow_up = followups.add(
             s,
             FollowUpDraft(jane, datetime(2026, 12, 1, 9, 0), NY, "send deck", meeting_id=kickoff),
             now=T0,
-        )
+        ).id
         gift = gifts.add(
             s,
             GiftDraft(jane, "Wine", date(2026, 11, 20), Decimal("30"), "EUR", meeting_id=kickoff),
             now=T0,
-        )
+        ).id
     return {
         "jane": jane,
         "bob": bob,
@@ -142,7 +142,7 @@ def test_a_meeting_whose_id_was_reused_comes_back_under_a_new_one(db, world):
         deleted = meetings.delete(s, world["lunch"])  # the newest: SQLite reuses its id
         newer = meetings.log(
             s, MeetingDraft("Call", datetime(2026, 11, 22, 9), NY, (world["jane"],))
-        )
+        ).id
     assert newer == world["lunch"]
     with db.write() as s:
         meetings.undelete(s, deleted)
@@ -197,7 +197,7 @@ def test_a_deleted_note_comes_back_as_it_was(db, world):
 def test_a_note_redrafted_since_blocks_the_undelete(db, world):
     with db.write() as s:
         deleted = thanks.delete_note(s, world["jane_note"])
-        (newer,) = thanks.draft_for_meeting(s, world["kickoff"], now=T0)
+        (newer,) = thanks.draft_for_meeting(s, world["kickoff"], now=T0).value
     with db.write() as s, pytest.raises(InvalidInputError, match="newer thank-you note to Jane"):
         thanks.undelete_note(s, deleted)
     with db.read() as s:
@@ -249,7 +249,7 @@ def test_purge_deletes_only_contacts_trashed_more_than_30_days_ago(db, world):
         contacts.trash(s, world["jane"], now=T0 - timedelta(days=31))
         contacts.trash(s, world["bob"], now=T0 - timedelta(days=29))
     with db.write() as s:
-        assert trash.purge(s, now=T0) == 1
+        assert trash.purge(s, now=T0).value == 1
     with db.read() as s:
         assert [t.name for t in trash.list_trash(s)] == ["Bob Stone"]
     assert table(db, "SELECT id FROM contacts") == [(world["bob"],)]
@@ -266,14 +266,14 @@ def test_purge_deletes_only_contacts_trashed_more_than_30_days_ago(db, world):
         assert table(db, sql) == [], sql
     assert table(db, "SELECT title FROM meetings ORDER BY id") == [("Kick-off",), ("Lunch",)]
     with db.write() as s:
-        assert trash.purge(s, now=T0 + timedelta(days=1)) == 0  # Bob: 30 days exactly
-        assert trash.purge(s, now=T0 + timedelta(days=1, seconds=1)) == 1
+        assert trash.purge(s, now=T0 + timedelta(days=1)).value == 0  # Bob: 30 days exactly
+        assert trash.purge(s, now=T0 + timedelta(days=1, seconds=1)).value == 1
 
 
 def test_meetings_nobody_else_attended_go_with_the_last_attendee(db, world):
     with db.write() as s:
         contacts.trash(s, world["bob"], now=T0)
-        assert trash.empty_trash(s) == 1
+        assert trash.empty_trash(s).value == 1
     assert table(db, "SELECT title FROM meetings") == [("Kick-off",)]
     with db.read() as s:
         assert meetings.get(s, world["kickoff"]).attendees == ((world["jane"], "Jane Doe"),)
@@ -292,5 +292,5 @@ def test_the_search_index_stays_consistent_after_emptying_the_trash(db, world):
 
 def test_nothing_to_purge(db, world):
     with db.write() as s:
-        assert trash.purge(s, now=T0) == 0
-        assert trash.empty_trash(s) == 0
+        assert trash.purge(s, now=T0).value == 0
+        assert trash.empty_trash(s).value == 0

@@ -32,9 +32,9 @@ T0 = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
 def people(db) -> dict[str, int]:
     with db.write() as s:
         return {
-            "zoe": contacts.create(s, ContactDraft(name="zoë Adams", company="Acme"), now=T0),
-            "bob": contacts.create(s, ContactDraft(name="Bob Brown", company="Acme"), now=T0),
-            "cy": contacts.create(s, ContactDraft(name="Cy Clark"), now=T0),
+            "zoe": contacts.create(s, ContactDraft(name="zoë Adams", company="Acme"), now=T0).id,
+            "bob": contacts.create(s, ContactDraft(name="Bob Brown", company="Acme"), now=T0).id,
+            "cy": contacts.create(s, ContactDraft(name="Cy Clark"), now=T0).id,
         }
 
 
@@ -49,12 +49,12 @@ def log(db, title: str, when: str, attendees: list[int]) -> int:
                 attendee_ids=tuple(attendees),
             ),
             now=T0,
-        )
+        ).id
 
 
 def draft(db, meeting_id: int) -> list[int]:
     with db.write() as s:
-        return thanks.draft_for_meeting(s, meeting_id, now=T0)
+        return thanks.draft_for_meeting(s, meeting_id, now=T0).value
 
 
 def test_load_notes_orders_by_meeting_then_recipient_and_filters(db, people) -> None:
@@ -166,7 +166,7 @@ def test_load_agenda_is_the_day_in_the_zone_and_the_next_wakeup(db, people) -> N
     def add(who: str, due: str) -> int:
         with db.write() as s:
             wall = datetime.strptime(due, "%Y-%m-%d %H:%M")
-            return followups.add(s, FollowUpDraft(people[who], wall, NY), now=T0)
+            return followups.add(s, FollowUpDraft(people[who], wall, NY), now=T0).id
 
     overdue = add("zoe", "2026-11-20 09:00")
     today = add("bob", "2026-11-23 16:00")

@@ -50,18 +50,18 @@ while True:
             company=f"Company {rng.randrange(40)}",
             tags=(f"tag{rng.randrange(5)}",),
             notes="x" * rng.randrange(0, 3000),
-        ))
+        )).id
         lines.append(f"committed contact {cid}")
         if step % 2 == 0:
             fid = followups.add(s, FollowUpDraft(
                 contact_id=cid, due_local=datetime(2030, 1, 1 + step % 28, 9, 0),
-                tz="America/New_York", note="call back", cadence="weekly"))
+                tz="America/New_York", note="call back", cadence="weekly")).id
             lines.append(f"committed follow_up {fid}")
         if step % 3 == 0:
             mid = meetings.log(s, MeetingDraft(
                 title=f"Lunch {step}", starts_local=datetime(2026, 5, 1, 12, 0),
                 tz="America/New_York", attendee_ids=(cid,), notes="n" * rng.randrange(0, 5000),
-                research="r" * rng.randrange(0, 500)))
+                research="r" * rng.randrange(0, 500))).id
             lines.append(f"committed meeting {mid}")
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()

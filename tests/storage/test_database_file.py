@@ -126,7 +126,7 @@ def test_an_empty_file_becomes_a_database(tmp_path):
 def test_reopening_keeps_data(db_path):
     first = open_database(db_path)
     with first.write() as s:
-        cid = contacts.create(s, ContactDraft(name="Kept Person"))
+        cid = contacts.create(s, ContactDraft(name="Kept Person")).id
     first.close()
     second = open_database(db_path)
     with second.read() as s:

@@ -24,16 +24,16 @@ def people(db):
         ids = {
             "jane": contacts.create(
                 s, ContactDraft(name="Jane Doe", company="Acme", stage=Stage.LEAD, tags=("vip",))
-            ),
+            ).id,
             "siobhan": contacts.create(
                 s, ContactDraft(name="Siobhán Ó Briain", company="Zeta", notes="Loves sailing")
-            ),
+            ).id,
             "bob": contacts.create(
                 s,
                 ContactDraft(
                     name="Bob Stone", company="Beta Co", stage=Stage.CUSTOMER, tags=("vip", "golf")
                 ),
-            ),
+            ).id,
         }
         followups.add(s, FollowUpDraft(ids["bob"], datetime(2026, 11, 20, 9), "America/New_York"))
     return ids

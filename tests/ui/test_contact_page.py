@@ -26,10 +26,12 @@ def data(db):
                 company="Acme",
                 notes="<img src='http://x/y.png'> likes jazz",
             ),
-        )
-        bob = contacts.create(s, ContactDraft(name="Bob Buyer"))
-        past = meetings.log(s, MeetingDraft("Kick-off", datetime(2026, 11, 2, 10), NY, (ann, bob)))
-        soon = meetings.log(s, MeetingDraft("Review", datetime(2026, 12, 2, 10), NY, (ann, bob)))
+        ).id
+        bob = contacts.create(s, ContactDraft(name="Bob Buyer")).id
+        past = meetings.log(
+            s, MeetingDraft("Kick-off", datetime(2026, 11, 2, 10), NY, (ann, bob))
+        ).id
+        soon = meetings.log(s, MeetingDraft("Review", datetime(2026, 12, 2, 10), NY, (ann, bob))).id
         gifts.add(s, GiftDraft(bob, "Wine", datetime(2026, 6, 1).date(), Decimal("45"), "EUR"))
     return {"ann": ann, "bob": bob, "past": past, "soon": soon}
 

@@ -32,7 +32,7 @@ MERGED = Changes(
 
 def add(db, draft: ContactDraft, *, days: int = 0) -> int:
     with db.write() as s:
-        return contacts.create(s, draft, now=T0 + timedelta(days=days))
+        return contacts.create(s, draft, now=T0 + timedelta(days=days)).id
 
 
 @pytest.fixture

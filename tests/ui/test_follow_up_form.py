@@ -23,7 +23,7 @@ def labels(form: FollowUpForm) -> list[str]:
 
 def test_both_dialogs_offer_the_same_repeats(qtbot, ctx, db) -> None:
     with db.write() as s:
-        jane = contacts.create(s, ContactDraft(name="Jane Doe"))
+        jane = contacts.create(s, ContactDraft(name="Jane Doe")).id
     follow_up = FollowUpDialog(ctx, jane, "Jane Doe")
     log = LogMeetingDialog(ctx)
     for dialog in (follow_up, log):
@@ -48,13 +48,13 @@ def test_both_dialogs_offer_the_same_repeats(qtbot, ctx, db) -> None:
 
 def test_a_month_end_rule_shows_as_its_preset(qtbot, ctx, db) -> None:
     with db.write() as s:
-        jane = contacts.create(s, ContactDraft(name="Jane Doe"))
+        jane = contacts.create(s, ContactDraft(name="Jane Doe")).id
         fid = followups.add(
             s,
             FollowUpDraft(
                 jane, datetime(2026, 12, 31, 9, 0), "America/New_York", cadence="monthly"
             ),
-        )
+        ).id
         view = followups.get(s, fid)
     assert view.rrule is not None and "BYSETPOS" in view.rrule  # the month-end form
     dialog = FollowUpDialog(ctx, jane, "Jane Doe", view)

@@ -26,7 +26,7 @@ def at(text: str, zone: str = NY) -> datetime:
 @pytest.fixture
 def jane(db) -> int:
     with db.write() as s:
-        return contacts.create(s, ContactDraft(name="Jane Doe"))
+        return contacts.create(s, ContactDraft(name="Jane Doe")).id
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def existing(db, contact_id: int, due: str, **kw) -> FollowUpView:
             s,
             FollowUpDraft(contact_id, datetime.strptime(due, "%Y-%m-%d %H:%M"), NY, **kw),
             now=at("2026-11-01 08:00"),
-        )
+        ).id
         return followups.get(s, fid)
 
 

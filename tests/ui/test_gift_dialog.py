@@ -22,9 +22,9 @@ pytestmark = pytest.mark.gui
 def acme(db) -> dict[str, int]:
     """Jane and John work at Acme; Zoe elsewhere. Jane was given wine, lunch and a book."""
     with db.write() as s:
-        jane = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme"))
-        john = contacts.create(s, ContactDraft(name="John Smith", company="ACME"))
-        zoe = contacts.create(s, ContactDraft(name="Zoë Quinn", company="Globex"))
+        jane = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme")).id
+        john = contacts.create(s, ContactDraft(name="John Smith", company="ACME")).id
+        zoe = contacts.create(s, ContactDraft(name="Zoë Quinn", company="Globex")).id
         add = gifts.add
         add(s, GiftDraft(jane, "Wine", date(2026, 6, 1), Decimal("45.50"), "USD", "Signed"))
         add(s, GiftDraft(jane, "Crème brûlée set", date(2026, 3, 12), Decimal("30"), "EUR"))
@@ -81,7 +81,7 @@ def test_shows_what_the_contact_was_given_and_the_totals(open_dialog, acme):
 
 def test_a_contact_with_nothing_yet(qtbot, db, open_dialog):
     with db.write() as s:
-        cher = contacts.create(s, ContactDraft(name="Cher"))
+        cher = contacts.create(s, ContactDraft(name="Cher")).id
     dialog = open_dialog(cher, "Cher")
     assert history_rows(dialog) == []
     assert dialog.empty_label.isVisible() and dialog.empty_label.text() == "Nothing recorded yet."
@@ -132,7 +132,7 @@ def test_saving_records_the_exact_cost(qtbot, ctx, db, open_dialog, acme, wait_i
                 (acme["zoe"],),
                 kind=MeetingKind.LUNCH,
             ),
-        )
+        ).id
     dialog = open_dialog(acme["zoe"], "Zoë Quinn", meeting_id=meeting_id)
     qtbot.keyClicks(dialog.item_edit, "Pen")
     qtbot.keyClicks(dialog.occasion_edit, "Thank you")

@@ -26,8 +26,8 @@ pytestmark = pytest.mark.gui
 def people(db) -> dict[str, int]:
     with db.write() as s:
         return {
-            "jane": contacts.create(s, ContactDraft(name="Jane Doe", company="Acme")),
-            "john": contacts.create(s, ContactDraft(name="John Smith", company="Globex")),
+            "jane": contacts.create(s, ContactDraft(name="Jane Doe", company="Acme")).id,
+            "john": contacts.create(s, ContactDraft(name="John Smith", company="Globex")).id,
         }
 
 
@@ -124,7 +124,7 @@ def test_logging_a_meeting_writes_meeting_follow_ups_and_drafts(
     assert sorted(n.contact_id for n in notes) == sorted(people.values())
     assert all(n.body.startswith("Dear ") and "Kick-off" in n.body for n in notes)
     with db.write() as s:
-        assert thanks.draft_for_meeting(s, meeting_id) == []
+        assert thanks.draft_for_meeting(s, meeting_id).value == []
 
 
 def test_no_attendees_shows_the_error_and_writes_nothing(qtbot, db, people, open_dialog, runner):

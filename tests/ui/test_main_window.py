@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.paths import AppPaths
 from relationship_crm.services import contacts
@@ -73,7 +75,7 @@ def jane(db, window, wait_idle, ctx):
     from relationship_crm.domain.changes import Changes
 
     with db.write() as s:
-        cid = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme"))
+        cid = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme")).id
     ctx.events.notify(Changes(contacts=True))
     window.open_contact(cid)
     wait_idle()
@@ -175,11 +177,11 @@ def test_a_sent_note_opened_from_the_timeline_is_shown_under_all(qtbot, ctx, db,
     from relationship_crm.ui.main_window import MainWindow
 
     with db.write() as s:
-        jane = contacts.create(s, ContactDraft(name="Jane Doe"))
+        jane = contacts.create(s, ContactDraft(name="Jane Doe")).id
         meeting = meetings.log(
             s, MeetingDraft("Kick-off", datetime(2026, 11, 20, 10), "America/New_York", (jane,))
-        )
-        (note_id,) = thanks.draft_for_meeting(s, meeting)
+        ).id
+        (note_id,) = thanks.draft_for_meeting(s, meeting).value
         thanks.mark_sent(s, [note_id])
     window = MainWindow(ctx, AppPaths(tmp_path / "data"))
     qtbot.addWidget(window)
@@ -203,12 +205,22 @@ def test_print_all_drafts_opens_the_print_dialog_for_every_draft(qtbot, ctx, db,
     window.print_drafts_action.trigger()
     qtbot.waitUntil(lambda: "no thank-you drafts" in window.statusBar().currentMessage())
     with db.write() as s:
-        ids = [contacts.create(s, ContactDraft(name=n)) for n in ("Jane Doe", "Bob Stone")]
+        ids = [contacts.create(s, ContactDraft(name=n)).id for n in ("Jane Doe", "Bob Stone")]
         meeting = meetings.log(
             s, MeetingDraft("Kick-off", datetime(2026, 11, 20, 10), "America/New_York", tuple(ids))
-        )
-        drafts = thanks.draft_for_meeting(s, meeting)
+        ).id
+        drafts = thanks.draft_for_meeting(s, meeting).value
     window.print_drafts_action.trigger()
     qtbot.waitUntil(lambda: window.print_dialog is not None)
     assert sorted(window.print_dialog.note_ids) == sorted(drafts)
     window.print_dialog.reject()
+
+
+def test_sample_data_announces_what_it_added_and_the_list_shows_it(qtbot, window, ctx, wait_idle):
+    heard: list[tuple[Changes, object]] = []
+    ctx.events.changed.connect(lambda changes, initiator: heard.append((changes, initiator)))
+    window.load_sample_data()
+    wait_idle(30000)
+    assert heard == [(replace(Changes.everything(), settings=False), window)]
+    assert window.statusBar().currentMessage() == "Sample data loaded."
+    qtbot.waitUntil(lambda: window.contact_list.model.rowCount() > 0)

@@ -36,7 +36,7 @@ def other(db_path: Path):
 
 def _add(database: Database, name: str) -> int:
     with database.write() as session:
-        return contacts.create(session, ContactDraft(name=name))
+        return contacts.create(session, ContactDraft(name=name)).id
 
 
 def test_a_commit_by_another_connection_reloads_everything(qtbot, ctx, watcher, other):
@@ -60,7 +60,7 @@ def test_a_command_line_write_is_noticed(qtbot, watcher, db_path: Path):
 def test_the_apps_own_writes_are_not_outside_changes(qtbot, ctx, watcher, wait_idle):
     with qtbot.assertNotEmitted(watcher.changed_outside, wait=10 * POLL_MS):
         for n in range(5):
-            ctx.runner.submit(lambda s, n=n: contacts.create(s, ContactDraft(name=f"Own {n}")))
+            ctx.runner.submit(lambda s, n=n: contacts.create(s, ContactDraft(name=f"Own {n}")).id)
         wait_idle()
     with qtbot.assertNotEmitted(ctx.events.changed, wait=5 * POLL_MS):
         pass
@@ -69,10 +69,10 @@ def test_the_apps_own_writes_are_not_outside_changes(qtbot, ctx, watcher, wait_i
 def test_an_outside_commit_between_own_writes_is_not_missed(qtbot, ctx, watcher, other):
     runner = ctx.runner
     with qtbot.waitSignal(watcher.changed_outside, timeout=5000):
-        runner.submit(lambda s: contacts.create(s, ContactDraft(name="Own Before")))
+        runner.submit(lambda s: contacts.create(s, ContactDraft(name="Own Before")).id)
         # Queued between the two: on the database thread, outside any write transaction there.
         runner.query(lambda s: _add(other, "Outside In Between"))
-        runner.submit(lambda s: contacts.create(s, ContactDraft(name="Own After")))
+        runner.submit(lambda s: contacts.create(s, ContactDraft(name="Own After")).id)
 
 
 def test_one_outside_commit_is_announced_once(qtbot, ctx, watcher, other):

@@ -44,12 +44,12 @@ MARKERS = (IMG, LINK, BOLD)
 def marked(db) -> dict[str, int]:
     """A contact made of markup, with a meeting, an unsent note and a follow-up due today."""
     with db.write() as s:
-        cid = contacts.create(s, ContactDraft(name=NAME, company=COMPANY, notes=NOTES))
+        cid = contacts.create(s, ContactDraft(name=NAME, company=COMPANY, notes=NOTES)).id
         mid = meetings.log(
             s, MeetingDraft(TITLE, datetime(2026, 11, 18, 10), NY, (cid,), notes=NOTES)
-        )
-        (note_id,) = thanks.draft_for_meeting(s, mid)
-        fid = followups.add(s, FollowUpDraft(cid, datetime(2026, 11, 23, 9, 0), NY, FOLLOW_UP))
+        ).id
+        (note_id,) = thanks.draft_for_meeting(s, mid).value
+        fid = followups.add(s, FollowUpDraft(cid, datetime(2026, 11, 23, 9, 0), NY, FOLLOW_UP)).id
     return {"contact": cid, "meeting": mid, "note": note_id, "follow_up": fid}
 
 

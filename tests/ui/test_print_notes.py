@@ -31,19 +31,19 @@ def note_ids(db) -> list[int]:
     """A note each to Jane and Zoë (after a meeting) and to <b>Bob</b> (after a lunch)."""
     with db.write() as s:
         settings.put(s, "rep_name", "Sam Rep")
-        jane, zoe, bob = (contacts.create(s, ContactDraft(name=n), now=DRAFTED) for n in NAMES)
+        jane, zoe, bob = (contacts.create(s, ContactDraft(name=n), now=DRAFTED).id for n in NAMES)
         kickoff = meetings.log(
             s, MeetingDraft("Kick-off", datetime(2026, 11, 18, 10, 0), NY, (jane, zoe)), now=DRAFTED
-        )
+        ).id
         lunch = meetings.log(
             s,
             MeetingDraft(
                 "Lunch", datetime(2026, 11, 20, 12, 0), NY, (bob,), kind=MeetingKind.LUNCH
             ),
             now=DRAFTED,
-        )
-        ids = thanks.draft_for_meeting(s, kickoff, now=DRAFTED)
-        ids += thanks.draft_for_meeting(s, lunch, now=DRAFTED)
+        ).id
+        ids = thanks.draft_for_meeting(s, kickoff, now=DRAFTED).value
+        ids += thanks.draft_for_meeting(s, lunch, now=DRAFTED).value
     return ids
 
 

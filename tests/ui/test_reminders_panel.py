@@ -46,7 +46,7 @@ def at(text: str) -> datetime:
 def people(db) -> dict[str, int]:
     with db.write() as s:
         return {
-            name: contacts.create(s, ContactDraft(name=name))
+            name: contacts.create(s, ContactDraft(name=name)).id
             for name in ("Jane Doe", "Carlos Mendoza", "Priya Raman", "Li Wei")
         }
 
@@ -59,7 +59,7 @@ def add(db, contact_id: int, due: str, note: str = "", cadence: str | None = Non
                 contact_id, datetime.strptime(due, "%Y-%m-%d %H:%M"), NY, note=note, cadence=cadence
             ),
             now=at("2026-11-01 08:00"),
-        )
+        ).id
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ LATER = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
 
 
 def log(s, title: str, when: datetime, attendees: tuple[int, ...], kind=MeetingKind.MEETING):
-    return meetings.log(s, MeetingDraft(title, when, NY, attendees, kind=kind), now=EARLY)
+    return meetings.log(s, MeetingDraft(title, when, NY, attendees, kind=kind), now=EARLY).id
 
 
 @pytest.fixture
@@ -33,13 +33,13 @@ def notes(db) -> dict[str, int]:
     was drafted first, so the list's order (oldest meeting first) is not the drafting order."""
     with db.write() as s:
         settings.put(s, "rep_name", "Sam Rep")
-        jane = contacts.create(s, ContactDraft(name="Jane Doe"), now=EARLY)
-        zoe = contacts.create(s, ContactDraft(name="Zoë Ångström"), now=EARLY)
-        bob = contacts.create(s, ContactDraft(name="<b>Bob</b>"), now=EARLY)
+        jane = contacts.create(s, ContactDraft(name="Jane Doe"), now=EARLY).id
+        zoe = contacts.create(s, ContactDraft(name="Zoë Ångström"), now=EARLY).id
+        bob = contacts.create(s, ContactDraft(name="<b>Bob</b>"), now=EARLY).id
         lunch = log(s, "Lunch", datetime(2026, 11, 20, 12, 0), (bob,), MeetingKind.LUNCH)
         kickoff = log(s, "Kick-off", datetime(2026, 11, 18, 10, 0), (jane, zoe))
-        (bob_note,) = thanks.draft_for_meeting(s, lunch, now=EARLY)
-        jane_note, zoe_note = thanks.draft_for_meeting(s, kickoff, now=LATER)
+        (bob_note,) = thanks.draft_for_meeting(s, lunch, now=EARLY).value
+        jane_note, zoe_note = thanks.draft_for_meeting(s, kickoff, now=LATER).value
     return {
         "jane": jane_note,
         "zoe": zoe_note,

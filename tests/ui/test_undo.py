@@ -27,15 +27,15 @@ T0 = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # the ui conftest's FIXED_NOW
 def people(db) -> dict[str, int]:
     """Jane and Bob met at the kick-off, which has research and a thank-you note to each."""
     with db.write() as s:
-        jane = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme"), now=T0)
-        bob = contacts.create(s, ContactDraft(name="Bob & Sons"), now=T0)
+        jane = contacts.create(s, ContactDraft(name="Jane Doe", company="Acme"), now=T0).id
+        bob = contacts.create(s, ContactDraft(name="Bob & Sons"), now=T0).id
         kickoff = meetings.log(
             s,
             MeetingDraft(
                 "Kick-off", datetime(2026, 11, 20, 10), NY, (jane, bob), research="hiring"
             ),
             now=T0,
-        )
+        ).id
         thanks.draft_for_meeting(s, kickoff, now=T0)
         notes = {n.contact_id: n.id for n in thanks.list_notes(s)}
     return {

@@ -16,7 +16,7 @@ NY = "America/New_York"
 def lunch(db, names: list[str], when: str, title: str) -> list[int]:
     """Log a lunch on `when` (New York) with new contacts and draft their notes."""
     with db.write() as s:
-        ids = tuple(contacts.create(s, ContactDraft(name=n)) for n in names)
+        ids = tuple(contacts.create(s, ContactDraft(name=n)).id for n in names)
         meeting_id = meetings.log(
             s,
             MeetingDraft(
@@ -26,8 +26,8 @@ def lunch(db, names: list[str], when: str, title: str) -> list[int]:
                 attendee_ids=ids,
                 kind="lunch",
             ),
-        )
-        return thanks.draft_for_meeting(s, meeting_id)
+        ).id
+        return thanks.draft_for_meeting(s, meeting_id).value
 
 
 def make_panel(qtbot, ctx) -> RemindersPanel:

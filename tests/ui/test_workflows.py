@@ -30,9 +30,9 @@ pytestmark = pytest.mark.gui
 def people(db):
     with db.write() as s:
         return {
-            "jane": contacts.create(s, ContactDraft(name="Jane Doe", company="Acme")),
-            "john": contacts.create(s, ContactDraft(name="John Smith", company="Acme")),
-            "zoe": contacts.create(s, ContactDraft(name="Zoë Ärger", company="Globex")),
+            "jane": contacts.create(s, ContactDraft(name="Jane Doe", company="Acme")).id,
+            "john": contacts.create(s, ContactDraft(name="John Smith", company="Acme")).id,
+            "zoe": contacts.create(s, ContactDraft(name="Zoë Ärger", company="Globex")).id,
         }
 
 

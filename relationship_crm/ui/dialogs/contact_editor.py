@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -15,11 +14,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Created
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactDraft, ContactView, Labeled
 from relationship_crm.services import contacts
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.widgets.messages import message_label
 
 
@@ -47,7 +47,7 @@ def format_labeled(items: tuple[Labeled, ...]) -> str:
     return "\n".join(f"{i.label}: {i.value}" if i.label else i.value for i in items)
 
 
-class ContactEditor(QDialog):
+class ContactEditor(SavingDialog):
     """Edits a ContactDraft; saving goes through ctx.runner in one transaction.
 
     Signals:
@@ -91,7 +91,7 @@ class ContactEditor(QDialog):
         self.birthday.setPlaceholderText("YYYY-MM-DD or --MM-DD")
         self.notes = QPlainTextEdit(contact.notes if contact else "")
         self.notes.setTabChangesFocus(True)
-        self.error = message_label()
+        self.error = self.error_label = message_label()
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -138,35 +138,20 @@ class ContactEditor(QDialog):
             self._show_error("Please enter a name.")
             self.name.setFocus()
             return
-        if self._contact is None:
-            self._ctx.runner.submit(
-                lambda s: contacts.create(s, draft, now=self._ctx.clock()),
-                self._on_saved,
-                on_error=self._on_failed,
-            )
-        else:
-            cid = self._contact.id
+        cid = self._contact.id if self._contact is not None else None
 
-            def save(session: Session) -> int:
-                contacts.replace_details(session, cid, draft, now=self._ctx.clock())
-                return cid
+        def save(session: Session) -> Created:
+            if cid is None:
+                return contacts.create(session, draft, now=self._ctx.clock())
+            changes = contacts.replace_details(session, cid, draft, now=self._ctx.clock())
+            return Created(cid, changes)
 
-            self._ctx.runner.submit(
-                save,
-                self._on_saved,
-                on_error=self._on_failed,
-            )
-        self.buttons.setEnabled(False)
+        # Any failure, a bug too, is told in the dialog's own words (the service's message).
+        self._write(save, self._on_saved, describe=str)
 
-    def _on_saved(self, contact_id: int) -> None:
-        self._ctx.events.notify(Changes(contacts=True, companies=True), self)
-        self.saved.emit(contact_id)
+    def _saving_changed(self, saving: bool) -> None:
+        self.buttons.setEnabled(not saving)
+
+    def _on_saved(self, saved: Created) -> None:
+        self.saved.emit(saved.id)
         self.accept()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        self._show_error(str(exc))
-
-    def _show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.show()

@@ -242,8 +242,8 @@ class DuplicatesDialog(SavingDialog):
     merge, and when `ctx.events.changed` reports contacts changed by someone else. Choosing a
     group reads its contacts (`contacts.get`) and shows them as cards: details as plain text, a
     "Keep this contact" choice (the first, oldest, by default) and "Merge into the kept one" for
-    each other (all by default). Merge runs `duplicates.merge_contacts` through
-    `ctx.runner.submit`, notifies the Changes, and relists (the next group is selected). Not
+    each other (all by default). Merge runs `duplicates.merge_contacts` through `_write` (which
+    notifies its changes), and relists (the next group is selected). Not
     duplicates skips the group for as long as the dialog is open (nothing is stored). An empty
     list shows "No duplicates found".
 
@@ -467,12 +467,11 @@ class DuplicatesDialog(SavingDialog):
         now = self._ctx.clock()
         self.error_label.hide()
         self.done_label.hide()
-        self._set_saving(True)
         names = {card.contact.id: card.contact.name for card in self.cards}
-        self._ctx.runner.submit(
+        self._write(
             lambda s: duplicates.merge_contacts(s, keep, others, now=now),
-            while_alive(self, partial(self._on_merged, keep, others, names)),
-            while_alive(self, self._on_merge_failed),
+            partial(self._on_merged, keep, others, names),
+            what="Not merged",
         )
 
     def skip_group(self) -> None:
@@ -625,10 +624,8 @@ class DuplicatesDialog(SavingDialog):
     # --- merging ------------------------------------------------------------------------------
 
     def _on_merged(
-        self, keep: int, others: tuple[int, ...], names: dict[int, str], changes: Changes
+        self, keep: int, others: tuple[int, ...], names: dict[int, str], _changes: Changes
     ) -> None:
-        self._set_saving(False)
-        self._ctx.events.notify(changes, self)
         merged = ", ".join(names.get(cid, "") for cid in others)
         self.done_label.setText(f"Merged {merged} into {names.get(keep, '')}.")
         self.done_label.show()
@@ -637,21 +634,8 @@ class DuplicatesDialog(SavingDialog):
         self._shown_ids = None
         self.refresh()
 
-    def _on_merge_failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
-        if isinstance(exc, KnownError):
-            self._show_error(f"Not merged: {exc}")
-        else:
-            self._show_error("Not merged: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)
-
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
+    def _saving_changed(self, saving: bool) -> None:
         self._update_state()
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
 
     # --- slots --------------------------------------------------------------------------------
 

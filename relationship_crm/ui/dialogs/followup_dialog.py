@@ -7,7 +7,6 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QVBoxLayout,
@@ -15,13 +14,14 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Outcome
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.records import FollowUpDraft, FollowUpView
 from relationship_crm.scheduling.cadences import PRESETS
 from relationship_crm.scheduling.quick_picks import QuickPick
 from relationship_crm.services import followups
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, format_moment
 from relationship_crm.ui.widgets.follow_up_form import CUSTOM, CUSTOM_LABEL, FollowUpForm
 from relationship_crm.ui.widgets.messages import message_label
@@ -34,13 +34,14 @@ CADENCES: tuple[tuple[str, str], ...] = (
 _HINT_STYLE = "color: palette(placeholder-text);"
 
 
-class FollowUpDialog(QDialog):
+class FollowUpDialog(SavingDialog):
     """Owns the form for one follow-up of one contact; saves it through `ctx.runner`.
 
     New (`follow_up` None): due tomorrow 09:00 in `ctx.zone`. Edit: the follow-up's own wall clock
     and zone. A bad custom cadence or a KnownError from the service shows in red inside the dialog,
-    which stays open with everything typed. After a save it notifies `ctx.events` with
-    Changes(follow_ups=True), emits `saved`, then accepts. Use `open()` or `show()`, not `exec()`.
+    which stays open with everything typed. After a save it notifies `ctx.events` with the
+    service's changes (`operations.run_write`), emits `saved`, then accepts. Use `open()` or
+    `show()`, not `exec()`.
 
     Signals:
         saved(int): the follow-up id, after the write committed.
@@ -182,8 +183,7 @@ class FollowUpDialog(QDialog):
     def saving(self) -> bool:
         return self._saving
 
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
+    def _saving_changed(self, saving: bool) -> None:
         self.ok_button.setEnabled(not saving)
 
     # --- slots --------------------------------------------------------------------------------
@@ -207,43 +207,31 @@ class FollowUpDialog(QDialog):
         if self._follow_up is None:
             draft = FollowUpDraft(self._contact_id, due, zone, note=note, cadence=words or None)
 
-            def op(session: Session) -> int:
-                return followups.add(session, draft, now=now)
+            def op(session: Session) -> Outcome[int]:
+                added = followups.add(session, draft, now=now)
+                return Outcome(added.id, added.changes)
 
         else:
             fid = self._follow_up.id
             # An untouched cadence is left alone (the service re-anchors it if the date moved).
             cadence = None if self._cadence_state() == self._initial_cadence else words
 
-            def op(session: Session) -> int:
-                followups.update(
+            def op(session: Session) -> Outcome[int]:
+                changes = followups.update(
                     session, fid, due_local=due, tz=zone, note=note, cadence=cadence, now=now
                 )
-                return fid
+                return Outcome(fid, changes)
 
-        self._set_saving(True)
-        self._ctx.runner.submit(op, self._on_save_done, self._on_save_failed)
+        self._write(op, self._on_save_done, describe=_save_failure)
 
-    def _on_save_done(self, follow_up_id: int) -> None:
-        self._set_saving(False)
-        self._ctx.events.notify(Changes(follow_ups=True), self)
-        self.saved.emit(follow_up_id)
+    def _on_save_done(self, saved: Outcome[int]) -> None:
+        self.saved.emit(saved.value)
         self.accept()
 
-    def _on_save_failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
-        if isinstance(exc, KnownError):
-            self.show_error(str(exc))
-            return
-        self.show_error(f"Could not save the follow-up: {exc}")
-        self._ctx.runner.failed.emit(str(exc), True)  # a bug: let the app's handler report it
+    def _show_error(self, message: str, focus: QWidget | None = None) -> None:
+        self.show_error(message)
 
     # --- Qt overrides -------------------------------------------------------------------------
-
-    def reject(self) -> None:
-        if self._saving:
-            return  # the write is on its way; its answer needs this dialog
-        super().reject()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.note_edit and event.type() == QEvent.Type.KeyPress:
@@ -255,3 +243,10 @@ class FollowUpDialog(QDialog):
                     self._on_buttons_accepted()  # Return = OK, even in the note
                 return True
         return super().eventFilter(watched, event)
+
+
+def _save_failure(exc: BaseException) -> str:
+    """The error line for a failed save: the service's reason, or the bug's own text."""
+    if isinstance(exc, KnownError):
+        return str(exc)
+    return f"Could not save the follow-up: {exc}"

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Created
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.records import GiftDraft, GiftView
 from relationship_crm.domain.text import clean_line, words
@@ -85,8 +85,8 @@ class GiftDialog(SavingDialog):
     On opening it loads (through `ctx.runner.query`) the contact's earlier gifts and this year's
     totals per currency for the contact and their company, and the default currency. While the
     rep types the item, a warning names earlier gifts with the same item. A bad cost shows an
-    inline error at once; saving goes through `ctx.runner.submit(gifts.add)`, then notifies
-    Changes(gifts=True), emits `gift_saved` and accepts. Return or Ctrl+Return saves, Esc cancels.
+    inline error at once; saving runs `gifts.add` through `operations.run_write` (which notifies
+    its changes), emits `gift_saved` and accepts. Return or Ctrl+Return saves, Esc cancels.
     KnownErrors show in red and the dialog stays open. Works with `show()`/`open()`.
 
     Signals:
@@ -352,12 +352,6 @@ class GiftDialog(SavingDialog):
         self.cost_error_label.hide()
         return True, amount
 
-    def _show_error(self, message: str, focus: QWidget | None = None) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-        if focus is not None:
-            focus.setFocus(Qt.FocusReason.OtherFocusReason)
-
     def draft(self) -> GiftDraft | None:
         """The gift as typed, or None after showing what needs fixing."""
         self.error_label.hide()
@@ -391,28 +385,12 @@ class GiftDialog(SavingDialog):
         draft = self.draft()
         if draft is None:
             return
-        self._set_saving(True)
         now: datetime = self._ctx.clock()
-        self._ctx.runner.submit(
-            lambda s: gifts.add(s, draft, now=now),
-            while_alive(self, self._on_save_done),
-            while_alive(self, self._on_save_failed),
-        )
+        self._write(lambda s: gifts.add(s, draft, now=now), self._on_save_done)
 
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
+    def _saving_changed(self, saving: bool) -> None:
         self.ok_button.setEnabled(not saving)
 
-    def _on_save_done(self, gift_id: int) -> None:
-        self._set_saving(False)
-        self._ctx.events.notify(Changes(gifts=True), self)
-        self.gift_saved.emit(gift_id)
+    def _on_save_done(self, created: Created) -> None:
+        self.gift_saved.emit(created.id)
         self.accept()
-
-    def _on_save_failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
-        if isinstance(exc, KnownError):
-            self._show_error(f"Not saved: {exc}")
-        else:
-            self._show_error("Not saved: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)

@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind
-from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.records import MeetingDraft
 from relationship_crm.domain.text import clean_line
 from relationship_crm.scheduling.quick_picks import QuickPick
@@ -39,7 +37,6 @@ from relationship_crm.services.meeting_log import (
     MeetingPlan,
     save_plan,
 )
-from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
@@ -327,12 +324,6 @@ class LogMeetingDialog(SavingDialog):
 
     # --- saving -------------------------------------------------------------------------------
 
-    def _show_error(self, message: str, focus: QWidget | None = None) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-        if focus is not None:
-            focus.setFocus(Qt.FocusReason.OtherFocusReason)
-
     def plan(self) -> MeetingPlan | None:
         """What would be saved now, or None after showing why the form is not ready."""
         title = clean_line(self.title_edit.text())
@@ -381,35 +372,13 @@ class LogMeetingDialog(SavingDialog):
         if plan is None:
             return
         self.error_label.hide()
-        self._set_saving(True)
         now = self._ctx.clock()
-        self._ctx.runner.submit(
-            lambda s: save_plan(s, plan, now=now),
-            while_alive(self, self._on_save_done),
-            while_alive(self, self._on_save_failed),
-        )
+        self._write(lambda s: save_plan(s, plan, now=now), self._on_save_done)
 
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
+    def _saving_changed(self, saving: bool) -> None:
         self.ok_button.setEnabled(not saving)
 
     def _on_save_done(self, result: LoggedMeeting) -> None:
-        self._set_saving(False)
         self.logged = result
-        changes = Changes(
-            meetings=True,
-            follow_ups=bool(result.follow_up_ids),
-            thanks=bool(result.thanks_ids),
-            research=result.research,
-        )
-        self._ctx.events.notify(changes, self)
         self.meeting_logged.emit(result.meeting_id)
         self.accept()
-
-    def _on_save_failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
-        if isinstance(exc, KnownError):
-            self._show_error(f"Not saved: {exc}")
-        else:
-            self._show_error("Not saved: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)

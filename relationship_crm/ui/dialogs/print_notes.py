@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.services import thanks
@@ -34,6 +34,7 @@ from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.models.thanks_model import name_list, notes_count
+from relationship_crm.ui.operations import failure_text, report_failure, run_write
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, WARNING_COLOUR, message_label
 
 _HINT_STYLE = "color: palette(placeholder-text);"
@@ -48,9 +49,10 @@ class PrintNotesDialog(SavingDialog):
 
     On opening it loads (through `ctx.runner.query`) the notes' recipients and the default paper
     (`settings.page_size`). Every output first runs `thanks.prepare_pages` through
-    `ctx.runner.submit` (a write: unedited drafts are filled again with today's details), then
-    paints with `ui.printing` on the GUI thread, then marks the notes printed
-    (`thanks.mark_printed`), notifies Changes(thanks=True) and shows a confirmation line.
+    `ctx.runner.submit` (a write: unedited drafts are filled again with today's details, told to
+    the other windows once), then paints with `ui.printing` on the GUI thread, then marks the
+    notes printed (`thanks.mark_printed` through `operations.run_write`, which notifies its
+    changes) and shows a confirmation line.
 
     * Preview… builds a QPrintPreviewDialog (`build_preview`) and shows it with `show_preview`
       (window-modal `open()` by default); printing from the preview marks the notes printed.
@@ -80,8 +82,8 @@ class PrintNotesDialog(SavingDialog):
         self._notes: tuple[ThanksView, ...] = ()
         self._loaded = False
         self._paper_touched = False
-        # prepare_pages may have filled drafts again; say so once, whatever happens next.
-        self._unannounced = False
+        # What prepare_pages changed (drafts filled again): said once, whatever happens next.
+        self._unannounced = Changes()
         self.preview_dialog: QPrintPreviewDialog | None = None
         self.show_preview: Callable[[QPrintPreviewDialog], None] = self._open_preview
         self.choose_printer: Callable[[], QPrinter | None] = self._ask_printer
@@ -287,10 +289,12 @@ class PrintNotesDialog(SavingDialog):
         )
 
     def _on_prepared(
-        self, then: Callable[[list[NotePage]], None], result: tuple[list[NotePage], list[int]]
+        self,
+        then: Callable[[list[NotePage]], None],
+        result: Outcome[tuple[list[NotePage], list[int]]],
     ) -> None:
-        pages, _kept = result  # no template override here, so nothing is kept against one
-        self._unannounced = True
+        pages, _kept = result.value  # no template override here, so nothing is kept against one
+        self._unannounced = result.changes
         then(pages)
 
     def _on_preview_pages(self, pages: list[NotePage]) -> None:
@@ -335,24 +339,21 @@ class PrintNotesDialog(SavingDialog):
         ids, now = [p.note_id for p in pages], self._ctx.clock()
         missing = [p.contact_name for p in pages if envelopes and not p.has_address]
         self._set_busy(True, "Marking the notes printed…")
-        events = self._ctx.events
-        alive_done = while_alive(self, partial(self._on_marked, ids, missing, path))
-
-        def done(changes: Changes) -> None:
-            # The notes are printed even if this dialog was closed meanwhile: tell everyone.
-            self._unannounced = False
-            events.notify(changes, self)
-            alive_done(changes)
-
-        self._ctx.runner.submit(
+        # The notes are printed even if this dialog was closed meanwhile: run_write tells everyone.
+        run_write(
+            self,
+            self._ctx,
             lambda s: thanks.mark_printed(s, ids, now=now),
-            done,
-            while_alive(self, self._on_output_failed),
+            partial(self._on_marked, ids, missing, path),
+            show_error=self._show_error,
+            what="Not printed",
+            failed=self._on_output_settled,
         )
 
     def _on_marked(
         self, ids: list[int], missing: list[str], path: Path | None, _changes: Changes
     ) -> None:
+        self._unannounced = Changes()  # the notice of mark_printed covers prepare_pages's
         self._set_busy(False)
         if path is None:
             self.done_label.setText(f"✓ {notes_count(len(ids))} printed")
@@ -369,26 +370,22 @@ class PrintNotesDialog(SavingDialog):
         self.printed.emit(ids)
 
     def _on_output_failed(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self._announce()
+        self._on_output_settled(exc)
         self._fail(exc)
 
-    def _announce(self) -> None:
-        """Tell the other windows that prepare_pages may have filled drafts again (once)."""
-        if self._unannounced:
-            self._unannounced = False
-            self._ctx.events.notify(Changes(thanks=True), self)
+    def _on_output_settled(self, _exc: BaseException) -> None:
+        self._set_busy(False)
+        self._announce()
 
     def _fail(self, exc: BaseException) -> None:
-        if isinstance(exc, KnownError):
-            self._show_error(f"Not printed: {exc}")
-        else:
-            self._show_error("Not printed: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)
+        self._show_error(failure_text("Not printed", exc))
+        report_failure(self._ctx, exc, shown=True)
 
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
+    def _announce(self) -> None:
+        """Tell the other windows what prepare_pages changed (drafts filled again), once."""
+        changes, self._unannounced = self._unannounced, Changes()
+        if changes:
+            self._ctx.events.notify(changes, self)
 
     # --- the modal questions (replaceable) ----------------------------------------------------
 

@@ -65,10 +65,7 @@ def choice_label(key: str, value: str, today: date) -> str:
 
 def save_details(session: Session, values: Mapping[str, str]) -> Changes:
     """Store every value (an empty one removes its setting); all of them, or none on an error."""
-    changes = Changes()
-    for key, value in values.items():
-        changes |= settings.put(session, key, value)
-    return changes
+    return Changes.combined([settings.put(session, key, value) for key, value in values.items()])
 
 
 class RepDetailsDialog(SavingDialog):
@@ -77,8 +74,8 @@ class RepDetailsDialog(SavingDialog):
     On opening it reads the stored settings through `ctx.runner.query` (Save stays disabled until
     they are shown, so an early click cannot blank them). The text fields are the rep_* settings
     and the signature; the two choices start with "Automatic (…)", meaning no setting, naming
-    what automatic gives now. Save writes every key in one `ctx.runner.submit` transaction
-    (`settings.put` each; an empty value removes a setting), notifies the Changes and accepts. A
+    what automatic gives now. Save writes every key in one `_write` transaction (`settings.put`
+    each; an empty value removes a setting), which notifies the changes, and accepts. A
     KnownError shows in red under the form, nothing is stored and the input stays as typed.
 
     Signals:
@@ -201,11 +198,8 @@ class RepDetailsDialog(SavingDialog):
             return
         values = self.values()
         self.error_label.hide()
-        self._set_saving(True)
-        self._ctx.runner.submit(
-            lambda s: save_details(s, values),
-            while_alive(self, self._on_save_done),
-            while_alive(self, self._on_save_failed),
+        self._write(
+            lambda s: save_details(s, values), self._on_save_done, failed=self._on_save_failed
         )
 
     # --- loading ------------------------------------------------------------------------------
@@ -255,30 +249,17 @@ class RepDetailsDialog(SavingDialog):
 
     # --- saving -------------------------------------------------------------------------------
 
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
+    def _saving_changed(self, saving: bool) -> None:
         self.save_button.setEnabled(not saving)
 
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
-
-    def _on_save_done(self, changes: Changes) -> None:
-        self._set_saving(False)
-        self._ctx.events.notify(changes, self)
+    def _on_save_done(self, _changes: Changes) -> None:
         self.details_saved.emit()
         self.accept()
 
     def _on_save_failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
         if isinstance(exc, KnownError):
-            message = str(exc)
-            self._show_error(f"Not saved: {message}")
             # The service names the setting first ("page_size must be one of: …").
             for key, widget in (*self.line_edits.items(), *self.combos.items()):
-                if message.startswith(key):
+                if str(exc).startswith(key):
                     widget.setFocus(Qt.FocusReason.OtherFocusReason)
                     break
-        else:
-            self._show_error("Not saved: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)

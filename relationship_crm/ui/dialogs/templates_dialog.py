@@ -18,7 +18,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -43,6 +42,7 @@ from relationship_crm.services import note_templates, thanks
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.models.delegates import MARKER_SEP, TemplateItemDelegate
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label, plain_tooltip
 
@@ -87,15 +87,15 @@ def field(name: str) -> str:
     return "{{" + name + "}}"
 
 
-class TemplatesDialog(QDialog):
+class TemplatesDialog(SavingDialog):
     """Owns the editor for thank-you templates: the list on the left, the chosen one on the right.
 
     Lists every template (`note_templates.list_templates`, read through `ctx.runner.query`): the
     shipped ones (marked, and marked "edited" where the rep's copy replaces the shipped text), then
     the rep's own. The body is checked as the rep types (`template_problems`, a pure function run
     here) and a preview filled with example data (`thanks.preview_template`) follows 300 ms after
-    the last keystroke. Save, Revert to shipped and Delete write through `ctx.runner.submit` and
-    notify the Changes; a KnownError (an unknown placeholder, say) shows inline and nothing is
+    the last keystroke. Save, Revert to shipped and Delete write through `_write` (which notifies
+    their changes); a KnownError (an unknown placeholder, say) shows inline and nothing is
     stored. Switching template, New… or closing with unsaved edits asks Save / Discard / Cancel.
 
     Signals:
@@ -409,12 +409,9 @@ class TemplatesDialog(QDialog):
             question = f"Delete the template {name}?\nNotes written from it keep their text."
             if not self.confirm("Delete template", question):
                 return
-        self._set_saving(True)
         self.error_label.hide()
-        self._ctx.runner.submit(
-            lambda s: note_templates.delete_template(s, name),
-            while_alive(self, partial(self._on_deleted, name)),
-            while_alive(self, self._on_write_failed),
+        self._write(
+            lambda s: note_templates.delete_template(s, name), partial(self._on_deleted, name)
         )
 
     # --- questions (static Qt dialogs; tests patch them) ----------------------------------------
@@ -622,12 +619,10 @@ class TemplatesDialog(QDialog):
         body = self.body_edit.toPlainText()
         description = self.description_edit.text()
         now = self._ctx.clock()
-        self._set_saving(True)
         self.error_label.hide()
-        self._ctx.runner.submit(
+        self._write(
             lambda s: note_templates.save_template(s, name, body, description=description, now=now),
-            while_alive(self, partial(self._on_saved, name, body, description, then)),
-            while_alive(self, self._on_write_failed),
+            partial(self._on_saved, name, body, description, then),
         )
 
     def _on_saved(
@@ -636,41 +631,24 @@ class TemplatesDialog(QDialog):
         body: str,
         description: str,
         then: Callable[[], None] | None,
-        changes: Changes,
+        _changes: Changes,
     ) -> None:
-        self._set_saving(False)
         if name == self._new_name:
             self._new_name = None
         if name == self._current:
             # What is stored now; keystrokes typed while the write ran stay unsaved edits.
             self._clean_body = body
             self._clean_description = description
-        self._ctx.events.notify(changes, self)
         self.template_saved.emit(name)
         self._load(then)
 
-    def _on_deleted(self, name: str, changes: Changes) -> None:
-        self._set_saving(False)
-        self._ctx.events.notify(changes, self)
+    def _on_deleted(self, name: str, _changes: Changes) -> None:
         self.template_removed.emit(name)
         # A reverted template shows its shipped text; a deleted one gives way to the first.
         self._load(partial(self._show, name))
 
-    def _on_write_failed(self, exc: BaseException) -> None:
-        self._set_saving(False)
-        if isinstance(exc, KnownError):
-            self._show_error(f"Not saved: {exc}")
-        else:
-            self._show_error("Not saved: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)
-
-    def _set_saving(self, saving: bool) -> None:
-        self._saving = saving
+    def _saving_changed(self, saving: bool) -> None:
         self._update_state()
-
-    def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.show()
 
     # --- slots --------------------------------------------------------------------------------
 

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.enums import ThanksStatus
-from relationship_crm.domain.errors import KnownError
 from relationship_crm.services import thanks
 from relationship_crm.services.thanks import ThanksView
 from relationship_crm.ui.callbacks import while_alive
@@ -40,6 +39,7 @@ from relationship_crm.ui.models.thanks_model import (
     name_list,
     notes_count,
 )
+from relationship_crm.ui.operations import R, failure_text, report_failure, run_write
 from relationship_crm.ui.undo import UndoStack, shorten
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
 from relationship_crm.ui.widgets.questions import Choice, confirm_destructive, save_discard_cancel
@@ -65,7 +65,7 @@ class ThanksWindow(QDialog):
     one row per note, oldest meeting first, and allows several to be selected; the right side
     shows the current note: who and which meeting, its template and dates, and its text.
 
-    Writes go through `ctx.runner.submit` and then notify `ctx.events` with what they changed:
+    Writes go through `operations.run_write`, which notifies `ctx.events` with their changes:
     Save text (Ctrl+S; `thanks.update_body`), Re-draft from template (`thanks.redraft`, asking
     first when the note was edited by hand), and on the selection Print… (Ctrl+P; opens
     PrintNotesDialog), Mark sent and Delete… (Delete on the list). Given the window's `undo`
@@ -501,15 +501,14 @@ class ThanksWindow(QDialog):
         self._generation += 1
         self._clear_messages()
         note_id, now = note.id, self._ctx.clock()
-        self._ctx.runner.submit(
+        self._write(
             lambda s: thanks.update_body(s, note_id, text, now=now),
-            while_alive(self, partial(self._on_text_saved, note)),
-            while_alive(self, partial(self._on_text_failed, note, text)),
+            partial(self._on_text_saved, note),
+            what=f"The note to {note.contact_name} was not saved",
+            failed=partial(self._on_text_failed, note, text),
         )
 
     def _on_text_saved(self, note: ThanksView, changes: Changes) -> None:
-        if changes.thanks:
-            self._ctx.events.notify(changes, self)
         message = f"Saved the note to {note.contact_name}."
         if note.status is ThanksStatus.PRINTED and changes.thanks:
             message += " It is a draft again: print it again so the printed copy matches."
@@ -523,7 +522,6 @@ class ThanksWindow(QDialog):
         elif not self.is_dirty() and self.select_note(note.id):
             self.body_edit.setPlainText(text)  # back where the rep left it, still unsaved
         self._update_editor_state()
-        self._report(exc, f"The note to {note.contact_name} was not saved")
         self.refresh()
 
     def redraft(self) -> None:
@@ -542,10 +540,11 @@ class ThanksWindow(QDialog):
         self._clear_messages()
         self._reload_note_id = note.id
         note_id, template, now = note.id, str(name), self._ctx.clock()
-        self._ctx.runner.submit(
+        self._write(
             lambda s: thanks.redraft(s, note_id, template=template, now=now),
-            while_alive(self, self._on_write_done),
-            while_alive(self, partial(self._on_write_failed, "Not re-drafted")),
+            self._on_write_done,
+            what="Not re-drafted",
+            failed=self._on_write_failed,
         )
 
     def print_selected(self) -> None:
@@ -577,10 +576,11 @@ class ThanksWindow(QDialog):
         message = f"Marked {notes_count(len(ids))} sent."
         if self.filter_key() in ("to_send", "draft", "printed"):
             message += " Choose “Sent” to see them again."
-        self._ctx.runner.submit(
+        self._write(
             lambda s: thanks.mark_sent(s, ids, now=now),
-            while_alive(self, partial(self._on_write_done, message=message)),
-            while_alive(self, partial(self._on_write_failed, "Not marked sent")),
+            partial(self._on_write_done, message=message),
+            what="Not marked sent",
+            failed=self._on_write_failed,
         )
 
     def delete_selected(self) -> None:
@@ -602,16 +602,14 @@ class ThanksWindow(QDialog):
         self._clear_messages()
         ids = [n.id for n in notes]
 
-        def op(session: Session) -> list[thanks.DeletedNote]:
-            return [thanks.delete_note(session, note_id) for note_id in ids]
+        def op(session: Session) -> Outcome[list[thanks.DeletedNote]]:
+            deleted = [thanks.delete_note(session, note_id) for note_id in ids]
+            return Outcome(deleted, Changes.combined(d.changes for d in deleted))
 
-        self._ctx.runner.submit(
-            op,
-            while_alive(self, self._on_deleted),
-            while_alive(self, partial(self._on_write_failed, "Not deleted")),
-        )
+        self._write(op, self._on_deleted, what="Not deleted", failed=self._on_write_failed)
 
-    def _on_deleted(self, deleted: list[thanks.DeletedNote]) -> None:
+    def _on_deleted(self, outcome: Outcome[list[thanks.DeletedNote]]) -> None:
+        deleted = outcome.value
         if len(deleted) == 1:
             what = f"the note to {deleted[0].contact_name}"
             label = f"delete note to {shorten(deleted[0].contact_name)}"
@@ -624,10 +622,7 @@ class ThanksWindow(QDialog):
             snapshots = list(deleted)
 
             def op(session: Session) -> Changes:
-                changes = Changes()
-                for snapshot in snapshots:
-                    changes |= thanks.undelete_note(session, snapshot)
-                return changes
+                return Changes.combined(thanks.undelete_note(session, s) for s in snapshots)
 
             self._undo.push(
                 label,
@@ -637,33 +632,41 @@ class ThanksWindow(QDialog):
                     self, partial(self._on_undeleted, snapshots[0].id, f"Brought back {what}.")
                 ),
             )
-        self._on_write_done(Changes(thanks=True), message=message)
+        self._on_write_done(outcome, message=message)
 
     def _on_undeleted(self, note_id: int, message: str, _changes: Changes) -> None:
         # The change notice already asked for a refresh: select the note once it is listed.
         self._wanted_note = note_id
         self._show_done(message)
 
-    def _on_write_done(self, changes: Changes, message: str = "") -> None:
-        self._ctx.events.notify(changes, self)
+    def _write(
+        self,
+        op: Callable[[Session], R],
+        on_done: Callable[[R], None],
+        *,
+        what: str,
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        # The window's message line says what failed; `failed` first puts the list right.
+        run_write(
+            self, self._ctx, op, on_done, show_error=self._show_error, what=what, failed=failed
+        )
+
+    def _on_write_done(self, _result: object, message: str = "") -> None:
         if message:
             self._show_done(message)
         self.refresh()
 
-    def _on_write_failed(self, what: str, exc: BaseException) -> None:
+    def _on_write_failed(self, _exc: BaseException) -> None:
         # Usually the note changed elsewhere (sent, deleted): say so and show what is true.
         self._reload_note_id = None
-        self._report(exc, what)
         self.refresh()
 
     # --- messages -----------------------------------------------------------------------------
 
     def _report(self, exc: BaseException, what: str) -> None:
-        if isinstance(exc, KnownError):
-            self._show_error(f"{what}: {exc}")
-        else:
-            self._show_error(f"{what}: something went wrong inside the app (see the report).")
-            self._ctx.runner.failed.emit(str(exc), True)
+        self._show_error(failure_text(what, exc))
+        report_failure(self._ctx, exc, shown=True)
 
     def _show_error(self, message: str) -> None:
         self.done_label.hide()

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.changes import Changes
-from relationship_crm.domain.errors import KnownError
+from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.services import trash
 from relationship_crm.services.trash import TrashedContact
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.operations import R, failure_text, report_failure, run_write
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
 
 #: Asks (title, question, the button that goes ahead) and returns True to go ahead.
@@ -43,6 +43,7 @@ EMPTY_TEXT = (
     f"{trash.KEEP_FOR.days} days, then is deleted for good."
 )
 _DONE_COLOUR = "#1e7a46"
+_BUG_TEXT = "something went wrong inside the app."  # the trash words it without "(see…)"
 _HINT_STYLE = "color: palette(placeholder-text);"
 # English month names spelled out: strftime's %b follows the locale Qt sets (PLATFORM-NOTES.md).
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -63,7 +64,7 @@ class TrashDialog(QDialog):
 
     Loads `trash.list_trash` through `ctx.runner.query` when built and whenever contacts change
     elsewhere. Restore (several may be selected) and Empty trash… (asks first, through the
-    replaceable `confirm` attribute) go through `ctx.runner.submit` and notify `ctx.events`.
+    replaceable `confirm` attribute) go through `operations.run_write`, which notifies `ctx.events`.
     Every name is shown as plain text.
 
     Signals:
@@ -182,10 +183,7 @@ class TrashDialog(QDialog):
         ids = [c.id for c in chosen]
 
         def op(session: Session) -> Changes:
-            changes = Changes()
-            for contact_id in ids:
-                changes |= trash.restore(session, contact_id)
-            return changes
+            return Changes.combined([trash.restore(session, contact_id) for contact_id in ids])
 
         message = (
             f"Restored {chosen[0].name}."
@@ -193,11 +191,7 @@ class TrashDialog(QDialog):
             else (f"Restored {contacts_count(len(chosen))}.")
         )
         self._clear_messages()
-        self._ctx.runner.submit(
-            op,
-            while_alive(self, partial(self._on_restored, ids[0], message)),
-            while_alive(self, partial(self._on_failed, "Not restored")),
-        )
+        self._write(op, partial(self._on_restored, ids[0], message), "Not restored")
 
     def empty(self) -> None:
         """Delete everything in the trash for good, once `confirm` agrees."""
@@ -211,10 +205,17 @@ class TrashDialog(QDialog):
         if not self.confirm("Empty trash", question, "Delete for good"):
             return
         self._clear_messages()
-        self._ctx.runner.submit(
-            trash.empty_trash,
-            while_alive(self, self._on_emptied),
-            while_alive(self, partial(self._on_failed, "Not emptied")),
+        self._write(trash.empty_trash, self._on_emptied, "Not emptied")
+
+    def _write(self, op: Callable[[Session], R], on_done: Callable[[R], None], what: str) -> None:
+        run_write(
+            self,
+            self._ctx,
+            op,
+            on_done,
+            show_error=partial(self._show, self.error_label),
+            describe=partial(failure_text, what, bug=_BUG_TEXT),
+            failed=self._on_write_failed,
         )
 
     # --- slots --------------------------------------------------------------------------------
@@ -247,24 +248,22 @@ class TrashDialog(QDialog):
         self._update_buttons()
         self.refreshed.emit()
 
-    def _on_restored(self, first_id: int, message: str, changes: Changes) -> None:
-        self._ctx.events.notify(changes, self)
+    def _on_restored(self, first_id: int, message: str, _changes: Changes) -> None:
         self._show(self.done_label, message)
         self.refresh()
         self.restored.emit(first_id)
 
-    def _on_emptied(self, count: int) -> None:
-        self._ctx.events.notify(Changes(contacts=True, meetings=True), self)
-        self._show(self.done_label, f"Deleted {contacts_count(count)} for good.")
+    def _on_emptied(self, emptied: Outcome[int]) -> None:
+        self._show(self.done_label, f"Deleted {contacts_count(emptied.value)} for good.")
         self.refresh()
 
     def _on_failed(self, what: str, exc: BaseException) -> None:
-        if isinstance(exc, KnownError):
-            self._show(self.error_label, f"{what}: {exc}")
-        else:
-            self._show(self.error_label, f"{what}: something went wrong inside the app.")
-            self._ctx.runner.failed.emit(str(exc), True)
+        self._show(self.error_label, failure_text(what, exc, bug=_BUG_TEXT))
+        report_failure(self._ctx, exc, shown=True)
         self.refresh()
+
+    def _on_write_failed(self, _exc: BaseException) -> None:
+        self.refresh()  # the run_write shows the message (refresh clears none)
 
     def _on_events_changed(self, changes: Changes, initiator: object) -> None:
         if initiator is not self and changes.contacts:

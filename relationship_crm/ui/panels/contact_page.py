@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -25,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactView
 from relationship_crm.services import contacts, research, timeline
 from relationship_crm.services.timeline import TimelineEntry
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.base import SavingDialog
+from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.widgets.messages import message_label, plain_tooltip
 
 MEETING_KINDS = frozenset({"meeting", "call", "lunch", "event", "email"})
@@ -316,9 +317,11 @@ class ContactPage(QWidget):
         if self._contact is None or stage == self._contact.stage:
             return
         cid = self._contact.id
-        self._ctx.runner.submit(
+        run_write(
+            self,
+            self._ctx,
             lambda s: contacts.set_stage(s, cid, stage, now=self._ctx.clock()),
-            lambda changes: self._ctx.events.notify(changes, None),
+            initiator=None,  # the page reloads on its own change like on anyone else's
         )
 
     def _on_research_clicked(self) -> None:
@@ -357,11 +360,11 @@ class ContactPage(QWidget):
             signal.emit(self._contact.id, self._contact.name)  # type: ignore[attr-defined]
 
 
-class ResearchNoteDialog(QDialog):
+class ResearchNoteDialog(SavingDialog):
     """Adds a dated research note (with an optional source link) to a contact, their company or
     one of their upcoming meetings.
 
-    Lives on the GUI thread; saves through ctx.runner and notifies Changes(research=True).
+    Lives on the GUI thread; saves through `operations.run_write` (which notifies the change).
     """
 
     def __init__(
@@ -377,7 +380,7 @@ class ResearchNoteDialog(QDialog):
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText("What did you learn? (news, org changes, interests…)")
         self.source = QLineEdit(placeholderText="https://… (optional)")
-        self.error = message_label()
+        self.error = self.error_label = message_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -395,16 +398,11 @@ class ResearchNoteDialog(QDialog):
         text, source = self.text.toPlainText(), self.source.text()
         kind, ref = self.about.currentData()
         target = {f"{kind}_id": ref}
-        self._ctx.runner.submit(
+        self._write(
             lambda s: research.add(s, text, source_url=source, now=self._ctx.clock(), **target),
             self._on_saved,
-            on_error=self._on_failed,
+            describe=str,  # the service's reason as it is (a bug's text too)
         )
 
-    def _on_saved(self, _note_id: int) -> None:
-        self._ctx.events.notify(Changes(research=True), self)
+    def _on_saved(self, _created: Created) -> None:
         self.accept()
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self.error.setText(str(exc))
-        self.error.show()

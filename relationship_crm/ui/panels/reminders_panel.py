@@ -46,6 +46,7 @@ from relationship_crm.ui.models.reminders_model import (
     RemindersModel,
     format_day,
 )
+from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.panels.unsent_thanks import UnsentThanksBox
 from relationship_crm.ui.snooze import build_snooze_menu
 
@@ -74,8 +75,8 @@ class RemindersPanel(QWidget):
     `ctx.runner.query` on construction, on `refresh()`, after `ctx.events.changed` with follow-ups
     or contacts, when the next follow-up falls due (`wakeup_timer`, set from
     `followups.next_wakeup`) and at local midnight in `ctx.zone` (`midnight_timer`). Row actions
-    (Done, Snooze, Open contact, Edit…, Cancel follow-up) write through `ctx.runner.submit` and
-    then notify `ctx.events` with Changes(follow_ups=True). `confirm(title, text) -> bool` asks
+    (Done, Snooze, Open contact, Edit…, Cancel follow-up) write through `operations.run_write`,
+    which notifies `ctx.events` with the service's changes. `confirm(title, text) -> bool` asks
     before cancelling; replace it to answer without a message box.
 
     Signals:
@@ -396,20 +397,23 @@ class RemindersPanel(QWidget):
             return  # one write per follow-up at a time: a double "D" must not complete it twice
         self._pending.add(follow_up_id)
         self._update_actions()
-        self._ctx.runner.submit(
+        # A failure goes to the app's handler (run_write has no message line here).
+        run_write(
+            self,
+            self._ctx,
             op,
             partial(self._on_write_done, follow_up_id),
-            partial(self._on_write_failed, follow_up_id),
+            failed=partial(self._on_write_failed, follow_up_id),
         )
 
     def _on_write_done(self, follow_up_id: int, _result: object) -> None:
         self._pending.discard(follow_up_id)
         self.refresh()
-        self._ctx.events.notify(Changes(follow_ups=True), self)
 
-    def _on_write_failed(self, follow_up_id: int, exc: BaseException) -> None:
+    def _on_write_failed(self, follow_up_id: int, _exc: BaseException) -> None:
+        # Usually the follow-up changed elsewhere (done, cancelled): show what is true.
         self._pending.discard(follow_up_id)
-        self._on_write_failed_refresh(exc)
+        self.refresh()
 
     def _on_write_failed_refresh(self, exc: BaseException) -> None:
         # Usually the follow-up changed elsewhere (done, cancelled): say so and show what is true.

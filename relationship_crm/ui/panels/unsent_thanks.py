@@ -24,6 +24,7 @@ from relationship_crm.domain.errors import KnownError
 from relationship_crm.services import thanks
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, format_day
+from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.widgets.messages import plain_tooltip
 
 NoteIdRole = Qt.ItemDataRole.UserRole + 1
@@ -39,8 +40,8 @@ class UnsentThanksBox(QWidget):
     Loads `thanks.unsent_due` through `ctx.runner.query` on `refresh()`, which its owner (the
     Reminders panel) calls with its own loads and when notes or meetings change, so one change
     never loads the list twice. Hidden while there is nothing to send. "Mark sent" writes
-    through the runner, notifies Changes(thanks=True) and reloads; "Open…" asks the window to
-    show the note.
+    through `operations.run_write` (which notifies the thanks changes) and reloads; "Open…"
+    asks the window to show the note.
 
     Signals:
         open_requested(int): the rep wants to see or print this note (its id).
@@ -156,12 +157,9 @@ class UnsentThanksBox(QWidget):
         if not ids:
             return
         now = self._ctx.clock()
-        self._ctx.runner.submit(
-            lambda s: thanks.mark_sent(s, ids, now=now), self._on_marked, self._on_failed
-        )
+        run_write(self, self._ctx, lambda s: thanks.mark_sent(s, ids, now=now), self._on_marked)
 
-    def _on_marked(self, changes: Changes) -> None:
-        self._ctx.events.notify(changes, self)
+    def _on_marked(self, _changes: Changes) -> None:
         self.refresh()
 
     def _on_open_button_clicked(self) -> None:

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
-from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.records import ContactDraft, ContactView
 from relationship_crm.domain.text import clean_line, fold
 from relationship_crm.services import contacts
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.widgets.messages import plain_tooltip
 
 SEARCH_DELAY_MS = 150
@@ -199,7 +199,7 @@ class ContactPicker(QWidget):
     match is highlighted first; pressed before the results arrive, it adds the best match when
     they do), Escape closes the list, Backspace on empty text removes the last contact. When no
     contact has exactly the typed name, a "Create new contact “…”" suggestion creates it with
-    `contacts.create` through `ctx.runner.submit` and adds it.
+    `contacts.create` through `operations.run_write` and adds it.
 
     Signals:
         selection_changed(): a contact was added or removed.
@@ -461,23 +461,30 @@ class ContactPicker(QWidget):
     def _create_contact(self, name: str) -> None:
         self._creating += 1
         now = self._ctx.clock()
-        self._ctx.runner.submit(
+        # A KnownError goes to `failed` (the dialog shows it), a bug to the app's handler only.
+        run_write(
+            self,
+            self._ctx,
             lambda s: contacts.create(s, ContactDraft(name=name), now=now),
-            while_alive(self, lambda contact_id: self._on_contact_created(contact_id, name)),
-            while_alive(self, lambda exc: self._on_create_failed(exc, name)),
+            lambda created: self._on_contact_created(created.id, name),
+            show_error=self._show_failure,
+            describe=lambda exc: str(exc) if isinstance(exc, KnownError) else "",
+            failed=lambda _exc: self._on_create_failed(name),
         )
 
     def _on_contact_created(self, contact_id: int, name: str) -> None:
         self._creating -= 1
         self.add_contact(contact_id, name)
-        self._ctx.events.notify(Changes(contacts=True), self)
         self.contact_created.emit(contact_id, name)
 
-    def _on_create_failed(self, exc: BaseException, name: str) -> None:
+    def _on_create_failed(self, name: str) -> None:
         self._creating -= 1
         if not self.edit.text():
             self.edit.setText(name)  # give the rep their text back to correct it
-        self._on_runner_error(exc)
+
+    def _show_failure(self, message: str) -> None:
+        if message:
+            self.failed.emit(message)
 
     def _on_runner_error(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError):
