@@ -465,7 +465,7 @@ def _followup_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     rows = [
         (
             str(f.id),
-            _when(f.due),
+            "unreadable (run check)" if f.unreadable else _when(f.due),
             f.contact_name,
             f.status.value,
             f.note + (f"  [{f.rrule}]" if f.rrule else ""),
@@ -483,6 +483,9 @@ def _today(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         zone = get_zone(args.tz or settings.zone(s)).key
         day = args.date or _today_in(zone)
         plan = followups.agenda(s, day=day, tz=zone, horizon_days=max(args.upcoming, 0))
+    if plan.skipped:
+        ids = ", ".join(f"#{i}" for i in plan.skipped)
+        sys.stderr.write(f"{PROG}: warning: follow-up {ids} not listed (unreadable); run `check`\n")
     listed = [*plan.overdue, *plan.today]
     if args.upcoming > 0:
         listed += plan.upcoming
