@@ -980,6 +980,16 @@ def _check(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
     """Print each problem found, then a summary line; exit status 1 if there is any problem."""
     from relationship_crm.services import integrity
 
+    if args.repair:
+        from relationship_crm.services.repair import repair
+
+        done = repair(paths.db, backup_folder=paths.backups)
+        for line in ([f"backup: {done.backup}"] if done.backup else []) + list(done.fixed):
+            out.write(f"repaired: {line}\n" if not line.startswith("backup") else f"{line}\n")
+        for problem in done.after.problems:
+            out.write(f"left: {problem}\n")
+        out.write(f"{done.after.summary()}\n")
+        return 0 if done.ok else EXIT_ERROR
     report = integrity.run(paths.db)
     for problem in report.problems:
         out.write(f"{problem}\n")
@@ -1398,11 +1408,16 @@ def build_parser() -> argparse.ArgumentParser:
         "beside it under a new name (close the app first)",
     )
     p.add_argument("file", metavar="FILE", help="the backup file (.sqlite3) to restore")
-    file_command(
+    p = file_command(
         "check",
         _check,
         "check the database: SQLite's integrity and foreign-key checks and the app's own; "
         "prints each problem and exits with status 1 if there is any (reads only)",
+    )
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="fix what can be recomputed safely (after a backup); print what was left",
     )
 
     # config

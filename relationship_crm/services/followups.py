@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, not_, or_, select, type_coerce
+from sqlalchemy import String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain import bounds
@@ -202,7 +202,10 @@ def _odd_remind_specs(session: Session) -> list[FollowUpSpec]:
         session.scalars(
             select(FollowUp.id).where(
                 FollowUp.status == FollowUpStatus.OPEN.value,
-                or_(remind_text.is_(None), not_(remind_text.op("GLOB")(_INSTANT_GLOB))),
+                or_(
+                    remind_text.is_(None),
+                    remind_text.op("NOT GLOB", is_comparison=True)(_INSTANT_GLOB),
+                ),
             )
         )
     )

@@ -45,6 +45,16 @@ def _parse_stamp(value: object) -> datetime | None:
         return None
 
 
+def parse_stored_time(value: object) -> datetime | None:
+    """The naive datetime the readers below accept for stored text, or None when they refuse it."""
+    parsed = _parse_stamp(value)
+    if parsed is None or not _SAFE_FIRST.replace(tzinfo=None) <= parsed:
+        return None
+    if parsed > _SAFE_LAST.replace(tzinfo=None):
+        return None
+    return parsed
+
+
 def format_instant(value: datetime) -> str:
     """The canonical stored text of an aware instant (UTC, zero-padded year, microseconds)."""
     v = value.astimezone(UTC)
@@ -78,13 +88,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         # UnreadableTime marker, and the services flag or skip that row (see domain.bounds).
         if value is None:
             return None
-        parsed = _parse_stamp(value)
+        parsed = parse_stored_time(value)
         if parsed is None:
             return UnreadableTime.of(value, aware=True)
-        instant = parsed.replace(tzinfo=UTC)
-        if not _SAFE_FIRST <= instant <= _SAFE_LAST:
-            return UnreadableTime.of(value, aware=True)
-        return instant
+        return parsed.replace(tzinfo=UTC)
 
 
 class WallClock(TypeDecorator[datetime]):
@@ -104,10 +111,8 @@ class WallClock(TypeDecorator[datetime]):
         # Like UTCDateTime: unreadable text becomes a marker instead of an exception.
         if value is None:
             return None
-        parsed = _parse_stamp(value)
-        if parsed is None or not _SAFE_FIRST.replace(tzinfo=None) <= parsed:
-            return UnreadableTime.of(value, aware=False)
-        if parsed > _SAFE_LAST.replace(tzinfo=None):
+        parsed = parse_stored_time(value)
+        if parsed is None:
             return UnreadableTime.of(value, aware=False)
         return parsed.replace(second=0, microsecond=0)
 
