@@ -156,8 +156,21 @@ class UnreadableTime(datetime):
         return value
 
 
+class UnreadableDay(date):
+    """A stored calendar day that could not be read (1900-01-01 as a value); see UnreadableTime."""
+
+    raw: str
+
+    @classmethod
+    def of(cls, raw: object) -> UnreadableDay:
+        """The marker for stored value `raw`."""
+        value = cls(FIRST_YEAR, 1, 1)
+        value.raw = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+        return value
+
+
 def unreadable_text(value: object) -> str | None:
     """The stored text of an unreadable date/time marker, or None for a normal value."""
-    if isinstance(value, UnreadableTime):
+    if isinstance(value, UnreadableTime | UnreadableDay):
         return getattr(value, "raw", "")
     return None

@@ -53,7 +53,7 @@ from relationship_crm.storage.schema import (
     ThankYouNote,
     meeting_attendees,
 )
-from relationship_crm.storage.types import DecimalText, UTCDateTime, WallClock
+from relationship_crm.storage.types import DayDate, DecimalText, UTCDateTime, WallClock
 
 _M = TypeVar("_M", bound=DeclarativeBase)
 
@@ -272,7 +272,7 @@ def _column_value(column: Any, raw: object, path: _Path) -> object:
             if not isinstance(raw, str | int):
                 raise ValueError
             return Decimal(str(raw))
-        if isinstance(kind, Date):
+        if isinstance(kind, Date | DayDate):
             return _in_window(date.fromisoformat(cast(str, raw)), path)
         if isinstance(kind, Integer):
             if not isinstance(raw, int) or isinstance(raw, bool):
@@ -315,7 +315,7 @@ def _kind_name(kind: object) -> str:
         return "wall-clock time (YYYY-MM-DDTHH:MM)"
     if isinstance(kind, DecimalText):
         return "decimal number"
-    if isinstance(kind, Date):
+    if isinstance(kind, Date | DayDate):
         return "date (YYYY-MM-DD)"
     return "whole number"
 

@@ -99,10 +99,9 @@ def _time_forms(session: Session) -> list[str]:
                 aware, write = False, format_wall_clock
             else:
                 continue
+            name = f'"{column.name}"'
             rows = session.execute(
-                text(
-                    f'SELECT rowid, "{column.name}" FROM "{table.name}" WHERE "{column.name}" IS NOT NULL'
-                )
+                text(f'SELECT rowid, {name} FROM "{table.name}" WHERE {name} IS NOT NULL')
             ).all()
             for rowid, stored in rows:
                 value = parse_stored_time(stored)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Date, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
-from relationship_crm.domain.bounds import UnreadableTime
+from relationship_crm.domain.bounds import UnreadableDay, UnreadableTime
 
 # What the readers accept: the canonical text, plus what older versions wrote (years without
 # their zero padding, e.g. "1-01-01 04:56:02.000000" for year 1) and an ISO "T" separator.
@@ -115,6 +115,35 @@ class WallClock(TypeDecorator[datetime]):
         if parsed is None:
             return UnreadableTime.of(value, aware=False)
         return parsed.replace(second=0, microsecond=0)
+
+
+class DayDate(TypeDecorator[date]):
+    """A calendar day stored as SQLAlchemy's Date stores it ("2026-11-23"), read tolerantly.
+
+    The same column type as Date (so the schema and migrations do not change); only reading
+    differs: text that is not a day comes back as an UnreadableDay marker instead of raising.
+    """
+
+    impl = Date
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        def process(value: Any) -> date | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                match = _DAY.fullmatch(value.strip())
+                if match is not None:
+                    try:
+                        return date(*(int(part) for part in match.groups()))
+                    except ValueError:
+                        pass
+            return UnreadableDay.of(value)
+
+        return process
+
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 class DecimalText(TypeDecorator[Decimal]):
