@@ -263,6 +263,8 @@ def _read_suite(cli: Callable[..., Result], out_file: Path) -> None:
     for argv in reads:
         result = cli(*argv)
         assert result.code == 0, (argv, result.err[-2000:], result.out[-2000:])
+        # Nothing a command accepted may read back as unreadable.
+        assert "unreadable" not in result.err + result.out, (argv, result.err, result.out[-2000:])
         if argv[:3] == ["contact", "list", "--format"]:
             for contact in result.json()[:2]:
                 shown = cli("contact", "show", str(contact["id"]))

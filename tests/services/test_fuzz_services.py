@@ -192,8 +192,9 @@ def _reads_work(db: Database, path: Path) -> None:
     with db.read() as s:
         day = NOW.date()
         for zone in ("America/New_York", "Asia/Tokyo"):
-            followups.agenda(s, day=day, tz=zone, horizon_days=30)
-        followups.list_follow_ups(s, statuses=tuple(FollowUpStatus))
+            assert followups.agenda(s, day=day, tz=zone, horizon_days=30).skipped == ()
+        for view in followups.list_follow_ups(s, statuses=tuple(FollowUpStatus)):
+            assert view.unreadable == (), view
         for view in contacts.list_contacts(s, limit=3):
             contacts.get(s, view.id)
         contacts.search(s, "a")
