@@ -234,12 +234,14 @@ def next_wakeup(session: Session, *, now: datetime) -> datetime | None:
         .where(
             FollowUp.status == FollowUpStatus.OPEN.value,
             FollowUp.remind_at > now,
+            # Text that is not a stored instant sorts after every date: never a wake-up time.
+            type_coerce(FollowUp.remind_at, String).op("GLOB", is_comparison=True)(_INSTANT_GLOB),
             Contact.deleted_at.is_(None),
         )
         .order_by(FollowUp.remind_at)
         .limit(1)
     )
-    return row
+    return None if bounds.unreadable_text(row) is not None else row
 
 
 def _open_row(session: Session, follow_up_id: int, verb: str) -> FollowUp:

@@ -193,8 +193,8 @@ def _reads_work(db: Database, path: Path) -> None:
         day = NOW.date()
         for zone in ("America/New_York", "Asia/Tokyo"):
             assert followups.agenda(s, day=day, tz=zone, horizon_days=30).skipped == ()
-        for view in followups.list_follow_ups(s, statuses=tuple(FollowUpStatus)):
-            assert view.unreadable == (), view
+        for follow_up in followups.list_follow_ups(s, statuses=tuple(FollowUpStatus)):
+            assert follow_up.unreadable == (), follow_up
         for view in contacts.list_contacts(s, limit=3):
             contacts.get(s, view.id)
         contacts.search(s, "a")
