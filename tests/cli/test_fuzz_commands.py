@@ -311,10 +311,19 @@ def test_any_command_line_is_accepted_or_refused_never_a_bug(
 
     for argv in data.draw(st.lists(_argv(seeded), min_size=1, max_size=3)):
         result = run(*argv)
-        event(f"exit {result.code}: {' '.join(argv[:2]) if argv[0] in GROUPS else argv[0]}")
+        name = " ".join(argv[:2]) if argv[0] in GROUPS else argv[0]
+        event(f"exit {result.code}: {name}")
+        _tally(f"exit {result.code}: {name}")
         _assert_no_bug(result, argv)
         if result.code == 0 and tuple(argv[:2]) not in READS and tuple(argv[:1]) not in READS:
             _read_suite(run, seeded)
+
+
+def _tally(line: str) -> None:
+    """With FUZZ_TALLY=FILE, one line per command run (to count a long run's examples)."""
+    if tally := os.environ.get("FUZZ_TALLY"):
+        with open(tally, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
 
 
 def _copy_database(source: Path, target: Path) -> None:

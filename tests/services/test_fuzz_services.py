@@ -237,8 +237,17 @@ def test_any_draft_is_saved_or_refused_and_reads_keep_working(
         with seeded.write() as s:
             op(s)
     except KnownError:
+        _tally("refused")
         return
+    _tally("saved")
     _reads_work(seeded, db_path)
+
+
+def _tally(line: str) -> None:
+    """With FUZZ_TALLY=FILE, one line per example (to count a long run's examples)."""
+    if tally := os.environ.get("FUZZ_TALLY"):
+        with open(tally, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
 
 
 def test_the_seed_reads_cleanly(seeded: Database, db_path: Path) -> None:
