@@ -184,3 +184,24 @@ def test_repair_of_a_sound_database_does_nothing(cli: Cli, jane: int, db_path: P
     assert result.code == 0
     assert result.out.startswith("database OK")
     assert not (db_path.parent / "backups").exists()
+
+
+def test_a_bad_zone_or_rule_stored_by_another_program_is_flagged_not_fatal(
+    cli: Cli, jane: int, db_path: Path, tmp_path: Path
+) -> None:
+    zoned = cli("followup", "add", str(jane), "--due", "2026-11-29 09:00", "--note", "z").id
+    ruled = cli("followup", "add", str(jane), "--due", "2026-11-29 10:00", "--every", "weekly").id
+    _poke(db_path, "UPDATE follow_ups SET tz = 'Mars/Olympus' WHERE id = ?", zoned)
+    _poke(db_path, "UPDATE follow_ups SET rrule = 'FREQ=SOMETIMES' WHERE id = ?", ruled)
+    today = cli("today", "--date", "2026-11-29")
+    assert today.code == 0 and f"#{zoned}" in today.err
+    listed = cli("followup", "list")
+    assert listed.code == 0 and "unreadable (run check)" in listed.out
+    ics = tmp_path / "out.ics"
+    assert cli("export", "--format", "ics", str(ics)).code == 0
+    assert f"followup-{zoned}@" not in ics.read_text("utf-8")
+    check = cli("check")
+    assert check.code == 1
+    assert "Mars/Olympus" in check.out and "FREQ=SOMETIMES" in check.out
+    repair = cli("check", "--repair")
+    assert repair.code == 1 and "left: " in repair.out
