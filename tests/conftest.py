@@ -32,7 +32,7 @@ _FUZZ_COMMON: dict[str, Any] = {
         HealthCheck.data_too_large,
     ],
 }
-settings.register_profile("fuzz", max_examples=80, derandomize=True, **_FUZZ_COMMON)
+settings.register_profile("fuzz", max_examples=40, derandomize=True, **_FUZZ_COMMON)
 settings.register_profile(
     "fuzz-long",
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2000")),
