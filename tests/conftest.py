@@ -10,12 +10,36 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Headless Qt for any test that needs it; must be set before a QApplication exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from relationship_crm.cli import main as cli_main  # noqa: E402
 from relationship_crm.storage.db import Database, open_database  # noqa: E402
+
+# Profiles of the fuzzers (tests/cli/test_fuzz_commands.py, tests/services/test_fuzz_services.py).
+# "fuzz" is the bounded, repeatable run of every test session (each file well under 60 s on two
+# cores); HYPOTHESIS_PROFILE=fuzz-long runs them with fresh random examples, FUZZ_EXAMPLES of
+# them per test (default 2000), e.g. `HYPOTHESIS_PROFILE=fuzz-long pytest tests -k fuzz`.
+# Other property tests keep Hypothesis' defaults whatever the variable says.
+_FUZZ_COMMON: dict[str, Any] = {
+    "deadline": None,
+    "database": None,
+    "suppress_health_check": [
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+}
+settings.register_profile("fuzz", max_examples=40, derandomize=True, **_FUZZ_COMMON)
+settings.register_profile(
+    "fuzz-long",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "2000")),
+    print_blob=True,
+    **_FUZZ_COMMON,
+)
+FUZZ_PROFILE = "fuzz-long" if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz-long" else "fuzz"
 
 
 @pytest.fixture(autouse=True)

@@ -42,12 +42,14 @@ def register(commands: Commands, common: Common) -> None:
             "kept beside it under a new name (close the app first)",
         )
     )
-    common.file_command(
-        commands,
-        "check",
-        _check,
-        "check the database: SQLite's integrity and foreign-key checks and the app's own; "
-        "prints each problem and exits with status 1 if there is any (reads only)",
+    _check_options(
+        common.file_command(
+            commands,
+            "check",
+            _check,
+            "check the database: SQLite's integrity and foreign-key checks and the app's own; "
+            "prints each problem and exits with status 1 if there is any (reads only)",
+        )
     )
 
     cfg = common.group(
@@ -149,10 +151,30 @@ def _restore(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
     return 0
 
 
+def _check_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--repair",
+        action="store_true",
+        help="fix what can be recomputed safely (after a backup); print what was left",
+    )
+
+
 def _check(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
     """Print each problem found, then a summary line; exit status 1 if there is any problem."""
     from relationship_crm.services import integrity
 
+    if args.repair:
+        from relationship_crm.services.repair import repair
+
+        done = repair(paths.db, backup_folder=paths.backups)
+        if done.backup:
+            out.write(f"backup: {done.backup}\n")
+        for line in done.fixed:
+            out.write(f"repaired: {line}\n")
+        for problem in done.after.problems:
+            out.write(f"left: {problem}\n")
+        out.write(f"{done.after.summary()}\n")
+        return 0 if done.ok else EXIT_ERROR
     report = integrity.run(paths.db)
     for problem in report.problems:
         out.write(f"{problem}\n")

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TextIO
 
 from relationship_crm.cli import args as types
-from relationship_crm.cli.common import Commands, Common
+from relationship_crm.cli.common import PROG, Commands, Common
 from relationship_crm.cli.encoders import followup_json, iso
 from relationship_crm.cli.output import JsonRow, Table, print_list
 from relationship_crm.domain.enums import FollowUpStatus
@@ -119,7 +119,7 @@ FOLLOWUP_TABLE: Table[FollowUpView] = Table(
     headers=("ID", "DUE", "CONTACT", "STATUS", "NOTE"),
     cells=lambda f: (
         str(f.id),
-        long_moment(f.due),
+        "unreadable (run check)" if f.unreadable else long_moment(f.due),
         f.contact_name,
         f.status.value,
         f.note + (f"  [{f.rrule}]" if f.rrule else ""),
@@ -176,6 +176,9 @@ def _today(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         zone = get_zone(args.tz or settings.zone(s)).key
         day = args.date or types.today_in(zone)
         plan = followups.agenda(s, day=day, tz=zone, horizon_days=max(args.upcoming, 0))
+    if plan.skipped:
+        ids = ", ".join(f"#{i}" for i in plan.skipped)
+        sys.stderr.write(f"{PROG}: warning: follow-up {ids} not listed (unreadable); run `check`\n")
     listed = [*plan.overdue, *plan.today]
     if args.upcoming > 0:
         listed += plan.upcoming

@@ -62,3 +62,5 @@ class Agenda:
     overdue: tuple[Reminder, ...]
     today: tuple[Reminder, ...]
     upcoming: tuple[Reminder, ...]
+    # Open follow-ups left out because a stored time or zone could not be read (ids, sorted).
+    skipped: tuple[int, ...] = ()

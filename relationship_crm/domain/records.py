@@ -148,6 +148,8 @@ class FollowUpView:
     status: FollowUpStatus
     snoozed_until: datetime | None
     completed_at: datetime | None
+    # Stored columns that could not be read ("due_at", "tz"...): shown flagged, fixed by `check`.
+    unreadable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,9 @@ from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vRecur
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from relationship_crm.domain.bounds import unreadable_text
 from relationship_crm.domain.enums import FollowUpStatus, MeetingKind
-from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.text import clean_block, clean_line
 from relationship_crm.scheduling.recurrence import describe, parse_cadence, until_wall
 from relationship_crm.scheduling.zones import as_utc, get_zone, localize
@@ -103,8 +104,19 @@ def _follow_up_events(session: Session, now: datetime) -> list[_Placed]:
     )
     placed: list[_Placed] = []
     for row, contact in session.execute(query):
-        placed.extend(_follow_up(row, contact, now))
+        # A row whose stored times, zone or rule cannot be read (`check` names it) is left out
+        # of the calendar rather than failing the whole export or showing a made-up date.
+        if _unreadable(row.due_local, row.anchor_local, row.snoozed_until):
+            continue
+        try:
+            placed.extend(_follow_up(row, contact, now))
+        except (KnownError, ValueError, OverflowError):
+            continue
     return placed
+
+
+def _unreadable(*values: object) -> bool:
+    return any(unreadable_text(v) is not None for v in values)
 
 
 def _follow_up(row: FollowUp, contact: Contact, now: datetime) -> list[_Placed]:
@@ -262,9 +274,14 @@ def _meeting_events(session: Session, now: datetime) -> list[_Placed]:
     )
     placed: list[_Placed] = []
     for meeting in session.scalars(query):
+        if _unreadable(meeting.starts_at):
+            continue  # as for follow-ups: `check` names it
         length = timedelta(minutes=meeting.duration_minutes) or DEFAULT_MEETING_LENGTH
         if meeting.starts_at >= now or meeting.starts_at + length > now:
-            placed.append(_meeting(meeting, length, now))
+            try:
+                placed.append(_meeting(meeting, length, now))
+            except (KnownError, OverflowError):
+                continue
     return placed
 
 

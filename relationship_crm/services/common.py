@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain.bounds import check_id
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.text import clean_line
 from relationship_crm.storage.schema import Contact, Meeting
@@ -18,6 +19,7 @@ def utcnow() -> datetime:
 
 def live_contact(session: Session, contact_id: int) -> Contact:
     """The contact with this id, unless it does not exist or is in the trash."""
+    check_id(contact_id, "contact")
     contact = session.get(Contact, contact_id)
     if contact is None or contact.deleted_at is not None:
         raise NotFoundError(f"no contact with id {contact_id}")
@@ -26,6 +28,7 @@ def live_contact(session: Session, contact_id: int) -> Contact:
 
 def existing_meeting(session: Session, meeting_id: int) -> Meeting:
     """The meeting with this id, or a NotFoundError."""
+    check_id(meeting_id, "meeting")
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFoundError(f"no meeting with id {meeting_id}")

@@ -11,6 +11,7 @@ import phonenumbers
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from relationship_crm.domain import bounds
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
@@ -87,10 +88,13 @@ def check_birthday(value: str | None) -> str | None:
     if match:
         year = int(match.group(1) or 2000)  # 2000 is a leap year: "--02-29" is a valid birthday
         try:
-            date(year, int(match.group(2)), int(match.group(3)))
-            return value
+            day = date(year, int(match.group(2)), int(match.group(3)))
         except ValueError:
             pass
+        else:
+            if match.group(1):
+                bounds.check_birthday_day(day, today=date.today())
+            return value
     raise InvalidInputError(f"birthday {value!r} is not a date; use YYYY-MM-DD or --MM-DD")
 
 
@@ -328,6 +332,7 @@ def trash(session: Session, contact_id: int, *, now: datetime | None = None) -> 
 
 def restore(session: Session, contact_id: int) -> Changes:
     """Bring a contact back from the trash."""
+    bounds.check_id(contact_id, "contact")
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFoundError(f"no contact with id {contact_id}")

@@ -7,13 +7,16 @@ snoozed). The decisions themselves (what is due, the next occurrence) belong to 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain import bounds
 from relationship_crm.domain.changes import Changes, Created, Outcome
 from relationship_crm.domain.enums import FollowUpStatus
 from relationship_crm.domain.errors import InvalidInputError, KnownError, NotFoundError
@@ -37,6 +40,7 @@ def add(session: Session, draft: FollowUpDraft, *, now: datetime | None = None) 
         existing_meeting(session, draft.meeting_id)
     zone = get_zone(draft.tz)
     due_local = draft.due_local.replace(second=0, microsecond=0, tzinfo=None)
+    bounds.check_wall_clock(due_local, "the follow-up's due time")
     rule = parse_cadence(draft.cadence, start_local=due_local) if draft.cadence else None
     due_at = localize(due_local, zone)
     row = FollowUp(
@@ -90,6 +94,7 @@ def snooze(
         raise InvalidInputError("a snooze time needs a time zone")
     if until <= now:
         raise InvalidInputError("the snooze time is in the past; pick a later time")
+    bounds.check_instant(until, "the snooze time")
     row = _open_row(session, follow_up_id, "snooze")
     row.snoozed_until = until
     row.remind_at = until
@@ -108,6 +113,7 @@ def cancel(session: Session, follow_up_id: int, *, now: datetime | None = None) 
 
 def get(session: Session, follow_up_id: int) -> FollowUpView:
     """One follow-up."""
+    bounds.check_id(follow_up_id, "follow-up")
     row = session.get(FollowUp, follow_up_id)
     if row is None:
         raise NotFoundError(f"no follow-up with id {follow_up_id}")
@@ -159,10 +165,67 @@ def open_specs(session: Session, *, before: datetime | None = None) -> list[Foll
 
 
 def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Agenda:
-    """Overdue, due on `day` and coming in the next `horizon_days`, as seen in zone `tz`."""
-    _, horizon_end = day_bounds(date.fromordinal(day.toordinal() + horizon_days), get_zone(tz))
+    """Overdue, due on `day` and coming in the next `horizon_days`, as seen in zone `tz`.
+
+    Open follow-ups whose stored time or zone cannot be read are left out and named in
+    `Agenda.skipped` (the front end warns and points at `check`).
+    """
+    bounds.check_day(day, "the day")
+    zone = get_zone(tz)
+    if horizon_days < 0:
+        return reminders.agenda([], day=day, tz=zone, horizon_days=horizon_days)  # its message
+    try:
+        _, horizon_end = day_bounds(date.fromordinal(day.toordinal() + horizon_days), zone)
+    except (OverflowError, ValueError):
+        raise InvalidInputError(
+            f"{horizon_days} days after {day} is past the end of the calendar"
+        ) from None
     specs = open_specs(session, before=horizon_end)
-    return reminders.agenda(specs, day=day, tz=tz, horizon_days=horizon_days)
+    # Rows whose reminder time is not even text in the stored form sort anywhere (or nowhere);
+    # fetch them too, so they are either listed by their due time or reported as skipped.
+    seen = {spec.id for spec in specs}
+    specs += [s for s in _odd_remind_specs(session) if s.id not in seen]
+    readable: list[FollowUpSpec] = []
+    skipped: list[FollowUpSpec] = []
+    for spec in specs:
+        (readable if _spec_readable(spec) else skipped).append(spec)
+    plan = reminders.agenda(readable, day=day, tz=zone, horizon_days=horizon_days)
+    return dataclasses.replace(plan, skipped=tuple(sorted(s.id for s in skipped)))
+
+
+# The exact stored form of an instant (storage.types.format_instant), as an SQLite GLOB pattern.
+_INSTANT_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].*"
+
+
+def _odd_remind_specs(session: Session) -> list[FollowUpSpec]:
+    """Open follow-ups whose `remind_at` is not stored in the canonical form."""
+    remind_text = type_coerce(FollowUp.remind_at, String)
+    ids = list(
+        session.scalars(
+            select(FollowUp.id).where(
+                FollowUp.status == FollowUpStatus.OPEN.value,
+                or_(
+                    remind_text.is_(None),
+                    remind_text.op("NOT GLOB", is_comparison=True)(_INSTANT_GLOB),
+                ),
+            )
+        )
+    )
+    if not ids:
+        return []
+    return [s for s in open_specs(session) if s.id in set(ids)]
+
+
+def _spec_readable(spec: FollowUpSpec) -> bool:
+    """Whether the scheduler can place this follow-up (its times and zone can be read)."""
+    for value in (spec.due_local, spec.anchor_local, spec.snoozed_until):
+        if bounds.unreadable_text(value) is not None:
+            return False
+    try:
+        reminders.effective_instant(spec)
+    except (KnownError, ValueError, OverflowError):
+        return False
+    return True
 
 
 def next_wakeup(session: Session, *, now: datetime) -> datetime | None:
@@ -173,12 +236,14 @@ def next_wakeup(session: Session, *, now: datetime) -> datetime | None:
         .where(
             FollowUp.status == FollowUpStatus.OPEN.value,
             FollowUp.remind_at > now,
+            # Text that is not a stored instant sorts after every date: never a wake-up time.
+            type_coerce(FollowUp.remind_at, String).op("GLOB", is_comparison=True)(_INSTANT_GLOB),
             Contact.deleted_at.is_(None),
         )
         .order_by(FollowUp.remind_at)
         .limit(1)
     )
-    return row
+    return None if bounds.unreadable_text(row) is not None else row
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +264,38 @@ def load_agenda(session: Session, *, now: datetime, tz: str, horizon_days: int =
 
 
 def _open_row(session: Session, follow_up_id: int, verb: str) -> FollowUp:
+    bounds.check_id(follow_up_id, "follow-up")
     row = session.get(FollowUp, follow_up_id)
     if row is None:
         raise NotFoundError(f"no follow-up with id {follow_up_id}")
     if row.status != FollowUpStatus.OPEN.value:
         raise KnownError(f"follow-up {follow_up_id} is already {row.status}; cannot {verb} it")
+    if _unreadable_fields(row):
+        # Changing it would write the marker back as if it were a real time.
+        raise KnownError(
+            f"follow-up {follow_up_id} has a stored time that cannot be read; cannot {verb} it "
+            "(run `check --repair`)"
+        )
     return row
+
+
+def _unreadable_fields(row: FollowUp) -> tuple[str, ...]:
+    """Names of the row's columns that could not be read (see domain.bounds.UnreadableTime)."""
+    found = [
+        name
+        for name in ("due_at", "due_local", "anchor_local", "snoozed_until", "remind_at")
+        if bounds.unreadable_text(getattr(row, name)) is not None
+    ]
+    if _zone_or_none(row.tz) is None:
+        found.append("tz")
+    return tuple(found)
+
+
+def _zone_or_none(name: str) -> ZoneInfo | None:
+    try:
+        return get_zone(name)
+    except KnownError:
+        return None
 
 
 def _check_note(note: str) -> str:
@@ -230,7 +321,8 @@ def _spec(row: FollowUp, contact_name: str) -> FollowUpSpec:
 
 
 def _view(row: FollowUp, contact_name: str) -> FollowUpView:
-    zone = get_zone(row.tz)
+    # A row with an unreadable time or zone is still shown (flagged), never a failure.
+    zone = _zone_or_none(row.tz) or ZoneInfo("UTC")
     return FollowUpView(
         id=row.id,
         contact_id=row.contact_id,
@@ -243,6 +335,7 @@ def _view(row: FollowUp, contact_name: str) -> FollowUpView:
         status=FollowUpStatus(row.status),
         snoozed_until=row.snoozed_until,
         completed_at=row.completed_at,
+        unreadable=_unreadable_fields(row),
     )
 
 
@@ -274,6 +367,8 @@ def update(
         if due_local is None
         else due_local.replace(second=0, microsecond=0, tzinfo=None)
     )
+    if due_local is not None:
+        bounds.check_wall_clock(new_due, "the follow-up's due time")
     moved = new_due != row.due_local or zone.key != row.tz
     # Validate everything before touching the row, so a bad field leaves it as it was.
     new_note = row.note if note is None else _check_note(note)

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain import bounds
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import GiftDraft, GiftView
@@ -52,6 +53,8 @@ def add(session: Session, draft: GiftDraft, *, now: datetime | None = None) -> C
         existing_meeting(session, draft.meeting_id)
     if draft.cost is not None and (not draft.cost.is_finite() or draft.cost < 0):
         raise InvalidInputError("a gift's cost must be a positive amount")
+    bounds.check_gift_cost(draft.cost)
+    bounds.check_day(draft.given_on, "the gift's date")
     currency = (
         settings.check_currency(draft.currency) if draft.currency else settings.currency(session)
     )

@@ -34,7 +34,7 @@ from relationship_crm.services import contacts
 from relationship_crm.storage.backups import raise_if_busy, sqlite_checks
 from relationship_crm.storage.db import BUSY_TIMEOUT_MS, SCHEMA_HEAD, inspect_file
 from relationship_crm.storage.schema import CONTACT_FTS_TABLE, Base
-from relationship_crm.storage.types import UTCDateTime, WallClock
+from relationship_crm.storage.types import DayDate, UTCDateTime, WallClock
 
 #: Rows described one by one per check; the rest are counted in one last line.
 MAX_EXAMPLES = 20
@@ -417,6 +417,7 @@ _PATTERNS: tuple[tuple[type, str, str], ...] = (
     (UTCDateTime, f"{_DAY} [0-2]{_D}:[0-5]{_D}:[0-5]{_D}.{_D * 6}", "UTC time"),
     (WallClock, f"{_DAY} [0-2]{_D}:[0-5]{_D}", "wall-clock time"),
     (Date, _DAY, "date"),
+    (DayDate, _DAY, "date"),
 )
 
 

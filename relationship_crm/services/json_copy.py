@@ -14,6 +14,7 @@ natural key is there (a meeting's start, kind and title; a note's contact and me
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,6 +26,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from relationship_crm import __version__
+from relationship_crm.domain import bounds
+from relationship_crm.domain.bounds import unreadable_text
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.domain.text import fold
@@ -50,9 +53,13 @@ from relationship_crm.storage.schema import (
     ThankYouNote,
     meeting_attendees,
 )
-from relationship_crm.storage.types import DecimalText, UTCDateTime, WallClock
+from relationship_crm.storage.types import DayDate, DecimalText, UTCDateTime, WallClock
 
 _M = TypeVar("_M", bound=DeclarativeBase)
+
+#: Key of the object that stands for a stored date/time the app could not read:
+#: {"unreadable": "<the stored text>"}. Importing such a value is refused with its path.
+UNREADABLE_KEY = "unreadable"
 
 FORMAT = "relationship-crm"
 VERSION = 1
@@ -63,6 +70,10 @@ _ADDRESS = ("label", "street", "city", "region", "postcode", "country")
 
 
 def _encode(value: object) -> object:
+    raw = unreadable_text(value)
+    if raw is not None:
+        # A stored time nobody can read is given back as it is, marked, so the copy is whole.
+        return {UNREADABLE_KEY: raw}
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.strftime("%Y-%m-%dT%H:%M")
@@ -247,29 +258,54 @@ def _column_value(column: Any, raw: object, path: _Path) -> object:
         if not column.nullable and column.default is None and not column.primary_key:
             raise path.fail("must not be empty")
         return None
+    if isinstance(raw, dict) and UNREADABLE_KEY in raw:
+        raise path.fail(f"was unreadable in the database it came from ({raw[UNREADABLE_KEY]!r})")
     try:
         if isinstance(kind, UTCDateTime):
             value = datetime.fromisoformat(cast(str, raw))
             if value.tzinfo is None:
                 raise ValueError
-            return value
+            return _in_window(value, path)
         if isinstance(kind, WallClock):
-            return datetime.fromisoformat(cast(str, raw)).replace(tzinfo=None)
+            return _in_window(datetime.fromisoformat(cast(str, raw)).replace(tzinfo=None), path)
         if isinstance(kind, DecimalText):
             if not isinstance(raw, str | int):
                 raise ValueError
             return Decimal(str(raw))
-        if isinstance(kind, Date):
-            return date.fromisoformat(cast(str, raw))
+        if isinstance(kind, Date | DayDate):
+            return _in_window(date.fromisoformat(cast(str, raw)), path)
         if isinstance(kind, Integer):
             if not isinstance(raw, int) or isinstance(raw, bool):
                 raise ValueError
+            if not -bounds.MAX_ID <= raw <= bounds.MAX_ID:
+                raise path.fail(f"{raw} is too large")
             return raw
     except (ValueError, TypeError, InvalidOperation):
         raise path.fail(f"{raw!r} is not a valid {_kind_name(kind)}") from None
     if not isinstance(raw, str):
         raise path.fail("must be text")
+    # The same caps as the services: a String(n) column holds n characters, free text 100k;
+    # control characters other than newline and tab are dropped (as typed text would be).
+    cap = getattr(kind, "length", None) or bounds.MAX_NOTES
+    if len(raw) > cap:
+        raise path.fail(f"is too long ({len(raw)} characters; at most {cap})")
+    if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in raw):
+        raw = "".join(c for c in raw if c in "\n\t" or unicodedata.category(c) != "Cc")
     return raw
+
+
+_Bounded = TypeVar("_Bounded", date, datetime)
+
+
+def _in_window(value: _Bounded, path: _Path) -> _Bounded:
+    """A date or time from the copy, refused outside the years the app can store and read."""
+    try:
+        bounds.check_year(value.year, "the date", value.isoformat())
+    except InvalidInputError:
+        raise path.fail(
+            f"{value.isoformat()} is not between {bounds.FIRST_YEAR} and {bounds.LAST_YEAR}"
+        ) from None
+    return value
 
 
 def _kind_name(kind: object) -> str:
@@ -279,7 +315,7 @@ def _kind_name(kind: object) -> str:
         return "wall-clock time (YYYY-MM-DDTHH:MM)"
     if isinstance(kind, DecimalText):
         return "decimal number"
-    if isinstance(kind, Date):
+    if isinstance(kind, Date | DayDate):
         return "date (YYYY-MM-DD)"
     return "whole number"
 

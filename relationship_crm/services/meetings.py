@@ -9,10 +9,12 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from relationship_crm.domain import bounds
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import MeetingDraft, MeetingView
+from relationship_crm.domain.text import clean_block
 from relationship_crm.scheduling.zones import get_zone, localize
 from relationship_crm.services import research
 from relationship_crm.services.common import (
@@ -60,6 +62,8 @@ def log(session: Session, draft: MeetingDraft, *, now: datetime | None = None) -
             f"duration must be between 0 and {MAX_DURATION_MINUTES} minutes, "
             f"not {draft.duration_minutes}"
         )
+    bounds.check_wall_clock(draft.starts_local, "the meeting's start")
+    bounds.check_length(draft.notes, "the meeting notes", bounds.MAX_NOTES)
     attendees = [live_contact(session, cid) for cid in dict.fromkeys(draft.attendee_ids)]
     meeting = Meeting(
         kind=kind.value,
@@ -69,7 +73,7 @@ def log(session: Session, draft: MeetingDraft, *, now: datetime | None = None) -
         starts_local=draft.starts_local.replace(second=0, microsecond=0),
         duration_minutes=draft.duration_minutes,
         location=optional_line(draft.location, "location", max_length=300),
-        notes=draft.notes.strip(),
+        notes=clean_block(draft.notes),
         created_at=now,
         updated_at=now,
     )

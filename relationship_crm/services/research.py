@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain.bounds import in_id_range
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ResearchView
@@ -38,7 +39,9 @@ def add(
         raise InvalidInputError(f"the research note is too long (at most {MAX_TEXT} characters)")
     if contact_id is not None:
         live_contact(session, contact_id)
-    if company_id is not None and session.get(Company, company_id) is None:
+    if company_id is not None and (
+        not in_id_range(company_id) or session.get(Company, company_id) is None
+    ):
         raise NotFoundError(f"no company with id {company_id}")
     if meeting_id is not None:
         existing_meeting(session, meeting_id)

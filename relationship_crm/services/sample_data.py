@@ -54,7 +54,7 @@ from relationship_crm.storage.schema import (
     contact_tags,
     meeting_attendees,
 )
-from relationship_crm.storage.types import DecimalText, UTCDateTime, WallClock
+from relationship_crm.storage.types import DayDate, DecimalText, UTCDateTime, WallClock
 
 __all__ = ["MAX_CONTACTS", "SampleSummary", "check_contact_count", "generate"]
 
@@ -707,7 +707,7 @@ def _encoder(column: Column[Any]) -> Callable[[Any], Any] | None:
         return _wall_text
     if isinstance(kind, DecimalText):
         return str
-    if isinstance(kind, Date):
+    if isinstance(kind, Date | DayDate):
         return date.isoformat  # SQLAlchemy's SQLite DATE is ISO "YYYY-MM-DD" text
     if isinstance(kind, TypeDecorator | DateTime):
         raise TypeError(f"sample_data cannot write {column} of type {kind!r}; add an encoder")

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from relationship_crm.domain.bounds import MAX_ID, in_id_range
 from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
@@ -280,11 +281,11 @@ def list_notes(
     if statuses is not None:
         query = query.where(ThankYouNote.status.in_([parse_status(v).value for v in statuses]))
     if meeting_id is not None:
-        query = query.where(ThankYouNote.meeting_id == meeting_id)
+        query = query.where(ThankYouNote.meeting_id == min(meeting_id, MAX_ID))
     if contact_id is not None:
-        query = query.where(ThankYouNote.contact_id == contact_id)
+        query = query.where(ThankYouNote.contact_id == min(contact_id, MAX_ID))
     if note_ids is not None:
-        query = query.where(ThankYouNote.id.in_(list(note_ids)))
+        query = query.where(ThankYouNote.id.in_([i for i in note_ids if in_id_range(i)]))
     query = query.order_by(ThankYouNote.drafted_at, ThankYouNote.id)
     return [
         ThanksView(
@@ -325,7 +326,10 @@ def _notes(session: Session, note_ids: Iterable[int]) -> list[ThankYouNote]:
         for n in session.scalars(
             select(ThankYouNote)
             .join(Contact, Contact.id == ThankYouNote.contact_id)
-            .where(ThankYouNote.id.in_(wanted), Contact.deleted_at.is_(None))
+            .where(
+                ThankYouNote.id.in_([i for i in wanted if in_id_range(i)]),
+                Contact.deleted_at.is_(None),
+            )
         )
     }
     missing = [i for i in wanted if i not in rows]

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from relationship_crm.domain.bounds import check_id
 from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.services import contacts
@@ -65,6 +66,7 @@ def count(session: Session) -> int:
 
 def restore(session: Session, contact_id: int) -> Changes:
     """Bring a contact back from the trash (an error if it is not there)."""
+    check_id(contact_id, "contact")
     contact = session.get(Contact, contact_id)
     if contact is None:
         raise NotFoundError(f"no contact with id {contact_id} (was the trash emptied?)")

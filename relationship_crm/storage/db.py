@@ -8,6 +8,7 @@ instead of failing with "database is locked" when a read lock cannot be upgraded
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import stat
@@ -90,6 +91,9 @@ def _translated_errors(path: Path) -> Iterator[None]:
         raise
 
 
+_LENIENT_TEXT = functools.partial(str, encoding="utf-8", errors="replace")
+
+
 def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's implicit BEGIN is deferred).
     dbapi_connection.isolation_level = None
@@ -103,6 +107,9 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # crm_fold(text): the search folding (case, accents) inside SQL, so the full-text index can
     # be rebuilt with one INSERT ... SELECT instead of loading every contact into Python.
     dbapi_connection.create_function("crm_fold", 1, _sql_fold, deterministic=True)
+    # Text another program stored as invalid UTF-8 reads with replacement characters instead of
+    # failing the whole query ("Could not decode to UTF-8"): one bad row must not hide the rest.
+    dbapi_connection.text_factory = _LENIENT_TEXT
 
 
 def _on_migration_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

@@ -14,7 +14,6 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Column,
-    Date,
     ForeignKey,
     Index,
     Integer,
@@ -26,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from relationship_crm.storage.types import DecimalText, UTCDateTime, WallClock
+from relationship_crm.storage.types import DayDate, DecimalText, UTCDateTime, WallClock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -337,7 +336,7 @@ class Gift(Base):
     occasion: Mapped[str] = mapped_column(String(300), default="")
     cost: Mapped[Decimal | None] = mapped_column(DecimalText)
     currency: Mapped[str] = mapped_column(String(3))
-    given_on: Mapped[date] = mapped_column(Date, index=True)
+    given_on: Mapped[date] = mapped_column(DayDate, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -2,13 +2,68 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Date, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+from relationship_crm.domain.bounds import UnreadableDay, UnreadableTime
+
+# What the readers accept: the canonical text, plus what older versions wrote (years without
+# their zero padding, e.g. "1-01-01 04:56:02.000000" for year 1) and an ISO "T" separator.
+_STAMP = re.compile(
+    r"(\d{1,4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(?:Z|\+00:00)?"
+)
+# An instant this close to the ends of the calendar cannot be shown in every zone (overflow).
+_SAFE_FIRST = datetime.min.replace(tzinfo=UTC) + timedelta(days=2)
+_SAFE_LAST = datetime.max.replace(tzinfo=UTC) - timedelta(days=2)
+
+
+def _parse_stamp(value: object) -> datetime | None:
+    """A naive datetime from stored text, or None when it cannot be read (never raises)."""
+    if not isinstance(value, str):
+        return None
+    match = _STAMP.fullmatch(value.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction = match.groups()
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second or 0),
+            int((fraction or "0").ljust(6, "0")),
+        )
+    except ValueError:
+        return None
+
+
+def parse_stored_time(value: object) -> datetime | None:
+    """The naive datetime the readers below accept for stored text, or None when they refuse it."""
+    parsed = _parse_stamp(value)
+    if parsed is None or not _SAFE_FIRST.replace(tzinfo=None) <= parsed:
+        return None
+    if parsed > _SAFE_LAST.replace(tzinfo=None):
+        return None
+    return parsed
+
+
+def format_instant(value: datetime) -> str:
+    """The canonical stored text of an aware instant (UTC, zero-padded year, microseconds)."""
+    v = value.astimezone(UTC)
+    return f"{v.year:04d}-{v:%m-%d %H:%M:%S}.{v.microsecond:06d}"
+
+
+def format_wall_clock(value: datetime) -> str:
+    """The canonical stored text of a naive wall-clock time."""
+    return f"{value.year:04d}-{value:%m-%d %H:%M}"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -26,12 +81,17 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("UTCDateTime needs an aware datetime")
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return format_instant(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        # Never raises: text nobody can read (or an instant no zone can show) comes back as an
+        # UnreadableTime marker, and the services flag or skip that row (see domain.bounds).
         if value is None:
             return None
-        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC)
+        parsed = parse_stored_time(value)
+        if parsed is None:
+            return UnreadableTime.of(value, aware=True)
+        return parsed.replace(tzinfo=UTC)
 
 
 class WallClock(TypeDecorator[datetime]):
@@ -45,12 +105,45 @@ class WallClock(TypeDecorator[datetime]):
             return None
         if value.tzinfo is not None:
             raise ValueError("WallClock needs a naive datetime")
-        return value.strftime("%Y-%m-%d %H:%M")
+        return format_wall_clock(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        # Like UTCDateTime: unreadable text becomes a marker instead of an exception.
         if value is None:
             return None
-        return datetime.strptime(value, "%Y-%m-%d %H:%M")
+        parsed = parse_stored_time(value)
+        if parsed is None:
+            return UnreadableTime.of(value, aware=False)
+        return parsed.replace(second=0, microsecond=0)
+
+
+class DayDate(TypeDecorator[date]):
+    """A calendar day stored as SQLAlchemy's Date stores it ("2026-11-23"), read tolerantly.
+
+    The same column type as Date (so the schema and migrations do not change); only reading
+    differs: text that is not a day comes back as an UnreadableDay marker instead of raising.
+    """
+
+    impl = Date
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        def process(value: Any) -> date | None:
+            if value is None:
+                return None
+            if isinstance(value, str):
+                match = _DAY.fullmatch(value.strip())
+                if match is not None:
+                    try:
+                        return date(*(int(part) for part in match.groups()))
+                    except ValueError:
+                        pass
+            return UnreadableDay.of(value)
+
+        return process
+
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 class DecimalText(TypeDecorator[Decimal]):
@@ -63,4 +156,10 @@ class DecimalText(TypeDecorator[Decimal]):
         return None if value is None else str(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(value)
+        # Unreadable text (another program wrote it) reads as no amount rather than failing.
+        if value is None:
+            return None
+        try:
+            return Decimal(str(value))
+        except ArithmeticError:
+            return None
