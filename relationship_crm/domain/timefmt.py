@@ -58,6 +58,12 @@ def weekday_date(day: date, *, today: date | None = None) -> str:
     return text if today is not None and day.year == today.year else f"{text} {day.year}"
 
 
+def day_month(day: date, *, year: bool = False) -> str:
+    """ "02 Mar" (strftime "%d %b"), or "02 Mar 2026" when `year`: a compact table date."""
+    text = f"{day.day:02d} {month_name(day)}"
+    return f"{text} {day.year}" if year else text
+
+
 def long_day(day: date) -> str:
     """ "Mon 02 Mar 2026" (strftime "%a %d %b %Y")."""
     return f"{weekday_name(day)} {day.day:02d} {month_name(day)} {day.year}"
@@ -66,6 +72,11 @@ def long_day(day: date) -> str:
 def short_moment(moment: datetime, *, year: bool = False) -> str:
     """ "Mon 02 Mar 09:00" (strftime "%a %d %b %H:%M"), or "02 Mar 2026 09:00" when `year`."""
     return f"{short_day(moment, year=year)} {clock(moment)}"
+
+
+def long_local_moment(moment: datetime) -> str:
+    """ "Mon 02 Mar 2026 09:00" (strftime "%a %d %b %Y %H:%M"): a moment on a timeline."""
+    return f"{long_day(moment)} {clock(moment)}"
 
 
 def long_moment(moment: datetime) -> str:

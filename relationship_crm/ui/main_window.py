@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
     from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
     from relationship_crm.ui.dialogs.trash_dialog import TrashDialog
+    from relationship_crm.ui.panels.reminders_panel import RemindersPanel
 
 APP_TITLE = "Relationship CRM"
 
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
 
     # --- construction -------------------------------------------------------------------------
 
-    def _build_reminders(self) -> QWidget:
+    def _build_reminders(self) -> RemindersPanel:
         from relationship_crm.ui.notifier import Notifier
         from relationship_crm.ui.panels.reminders_panel import RemindersPanel
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from relationship_crm.domain.followups import Bucket, Reminder
-from relationship_crm.ui.models.reminders_model import format_moment, format_time
+from relationship_crm.domain.timefmt import clock, short_moment
 
 APP_TITLE = "Relationship CRM"
 
@@ -85,7 +85,7 @@ class Notifier(QObject):
     def show_reminder(self, item: Reminder) -> None:
         """A message for one due reminder: who, when, and the note."""
         self._clicked_contact = item.spec.contact_id
-        when = format_time(item.due) if item.bucket is Bucket.TODAY else format_moment(item.due)
+        when = clock(item.due) if item.bucket is Bucket.TODAY else short_moment(item.due)
         body = f"{when} · {item.spec.note}" if item.spec.note else when
         self.show_message(f"Follow up with {item.spec.contact_name}", body)
 

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from relationship_crm.domain.timefmt import short_moment
 from relationship_crm.scheduling.quick_picks import QuickPick, quick_pick
 from relationship_crm.scheduling.zones import localize
 from relationship_crm.ui.context import UiContext
-from relationship_crm.ui.models.reminders_model import format_moment
 from relationship_crm.ui.widgets.wall_clock import DATE_TIME_FORMAT, set_wall_clock, wall_clock
 
 #: Menu label -> the quick pick it means, in menu order.
@@ -84,7 +84,7 @@ class SnoozeMenu(QMenu):
         for label, preset in PRESETS:
             moment = quick_pick(preset, now=now, tz=ctx.zone)
             # Text after a tab shows in the shortcut column: the moment the preset means.
-            action = QAction(f"{label}\t{format_moment(moment)}", self)
+            action = QAction(f"{label}\t{short_moment(moment)}", self)
             action.setData(label)
             action.triggered.connect(lambda _=False, m=moment: self._on_pick(m))
             self.addAction(action)

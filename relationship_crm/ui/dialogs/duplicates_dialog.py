@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError, NotFoundError
 from relationship_crm.domain.records import ContactView, Labeled
+from relationship_crm.domain.timefmt import weekday_date
 from relationship_crm.services import duplicates
 from relationship_crm.services.duplicates import DuplicateGroup
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.models.delegates import TemplateItemDelegate
-from relationship_crm.ui.models.thanks_model import format_day
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
 
 #: The list item's data role holding the group's contact ids.
@@ -574,7 +574,7 @@ class DuplicatesDialog(SavingDialog):
             added = ""
             if contact.created_at is not None:
                 added = (
-                    f"Added {format_day(contact.created_at.astimezone(zone).date(), today=today)}"
+                    f"Added {weekday_date(contact.created_at.astimezone(zone).date(), today=today)}"
                 )
             card = ContactCard(contact, added, self.cards_box)
             column = len(self.cards) + 1

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.changes import Outcome
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.records import FollowUpDraft, FollowUpView
+from relationship_crm.domain.timefmt import short_moment
 from relationship_crm.scheduling.cadences import PRESETS
 from relationship_crm.scheduling.quick_picks import QuickPick
 from relationship_crm.services import followups
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
-from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, format_moment
+from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR
 from relationship_crm.ui.widgets.follow_up_form import CUSTOM, CUSTOM_LABEL, FollowUpForm
 from relationship_crm.ui.widgets.messages import message_label
 
@@ -130,7 +131,7 @@ class FollowUpDialog(SavingDialog):
         if follow_up.snoozed_until is not None:
             until = follow_up.snoozed_until.astimezone(follow_up.due.tzinfo)
             self.snooze_label.setText(
-                f"Snoozed until {format_moment(until)}; changing the due time ends the snooze."
+                f"Snoozed until {short_moment(until)}; changing the due time ends the snooze."
             )
             self.snooze_label.show()
         self.form.show_rule(follow_up.rrule, wall)
@@ -201,7 +202,7 @@ class FollowUpDialog(SavingDialog):
         self._submit()
 
     def _submit(self) -> None:
-        due, zone, note = self.due_local(), self._zone, self.note_edit.toPlainText()
+        due, zone, note = self.due_local(), self._zone, self.form.note()
         now = self._ctx.clock()
         words = self._cadence_words()
         if self._follow_up is None:
@@ -238,7 +239,7 @@ class FollowUpDialog(SavingDialog):
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                    self.note_edit.insertPlainText("\n")
+                    self.form.insert_note_line()
                 else:
                     self._on_buttons_accepted()  # Return = OK, even in the note
                 return True

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from relationship_crm.domain.timefmt import day_month
 from relationship_crm.services import timeline
 from relationship_crm.ui.context import UiContext
 
@@ -70,7 +71,7 @@ class MeetingBriefDialog(QDialog):
             if not brief.entries:
                 lines.append("   No history yet: a first meeting.")
             for entry in brief.entries:
-                stamp = entry.when.astimezone(zone).strftime("%d %b %Y")
+                stamp = day_month(entry.when.astimezone(zone), year=True)
                 status = f" [{entry.status}]" if entry.status else ""
                 detail = " ".join(entry.detail.split())
                 detail = f" — {detail[:140]}" if detail else ""

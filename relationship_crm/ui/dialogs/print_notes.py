@@ -39,6 +39,8 @@ from relationship_crm.ui.widgets.messages import ERROR_COLOUR, WARNING_COLOUR, m
 
 _HINT_STYLE = "color: palette(placeholder-text);"
 _DONE_COLOUR = "#1e7a46"
+
+
 def default_pdf_name(day_iso: str) -> str:
     """The file name offered by Save as PDF: thank-you-notes-2026-11-23.pdf."""
     return f"thank-you-notes-{day_iso}.pdf"

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes, Outcome
+from relationship_crm.domain.timefmt import month_name
 from relationship_crm.services import trash
 from relationship_crm.services.trash import TrashedContact
 from relationship_crm.ui.callbacks import while_alive
@@ -45,14 +46,12 @@ EMPTY_TEXT = (
 _DONE_COLOUR = "#1e7a46"
 _BUG_TEXT = "something went wrong inside the app."  # the trash words it without "(see…)"
 _HINT_STYLE = "color: palette(placeholder-text);"
-# English month names spelled out: strftime's %b follows the locale Qt sets (PLATFORM-NOTES.md).
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def format_date(moment: datetime, zone: str) -> str:
     """An aware instant as the rep's local day: "23 Nov 2026"."""
     day = moment.astimezone(ZoneInfo(zone)).date()
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {month_name(day)} {day.year}"
 
 
 def contacts_count(count: int) -> str:

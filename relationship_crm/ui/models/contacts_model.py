@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from relationship_crm.domain.timefmt import clock, day_month
 from relationship_crm.services import contact_list
 from relationship_crm.services.contact_list import ContactFilter, ContactRow
 from relationship_crm.ui.context import UiContext
@@ -184,8 +185,8 @@ class ContactsModel(QAbstractTableModel):
             return ""
         local = moment.astimezone(ZoneInfo(self._ctx.zone))
         if local.year == self._ctx.now().year:
-            return local.strftime("%d %b %H:%M")
-        return local.strftime("%d %b %Y")
+            return f"{day_month(local)} {clock(local)}"
+        return day_month(local, year=True)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

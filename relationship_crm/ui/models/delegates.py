@@ -7,7 +7,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from relationship_crm.domain.followups import Bucket, Reminder
-from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, RemindersModel, format_time
+from relationship_crm.domain.timefmt import clock
+from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, RemindersModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -149,9 +150,7 @@ class ReminderDelegate(QStyledItemDelegate):
         due_now = bool(index.data(RemindersModel.DueNowRole))
         painter.setFont(bold if (item.overdue or due_now) else base)
         painter.setPen(warm if item.overdue else text)
-        painter.drawText(
-            QRect(line1.left(), line1.top(), time_w, top_h), left, format_time(item.due)
-        )
+        painter.drawText(QRect(line1.left(), line1.top(), time_w, top_h), left, clock(item.due))
         day = model.day_text(item)
         if day:
             painter.setFont(small)

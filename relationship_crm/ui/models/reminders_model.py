@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont
 
 from relationship_crm.domain.followups import Agenda, Bucket, Reminder
+from relationship_crm.domain.timefmt import clock, short_day, short_moment
 from relationship_crm.scheduling.recurrence import describe
 from relationship_crm.ui.widgets.messages import plain_tooltip
 
@@ -18,10 +19,6 @@ Index = QModelIndex | QPersistentModelIndex
 #: Overdue rows and their section title: a warm red, readable on light and dark backgrounds.
 OVERDUE_COLOUR = "#c0392b"
 
-# English names spelled out: strftime's %a/%b follow the C library locale, which Qt sets from the
-# environment, and the display must not change with it (PLATFORM-NOTES.md).
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 SECTION_TITLES: dict[Bucket, str] = {
     Bucket.OVERDUE: "Overdue",
@@ -31,23 +28,6 @@ SECTION_TITLES: dict[Bucket, str] = {
 
 COLUMNS: tuple[str, ...] = ("When", "Contact", "Note", "Status")
 WHEN, CONTACT, NOTE, STATUS = range(len(COLUMNS))
-
-
-def format_day(moment: datetime, *, year: bool = False) -> str:
-    """The day as "Mon 23 Nov", or "23 Nov 2025" when `year`; independent of the locale."""
-    if year:
-        return f"{moment.day:02d} {_MONTHS[moment.month - 1]} {moment.year}"
-    return f"{_DAYS[moment.weekday()]} {moment.day:02d} {_MONTHS[moment.month - 1]}"
-
-
-def format_time(moment: datetime) -> str:
-    """The 24-hour wall clock of `moment` as given ("09:00")."""
-    return f"{moment.hour:02d}:{moment.minute:02d}"
-
-
-def format_moment(moment: datetime, *, year: bool = False) -> str:
-    """Day and time as "Mon 23 Nov 09:00" (or "23 Nov 2025 09:00"), independent of the locale."""
-    return f"{format_day(moment, year=year)} {format_time(moment)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,14 +168,14 @@ class RemindersModel(QAbstractTableModel):
     def when_text(self, item: Reminder) -> str:
         """The time only for today's reminders, day and time for the others."""
         if item.bucket is Bucket.TODAY:
-            return format_time(item.due)
-        return format_moment(item.due, year=self._show_year(item.due))
+            return clock(item.due)
+        return short_moment(item.due, year=self._show_year(item.due))
 
     def day_text(self, item: Reminder) -> str:
         """The day alone ("Mon 23 Nov"), empty for today's reminders."""
         if item.bucket is Bucket.TODAY:
             return ""
-        return format_day(item.due, year=self._show_year(item.due))
+        return short_day(item.due, year=self._show_year(item.due))
 
     @staticmethod
     def cadence_text(item: Reminder) -> str:
@@ -208,9 +188,9 @@ class RemindersModel(QAbstractTableModel):
         return " · ".join(p for p in parts if p)
 
     def tooltip_text(self, item: Reminder) -> str:
-        lines = [f"{item.spec.contact_name}: {format_moment(item.due, year=True)}"]
+        lines = [f"{item.spec.contact_name}: {short_moment(item.due, year=True)}"]
         if item.snoozed:
-            lines.append(f"Snoozed (was due {format_moment(item.spec.due_local, year=True)})")
+            lines.append(f"Snoozed (was due {short_moment(item.spec.due_local, year=True)})")
         if item.spec.rrule:
             lines.append(self.cadence_text(item))
         if item.spec.note:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from relationship_crm.domain.enums import ThanksStatus
+from relationship_crm.domain.timefmt import weekday_date
 from relationship_crm.services.thanks import ThanksView
 from relationship_crm.ui.widgets.messages import plain_tooltip
 
@@ -54,9 +55,6 @@ MEETING_EMPTY_TEXTS: dict[str, str] = {
 }
 MEETING_HINT = "Choose “All” to see every note, or remove the meeting filter (✕)."
 
-# English names spelled out: strftime's %a/%b follow the C library locale (PLATFORM-NOTES.md).
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 STATUS_TEXTS = {
     ThanksStatus.DRAFT: "Draft",
@@ -66,12 +64,6 @@ STATUS_TEXTS = {
 
 COLUMNS: tuple[str, ...] = ("To", "Meeting", "Date", "Status")
 TO, MEETING, DATE, STATUS = range(len(COLUMNS))
-
-
-def format_day(day: date, *, today: date | None = None) -> str:
-    """ "Fri 20 Nov", with the year ("Fri 20 Nov 2025") when it is not `today`'s year."""
-    text = f"{_DAYS[day.weekday()]} {day.day:02d} {_MONTHS[day.month - 1]}"
-    return text if today is not None and day.year == today.year else f"{text} {day.year}"
 
 
 #: At most this many names are listed in the summary line; the rest are counted.
@@ -168,7 +160,7 @@ class ThanksModel(QAbstractTableModel):
         if column == MEETING:
             return note.meeting_title
         if column == DATE:
-            return format_day(note.meeting_day, today=self._today) if note.meeting_day else ""
+            return weekday_date(note.meeting_day, today=self._today) if note.meeting_day else ""
         return self.status_text(note)
 
     def local_day(self, moment: datetime) -> date:
@@ -183,10 +175,10 @@ class ThanksModel(QAbstractTableModel):
         moment = note.sent_at if note.status is ThanksStatus.SENT else note.printed_at
         if moment is None:
             return text
-        return f"{text} {format_day(self.local_day(moment), today=self._today)}"
+        return f"{text} {weekday_date(self.local_day(moment), today=self._today)}"
 
     def _tooltip(self, note: ThanksView) -> str:
-        day = format_day(note.meeting_day, today=None) if note.meeting_day else ""
+        day = weekday_date(note.meeting_day, today=None) if note.meeting_day else ""
         lines = [f"To {note.contact_name}", f"{note.meeting_title} ({day})".strip()]
         first = next((line for line in note.body.splitlines() if line.strip()), "")
         if first:

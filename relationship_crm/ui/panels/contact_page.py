@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactView
+from relationship_crm.domain.timefmt import long_day, long_local_moment
 from relationship_crm.services import contacts, research, timeline
 from relationship_crm.services.timeline import TimelineEntry
 from relationship_crm.ui.context import UiContext
@@ -244,11 +245,7 @@ class ContactPage(QWidget):
         now = self._ctx.clock()
         for entry in entries:
             local = entry.when.astimezone(zone)
-            when = (
-                local.strftime("%a %d %b %Y")
-                if entry.kind == "gift"
-                else local.strftime("%a %d %b %Y %H:%M")
-            )
+            when = long_day(local) if entry.kind == "gift" else long_local_moment(local)
             if entry.kind in MEETING_KINDS:
                 what = f"{KIND_LABELS[entry.kind]}: {entry.title}"
             else:
@@ -351,13 +348,13 @@ class ContactPage(QWidget):
         ):
             self.reload()
 
-    def _emit_for_contact(self, signal: Signal) -> None:
+    def _emit_for_contact(self, signal: SignalInstance) -> None:
         if self._contact is not None:
-            signal.emit(self._contact.id)  # type: ignore[attr-defined]
+            signal.emit(self._contact.id)
 
-    def _emit_named(self, signal: Signal) -> None:
+    def _emit_named(self, signal: SignalInstance) -> None:
         if self._contact is not None:
-            signal.emit(self._contact.id, self._contact.name)  # type: ignore[attr-defined]
+            signal.emit(self._contact.id, self._contact.name)
 
 
 class ResearchNoteDialog(SavingDialog):

@@ -37,15 +37,13 @@ from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.followups import Agenda, Reminder
 from relationship_crm.domain.records import FollowUpView
+from relationship_crm.domain.timefmt import short_day
 from relationship_crm.scheduling.zones import day_bounds
 from relationship_crm.services import followups
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.followup_dialog import FollowUpDialog
 from relationship_crm.ui.models.delegates import ReminderDelegate
-from relationship_crm.ui.models.reminders_model import (
-    RemindersModel,
-    format_day,
-)
+from relationship_crm.ui.models.reminders_model import RemindersModel
 from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.panels.unsent_thanks import UnsentThanksBox
 from relationship_crm.ui.snooze import build_snooze_menu
@@ -264,7 +262,7 @@ class RemindersPanel(QWidget):
             f"{len(agenda.today)} today" if agenda.today else "",
             f"{len(agenda.upcoming)} upcoming" if agenda.upcoming else "",
         ]
-        return " · ".join([f"Today is {format_day(now)}", *[c for c in counts if c]])
+        return " · ".join([f"Today is {short_day(now)}", *[c for c in counts if c]])
 
     @property
     def loaded(self) -> bool:

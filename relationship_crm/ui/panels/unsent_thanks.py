@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import KnownError
+from relationship_crm.domain.timefmt import short_day
 from relationship_crm.services import thanks
 from relationship_crm.ui.context import UiContext
-from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, format_day
+from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR
 from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.widgets.messages import plain_tooltip
 
@@ -125,7 +126,7 @@ class UnsentThanksBox(QWidget):
         this_year = self._ctx.today().year
         for entry in due:
             noon = datetime.combine(entry.meeting_day, time(12))
-            when = format_day(noon, year=entry.meeting_day.year != this_year)
+            when = short_day(noon, year=entry.meeting_day.year != this_year)
             printed = " · printed" if entry.status is ThanksStatus.PRINTED else ""
             item = QListWidgetItem(f"{entry.contact_name} · {entry.meeting_title}")
             item.setToolTip(

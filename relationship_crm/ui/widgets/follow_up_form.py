@@ -83,15 +83,16 @@ class FollowUpForm(QWidget):
         quick = QHBoxLayout()
         quick.setContentsMargins(0, 0, 0, 0)
         self.quick_buttons: list[QPushButton] = []
-        for attribute, label, pick in QUICK_BUTTONS:
+        for _attribute, label, pick in QUICK_BUTTONS:
             button = QPushButton(label)
             # Not auto-default: Return on a focused quick pick still means the dialog's default.
             button.setAutoDefault(False)
             button.clicked.connect(partial(self.pick, pick))
-            setattr(self, attribute, button)
             self.quick_buttons.append(button)
             quick.addWidget(button)
         quick.addStretch(1)
+        # Named for the dialogs and their tests, in QUICK_BUTTONS' order.
+        self.tomorrow_button, self.next_monday_button, self.two_weeks_button = self.quick_buttons
 
         self.cadence_combo = QComboBox()
         for choice in PRESETS:
@@ -171,6 +172,12 @@ class FollowUpForm(QWidget):
     def note(self) -> str:
         edit = self.note_edit
         return edit.toPlainText() if isinstance(edit, QPlainTextEdit) else edit.text()
+
+    def insert_note_line(self) -> None:
+        """A line break at the cursor (Shift+Return in a several-line note)."""
+        edit = self.note_edit
+        if isinstance(edit, QPlainTextEdit):
+            edit.insertPlainText("\n")
 
     def set_note(self, text: str) -> None:
         edit = self.note_edit

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from relationship_crm.domain.enums import ThanksStatus
+from relationship_crm.domain.timefmt import weekday_date
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.services.thanks import ThanksView
-from relationship_crm.ui.models.thanks_model import format_day
 
 _HINT_STYLE = "color: palette(placeholder-text);"
 
@@ -119,7 +119,7 @@ class NoteEditor(QStackedWidget):
         self.body_edit.setReadOnly(sent)
         self.sent_hint.setVisible(sent)
         self.header_label.setText(f"To {note.contact_name}")
-        day = format_day(note.meeting_day, today=today) if note.meeting_day else ""
+        day = weekday_date(note.meeting_day, today=today) if note.meeting_day else ""
         self.meeting_line.setText(" · ".join(p for p in (note.meeting_title, day) if p))
         self.details_label.setText(details(note, today=today, local_day=local_day))
         index = self.template_combo.findData(note.template)
@@ -155,7 +155,7 @@ def details(note: ThanksView, *, today: date, local_day: LocalDay) -> str:
     """ "Template Classic, edited by hand · drafted Mon 23 Nov · not sent yet"."""
 
     def day(moment: datetime | None) -> str:
-        return format_day(local_day(moment), today=today) if moment else ""
+        return weekday_date(local_day(moment), today=today) if moment else ""
 
     template = f"Template {note.template}" if note.template else "No template"
     if note.edited:

@@ -128,6 +128,8 @@ STRFTIME_FORMS = [
     (timefmt.short_moment, "%a %d %b %H:%M"),
     (timefmt.long_moment, "%a %d %b %Y %H:%M %Z"),
     (timefmt.numeric_moment, "%Y-%m-%d %H:%M %Z"),
+    (timefmt.long_local_moment, "%a %d %b %Y %H:%M"),
+    (timefmt.day_month, "%d %b"),
     (timefmt.weekday_name, "%a"),
     (timefmt.month_name, "%b"),
     (timefmt.zone_name, "%Z"),
@@ -142,6 +144,7 @@ def test_every_form_equals_strftime_under_the_c_locale(moment):
         assert timefmt.short_day(moment) == moment.strftime("%a %d %b")
         assert timefmt.short_day(moment, year=True) == moment.strftime("%d %b %Y")
         assert timefmt.weekday_date(moment.date()) == moment.strftime("%a %d %b %Y")
+        assert timefmt.day_month(moment, year=True) == moment.strftime("%d %b %Y")
 
 
 @pytest.mark.parametrize("name", ["de_DE.UTF-8", "fr_FR.UTF-8"])
