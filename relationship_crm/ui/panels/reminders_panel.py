@@ -19,7 +19,16 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFocusEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -69,6 +78,8 @@ _SNOOZED_BADGE = ("#fef3c7", "#92400e")  # background, text
 _REPEAT_MARK = "↻"
 
 Confirm = Callable[[str, str], bool]
+#: The focus reasons of a rep moving into the list with the keyboard.
+_KEYBOARD_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
 
 
 def _wait_ms(delta: timedelta) -> int:
@@ -722,6 +733,12 @@ class RemindersPanel(QWidget):
                     return True
             elif kind == QEvent.Type.FocusIn and self.current_reminder() is None:
                 # Focus arriving by Tab selects the first reminder, so the keys work at once.
+                # Only by Tab: focus also arrives when the window is activated, a popup closes or
+                # code calls setFocus(), at moments of the platform's choosing (an agenda may have
+                # just loaded); a row selected then would enable the buttons behind the rep's back.
+                assert isinstance(event, QFocusEvent)
+                if event.reason() not in _KEYBOARD_FOCUS:
+                    return super().eventFilter(watched, event)
                 first = next(
                     (r for r in range(self.model.rowCount()) if self.model.reminder_at(r)), None
                 )
