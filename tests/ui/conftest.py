@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.events import AppEvents
@@ -32,6 +33,12 @@ def _collect_on_the_gui_thread() -> Iterator[None]:
     and free widgets there; collect on this (the GUI) thread after each test instead."""
     gc.disable()
     yield
+    # pytest-qt closed the test's widgets with deleteLater(), which only an event loop carries
+    # out: delete them now. Left alive, a panel's single-shot timer (the reminders' wake-up, 1 s
+    # at least) fired in the next test's setup on a busy machine and queried a runner already
+    # shut down ("cannot schedule new futures after shutdown").
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()
     gc.enable()
 
