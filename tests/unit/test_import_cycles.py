@@ -3,7 +3,8 @@
 A cycle hides behind "imported here to avoid a cycle" comments and breaks as soon as someone
 moves an import to the top of a file. The graph is built from the source with `ast`: every
 ``import`` and ``from ... import`` at any depth, relative names resolved, ``from package import
-module`` counted as an import of that module.
+module`` counted as an import of that module. No exception either for a package whose
+``__init__`` re-exports from its own submodules: none does, and none needs to.
 """
 
 from __future__ import annotations
@@ -65,12 +66,6 @@ def _graph() -> dict[str, set[str]]:
     return {name: _imports(name, path, modules) for name, path in modules.items()}
 
 
-def _is_parent_edge(source: str, target: str) -> bool:
-    # Importing a.b.c runs a/__init__ and a/b/__init__ first: Python's own order, not a cycle
-    # the code made, so a module "importing" its enclosing packages is left out.
-    return source.startswith(target + ".")
-
-
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Every strongly connected component with more than one module (Tarjan), as sorted names."""
     index: dict[str, int] = {}
@@ -87,8 +82,6 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         stack.append(node)
         on_stack.add(node)
         for target in sorted(graph.get(node, ())):
-            if _is_parent_edge(node, target):
-                continue
             if target not in index:
                 visit(target)
                 low[node] = min(low[node], low[target])
