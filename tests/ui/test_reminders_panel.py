@@ -316,6 +316,34 @@ def test_buttons_need_a_selected_reminder(make_panel, agenda_ids):
     assert panel.done_button.isEnabled() and panel.snooze_button.isEnabled()
 
 
+def test_focus_from_the_window_or_code_selects_nothing(qtbot, make_panel, agenda_ids):
+    """Activating the window (or setFocus) gives the list focus at the platform's moment: that
+    must not select a reminder and enable the buttons by itself."""
+    panel = make_panel()
+    panel.window().activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.view.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+    qtbot.waitUntil(panel.view.hasFocus)
+    panel.view.clearFocus()
+    panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(panel.view.hasFocus)
+    assert panel.current_reminder() is None
+    assert not panel.done_button.isEnabled() and not panel.open_button.isEnabled()
+
+
+def test_tabbing_into_the_list_selects_the_first_reminder(qtbot, make_panel, agenda_ids):
+    panel = make_panel()
+    panel.window().activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.view.clearFocus()  # activation may have focused it already
+    qtbot.waitUntil(lambda: not panel.view.hasFocus())
+    panel.view.setFocus(Qt.FocusReason.TabFocusReason)  # what QWidget.focusNextChild passes
+    qtbot.waitUntil(panel.view.hasFocus)
+    item = panel.current_reminder()
+    assert item is not None and item.spec.id == agenda_ids["jane"]  # overdue comes first
+    assert panel.done_button.isEnabled()
+
+
 # --- keyboard -----------------------------------------------------------------------------------
 
 

@@ -17,7 +17,11 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import (
+    QAction,
+    QFocusEvent,
+    QKeyEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -59,6 +63,8 @@ MIN_WAIT = timedelta(seconds=1)
 EMPTY_TEXT = "Nothing due — all caught up"
 
 Confirm = Callable[[str, str], bool]
+#: The focus reasons of a rep moving into the list with the keyboard.
+_KEYBOARD_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
 
 
 def _wait_ms(delta: timedelta) -> int:
@@ -531,6 +537,12 @@ class RemindersPanel(QWidget):
                     return True
             elif kind == QEvent.Type.FocusIn and self.current_reminder() is None:
                 # Focus arriving by Tab selects the first reminder, so the keys work at once.
+                # Only by Tab: focus also arrives when the window is activated, a popup closes or
+                # code calls setFocus(), at moments of the platform's choosing (an agenda may have
+                # just loaded); a row selected then would enable the buttons behind the rep's back.
+                assert isinstance(event, QFocusEvent)
+                if event.reason() not in _KEYBOARD_FOCUS:
+                    return super().eventFilter(watched, event)
                 first = next(
                     (r for r in range(self.model.rowCount()) if self.model.reminder_at(r)), None
                 )
