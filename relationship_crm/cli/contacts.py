@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from relationship_crm.cli import args as types
+import relationship_crm.cli.args as types
 from relationship_crm.cli.common import Commands, Common
 from relationship_crm.cli.encoders import (
     CONTACT_TABLE,

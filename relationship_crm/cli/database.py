@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TextIO
 
-from relationship_crm.cli import args as types
+import relationship_crm.cli.args as types
 from relationship_crm.cli.common import EXIT_ERROR, PROG, Commands, Common
 from relationship_crm.cli.output import print_json
 from relationship_crm.paths import AppPaths

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TextIO
 
-from relationship_crm.cli import args as types
+import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common
 from relationship_crm.cli.encoders import followup_json, iso
 from relationship_crm.cli.output import JsonRow, Table, print_list

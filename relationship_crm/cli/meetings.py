@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from relationship_crm.cli import args as types
+import relationship_crm.cli.args as types
 from relationship_crm.cli.common import Commands, Common
 from relationship_crm.cli.encoders import meeting_json
 from relationship_crm.cli.output import Table, print_list

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from relationship_crm.cli import args as types
+import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common
 from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import ThanksStatus
