@@ -77,7 +77,8 @@ _HEADER_SEARCH = 50
 class CsvFile:
     """A decoded CSV file: its header and its non-blank data rows, each with its starting line.
 
-    `kind` is "ours" (our own export), "google", "outlook", "linkedin" or None (then the user maps the columns).
+    `kind` is "ours" (our own export), "google", "outlook", "linkedin" or None (then the user
+    maps the columns).
     `rows` holds (physical line where the row starts, raw cells); blank rows are left out, so
     a row's record number is its position in `rows` plus one.
     """
