@@ -12,7 +12,7 @@ from relationship_crm.cli import args as types
 from relationship_crm.cli.common import EXIT_ERROR, PROG, Commands, Common
 from relationship_crm.cli.output import print_json
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import settings
+from relationship_crm.services import settings, thanks
 from relationship_crm.storage.db import Database
 
 
@@ -218,5 +218,6 @@ def _config_set_options(p: argparse.ArgumentParser) -> None:
 
 def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.write() as s:
-        settings.put(s, args.key, args.value)
+        # Through thanks: unedited drafts follow the rep's details in the same transaction.
+        thanks.put_setting(s, args.key, args.value)
     return 0

@@ -236,10 +236,12 @@ def test_unedited_drafts_pick_up_details_set_after_drafting(db):
     (note_id,) = drafts(db, meeting(db, [jane]))
     assert note(db, note_id).body.endswith("With best regards,")  # no signature known yet
     with db.write() as s:
-        settings.put(s, "rep_name", "Alex Morgan")
-        settings.put(s, "signature", "Alex")
+        thanks.put_setting(s, "rep_name", "Alex Morgan", now=T0)
+        thanks.put_setting(s, "signature", "Alex", now=T0)
+    shown = note(db, note_id).body  # filled again when the signature was set
     with db.write() as s:
         pages, kept = thanks.prepare_pages(s, [note_id], now=T0).value
+    assert pages[0].body == shown
     assert kept == []
     assert pages[0].body.endswith("With best regards,\n\nAlex")
     assert note(db, note_id).body == pages[0].body  # what is printed is what is kept

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.services import settings
+from relationship_crm.services import settings, thanks
 from relationship_crm.services.thanks import long_date
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
@@ -65,7 +65,10 @@ def choice_label(key: str, value: str, today: date) -> str:
 
 def save_details(session: Session, values: Mapping[str, str]) -> Changes:
     """Store every value (an empty one removes its setting); all of them, or none on an error."""
-    return Changes.combined([settings.put(session, key, value) for key, value in values.items()])
+    # thanks.put_setting fills unedited drafts again, so they show what they will print.
+    return Changes.combined(
+        [thanks.put_setting(session, key, value) for key, value in values.items()]
+    )
 
 
 class RepDetailsDialog(SavingDialog):
