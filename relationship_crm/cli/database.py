@@ -202,7 +202,9 @@ def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         value = stored.get(key)
         if key == "timezone" and value is None:
             value = f"{zone} (system)"
-        out.write(f"{key} = {value if value is not None else ''}\t# {help_text}\n")
+        # A multi-line value (an address) stays on its line, its breaks written as \n.
+        shown = (value or "").replace("\n", "\\n")
+        out.write(f"{key} = {shown}\t# {help_text}\n")
     return 0
 
 

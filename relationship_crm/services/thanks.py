@@ -12,6 +12,7 @@ text throughout; names and titles typed by the rep or imported are data, never m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -140,12 +141,37 @@ def refill_drafts(session: Session, *, now: datetime | None = None) -> Changes:
         contact = session.get_one(Contact, note.contact_id)
         meeting = session.get_one(Meeting, note.meeting_id)
         values = note_values(contact, meeting, rep, today=today, style=style)
-        body = fill_template(templates[note.template].body, values)
+        body = compose(templates[note.template].body, values)
         if body != note.body:
             note.body = body
             changed = True
     session.flush()
     return Changes(thanks=changed)
+
+
+# A closing line such as "Warm regards," or "With best wishes,".
+_CLOSING = re.compile(
+    r"[^\n,]{0,30}\b(regards|wishes|thanks|thank you|sincerely|best|cheers|yours|faithfully|"
+    r"truly|warmly|cordially)\b[^\n,]{0,20},",
+    re.IGNORECASE,
+)
+
+
+def compose(template_body: str, values: dict[str, str]) -> str:
+    """A template filled with `values`; a signature that brings its own closing ("Warm regards,
+    Sam") replaces the template's closing line instead of following it."""
+    body = fill_template(template_body, values)
+    signature = values.get("signature", "").strip()
+    if not signature or not _CLOSING.match(signature):
+        return body
+    at = body.rfind(signature)
+    if at < 0:
+        return body
+    before = body[:at].rstrip()
+    head, _, last = before.rpartition("\n")
+    if _CLOSING.fullmatch(last.strip()):
+        return head.rstrip() + "\n\n" + body[at:]
+    return body
 
 
 def note_values(
@@ -236,7 +262,7 @@ def _fill(
     values = note_values(
         contact, meeting, rep_details(session), today=today, style=settings.date_style(session)
     )
-    return fill_template(template.body, values)
+    return compose(template.body, values)
 
 
 def draft_for_meeting(
@@ -282,9 +308,7 @@ def draft_for_meeting(
             meeting_id=meeting_id,
             contact_id=contact.id,
             template=chosen.name,
-            body=fill_template(
-                chosen.body, note_values(contact, meeting, rep, today=today, style=style)
-            ),
+            body=compose(chosen.body, note_values(contact, meeting, rep, today=today, style=style)),
             status=ThanksStatus.DRAFT.value,
             drafted_at=now,
             printed_at=None,
@@ -458,7 +482,7 @@ def preview_template(
         values = note_values(contact, meeting, rep, today=today, style=style)
     else:
         values = example_values(rep, today=today, style=style)
-    return fill_template(template_text, values)
+    return compose(template_text, values)
 
 
 def example_values(rep: RepDetails, *, today: date, style: str) -> dict[str, str]:
@@ -634,7 +658,7 @@ def prepare_pages(
                 info = templates[name]
                 note.template = info.name
                 values = note_values(contact, meeting, rep, today=today, style=style)
-                note.body = fill_template(info.body, values)
+                note.body = compose(info.body, values)
                 refilled = True
             else:
                 kept.append(note.id)
@@ -693,9 +717,14 @@ def _recipient_lines(contact: Contact) -> tuple[tuple[str, ...], bool]:
     return tuple(lines), False
 
 
+def address_lines(address: str) -> list[str]:
+    """The rep's address as envelope lines: its own lines; an old one-line address at commas."""
+    parts = address.splitlines() if "\n" in address else address.split(",")
+    return [part.strip() for part in parts if part.strip()]
+
+
 def _return_lines(rep: RepDetails) -> tuple[str, ...]:
-    lines = [rep.name, rep.company]
-    lines.extend(part.strip() for part in rep.address.split(","))
+    lines = [rep.name, rep.company, *address_lines(rep.address)]
     return tuple(line for line in lines if line)
 
 

@@ -278,3 +278,31 @@ def test_a_hand_edited_note_keeps_its_text_when_settings_change(cli, meeting, db
     edit_note(db_path, note_id, "Thanks!\n\nAlex")
     assert cli("config", "set", "signature", "Sam R.").code == 0
     assert shown_body(cli, note_id) == "Thanks!\n\nAlex\n"
+
+
+def test_multi_line_address_and_signature_keep_their_lines(cli, meeting, tmp_path):
+    address = "1 Main St, Suite 4\nSpringfield IL 62701"
+    assert cli("config", "set", "rep_address", address).code == 0
+    assert cli("config", "set", "signature", "Warm regards,\nSam R.").code == 0
+    shown = cli("config", "show", "--format", "json").json()
+    values = {row["key"]: row["value"] for row in shown}
+    assert values["rep_address"] == "1 Main St, Suite 4\nSpringfield IL 62701"
+    assert values["signature"] == "Warm regards,\nSam R."
+    assert "rep_address = 1 Main St, Suite 4\\nSpringfield IL 62701\t#" in cli("config", "show").out
+
+    note_id = int(cli("thanks", "draft", str(meeting["meeting"])).out.split()[0])
+    body = shown_body(cli, note_id)
+    assert body.count("Warm regards,") == 1  # the signature's closing replaces the template's
+    assert body.rstrip().endswith("Warm regards,\nSam R.")  # on two lines, as typed
+    out = tmp_path / "notes.pdf"
+    assert cli("thanks", "print", str(note_id), "--pdf", str(out), "--envelopes").code == 0
+    reader = pypdf.PdfReader(out)
+    letter, envelope = (
+        re.sub(r"[ \t]+", " ", unicodedata.normalize("NFKC", p.extract_text()))
+        for p in reader.pages
+    )
+    assert letter.count("Warm regards,") == 1
+    assert re.search(r"Warm regards,\s*\n\s*Sam R\.", letter)
+    # The envelope's return address: one line per line of the setting, commas left alone.
+    lines = [line.strip() for line in envelope.splitlines() if line.strip()]
+    assert "1 Main St, Suite 4" in lines and "Springfield IL 62701" in lines
