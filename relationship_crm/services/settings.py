@@ -26,7 +26,7 @@ KNOWN_SETTINGS: dict[str, str] = {
     "rep_address": "your postal address; one line per envelope line (letterhead and envelopes)",
     "rep_phone": "your phone number (letterhead)",
     "rep_email": "your email address (letterhead)",
-    "signature": "how you sign notes, line breaks kept (default: your name)",
+    "signature": "how you sign notes (default: your name)",
     "date_style": "how dates are written in notes: us (November 23, 2026) or "
     "international (23 November 2026); default from the time zone",
     "page_size": "paper for thank-you notes: a4, letter, a6 or card (4.25x5.5 in); "
