@@ -25,8 +25,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import BugError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
+from relationship_crm.interchange.csv_export import COLUMNS, unneutralise
 from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
 from relationship_crm.interchange.sniff import binary_name
 
@@ -58,6 +60,7 @@ MULTI_FIELDS: frozenset[str] = frozenset({"email", "phone", "tags", "street", "n
 _IDENTIFYING = ("name", "given_name", "family_name", "company", "email")
 
 _KIND_NAMES = {
+    "ours": "Relationship CRM CSV",
     "google": "Google Contacts CSV",
     "outlook": "Outlook CSV",
     "linkedin": "LinkedIn connections CSV",
@@ -74,7 +77,8 @@ _HEADER_SEARCH = 50
 class CsvFile:
     """A decoded CSV file: its header and its non-blank data rows, each with its starting line.
 
-    `kind` is "google", "outlook", "linkedin" or None (then the user maps the columns).
+    `kind` is "ours" (our own export), "google", "outlook", "linkedin" or None (then the user
+    maps the columns).
     `rows` holds (physical line where the row starts, raw cells); blank rows are left out, so
     a row's record number is its position in `rows` plus one.
     """
@@ -278,6 +282,11 @@ def _header_position(rows: Sequence[tuple[int, Sequence[str]]]) -> int:
 # --------------------------------------------------------------------------------------------
 # Which export is it?
 
+# Every column our export had before the address parts were added: older files are ours too.
+_OWN_SIGNATURE = frozenset(
+    "".join(ch for ch in name.lower() if ch.isalnum()) for name in COLUMNS[:13]
+)
+
 
 @functools.lru_cache(maxsize=1024)  # the rules look the same column names up on every row
 def _key(text: str) -> str:
@@ -332,6 +341,9 @@ _OUTLOOK_SIGNATURE = frozenset(
 def _detect_kind(header: Sequence[str]) -> str | None:
     """The export a header comes from, by a few signature columns (never by position)."""
     keys = {_key(name) for name in header}
+    # Ours first: its "Given name"/"Family name" would otherwise pass for Google's.
+    if _OWN_SIGNATURE <= keys:
+        return "ours"
     if (
         "connectedon" in keys
         and ({"url", "position"} & keys)
@@ -564,6 +576,7 @@ class _Builder:
     birthday: str = ""
     notes: str = ""
     tags: list[str] = field(default_factory=list)
+    stage: Stage = Stage.PROSPECT
 
     def add_email(self, value: str, label: str = "") -> None:
         value = value.strip()
@@ -603,6 +616,7 @@ class _Builder:
             addresses=tuple(self.addresses),
             company=self.company,
             title=self.title,
+            stage=self.stage,
             tags=tuple(self.tags),
             birthday=_parse_birthday(self.birthday, day_first=day_first) or None,
             notes=self.notes,
@@ -659,6 +673,8 @@ def _row_reader(csv_file: CsvFile, mapping: Mapping[int, str] | None) -> _RowRul
     if mapping is not None:
         return _MappedRule(csv_file.header, mapping)
     columns = _Columns(csv_file.header)
+    if csv_file.kind == "ours":
+        return _OwnRule(columns)
     if csv_file.kind == "google":
         return _GoogleRule(columns)
     if csv_file.kind == "outlook":
@@ -673,6 +689,66 @@ def _row_reader(csv_file: CsvFile, mapping: Mapping[int, str] | None) -> _RowRul
         f"this CSV has columns {shown or '(none named)'} — it is not a Google, Outlook or "
         "LinkedIn export; map its columns in the app (File → Import)"
     )
+
+
+class _OwnRule:
+    """Our own export (`csv_export`): cells un-neutralised, "label: value" lists split again."""
+
+    def __init__(self, columns: _Columns) -> None:
+        self.columns = columns
+
+    def get(self, cells: Sequence[str], name: str) -> str:
+        at = self.columns.index.get(_key(name))
+        if at is None or at >= len(cells):
+            return ""
+        return _clean(unneutralise(cells[at]))
+
+    def __call__(self, cells: Sequence[str]) -> _Builder:
+        stage_text = self.get(cells, "Stage")
+        try:
+            stage = Stage(stage_text.lower()) if stage_text else Stage.PROSPECT
+        except ValueError:
+            valid = ", ".join(s.value for s in Stage)
+            raise _RowProblem(f"unknown stage {stage_text!r}; use one of: {valid}") from None
+        row = _Builder(
+            name=self.get(cells, "Name"),
+            given_name=self.get(cells, "Given name"),
+            family_name=self.get(cells, "Family name"),
+            company=self.get(cells, "Company"),
+            title=self.get(cells, "Title"),
+            birthday=self.get(cells, "Birthday"),
+            notes=self.get(cells, "Notes"),
+            stage=stage,
+        )
+        for value, label in _own_labelled(self.get(cells, "Emails")):
+            row.add_email(value, label)
+        for value, label in _own_labelled(self.get(cells, "Phones")):
+            row.add_phone(value, label)
+        row.add_tags(self.get(cells, "Tags").split("; "))
+        if self.columns.has("Street"):
+            row.add_address(
+                Address(
+                    street=self.get(cells, "Street"),
+                    city=self.get(cells, "City"),
+                    region=self.get(cells, "Region"),
+                    postcode=self.get(cells, "Postcode"),
+                    country=self.get(cells, "Country"),
+                    label=self.get(cells, "Address label"),
+                )
+            )
+        else:
+            # A file from before the address parts had their columns: the one-line address.
+            row.add_address(Address(street=self.get(cells, "Address")))
+        return row
+
+
+def _own_labelled(cell: str) -> list[tuple[str, str]]:
+    """Our "label: value; value" cell as (value, label) pairs."""
+    pairs = []
+    for item in cell.split("; "):
+        label, colon, value = item.partition(": ")
+        pairs.append((value, label) if colon else (item, ""))
+    return [(value.strip(), label.strip()) for value, label in pairs if value.strip()]
 
 
 class _GoogleRule:

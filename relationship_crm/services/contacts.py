@@ -521,7 +521,8 @@ def list_contacts(
         selectinload(Contact.company),
         selectinload(Contact.addresses),
     )
-    return [_view(c) for c in session.scalars(query)]
+    # The addresses are loaded above anyway; exports need them.
+    return [_view(c, with_addresses=True) for c in session.scalars(query)]
 
 
 def count(session: Session) -> int:
@@ -589,7 +590,9 @@ def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _view(contact: Contact, *, with_history: bool = False) -> ContactView:
+def _view(
+    contact: Contact, *, with_history: bool = False, with_addresses: bool = False
+) -> ContactView:
     history: tuple[StageEntry, ...] = ()
     if with_history:
         history = tuple(StageEntry(Stage(h.stage), h.changed_at) for h in contact.stage_changes)
@@ -611,7 +614,7 @@ def _view(contact: Contact, *, with_history: bool = False) -> ContactView:
             Address(a.street, a.city, a.region, a.postcode, a.country, a.label)
             for a in contact.addresses
         )
-        if with_history
+        if with_history or with_addresses
         else (),
         stage_history=history,
         created_at=contact.created_at,

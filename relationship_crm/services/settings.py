@@ -23,7 +23,7 @@ KNOWN_SETTINGS: dict[str, str] = {
     "rep_name": "your name, for letters and notes",
     "rep_title": "your job title",
     "rep_company": "your company",
-    "rep_address": "your postal address, one line (letterhead and envelopes)",
+    "rep_address": "your postal address; one line per envelope line (letterhead and envelopes)",
     "rep_phone": "your phone number (letterhead)",
     "rep_email": "your email address (letterhead)",
     "signature": "how you sign notes (default: your name)",
@@ -35,6 +35,9 @@ KNOWN_SETTINGS: dict[str, str] = {
 
 #: Longest text accepted for the rep's details (one letterhead line).
 MAX_TEXT_SETTING = 200
+
+#: Settings whose line breaks are kept (an address on an envelope, a signature under a note).
+MULTI_LINE_SETTINGS = frozenset({"rep_address", "signature"})
 
 #: Values accepted by the settings that are a choice.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -74,6 +77,13 @@ def put(session: Session, key: str, value: str) -> Changes:
         if value not in CHOICES[key]:
             raise InvalidInputError(
                 f"{key} must be one of: {', '.join(CHOICES[key])} (not {value!r})"
+            )
+    elif key in MULTI_LINE_SETTINGS:
+        # Each line cleaned on its own; the breaks are the rep's and are printed as lines.
+        value = "\n".join(filter(None, (clean_line(line) for line in value.splitlines())))
+        if len(value) > MAX_TEXT_SETTING:
+            raise InvalidInputError(
+                f"{key} is too long ({len(value)} characters; at most {MAX_TEXT_SETTING})"
             )
     elif key.startswith("rep_") or key == "signature":
         value = clean_line(value)

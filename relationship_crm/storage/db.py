@@ -162,6 +162,14 @@ def open_database(path: Path) -> Database:
     if revision != SCHEMA_HEAD:
         try:
             migrate(path)
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            db.close()
+            if "unable to open database file" in str(exc):
+                # A special file that looks empty (/proc/self/status), say: not a place for one.
+                raise DatabaseFileError(
+                    f"cannot use {path} as a database: SQLite cannot open it"
+                ) from exc
+            raise
         except Exception:
             db.close()
             raise

@@ -260,3 +260,68 @@ def test_pdf_output_works_in_a_headless_process(cli, meeting, tmp_path, db_path,
     )
     assert done.returncode == 0, done.stderr
     assert len(pdf_pages(out)) == 3
+
+
+def shown_body(cli, note_id: int) -> str:
+    """The note's text as `thanks show` prints it (after the header's blank line)."""
+    shown = cli("thanks", "show", str(note_id))
+    assert shown.code == 0, shown.err
+    return shown.out.split("\n\n", 1)[1]
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def test_what_thanks_show_says_is_what_prints_after_a_settings_change(cli, meeting, tmp_path):
+    first = cli("thanks", "draft", str(meeting["meeting"]))
+    note_ids = [int(line) for line in first.out.split()]
+    assert cli("config", "set", "signature", "Sam").code == 0
+    before = shown_body(cli, note_ids[0])
+    assert normalised(before).endswith("Sam")
+    assert cli("config", "set", "signature", "Sam R.").code == 0
+    assert cli("config", "set", "date_style", "international").code == 0
+    bodies = [shown_body(cli, note_id) for note_id in note_ids]
+    assert normalised(bodies[0]).endswith("Sam R.")  # the screen follows the setting at once
+    out = tmp_path / "notes.pdf"
+    result = cli("thanks", "print", *map(str, note_ids), "--pdf", str(out))
+    assert result.code == 0, result.err
+    for body, page in zip(bodies, pdf_pages(out), strict=True):
+        # The page is letterhead, date line, then exactly the shown body.
+        assert page.endswith(normalised(body))
+    assert [shown_body(cli, note_id) for note_id in note_ids] == bodies  # printing changed nothing
+
+
+def test_a_hand_edited_note_keeps_its_text_when_settings_change(cli, meeting, db_path):
+    note_id = int(cli("thanks", "draft", str(meeting["meeting"])).out.split()[0])
+    edit_note(db_path, note_id, "Thanks!\n\nAlex")
+    assert cli("config", "set", "signature", "Sam R.").code == 0
+    assert shown_body(cli, note_id) == "Thanks!\n\nAlex\n"
+
+
+def test_multi_line_address_and_signature_keep_their_lines(cli, meeting, tmp_path):
+    address = "1 Main St, Suite 4\nSpringfield IL 62701"
+    assert cli("config", "set", "rep_address", address).code == 0
+    assert cli("config", "set", "signature", "Warm regards,\nSam R.").code == 0
+    shown = cli("config", "show", "--format", "json").json()
+    values = {row["key"]: row["value"] for row in shown}
+    assert values["rep_address"] == "1 Main St, Suite 4\nSpringfield IL 62701"
+    assert values["signature"] == "Warm regards,\nSam R."
+    assert "rep_address = 1 Main St, Suite 4\\nSpringfield IL 62701\t#" in cli("config", "show").out
+
+    note_id = int(cli("thanks", "draft", str(meeting["meeting"])).out.split()[0])
+    body = shown_body(cli, note_id)
+    assert body.count("Warm regards,") == 1  # the signature's closing replaces the template's
+    assert body.rstrip().endswith("Warm regards,\nSam R.")  # on two lines, as typed
+    out = tmp_path / "notes.pdf"
+    assert cli("thanks", "print", str(note_id), "--pdf", str(out), "--envelopes").code == 0
+    reader = pypdf.PdfReader(out)
+    letter, envelope = (
+        re.sub(r"[ \t]+", " ", unicodedata.normalize("NFKC", p.extract_text()))
+        for p in reader.pages
+    )
+    assert letter.count("Warm regards,") == 1
+    assert re.search(r"Warm regards,\s*\n\s*Sam R\.", letter)
+    # The envelope's return address: one line per line of the setting, commas left alone.
+    lines = [line.strip() for line in envelope.splitlines() if line.strip()]
+    assert "1 Main St, Suite 4" in lines and "Springfield IL 62701" in lines
