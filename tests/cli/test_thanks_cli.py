@@ -273,7 +273,9 @@ def normalised(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
 
 
-def test_what_thanks_show_says_is_what_prints_after_a_settings_change(cli, meeting, tmp_path):
+def test_what_thanks_show_says_is_what_prints_after_a_settings_change(
+    cli, meeting, tmp_path, qt_printing
+):
     first = cli("thanks", "draft", str(meeting["meeting"]))
     note_ids = [int(line) for line in first.out.split()]
     assert cli("config", "set", "signature", "Sam").code == 0
@@ -299,7 +301,7 @@ def test_a_hand_edited_note_keeps_its_text_when_settings_change(cli, meeting, db
     assert shown_body(cli, note_id) == "Thanks!\n\nAlex\n"
 
 
-def test_multi_line_address_and_signature_keep_their_lines(cli, meeting, tmp_path):
+def test_multi_line_address_and_signature_keep_their_lines(cli, meeting, tmp_path, qt_printing):
     address = "1 Main St, Suite 4\nSpringfield IL 62701"
     assert cli("config", "set", "rep_address", address).code == 0
     assert cli("config", "set", "signature", "Warm regards,\nSam R.").code == 0
@@ -315,6 +317,8 @@ def test_multi_line_address_and_signature_keep_their_lines(cli, meeting, tmp_pat
     assert body.rstrip().endswith("Warm regards,\nSam R.")  # on two lines, as typed
     out = tmp_path / "notes.pdf"
     assert cli("thanks", "print", str(note_id), "--pdf", str(out), "--envelopes").code == 0
+    import pypdf  # with PySide6, in the test extra (see pdf_pages)
+
     reader = pypdf.PdfReader(out)
     letter, envelope = (
         re.sub(r"[ \t]+", " ", unicodedata.normalize("NFKC", p.extract_text()))
