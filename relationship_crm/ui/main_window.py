@@ -90,13 +90,29 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._connect_signals()
-        self.resize(1280, 780)
+        self._fit_to_screen()
         self._restore_layout()
         self.statusBar().showMessage(f"Database: {paths.db}", 5000)
         self._check_empty()
         self.purge_old_trash()
 
     # --- construction -------------------------------------------------------------------------
+
+    def _fit_to_screen(self) -> None:
+        """1440x780 where there is room, else the screen's free area (a 1366x768 laptop)."""
+        # A window taller than the screen hides the status bar and the reminders' buttons.
+        screen = self.screen()
+        free = screen.availableGeometry() if screen is not None else None
+        if free is None:
+            self.fit_to(1280, 780)
+        else:
+            self.fit_to(min(1440, free.width()), min(780, free.height() - 40))
+
+    def fit_to(self, width: int, height: int) -> None:
+        """Size the window and share its width between the list and the page."""
+        self.resize(width, height)
+        # The list gets what its five columns need; the page and the reminders share the rest.
+        self.splitter.setSizes([max(440, int(width * 0.5)), max(360, int(width * 0.32))])
 
     def _build_reminders(self) -> RemindersPanel:
         from relationship_crm.ui.notifier import Notifier
