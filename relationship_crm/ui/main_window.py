@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import contacts, meetings, trash
+from relationship_crm.services import contacts, duplicates, meetings, trash
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.database_actions import DatabaseActions
 from relationship_crm.ui.dialogs.contact_editor import ContactEditor
@@ -211,6 +213,11 @@ class MainWindow(QMainWindow):
         view_menu.addAction(toggle)
 
         help_menu = bar.addMenu("&Help")
+        self.guide_action = self._action("&Getting started", None, self.show_guide)
+        self.shortcuts_action = self._action("&Keyboard shortcuts", None, self.show_shortcuts)
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         self.check_action = self._action("&Check database", None, self.database.check_database)
         help_menu.addAction(self.check_action)
         help_menu.addSeparator()
@@ -438,9 +445,46 @@ class MainWindow(QMainWindow):
             self.contact_page.show_contact(0)
         return restored
 
+    def show_shortcuts(self) -> QDialog:
+        """Help → Keyboard shortcuts: read from the menus, so the list cannot go stale."""
+        from relationship_crm.ui.dialogs.help_dialogs import LIST_KEYS, KeyboardShortcutsDialog
+
+        rows: list[tuple[str, str]] = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            for action in menu.actions() if isinstance(menu, QMenu) else ():
+                key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if key:
+                    text = action.text().split("\t")[0].replace("&", "").rstrip("…")
+                    rows.append((key, text))
+        dialog = KeyboardShortcutsDialog([*rows, *LIST_KEYS], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_guide(self) -> QDialog:
+        """Help → Getting started: the daily workflow in a few steps."""
+        from relationship_crm.ui.dialogs.help_dialogs import GettingStartedDialog
+
+        dialog = GettingStartedDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def find_duplicates(self) -> None:
+        """Look first: with nothing to compare, say so in the status bar, not a big dialog."""
+        self.statusBar().showMessage("Looking for duplicate contacts…")
+        self._ctx.runner.query(duplicates.find_duplicates, self._on_duplicates_found)
+
+    def _on_duplicates_found(self, groups: list[duplicates.DuplicateGroup]) -> None:
         from relationship_crm.ui.dialogs.duplicates_dialog import DuplicatesDialog
 
+        if not groups:
+            self.statusBar().showMessage(
+                "No duplicate contacts found (same email, phone, or name and company).", 10000
+            )
+            return
+        self.statusBar().clearMessage()
         dialog = DuplicatesDialog(self._ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
