@@ -101,14 +101,18 @@ class MainWindow(QMainWindow):
     # --- construction -------------------------------------------------------------------------
 
     def _fit_to_screen(self) -> None:
-        """1440x780 where there is room, else the screen's free area (a 1366x768 laptop)."""
+        """Most of a big screen, all of a laptop's free area (1366x768), never more."""
         # A window taller than the screen hides the status bar and the reminders' buttons.
         screen = self.screen()
         free = screen.availableGeometry() if screen is not None else None
         if free is None:
             self.fit_to(1280, 780)
         else:
-            self.fit_to(min(1440, free.width()), min(780, free.height() - 40))
+            # The 40 px are the title bar, which the free area does not leave out.
+            wide, tall = free.width() > 1600, free.height() > 900
+            width = free.width() * 85 // 100 if wide else free.width()
+            height = free.height() * 85 // 100 if tall else free.height() - 40
+            self.fit_to(width, height)
 
     def fit_to(self, width: int, height: int) -> None:
         """Size the window and share its width between the list and the page."""
