@@ -126,6 +126,8 @@ class RemindersPanel(QWidget):
     def _build(self) -> None:
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Wrapped, the summary no longer sets the dock's minimum width (a 1024 px screen).
+        self.summary_label.setWordWrap(True)
         self.summary_label.setStyleSheet("color: palette(placeholder-text);")
 
         self.view = QListView()
