@@ -140,9 +140,14 @@ def test_shows_overdue_today_and_upcoming_with_their_times(make_panel, agenda_id
 
 def test_section_titles_are_not_selectable(make_panel, agenda_ids):
     panel = make_panel()
-    title = panel.model.index(0, WHEN)
+    today = panel.model.index(0, WHEN)  # Today comes first
+    assert panel.model.data(today, Qt.ItemDataRole.DisplayRole) == "Today"
+    assert panel.model.data(today, RemindersModel.CountRole) == 2
+    title = panel.model.index(3, WHEN)
+    assert panel.model.data(title, Qt.ItemDataRole.DisplayRole) == "Overdue"
     assert panel.model.data(title, RemindersModel.IsSectionRole)
     assert panel.model.data(title, RemindersModel.CountRole) == 1
+    assert not panel.model.flags(today) & Qt.ItemFlag.ItemIsSelectable
     assert not panel.model.flags(title) & Qt.ItemFlag.ItemIsSelectable
     assert panel.model.data(title, RemindersModel.IdRole) is None
 
@@ -496,7 +501,7 @@ def test_midnight_turns_today_into_overdue(qtbot, clock, make_panel, agenda_ids)
         panel.midnight_timer.start(1)
     assert contacts_in(panel, Bucket.OVERDUE) == ["Jane Doe", "Carlos Mendoza", "Priya Raman"]
     assert sections(panel)["Overdue"][1] == ("Mon 23 Nov 09:00", "Carlos Mendoza", "Check-in")
-    assert "Today" not in sections(panel)
+    assert sections(panel)["Today"] == []  # Today's title always shows, first
     assert panel.summary_label.text().startswith("Today is Tue 24 Nov")
     next_midnight = at("2026-11-25 00:00") - clock.now
     assert panel.midnight_timer.interval() == min(

@@ -144,7 +144,10 @@ class GiftDialog(SavingDialog):
         self.cost_edit = QLineEdit()
         self.cost_edit.setPlaceholderText("Optional, e.g. 45.50")
         self.cost_edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.cost_edit.setMaximumWidth(140)
+        # Wide enough for the whole placeholder (plus the frame and the cursor's margins).
+        hint = self.cost_edit.fontMetrics().horizontalAdvance(self.cost_edit.placeholderText())
+        self.cost_edit.setMinimumWidth(hint + 24)
+        self.cost_edit.setMaximumWidth(max(140, hint + 24))
         self.currency_combo = QComboBox()
         self.currency_combo.setEditable(True)
         self.currency_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
