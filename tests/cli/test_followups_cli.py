@@ -270,3 +270,53 @@ def test_gift_rejects_bad_input(cli, jane, extra, message):
     result = cli("gift", "add", str(jane), "--item", "Pen", *extra)
     assert result.code == 1 and message in result.err
     assert cli("gift", "list", "--format", "json").json() == []
+
+
+# --- issue 13: wall times skipped or repeated by a clock change ------------------------------
+
+
+def test_add_in_a_gap_says_which_instant_was_saved(cli, jane):
+    result = cli("followup", "add", str(jane), "--due", "2026-03-08 02:30")
+    assert result.code == 0 and result.out.strip().isdigit()
+    assert result.err == (
+        "relationship-crm: note: 02:30 does not exist on 2026-03-08 in America/New_York "
+        "(clocks go forward); saved as 03:30 EDT (UTC-4)\n"
+    )
+    row = cli("followup", "list", "--format", "json").json()[0]
+    assert row["due"] == "2026-03-08T03:30:00-04:00"
+
+
+def test_add_in_a_fold_says_the_first_was_saved(cli, jane):
+    result = cli("followup", "add", str(jane), "--due", "2026-11-01 01:30")
+    assert result.code == 0 and result.out.strip().isdigit()
+    assert "01:30 happens twice on 2026-11-01 in America/New_York (clocks go back); " in result.err
+    assert "saved as the first, 01:30 EDT (UTC-4)" in result.err
+
+
+def test_ordinary_times_say_nothing(cli, jane):
+    result = cli("followup", "add", str(jane), "--due", "2026-03-08 03:30")
+    assert result.code == 0 and result.err == ""
+
+
+def test_snooze_uses_the_follow_ups_own_zone_and_names_the_gap(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2027-03-01 09:00", "--tz", "Europe/Paris").id
+    # 02:30 on 2027-03-14 exists in Paris; the New York default zone is not used for a snooze.
+    quiet = cli("followup", "snooze", str(fid), "--until", "2027-03-14 02:30")
+    assert quiet.code == 0 and quiet.err == ""
+    loud = cli("followup", "snooze", str(fid), "--until", "2027-03-28 02:30")
+    assert loud.code == 0 and loud.out == ""
+    assert "02:30 does not exist on 2027-03-28 in Europe/Paris (clocks go forward)" in loud.err
+    assert "saved as 03:30 CEST (UTC+2)" in loud.err
+    ny = cli("followup", "snooze", str(fid), "--until", "2027-03-14 02:30", "--tz", NY)
+    assert "in America/New_York" in ny.err
+
+
+def test_meeting_log_in_a_gap_says_so(cli, jane):
+    result = cli(
+        "meeting", "log", "--title", "Breakfast", "--with", str(jane), "--at", "2026-03-08 02:30"
+    )
+    assert result.code == 0 and result.out.strip().isdigit()
+    assert "02:30 does not exist on 2026-03-08 in America/New_York" in result.err
+
+
+NY = "America/New_York"
