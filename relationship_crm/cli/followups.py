@@ -150,7 +150,7 @@ def _today_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tz", metavar="ZONE", help="zone to show the day in (default: your zone)")
     p.add_argument(
         "--upcoming",
-        type=int,
+        type=types.day_count,
         default=0,
         metavar="DAYS",
         help="also list what is due in the next DAYS days",

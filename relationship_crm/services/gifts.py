@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain import bounds
+from relationship_crm.domain import bounds, currencies
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import GiftDraft, GiftView
@@ -58,6 +58,8 @@ def add(session: Session, draft: GiftDraft, *, now: datetime | None = None) -> C
     currency = (
         settings.check_currency(draft.currency) if draft.currency else settings.currency(session)
     )
+    if draft.cost is not None:
+        currencies.check_amount_places(draft.cost, currency)
     gift = Gift(
         contact_id=draft.contact_id,
         meeting_id=draft.meeting_id,

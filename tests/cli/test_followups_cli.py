@@ -320,3 +320,41 @@ def test_meeting_log_in_a_gap_says_so(cli, jane):
 
 
 NY = "America/New_York"
+
+
+# --- issue 13: currencies, costs and day counts -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--currency", "XYZ"), "unknown currency 'XYZ'"),
+        (("--cost", "10.123", "--currency", "EUR"), "cost 10.123 has 3 decimals; EUR takes at"),
+        (("--cost", "5.5", "--currency", "JPY"), "cost 5.5 has 1 decimal; JPY takes no decimals"),
+    ],
+)
+def test_gift_add_refuses_unknown_currencies_and_too_fine_costs(cli, jane, argv, message):
+    result = cli("gift", "add", str(jane), "--item", "Wine", *argv)
+    assert result.code == 1 and result.out == ""
+    assert result.err.count("\n") == 1 and message in result.err
+    assert cli("gift", "list", "--format", "json").json() == []
+
+
+def test_gift_costs_in_the_currencys_units_are_kept(cli, jane):
+    assert cli("gift", "add", str(jane), "--item", "Tea", "--cost", "1200", "--currency", "jpy").id
+    assert cli("gift", "add", str(jane), "--item", "Dates", "--cost", "3.125", "--currency", "KWD")
+    rows = cli("gift", "list", "--format", "json").json()
+    assert {r["currency"] for r in rows} == {"JPY", "KWD"}
+
+
+def test_config_set_refuses_an_unknown_currency(cli):
+    result = cli("config", "set", "currency", "XYZ")
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "unknown currency 'XYZ'" in result.err
+    assert cli("config", "set", "currency", "chf").code == 0
+
+
+def test_today_refuses_a_negative_upcoming(cli):
+    result = cli("today", "--upcoming", "-3")
+    assert result.code == 1 and result.out == ""
+    assert result.err.count("\n") == 1 and "cannot be negative" in result.err

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from relationship_crm.domain import currencies
 from relationship_crm.domain.changes import Created
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.records import GiftDraft, GiftView
@@ -368,6 +369,15 @@ class GiftDialog(SavingDialog):
         except InvalidInputError as exc:
             self._show_error(str(exc), self.currency_combo)
             return None
+        if cost is not None:
+            try:
+                currencies.check_amount_places(cost, currency)
+            except InvalidInputError as exc:
+                message = str(exc)
+                self.cost_error_label.setText(message[:1].upper() + message[1:])
+                self.cost_error_label.show()
+                self.cost_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                return None
         day = self.date_edit.date()
         return GiftDraft(
             contact_id=self._contact_id,
