@@ -33,7 +33,7 @@ MINOR_UNITS: dict[str, int] = {
 
 
 def check_code(code: str) -> str:
-    """A known ISO 4217 code, returned upper-case; InvalidInputError (one line) for anything else."""
+    """A known ISO 4217 code, upper-cased; InvalidInputError (one line) for anything else."""
     cleaned = code.strip().upper()
     if len(cleaned) != 3 or not cleaned.isascii() or not cleaned.isalpha():
         raise InvalidInputError(
