@@ -61,11 +61,9 @@ def check_amount_places(amount: Decimal, currency: str) -> None:
         return  # the code is checked on its own; an old stored code is not re-judged here
     places = places_of(amount)
     if places > allowed:
-        unit = (
-            "no decimals"
-            if allowed == 0
-            else f"at most {allowed} decimal" + ("s" if allowed > 1 else "")
-        )
-        raise InvalidInputError(
-            f"cost {amount} has {places} decimal{'s' if places > 1 else ''}; {currency} takes {unit}"
-        )
+        unit = "no decimals" if allowed == 0 else f"at most {_decimals(allowed)}"
+        raise InvalidInputError(f"cost {amount} has {_decimals(places)}; {currency} takes {unit}")
+
+
+def _decimals(count: int) -> str:
+    return f"{count} decimal" + ("s" if count != 1 else "")
