@@ -321,6 +321,42 @@ def replace_details(
     return Changes(contacts=True, companies=True)
 
 
+@dataclass(frozen=True, slots=True)
+class EmailOwner:
+    """A live contact that already has an email address: the duplicate warning's subject."""
+
+    email: str
+    contact_id: int
+    name: str
+
+
+def email_owners(
+    session: Session, emails: Iterable[str], *, exclude_id: int | None = None
+) -> list[EmailOwner]:
+    """Live contacts (other than `exclude_id`) having any of `emails`, compared case-blind.
+
+    What the contact editor and `contact add` warn about: the same address on two contacts is
+    allowed (shared inboxes exist) but is usually a duplicate.
+    """
+    keys = {e.strip().lower().removeprefix("mailto:") for e in emails if e.strip()}
+    if not keys:
+        return []
+    query = (
+        select(ContactEmail.value, Contact.id, Contact.display_name)
+        .join(Contact, Contact.id == ContactEmail.contact_id)
+        .where(ContactEmail.value_key.in_(keys), Contact.deleted_at.is_(None))
+        .order_by(ContactEmail.value_key, Contact.id)
+    )
+    if exclude_id is not None:
+        query = query.where(Contact.id != exclude_id)
+    return [EmailOwner(value, cid, name) for value, cid, name in session.execute(query)]
+
+
+def describe_email_owners(owners: Sequence[EmailOwner]) -> str:
+    """ "jane@acme.com is also the email of Jane Doe (#1)": one line for all of them."""
+    return "; ".join(f"{o.email} is also the email of {o.name} (#{o.contact_id})" for o in owners)
+
+
 def trash(session: Session, contact_id: int, *, now: datetime | None = None) -> Changes:
     """Move a contact to the trash: hidden everywhere, restorable with `restore`."""
     contact = live_contact(session, contact_id)

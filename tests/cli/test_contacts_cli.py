@@ -198,3 +198,31 @@ def test_help_on_every_level(cli):
     ):
         result = cli(*argv)
         assert result.code == 0 and "usage:" in result.out
+
+
+# --- issue 13: the same email, a repeat gift --------------------------------------------------
+
+
+def test_a_second_contact_with_the_same_email_is_created_with_a_warning(cli):
+    jane = cli("contact", "add", "Jane Doe", "--email", "work:jane@acme.com").id
+    quiet = cli("contact", "add", "Omar Ali", "--email", "omar@acme.com")
+    assert quiet.code == 0 and quiet.err == ""
+    again = cli("contact", "add", "J. Doe", "--email", "JANE@acme.com")
+    assert again.code == 0 and again.out.strip().isdigit() and int(again.out) != jane
+    assert again.err == (
+        f"relationship-crm: warning: jane@acme.com is also the email of Jane Doe (#{jane})\n"
+    )
+
+
+def test_a_repeat_gift_is_recorded_with_a_warning(cli):
+    jane = cli("contact", "add", "Jane Doe").id
+    first = cli("gift", "add", str(jane), "--item", "Red wine", "--date", "2026-07-01")
+    assert first.code == 0 and first.err == ""
+    again = cli("gift", "add", str(jane), "--item", "wine")
+    assert again.code == 0 and again.out.strip().isdigit()
+    assert again.err == (
+        "relationship-crm: warning: already given to Jane Doe: Red wine on 2026-07-01\n"
+    )
+    omar = cli("contact", "add", "Omar Ali").id
+    other = cli("gift", "add", str(omar), "--item", "Wine")  # another contact: no repeat
+    assert other.code == 0 and other.err == ""
