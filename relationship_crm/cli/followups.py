@@ -125,11 +125,19 @@ FOLLOWUP_TABLE: Table[FollowUpView] = Table(
         str(f.id),
         "unreadable (run check)" if f.unreadable else long_moment(f.due),
         f.contact_name,
-        f.status.value,
+        _status_text(f),
         f.note + (f"  [{f.rrule}]" if f.rrule else ""),
     ),
     empty="No follow-ups.",
 )
+
+
+def _status_text(f: FollowUpView) -> str:
+    """ "open", or "open, snoozed until Mon 7 Dec 2026 09:00" (in the follow-up's own zone)."""
+    snoozed = f.snoozed_until
+    if f.status is not FollowUpStatus.OPEN or snoozed is None or "snoozed_until" in f.unreadable:
+        return f.status.value
+    return f"{f.status.value}, snoozed until {long_moment(snoozed.astimezone(f.due.tzinfo))}"
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:

@@ -358,3 +358,17 @@ def test_today_refuses_a_negative_upcoming(cli):
     result = cli("today", "--upcoming", "-3")
     assert result.code == 1 and result.out == ""
     assert result.err.count("\n") == 1 and "cannot be negative" in result.err
+
+
+def test_followup_list_shows_snoozes(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2027-01-04 09:00", "--note", "call").id
+    other = cli("followup", "add", str(jane), "--due", "2027-01-05 09:00").id
+    assert cli("followup", "snooze", str(fid), "--until", "2027-01-06 14:30").code == 0
+    text = cli("followup", "list").out
+    (snoozed_line,) = [line for line in text.splitlines() if line.startswith(f"{fid} ")]
+    assert "open, snoozed until " in snoozed_line and "14:30" in snoozed_line
+    (plain_line,) = [line for line in text.splitlines() if line.startswith(f"{other} ")]
+    assert "snoozed" not in plain_line
+    rows = {r["id"]: r for r in cli("followup", "list", "--format", "json").json()}
+    assert rows[fid]["snoozed_until"] == "2027-01-06T14:30:00-05:00"
+    assert rows[other]["snoozed_until"] is None
