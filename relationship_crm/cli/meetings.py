@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 import relationship_crm.cli.args as types
-from relationship_crm.cli.common import Commands, Common
+from relationship_crm.cli.common import Commands, Common, note_wall_time
 from relationship_crm.cli.encoders import meeting_json
 from relationship_crm.cli.output import Table, print_list
 from relationship_crm.domain.enums import MeetingKind
@@ -83,6 +83,7 @@ def _log(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         )
         new_id = meetings.log(s, draft).id
     out.write(f"{new_id}\n")
+    note_wall_time(draft.starts_local, draft.tz)
     return 0
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain import currencies
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.text import clean_line
@@ -103,13 +104,8 @@ def put(session: Session, key: str, value: str) -> Changes:
 
 
 def check_currency(code: str) -> str:
-    """An ISO 4217 style code: three letters, returned upper-case."""
-    code = code.strip().upper()
-    if len(code) != 3 or not code.isascii() or not code.isalpha():
-        raise InvalidInputError(
-            f"currency must be a three-letter code such as USD or EUR, not {code!r}"
-        )
-    return code
+    """A current ISO 4217 code (domain/currencies.py), returned upper-case."""
+    return currencies.check_code(code)
 
 
 def system_zone() -> str:
