@@ -6,9 +6,10 @@ import gc
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.events import AppEvents
@@ -26,6 +27,15 @@ class FakeClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@pytest.fixture(autouse=True)
+def _private_qsettings(tmp_path: Path) -> None:
+    """Each test its own QSettings folder. Qt resolves the user's config folder once per process,
+    so the HOME each test sets is not enough: without this, a window's remembered geometry and
+    column widths leak into the next test."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qt-settings"))
 
 
 @pytest.fixture(autouse=True)
