@@ -1,4 +1,4 @@
-"""Errors that say whose fault they are (see STYLE.md 4.6).
+"""Errors that say whose fault they are (see ARCHITECTURE.md, "The layers").
 
 `KnownError` is a problem the user can understand and act on (bad input, a missing record, a locked
 or damaged file); front ends show its message as one line. Anything else is a bug.

@@ -4,7 +4,7 @@ programs write them: Outlook, Android, iPhone, Google Contacts and our own expor
 We split the file into cards and logical lines ourselves and let vobject's content-line parser
 (`parseLine`) read each line head: name, parameters, group. `vobject.readComponents` is many
 times slower on big files and misreads quoted-printable soft line breaks the way Outlook and
-Android write them (PLATFORM-NOTES.md, "Real-world formats"), so the splitting, the
+Android write them (measured on real files), so the splitting, the
 quoted-printable and charset decoding, the unescaping and the structured values are ours. A big
 file repeats a few dozen heads ("EMAIL;TYPE=INTERNET,WORK"), so each distinct head goes to vobject
 once; that keeps 20,000 cards well under a second.

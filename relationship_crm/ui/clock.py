@@ -1,4 +1,4 @@
-"""The app's notion of "now", injectable so tests can fix the time (STYLE.md 4.3)."""
+"""The app's notion of "now", injectable so tests fix the time (time is an argument)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one way database work leaves the GUI thread (Anki's TaskManager, STYLE.md 4.5)."""
+"""The one way database work leaves the GUI thread (Anki's TaskManager; ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,7 +33,7 @@ from relationship_crm.ui.widgets.wall_clock import set_wall_clock
 NY = "America/New_York"
 
 # Popup menus ask the platform to raise them and grab the keyboard; the offscreen plugin can't and
-# says so. Only those two messages are let through (PLATFORM-NOTES.md: Qt under test).
+# says so. Only those two messages are let through.
 POPUP_LOG = pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")
 
 
@@ -540,3 +542,15 @@ def test_dates_from_another_year_show_the_year(clock, make_panel, agenda_ids):
         "Jane Doe",
         "Send the pricing sheet",
     )
+
+
+def test_an_unreadable_follow_up_is_named_not_hidden(qtbot, make_panel, agenda_ids, db_path):
+    """A row another program left unreadable stays out of the list, and the panel says so."""
+    with closing(sqlite3.connect(db_path)) as conn:
+        conn.execute("UPDATE follow_ups SET due_local = 'yesterday' WHERE id = ?", (agenda_ids["li"],))
+        conn.commit()
+    panel = make_panel()
+    assert agenda_ids["li"] not in [r.spec.id for r in panel.model.reminders()]
+    text = panel.summary_label.text()
+    assert f"follow-up #{agenda_ids['li']} unreadable: Help → Check database" in text
+    assert agenda_ids["jane"] in [r.spec.id for r in panel.model.reminders()]  # the rest stay

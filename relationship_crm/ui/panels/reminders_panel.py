@@ -284,6 +284,8 @@ class RemindersPanel(QWidget):
             f"{len(agenda.overdue)} overdue" if agenda.overdue else "",
             f"{len(agenda.today)} today" if agenda.today else "",
             f"{len(agenda.upcoming)} upcoming" if agenda.upcoming else "",
+            # Rows whose stored time cannot be read are left out of the list, never silently.
+            _unreadable_text(agenda.skipped),
         ]
         return " · ".join([f"Today is {short_day(now)}", *[c for c in counts if c]])
 
@@ -621,3 +623,12 @@ class RemindersPanel(QWidget):
                 if first is not None:
                     self.view.setCurrentIndex(self.model.index(first, 0))
         return super().eventFilter(watched, event)
+
+
+def _unreadable_text(skipped: tuple[int, ...]) -> str:
+    """ "follow-up #7 unreadable: Help → Check database", or "" when every row could be read."""
+    if not skipped:
+        return ""
+    ids = ", ".join(f"#{i}" for i in skipped)
+    noun = "follow-up" if len(skipped) == 1 else "follow-ups"
+    return f"{noun} {ids} unreadable: Help → Check database"
