@@ -34,6 +34,8 @@ company_id = record_id("company")
 meeting_id = record_id("meeting")
 followup_id = record_id("follow-up")
 note_id = record_id("thank-you note")
+gift_id = record_id("gift")
+research_id = record_id("research note")
 
 
 def wall_clock(text: str) -> datetime:
