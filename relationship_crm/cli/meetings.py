@@ -4,6 +4,8 @@ happened with whom, and what was learned."""
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import UTC, datetime
 from typing import TextIO
 
 from relationship_crm.cli import args as types
@@ -102,6 +104,12 @@ def _log_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--location")
     p.add_argument("--notes")
     p.add_argument("--research", metavar="TEXT", help="research notes for this meeting")
+    p.add_argument(
+        "--no-thanks",
+        action="store_true",
+        help="do not draft a thank-you note to each attendee (drafted by default, as in the app; "
+        "their ids go to stderr)",
+    )
 
 
 def _log(args: argparse.Namespace, db: Database, out: TextIO) -> int:
@@ -117,8 +125,17 @@ def _log(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             notes=args.notes or "",
             research=args.research or "",
         )
-        new_id = meetings.log(s, draft).id
-    out.write(f"{new_id}\n")
+        # The app's path: the meeting and, unless --no-thanks, a thank-you draft per attendee.
+        logged = meeting_log.save_plan(
+            s,
+            meeting_log.MeetingPlan(draft, draft_thanks=not args.no_thanks),
+            now=datetime.now(UTC),
+        )
+    out.write(f"{logged.meeting_id}\n")
+    if logged.thanks_ids:
+        # stdout stays the new id alone (scripts read it); the drafts are a remark.
+        ids = " ".join(str(i) for i in logged.thanks_ids)
+        sys.stderr.write(f"drafted thank-you notes: {ids}\n")
     return 0
 
 
