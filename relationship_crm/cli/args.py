@@ -86,7 +86,7 @@ def address(text: str) -> Address:
         )
     head, sep, tail = text.partition(":")
     label = ""
-    if sep and head.strip().replace(" ", "").isalpha() and len(head) <= 50 and tail.strip():
+    if sep and head.strip().replace(" ", "").isalpha() and len(head) <= 50:
         label, text = head.strip().lower(), tail
     lines = [line.strip() for line in text.replace("\\n", "\n").splitlines()]
     street = "\n".join(line for line in lines if line)
