@@ -87,3 +87,13 @@ def test_brief_gathers_every_attendee(qtbot, ctx, data, db, wait_idle):
     assert "Kick-off" in text  # their last meeting
     assert "Gifts given so far: 45.00 EUR" in text
     assert "Gift: Wine" in text
+
+
+def test_brief_shows_the_meetings_own_notes(qtbot, ctx, data, db, wait_idle):
+    with db.write() as s:
+        meetings.update(s, data["soon"], notes="Agenda: pricing\nBring the pilot results")
+    dialog = MeetingBriefDialog(ctx, data["soon"])
+    qtbot.addWidget(dialog)
+    wait_idle()
+    text = dialog.text.toPlainText()
+    assert "Notes:\n   Agenda: pricing\n   Bring the pilot results" in text
