@@ -6,12 +6,17 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from relationship_crm.domain.records import ContactDraft, GiftDraft, MeetingDraft
 from relationship_crm.services import contacts, gifts, meetings, research
 from relationship_crm.ui.dialogs.meeting_brief import MeetingBriefDialog
-from relationship_crm.ui.panels.contact_page import ContactPage, ResearchNoteDialog
+from relationship_crm.ui.panels.contact_page import (
+    ContactPage,
+    ResearchEditDialog,
+    ResearchNoteDialog,
+)
 
 NY = "America/New_York"
 
@@ -97,3 +102,38 @@ def test_brief_shows_the_meetings_own_notes(qtbot, ctx, data, db, wait_idle):
     wait_idle()
     text = dialog.text.toPlainText()
     assert "Notes:\n   Agenda: pricing\n   Bring the pilot results" in text
+
+
+def _row(page, kind: str):
+    for i in range(page.timeline.topLevelItemCount()):
+        item = page.timeline.topLevelItem(i)
+        if item.data(0, Qt.ItemDataRole.UserRole)[0] == kind:
+            return item
+    raise AssertionError(f"no {kind} row")
+
+
+def test_the_selected_timeline_entry_is_shown_whole(qtbot, page, data, db, wait_idle):
+    long_text = "Their CFO changed in October; the new one prefers short decks. " * 5
+    with db.write() as s:
+        research.add(s, long_text.strip(), contact_id=data["ann"])
+    page.reload()
+    wait_idle()
+    page.timeline.setCurrentItem(_row(page, "research"))
+    assert long_text.strip() in page.timeline_details.toPlainText()
+
+
+def test_double_click_on_research_opens_it_for_correction(qtbot, page, data, db, wait_idle):
+    with db.write() as s:
+        note = research.add(s, "Uses SAP", contact_id=data["ann"], source_url="https://a").id
+    page.reload()
+    wait_idle()
+    page.timeline.itemActivated.emit(_row(page, "research"), 0)
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ResearchEditDialog))
+    wait_idle()
+    assert dialog.text.toPlainText() == "Uses SAP" and dialog.source.text() == "https://a"
+    dialog.text.setPlainText("Uses SAP and Oracle")
+    dialog._on_save()
+    wait_idle()
+    with db.read() as s:
+        assert research.get(s, note).text == "Uses SAP and Oracle"
+    assert "Uses SAP and Oracle" in _row(page, "research").text(2)

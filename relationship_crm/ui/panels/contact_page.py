@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import Stage
-from relationship_crm.domain.records import ContactView
+from relationship_crm.domain.records import ContactView, ResearchView
 from relationship_crm.domain.timefmt import long_day, long_local_moment
 from relationship_crm.services import contacts, research, timeline
 from relationship_crm.services.timeline import TimelineEntry
@@ -123,6 +123,14 @@ class ContactPage(QWidget):
         self.delete_meeting_action.setEnabled(False)
         self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.timeline.addAction(self.delete_meeting_action)
+        # Rows stay one line (uniform heights keep long timelines fast); the selected row's whole
+        # text, research and notes included, is shown here, wrapped and selectable.
+        self.timeline_details = QPlainTextEdit()
+        self.timeline_details.setObjectName("timelineDetails")
+        self.timeline_details.setReadOnly(True)
+        self.timeline_details.setAccessibleName("Details of the selected entry")
+        self.timeline_details.setPlaceholderText("Select an entry to read it whole.")
+        self.timeline_details.setMaximumHeight(140)
 
         top = QHBoxLayout()
         titles = QVBoxLayout()
@@ -151,6 +159,7 @@ class ContactPage(QWidget):
         layout.addWidget(self.notes_label)
         layout.addLayout(actions)
         layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.timeline_details)
 
         placeholder = QLabel("Select a contact to see their page.")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -257,6 +266,8 @@ class ContactPage(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, (entry.kind, entry.ref_id))
             if entry.kind in MEETING_KINDS:
                 item.setToolTip(1, "Double-click or Enter for the meeting brief")
+            elif entry.kind == "research":
+                item.setToolTip(1, "Double-click or Enter to edit the research note")
             item.setToolTip(2, plain_tooltip(entry.detail[:2000]))
             if entry.kind == "follow-up" and entry.status == "open" and entry.when < now:
                 item.setForeground(0, Qt.GlobalColor.darkRed)
@@ -269,6 +280,12 @@ class ContactPage(QWidget):
             self.open_brief(ref_id)
         elif kind == "thanks":
             self.thanks_requested.emit(ref_id)
+        elif kind == "research":
+            self.edit_research(ref_id)
+
+    def edit_research(self, note_id: int) -> None:
+        """Open one research note of the timeline for correction."""
+        ResearchEditDialog(self._ctx, note_id, self).open()
 
     def _current_meeting(self) -> tuple[int, str] | None:
         item = self.timeline.currentItem()
@@ -282,6 +299,16 @@ class ContactPage(QWidget):
 
     def _on_timeline_current_changed(self, *_items: object) -> None:
         self.delete_meeting_action.setEnabled(self._current_meeting() is not None)
+        self.timeline_details.setPlainText(self._current_text())
+
+    def _current_text(self) -> str:
+        item = self.timeline.currentItem()
+        if item is None:
+            return ""
+        kind, ref_id = item.data(0, Qt.ItemDataRole.UserRole)
+        entry = next((e for e in self._entries if e.kind == kind and e.ref_id == ref_id), None)
+        head = f"{item.text(0)} — {item.text(1)}"
+        return f"{head}\n\n{entry.detail}" if entry is not None and entry.detail else head
 
     def delete_current_meeting(self) -> None:
         """Ask to delete the meeting selected on the timeline (nothing for other rows)."""
@@ -403,3 +430,50 @@ class ResearchNoteDialog(SavingDialog):
 
     def _on_saved(self, _created: Created) -> None:
         self.accept()
+
+
+class ResearchEditDialog(SavingDialog):
+    """Corrects a research note's text and source link (what it is about stays).
+
+    Loads the note with `runner.query`; saves through `operations.run_write`.
+    """
+
+    def __init__(self, ctx: UiContext, note_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._note_id = note_id
+        self.setWindowTitle("Edit research note")
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.source = QLineEdit(placeholderText="https://… (optional)")
+        self.error = self.error_label = message_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        # Nothing to save until the note is loaded.
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("&Note:", self.text)
+        form.addRow("&Source:", self.source)
+        form.addRow(self.error)
+        form.addRow(self.buttons)
+        self.resize(480, 280)
+        ctx.runner.query(lambda s: research.get(s, note_id), self._on_loaded, self._on_failed)
+
+    def _on_loaded(self, note: ResearchView) -> None:
+        self.text.setPlainText(note.text)
+        self.source.setText(note.source_url)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.error.setText(str(exc))
+
+    def _on_save(self) -> None:
+        text, source, note_id = self.text.toPlainText(), self.source.text(), self._note_id
+        self._write(
+            lambda s: research.update(s, note_id, text=text, source_url=source),
+            lambda _changes: self.accept(),
+            describe=str,
+        )
