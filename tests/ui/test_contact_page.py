@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from relationship_crm.domain.records import ContactDraft, GiftDraft, MeetingDraft
 from relationship_crm.services import contacts, gifts, meetings, research
+from relationship_crm.ui.dialogs.gift_dialog import GiftDialog
 from relationship_crm.ui.dialogs.meeting_brief import MeetingBriefDialog
 from relationship_crm.ui.panels.contact_page import (
     ContactPage,
@@ -137,3 +138,35 @@ def test_double_click_on_research_opens_it_for_correction(qtbot, page, data, db,
     with db.read() as s:
         assert research.get(s, note).text == "Uses SAP and Oracle"
     assert "Uses SAP and Oracle" in _row(page, "research").text(2)
+
+
+def test_double_click_on_a_gift_opens_the_gift_dialog_in_edit_mode(
+    qtbot, page, data, db, wait_idle
+):
+    with db.write() as s:
+        gift = gifts.add(
+            s, GiftDraft(data["ann"], "Book", date(2026, 5, 4), Decimal("20"), "USD", "Birthday")
+        ).id
+    page.reload()
+    wait_idle()
+    page.timeline.itemActivated.emit(_row(page, "gift"), 0)
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, GiftDialog))
+    wait_idle()
+    assert dialog.windowTitle() == "Edit gift for Ann <b>Bold</b>"
+    assert (dialog.item_edit.text(), dialog.cost_edit.text()) == ("Book", "20")
+    assert dialog.currency_combo.currentText() == "USD"
+    assert dialog.occasion_edit.text() == "Birthday"
+    assert dialog.repeat_label.isHidden()  # the gift itself is no repeat
+    dialog.item_edit.setText("Signed book")
+    dialog.cost_edit.setText("")
+    dialog._save()
+    wait_idle()
+    with db.read() as s:
+        g = gifts.get(s, gift)
+        assert (g.item, g.cost, g.currency, g.given_on) == (
+            "Signed book",
+            None,
+            "USD",
+            date(2026, 5, 4),
+        )
+        assert len(gifts.list_gifts(s, contact_id=data["ann"])) == 1

@@ -268,6 +268,8 @@ class ContactPage(QWidget):
                 item.setToolTip(1, "Double-click or Enter for the meeting brief")
             elif entry.kind == "research":
                 item.setToolTip(1, "Double-click or Enter to edit the research note")
+            elif entry.kind == "gift":
+                item.setToolTip(1, "Double-click or Enter to edit the gift")
             item.setToolTip(2, plain_tooltip(entry.detail[:2000]))
             if entry.kind == "follow-up" and entry.status == "open" and entry.when < now:
                 item.setForeground(0, Qt.GlobalColor.darkRed)
@@ -282,6 +284,17 @@ class ContactPage(QWidget):
             self.thanks_requested.emit(ref_id)
         elif kind == "research":
             self.edit_research(ref_id)
+        elif kind == "gift":
+            self.edit_gift(ref_id)
+
+    def edit_gift(self, gift_id: int) -> None:
+        """Open one gift of the timeline in the gift dialog, for correction."""
+        if self._contact is None:
+            return
+        from relationship_crm.ui.dialogs.gift_dialog import GiftDialog
+
+        c = self._contact
+        GiftDialog(self._ctx, c.id, c.name, self, gift_id=gift_id).open()
 
     def edit_research(self, note_id: int) -> None:
         """Open one research note of the timeline for correction."""
