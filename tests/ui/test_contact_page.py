@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from relationship_crm.domain.records import ContactDraft, GiftDraft, MeetingDraft
 from relationship_crm.services import contacts, gifts, meetings, research
 from relationship_crm.ui.dialogs.gift_dialog import GiftDialog
+from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog
 from relationship_crm.ui.dialogs.meeting_brief import MeetingBriefDialog
 from relationship_crm.ui.panels.contact_page import (
     ContactPage,
@@ -170,3 +171,40 @@ def test_double_click_on_a_gift_opens_the_gift_dialog_in_edit_mode(
             date(2026, 5, 4),
         )
         assert len(gifts.list_gifts(s, contact_id=data["ann"])) == 1
+
+
+def test_double_click_on_a_meeting_opens_it_for_correction(qtbot, page, data, db, wait_idle):
+    review = next(
+        page.timeline.topLevelItem(i)
+        for i in range(page.timeline.topLevelItemCount())
+        if page.timeline.topLevelItem(i).text(1) == "Meeting: Review"
+    )
+    page.timeline.itemActivated.emit(review, 0)
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, LogMeetingDialog))
+    wait_idle()
+    assert dialog.windowTitle() == "Edit meeting" and dialog.ok_button.text() == "Save"
+    assert dialog.title_edit.text() == "Review"
+    assert dialog.zone_label.text() == f"Times are in {NY}"
+    assert dialog.when_edit.dateTime().toString("yyyy-MM-dd HH:mm") == "2026-12-02 10:00"
+    assert sorted(dialog.picker.selected_ids()) == sorted([data["ann"], data["bob"]])
+    assert dialog.thanks_check.isHidden() and dialog.follow_up_box.isHidden()
+    dialog.title_edit.setText("Quarterly review")
+    dialog.notes_edit.setPlainText("Bring the numbers")
+    dialog.picker.remove_contact(data["bob"])
+    dialog._save()
+    wait_idle()
+    with db.read() as s:
+        m = meetings.get(s, data["soon"])
+    assert (m.title, m.notes, m.tz) == ("Quarterly review", "Bring the numbers", NY)
+    assert m.starts_at.isoformat() == "2026-12-02T10:00:00-05:00"
+    assert [i for i, _ in m.attendees] == [data["ann"]]
+
+
+def test_the_brief_is_in_the_timeline_context_menu(qtbot, page, data, wait_idle):
+    assert not page.brief_action.isEnabled()
+    page.timeline.setCurrentItem(page.timeline.topLevelItem(0))
+    assert page.brief_action.isEnabled()
+    page.brief_action.trigger()
+    dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MeetingBriefDialog))
+    wait_idle()
+    assert "Review" in dialog.heading.text()

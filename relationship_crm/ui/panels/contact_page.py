@@ -123,6 +123,9 @@ class ContactPage(QWidget):
         self.delete_meeting_action.setEnabled(False)
         self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.timeline.addAction(self.delete_meeting_action)
+        self.brief_action = QAction("Meeting &brief…", self.timeline)
+        self.brief_action.setEnabled(False)
+        self.timeline.addAction(self.brief_action)
         # Rows stay one line (uniform heights keep long timelines fast); the selected row's whole
         # text, research and notes included, is shown here, wrapped and selectable.
         self.timeline_details = QPlainTextEdit()
@@ -183,6 +186,7 @@ class ContactPage(QWidget):
         self.timeline.itemActivated.connect(self._on_timeline_activated)
         self.timeline.currentItemChanged.connect(self._on_timeline_current_changed)
         self.delete_meeting_action.triggered.connect(self.delete_current_meeting)
+        self.brief_action.triggered.connect(self._on_brief_action_triggered)
         # On the timeline only: elsewhere Delete has its own meaning (or none).
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),
@@ -265,7 +269,9 @@ class ContactPage(QWidget):
             item = QTreeWidgetItem([when, what, detail[:300]])
             item.setData(0, Qt.ItemDataRole.UserRole, (entry.kind, entry.ref_id))
             if entry.kind in MEETING_KINDS:
-                item.setToolTip(1, "Double-click or Enter for the meeting brief")
+                item.setToolTip(
+                    1, "Double-click or Enter to edit the meeting; its brief is in the context menu"
+                )
             elif entry.kind == "research":
                 item.setToolTip(1, "Double-click or Enter to edit the research note")
             elif entry.kind == "gift":
@@ -279,7 +285,7 @@ class ContactPage(QWidget):
     def _on_timeline_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         kind, ref_id = item.data(0, Qt.ItemDataRole.UserRole)
         if kind in MEETING_KINDS:
-            self.open_brief(ref_id)
+            self.edit_meeting(ref_id)
         elif kind == "thanks":
             self.thanks_requested.emit(ref_id)
         elif kind == "research":
@@ -312,6 +318,7 @@ class ContactPage(QWidget):
 
     def _on_timeline_current_changed(self, *_items: object) -> None:
         self.delete_meeting_action.setEnabled(self._current_meeting() is not None)
+        self.brief_action.setEnabled(self._current_meeting() is not None)
         self.timeline_details.setPlainText(self._current_text())
 
     def _current_text(self) -> str:
@@ -328,6 +335,17 @@ class ContactPage(QWidget):
         chosen = self._current_meeting()
         if chosen is not None:
             self.delete_meeting_requested.emit(*chosen)
+
+    def _on_brief_action_triggered(self) -> None:
+        chosen = self._current_meeting()
+        if chosen is not None:
+            self.open_brief(chosen[0])
+
+    def edit_meeting(self, meeting_id: int) -> None:
+        """Open one meeting of the timeline in the Log meeting form, for correction."""
+        from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog
+
+        LogMeetingDialog(self._ctx, self, meeting_id=meeting_id).open()
 
     def open_brief(self, meeting_id: int) -> None:
         """Show the pre-meeting brief of one of this contact's meetings."""
