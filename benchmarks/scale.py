@@ -91,6 +91,10 @@ def main(n: int) -> None:
     timed("search 'briain' (top 50)", lambda s: len(contacts.search(s, "briain")))
     timed("search 'c99999@example.com'", lambda s: len(contacts.search(s, "c99999@example.com")))
     timed("search 'xyzzy' (no hit, infix scan)", lambda s: len(contacts.search(s, "xyzzy")))
+    timed("search 'ann brown' (every word)", lambda s: len(contacts.search(s, "ann brown")))
+    timed(
+        "search '+1 (212) 555-0100' (phone)", lambda s: len(contacts.search(s, "+1 (212) 555-0100"))
+    )
 
     def agenda_size(s) -> int:
         plan = followups.agenda(s, day=date(2026, 3, 1), tz="UTC")

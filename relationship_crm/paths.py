@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
+
+from relationship_crm.domain.errors import KnownError
 
 APP_NAME = "relationship-crm"
 DB_ENV_VAR = "RELATIONSHIP_CRM_DB"
@@ -18,6 +20,9 @@ class AppPaths:
     """The database file and the folders that sit beside it."""
 
     db: Path
+    # Typed with --db for this one run (a typo is likely), not the default or configured in
+    # RELATIONSHIP_CRM_DB (set up on purpose, so its folders may be made).
+    typed: bool = field(default=False, compare=False)
 
     @property
     def data(self) -> Path:
@@ -33,11 +38,34 @@ class AppPaths:
 
     @classmethod
     def resolve(cls, override: str | os.PathLike[str] | None = None) -> AppPaths:
-        """--db wins, then the environment variable, then the per-user data folder."""
-        chosen = override or os.environ.get(DB_ENV_VAR) or None
-        if chosen:
-            return cls(Path(chosen).expanduser().absolute())
+        """--db wins, then the environment variable, then the per-user data folder.
+
+        An empty --db is a KnownError: falling back to the default would open another database
+        than the one the rep meant.
+        """
+        if override is not None and not str(override).strip():
+            raise KnownError("--db needs a path to a database file (it was empty)")
+        if override:
+            return cls(Path(override).expanduser().absolute(), typed=True)
+        configured = os.environ.get(DB_ENV_VAR)
+        if configured:
+            return cls(Path(configured).expanduser().absolute())
         return cls(default_db_path())
+
+    def check_creatable(self) -> None:
+        """KnownError unless the database exists or may be created where the rep clearly asked:
+        the default or configured location (its folders are made), or, for a path typed with
+        --db, a folder that exists. A mistyped --db then gets one line instead of new folders
+        and an empty database."""
+        if not self.typed or self.db.exists():
+            return  # an existing file is judged by open_database (folder, not a database...)
+        folder = self.db.parent
+        if not folder.is_dir():
+            what = "is not a folder" if folder.exists() else "does not exist"
+            raise KnownError(
+                f"no database at {self.db}, and its folder {folder} {what}; check the path "
+                "(a new database is created only in a folder that exists)"
+            )
 
 
 def default_db_path() -> Path:

@@ -84,10 +84,14 @@ def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., Resu
     """Run the command line in-process against the test database: cli("contact", "add", "Jane")."""
 
     def run(*argv: str, db: Path | None = None) -> Result:
-        try:
-            code = cli_main(["--db", str(db or db_path), *argv])
-        except SystemExit as exc:  # argparse exits for --help and usage errors
-            code = int(exc.code or 0)
+        # Through RELATIONSHIP_CRM_DB, the rep's configured database: the CLI makes its folder
+        # (private), which it never does for a --db whose folder does not exist.
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("RELATIONSHIP_CRM_DB", str(db or db_path))
+            try:
+                code = cli_main(list(argv))
+            except SystemExit as exc:  # argparse exits for --help and usage errors
+                code = int(exc.code or 0)
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 

@@ -68,7 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `relationship-crm` and `python -m relationship_crm`."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    paths = AppPaths.resolve(args.db)
+    try:
+        paths = AppPaths.resolve(args.db)
+        if getattr(args, "file_handler", None) is None:
+            paths.check_creatable()  # every command that opens the database, and the app
+    except KnownError as exc:
+        sys.stderr.write(f"{PROG}: error: {exc}\n")
+        return EXIT_ERROR
     if args.command is None:
         return launch.desktop_app(paths)
     try:
@@ -97,8 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line, details on request
         if os.environ.get("RELATIONSHIP_CRM_DEBUG"):
             raise
+        said = " ".join(str(exc).split())  # one line, even for SQLAlchemy's two-line texts
         sys.stderr.write(
-            f"{PROG}: internal error ({type(exc).__name__}: {exc}); nothing was changed. "
+            f"{PROG}: internal error ({type(exc).__name__}: {said}); nothing was changed. "
             "Set RELATIONSHIP_CRM_DEBUG=1 for details.\n"
         )
         return EXIT_BUG

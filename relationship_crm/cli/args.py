@@ -67,6 +67,17 @@ def positive_minutes(text: str) -> int:
     return value
 
 
+def day_count(text: str) -> int:
+    """A number of days, zero or more (`today --upcoming`)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"the number of days cannot be negative, not {text!r}")
+    return value
+
+
 def labeled(text: str) -> Labeled:
     """ "work:jane@acme.com" -> Labeled("jane@acme.com", "work"); a bare value has no label."""
     head, sep, tail = text.partition(":")

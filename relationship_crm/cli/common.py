@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NoReturn, TextIO
 
 from relationship_crm.paths import DB_ENV_VAR, AppPaths
@@ -85,3 +87,17 @@ class Common:
         )
         sub.set_defaults(file_handler=handler)
         return sub
+
+
+def tell(kind: str, text: str) -> None:
+    """One `relationship-crm: KIND: text` line on stderr (a note or warning; stdout stays clean)."""
+    sys.stderr.write(f"{PROG}: {kind}: {text}\n")
+
+
+def note_wall_time(wall: datetime, zone: str) -> None:
+    """Say which instant was saved when `wall` is skipped or repeated in `zone` (issue 13)."""
+    from relationship_crm.scheduling.zones import wall_time_note
+
+    text = wall_time_note(wall.replace(second=0, microsecond=0), zone)
+    if text is not None:
+        tell("note", text)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from relationship_crm.cli import args as types
-from relationship_crm.cli.common import Commands, Common
+import relationship_crm.cli.args as types
+from relationship_crm.cli.common import Commands, Common, tell
 from relationship_crm.cli.encoders import (
     CONTACT_TABLE,
     contact_json,
@@ -146,7 +146,10 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     )
     with db.write() as s:
         new_id = contacts.create(s, draft).id
+        same_email = contacts.email_owners(s, [e.value for e in draft.emails], exclude_id=new_id)
     out.write(f"{new_id}\n")
+    if same_email:
+        tell("warning", contacts.describe_email_owners(same_email))
     return 0
 
 

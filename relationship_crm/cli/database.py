@@ -8,11 +8,11 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TextIO
 
-from relationship_crm.cli import args as types
+import relationship_crm.cli.args as types
 from relationship_crm.cli.common import EXIT_ERROR, PROG, Commands, Common
 from relationship_crm.cli.output import print_json
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import settings
+from relationship_crm.services import settings, thanks
 from relationship_crm.storage.db import Database
 
 
@@ -202,7 +202,9 @@ def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         value = stored.get(key)
         if key == "timezone" and value is None:
             value = f"{zone} (system)"
-        out.write(f"{key} = {value if value is not None else ''}\t# {help_text}\n")
+        # A multi-line value (an address) stays on its line, its breaks written as \n.
+        shown = (value or "").replace("\n", "\\n")
+        out.write(f"{key} = {shown}\t# {help_text}\n")
     return 0
 
 
@@ -218,5 +220,6 @@ def _config_set_options(p: argparse.ArgumentParser) -> None:
 
 def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.write() as s:
-        settings.put(s, args.key, args.value)
+        # Through thanks: unedited drafts follow the rep's details in the same transaction.
+        thanks.put_setting(s, args.key, args.value)
     return 0

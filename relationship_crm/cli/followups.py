@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import TextIO
 
-from relationship_crm.cli import args as types
-from relationship_crm.cli.common import PROG, Commands, Common
+import relationship_crm.cli.args as types
+from relationship_crm.cli.common import PROG, Commands, Common, note_wall_time
 from relationship_crm.cli.encoders import followup_json, iso
 from relationship_crm.cli.output import JsonRow, Table, print_list
 from relationship_crm.domain.enums import FollowUpStatus
@@ -77,6 +77,7 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         )
         new_id = followups.add(s, draft).id
     out.write(f"{new_id}\n")
+    note_wall_time(draft.due_local, draft.tz)
     return 0
 
 
@@ -91,7 +92,9 @@ def _done(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 def _snooze_options(p: argparse.ArgumentParser) -> None:
     _id_option(p)
     p.add_argument("--until", required=True, type=types.wall_clock, metavar=WALL_CLOCK)
-    p.add_argument("--tz", metavar="ZONE", help="zone of --until (default: the follow-up's)")
+    # The same rule as `add` where it matters: --tz wins; else the follow-up's own zone (the one
+    # its due was typed in), not the default zone, so a snooze reads like the due it replaces.
+    p.add_argument("--tz", metavar="ZONE", help="zone of --until (default: the follow-up's own)")
 
 
 def _snooze(args: argparse.Namespace, db: Database, out: TextIO) -> int:
@@ -101,6 +104,7 @@ def _snooze(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         row = followups.get(s, args.followup_id)
         zone = args.tz or row.tz
         followups.snooze(s, args.followup_id, until=localize(args.until, zone))
+    note_wall_time(args.until, zone)
     return 0
 
 
@@ -121,11 +125,19 @@ FOLLOWUP_TABLE: Table[FollowUpView] = Table(
         str(f.id),
         "unreadable (run check)" if f.unreadable else long_moment(f.due),
         f.contact_name,
-        f.status.value,
+        _status_text(f),
         f.note + (f"  [{f.rrule}]" if f.rrule else ""),
     ),
     empty="No follow-ups.",
 )
+
+
+def _status_text(f: FollowUpView) -> str:
+    """ "open", or "open, snoozed until Mon 7 Dec 2026 09:00" (in the follow-up's own zone)."""
+    snoozed = f.snoozed_until
+    if f.status is not FollowUpStatus.OPEN or snoozed is None or "snoozed_until" in f.unreadable:
+        return f.status.value
+    return f"{f.status.value}, snoozed until {long_moment(snoozed.astimezone(f.due.tzinfo))}"
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
@@ -146,7 +158,7 @@ def _today_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tz", metavar="ZONE", help="zone to show the day in (default: your zone)")
     p.add_argument(
         "--upcoming",
-        type=int,
+        type=types.day_count,
         default=0,
         metavar="DAYS",
         help="also list what is due in the next DAYS days",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from relationship_crm.cli import args as types
-from relationship_crm.cli.common import Commands, Common
+import relationship_crm.cli.args as types
+from relationship_crm.cli.common import Commands, Common, tell
 from relationship_crm.cli.encoders import gift_json, money
 from relationship_crm.cli.output import Table, print_list
 from relationship_crm.domain.records import GiftDraft, GiftView
@@ -44,8 +44,15 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             occasion=args.occasion or "",
             meeting_id=args.meeting,
         )
+        # The same check as the gift dialog's warning, on the gifts given before this one.
+        repeats = gifts.find_repeats(args.item, gifts.list_gifts(s, contact_id=args.contact_id))
         new_id = gifts.add(s, draft).id
     out.write(f"{new_id}\n")
+    if repeats:
+        tell(
+            "warning",
+            f"already given to {repeats[0].contact_name}: {gifts.describe_repeats(repeats)}",
+        )
     return 0
 
 

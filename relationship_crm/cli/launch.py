@@ -13,8 +13,8 @@ def desktop_app(paths: AppPaths) -> int:
     """Run the desktop app on the database at `paths` until it quits; its exit status."""
     if importlib.util.find_spec("PySide6") is None:
         sys.stderr.write(
-            f"{PROG}: error: the desktop app needs PySide6 (pip install PySide6-Essentials); "
-            "the commands work without it (see --help)\n"
+            f"{PROG}: error: the desktop app needs PySide6 "
+            "(pip install 'relationship-crm[desktop]'); the commands work without it (see --help)\n"
         )
         return EXIT_ERROR
     # Imported here only: the headless commands never load Qt (pyproject.toml's import-linter).

@@ -4,12 +4,11 @@ happened with whom, and what was learned."""
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime
 from typing import TextIO
 
-from relationship_crm.cli import args as types
-from relationship_crm.cli.common import Commands, Common
+import relationship_crm.cli.args as types
+from relationship_crm.cli.common import Commands, Common, note_wall_time, tell
 from relationship_crm.cli.encoders import followup_json, iso, meeting_json
 from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import MeetingKind
@@ -132,10 +131,10 @@ def _log(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             now=datetime.now(UTC),
         )
     out.write(f"{logged.meeting_id}\n")
+    note_wall_time(draft.starts_local, draft.tz)
     if logged.thanks_ids:
         # stdout stays the new id alone (scripts read it); the drafts are a remark.
-        ids = " ".join(str(i) for i in logged.thanks_ids)
-        sys.stderr.write(f"drafted thank-you notes: {ids}\n")
+        tell("note", "drafted thank-you notes: " + " ".join(str(i) for i in logged.thanks_ids))
     return 0
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from relationship_crm.cli import args as types
+import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common
 from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import ThanksStatus
@@ -156,8 +156,8 @@ def _print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         from relationship_crm.ui import printing
     except ImportError:
         raise KnownError(
-            "printing needs PySide6 (pip install PySide6-Essentials); the other commands "
-            "work without it"
+            "printing needs PySide6 (pip install 'relationship-crm[desktop]'); the other "
+            "commands work without it"
         ) from None
     printing.offscreen_application()
     with db.write() as s:

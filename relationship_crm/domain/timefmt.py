@@ -90,3 +90,40 @@ def long_moment(moment: datetime) -> str:
 def numeric_moment(moment: datetime) -> str:
     """ "2026-03-02 09:00 EST" (strftime "%Y-%m-%d %H:%M %Z"): sorts well in a table."""
     return f"{iso_day(moment)} {clock(moment)} {zone_name(moment)}"
+
+
+FULL_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def birthday_text(text: str) -> str:
+    """A stored birthday for people: "--03-07" -> "7 March", "1980-03-07" -> "7 March 1980".
+
+    Anything else (a value an old import kept as typed) is returned unchanged.
+    """
+    parts = text.split("-")
+    try:
+        if text.startswith("--") and len(parts) == 4:
+            month, day, year = int(parts[2]), int(parts[3]), None
+        elif len(parts) == 3:
+            year, month, day = int(parts[0]), int(parts[1]), int(parts[2])
+        else:
+            return text
+    except ValueError:
+        return text
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return text
+    shown = f"{day} {FULL_MONTH_NAMES[month - 1]}"
+    return shown if year is None else f"{shown} {year}"

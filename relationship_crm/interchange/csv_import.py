@@ -5,7 +5,8 @@ with a BOM, else the Windows code page cp1252 that Outlook writes on Western Win
 delimiter (comma, semicolon as European Excel writes, tab), skips a preamble such as LinkedIn's
 "Notes:" paragraph to find the header, and says which export it is. `contacts_from_csv` turns its
 rows into drafts, with built-in rules for the known exports or a column mapping the user chose in
-the import dialog (`FIELDS` lists the choices, `guess_mapping` pre-selects them).
+the import dialog (`FIELDS` lists the choices, `guess_mapping` pre-selects them). Reading lives in
+`csv_reading` and the mapping's fields and guesses in `csv_mapping`; both are re-exported here.
 
 Like every importer this only decodes structure: values are passed on stripped, and the import
 service validates them. Pure: bytes in, plain data out; no Qt, no database.
@@ -13,494 +14,28 @@ service validates them. Pure: bytes in, plain data out; no Qt, no database.
 
 from __future__ import annotations
 
-import codecs
-import csv
-import functools
-import io
-import itertools
 import re
-import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import BugError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
+from relationship_crm.interchange.csv_export import unneutralise
+from relationship_crm.interchange.csv_mapping import FIELD_KEYS as FIELD_KEYS
+from relationship_crm.interchange.csv_mapping import FIELDS as FIELDS
+from relationship_crm.interchange.csv_mapping import MULTI_FIELDS as MULTI_FIELDS
+from relationship_crm.interchange.csv_mapping import guess_mapping as guess_mapping
+from relationship_crm.interchange.csv_mapping import name_words
+from relationship_crm.interchange.csv_reading import GOOGLE_NUMBERED, column_key
+from relationship_crm.interchange.csv_reading import CsvFile as CsvFile
+from relationship_crm.interchange.csv_reading import read_csv as read_csv
 from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
-from relationship_crm.interchange.sniff import binary_name
 
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Full name"),
-    ("given_name", "Given name"),
-    ("family_name", "Family name"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("company", "Company"),
-    ("title", "Job title"),
-    ("street", "Street"),
-    ("city", "City"),
-    ("region", "Region / state"),
-    ("postcode", "Postcode"),
-    ("country", "Country"),
-    ("birthday", "Birthday"),
-    ("notes", "Notes"),
-    ("tags", "Tags"),
-)
-"""(key, label) pairs a column can be mapped to; a column mapped to nothing is ignored."""
-
-FIELD_KEYS: frozenset[str] = frozenset(key for key, _ in FIELDS)
-
-# Fields that several columns may feed: their values are collected, not joined into one.
-MULTI_FIELDS: frozenset[str] = frozenset({"email", "phone", "tags", "street", "notes"})
-
-# A mapping must name the contact somehow, or every row would be an error.
 _IDENTIFYING = ("name", "given_name", "family_name", "company", "email")
 
-_KIND_NAMES = {
-    "google": "Google Contacts CSV",
-    "outlook": "Outlook CSV",
-    "linkedin": "LinkedIn connections CSV",
-}
-
 NO_CONTENT = "the row has no name, company, email or phone"
-
-# How far into a file a header may sit (LinkedIn's preamble is 3 records) and how many records
-# the delimiter sniffer reads.
-_HEADER_SEARCH = 50
-
-
-@dataclass(frozen=True)
-class CsvFile:
-    """A decoded CSV file: its header and its non-blank data rows, each with its starting line.
-
-    `kind` is "google", "outlook", "linkedin" or None (then the user maps the columns).
-    `rows` holds (physical line where the row starts, raw cells); blank rows are left out, so
-    a row's record number is its position in `rows` plus one.
-    """
-
-    kind: str | None
-    encoding: str
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]
-    header_line: int
-    delimiter: str = ","
-
-    def describe(self) -> str:
-        """A short description: "Google Contacts CSV", "CSV (semicolon-separated, 5 columns)"."""
-        if self.kind is not None:
-            return _KIND_NAMES.get(self.kind, "CSV")
-        separated = {",": "comma", ";": "semicolon", "\t": "tab"}.get(self.delimiter, "")
-        columns = f"{len(self.header)} column" + ("" if len(self.header) == 1 else "s")
-        return f"CSV ({separated}-separated, {columns})" if separated else f"CSV ({columns})"
-
-    @property
-    def description(self) -> str:
-        """Same as `describe()`, for templates and Qt properties."""
-        return self.describe()
-
-
-# --------------------------------------------------------------------------------------------
-# Reading bytes
-
-
-def read_csv(data: bytes) -> CsvFile:
-    """Decode `data` as a CSV file and find its header; UnknownFormatError if it is not one."""
-    text, encoding = _decode(data)
-    _refuse_other_text_formats(text)
-    delimiter, skip_first = _excel_sep_line(text)
-    try:
-        if delimiter is None:
-            delimiter = _sniff_delimiter(text)
-        records = list(_records(text, delimiter))
-    except csv.Error as error:
-        if "field larger than field limit" in str(error):
-            raise UnknownFormatError(
-                f"a cell is longer than {csv.field_size_limit()} characters: the file is not a "
-                "CSV of contacts, or a quote is never closed"
-            ) from None
-        raise UnknownFormatError(f"this file cannot be read as CSV: {error}") from None
-    if skip_first:
-        records = records[1:]
-    rows = [(line, cells) for line, cells in records if _has_content(cells)]
-    if not rows:
-        raise UnknownFormatError("the file has no rows: it is empty or blank")
-    at = _header_position(rows)
-    header_line, header_cells = rows[at]
-    header = tuple(cell.replace("\ufeff", "").strip() for cell in header_cells)
-    return CsvFile(
-        kind=_detect_kind(header),
-        encoding=encoding,
-        header=header,
-        rows=tuple((line, tuple(cells)) for line, cells in rows[at + 1 :]),
-        header_line=header_line,
-        delimiter=delimiter,
-    )
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """The text of `data` and the codec it was read with; binary data is refused."""
-    what = binary_name(data)
-    if what is not None:
-        raise UnknownFormatError(f"this file is {what}, not a CSV text file")
-    if not data:
-        raise UnknownFormatError("the file is empty")
-    if data.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-        try:
-            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        except UnicodeDecodeError:
-            raise UnknownFormatError(
-                "the file starts with a UTF-8 mark but is not valid UTF-8 text"
-            ) from None
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise UnknownFormatError(
-                "the file starts with a UTF-16 mark but is not valid UTF-16 text"
-            ) from None
-    else:
-        text, encoding = _decode_unmarked(data)
-    if _looks_binary(text):
-        raise UnknownFormatError("this file is binary data, not a CSV text file")
-    return text, encoding
-
-
-def _decode_unmarked(data: bytes) -> tuple[str, str]:
-    # Excel's "Unicode text" without a BOM: every other byte of ASCII text is zero.
-    head = data[:512]
-    if len(data) % 2 == 0 and len(head) >= 4:
-        even, odd = head[0::2], head[1::2]
-        for codec, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-            if zeros.count(0) >= 0.9 * len(zeros) and others.count(0) == 0:
-                try:
-                    return data.decode(codec), codec
-                except UnicodeDecodeError:
-                    break
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 reads anything and the binary check
-        # below then judges the C1 control characters it produces.
-        return data.decode("latin-1"), "latin-1"
-
-
-def _looks_binary(text: str) -> bool:
-    if "\x00" in text:
-        return True
-    sample = text[:65536]
-    controls = sum(
-        1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v") or "\x7f" <= ch <= "\x9f"
-    )
-    return controls > max(2, len(sample) // 100)
-
-
-def _refuse_other_text_formats(text: str) -> None:
-    start = text.lstrip(" \t\r\n\ufeff")[:64].upper()
-    if start.startswith("BEGIN:VCARD"):
-        raise UnknownFormatError("this is a vCard file, not CSV: import it as vCard")
-    if start.startswith("BEGIN:VCALENDAR"):
-        raise UnknownFormatError("this is an iCalendar file, not a CSV file of contacts")
-    if start.startswith(("{", "[")):
-        raise UnknownFormatError("this looks like JSON, not CSV")
-    if start.startswith(("<?XML", "<!DOCTYPE", "<HTML")):
-        raise UnknownFormatError("this looks like an HTML or XML page, not CSV")
-
-
-def _excel_sep_line(text: str) -> tuple[str | None, bool]:
-    """Excel honours a first line `sep=;` naming the delimiter; returns (delimiter, found)."""
-    first = re.split(r"\r\n|\r|\n", text[:40], maxsplit=1)[0]
-    match = re.fullmatch(r' *"?sep=([,;\t|])"? *', first, flags=re.IGNORECASE)
-    return (match.group(1), True) if match else (None, False)
-
-
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """The CSV records of `text`, each with the physical line (from 1) where it starts."""
-    # newline="" keeps line ends inside quoted cells and splits lines on \n, \r\n and \r alike.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
-
-
-def _has_content(cells: Sequence[str]) -> bool:
-    return any(cell.strip() for cell in cells)
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Comma, semicolon or tab: the one that finds a known header, else the steadiest columns."""
-    best = ","
-    best_score = (-1, -1)
-    for delimiter in (",", ";", "\t"):
-        sample = [
-            cells
-            for _, cells in itertools.islice(_records(text, delimiter), _HEADER_SEARCH)
-            if _has_content(cells)
-        ]
-        if any(_detect_kind(cells) for cells in sample):
-            return delimiter
-        # Most records of a real CSV share one column count; score by how many do, then by how
-        # wide that is. Ties keep the earlier delimiter (comma first).
-        widths = Counter(len(cells) for cells in sample if len(cells) > 1)
-        score = max(((count, width) for width, count in widths.items()), default=(0, 1))
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _header_position(rows: Sequence[tuple[int, Sequence[str]]]) -> int:
-    """Index in `rows` of the header: a known export's, else the first row with 2+ cells."""
-    window = rows[:_HEADER_SEARCH]
-    for at, (_, cells) in enumerate(window):
-        if _detect_kind(cells) is not None:
-            return at
-    for at, (_, cells) in enumerate(window):
-        if sum(1 for cell in cells if cell.strip()) >= 2:
-            return at
-    # One column only: fine if its header says what it holds ("Email"), else not a table.
-    if guess_mapping([cell.strip() for cell in rows[0][1]]):
-        return 0
-    first = (rows[0][1][0].strip().splitlines() or [""])[0] if rows[0][1] else ""
-    shown = first if len(first) <= 40 else first[:40] + "…"
-    raise UnknownFormatError(
-        f'this file has a single column with no recognisable header (it starts "{shown}"): '
-        "it does not look like a CSV file of contacts"
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Which export is it?
-
-
-@functools.lru_cache(maxsize=1024)  # the rules look the same column names up on every row
-def _key(text: str) -> str:
-    """A header name as lowercase letters and digits: "E-mail 2 Address" -> "email2address"."""
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
-_GOOGLE_NUMBERED = re.compile(
-    r"(e-?mail|phone|address|website|organization|relation|event|custom field|im|instant message)"
-    r" *(\d+) *- *(.+)",
-    re.IGNORECASE,
-)
-_GOOGLE_SIGNATURE = frozenset(
-    {
-        "fileas",
-        "labels",
-        "groupmembership",
-        "organizationname",
-        "organizationtitle",
-        "phoneticfirstname",
-        "givenname",
-        "familyname",
-        "additionalname",
-        "nameprefix",
-        "namesuffix",
-        "yominame",
-    }
-)
-_OUTLOOK_SIGNATURE = frozenset(
-    {
-        "emailaddress",
-        "emailtype",
-        "emaildisplayname",
-        "email2address",
-        "businessphone",
-        "homephone",
-        "mobilephone",
-        "businessfax",
-        "businessstreet",
-        "homestreet",
-        "otherstreet",
-        "businesscity",
-        "homecity",
-        "jobtitle",
-        "categories",
-        "companymainphone",
-        "assistantsphone",
-    }
-)
-
-
-def _detect_kind(header: Sequence[str]) -> str | None:
-    """The export a header comes from, by a few signature columns (never by position)."""
-    keys = {_key(name) for name in header}
-    if (
-        "connectedon" in keys
-        and ({"url", "position"} & keys)
-        and ({"firstname", "lastname"} & keys)
-    ):
-        return "linkedin"
-    google = len(_GOOGLE_SIGNATURE & keys) + sum(
-        1 for name in header if _GOOGLE_NUMBERED.fullmatch(name.strip())
-    )
-    if google >= 2:
-        return "google"
-    if len(_OUTLOOK_SIGNATURE & keys) >= 3 and ({"firstname", "lastname", "company"} & keys):
-        return "outlook"
-    return None
-
-
-# --------------------------------------------------------------------------------------------
-# Guessing a mapping for other CSVs
-
-
-def _words(text: str) -> list[str]:
-    """Lowercase words without accents: "Téléphone (mobile)" -> ["telephone", "mobile"]."""
-    plain = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-    return re.findall(r"[a-z0-9]+", plain.lower().replace("ß", "ss"))
-
-
-# Exact header names (as joined `_words`), English first, then German, French and Spanish.
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "name": (
-        "name", "full name", "fullname", "display name", "contact", "contact name", "file as",
-        "nom complet", "nom et prenom", "prenom et nom", "nombre completo", "vollstandiger name",
-        "vollstaendiger name", "anzeigename",
-    ),
-    "given_name": (
-        "first name", "firstname", "first", "given name", "givenname", "forename", "prenom",
-        "vorname", "nombre", "nombre de pila",
-    ),
-    "family_name": (
-        "last name", "lastname", "last", "surname", "family name", "familyname", "nom",
-        "nom de famille", "nachname", "familienname", "apellido", "apellidos",
-    ),
-    "email": (
-        "email", "e mail", "mail", "email address", "e mail address", "emailaddress",
-        "courriel", "adresse email", "adresse e mail", "adresse electronique", "mel",
-        "e mail adresse", "emailadresse", "correo", "correo electronico",
-    ),
-    "phone": (
-        "phone", "telephone", "tel", "mobile", "cell", "cellphone", "phone number",
-        "mobile phone", "work phone", "home phone", "portable", "telefon", "telefonnummer",
-        "handy", "mobil", "mobiltelefon", "telefono", "movil", "celular", "fax",
-    ),
-    "company": (
-        "company", "company name", "firm", "organisation", "organization", "organisation name",
-        "organization name", "org", "employer", "business", "societe", "entreprise",
-        "organisme", "firma", "unternehmen", "empresa", "compania", "organizacion",
-    ),
-    "title": (
-        "title", "job title", "jobtitle", "position", "role", "job", "occupation",
-        "fonction", "poste", "titre", "berufsbezeichnung", "beruf", "stellung",
-        "funktion", "cargo", "puesto",
-    ),
-    "street": (
-        "street", "address", "street address", "address line 1", "address line 2",
-        "address 1", "address 2", "adresse", "rue", "strasse", "anschrift", "direccion", "calle",
-    ),
-    "city": ("city", "town", "ville", "stadt", "ort", "ciudad", "localite", "locality"),
-    "region": (
-        "region", "state", "province", "county", "state province", "departement",
-        "bundesland", "provincia", "estado",
-    ),
-    "postcode": (
-        "postcode", "post code", "postal code", "zip", "zip code", "zipcode", "code postal",
-        "cp", "plz", "postleitzahl", "codigo postal",
-    ),
-    "country": ("country", "country region", "pays", "land", "pais", "nation"),
-    "birthday": (
-        "birthday", "birth date", "birthdate", "date of birth", "dob", "date de naissance",
-        "anniversaire", "geburtstag", "geburtsdatum", "cumpleanos", "fecha de nacimiento",
-    ),
-    "notes": (
-        "notes", "note", "comments", "comment", "remarks", "description", "memo",
-        "remarques", "remarque", "commentaire", "commentaires", "notizen", "notiz",
-        "bemerkung", "bemerkungen", "kommentar", "notas", "nota", "comentarios",
-    ),
-    "tags": (
-        "tags", "tag", "labels", "label", "categories", "category", "groups", "group",
-        "group membership", "etiquettes", "etiquette", "categorie",
-        "kategorien", "kategorie", "gruppen", "etiquetas", "categorias",
-    ),
-}  # fmt: skip
-
-# Words that give a header away when it is not an exact alias ("Work E-mail", "Home Phone"),
-# tried in this order: "Email Address" is an email, "Company Phone" a phone, "Organization
-# Title" a title, "Company Name" a company. Each entry: field, whole words, word prefixes.
-_KEYWORDS: tuple[tuple[str, frozenset[str], tuple[str, ...]], ...] = (
-    ("email", frozenset({"email", "mail", "courriel", "correo"}), ("email",)),
-    (
-        "phone",
-        frozenset({"phone", "phones", "tel", "telephone", "mobile", "cell", "cellphone", "fax",
-                   "portable", "handy", "mobil", "telefono", "movil", "celular", "pager"}),
-        ("telefon",),
-    ),
-    ("birthday", frozenset({"birthday", "dob", "naissance", "geburtstag"}), ("geburts",)),
-    ("postcode", frozenset({"zip", "postcode", "postal", "plz"}), ()),
-    ("country", frozenset({"country", "pays", "pais"}), ()),
-    ("city", frozenset({"city", "town", "ville", "stadt", "ciudad"}), ()),
-    ("region", frozenset({"state", "region", "province", "county"}), ()),
-    ("street", frozenset({"street", "address", "adresse", "rue", "direccion"}), ("strasse",)),
-    ("title", frozenset({"title", "position", "job", "role", "poste", "fonction"}), ()),
-    ("company", frozenset({"company", "firm", "organisation", "organization", "societe",
-                           "entreprise", "firma", "empresa", "employer"}), ()),
-    ("given_name", frozenset({"first", "given", "prenom", "vorname"}), ()),
-    ("family_name", frozenset({"last", "surname", "family", "nachname", "apellido"}), ()),
-    ("name", frozenset({"name", "nom", "nombre"}), ()),
-    ("notes", frozenset({"notes", "note", "comments", "comment", "remarks"}), ()),
-    ("tags", frozenset({"tags", "tag", "labels", "categories", "groups"}), ()),
-)  # fmt: skip
-
-# Headers about something else that merely mentions a field: "E-mail Type", "Phone 1 - Label",
-# "Phonetic First Name", "Name Suffix", "Manager's Name", "Website 1 - Value".
-_NOT_A_FIELD = frozenset(
-    {"type", "label", "display", "yomi", "phonetic", "prefix", "suffix", "initials",
-     "department", "symbol", "location", "website", "web", "url", "photo", "gender", "id",
-     "assistant", "assistants", "manager", "managers", "spouse", "children", "referred",
-     "middle", "additional", "maiden", "short", "nickname"}
-)  # fmt: skip
-
-# Exact aliases that are still a weak guess: Outlook's "Title" is the honorific (Mr.), so a
-# "Job Title" column wins over it.
-_WEAK_ALIASES = frozenset({"title"})
-
-
-def _guess_field(name: str) -> tuple[str, int] | None:
-    """The field a header names and how sure that is (2 exact alias, 1 keyword), or None."""
-    words = _words(name)
-    joined = " ".join(words)
-    for key, aliases in _ALIASES.items():
-        if joined in aliases:
-            return key, 1 if joined in _WEAK_ALIASES else 2
-    if _NOT_A_FIELD & set(words):
-        return None
-    for key, exact, prefixes in _KEYWORDS:
-        if any(word in exact or word.startswith(prefixes) for word in words):
-            return key, 1
-    return None
-
-
-def guess_mapping(header: Sequence[str]) -> dict[int, str]:
-    """Best guesses (column index -> field key) for the column-mapping dialog.
-
-    A field that takes one value (name, company, city...) goes to the surest, then first,
-    column that looks like it; emails, phones, streets, notes and tags may come from several.
-    """
-    guesses = [(index, _guess_field(name)) for index, name in enumerate(header)]
-    best: dict[str, tuple[int, int]] = {}  # single-valued field -> (-sureness, index)
-    mapping: dict[int, str] = {}
-    for index, guess in guesses:
-        if guess is None:
-            continue
-        key, sureness = guess
-        if key in MULTI_FIELDS:
-            mapping[index] = key
-        elif key not in best or (-sureness, index) < best[key]:
-            best[key] = (-sureness, index)
-    for key, (_, index) in best.items():
-        mapping[index] = key
-    return dict(sorted(mapping.items()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -564,6 +99,7 @@ class _Builder:
     birthday: str = ""
     notes: str = ""
     tags: list[str] = field(default_factory=list)
+    stage: Stage = Stage.PROSPECT
 
     def add_email(self, value: str, label: str = "") -> None:
         value = value.strip()
@@ -603,6 +139,7 @@ class _Builder:
             addresses=tuple(self.addresses),
             company=self.company,
             title=self.title,
+            stage=self.stage,
             tags=tuple(self.tags),
             birthday=_parse_birthday(self.birthday, day_first=day_first) or None,
             notes=self.notes,
@@ -616,15 +153,15 @@ class _Columns:
         self.header = header
         self.index: dict[str, int] = {}
         for at, name in enumerate(header):
-            self.index.setdefault(_key(name), at)
+            self.index.setdefault(column_key(name), at)
 
     def has(self, *names: str) -> bool:
-        return any(_key(name) in self.index for name in names)
+        return any(column_key(name) in self.index for name in names)
 
     def get(self, cells: Sequence[str], *names: str) -> str:
         """The first non-empty stripped cell among the columns `names`, else ""."""
         for name in names:
-            at = self.index.get(_key(name))
+            at = self.index.get(column_key(name))
             if at is not None and at < len(cells):
                 value = _clean(cells[at])
                 if value:
@@ -659,6 +196,8 @@ def _row_reader(csv_file: CsvFile, mapping: Mapping[int, str] | None) -> _RowRul
     if mapping is not None:
         return _MappedRule(csv_file.header, mapping)
     columns = _Columns(csv_file.header)
+    if csv_file.kind == "ours":
+        return _OwnRule(columns)
     if csv_file.kind == "google":
         return _GoogleRule(columns)
     if csv_file.kind == "outlook":
@@ -675,6 +214,66 @@ def _row_reader(csv_file: CsvFile, mapping: Mapping[int, str] | None) -> _RowRul
     )
 
 
+class _OwnRule:
+    """Our own export (`csv_export`): cells un-neutralised, "label: value" lists split again."""
+
+    def __init__(self, columns: _Columns) -> None:
+        self.columns = columns
+
+    def get(self, cells: Sequence[str], name: str) -> str:
+        at = self.columns.index.get(column_key(name))
+        if at is None or at >= len(cells):
+            return ""
+        return _clean(unneutralise(cells[at]))
+
+    def __call__(self, cells: Sequence[str]) -> _Builder:
+        stage_text = self.get(cells, "Stage")
+        try:
+            stage = Stage(stage_text.lower()) if stage_text else Stage.PROSPECT
+        except ValueError:
+            valid = ", ".join(s.value for s in Stage)
+            raise _RowProblem(f"unknown stage {stage_text!r}; use one of: {valid}") from None
+        row = _Builder(
+            name=self.get(cells, "Name"),
+            given_name=self.get(cells, "Given name"),
+            family_name=self.get(cells, "Family name"),
+            company=self.get(cells, "Company"),
+            title=self.get(cells, "Title"),
+            birthday=self.get(cells, "Birthday"),
+            notes=self.get(cells, "Notes"),
+            stage=stage,
+        )
+        for value, label in _own_labelled(self.get(cells, "Emails")):
+            row.add_email(value, label)
+        for value, label in _own_labelled(self.get(cells, "Phones")):
+            row.add_phone(value, label)
+        row.add_tags(self.get(cells, "Tags").split("; "))
+        if self.columns.has("Street"):
+            row.add_address(
+                Address(
+                    street=self.get(cells, "Street"),
+                    city=self.get(cells, "City"),
+                    region=self.get(cells, "Region"),
+                    postcode=self.get(cells, "Postcode"),
+                    country=self.get(cells, "Country"),
+                    label=self.get(cells, "Address label"),
+                )
+            )
+        else:
+            # A file from before the address parts had their columns: the one-line address.
+            row.add_address(Address(street=self.get(cells, "Address")))
+        return row
+
+
+def _own_labelled(cell: str) -> list[tuple[str, str]]:
+    """Our "label: value; value" cell as (value, label) pairs."""
+    pairs = []
+    for item in cell.split("; "):
+        label, colon, value = item.partition(": ")
+        pairs.append((value, label) if colon else (item, ""))
+    return [(value.strip(), label.strip()) for value, label in pairs if value.strip()]
+
+
 class _GoogleRule:
     """Google Contacts, current ("First Name", "Labels", "E-mail 1 - Label") and older
     ("Name", "Given Name", "Group Membership", "E-mail 1 - Type", "Organization 1 - Name")."""
@@ -688,9 +287,13 @@ class _GoogleRule:
         # (what, number) -> {part: column index}, e.g. ("phone", 1) -> {"label": 21, "value": 22}
         self.numbered: dict[tuple[str, int], dict[str, int]] = {}
         for at, name in enumerate(columns.header):
-            match = _GOOGLE_NUMBERED.fullmatch(name.strip())
+            match = GOOGLE_NUMBERED.fullmatch(name.strip())
             if match:
-                what, number, part = _key(match.group(1)), int(match.group(2)), _key(match.group(3))
+                what, number, part = (
+                    column_key(match.group(1)),
+                    int(match.group(2)),
+                    column_key(match.group(3)),
+                )
                 part = "label" if part == "type" else part
                 self.numbered.setdefault((what, number), {}).setdefault(part, at)
 
@@ -735,7 +338,7 @@ class _GoogleRule:
         row.add_tags(
             label.lstrip("*").strip()
             for label in labels
-            if not (label.startswith("*") and _key(label) in self._HIDDEN_GROUPS)
+            if not (label.startswith("*") and column_key(label) in self._HIDDEN_GROUPS)
         )
         return row
 
@@ -903,7 +506,7 @@ def _label_from_header(name: str) -> str:
     """A column's header as a label, less the generic words: "Téléphone portable" -> "portable"."""
     kept = []
     for word in name.lower().replace("-", " ").split():
-        plain = "".join(_words(word))
+        plain = "".join(name_words(word))
         if plain and plain not in _GENERIC_LABEL_WORDS and not plain.isdigit():
             kept.append(word.strip(" .:#()"))
     return " ".join(w for w in kept if w)

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from relationship_crm.domain.errors import InvalidInputError
 
-__all__ = ["as_utc", "day_bounds", "get_zone", "localize"]
+__all__ = [
+    "WallKind",
+    "WallTime",
+    "as_utc",
+    "classify",
+    "day_bounds",
+    "get_zone",
+    "localize",
+    "wall_time_note",
+]
 
 
 @cache
@@ -98,3 +109,72 @@ def day_bounds(day: date, tz: str | ZoneInfo) -> tuple[datetime, datetime]:
     """
     zone = _zone_of(tz)
     return _start_of_day(day, zone), _start_of_day(day + timedelta(days=1), zone)
+
+
+class WallKind(enum.Enum):
+    """How a wall-clock time maps to instants in a zone."""
+
+    OK = "ok"  # exactly one instant
+    GAP = "gap"  # none: clocks jumped over it (spring forward)
+    FOLD = "fold"  # two: clocks went back over it (fall back)
+
+
+@dataclass(frozen=True, slots=True)
+class WallTime:
+    """A wall time classified in its zone, with the instant `localize` saves for it."""
+
+    wall: datetime
+    zone: str
+    kind: WallKind
+    chosen: datetime  # aware, in the zone: what is saved
+
+
+def classify(wall: datetime, tz: str | ZoneInfo) -> WallTime:
+    """Classify the naive `wall` in zone `tz` as ok, in a gap or in a fold (PEP 495)."""
+    zone = _zone_of(tz)
+    naive = wall.replace(tzinfo=None)
+    chosen = localize(naive, zone)
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        kind = WallKind.OK
+    elif chosen.replace(tzinfo=None) != naive:
+        kind = WallKind.GAP
+    else:
+        kind = WallKind.FOLD
+    return WallTime(naive, zone.key, kind, chosen)
+
+
+def _offset_text(moment: datetime) -> str:
+    """ "UTC-4", "UTC+5:30", "UTC" for the offset of the aware `moment`."""
+    offset = moment.utcoffset() or timedelta()
+    minutes = int(offset.total_seconds()) // 60
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def wall_time_note(wall: datetime, tz: str | ZoneInfo) -> str | None:
+    """The sentence telling the rep which instant was saved for a skipped or repeated wall time.
+
+    None when `wall` exists exactly once in `tz`; front ends show the sentence as a note (the
+    CLI on stderr, the app under the field), never as an error: the time is still saved.
+    """
+    found = classify(wall, tz)
+    if found.kind is WallKind.OK:
+        return None
+    typed = f"{found.wall:%H:%M} "
+    where = f"on {found.wall:%Y-%m-%d} in {found.zone}"
+    saved = found.chosen
+    name = saved.tzname() or _offset_text(saved)
+    if found.kind is WallKind.GAP:
+        return (
+            f"{typed}does not exist {where} (clocks go forward); "
+            f"saved as {saved:%H:%M} {name} ({_offset_text(saved)})"
+        )
+    return (
+        f"{typed}happens twice {where} (clocks go back); "
+        f"saved as the first, {saved:%H:%M} {name} ({_offset_text(saved)})"
+    )

@@ -342,6 +342,42 @@ def replace_details(
     return Changes(contacts=True, companies=True)
 
 
+@dataclass(frozen=True, slots=True)
+class EmailOwner:
+    """A live contact that already has an email address: the duplicate warning's subject."""
+
+    email: str
+    contact_id: int
+    name: str
+
+
+def email_owners(
+    session: Session, emails: Iterable[str], *, exclude_id: int | None = None
+) -> list[EmailOwner]:
+    """Live contacts (other than `exclude_id`) having any of `emails`, compared case-blind.
+
+    What the contact editor and `contact add` warn about: the same address on two contacts is
+    allowed (shared inboxes exist) but is usually a duplicate.
+    """
+    keys = {e.strip().lower().removeprefix("mailto:") for e in emails if e.strip()}
+    if not keys:
+        return []
+    query = (
+        select(ContactEmail.value, Contact.id, Contact.display_name)
+        .join(Contact, Contact.id == ContactEmail.contact_id)
+        .where(ContactEmail.value_key.in_(keys), Contact.deleted_at.is_(None))
+        .order_by(ContactEmail.value_key, Contact.id)
+    )
+    if exclude_id is not None:
+        query = query.where(Contact.id != exclude_id)
+    return [EmailOwner(value, cid, name) for value, cid, name in session.execute(query)]
+
+
+def describe_email_owners(owners: Sequence[EmailOwner]) -> str:
+    """ "jane@acme.com is also the email of Jane Doe (#1)": one line for all of them."""
+    return "; ".join(f"{o.email} is also the email of {o.name} (#{o.contact_id})" for o in owners)
+
+
 def trash(session: Session, contact_id: int, *, now: datetime | None = None) -> Changes:
     """Move a contact to the trash: hidden everywhere, restorable with `restore`."""
     contact = live_contact(session, contact_id)
@@ -569,7 +605,8 @@ def list_contacts(
         selectinload(Contact.company),
         selectinload(Contact.addresses),
     )
-    return [_view(c) for c in session.scalars(query)]
+    # The addresses are loaded above anyway; exports need them.
+    return [_view(c, with_addresses=True) for c in session.scalars(query)]
 
 
 def count(session: Session) -> int:
@@ -577,15 +614,35 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count()).where(Contact.deleted_at.is_(None))) or 0
 
 
-def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView]:
-    """Contacts whose name, email, company or notes match the query, best match first.
+# A phone number as typed in a search box: digits and the punctuation numbers are written with.
+_PHONE_QUERY = re.compile(r"[\d\s+().\-/]+")
+# Fewer digits than this is more likely a year or a house number than part of a phone number.
+MIN_PHONE_DIGITS = 4
+# A stored number this long is a whole number: found inside a query that adds a country code.
+MIN_WHOLE_NUMBER_DIGITS = 7
 
-    Matching ignores case and accents ("briain" finds "Ó Briain"). Contacts matching every word
-    come first (ranked by BM25, name hits weigh most), then those matching some words as word
-    prefixes, then those containing a word anywhere inside a longer word ("donald" in "McDonald").
+
+def _sql_digits(column: str) -> str:
+    """SQL for `column` with the usual phone punctuation removed (SQLite has no regex replace)."""
+    expression = column
+    for mark in (" ", "-", "(", ")", ".", "/", "+"):
+        expression = f"replace({expression}, '{mark}', '')"
+    return expression
+
+
+def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView]:
+    """Contacts matching every word of the query, best match first (the CLI and the app's list).
+
+    Each word must be found somewhere: in the name, emails, company, title, notes or tags, in the
+    text of the contact's own research notes, or (a word of digits) in a phone number. Matching
+    ignores case and accents ("briain" finds "Ó Briain"). Contacts with every word as a word
+    prefix come first (ranked by BM25, name hits weigh most), then those with a word inside a
+    longer word ("donald" in "McDonald") or in their research. A query that is a phone number
+    ("+1 (212) 555-0100") finds it by digits whatever the format, and those contacts lead.
     """
     terms = list(dict.fromkeys(words(query)))[:20]
-    if not terms:
+    phone_digits = _phone_query_digits(query)
+    if not terms and not phone_digits:
         return []
     ranked: list[int] = []
     seen: set[int] = set()  # the list can hold thousands of ids (the desktop list asks for 2000)
@@ -596,10 +653,11 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView
                 seen.add(i)
                 ranked.append(i)
 
-    phrases = [f'"{t}"*' for t in terms]
-    for expression in (" AND ".join(phrases), " OR ".join(phrases)):
-        if len(ranked) >= limit:
-            break
+    if phone_digits:
+        add(_phone_matches(session, query, phone_digits, limit))
+    if terms and len(ranked) < limit:
+        # Every word as a word prefix: the full-text index answers and ranks.
+        expression = " AND ".join(f'"{t}"*' for t in terms)
         add(
             session.execute(
                 text(
@@ -611,20 +669,35 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView
                 {"q": expression, "n": limit},
             ).scalars()
         )
-    infix = terms
-    if infix and len(ranked) < limit:
-        clauses = " OR ".join(
-            f"(f.name LIKE :t{i} ESCAPE '\\' OR f.emails LIKE :t{i} ESCAPE '\\' "
-            f"OR f.company LIKE :t{i} ESCAPE '\\' OR f.notes LIKE :t{i} ESCAPE '\\')"
-            for i in range(len(infix))
-        )
-        params: dict[str, object] = {f"t{i}": f"%{_like_escape(t)}%" for i, t in enumerate(infix)}
-        params["n"] = limit * 2
+    if terms and len(ranked) < limit:
+        # Every word anywhere: inside a longer word, in research notes, in a phone's digits.
+        # The IN subqueries are not correlated, so SQLite runs each once per search.
+        clauses = []
+        params: dict[str, object] = {}
+        for i, term in enumerate(terms):
+            params[f"t{i}"] = f"%{_like_escape(term)}%"
+            where = [
+                f"f.{column} LIKE :t{i} ESCAPE '\\'"
+                for column in ("name", "emails", "company", "notes", "tags")
+            ]
+            if _research_mentions(session, params[f"t{i}"]):
+                where.append(
+                    f"c.id IN (SELECT r.contact_id FROM research_notes r WHERE {_CONTACT_RESEARCH} "
+                    f"AND crm_fold(r.text) LIKE :t{i} ESCAPE '\\')"
+                )
+            if term.isdigit():
+                where.append(
+                    "c.id IN (SELECT p.contact_id FROM contact_phones p "
+                    f"WHERE {_sql_digits('p.value')} LIKE :t{i})"
+                )
+            clauses.append("(" + " OR ".join(where) + ")")
+        params["n"] = limit + len(ranked)  # what was found above comes back too
         add(
             session.execute(
                 text(
                     f"SELECT f.rowid FROM {CONTACT_FTS_TABLE} f JOIN contacts c ON c.id = f.rowid "
-                    f"WHERE ({clauses}) AND c.deleted_at IS NULL ORDER BY c.sort_name LIMIT :n"
+                    f"WHERE {' AND '.join(clauses)} AND c.deleted_at IS NULL "
+                    "ORDER BY c.sort_name LIMIT :n"
                 ),
                 params,
             ).scalars()
@@ -633,11 +706,69 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView
     return [_view(by_id[i]) for i in ranked if i in by_id]
 
 
+# Research about a contact (not a company or a meeting) is what a contact search looks in.
+_CONTACT_RESEARCH = "r.contact_id IS NOT NULL"
+
+
+def _research_mentions(session: Session, pattern: object) -> bool:
+    """Whether any contact's research note matches the LIKE `pattern`.
+
+    Asked first so the common case (no research mentions the word) leaves the research clause
+    out of the scan over every contact.
+    """
+    sql = (
+        f"SELECT EXISTS (SELECT 1 FROM research_notes r WHERE {_CONTACT_RESEARCH} "
+        "AND crm_fold(r.text) LIKE :p ESCAPE '\\')"
+    )
+    return bool(session.execute(text(sql), {"p": pattern}).scalar())
+
+
+def _phone_query_digits(query: str) -> str:
+    """The digits of a query that is a phone number (at least MIN_PHONE_DIGITS), else ""."""
+    stripped = query.strip()
+    if not stripped or not _PHONE_QUERY.fullmatch(stripped):
+        return ""
+    digits = "".join(c for c in stripped if c.isdigit())
+    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
+
+
+def _phone_matches(session: Session, query: str, digits: str, limit: int) -> list[int]:
+    """Contacts with a phone whose digits contain the query's, or are contained in them.
+
+    Both ways, and on the stored E.164 key too, so "+1 (212) 555-0100" finds "212-555-0100"
+    (typed without the country code) and "212 555 0100" finds "+1 212 555 0100".
+    """
+    key_digits = "".join(
+        c for c in phone_key(query, settings.get(session, "phone_region")) if c.isdigit()
+    )
+    stored = _sql_digits("p.value")
+    stored_key = _sql_digits("p.value_key")
+    sql = (
+        "SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id "
+        "WHERE c.deleted_at IS NULL AND ("
+        f"{stored} LIKE :inside OR {stored_key} LIKE :inside OR {stored_key} LIKE :key_inside "
+        f"OR (length({stored}) >= :whole AND :digits LIKE '%' || {stored} || '%') "
+        f"OR (length({stored_key}) >= :whole AND :key LIKE '%' || {stored_key} || '%')) "
+        "GROUP BY p.contact_id ORDER BY min(c.sort_name) LIMIT :n"
+    )
+    params = {
+        "inside": f"%{digits}%",
+        "key_inside": f"%{key_digits or digits}%",
+        "digits": digits,
+        "key": key_digits or digits,
+        "whole": MIN_WHOLE_NUMBER_DIGITS,
+        "n": limit,
+    }
+    return list(session.execute(text(sql), params).scalars())
+
+
 def _like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _view(contact: Contact, *, with_history: bool = False) -> ContactView:
+def _view(
+    contact: Contact, *, with_history: bool = False, with_addresses: bool = False
+) -> ContactView:
     history: tuple[StageEntry, ...] = ()
     if with_history:
         history = tuple(StageEntry(Stage(h.stage), h.changed_at) for h in contact.stage_changes)
@@ -659,7 +790,7 @@ def _view(contact: Contact, *, with_history: bool = False) -> ContactView:
             Address(a.street, a.city, a.region, a.postcode, a.country, a.label)
             for a in contact.addresses
         )
-        if with_history
+        if with_history or with_addresses
         else (),
         stage_history=history,
         created_at=contact.created_at,

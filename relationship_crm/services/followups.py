@@ -398,6 +398,34 @@ def update(
     return Changes(follow_ups=True)
 
 
+def reschedule_overdue(
+    session: Session,
+    *,
+    to_day: date,
+    today: date,
+    tz: str,
+    now: datetime | None = None,
+) -> Outcome[int]:
+    """Move every open follow-up overdue on `today` (seen in `tz`) to `to_day`; returns how many.
+
+    Each keeps its own wall-clock time in its own zone (a 09:00 in New York becomes 09:00 on
+    `to_day` there), as `update` moves it: a recurring series restarts there and a snooze is
+    dropped. One transaction: the caller's. `to_day` before `today` is refused.
+    """
+    now = now or utcnow()
+    bounds.check_day(to_day, "the new day")
+    if to_day < today:
+        raise InvalidInputError(
+            f"{to_day.isoformat()} is in the past; pick today ({today.isoformat()}) or later"
+        )
+    overdue = agenda(session, day=today, tz=tz, horizon_days=0).overdue
+    for item in overdue:
+        wall = item.spec.due_local.replace(tzinfo=None)
+        update(session, item.spec.id, due_local=datetime.combine(to_day, wall.time()), now=now)
+    changes = Changes(follow_ups=True) if overdue else Changes()
+    return Outcome(len(overdue), changes)
+
+
 def _reanchored_rule(rule: str, start_local: datetime) -> str:
     """The stored rule restarted at `start_local`, re-read from its words where it has simple ones.
 

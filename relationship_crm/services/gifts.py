@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -10,10 +11,11 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain import bounds
+from relationship_crm.domain import bounds, currencies
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import GiftDraft, GiftView
+from relationship_crm.domain.text import words
 from relationship_crm.services import contacts, settings
 from relationship_crm.services.common import (
     existing_meeting,
@@ -46,6 +48,35 @@ def parse_cost(text: str) -> Decimal:
     return amount
 
 
+#: At most this many earlier gifts are named in the repeat warning.
+MAX_REPEATS_SHOWN = 3
+
+
+def find_repeats(item: str, given: Sequence[GiftView]) -> list[GiftView]:
+    """Earlier gifts with the same item, ignoring case and accents.
+
+    Matches when the words are equal or one item's words appear, in order, inside the other's
+    ("wine" matches "Wine" and "Red wine"; "Pen" does not match "Pendant"). The gift dialog and
+    `gift add` both warn with it.
+    """
+    typed = " ".join(words(item))
+    if not typed:
+        return []
+    found = []
+    for gift in given:
+        earlier = " ".join(words(gift.item))
+        if earlier and (f" {typed} " in f" {earlier} " or f" {earlier} " in f" {typed} "):
+            found.append(gift)
+    return found
+
+
+def describe_repeats(repeats: Sequence[GiftView]) -> str:
+    """ "Wine on 2026-07-01; Red wine on 2025-12-24 and 2 more": the repeat warning's text."""
+    shown = "; ".join(f"{g.item} on {g.given_on.isoformat()}" for g in repeats[:MAX_REPEATS_SHOWN])
+    more = len(repeats) - MAX_REPEATS_SHOWN
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
 def add(session: Session, draft: GiftDraft, *, now: datetime | None = None) -> Created:
     """Record a gift; the currency defaults to the `currency` setting. Returns the new id."""
     live_contact(session, draft.contact_id)
@@ -58,6 +89,8 @@ def add(session: Session, draft: GiftDraft, *, now: datetime | None = None) -> C
     currency = (
         settings.check_currency(draft.currency) if draft.currency else settings.currency(session)
     )
+    if draft.cost is not None:
+        currencies.check_amount_places(draft.cost, currency)
     gift = Gift(
         contact_id=draft.contact_id,
         meeting_id=draft.meeting_id,

@@ -1,8 +1,10 @@
 """Checking a database file: SQLite's integrity and foreign-key checks, then the app's invariants.
 
 `check(db_path)` works on the file, not on a Session: it must also examine a file the app would
-refuse to open, and it must never change it, so it reads through its own read-only connection
-(URI ``mode=ro``) inside one read transaction, a consistent snapshot even while the app writes.
+refuse to open, and it must never change its content, so it reads through its own read-only
+connection (URI ``mode=ro``) inside one read transaction, a consistent snapshot even while the app
+writes. The one write it may cause is SQLite's own: a hot journal left by a killed writer is
+rolled back first (`storage.database_file`), exactly as any SQLite reader with write access would.
 Everything is done in SQL over whole tables or over distinct values, so a database of 100,000
 contacts is checked in a few seconds (most of it ``PRAGMA integrity_check`` itself).
 
@@ -32,7 +34,7 @@ from relationship_crm.scheduling.recurrence import next_occurrence
 from relationship_crm.scheduling.zones import localize
 from relationship_crm.services import contacts
 from relationship_crm.storage.backups import raise_if_busy, sqlite_checks
-from relationship_crm.storage.db import BUSY_TIMEOUT_MS, SCHEMA_HEAD, inspect_file
+from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS, SCHEMA_HEAD, inspect_file
 from relationship_crm.storage.schema import CONTACT_FTS_TABLE, Base
 from relationship_crm.storage.types import DayDate, UTCDateTime, WallClock
 

@@ -122,7 +122,9 @@ def note_html(page: NotePage, sheet: Paper) -> str:
                 f'font-style:italic; color:{_SOFT}">{_text(second)}</p>'
             )
         if not sheet.is_card:
-            third = " · ".join(x for x in (rep.address, rep.phone, rep.email) if x)
+            # A letterhead is one line: the address's own lines are kept apart by dots.
+            parts_of = (*rep.address.splitlines(), rep.phone, rep.email)
+            third = " · ".join(x for x in parts_of if x)
             if third:
                 parts.append(
                     f'<p align="center" style="margin:0; font-size:{sheet.body_pt - 2.5}pt; '

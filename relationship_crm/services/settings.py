@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain import currencies
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.text import clean_line
@@ -23,7 +24,7 @@ KNOWN_SETTINGS: dict[str, str] = {
     "rep_name": "your name, for letters and notes",
     "rep_title": "your job title",
     "rep_company": "your company",
-    "rep_address": "your postal address, one line (letterhead and envelopes)",
+    "rep_address": "your postal address; one line per envelope line (letterhead and envelopes)",
     "rep_phone": "your phone number (letterhead)",
     "rep_email": "your email address (letterhead)",
     "signature": "how you sign notes (default: your name)",
@@ -35,6 +36,9 @@ KNOWN_SETTINGS: dict[str, str] = {
 
 #: Longest text accepted for the rep's details (one letterhead line).
 MAX_TEXT_SETTING = 200
+
+#: Settings whose line breaks are kept (an address on an envelope, a signature under a note).
+MULTI_LINE_SETTINGS = frozenset({"rep_address", "signature"})
 
 #: Values accepted by the settings that are a choice.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -75,6 +79,13 @@ def put(session: Session, key: str, value: str) -> Changes:
             raise InvalidInputError(
                 f"{key} must be one of: {', '.join(CHOICES[key])} (not {value!r})"
             )
+    elif key in MULTI_LINE_SETTINGS:
+        # Each line cleaned on its own; the breaks are the rep's and are printed as lines.
+        value = "\n".join(filter(None, (clean_line(line) for line in value.splitlines())))
+        if len(value) > MAX_TEXT_SETTING:
+            raise InvalidInputError(
+                f"{key} is too long ({len(value)} characters; at most {MAX_TEXT_SETTING})"
+            )
     elif key.startswith("rep_") or key == "signature":
         value = clean_line(value)
         if len(value) > MAX_TEXT_SETTING:
@@ -93,13 +104,8 @@ def put(session: Session, key: str, value: str) -> Changes:
 
 
 def check_currency(code: str) -> str:
-    """An ISO 4217 style code: three letters, returned upper-case."""
-    code = code.strip().upper()
-    if len(code) != 3 or not code.isascii() or not code.isalpha():
-        raise InvalidInputError(
-            f"currency must be a three-letter code such as USD or EUR, not {code!r}"
-        )
-    return code
+    """A current ISO 4217 code (domain/currencies.py), returned upper-case."""
+    return currencies.check_code(code)
 
 
 def system_zone() -> str:

@@ -3,13 +3,16 @@
 A note belongs to one attendee of one meeting; the database allows at most one per pair, and
 `draft_for_meeting` never tries to add a second one. A draft's body is filled from a template
 (`services.note_templates`) with the attendee's, the meeting's and the rep's details; the rep can
-then edit each note on its own. Until the rep edits it, a draft follows its template: printing
-fills it again, so details the rep set after drafting (a signature, say) are used. Bodies are plain
+then edit each note on its own. What is stored is what is shown and what prints: printing never
+fills a note again behind the rep's back. Instead, when a detail the templates use changes
+(`put_setting`: a signature, say), every draft the rep has not edited is filled again and stored
+in the same transaction, so the screen and the paper both show the new text. Bodies are plain
 text throughout; names and titles typed by the rep or imported are data, never markup.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -92,6 +95,83 @@ def rep_details(session: Session) -> RepDetails:
         email=stored.get("rep_email", ""),
         signature=stored.get("signature", ""),
     )
+
+
+#: Settings the templates' placeholders (or the dates in them) are filled from.
+TEMPLATE_SETTINGS = frozenset(
+    {"rep_name", "rep_title", "rep_company", "signature", "date_style", "timezone"}
+)
+
+
+def put_setting(session: Session, key: str, value: str, *, now: datetime | None = None) -> Changes:
+    """Store a setting (`settings.put`); when the templates use it, fill unedited drafts again.
+
+    In one transaction, so a draft never shows one signature and prints another.
+    """
+    before = settings.get(session, key)
+    changes = settings.put(session, key, value)
+    if key in TEMPLATE_SETTINGS and settings.get(session, key) != before:
+        changes = Changes.combined([changes, refill_drafts(session, now=now)])
+    return changes
+
+
+def refill_drafts(session: Session, *, now: datetime | None = None) -> Changes:
+    """Fill every draft the rep has not edited again from its template with today's details."""
+    now = now or utcnow()
+    notes = list(
+        session.scalars(
+            select(ThankYouNote).where(
+                ThankYouNote.status == ThanksStatus.DRAFT.value,
+                ThankYouNote.edited_at.is_(None),
+            )
+        )
+    )
+    if not notes:
+        return Changes()
+    today = _today(session, now)
+    rep, style = rep_details(session), settings.date_style(session)
+    templates: dict[str, TemplateInfo] = {}  # looked up once per name
+    changed = False
+    for note in notes:
+        if note.template not in templates:
+            try:
+                templates[note.template] = note_templates.get_template(session, note.template)
+            except NotFoundError:
+                continue  # its template was deleted: the draft keeps its text
+        contact = session.get_one(Contact, note.contact_id)
+        meeting = session.get_one(Meeting, note.meeting_id)
+        values = note_values(contact, meeting, rep, today=today, style=style)
+        body = compose(templates[note.template].body, values)
+        if body != note.body:
+            note.body = body
+            changed = True
+    session.flush()
+    return Changes(thanks=changed)
+
+
+# A closing line such as "Warm regards," or "With best wishes,".
+_CLOSING = re.compile(
+    r"[^\n,]{0,30}\b(regards|wishes|thanks|thank you|sincerely|best|cheers|yours|faithfully|"
+    r"truly|warmly|cordially)\b[^\n,]{0,20},",
+    re.IGNORECASE,
+)
+
+
+def compose(template_body: str, values: dict[str, str]) -> str:
+    """A template filled with `values`; a signature that brings its own closing ("Warm regards,
+    Sam") replaces the template's closing line instead of following it."""
+    body = fill_template(template_body, values)
+    signature = values.get("signature", "").strip()
+    if not signature or not _CLOSING.match(signature):
+        return body
+    at = body.rfind(signature)
+    if at < 0:
+        return body
+    before = body[:at].rstrip()
+    head, _, last = before.rpartition("\n")
+    if _CLOSING.fullmatch(last.strip()):
+        return head.rstrip() + "\n\n" + body[at:]
+    return body
 
 
 def note_values(
@@ -182,7 +262,7 @@ def _fill(
     values = note_values(
         contact, meeting, rep_details(session), today=today, style=settings.date_style(session)
     )
-    return fill_template(template.body, values)
+    return compose(template.body, values)
 
 
 def draft_for_meeting(
@@ -228,9 +308,7 @@ def draft_for_meeting(
             meeting_id=meeting_id,
             contact_id=contact.id,
             template=chosen.name,
-            body=fill_template(
-                chosen.body, note_values(contact, meeting, rep, today=today, style=style)
-            ),
+            body=compose(chosen.body, note_values(contact, meeting, rep, today=today, style=style)),
             status=ThanksStatus.DRAFT.value,
             drafted_at=now,
             printed_at=None,
@@ -404,7 +482,7 @@ def preview_template(
         values = note_values(contact, meeting, rep, today=today, style=style)
     else:
         values = example_values(rep, today=today, style=style)
-    return fill_template(template_text, values)
+    return compose(template_text, values)
 
 
 def example_values(rep: RepDetails, *, today: date, style: str) -> dict[str, str]:
@@ -546,10 +624,10 @@ def prepare_pages(
 ) -> Outcome[tuple[list[NotePage], list[int]]]:
     """The pages to print for these notes, and the ids of notes kept as the rep edited them.
 
-    A note the rep has not edited and not yet sent is filled again from `template` (or its own
-    template) with today's details, and stored that way, so what is printed is what is kept.
-    A hand-edited note is printed as edited even when `template` is given; its id is returned so
-    the caller can say so. Sent notes print as they were sent.
+    Every note prints its stored text, exactly as shown. Only when the rep picks `template` for
+    this printing is a note not edited and not yet sent filled again from it, and stored that
+    way, so what is printed is what is kept. A hand-edited note is printed as edited even when
+    `template` is given; its id is returned so the caller can say so.
     """
     now = now or utcnow()
     today = _today(session, now)
@@ -571,18 +649,18 @@ def prepare_pages(
     refilled = False
     for note in notes:
         contact = contacts[note.contact_id]
-        if note.status != ThanksStatus.SENT.value:
+        if note.status != ThanksStatus.SENT.value and template_name is not None:
             if note.edited_at is None:
-                name = template_name or note.template
+                name = template_name
                 meeting = session.get_one(Meeting, note.meeting_id)
                 if name not in templates:
                     templates[name] = note_templates.get_template(session, name)
                 info = templates[name]
                 note.template = info.name
                 values = note_values(contact, meeting, rep, today=today, style=style)
-                note.body = fill_template(info.body, values)
+                note.body = compose(info.body, values)
                 refilled = True
-            elif template_name is not None:
+            else:
                 kept.append(note.id)
         recipient, has_address = _recipient_lines(contact)
         pages.append(
@@ -639,9 +717,14 @@ def _recipient_lines(contact: Contact) -> tuple[tuple[str, ...], bool]:
     return tuple(lines), False
 
 
+def address_lines(address: str) -> list[str]:
+    """The rep's address as envelope lines: its own lines; an old one-line address at commas."""
+    parts = address.splitlines() if "\n" in address else address.split(",")
+    return [part.strip() for part in parts if part.strip()]
+
+
 def _return_lines(rep: RepDetails) -> tuple[str, ...]:
-    lines = [rep.name, rep.company]
-    lines.extend(part.strip() for part in rep.address.split(","))
+    lines = [rep.name, rep.company, *address_lines(rep.address)]
     return tuple(line for line in lines if line)
 
 

@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from relationship_crm.domain.errors import DatabaseFileError, KnownError
-from relationship_crm.storage.db import BUSY_TIMEOUT_MS, inspect_file
+from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS, inspect_file
 
 SUFFIX = ".sqlite3"
 FOLDER_NAME = "backups"

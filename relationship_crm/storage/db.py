@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,14 +22,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from relationship_crm.domain.errors import DatabaseFileError, KnownError
 from relationship_crm.domain.text import fold
+from relationship_crm.storage import backups
 
-# The revisions shipped with this version, oldest first; the last is the head. A test checks this
-# against the Alembic scripts, so opening an up-to-date file never has to load Alembic at all.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
-SCHEMA_HEAD = KNOWN_REVISIONS[-1]
-
-BUSY_TIMEOUT_MS = 15_000
-SQLITE_HEADER = b"SQLite format 3\x00"
+# Re-exported: the names callers have always imported from here. The first look at a file lives in
+# storage.database_file, which backups uses too (backups imports nothing from this module).
+from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from relationship_crm.storage.database_file import KNOWN_REVISIONS as KNOWN_REVISIONS
+from relationship_crm.storage.database_file import SCHEMA_HEAD as SCHEMA_HEAD
+from relationship_crm.storage.database_file import SQLITE_HEADER as SQLITE_HEADER
+from relationship_crm.storage.database_file import inspect_file as inspect_file
 
 
 def _is_fts_shadow(name: str) -> bool:
@@ -114,8 +114,9 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 def _on_migration_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     # As _on_connect, but without foreign keys (batch mode copies tables): BEGIN is ours, and the
-    # file is in WAL from the start, so a killed creation never leaves a hot rollback journal
-    # that the read-only first look of the next start (inspect_file) could not roll back.
+    # file is switched to WAL first, so a kill during the schema's creation leaves a write-ahead
+    # log, not a hot rollback journal (inspect_file rolls such a journal back in any case: the
+    # switch to WAL itself writes the new file's first page through one).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -155,15 +156,20 @@ def open_database(path: Path) -> Database:
     if revision is None:
         _create_private_file(path)
     elif revision != SCHEMA_HEAD:
-        # Imported here: backups imports this module (inspect_file, BUSY_TIMEOUT_MS).
-        from relationship_crm.storage import backups
-
         backups.automatic_backup(path, reason="before-migration")
     engine = make_engine(path)
     db = Database(path, engine)
     if revision != SCHEMA_HEAD:
         try:
             migrate(path)
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            db.close()
+            if "unable to open database file" in str(exc):
+                # A special file that looks empty (/proc/self/status), say: not a place for one.
+                raise DatabaseFileError(
+                    f"cannot use {path} as a database: SQLite cannot open it"
+                ) from exc
+            raise
         except Exception:
             db.close()
             raise
@@ -185,73 +191,6 @@ def _create_private_file(path: Path) -> None:
         except OSError as exc:
             raise DatabaseFileError(f"cannot create the database {path}: {exc.strerror}") from exc
         os.close(fd)
-
-
-def inspect_file(path: Path) -> str | None:
-    """What `path` holds, read without writing: None for nothing yet, else our schema revision.
-
-    Raises DatabaseFileError for a folder, a non-database, another program's database, a damaged
-    file whose schema cannot be read, or a schema revision this version does not know (newer).
-    """
-    if not path.exists():
-        return None
-    if path.is_dir():
-        raise DatabaseFileError(f"{path} is a folder, not a database file")
-    if not stat.S_ISREG(path.stat().st_mode):
-        raise DatabaseFileError(f"{path} is not a regular file")
-    if not os.access(path, os.R_OK):
-        raise DatabaseFileError(f"cannot read {path}: Permission denied")
-    if path.stat().st_size == 0:
-        return None  # an empty file: SQLite treats it as a new database
-    # Only SQLite reads the file, never open() here: closing any descriptor of the file drops every
-    # POSIX lock this process holds on it, its SQLite connections' too; another process may then
-    # take itself for the last user and delete the write-ahead log under them, losing commits
-    # (sqlite.org/howtocorrupt.html, 2.2). SQLite itself keeps such descriptors open.
-    try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
-    try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        try:
-            conn.execute("PRAGMA schema_version").fetchone()
-        except sqlite3.DatabaseError as exc:
-            # Not a database at all, so no connection of this process can hold a lock on it:
-            # reading its first bytes here to word the message is safe.
-            if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB and not _has_sqlite_header(path):
-                raise DatabaseFileError(
-                    f"{path} is not a Relationship CRM database (not an SQLite file)"
-                ) from None
-            raise
-        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not names:
-            return None
-        if "alembic_version" not in names:
-            raise DatabaseFileError(
-                f"{path} is an SQLite database of another program, not of Relationship CRM"
-            )
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseFileError(f"{path} is damaged or not a database ({exc})") from exc
-    finally:
-        conn.close()
-    if row is None:
-        raise DatabaseFileError(f"{path} has no schema version; it may be damaged")
-    revision = str(row[0])
-    if revision not in KNOWN_REVISIONS:
-        raise DatabaseFileError(
-            f"{path} was written by a newer version of Relationship CRM (schema {revision}); "
-            "update the app to open it"
-        )
-    return revision
-
-
-def _has_sqlite_header(path: Path) -> bool:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return False
 
 
 def migrate(path: Path) -> None:

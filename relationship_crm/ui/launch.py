@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.orm import Session
 
@@ -32,6 +33,8 @@ def run(paths: AppPaths) -> int:
     app.setDesktopFileName("relationship-crm")
     icon: QIcon = app_icon()
     app.setWindowIcon(icon)
+    if os.environ.get("RELATIONSHIP_CRM_DARK") == "1":
+        apply_dark_palette(app)
     # Before the database is opened (and perhaps migrated): one window per file.
     instance = SingleInstance(paths.db)
     if not instance.acquire():
@@ -40,6 +43,39 @@ def run(paths: AppPaths) -> int:
         return _run_window(app, paths, instance)
     finally:
         instance.release()
+
+
+def apply_dark_palette(app: QApplication) -> None:
+    """A dark Fusion palette (RELATIONSHIP_CRM_DARK=1): for dark desktops and screenshots."""
+    # Qt follows the desktop's colour scheme only on some platforms; this switch makes the dark
+    # look reproducible anywhere (Xvfb, minimal window managers) so it can be checked.
+    app.setStyle("Fusion")
+    role = QPalette.ColorRole
+    palette = QPalette()
+    for which, colour in (
+        (role.Window, "#2b2b2b"),
+        (role.WindowText, "#e6e6e6"),
+        (role.Base, "#1e1e1e"),
+        (role.AlternateBase, "#262626"),
+        (role.ToolTipBase, "#2b2b2b"),
+        (role.ToolTipText, "#e6e6e6"),
+        (role.PlaceholderText, "#8c8c8c"),
+        (role.Text, "#e6e6e6"),
+        (role.Button, "#353535"),
+        (role.ButtonText, "#e6e6e6"),
+        (role.BrightText, "#ff6b6b"),
+        (role.Link, "#6cb4ff"),
+        (role.Highlight, "#2f65ca"),
+        (role.HighlightedText, "#ffffff"),
+        (role.Mid, "#444444"),
+        (role.Dark, "#1a1a1a"),
+        (role.Light, "#505050"),
+    ):
+        palette.setColor(which, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for which in (role.Text, role.ButtonText, role.WindowText):
+        palette.setColor(disabled, which, QColor("#7a7a7a"))
+    app.setPalette(palette)
 
 
 def _run_window(app: QApplication, paths: AppPaths, instance: SingleInstance) -> int:

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import contacts, meetings, trash
+from relationship_crm.services import contacts, duplicates, meetings, trash
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.database_actions import DatabaseActions
 from relationship_crm.ui.dialogs.contact_editor import ContactEditor
@@ -90,13 +92,33 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._connect_signals()
-        self.resize(1280, 780)
+        self._fit_to_screen()
         self._restore_layout()
         self.statusBar().showMessage(f"Database: {paths.db}", 5000)
         self._check_empty()
         self.purge_old_trash()
 
     # --- construction -------------------------------------------------------------------------
+
+    def _fit_to_screen(self) -> None:
+        """Most of a big screen, all of a laptop's free area (1366x768), never more."""
+        # A window taller than the screen hides the status bar and the reminders' buttons.
+        screen = self.screen()
+        free = screen.availableGeometry() if screen is not None else None
+        if free is None:
+            self.fit_to(1280, 780)
+        else:
+            # The 40 px are the title bar, which the free area does not leave out.
+            wide, tall = free.width() > 1600, free.height() > 900
+            width = free.width() * 85 // 100 if wide else free.width()
+            height = free.height() * 85 // 100 if tall else free.height() - 40
+            self.fit_to(width, height)
+
+    def fit_to(self, width: int, height: int) -> None:
+        """Size the window and share its width between the list and the page."""
+        self.resize(width, height)
+        # The list gets what its five columns need; the page and the reminders share the rest.
+        self.splitter.setSizes([max(440, int(width * 0.5)), max(360, int(width * 0.32))])
 
     def _build_reminders(self) -> RemindersPanel:
         from relationship_crm.ui.notifier import Notifier
@@ -195,6 +217,11 @@ class MainWindow(QMainWindow):
         view_menu.addAction(toggle)
 
         help_menu = bar.addMenu("&Help")
+        self.guide_action = self._action("&Getting started", None, self.show_guide)
+        self.shortcuts_action = self._action("&Keyboard shortcuts", None, self.show_shortcuts)
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         self.check_action = self._action("&Check database", None, self.database.check_database)
         help_menu.addAction(self.check_action)
         help_menu.addSeparator()
@@ -422,9 +449,46 @@ class MainWindow(QMainWindow):
             self.contact_page.show_contact(0)
         return restored
 
+    def show_shortcuts(self) -> QDialog:
+        """Help → Keyboard shortcuts: read from the menus, so the list cannot go stale."""
+        from relationship_crm.ui.dialogs.help_dialogs import LIST_KEYS, KeyboardShortcutsDialog
+
+        rows: list[tuple[str, str]] = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            for action in menu.actions() if isinstance(menu, QMenu) else ():
+                key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if key:
+                    text = action.text().split("\t")[0].replace("&", "").rstrip("…")
+                    rows.append((key, text))
+        dialog = KeyboardShortcutsDialog([*rows, *LIST_KEYS], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_guide(self) -> QDialog:
+        """Help → Getting started: the daily workflow in a few steps."""
+        from relationship_crm.ui.dialogs.help_dialogs import GettingStartedDialog
+
+        dialog = GettingStartedDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def find_duplicates(self) -> None:
+        """Look first: with nothing to compare, say so in the status bar, not a big dialog."""
+        self.statusBar().showMessage("Looking for duplicate contacts…")
+        self._ctx.runner.query(duplicates.find_duplicates, self._on_duplicates_found)
+
+    def _on_duplicates_found(self, groups: list[duplicates.DuplicateGroup]) -> None:
         from relationship_crm.ui.dialogs.duplicates_dialog import DuplicatesDialog
 
+        if not groups:
+            self.statusBar().showMessage(
+                "No duplicate contacts found (same email, phone, or name and company).", 10000
+            )
+            return
+        self.statusBar().clearMessage()
         dialog = DuplicatesDialog(self._ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -198,3 +198,76 @@ def test_help_on_every_level(cli):
     ):
         result = cli(*argv)
         assert result.code == 0 and "usage:" in result.out
+
+
+# --- issue 13: the same email, a repeat gift --------------------------------------------------
+
+
+def test_a_second_contact_with_the_same_email_is_created_with_a_warning(cli):
+    jane = cli("contact", "add", "Jane Doe", "--email", "work:jane@acme.com").id
+    quiet = cli("contact", "add", "Omar Ali", "--email", "omar@acme.com")
+    assert quiet.code == 0 and quiet.err == ""
+    again = cli("contact", "add", "J. Doe", "--email", "JANE@acme.com")
+    assert again.code == 0 and again.out.strip().isdigit() and int(again.out) != jane
+    assert again.err == (
+        f"relationship-crm: warning: jane@acme.com is also the email of Jane Doe (#{jane})\n"
+    )
+
+
+def test_a_repeat_gift_is_recorded_with_a_warning(cli):
+    jane = cli("contact", "add", "Jane Doe").id
+    first = cli("gift", "add", str(jane), "--item", "Red wine", "--date", "2026-07-01")
+    assert first.code == 0 and first.err == ""
+    again = cli("gift", "add", str(jane), "--item", "wine")
+    assert again.code == 0 and again.out.strip().isdigit()
+    assert again.err == (
+        "relationship-crm: warning: already given to Jane Doe: Red wine on 2026-07-01\n"
+    )
+    omar = cli("contact", "add", "Omar Ali").id
+    other = cli("gift", "add", str(omar), "--item", "Wine")  # another contact: no repeat
+    assert other.code == 0 and other.err == ""
+
+
+# --- issue 13: search narrows with every word, phones by digits, research notes ---------------
+
+
+def names(cli, query: str) -> list[str]:
+    result = cli("search", query, "--format", "json")
+    assert result.code == 0, result.err
+    return [c["name"] for c in result.json()]
+
+
+def test_search_narrows_with_every_word(cli):
+    cli("contact", "add", "Raj Patel", "--company", "Acme")
+    cli("contact", "add", "Zoe Quinn", "--company", "Acme")
+    cli("contact", "add", "Raj Kumar", "--company", "Globex")
+    assert sorted(names(cli, "acme")) == ["Raj Patel", "Zoe Quinn"]
+    assert names(cli, "raj acme") == ["Raj Patel"]
+    assert names(cli, "acme raj") == ["Raj Patel"]
+    assert names(cli, "ra acm") == ["Raj Patel"]  # prefixes
+    assert names(cli, "aj cme") == ["Raj Patel"]  # inside words
+    assert names(cli, "raj initech") == []
+
+
+def test_search_finds_phone_numbers_in_any_format(cli):
+    cli("contact", "add", "Dashes", "--phone", "212-555-0100")
+    cli("contact", "add", "Formatted", "--phone", "+1 (646) 555-0199")
+    cli("contact", "add", "Other", "--phone", "+44 20 7946 0000")
+    assert names(cli, "+1 (212) 555-0100") == ["Dashes"]
+    assert names(cli, "2125550100") == ["Dashes"]
+    assert names(cli, "646-555-0199") == ["Formatted"]
+    assert names(cli, "(646) 555 0199") == ["Formatted"]
+    assert sorted(names(cli, "555-01")) == ["Dashes", "Formatted"]
+    assert names(cli, "7946 0000") == ["Other"]
+    assert names(cli, "999-999-9999") == []
+
+
+def test_search_finds_research_notes(cli):
+    jane = cli("contact", "add", "Jane Doe", "--company", "Acme").id
+    cli("contact", "add", "Omar Ali", "--company", "Acme")
+    assert (
+        cli("research", "add", "Expanding into Brazil next year", "--contact", str(jane)).code == 0
+    )
+    assert names(cli, "brazil") == ["Jane Doe"]
+    assert names(cli, "acme brazil") == ["Jane Doe"]
+    assert names(cli, "omar brazil") == []

@@ -32,7 +32,7 @@ def test_meeting_log_keeps_stdout_the_id_and_says_the_drafts_on_stderr(cli, ids)
     )
     assert result.out.strip().isdigit()
     (note,) = [n for n in cli("thanks", "list", "--format", "json").json() if n["contact_id"] == 3]
-    assert result.err == f"drafted thank-you notes: {note['id']}\n"
+    assert result.err == f"relationship-crm: note: drafted thank-you notes: {note['id']}\n"
 
 
 def test_meeting_log_no_thanks_drafts_nothing(cli, ids):

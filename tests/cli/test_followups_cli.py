@@ -270,3 +270,105 @@ def test_gift_rejects_bad_input(cli, jane, extra, message):
     result = cli("gift", "add", str(jane), "--item", "Pen", *extra)
     assert result.code == 1 and message in result.err
     assert cli("gift", "list", "--format", "json").json() == []
+
+
+# --- issue 13: wall times skipped or repeated by a clock change ------------------------------
+
+
+def test_add_in_a_gap_says_which_instant_was_saved(cli, jane):
+    result = cli("followup", "add", str(jane), "--due", "2026-03-08 02:30")
+    assert result.code == 0 and result.out.strip().isdigit()
+    assert result.err == (
+        "relationship-crm: note: 02:30 does not exist on 2026-03-08 in America/New_York "
+        "(clocks go forward); saved as 03:30 EDT (UTC-4)\n"
+    )
+    row = cli("followup", "list", "--format", "json").json()[0]
+    assert row["due"] == "2026-03-08T03:30:00-04:00"
+
+
+def test_add_in_a_fold_says_the_first_was_saved(cli, jane):
+    result = cli("followup", "add", str(jane), "--due", "2026-11-01 01:30")
+    assert result.code == 0 and result.out.strip().isdigit()
+    assert "01:30 happens twice on 2026-11-01 in America/New_York (clocks go back); " in result.err
+    assert "saved as the first, 01:30 EDT (UTC-4)" in result.err
+
+
+def test_ordinary_times_say_nothing(cli, jane):
+    result = cli("followup", "add", str(jane), "--due", "2026-03-08 03:30")
+    assert result.code == 0 and result.err == ""
+
+
+def test_snooze_uses_the_follow_ups_own_zone_and_names_the_gap(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2027-03-01 09:00", "--tz", "Europe/Paris").id
+    # 02:30 on 2027-03-14 exists in Paris; the New York default zone is not used for a snooze.
+    quiet = cli("followup", "snooze", str(fid), "--until", "2027-03-14 02:30")
+    assert quiet.code == 0 and quiet.err == ""
+    loud = cli("followup", "snooze", str(fid), "--until", "2027-03-28 02:30")
+    assert loud.code == 0 and loud.out == ""
+    assert "02:30 does not exist on 2027-03-28 in Europe/Paris (clocks go forward)" in loud.err
+    assert "saved as 03:30 CEST (UTC+2)" in loud.err
+    ny = cli("followup", "snooze", str(fid), "--until", "2027-03-14 02:30", "--tz", NY)
+    assert "in America/New_York" in ny.err
+
+
+def test_meeting_log_in_a_gap_says_so(cli, jane):
+    result = cli(
+        "meeting", "log", "--title", "Breakfast", "--with", str(jane), "--at", "2026-03-08 02:30"
+    )
+    assert result.code == 0 and result.out.strip().isdigit()
+    assert "02:30 does not exist on 2026-03-08 in America/New_York" in result.err
+
+
+NY = "America/New_York"
+
+
+# --- issue 13: currencies, costs and day counts -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("--currency", "XYZ"), "unknown currency 'XYZ'"),
+        (("--cost", "10.123", "--currency", "EUR"), "cost 10.123 has 3 decimals; EUR takes at"),
+        (("--cost", "5.5", "--currency", "JPY"), "cost 5.5 has 1 decimal; JPY takes no decimals"),
+    ],
+)
+def test_gift_add_refuses_unknown_currencies_and_too_fine_costs(cli, jane, argv, message):
+    result = cli("gift", "add", str(jane), "--item", "Wine", *argv)
+    assert result.code == 1 and result.out == ""
+    assert result.err.count("\n") == 1 and message in result.err
+    assert cli("gift", "list", "--format", "json").json() == []
+
+
+def test_gift_costs_in_the_currencys_units_are_kept(cli, jane):
+    assert cli("gift", "add", str(jane), "--item", "Tea", "--cost", "1200", "--currency", "jpy").id
+    assert cli("gift", "add", str(jane), "--item", "Dates", "--cost", "3.125", "--currency", "KWD")
+    rows = cli("gift", "list", "--format", "json").json()
+    assert {r["currency"] for r in rows} == {"JPY", "KWD"}
+
+
+def test_config_set_refuses_an_unknown_currency(cli):
+    result = cli("config", "set", "currency", "XYZ")
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "unknown currency 'XYZ'" in result.err
+    assert cli("config", "set", "currency", "chf").code == 0
+
+
+def test_today_refuses_a_negative_upcoming(cli):
+    result = cli("today", "--upcoming", "-3")
+    assert result.code == 1 and result.out == ""
+    assert result.err.count("\n") == 1 and "cannot be negative" in result.err
+
+
+def test_followup_list_shows_snoozes(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2027-01-04 09:00", "--note", "call").id
+    other = cli("followup", "add", str(jane), "--due", "2027-01-05 09:00").id
+    assert cli("followup", "snooze", str(fid), "--until", "2027-01-06 14:30").code == 0
+    text = cli("followup", "list").out
+    (snoozed_line,) = [line for line in text.splitlines() if line.startswith(f"{fid} ")]
+    assert "open, snoozed until " in snoozed_line and "14:30" in snoozed_line
+    (plain_line,) = [line for line in text.splitlines() if line.startswith(f"{other} ")]
+    assert "snoozed" not in plain_line
+    rows = {r["id"]: r for r in cli("followup", "list", "--format", "json").json()}
+    assert rows[fid]["snoozed_until"] == "2027-01-06T14:30:00-05:00"
+    assert rows[other]["snoozed_until"] is None

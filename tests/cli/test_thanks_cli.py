@@ -1,4 +1,8 @@
-"""`relationship-crm thanks ...`: draft, list, print to PDF (read back with pypdf), sent."""
+"""`relationship-crm thanks ...`: draft, list, print to PDF (read back with pypdf), sent.
+
+Printing renders pages with Qt: those tests skip where PySide6 is not installed (the Qt-free core
+run, tests/core.ini); the rest of the command works there and is tested there too.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import pypdf
 import pytest
 
 from relationship_crm.services import thanks
@@ -18,8 +21,16 @@ from relationship_crm.storage.db import open_database
 MM = 72 / 25.4  # PDF points per millimetre
 
 
+@pytest.fixture
+def qt_printing() -> None:
+    """Skip where the desktop extra (PySide6) is not installed: printing needs Qt."""
+    pytest.importorskip("PySide6", reason="printing to PDF needs PySide6 (the desktop extra)")
+
+
 def pdf_pages(path: Path) -> list[str]:
     """The text of each page, NFKC-normalised with runs of whitespace made single spaces."""
+    import pypdf  # with PySide6, in the test extra: only the printing tests read PDFs
+
     reader = pypdf.PdfReader(path)
     texts = []
     for page in reader.pages:
@@ -29,6 +40,8 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def page_sizes_mm(path: Path) -> list[tuple[int, int]]:
+    import pypdf
+
     reader = pypdf.PdfReader(path)
     return [
         (round(float(p.mediabox.width) / MM), round(float(p.mediabox.height) / MM))
@@ -98,7 +111,7 @@ def test_list_as_json_has_the_contract_fields(cli, meeting):
     assert bad.code == 1 and "invalid choice" in bad.err
 
 
-def test_print_a_meeting_to_pdf_one_note_per_page(cli, meeting, tmp_path):
+def test_print_a_meeting_to_pdf_one_note_per_page(cli, meeting, tmp_path, qt_printing):
     cli("thanks", "draft", str(meeting["meeting"]))
     out = tmp_path / "notes.pdf"
     result = cli("thanks", "print", "--meeting", str(meeting["meeting"]), "--pdf", str(out))
@@ -132,7 +145,9 @@ def edit_note(db_path: Path, note_id: int, body: str) -> None:
         db.close()
 
 
-def test_markup_in_a_hand_edited_note_prints_literally(cli, meeting, tmp_path, db_path):
+def test_markup_in_a_hand_edited_note_prints_literally(
+    cli, meeting, tmp_path, db_path, qt_printing
+):
     (note_id, *_) = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
     edit_note(db_path, note_id, "Hi <b>there</b> & <script>x</script> {{first_name}}")
     out = tmp_path / "one.pdf"
@@ -141,7 +156,7 @@ def test_markup_in_a_hand_edited_note_prints_literally(cli, meeting, tmp_path, d
     assert "Hi <b>there</b> & <script>x</script> {{first_name}}" in page
 
 
-def test_all_drafts_on_cards_with_envelopes(cli, meeting, tmp_path):
+def test_all_drafts_on_cards_with_envelopes(cli, meeting, tmp_path, qt_printing):
     cli("thanks", "draft", str(meeting["meeting"]))
     out = tmp_path / "cards.pdf"
     result = cli(
@@ -159,14 +174,14 @@ def test_all_drafts_on_cards_with_envelopes(cli, meeting, tmp_path):
 @pytest.mark.parametrize(
     "size, mm", [("a4", (210, 297)), ("a6", (105, 148)), ("letter", (216, 279))]
 )
-def test_page_sizes(cli, meeting, tmp_path, size, mm):
+def test_page_sizes(cli, meeting, tmp_path, size, mm, qt_printing):
     cli("thanks", "draft", str(meeting["meeting"]))
     out = tmp_path / f"{size}.pdf"
     assert cli("thanks", "print", "--all-drafts", "--pdf", str(out), "--page-size", size).code == 0
     assert set(page_sizes_mm(out)) == {mm}
 
 
-def test_print_with_another_template_keeps_hand_edits(cli, meeting, tmp_path, db_path):
+def test_print_with_another_template_keeps_hand_edits(cli, meeting, tmp_path, db_path, qt_printing):
     ids = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
     edit_note(db_path, ids[0], "My own words.")
     out = tmp_path / "deal.pdf"
@@ -186,6 +201,10 @@ def test_sent_and_errors_are_one_line_and_change_nothing(cli, meeting, tmp_path)
     rows = {r["id"]: r["status"] for r in cli("thanks", "list", "--format", "json").json()}
     assert rows == {ids[0]: "sent", ids[1]: "draft", ids[2]: "draft"}
 
+
+def test_print_errors_are_one_line_and_change_nothing(cli, meeting, tmp_path, qt_printing):
+    ids = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
+    assert cli("thanks", "sent", str(ids[0])).code == 0
     nowhere = cli("thanks", "print", "--all-drafts", "--pdf", str(tmp_path / "no" / "x.pdf"))
     assert nowhere.code == 1 and "does not exist" in nowhere.err
     both = cli("thanks", "print", "--meeting", "1", "2", "--pdf", str(tmp_path / "x.pdf"))
@@ -217,7 +236,7 @@ def test_templates_lists_the_shipped_ones(cli):
     assert "{{first_name}}" in rows[0]["body"]
 
 
-def test_pdf_output_works_in_a_headless_process(cli, meeting, tmp_path, db_path):
+def test_pdf_output_works_in_a_headless_process(cli, meeting, tmp_path, db_path, qt_printing):
     """A real `relationship-crm` process with no display writes the PDF (offscreen Qt)."""
     cli("thanks", "draft", str(meeting["meeting"]))
     out = tmp_path / "headless.pdf"
@@ -243,3 +262,72 @@ def test_pdf_output_works_in_a_headless_process(cli, meeting, tmp_path, db_path)
     )
     assert done.returncode == 0, done.stderr
     assert len(pdf_pages(out)) == 3
+
+
+def shown_body(cli, note_id: int) -> str:
+    """The note's text as `thanks show` prints it (after the header's blank line)."""
+    shown = cli("thanks", "show", str(note_id))
+    assert shown.code == 0, shown.err
+    return shown.out.split("\n\n", 1)[1]
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def test_what_thanks_show_says_is_what_prints_after_a_settings_change(
+    cli, meeting, tmp_path, qt_printing
+):
+    first = cli("thanks", "draft", str(meeting["meeting"]))
+    note_ids = [int(line) for line in first.out.split()]
+    assert cli("config", "set", "signature", "Sam").code == 0
+    before = shown_body(cli, note_ids[0])
+    assert normalised(before).endswith("Sam")
+    assert cli("config", "set", "signature", "Sam R.").code == 0
+    assert cli("config", "set", "date_style", "international").code == 0
+    bodies = [shown_body(cli, note_id) for note_id in note_ids]
+    assert normalised(bodies[0]).endswith("Sam R.")  # the screen follows the setting at once
+    out = tmp_path / "notes.pdf"
+    result = cli("thanks", "print", *map(str, note_ids), "--pdf", str(out))
+    assert result.code == 0, result.err
+    for body, page in zip(bodies, pdf_pages(out), strict=True):
+        # The page is letterhead, date line, then exactly the shown body.
+        assert page.endswith(normalised(body))
+    assert [shown_body(cli, note_id) for note_id in note_ids] == bodies  # printing changed nothing
+
+
+def test_a_hand_edited_note_keeps_its_text_when_settings_change(cli, meeting, db_path):
+    note_id = int(cli("thanks", "draft", str(meeting["meeting"])).out.split()[0])
+    edit_note(db_path, note_id, "Thanks!\n\nAlex")
+    assert cli("config", "set", "signature", "Sam R.").code == 0
+    assert shown_body(cli, note_id) == "Thanks!\n\nAlex\n"
+
+
+def test_multi_line_address_and_signature_keep_their_lines(cli, meeting, tmp_path, qt_printing):
+    address = "1 Main St, Suite 4\nSpringfield IL 62701"
+    assert cli("config", "set", "rep_address", address).code == 0
+    assert cli("config", "set", "signature", "Warm regards,\nSam R.").code == 0
+    shown = cli("config", "show", "--format", "json").json()
+    values = {row["key"]: row["value"] for row in shown}
+    assert values["rep_address"] == "1 Main St, Suite 4\nSpringfield IL 62701"
+    assert values["signature"] == "Warm regards,\nSam R."
+    assert "rep_address = 1 Main St, Suite 4\\nSpringfield IL 62701\t#" in cli("config", "show").out
+
+    note_id = int(cli("thanks", "draft", str(meeting["meeting"])).out.split()[0])
+    body = shown_body(cli, note_id)
+    assert body.count("Warm regards,") == 1  # the signature's closing replaces the template's
+    assert body.rstrip().endswith("Warm regards,\nSam R.")  # on two lines, as typed
+    out = tmp_path / "notes.pdf"
+    assert cli("thanks", "print", str(note_id), "--pdf", str(out), "--envelopes").code == 0
+    import pypdf  # with PySide6, in the test extra (see pdf_pages)
+
+    reader = pypdf.PdfReader(out)
+    letter, envelope = (
+        re.sub(r"[ \t]+", " ", unicodedata.normalize("NFKC", p.extract_text()))
+        for p in reader.pages
+    )
+    assert letter.count("Warm regards,") == 1
+    assert re.search(r"Warm regards,\s*\n\s*Sam R\.", letter)
+    # The envelope's return address: one line per line of the setting, commas left alone.
+    lines = [line.strip() for line in envelope.splitlines() if line.strip()]
+    assert "1 Main St, Suite 4" in lines and "Springfield IL 62701" in lines

@@ -91,3 +91,28 @@ def test_timeline_is_newest_first_and_brief_gathers_each_attendee(db):
     ann_brief = next(b for b in brief if b.name == "Ann")
     assert any(e.title == "Old lunch" for e in ann_brief.entries)
     assert ann_brief.company == "Acme"
+
+
+def test_the_desktop_search_narrows_and_finds_phones_and_research(db):
+    from relationship_crm.domain.records import Labeled
+    from relationship_crm.services import research
+
+    with db.write() as s:
+        raj = contacts.create(s, ContactDraft(name="Raj Patel", company="Acme")).id
+        zoe = contacts.create(
+            s, ContactDraft(name="Zoe Quinn", company="Acme", phones=(Labeled("212-555-0100"),))
+        ).id
+        contacts.create(s, ContactDraft(name="Raj Kumar", company="Globex"))
+        research.add(s, "Moving the team to Lisbon", contact_id=raj, now=NOW)
+
+    def found(query: str) -> list[int]:
+        with db.read() as s:
+            rows, total = contact_list.page(s, ContactFilter(query=query, sort="relevance"))
+        assert total == len(rows)
+        return [r.id for r in rows]
+
+    assert found("raj acme") == [raj]
+    assert found("+1 (212) 555-0100") == [zoe]
+    assert found("lisbon") == [raj]
+    with db.read() as s:  # the same service as the command line's `search`
+        assert [c.id for c in contacts.search(s, "raj acme")] == [raj]

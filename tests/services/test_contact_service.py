@@ -146,3 +146,36 @@ def test_parse_cost_only_ever_raises_invalid_input(text):
     except InvalidInputError:
         return
     assert amount >= 0
+
+
+def test_email_owners_finds_live_contacts_with_the_address(db):
+    with db.write() as s:
+        jane = contacts.create(
+            s, ContactDraft(name="Jane Doe", emails=(Labeled("Jane@Acme.com"),))
+        ).id
+        gone = contacts.create(s, ContactDraft(name="Old", emails=(Labeled("old@acme.com"),))).id
+        contacts.trash(s, gone)
+    with db.read() as s:
+        found = contacts.email_owners(s, ["jane@acme.com", "old@acme.com", "x@y.z"])
+        assert [(o.contact_id, o.name) for o in found] == [(jane, "Jane Doe")]
+        assert contacts.email_owners(s, ["JANE@ACME.COM"], exclude_id=jane) == []
+        assert contacts.describe_email_owners(found) == (
+            f"Jane@Acme.com is also the email of Jane Doe (#{jane})"
+        )
+
+
+def test_repeat_gifts_are_found_and_described(db):
+    from relationship_crm.services import gifts
+
+    with db.write() as s:
+        jane = contacts.create(s, ContactDraft(name="Jane Doe")).id
+        for day, item in enumerate(("Red wine", "Wine", "Pendant", "wine glasses", "White wine")):
+            gifts.add(s, GiftDraft(jane, item, date(2026, 7, day + 1)))
+    with db.read() as s:
+        given = gifts.list_gifts(s, contact_id=jane)
+    repeats = gifts.find_repeats("WINE", given)
+    assert [g.item for g in repeats] == ["White wine", "wine glasses", "Wine", "Red wine"]
+    assert gifts.describe_repeats(repeats) == (
+        "White wine on 2026-07-05; wine glasses on 2026-07-04; Wine on 2026-07-02 and 1 more"
+    )
+    assert gifts.find_repeats("Pen", given) == []

@@ -16,7 +16,7 @@ from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.recurrence import parse_cadence
 from relationship_crm.scheduling.zones import localize
-from relationship_crm.services import contacts, sample_data
+from relationship_crm.services import contacts, sample_data, sample_rows
 from relationship_crm.storage.schema import (
     Company,
     Contact,
@@ -407,10 +407,10 @@ def test_the_service_refuses_a_naive_now(db):
 )
 def test_fast_writer_encodes_exactly_like_the_column_types(value):
     # generate() writes through the driver for speed; its text must be what the ORM writes.
-    assert sample_data._utc_text(value) == UTCDateTime().process_bind_param(value, None)
+    assert sample_rows.utc_text(value) == UTCDateTime().process_bind_param(value, None)
     wall = value.replace(tzinfo=None)
-    assert sample_data._wall_text(wall) == WallClock().process_bind_param(wall, None)
+    assert sample_rows.wall_text(wall) == WallClock().process_bind_param(wall, None)
     amount = Decimal("1157.30")
     assert str(amount) == DecimalText().process_bind_param(amount, None)
     with pytest.raises(ValueError):
-        sample_data._utc_text(wall)
+        sample_rows.utc_text(wall)

@@ -236,10 +236,12 @@ def test_unedited_drafts_pick_up_details_set_after_drafting(db):
     (note_id,) = drafts(db, meeting(db, [jane]))
     assert note(db, note_id).body.endswith("With best regards,")  # no signature known yet
     with db.write() as s:
-        settings.put(s, "rep_name", "Alex Morgan")
-        settings.put(s, "signature", "Alex")
+        thanks.put_setting(s, "rep_name", "Alex Morgan", now=T0)
+        thanks.put_setting(s, "signature", "Alex", now=T0)
+    shown = note(db, note_id).body  # filled again when the signature was set
     with db.write() as s:
         pages, kept = thanks.prepare_pages(s, [note_id], now=T0).value
+    assert pages[0].body == shown
     assert kept == []
     assert pages[0].body.endswith("With best regards,\n\nAlex")
     assert note(db, note_id).body == pages[0].body  # what is printed is what is kept
@@ -368,3 +370,29 @@ def test_listing_several_statuses_at_once(db):
         assert [n.id for n in to_send] == [by_contact[jane]]
         with pytest.raises(InvalidInputError):
             thanks.list_notes(s, statuses=["posted"])
+
+
+def test_multi_line_settings_keep_their_lines_and_a_closing_is_not_doubled(db):
+    with db.write() as s:
+        thanks.put_setting(s, "rep_address", " 1 Main St \r\n\n Springfield\x07 ", now=T0)
+        thanks.put_setting(s, "signature", "With best wishes,\nAlex", now=T0)
+        thanks.put_setting(s, "rep_name", "Alex\nMorgan", now=T0)  # one-line settings stay one
+    with db.read() as s:
+        assert settings.get(s, "rep_address") == "1 Main St\nSpringfield"
+        assert settings.get(s, "rep_name") == "Alex Morgan"
+    jane = contact(db, "Jane Doe")
+    (note_id,) = drafts(db, meeting(db, [jane]))
+    body = note(db, note_id).body
+    assert "With best regards," not in body  # the template's closing gave way to the signature's
+    assert body.endswith("\n\nWith best wishes,\nAlex")
+    with db.write() as s:
+        pages, _ = thanks.prepare_pages(s, [note_id], now=T0).value
+    assert pages[0].return_address == ("Alex Morgan", "1 Main St", "Springfield")
+
+
+def test_a_signature_without_a_closing_keeps_the_templates(db):
+    with db.write() as s:
+        thanks.put_setting(s, "signature", "Smith, John", now=T0)
+    jane = contact(db, "Jane Doe")
+    (note_id,) = drafts(db, meeting(db, [jane]))
+    assert note(db, note_id).body.endswith("With best regards,\n\nSmith, John")

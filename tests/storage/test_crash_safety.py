@@ -161,6 +161,10 @@ def test_a_writer_killed_at_random_moments_never_loses_a_commit(tmp_path: Path) 
                         break  # the writer stopped by itself: its stderr is shown below
                     _parse(line, this)
             else:
+                # At a random moment once the writer is committing: its first transaction loads
+                # lazily imported modules and can take longer than 400 ms on a busy machine, so a
+                # timer started at "ready" killed most writers before they wrote anything.
+                _parse(writer.stdout.readline(), this)
                 time.sleep(rng.uniform(0.020, 0.400))
         finally:
             writer.send_signal(signal.SIGKILL)

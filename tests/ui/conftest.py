@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.events import AppEvents
@@ -27,6 +30,15 @@ class FakeClock:
 
 
 @pytest.fixture(autouse=True)
+def _private_qsettings(tmp_path: Path) -> None:
+    """Each test its own QSettings folder. Qt resolves the user's config folder once per process,
+    so the HOME each test sets is not enough: without this, a window's remembered geometry and
+    column widths leak into the next test."""
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "qt-settings"))
+
+
+@pytest.fixture(autouse=True)
 def _collect_on_the_gui_thread() -> Iterator[None]:
     """As the app does (ui/garbage.py): no automatic gc, which could run on the database thread
     and free widgets there; collect on this (the GUI) thread after each test instead."""
@@ -34,6 +46,28 @@ def _collect_on_the_gui_thread() -> Iterator[None]:
     yield
     gc.collect()
     gc.enable()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """Delete the test's widgets before its fixtures (the runner) are torn down.
+
+    pytest-qt closes them with deleteLater(), which only an event loop carries out, so they used
+    to live on into the next test: there a panel's single-shot timer (the reminders' wake-up, 1 s
+    at least) fired during setup on a busy machine and queried a runner already shut down
+    ("cannot schedule new futures after shutdown"). This runs after pytest-qt closed them and
+    before any fixture teardown: first the runner's work in flight is delivered to the widgets
+    that asked for it (deleted, they would fail on it), then the widgets are deleted.
+    """
+    if QCoreApplication.instance() is None:
+        return
+    runner = getattr(item, "funcargs", {}).get("runner")
+    if isinstance(runner, TaskRunner):
+        deadline = time.monotonic() + 30
+        while not runner.idle and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            time.sleep(0.001)  # a poll for the worker thread, not a wait for a guessed moment
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

@@ -61,3 +61,23 @@ def test_a_month_end_rule_shows_as_its_preset(qtbot, ctx, db) -> None:
     qtbot.addWidget(dialog)
     assert dialog.cadence_combo.currentText() == "Every month"
     assert not dialog.form.is_custom()
+
+
+def test_the_due_field_names_a_skipped_or_repeated_time(qtbot, ctx, db) -> None:
+    with db.write() as s:
+        jane = contacts.create(s, ContactDraft(name="Jane Doe")).id
+    dialog = FollowUpDialog(ctx, jane, "Jane Doe")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    form = dialog.form
+    assert form.zone == "America/New_York"
+    form.set_due(datetime(2027, 3, 14, 2, 30))
+    assert form.due_note.isVisible()
+    assert form.due_note.text() == (
+        "02:30 does not exist on 2027-03-14 in America/New_York (clocks go forward); "
+        "saved as 03:30 EDT (UTC-4)"
+    )
+    form.set_due(datetime(2027, 11, 7, 1, 30))
+    assert form.due_note.text().startswith("01:30 happens twice on 2027-11-07")
+    form.set_due(datetime(2027, 11, 8, 9, 0))
+    assert not form.due_note.isVisible() and form.due_note.text() == ""

@@ -206,3 +206,20 @@ def test_company_yearly_totals(db, acme):
         contacts.trash(s, acme["john"])
     with db.read() as s:  # a contact in the trash no longer counts, as everywhere else
         assert gifts.company_yearly_totals(s, acme["company"], 2026)["USD"] == Decimal("45.50")
+
+
+def test_unknown_currency_and_too_fine_cost_are_refused_inline(
+    qtbot, db, open_dialog, acme, runner
+):
+    dialog = open_dialog(acme["jane"], "Jane Doe")
+    qtbot.keyClicks(dialog.item_edit, "Pen")
+    qtbot.keyClicks(dialog.cost_edit, "5.5")
+    dialog.currency_combo.setCurrentText("JPY")
+    qtbot.keyClick(dialog.item_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.cost_error_label.isVisible()
+    assert dialog.cost_error_label.text() == "Cost 5.5 has 1 decimal; JPY takes no decimals"
+    dialog.currency_combo.setCurrentText("XYZ")
+    qtbot.keyClick(dialog.item_edit, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.error_label.isVisible()
+    assert "unknown currency 'XYZ'" in dialog.error_label.text()
+    assert runner.idle and len(gifts_of(db, acme["jane"])) == 3

@@ -91,7 +91,11 @@ def test_import_from_the_window_adds_the_contacts(qtbot, window, db, wait_idle):
     dialog.accept()
 
 
-def test_find_duplicates_opens_the_finder(qtbot, window, wait_idle):
+def test_find_duplicates_opens_the_finder(qtbot, window, db, wait_idle):
+    with db.write() as s:  # a second Jane with the same email: something to compare
+        contacts.create(
+            s, ContactDraft(name="Jane Doe", emails=(Labeled("jane@acme.com", "home"),))
+        )
     window.find_duplicates()
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), DuplicatesDialog))
     finder = QApplication.activeModalWidget()

@@ -159,7 +159,7 @@ def test_the_reminders_panel_shows_markup_as_typed(qtbot, window, marked):
     assert "&lt;b&gt;bold&lt;/b&gt;" in tip
     unsent = panel.unsent_thanks.list
     qtbot.waitUntil(lambda: unsent.count() == 1)
-    assert unsent.item(0).text() == f"{NAME} · {TITLE}"
+    assert unsent.item(0).text() == f"18 Nov · {NAME} · {TITLE}"  # the meeting day first
     assert check_widgets(panel) == []
 
 

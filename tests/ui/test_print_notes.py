@@ -153,7 +153,7 @@ def test_unedited_drafts_print_with_details_set_after_drafting(
     qtbot, db, open_dialog, note_ids, tmp_path, wait_idle
 ):
     with db.write() as s:
-        settings.put(s, "signature", "Samantha")
+        thanks.put_setting(s, "signature", "Samantha")
         thanks.update_body(s, note_ids[1], "Dear Zoë,\n\nTack så mycket!\n\nSam", now=DRAFTED)
     dialog = open_dialog(note_ids[:2])
     with qtbot.waitSignal(dialog.printed):
@@ -161,7 +161,7 @@ def test_unedited_drafts_print_with_details_set_after_drafting(
     wait_idle()
 
     jane, zoe = pdf_pages(tmp_path / "notes.pdf")
-    assert jane.endswith("Samantha")  # filled again from the template
+    assert jane.endswith("Samantha")  # filled again from the template when it was set
     assert zoe.endswith("Dear Zoë, Tack så mycket! Sam")  # the rep's own wording, as written
     with db.read() as s:
         assert thanks.get_note(s, note_ids[0]).body.rstrip().endswith("Samantha")

@@ -140,9 +140,14 @@ def test_shows_overdue_today_and_upcoming_with_their_times(make_panel, agenda_id
 
 def test_section_titles_are_not_selectable(make_panel, agenda_ids):
     panel = make_panel()
-    title = panel.model.index(0, WHEN)
+    today = panel.model.index(0, WHEN)  # Today comes first
+    assert panel.model.data(today, Qt.ItemDataRole.DisplayRole) == "Today"
+    assert panel.model.data(today, RemindersModel.CountRole) == 2
+    title = panel.model.index(3, WHEN)
+    assert panel.model.data(title, Qt.ItemDataRole.DisplayRole) == "Overdue"
     assert panel.model.data(title, RemindersModel.IsSectionRole)
     assert panel.model.data(title, RemindersModel.CountRole) == 1
+    assert not panel.model.flags(today) & Qt.ItemFlag.ItemIsSelectable
     assert not panel.model.flags(title) & Qt.ItemFlag.ItemIsSelectable
     assert panel.model.data(title, RemindersModel.IdRole) is None
 
@@ -316,6 +321,34 @@ def test_buttons_need_a_selected_reminder(make_panel, agenda_ids):
     assert panel.done_button.isEnabled() and panel.snooze_button.isEnabled()
 
 
+def test_focus_from_the_window_or_code_selects_nothing(qtbot, make_panel, agenda_ids):
+    """Activating the window (or setFocus) gives the list focus at the platform's moment: that
+    must not select a reminder and enable the buttons by itself."""
+    panel = make_panel()
+    panel.window().activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.view.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+    qtbot.waitUntil(panel.view.hasFocus)
+    panel.view.clearFocus()
+    panel.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(panel.view.hasFocus)
+    assert panel.current_reminder() is None
+    assert not panel.done_button.isEnabled() and not panel.open_button.isEnabled()
+
+
+def test_tabbing_into_the_list_selects_the_first_reminder(qtbot, make_panel, agenda_ids):
+    panel = make_panel()
+    panel.window().activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.view.clearFocus()  # activation may have focused it already
+    qtbot.waitUntil(lambda: not panel.view.hasFocus())
+    panel.view.setFocus(Qt.FocusReason.TabFocusReason)  # what QWidget.focusNextChild passes
+    qtbot.waitUntil(panel.view.hasFocus)
+    item = panel.current_reminder()
+    assert item is not None and item.spec.id == agenda_ids["carlos"]  # Today comes first
+    assert panel.done_button.isEnabled()
+
+
 # --- keyboard -----------------------------------------------------------------------------------
 
 
@@ -468,7 +501,7 @@ def test_midnight_turns_today_into_overdue(qtbot, clock, make_panel, agenda_ids)
         panel.midnight_timer.start(1)
     assert contacts_in(panel, Bucket.OVERDUE) == ["Jane Doe", "Carlos Mendoza", "Priya Raman"]
     assert sections(panel)["Overdue"][1] == ("Mon 23 Nov 09:00", "Carlos Mendoza", "Check-in")
-    assert "Today" not in sections(panel)
+    assert sections(panel)["Today"] == []  # Today's title always shows, first
     assert panel.summary_label.text().startswith("Today is Tue 24 Nov")
     next_midnight = at("2026-11-25 00:00") - clock.now
     assert panel.midnight_timer.interval() == min(

@@ -159,3 +159,17 @@ def test_cancel_stores_nothing(qtbot, db, open_dialog):
     qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert stored(db)["rep_name"] is None
+
+
+def test_address_and_signature_keep_their_line_breaks(qtbot, db, open_dialog, wait_idle):
+    with db.write() as s:
+        settings.put(s, "rep_address", "1 Main St\nSpringfield IL 62701")
+    dialog = open_dialog()
+    assert dialog.address_edit.text() == "1 Main St\nSpringfield IL 62701"  # shown as two lines
+    dialog.signature_edit.setText("Warm regards,\nSam")
+    dialog.address_edit.setText("1 Main St\nSuite 4\nSpringfield IL 62701")
+    with qtbot.waitSignal(dialog.details_saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_idle()
+    assert stored(db)["rep_address"] == "1 Main St\nSuite 4\nSpringfield IL 62701"
+    assert stored(db)["signature"] == "Warm regards,\nSam"

@@ -155,6 +155,7 @@ def _wait_until_listening(name: str, process: subprocess.Popen[bytes], timeout: 
 @pytest.mark.slow
 def test_two_real_launches_on_one_file(qapp, guards, db_path: Path, tmp_path: Path):
     """`python -m relationship_crm --db PATH` twice: the second shows the first and exits."""
+    db_path.parent.mkdir(parents=True)  # --db creates a database only in a folder that exists
     command = [sys.executable, "-m", "relationship_crm", "--db", str(db_path)]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     first_log = tmp_path / "first.err"

@@ -46,8 +46,9 @@ def test_only_notes_two_days_old_are_listed(qtbot, ctx, db):
     box = panel.unsent_thanks
     assert box.isVisible()
     assert box.note_ids() == old
-    assert box.title_label.text() == "Thank-you note to send (1)"
-    assert box.list.item(0).text() == "Jane Doe · Renewal lunch"
+    # The count agrees with the notes window's "To send"; the list has the late ones, dated.
+    assert box.title_label.text() == "Thank-you notes to send (2): 1 met 2+ days ago"
+    assert box.list.item(0).text() == "20 Nov · Jane Doe · Renewal lunch"
     assert "3 days ago" in box.list.item(0).toolTip()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Created
 from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import ContactDraft, ContactView, Labeled
 from relationship_crm.services import contacts
+from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
-from relationship_crm.ui.widgets.messages import message_label
+from relationship_crm.ui.widgets.messages import WARNING_COLOUR, message_label
 
 
 def parse_labeled_lines(text: str) -> tuple[Labeled, ...]:
@@ -45,6 +47,10 @@ def parse_labeled_lines(text: str) -> tuple[Labeled, ...]:
 
 def format_labeled(items: tuple[Labeled, ...]) -> str:
     return "\n".join(f"{i.label}: {i.value}" if i.label else i.value for i in items)
+
+
+#: How long typing in Emails pauses before the addresses are looked up.
+EMAIL_CHECK_DELAY_MS = 400
 
 
 class ContactEditor(SavingDialog):
@@ -92,6 +98,14 @@ class ContactEditor(SavingDialog):
         self.notes = QPlainTextEdit(contact.notes if contact else "")
         self.notes.setTabChangesFocus(True)
         self.error = self.error_label = message_label()
+        # Names other contacts with a typed address (`contact add` warns with the same words);
+        # a shared address is allowed, so this only warns. Checked once typing pauses.
+        self.email_warning = message_label(WARNING_COLOUR)
+        self._email_timer = QTimer(self)
+        self._email_timer.setSingleShot(True)
+        self._email_timer.setInterval(EMAIL_CHECK_DELAY_MS)
+        self._email_timer.timeout.connect(self.check_emails)
+        self.emails.textChanged.connect(self._email_timer.start)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -107,6 +121,7 @@ class ContactEditor(SavingDialog):
         form.addRow("&Title:", self.title)
         form.addRow("&Stage:", self.stage)
         form.addRow("&Emails:", self.emails)
+        form.addRow("", self.email_warning)
         form.addRow("&Phones:", self.phones)
         form.addRow("T&ags:", self.tags)
         form.addRow("&Birthday:", self.birthday)
@@ -114,6 +129,29 @@ class ContactEditor(SavingDialog):
         form.addRow(self.error)
         form.addRow(self.buttons)
         self.resize(480, 520)
+
+    def check_emails(self) -> None:
+        """Look up other live contacts having the typed addresses; show them as a warning."""
+        if not self.isVisible():
+            return  # closed while the timer ran: nothing to warn
+        values = []
+        for item in parse_labeled_lines(self.emails.toPlainText()):
+            try:
+                values.append(contacts.check_email(item.value))
+            except InvalidInputError:
+                continue  # a bad address is reported when saving
+        if not values:
+            self._on_email_owners([])
+            return
+        exclude = self._contact.id if self._contact is not None else None
+        self._ctx.runner.query(
+            lambda s: contacts.email_owners(s, values, exclude_id=exclude),
+            while_alive(self, self._on_email_owners),
+        )
+
+    def _on_email_owners(self, owners: list[contacts.EmailOwner]) -> None:
+        self.email_warning.setText(f"⚠ {contacts.describe_email_owners(owners)}" if owners else "")
+        self.email_warning.setVisible(bool(owners))
 
     def draft(self) -> ContactDraft:
         # The name parts are kept while the name is; a new name has its parts guessed again.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -25,11 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from relationship_crm.domain import currencies
 from relationship_crm.domain.changes import Created
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.records import GiftDraft, GiftView
-from relationship_crm.domain.text import clean_line, words
+from relationship_crm.domain.text import clean_line
 from relationship_crm.services import gifts, settings
+from relationship_crm.services.gifts import describe_repeats, find_repeats
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
@@ -44,25 +45,6 @@ DATE_FORMAT = "yyyy-MM-dd"
 _HINT_STYLE = "color: palette(placeholder-text);"
 #: Offered in the currency box; any other three-letter code can be typed.
 CURRENCIES = ("USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK")
-#: At most this many earlier gifts are named in the repeat warning.
-MAX_REPEATS_SHOWN = 3
-
-
-def find_repeats(item: str, given: Sequence[GiftView]) -> list[GiftView]:
-    """Earlier gifts with the same item, ignoring case and accents.
-
-    Matches when the words are equal or one item's words appear, in order, inside the other's
-    ("wine" matches "Wine" and "Red wine"; "Pen" does not match "Pendant").
-    """
-    typed = " ".join(words(item))
-    if not typed:
-        return []
-    found = []
-    for gift in given:
-        earlier = " ".join(words(gift.item))
-        if earlier and (f" {typed} " in f" {earlier} " or f" {earlier} " in f" {typed} "):
-            found.append(gift)
-    return found
 
 
 def format_money(amount: Decimal, currency: str) -> str:
@@ -149,7 +131,10 @@ class GiftDialog(SavingDialog):
         self.cost_edit = QLineEdit()
         self.cost_edit.setPlaceholderText("Optional, e.g. 45.50")
         self.cost_edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.cost_edit.setMaximumWidth(140)
+        # Wide enough for the whole placeholder (plus the frame and the cursor's margins).
+        hint = self.cost_edit.fontMetrics().horizontalAdvance(self.cost_edit.placeholderText())
+        self.cost_edit.setMinimumWidth(hint + 24)
+        self.cost_edit.setMaximumWidth(max(140, hint + 24))
         self.currency_combo = QComboBox()
         self.currency_combo.setEditable(True)
         self.currency_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -334,13 +319,7 @@ class GiftDialog(SavingDialog):
         if not repeats:
             self.repeat_label.hide()
             return
-        shown = "; ".join(
-            f"{g.item} on {g.given_on.isoformat()}" for g in repeats[:MAX_REPEATS_SHOWN]
-        )
-        more = len(repeats) - MAX_REPEATS_SHOWN
-        if more > 0:
-            shown += f" and {more} more"
-        self.repeat_label.setText(f"⚠ Already given: {shown}")
+        self.repeat_label.setText(f"⚠ Already given: {describe_repeats(repeats)}")
         self.repeat_label.show()
 
     def _on_cost_edit_changed(self, text: str) -> None:
@@ -388,6 +367,15 @@ class GiftDialog(SavingDialog):
         except InvalidInputError as exc:
             self._show_error(str(exc), self.currency_combo)
             return None
+        if cost is not None:
+            try:
+                currencies.check_amount_places(cost, currency)
+            except InvalidInputError as exc:
+                message = str(exc)
+                self.cost_error_label.setText(message[:1].upper() + message[1:])
+                self.cost_error_label.show()
+                self.cost_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                return None
         day = self.date_edit.date()
         return GiftDraft(
             contact_id=self._contact_id,

@@ -51,10 +51,10 @@ class PrintNotesDialog(SavingDialog):
 
     On opening it loads (through `ctx.runner.query`) the notes' recipients and the default paper
     (`settings.page_size`). Every output first runs `thanks.prepare_pages` through
-    `ctx.runner.submit` (a write: unedited drafts are filled again with today's details, told to
-    the other windows once), then paints with `ui.printing` on the GUI thread, then marks the
-    notes printed (`thanks.mark_printed` through `operations.run_write`, which notifies its
-    changes) and shows a confirmation line.
+    `ctx.runner.submit` (the stored text of each note, exactly as the notes window shows it; a
+    write only when a template is chosen, told to the other windows once), then paints with
+    `ui.printing` on the GUI thread, then marks the notes printed (`thanks.mark_printed` through
+    `operations.run_write`, which notifies its changes) and shows a confirmation line.
 
     * Preview… builds a QPrintPreviewDialog (`build_preview`) and shows it with `show_preview`
       (window-modal `open()` by default); printing from the preview marks the notes printed.

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.services import settings
+from relationship_crm.services import settings, thanks
 from relationship_crm.services.thanks import long_date
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
@@ -37,6 +38,9 @@ TEXT_FIELDS: tuple[tuple[str, str], ...] = (
     ("rep_email", "&Email:"),
     ("signature", "Si&gnature:"),
 )
+#: The text settings whose line breaks are kept: edited in a few-line box, not one line.
+MULTI_LINE_FIELDS = settings.MULTI_LINE_SETTINGS
+
 #: The settings that are a choice (settings.CHOICES), with their labels.
 CHOICE_FIELDS: tuple[tuple[str, str], ...] = (
     ("date_style", "&Dates in notes:"),
@@ -65,7 +69,29 @@ def choice_label(key: str, value: str, today: date) -> str:
 
 def save_details(session: Session, values: Mapping[str, str]) -> Changes:
     """Store every value (an empty one removes its setting); all of them, or none on an error."""
-    return Changes.combined([settings.put(session, key, value) for key, value in values.items()])
+    # thanks.put_setting fills unedited drafts again, so they show what they will print.
+    return Changes.combined(
+        [thanks.put_setting(session, key, value) for key, value in values.items()]
+    )
+
+
+class LinesEdit(QPlainTextEdit):
+    """A short multi-line box with the text()/setText() of a line edit, for an address or a
+    signature whose line breaks are printed as lines. Tab moves on, as in the other fields."""
+
+    def __init__(self, lines: int = 3) -> None:
+        super().__init__()
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        margins = self.contentsMargins()
+        height = self.fontMetrics().lineSpacing() * lines + 2 * self.frameWidth() + 8
+        self.setFixedHeight(height + margins.top() + margins.bottom())
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - the QLineEdit name it stands in for
+        self.setPlainText(text)
 
 
 class RepDetailsDialog(SavingDialog):
@@ -113,16 +139,20 @@ class RepDetailsDialog(SavingDialog):
         self.intro_label.setTextFormat(Qt.TextFormat.PlainText)
         self.intro_label.setWordWrap(True)
 
-        self.line_edits: dict[str, QLineEdit] = {}
+        self.line_edits: dict[str, QLineEdit | LinesEdit] = {}
         you_box = QGroupBox("You")
         you_form = QFormLayout(you_box)
         you_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key, label in TEXT_FIELDS:
-            edit = QLineEdit()
             hint = settings.KNOWN_SETTINGS[key]
+            edit: QLineEdit | LinesEdit
+            if key in MULTI_LINE_FIELDS:
+                edit = LinesEdit(lines=3 if key == "rep_address" else 2)
+            else:
+                edit = QLineEdit()
+                edit.setMaxLength(300)
+                edit.setClearButtonEnabled(True)
             edit.setPlaceholderText(hint[:1].upper() + hint[1:])
-            edit.setMaxLength(300)
-            edit.setClearButtonEnabled(True)
             self.line_edits[key] = edit
             caption = QLabel(label)
             caption.setBuddy(edit)

@@ -95,6 +95,8 @@ class ReminderDelegate(QStyledItemDelegate):
             QColor(OVERDUE_COLOUR) if overdue else palette.color(active, QPalette.ColorRole.Text)
         )
         title = str(index.data(Qt.ItemDataRole.DisplayRole))
+        if overdue:  # a click on the title folds the overdue rows away (or back)
+            title = ("▸ " if index.data(RemindersModel.CollapsedRole) else "▾ ") + title
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         painter.drawText(rect, align, title)
         offset = QFontMetrics(title_font).horizontalAdvance(title) + 8

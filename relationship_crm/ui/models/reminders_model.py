@@ -42,10 +42,11 @@ class _Row:
 class RemindersModel(QAbstractTableModel):
     """Holds one agenda as frozen Reminder DTOs (never ORM objects), grouped under title rows.
 
-    Each non-empty section is a title row (not selectable; DisplayRole "Overdue", CountRole the
-    number of reminders) followed by its reminders. Columns: When ("09:00" today, else
-    "Mon 23 Nov 09:00"), Contact, Note, Status ("Snoozed", the cadence). The model does no I/O:
-    the panel loads the agenda through the runner and calls `set_agenda`.
+    Today's title row comes first and always shows, then Overdue (its reminders hidden while
+    collapsed) and Upcoming. Each section is a title row (not selectable; DisplayRole
+    "Overdue", CountRole the number of reminders) followed by its reminders. Columns: When
+    ("09:00" today, else "Mon 23 Nov 09:00"), Contact, Note, Status ("Snoozed", the cadence).
+    The model does no I/O: the panel loads the agenda through the runner and calls `set_agenda`.
 
     Emits only the standard model signals (modelReset on each new agenda).
     Lives on the GUI thread.
@@ -58,29 +59,54 @@ class RemindersModel(QAbstractTableModel):
     IsSectionRole = Qt.ItemDataRole.UserRole + 5  # True on title rows
     CountRole = Qt.ItemDataRole.UserRole + 6  # reminders in the section, on title rows
     DueNowRole = Qt.ItemDataRole.UserRole + 7  # True once the reminder's moment has passed
+    CollapsedRole = Qt.ItemDataRole.UserRole + 8  # on the Overdue title: its rows are hidden
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[_Row] = []
         self._now: datetime | None = None
+        self._agenda: Agenda | None = None
+        self._overdue_collapsed = False
 
     # --- loading ------------------------------------------------------------------------------
 
     def set_agenda(self, agenda: Agenda, *, now: datetime | None = None) -> None:
         """Show `agenda`; `now` (aware) marks reminders already due and years other than its own."""
-        rows: list[_Row] = []
-        for bucket, items in (
-            (Bucket.OVERDUE, agenda.overdue),
-            (Bucket.TODAY, agenda.today),
-            (Bucket.UPCOMING, agenda.upcoming),
-        ):
-            if items:
-                rows.append(_Row(bucket, None, len(items)))
-                rows.extend(_Row(bucket, item) for item in items)
         self.beginResetModel()
-        self._rows = rows
+        self._agenda = agenda
         self._now = now
+        self._rows = self._build_rows()
         self.endResetModel()
+
+    @property
+    def overdue_collapsed(self) -> bool:
+        return self._overdue_collapsed
+
+    def set_overdue_collapsed(self, collapsed: bool) -> None:
+        """Hide (or show again) the overdue reminders under their title row."""
+        if collapsed == self._overdue_collapsed:
+            return
+        self.beginResetModel()
+        self._overdue_collapsed = collapsed
+        self._rows = self._build_rows()
+        self.endResetModel()
+
+    def _build_rows(self) -> list[_Row]:
+        # Today first and always titled: it is what the rep works through; a long overdue backlog
+        # below it (collapsible) no longer pushes today's calls out of sight.
+        agenda = self._agenda
+        if agenda is None:
+            return []
+        rows = [_Row(Bucket.TODAY, None, len(agenda.today))]
+        rows.extend(_Row(Bucket.TODAY, item) for item in agenda.today)
+        if agenda.overdue:
+            rows.append(_Row(Bucket.OVERDUE, None, len(agenda.overdue)))
+            if not self._overdue_collapsed:
+                rows.extend(_Row(Bucket.OVERDUE, item) for item in agenda.overdue)
+        if agenda.upcoming:
+            rows.append(_Row(Bucket.UPCOMING, None, len(agenda.upcoming)))
+            rows.extend(_Row(Bucket.UPCOMING, item) for item in agenda.upcoming)
+        return rows
 
     # --- Qt model API -------------------------------------------------------------------------
 
@@ -121,6 +147,8 @@ class RemindersModel(QAbstractTableModel):
     def _section_data(self, row: _Row, column: int, role: int) -> Any:
         if role == self.CountRole:
             return row.count
+        if role == self.CollapsedRole:
+            return row.bucket is Bucket.OVERDUE and self._overdue_collapsed
         if column != WHEN:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
@@ -210,12 +238,14 @@ class RemindersModel(QAbstractTableModel):
         return None
 
     def reminders(self, bucket: Bucket | None = None) -> list[Reminder]:
-        """The reminders shown, in display order, optionally only those in `bucket`."""
-        return [
-            r.reminder
-            for r in self._rows
-            if r.reminder is not None and (bucket is None or r.bucket is bucket)
-        ]
+        """The agenda's reminders by moment (collapsed ones too), or only those in `bucket`."""
+        agenda = self._agenda
+        if agenda is None:
+            return []
+        every = (*agenda.overdue, *agenda.today, *agenda.upcoming)
+        return [r for r in every if bucket is None or r.bucket is bucket]
 
     def is_empty(self) -> bool:
-        return not self._rows
+        """Nothing overdue, today or upcoming (Today's title alone does not count)."""
+        agenda = self._agenda
+        return agenda is None or not (agenda.overdue or agenda.today or agenda.upcoming)

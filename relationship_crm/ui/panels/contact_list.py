@@ -24,6 +24,7 @@ from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.contacts_model import COLUMNS, ContactsModel
 
 SEARCH_DELAY_MS = 150
+NAME_WIDTH = 170  # the rep may widen it; the layout is remembered
 
 
 class ContactListPanel(QWidget):
@@ -69,11 +70,17 @@ class ContactListPanel(QWidget):
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(26)
+        # The company takes what is left after the short columns take what their text needs, so
+        # Stage / Last contact / Next follow-up are never cut and no sideways scrollbar appears
+        # at laptop sizes; long names and companies elide.
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((180, 140, 80, 110)):
-            self.view.setColumnWidth(column, width)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(56)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.setColumnWidth(0, NAME_WIDTH)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         filters = QHBoxLayout()
         filters.addWidget(self.stage_filter)

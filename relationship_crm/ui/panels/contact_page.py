@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactView, ResearchView
-from relationship_crm.domain.timefmt import long_day, long_local_moment
+from relationship_crm.domain.timefmt import birthday_text, long_day, long_local_moment
 from relationship_crm.services import contacts, research, timeline
 from relationship_crm.services.timeline import TimelineEntry
 from relationship_crm.ui.context import UiContext
@@ -135,11 +135,12 @@ class ContactPage(QWidget):
         self.timeline_details.setPlaceholderText("Select an entry to read it whole.")
         self.timeline_details.setMaximumHeight(140)
 
-        top = QHBoxLayout()
+        # The name and role get the page's whole width (beside the buttons they wrapped word
+        # by word on a laptop screen); stage, Edit and Delete come on the line below.
         titles = QVBoxLayout()
         titles.addWidget(self.name_label)
         titles.addWidget(self.role_label)
-        top.addLayout(titles, 1)
+        top = QHBoxLayout()
         top.addWidget(QLabel("Stage:"))
         top.addWidget(self.stage_combo)
         top.addWidget(self.edit_button)
@@ -152,10 +153,12 @@ class ContactPage(QWidget):
         ):
             actions.addWidget(button)
         actions.addStretch(1)
-        actions.addWidget(self.delete_button)
+        top.addStretch(1)
+        top.addWidget(self.delete_button)  # beside Edit: the action row fits a narrow page
 
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.addLayout(titles)
         layout.addLayout(top)
         layout.addWidget(self.details_label)
         layout.addWidget(self.history_label)
@@ -236,8 +239,10 @@ class ContactPage(QWidget):
         if c.tags:
             details.append("Tags: " + ", ".join(c.tags))
         if c.birthday:
-            details.append(f"Birthday: {c.birthday}")
-        self.details_label.setText("    ".join(details))
+            details.append(f"Birthday: {birthday_text(c.birthday)}")
+        # One detail a line: run together, the label wrapped wherever it ran out of room and
+        # left a phone number alone on a line.
+        self.details_label.setText("\n".join(details))
         self.details_label.setVisible(bool(details))
         self.notes_label.setText(c.notes)
         self.notes_label.setVisible(bool(c.notes))

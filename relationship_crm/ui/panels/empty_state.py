@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+BLURB_WIDTH = 460
+
 
 class EmptyState(QWidget):
     """A friendly welcome with the first actions.
@@ -30,6 +32,11 @@ class EmptyState(QWidget):
         )
         blurb.setWordWrap(True)
         blurb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # A word-wrapped label centred by the layout gets its one-line width hint and then too
+        # little height (the subtitle was cut); a fixed width lets it claim every wrapped line.
+        blurb.setFixedWidth(BLURB_WIDTH)
+        blurb.setMinimumHeight(blurb.heightForWidth(BLURB_WIDTH))
+        self.blurb = blurb
         self.add_button = QPushButton("Add your first contact  (Ctrl+N)")
         self.add_button.setDefault(True)
         self.sample_button = QPushButton("Load sample data to look around")

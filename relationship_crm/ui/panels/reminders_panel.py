@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
+    QDate,
     QEvent,
     QModelIndex,
     QObject,
@@ -17,9 +18,12 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCalendarWidget,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -35,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.domain.followups import Agenda, Reminder
+from relationship_crm.domain.followups import Agenda, Bucket, Reminder
 from relationship_crm.domain.records import FollowUpView
 from relationship_crm.domain.timefmt import short_day
 from relationship_crm.scheduling.zones import day_bounds
@@ -59,6 +63,8 @@ MIN_WAIT = timedelta(seconds=1)
 EMPTY_TEXT = "Nothing due — all caught up"
 
 Confirm = Callable[[str, str], bool]
+#: The focus reasons of a rep moving into the list with the keyboard.
+_KEYBOARD_FOCUS = (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
 
 
 def _wait_ms(delta: timedelta) -> int:
@@ -122,6 +128,8 @@ class RemindersPanel(QWidget):
     def _build(self) -> None:
         self.summary_label = QLabel()
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Wrapped, the summary no longer sets the dock's minimum width (a 1024 px screen).
+        self.summary_label.setWordWrap(True)
         self.summary_label.setStyleSheet("color: palette(placeholder-text);")
 
         self.view = QListView()
@@ -136,6 +144,10 @@ class RemindersPanel(QWidget):
         self.view.setAccessibleName("Reminders")
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
         self.view.doubleClicked.connect(self._on_view_double_clicked)
+        # One click opens the contact (the row stays selected for Done, Snooze...).
+        self.view.clicked.connect(self._on_view_double_clicked)
+        # Title rows are disabled items, which emit no clicked(): watch the mouse on them.
+        self.view.viewport().installEventFilter(self)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.view.installEventFilter(self)
 
@@ -173,10 +185,20 @@ class RemindersPanel(QWidget):
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
 
+        self.reschedule_button = QToolButton()
+        self.reschedule_button.setText("Reschedule all overdue…")
+        self.reschedule_button.setToolTip(
+            "Move every overdue follow-up to one day, each at its own time"
+        )
+        self.reschedule_button.setAutoRaise(True)
+        self.reschedule_button.clicked.connect(self.reschedule_overdue)
+        self.reschedule_button.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.reschedule_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.button_bar)
         # Thank-you notes still unsent two days after their meeting, below the follow-ups.
@@ -232,6 +254,7 @@ class RemindersPanel(QWidget):
         empty = self.model.is_empty()
         self.stack.setCurrentWidget(self.empty_label if empty else self.view)
         self.button_bar.setVisible(not empty)
+        self.reschedule_button.setVisible(bool(agenda.overdue))
         self.summary_label.setText(self._summary(agenda, now))
         self._schedule(now, wakeup)
         self._update_actions()
@@ -381,6 +404,54 @@ class RemindersPanel(QWidget):
         fid, now = item.spec.id, self._ctx.clock()
         self._write(fid, lambda s: followups.cancel(s, fid, now=now))
 
+    def toggle_overdue(self) -> None:
+        """Fold the overdue reminders away under their title, or show them again."""
+        selected = self.current_reminder()
+        self.model.set_overdue_collapsed(not self.model.overdue_collapsed)
+        if selected is not None:
+            self.select(selected.spec.id)
+        self._update_actions()
+
+    def reschedule_overdue(self) -> None:
+        """Ask for a day, then move every overdue follow-up to it (each at its own wall time)."""
+        today = self._ctx.today()
+        chosen = self.choose_day(today)
+        if chosen is None:
+            return
+        zone, now = self._ctx.zone, self._ctx.clock()
+        run_write(
+            self,
+            self._ctx,
+            lambda s: followups.reschedule_overdue(s, to_day=chosen, today=today, tz=zone, now=now),
+            lambda _outcome: self.refresh(),
+        )
+
+    def choose_day(self, today: date) -> date | None:
+        """Ask the day for "Reschedule all overdue…" (None: cancelled); tests replace it."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Reschedule all overdue")
+        calendar = QCalendarWidget()
+        calendar.setMinimumDate(QDate(today.year, today.month, today.day))
+        calendar.setSelectedDate(QDate(today.year, today.month, today.day))
+        calendar.setGridVisible(False)
+        calendar.activated.connect(dialog.accept)
+        text = QLabel("Move every overdue follow-up to this day, each at its own time:")
+        text.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Reschedule")
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(text)
+        layout.addWidget(calendar)
+        layout.addWidget(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        picked = calendar.selectedDate()
+        return date(picked.year(), picked.month(), picked.day())
+
     def _ask(self, title: str, text: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, not markup
@@ -517,6 +588,13 @@ class RemindersPanel(QWidget):
         return None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.MouseButtonRelease:
+            assert isinstance(event, QMouseEvent)
+            index = self.view.indexAt(event.position().toPoint())
+            is_title = index.isValid() and index.data(RemindersModel.IsSectionRole)
+            if is_title and index.data(RemindersModel.BucketRole) == Bucket.OVERDUE.value:
+                self.toggle_overdue()
+                return True
         if watched is self.view:
             kind = event.type()
             if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
@@ -531,6 +609,12 @@ class RemindersPanel(QWidget):
                     return True
             elif kind == QEvent.Type.FocusIn and self.current_reminder() is None:
                 # Focus arriving by Tab selects the first reminder, so the keys work at once.
+                # Only by Tab: focus also arrives when the window is activated, a popup closes or
+                # code calls setFocus(), at moments of the platform's choosing (an agenda may have
+                # just loaded); a row selected then would enable the buttons behind the rep's back.
+                assert isinstance(event, QFocusEvent)
+                if event.reason() not in _KEYBOARD_FOCUS:
+                    return super().eventFilter(watched, event)
                 first = next(
                     (r for r in range(self.model.rowCount()) if self.model.reminder_at(r)), None
                 )

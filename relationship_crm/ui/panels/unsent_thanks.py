@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.domain.timefmt import short_day
+from relationship_crm.domain.timefmt import day_month, short_day
 from relationship_crm.services import thanks
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR
+from relationship_crm.ui.models.thanks_model import FILTER_STATUSES
 from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.widgets.messages import plain_tooltip
 
@@ -106,10 +107,14 @@ class UnsentThanksBox(QWidget):
         self._generation += 1
         generation, now, zone = self._generation, self._ctx.clock(), self._ctx.zone
 
-        def op(session: Session) -> list[thanks.ThanksDue]:
-            return thanks.unsent_due(session, now=now, zone=zone)
+        def op(session: Session) -> tuple[list[thanks.ThanksDue], int]:
+            # The notes window's "To send" count, so the two never disagree about how many.
+            to_send = thanks.list_notes(session, statuses=FILTER_STATUSES["to_send"])
+            return thanks.unsent_due(session, now=now, zone=zone), len(to_send)
 
-        self._ctx.runner.query(op, lambda due: self._on_loaded(generation, due), self._on_failed)
+        self._ctx.runner.query(
+            op, lambda loaded: self._on_loaded(generation, *loaded), self._on_failed
+        )
 
     def note_ids(self) -> list[int]:
         """The notes listed, top to bottom."""
@@ -118,7 +123,7 @@ class UnsentThanksBox(QWidget):
     def selected_ids(self) -> list[int]:
         return [int(item.data(NoteIdRole)) for item in self.list.selectedItems()]
 
-    def _on_loaded(self, generation: int, due: list[thanks.ThanksDue]) -> None:
+    def _on_loaded(self, generation: int, due: list[thanks.ThanksDue], to_send: int) -> None:
         if generation != self._generation:
             return
         selected = set(self.selected_ids())
@@ -128,7 +133,8 @@ class UnsentThanksBox(QWidget):
             noon = datetime.combine(entry.meeting_day, time(12))
             when = short_day(noon, year=entry.meeting_day.year != this_year)
             printed = " · printed" if entry.status is ThanksStatus.PRINTED else ""
-            item = QListWidgetItem(f"{entry.contact_name} · {entry.meeting_title}")
+            met = day_month(entry.meeting_day, year=entry.meeting_day.year != this_year)
+            item = QListWidgetItem(f"{met} · {entry.contact_name} · {entry.meeting_title}")
             item.setToolTip(
                 plain_tooltip(
                     f"{entry.contact_name} · {entry.meeting_title}\n"
@@ -139,7 +145,10 @@ class UnsentThanksBox(QWidget):
             self.list.addItem(item)
             item.setSelected(entry.note_id in selected)
         count = len(due)
-        self.title_label.setText(f"Thank-you note{'s' if count != 1 else ''} to send ({count})")
+        title = f"Thank-you note{'s' if to_send != 1 else ''} to send ({to_send})"
+        if to_send != count:  # the newer ones are not late yet: they are in the notes window
+            title += f": {count} met 2+ days ago"
+        self.title_label.setText(title)
         self.setVisible(count > 0)
         self._loaded = True
         self._update_buttons()

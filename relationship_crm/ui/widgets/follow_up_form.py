@@ -22,6 +22,7 @@ from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.scheduling.cadences import PRESETS, Cadence, preset, preset_for_rule
 from relationship_crm.scheduling.quick_picks import QuickPick, quick_pick
 from relationship_crm.scheduling.recurrence import describe, parse_cadence
+from relationship_crm.scheduling.zones import wall_time_note
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR
 from relationship_crm.ui.widgets.wall_clock import (
     DATE_TIME_FORMAT,
@@ -103,6 +104,11 @@ class FollowUpForm(QWidget):
         self.custom_edit = QLineEdit(self)
         self.custom_edit.setPlaceholderText("e.g. every other Monday, quarterly, FREQ=MONTHLY")
         self.custom_edit.textChanged.connect(self._on_custom_edit_changed)
+        # Says which instant is saved when the due is skipped or repeated by a clock change.
+        self.due_note = QLabel(self)
+        self.due_note.setWordWrap(True)
+        self.due_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.due_note.setStyleSheet(_HINT_STYLE)
         self.cadence_hint = QLabel(self)
         self.cadence_hint.setWordWrap(True)
         self.cadence_hint.setTextFormat(Qt.TextFormat.PlainText)
@@ -132,6 +138,7 @@ class FollowUpForm(QWidget):
         self.rows.setContentsMargins(0, 0, 0, 0)
         self.rows.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.rows.addRow(due_label, self.due_edit)
+        self.rows.addRow("", self.due_note)
         self.rows.addRow("", quick)
         self.rows.addRow(repeat_label, self.repeat_row)
         if custom:
@@ -139,6 +146,7 @@ class FollowUpForm(QWidget):
             self.rows.addRow("", self.cadence_hint)
         self.rows.addRow(note_label, self.note_edit)
         self._show_custom(False)
+        self.update_due_note()
 
         chain: tuple[QWidget, ...] = (
             self.due_edit,
@@ -247,7 +255,17 @@ class FollowUpForm(QWidget):
 
     # --- slots --------------------------------------------------------------------------------
 
+    def update_due_note(self) -> None:
+        """Show the gap/fold sentence under Due when the wall time is skipped or repeated."""
+        try:
+            text = wall_time_note(self.due_local().replace(second=0, microsecond=0), self._zone)
+        except InvalidInputError:
+            text = None  # an unknown zone is reported when saving, not here
+        self.due_note.setText(text or "")
+        self.due_note.setVisible(bool(text))
+
     def _on_due_edit_changed(self) -> None:
+        self.update_due_note()
         if self.is_custom():
             self.update_cadence_hint()  # a rule's validity can depend on its start
 
