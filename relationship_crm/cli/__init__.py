@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from relationship_crm import __version__
 from relationship_crm.cli import (
+    companies,
     contacts,
     database,
     followups,
@@ -44,7 +45,7 @@ from relationship_crm.paths import AppPaths
 from relationship_crm.storage.db import open_database
 
 # In the order `--help` lists the commands.
-GROUPS = (contacts, meetings, followups, gifts, thanks, transfer, lookup, database)
+GROUPS = (contacts, companies, meetings, followups, gifts, thanks, transfer, lookup, database)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from datetime import date, datetime
 
-from relationship_crm.domain.records import Labeled
+from relationship_crm.domain.records import Address, Labeled
 
 
 def record_id(what: str) -> Callable[[str], int]:
@@ -34,6 +34,8 @@ company_id = record_id("company")
 meeting_id = record_id("meeting")
 followup_id = record_id("follow-up")
 note_id = record_id("thank-you note")
+gift_id = record_id("gift")
+research_id = record_id("research note")
 
 
 def wall_clock(text: str) -> datetime:
@@ -82,6 +84,26 @@ def labeled(text: str) -> Labeled:
     if sep and head.isalpha() and head.lower() not in {"mailto", "tel"} and tail.strip():
         return Labeled(tail.strip(), head.strip().lower())
     return Labeled(text.strip())
+
+
+MAX_ADDRESS = 2_000
+
+
+def address(text: str) -> Address:
+    """ "home:12 Main St\\nSpringfield" -> a labelled address; a typed \\n starts a new line."""
+    if len(text) > MAX_ADDRESS:
+        raise argparse.ArgumentTypeError(
+            f"the address is too long (at most {MAX_ADDRESS} characters)"
+        )
+    head, sep, tail = text.partition(":")
+    label = ""
+    if sep and head.strip().replace(" ", "").isalpha() and len(head) <= 50:
+        label, text = head.strip().lower(), tail
+    lines = [line.strip() for line in text.replace("\\n", "\n").splitlines()]
+    street = "\n".join(line for line in lines if line)
+    if not any(c.isalnum() for c in street):
+        raise argparse.ArgumentTypeError("the address is empty")
+    return Address(street=street, label=label)
 
 
 def today_in(zone: str) -> date:

@@ -99,6 +99,7 @@ def _add_options(p: argparse.ArgumentParser) -> None:
         default=[],
         help="phone number, optionally labelled (mobile:+1 555 0100); repeatable",
     )
+    _address_option(p)
     p.add_argument("--company", help="company name (created if new)")
     p.add_argument("--title", help="job title")
     p.add_argument(
@@ -116,6 +117,18 @@ def _add_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--notes", help="free notes")
 
 
+def _address_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--address",
+        action="append",
+        type=types.address,
+        default=[],
+        metavar='"LABEL:ADDRESS"',
+        help=r'postal address, optionally labelled ("home:12 Main St\nSpringfield, IL 62701"; '
+        r"\n starts a new line); repeatable",
+    )
+
+
 def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     draft = ContactDraft(
         name=args.name,
@@ -123,6 +136,7 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         family_name=args.family or "",
         emails=tuple(args.email),
         phones=tuple(args.phone),
+        addresses=tuple(args.address),
         company=args.company or "",
         title=args.title or "",
         stage=contacts.parse_stage(args.stage),
@@ -161,6 +175,9 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         notes = research.list_notes(s, contact_id=c.id)
     if args.format == "json":
         data = contact_json(c)
+        data["addresses"] = [
+            {"label": a.label, "value": contacts.address_text(a)} for a in c.addresses
+        ]
         data["stage_history"] = [
             {"stage": h.stage.value, "changed_at": iso(h.changed_at)} for h in c.stage_history
         ]
@@ -177,6 +194,9 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         out.write(f"  email {e.label + ': ' if e.label else ''}{e.value}\n")
     for p in c.phones:
         out.write(f"  phone {p.label + ': ' if p.label else ''}{p.value}\n")
+    for a in c.addresses:
+        text = contacts.address_text(a).replace("\n", "\n           ")
+        out.write(f"  address {a.label + ': ' if a.label else ''}{text}\n")
     if c.tags:
         out.write(f"  tags: {', '.join(c.tags)}\n")
     if c.birthday:
@@ -225,6 +245,15 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--email", action="append", type=types.labeled, default=[], help="add an email")
     p.add_argument("--remove-email", action="append", default=[], help="remove an email")
     p.add_argument("--phone", action="append", type=types.labeled, default=[], help="add a phone")
+    p.add_argument("--remove-phone", action="append", default=[], help="remove a phone")
+    _address_option(p)
+    p.add_argument(
+        "--remove-address",
+        action="append",
+        default=[],
+        metavar="LABEL_OR_ADDRESS",
+        help="remove the addresses with this label (or this whole address); repeatable",
+    )
     p.add_argument("--tag", action="append", default=[], help="add a tag")
     p.add_argument("--remove-tag", action="append", default=[], help="remove a tag")
 
@@ -245,6 +274,9 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             add_phones=args.phone,
             add_tags=args.tag,
             remove_tags=args.remove_tag,
+            remove_phones=args.remove_phone,
+            add_addresses=args.address,
+            remove_addresses=args.remove_address,
         )
     return 0
 

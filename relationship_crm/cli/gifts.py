@@ -1,4 +1,4 @@
-"""`gift` (add, list): gifts and hospitality given to contacts."""
+"""`gift` (add, list, edit, delete): gifts and hospitality given to contacts."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ def register(commands: Commands, common: Common) -> None:
     gift = common.group(commands, "gift", "record and list gifts and hospitality")
     _add_options(common.command(gift, "add", _add, "record a gift; prints its id"))
     _list_options(common.command(gift, "list", _list, "list gifts, newest first", [common.fmt]))
+    _edit_options(common.command(gift, "edit", _edit, "correct a gift (only the options given)"))
+    _id_option(common.command(gift, "delete", _delete, "delete a gift; prints its id"))
 
 
 def _add_options(p: argparse.ArgumentParser) -> None:
@@ -76,4 +78,41 @@ def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.read() as s:
         found = gifts.list_gifts(s, contact_id=args.contact_id)
     print_list(found, args.format, out, to_json=gift_json, text=GIFT_TABLE)
+    return 0
+
+
+def _id_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("gift_id", metavar="GIFT_ID", type=types.gift_id)
+
+
+def _edit_options(p: argparse.ArgumentParser) -> None:
+    _id_option(p)
+    p.add_argument("--item", metavar="TEXT")
+    p.add_argument("--cost", metavar="AMOUNT", help='e.g. 45.50; "" removes it')
+    p.add_argument("--currency", metavar="CUR", help='ISO code such as EUR; "" the setting')
+    p.add_argument("--date", type=types.day, metavar="YYYY-MM-DD")
+    p.add_argument("--occasion", metavar="TEXT", help='"" removes it')
+
+
+def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    clear_cost = args.cost is not None and not args.cost.strip()
+    cost = gifts.parse_cost(args.cost) if args.cost is not None and not clear_cost else None
+    with db.write() as s:
+        gifts.update(
+            s,
+            args.gift_id,
+            item=args.item,
+            cost=cost,
+            clear_cost=clear_cost,
+            currency=args.currency,
+            given_on=args.date,
+            occasion=args.occasion,
+        )
+    return 0
+
+
+def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        gifts.delete(s, args.gift_id)
+    out.write(f"{args.gift_id}\n")
     return 0

@@ -38,6 +38,9 @@ MAX_NOTES = 100_000
 # --- validation -------------------------------------------------------------------------------
 
 
+MAX_ADDRESS = 2_000
+
+
 def parse_stage(value: str | Stage) -> Stage:
     """A Stage from its name, case-insensitive; the error lists the valid ones."""
     try:
@@ -224,9 +227,16 @@ def update(
     add_phones: Sequence[Labeled] = (),
     add_tags: Sequence[str] = (),
     remove_tags: Sequence[str] = (),
+    remove_phones: Sequence[str] = (),
+    add_addresses: Sequence[Address] = (),
+    remove_addresses: Sequence[str] = (),
     now: datetime | None = None,
 ) -> Changes:
-    """Change some fields of a contact; only the arguments given are touched."""
+    """Change some fields of a contact; only the arguments given are touched.
+
+    A phone is removed by its number in any spelling that means the same number; an address by
+    its label or its whole text (`address_text`), case aside.
+    """
     now = now or utcnow()
     contact = live_contact(session, contact_id)
     if name is not None:
@@ -248,6 +258,15 @@ def update(
         known = {e.value_key for e in contact.emails}
         fresh = [e for e in _emails(add_emails) if e.value_key not in known]
         contact.emails = list(contact.emails) + fresh
+    if remove_phones:
+        region = settings.get(session, "phone_region")
+        gone_phones = {phone_key(p, region) for p in remove_phones}
+        gone_phones |= {" ".join(p.split()) for p in remove_phones}
+        contact.phones = [
+            p
+            for p in contact.phones
+            if p.value_key not in gone_phones and p.value not in gone_phones
+        ]
     if add_phones:
         region = settings.get(session, "phone_region")
         known = {p.value_key for p in contact.phones}
@@ -257,6 +276,8 @@ def update(
         item.position = i
     for i, phone in enumerate(contact.phones):
         phone.position = i
+    if remove_addresses or add_addresses:
+        _edit_addresses(contact, add_addresses, remove_addresses)
     if add_tags or remove_tags:
         removing = {fold(normalize_tag(t)) for t in remove_tags}
         kept = [t for t in contact.tags if t.name_key not in removing]
@@ -439,6 +460,33 @@ def _phones(items: Iterable[Labeled], region: str | None) -> list[ContactPhone]:
         ContactPhone(label=p.label, value=p.value, value_key=p.key, position=i)
         for i, p in enumerate(_clean_phones(items, region))
     ]
+
+
+def address_text(address: Address | ContactAddress) -> str:
+    """An address as one text, its parts on their own lines (street lines first)."""
+    town = ", ".join(
+        p for p in (address.city.strip(), address.region.strip(), address.postcode.strip()) if p
+    )
+    parts = [*address.street.splitlines(), town, address.country.strip()]
+    return "\n".join(p.strip() for p in parts if p.strip())
+
+
+def _edit_addresses(contact: Contact, add: Sequence[Address], remove: Sequence[str]) -> None:
+    gone = {fold(" ".join(r.split())) for r in remove if r.strip()}
+    kept = [
+        a
+        for a in contact.addresses
+        if fold(a.label) not in gone and fold(" ".join(address_text(a).split())) not in gone
+    ]
+    for address in add:
+        bounds.check_length(address.street, "the address", MAX_ADDRESS)
+        fields = _address_fields(address)
+        if not address_text(Address(**fields)):
+            raise InvalidInputError("the address is empty")
+        kept.append(ContactAddress(**fields))
+    for i, a in enumerate(kept):
+        a.position = i
+    contact.addresses = kept
 
 
 def _address_fields(address: Address) -> dict[str, str]:

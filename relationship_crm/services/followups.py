@@ -126,8 +126,9 @@ def list_follow_ups(
     *,
     contact_id: int | None = None,
     statuses: Sequence[FollowUpStatus] = (FollowUpStatus.OPEN,),
+    meeting_id: int | None = None,
 ) -> list[FollowUpView]:
-    """Follow-ups in due order (by default only open ones)."""
+    """Follow-ups in due order (by default only open ones); only a meeting's with `meeting_id`."""
     query = (
         select(FollowUp, Contact.display_name)
         .join(Contact, Contact.id == FollowUp.contact_id)
@@ -137,6 +138,9 @@ def list_follow_ups(
     if contact_id is not None:
         live_contact(session, contact_id)
         query = query.where(FollowUp.contact_id == contact_id)
+    if meeting_id is not None:
+        existing_meeting(session, meeting_id)
+        query = query.where(FollowUp.meeting_id == meeting_id)
     return [_view(row, name) for row, name in session.execute(query)]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain import bounds, currencies
 from relationship_crm.domain.changes import Changes, Created
-from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import GiftDraft, GiftView
 from relationship_crm.domain.text import words
 from relationship_crm.services import contacts, settings
@@ -104,6 +104,72 @@ def add(session: Session, draft: GiftDraft, *, now: datetime | None = None) -> C
     session.add(gift)
     session.flush()
     return Created(gift.id, Changes(gifts=True))
+
+
+def _existing_gift(session: Session, gift_id: int) -> Gift:
+    bounds.check_id(gift_id, "gift")
+    gift = session.get(Gift, gift_id)
+    if gift is None:
+        raise NotFoundError(f"no gift with id {gift_id}")
+    return gift
+
+
+def update(
+    session: Session,
+    gift_id: int,
+    *,
+    item: str | None = None,
+    cost: Decimal | None = None,
+    clear_cost: bool = False,
+    currency: str | None = None,
+    given_on: date | None = None,
+    occasion: str | None = None,
+) -> Changes:
+    """Correct a recorded gift; only the arguments given are touched (`clear_cost` removes it)."""
+    gift = _existing_gift(session, gift_id)
+    if item is not None:
+        gift.item = required_line(item, "the gift item", max_length=300)
+    if clear_cost:
+        gift.cost = None
+    elif cost is not None:
+        if not cost.is_finite() or cost < 0:
+            raise InvalidInputError("a gift's cost must be a positive amount")
+        bounds.check_gift_cost(cost)
+        gift.cost = cost
+    if currency is not None:
+        gift.currency = (
+            settings.check_currency(currency) if currency.strip() else settings.currency(session)
+        )
+    if given_on is not None:
+        gift.given_on = bounds.check_day(given_on, "the gift's date")
+    if occasion is not None:
+        gift.occasion = optional_line(occasion, "occasion", max_length=300)
+    session.flush()
+    return Changes(gifts=True)
+
+
+def delete(session: Session, gift_id: int) -> Changes:
+    """Delete a gift for good."""
+    session.delete(_existing_gift(session, gift_id))
+    session.flush()
+    return Changes(gifts=True)
+
+
+def get(session: Session, gift_id: int) -> GiftView:
+    """One gift (whoever it was for)."""
+    gift = _existing_gift(session, gift_id)
+    name = session.scalar(select(Contact.display_name).where(Contact.id == gift.contact_id)) or ""
+    return GiftView(
+        gift.id,
+        gift.contact_id,
+        name,
+        gift.item,
+        gift.occasion,
+        gift.cost,
+        gift.currency,
+        gift.given_on,
+        gift.meeting_id,
+    )
 
 
 def list_gifts(session: Session, *, contact_id: int | None = None) -> list[GiftView]:

@@ -12,8 +12,15 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
-from relationship_crm.domain.records import FollowUpDraft, MeetingDraft
-from relationship_crm.services import followups, meetings, thanks
+from relationship_crm.domain.enums import FollowUpStatus
+from relationship_crm.domain.records import (
+    FollowUpDraft,
+    FollowUpView,
+    MeetingDraft,
+    MeetingView,
+    ResearchView,
+)
+from relationship_crm.services import followups, meetings, research, thanks
 
 
 class FollowUpScope(StrEnum):
@@ -81,4 +88,29 @@ def save_plan(session: Session, plan: MeetingPlan, *, now: datetime) -> LoggedMe
         tuple(thanks_ids),
         bool(plan.meeting.research.strip()),
         changes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDetails:
+    """A meeting whole: the meeting, its research, and the follow-ups and notes that came of it."""
+
+    meeting: MeetingView
+    research: tuple[ResearchView, ...]
+    follow_ups: tuple[FollowUpView, ...]
+    thanks: tuple[thanks.ThanksView, ...]
+
+
+def load_details(session: Session, meeting_id: int) -> MeetingDetails:
+    """Everything recorded about one meeting, in one transaction (follow-ups in any status)."""
+    meeting = meetings.get(session, meeting_id)
+    return MeetingDetails(
+        meeting=meeting,
+        research=tuple(research.list_notes(session, meeting_id=meeting_id)),
+        follow_ups=tuple(
+            followups.list_follow_ups(
+                session, meeting_id=meeting_id, statuses=tuple(FollowUpStatus)
+            )
+        ),
+        thanks=tuple(thanks.list_notes(session, meeting_id=meeting_id)),
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session, selectinload
 
 from relationship_crm.domain import bounds
@@ -57,11 +59,7 @@ def log(session: Session, draft: MeetingDraft, *, now: datetime | None = None) -
     zone = get_zone(draft.tz)
     if not draft.attendee_ids:
         raise InvalidInputError("a meeting needs at least one attendee (a contact id)")
-    if not 0 <= draft.duration_minutes <= MAX_DURATION_MINUTES:
-        raise InvalidInputError(
-            f"duration must be between 0 and {MAX_DURATION_MINUTES} minutes, "
-            f"not {draft.duration_minutes}"
-        )
+    _check_duration(draft.duration_minutes)
     bounds.check_wall_clock(draft.starts_local, "the meeting's start")
     bounds.check_length(draft.notes, "the meeting notes", bounds.MAX_NOTES)
     attendees = [live_contact(session, cid) for cid in dict.fromkeys(draft.attendee_ids)]
@@ -109,6 +107,77 @@ def list_meetings(
     if limit is not None:
         query = query.limit(limit)
     return [_view(m) for m in session.scalars(query)]
+
+
+def update(
+    session: Session,
+    meeting_id: int,
+    *,
+    title: str | None = None,
+    starts_local: datetime | None = None,
+    tz: str | None = None,
+    kind: str | MeetingKind | None = None,
+    duration_minutes: int | None = None,
+    location: str | None = None,
+    notes: str | None = None,
+    add_attendees: Sequence[int] = (),
+    remove_attendees: Sequence[int] = (),
+    now: datetime | None = None,
+) -> Changes:
+    """Correct a logged meeting; only the arguments given are touched.
+
+    A new zone without a new time keeps the wall-clock time the rep typed (09:00 stays 09:00)
+    and moves the instant, as the meeting is stored: wall clock plus zone.
+    """
+    now = now or utcnow()
+    meeting = existing_meeting(session, meeting_id)
+    if title is not None:
+        meeting.title = required_line(title, "the meeting title", max_length=300)
+    if kind is not None:
+        meeting.kind = parse_kind(kind).value
+    if duration_minutes is not None:
+        meeting.duration_minutes = _check_duration(duration_minutes)
+    if location is not None:
+        meeting.location = optional_line(location, "location", max_length=300)
+    if notes is not None:
+        bounds.check_length(notes, "the meeting notes", bounds.MAX_NOTES)
+        meeting.notes = clean_block(notes)
+    if starts_local is not None or tz is not None:
+        zone = get_zone(tz if tz is not None else meeting.tz)
+        wall = starts_local if starts_local is not None else meeting.starts_local
+        bounds.check_wall_clock(wall, "the meeting's start")
+        wall = wall.replace(second=0, microsecond=0)
+        meeting.starts_local = wall
+        meeting.tz = zone.key
+        meeting.starts_at = localize(wall, zone)
+    if add_attendees or remove_attendees:
+        current = list(meeting.attendees)
+        present = {c.id for c in current}
+        for cid in remove_attendees:
+            bounds.check_id(cid, "contact")
+            if cid not in present:
+                raise InvalidInputError(f"contact {cid} is not an attendee of meeting {meeting_id}")
+        gone = set(remove_attendees)
+        kept = [c for c in current if c.id not in gone]
+        kept_ids = {c.id for c in kept}
+        for cid in dict.fromkeys(add_attendees):
+            if cid not in kept_ids:
+                kept.append(live_contact(session, cid))
+                kept_ids.add(cid)
+        if not any(c.deleted_at is None for c in kept):
+            raise InvalidInputError("a meeting needs at least one attendee (a contact id)")
+        meeting.attendees = kept
+    meeting.updated_at = now
+    session.flush()
+    return Changes(meetings=True, contacts=bool(add_attendees or remove_attendees))
+
+
+def _check_duration(minutes: int) -> int:
+    if not 0 <= minutes <= MAX_DURATION_MINUTES:
+        raise InvalidInputError(
+            f"duration must be between 0 and {MAX_DURATION_MINUTES} minutes, not {minutes}"
+        )
+    return minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,9 +259,9 @@ def delete(session: Session, meeting_id: int) -> DeletedMeeting:
     # Spelled out rather than left to ON DELETE, so the session's loaded rows stay in step
     # (bulk statements update or drop the matching objects it holds).
     session.execute(
-        update(FollowUp).where(FollowUp.meeting_id == meeting_id).values(meeting_id=None)
+        sql_update(FollowUp).where(FollowUp.meeting_id == meeting_id).values(meeting_id=None)
     )
-    session.execute(update(Gift).where(Gift.meeting_id == meeting_id).values(meeting_id=None))
+    session.execute(sql_update(Gift).where(Gift.meeting_id == meeting_id).values(meeting_id=None))
     session.execute(sql_delete(ResearchNote).where(ResearchNote.meeting_id == meeting_id))
     session.execute(sql_delete(ThankYouNote).where(ThankYouNote.meeting_id == meeting_id))
     session.execute(
@@ -225,13 +294,13 @@ def undelete(session: Session, snapshot: DeletedMeeting) -> Changes:
             reinsert(session, ThankYouNote, {**values, "meeting_id": new_id})
     if snapshot.follow_up_ids:
         session.execute(
-            update(FollowUp)
+            sql_update(FollowUp)
             .where(FollowUp.id.in_(snapshot.follow_up_ids), FollowUp.meeting_id.is_(None))
             .values(meeting_id=new_id)
         )
     if snapshot.gift_ids:
         session.execute(
-            update(Gift)
+            sql_update(Gift)
             .where(Gift.id.in_(snapshot.gift_ids), Gift.meeting_id.is_(None))
             .values(meeting_id=new_id)
         )

@@ -160,17 +160,20 @@ def load_contact(session: Session, contact_id: int) -> ContactHistory:
 
 @dataclass(frozen=True, slots=True)
 class MeetingBrief:
-    """The meeting, its attendees' briefs and its research notes' text, read by `load_brief`."""
+    """The meeting, its attendees' briefs, its research notes' text and its own notes, read by
+    `load_brief`."""
 
     meeting: MeetingView
     attendees: tuple[AttendeeBrief, ...]
     research: tuple[str, ...]
+    notes: str = ""
 
 
 def load_brief(session: Session, meeting_id: int) -> MeetingBrief:
     """What the pre-meeting brief shows, in one transaction."""
     notes = tuple(n.text for n in research.list_notes(session, meeting_id=meeting_id))
-    return MeetingBrief(meetings.get(session, meeting_id), tuple(brief(session, meeting_id)), notes)
+    meeting = meetings.get(session, meeting_id)
+    return MeetingBrief(meeting, tuple(brief(session, meeting_id)), notes, meeting.notes)
 
 
 __all__ = [

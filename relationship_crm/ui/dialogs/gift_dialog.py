@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from relationship_crm.domain import currencies
 from relationship_crm.domain.changes import Created
 from relationship_crm.domain.errors import InvalidInputError, KnownError
-from relationship_crm.domain.records import GiftDraft
+from relationship_crm.domain.records import GiftDraft, GiftView
 from relationship_crm.domain.text import clean_line
 from relationship_crm.services import gifts, settings
 from relationship_crm.services.gifts import describe_repeats, find_repeats
@@ -71,8 +71,11 @@ class GiftDialog(SavingDialog):
     its changes), emits `gift_saved` and accepts. Return or Ctrl+Return saves, Esc cancels.
     KnownErrors show in red and the dialog stays open. Works with `show()`/`open()`.
 
+    With `gift_id` it corrects that recorded gift instead (edit mode): the form is filled from it
+    once the history is loaded, and saving runs `gifts.update`.
+
     Signals:
-        gift_saved(int): the new gift's id, after the write committed.
+        gift_saved(int): the new (or edited) gift's id, after the write committed.
         history_loaded(): the earlier gifts and totals are shown.
     Lives on the GUI thread.
     """
@@ -87,16 +90,18 @@ class GiftDialog(SavingDialog):
         contact_name: str,
         parent: QWidget | None = None,
         meeting_id: int | None = None,
+        gift_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._gift_id = gift_id
         self._contact_id = contact_id
         self._contact_name = contact_name
         self._meeting_id = meeting_id
         self._history: gifts.GiftHistory | None = None
         self._currency_touched = False
         self._saving = False
-        self.setWindowTitle(f"Gift for {contact_name}")
+        self.setWindowTitle(f"{'Edit gift' if gift_id else 'Gift'} for {contact_name}")
         self.setMinimumWidth(520)
         self._build()
         self._connect_signals()
@@ -272,10 +277,24 @@ class GiftDialog(SavingDialog):
                 f"{format_totals(history.company_totals)}"
             )
         self.company_total_label.setVisible(bool(history.company_name))
+        editing = next((g for g in history.gifts if g.id == self._gift_id), None)
+        if self._gift_id is not None and editing is None:
+            self._show_error(f"no gift with id {self._gift_id}")
+            self.ok_button.setEnabled(False)
+        if editing is not None:
+            self._fill(editing)
         if not self._currency_touched:
             self._set_currency(history.default_currency)
         self._on_item_edit_changed(self.item_edit.text())
         self.history_loaded.emit()
+
+    def _fill(self, gift: GiftView) -> None:
+        self.item_edit.setText(gift.item)
+        self.cost_edit.setText(str(gift.cost) if gift.cost is not None else "")
+        self._set_currency(gift.currency)
+        self._currency_touched = True  # the gift's own currency, not the default
+        self.date_edit.setDate(QDate(gift.given_on.year, gift.given_on.month, gift.given_on.day))
+        self.occasion_edit.setText(gift.occasion)
 
     def _on_history_failed(self, exc: BaseException) -> None:
         self.empty_label.setText("Could not load earlier gifts.")
@@ -295,7 +314,8 @@ class GiftDialog(SavingDialog):
     # --- slots --------------------------------------------------------------------------------
 
     def _on_item_edit_changed(self, text: str) -> None:
-        repeats = find_repeats(text, self._history.gifts) if self._history else []
+        earlier = [g for g in self._history.gifts if g.id != self._gift_id] if self._history else []
+        repeats = find_repeats(text, earlier)
         if not repeats:
             self.repeat_label.hide()
             return
@@ -374,7 +394,26 @@ class GiftDialog(SavingDialog):
         if draft is None:
             return
         now: datetime = self._ctx.clock()
-        self._write(lambda s: gifts.add(s, draft, now=now), self._on_save_done)
+        gift_id = self._gift_id
+        if gift_id is None:
+            self._write(lambda s: gifts.add(s, draft, now=now), self._on_save_done)
+            return
+        self._write(
+            lambda s: Created(
+                gift_id,
+                gifts.update(
+                    s,
+                    gift_id,
+                    item=draft.item,
+                    cost=draft.cost,
+                    clear_cost=draft.cost is None,
+                    currency=draft.currency,
+                    given_on=draft.given_on,
+                    occasion=draft.occasion,
+                ),
+            ),
+            self._on_save_done,
+        )
 
     def _saving_changed(self, saving: bool) -> None:
         self.ok_button.setEnabled(not saving)

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from relationship_crm.domain.enums import MeetingKind
-from relationship_crm.domain.records import MeetingDraft
+from relationship_crm.domain.records import MeetingDraft, MeetingView
 from relationship_crm.domain.text import clean_line
 from relationship_crm.scheduling.quick_picks import QuickPick
 from relationship_crm.services import meetings
@@ -88,8 +89,12 @@ class LogMeetingDialog(SavingDialog):
     After the write it notifies `ctx.events`, emits `meeting_logged` and accepts; it works with
     `show()`/`open()` (no `exec()` needed).
 
+    With `meeting_id` the same fields correct a logged meeting (edit mode): it is loaded through
+    `ctx.runner.query`, keeps its own zone, and Save runs `meetings.update` (research, follow-up
+    and thank-you drafts have their own places once a meeting exists, so they are hidden).
+
     Signals:
-        meeting_logged(int): the new meeting's id, after everything was committed.
+        meeting_logged(int): the new (or edited) meeting's id, after everything was committed.
     Lives on the GUI thread; database work goes through `ctx.runner`.
     """
 
@@ -100,9 +105,13 @@ class LogMeetingDialog(SavingDialog):
         ctx: UiContext,
         parent: QWidget | None = None,
         attendees: Sequence[tuple[int, str]] = (),
+        meeting_id: int | None = None,
     ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._meeting_id = meeting_id
+        self._zone = ctx.zone  # the meeting's own zone in edit mode
+        self._original_attendees: tuple[int, ...] = ()
         self._saving = False
         self._kind = MeetingKind.MEETING
         self._thanks_touched = False
@@ -117,6 +126,38 @@ class LogMeetingDialog(SavingDialog):
         self.follow_up.pick(QuickPick.TOMORROW_MORNING)
         self._connect_signals()
         self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        if meeting_id is not None:
+            self._start_editing(meeting_id)
+
+    def _start_editing(self, meeting_id: int) -> None:
+        self.setWindowTitle("Edit meeting")
+        self.ok_button.setText("Save")
+        self._form.setRowVisible(self.research_edit, False)
+        self.follow_up_box.hide()
+        self.thanks_check.hide()
+        self.ok_button.setEnabled(False)  # nothing to save until the meeting is loaded
+        self._ctx.runner.query(
+            lambda s: meetings.get(s, meeting_id), self._on_meeting_loaded, self._on_load_failed
+        )
+
+    def _on_meeting_loaded(self, meeting: MeetingView) -> None:
+        self._zone = meeting.tz
+        self.zone_label.setText(f"Times are in {meeting.tz}")
+        self.when_edit.setToolTip(f"Start, in {meeting.tz}")
+        self.title_edit.setText(meeting.title)
+        kinds = [MeetingKind(self.kind_combo.itemData(i)) for i in range(self.kind_combo.count())]
+        self.kind_combo.setCurrentIndex(kinds.index(meeting.kind))
+        set_wall_clock(self.when_edit, meeting.starts_at.replace(tzinfo=None))
+        self.duration_spin.setValue(meeting.duration_minutes)
+        self.location_edit.setText(meeting.location)
+        self.notes_edit.setPlainText(meeting.notes)
+        for contact_id, name in meeting.attendees:
+            self.picker.add_contact(contact_id, name)
+        self._original_attendees = tuple(i for i, _ in meeting.attendees)
+        self.ok_button.setEnabled(True)
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self._show_error(str(exc))
 
     # --- building -----------------------------------------------------------------------------
 
@@ -154,7 +195,7 @@ class LogMeetingDialog(SavingDialog):
         duration_label.setBuddy(self.duration_spin)
         kind_label = QLabel("&Kind:")
         kind_label.setBuddy(self.kind_combo)
-        zone_label = QLabel(f"Times are in {self._ctx.zone}")
+        zone_label = self.zone_label = QLabel(f"Times are in {self._ctx.zone}")
         zone_label.setTextFormat(Qt.TextFormat.PlainText)
         zone_label.setStyleSheet(_HINT_STYLE)
         timing = QHBoxLayout()
@@ -347,7 +388,7 @@ class LogMeetingDialog(SavingDialog):
         meeting = MeetingDraft(
             title=title,
             starts_local=wall_clock(self.when_edit),
-            tz=self._ctx.zone,
+            tz=self._zone,
             attendee_ids=attendee_ids,
             kind=MeetingKind(self.kind_combo.currentData()),
             duration_minutes=self.duration_spin.value(),
@@ -373,7 +414,31 @@ class LogMeetingDialog(SavingDialog):
             return
         self.error_label.hide()
         now = self._ctx.clock()
-        self._write(lambda s: save_plan(s, plan, now=now), self._on_save_done)
+        if self._meeting_id is None:
+            self._write(lambda s: save_plan(s, plan, now=now), self._on_save_done)
+            return
+        meeting_id, m = self._meeting_id, plan.meeting
+        added = [i for i in m.attendee_ids if i not in self._original_attendees]
+        removed = [i for i in self._original_attendees if i not in m.attendee_ids]
+
+        def edit(s: Session) -> LoggedMeeting:
+            changes = meetings.update(
+                s,
+                meeting_id,
+                title=m.title,
+                starts_local=m.starts_local,
+                tz=m.tz,
+                kind=m.kind,
+                duration_minutes=m.duration_minutes,
+                location=m.location,
+                notes=m.notes,
+                add_attendees=added,
+                remove_attendees=removed,
+                now=now,
+            )
+            return LoggedMeeting(meeting_id, (), (), False, changes)
+
+        self._write(edit, self._on_save_done)
 
     def _saving_changed(self, saving: bool) -> None:
         self.ok_button.setEnabled(not saving)

@@ -58,6 +58,10 @@ class MeetingBriefDialog(QDialog):
             lines.append(f"Where: {meeting.location}")
         for note in notes:
             lines.append(f"Research: {note}")
+        if data.notes.strip():
+            # The meeting's own notes (an agenda, what was said) read as written, line by line.
+            lines.append("Notes:")
+            lines.extend(f"   {line}" for line in data.notes.splitlines())
         if lines:
             lines.append("")
         for brief in briefs:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import Stage
-from relationship_crm.domain.records import ContactView
+from relationship_crm.domain.records import ContactView, ResearchView
 from relationship_crm.domain.timefmt import birthday_text, long_day, long_local_moment
 from relationship_crm.services import contacts, research, timeline
 from relationship_crm.services.timeline import TimelineEntry
@@ -123,6 +123,17 @@ class ContactPage(QWidget):
         self.delete_meeting_action.setEnabled(False)
         self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.timeline.addAction(self.delete_meeting_action)
+        self.brief_action = QAction("Meeting &brief…", self.timeline)
+        self.brief_action.setEnabled(False)
+        self.timeline.addAction(self.brief_action)
+        # Rows stay one line (uniform heights keep long timelines fast); the selected row's whole
+        # text, research and notes included, is shown here, wrapped and selectable.
+        self.timeline_details = QPlainTextEdit()
+        self.timeline_details.setObjectName("timelineDetails")
+        self.timeline_details.setReadOnly(True)
+        self.timeline_details.setAccessibleName("Details of the selected entry")
+        self.timeline_details.setPlaceholderText("Select an entry to read it whole.")
+        self.timeline_details.setMaximumHeight(140)
 
         # The name and role get the page's whole width (beside the buttons they wrapped word
         # by word on a laptop screen); stage, Edit and Delete come on the line below.
@@ -154,6 +165,7 @@ class ContactPage(QWidget):
         layout.addWidget(self.notes_label)
         layout.addLayout(actions)
         layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.timeline_details)
 
         placeholder = QLabel("Select a contact to see their page.")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -177,6 +189,7 @@ class ContactPage(QWidget):
         self.timeline.itemActivated.connect(self._on_timeline_activated)
         self.timeline.currentItemChanged.connect(self._on_timeline_current_changed)
         self.delete_meeting_action.triggered.connect(self.delete_current_meeting)
+        self.brief_action.triggered.connect(self._on_brief_action_triggered)
         # On the timeline only: elsewhere Delete has its own meaning (or none).
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),
@@ -261,7 +274,13 @@ class ContactPage(QWidget):
             item = QTreeWidgetItem([when, what, detail[:300]])
             item.setData(0, Qt.ItemDataRole.UserRole, (entry.kind, entry.ref_id))
             if entry.kind in MEETING_KINDS:
-                item.setToolTip(1, "Double-click or Enter for the meeting brief")
+                item.setToolTip(
+                    1, "Double-click or Enter to edit the meeting; its brief is in the context menu"
+                )
+            elif entry.kind == "research":
+                item.setToolTip(1, "Double-click or Enter to edit the research note")
+            elif entry.kind == "gift":
+                item.setToolTip(1, "Double-click or Enter to edit the gift")
             item.setToolTip(2, plain_tooltip(entry.detail[:2000]))
             if entry.kind == "follow-up" and entry.status == "open" and entry.when < now:
                 item.setForeground(0, Qt.GlobalColor.darkRed)
@@ -271,9 +290,26 @@ class ContactPage(QWidget):
     def _on_timeline_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         kind, ref_id = item.data(0, Qt.ItemDataRole.UserRole)
         if kind in MEETING_KINDS:
-            self.open_brief(ref_id)
+            self.edit_meeting(ref_id)
         elif kind == "thanks":
             self.thanks_requested.emit(ref_id)
+        elif kind == "research":
+            self.edit_research(ref_id)
+        elif kind == "gift":
+            self.edit_gift(ref_id)
+
+    def edit_gift(self, gift_id: int) -> None:
+        """Open one gift of the timeline in the gift dialog, for correction."""
+        if self._contact is None:
+            return
+        from relationship_crm.ui.dialogs.gift_dialog import GiftDialog
+
+        c = self._contact
+        GiftDialog(self._ctx, c.id, c.name, self, gift_id=gift_id).open()
+
+    def edit_research(self, note_id: int) -> None:
+        """Open one research note of the timeline for correction."""
+        ResearchEditDialog(self._ctx, note_id, self).open()
 
     def _current_meeting(self) -> tuple[int, str] | None:
         item = self.timeline.currentItem()
@@ -287,12 +323,34 @@ class ContactPage(QWidget):
 
     def _on_timeline_current_changed(self, *_items: object) -> None:
         self.delete_meeting_action.setEnabled(self._current_meeting() is not None)
+        self.brief_action.setEnabled(self._current_meeting() is not None)
+        self.timeline_details.setPlainText(self._current_text())
+
+    def _current_text(self) -> str:
+        item = self.timeline.currentItem()
+        if item is None:
+            return ""
+        kind, ref_id = item.data(0, Qt.ItemDataRole.UserRole)
+        entry = next((e for e in self._entries if e.kind == kind and e.ref_id == ref_id), None)
+        head = f"{item.text(0)} — {item.text(1)}"
+        return f"{head}\n\n{entry.detail}" if entry is not None and entry.detail else head
 
     def delete_current_meeting(self) -> None:
         """Ask to delete the meeting selected on the timeline (nothing for other rows)."""
         chosen = self._current_meeting()
         if chosen is not None:
             self.delete_meeting_requested.emit(*chosen)
+
+    def _on_brief_action_triggered(self) -> None:
+        chosen = self._current_meeting()
+        if chosen is not None:
+            self.open_brief(chosen[0])
+
+    def edit_meeting(self, meeting_id: int) -> None:
+        """Open one meeting of the timeline in the Log meeting form, for correction."""
+        from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog
+
+        LogMeetingDialog(self._ctx, self, meeting_id=meeting_id).open()
 
     def open_brief(self, meeting_id: int) -> None:
         """Show the pre-meeting brief of one of this contact's meetings."""
@@ -408,3 +466,50 @@ class ResearchNoteDialog(SavingDialog):
 
     def _on_saved(self, _created: Created) -> None:
         self.accept()
+
+
+class ResearchEditDialog(SavingDialog):
+    """Corrects a research note's text and source link (what it is about stays).
+
+    Loads the note with `runner.query`; saves through `operations.run_write`.
+    """
+
+    def __init__(self, ctx: UiContext, note_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._note_id = note_id
+        self.setWindowTitle("Edit research note")
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        self.source = QLineEdit(placeholderText="https://… (optional)")
+        self.error = self.error_label = message_label()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        # Nothing to save until the note is loaded.
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("&Note:", self.text)
+        form.addRow("&Source:", self.source)
+        form.addRow(self.error)
+        form.addRow(self.buttons)
+        self.resize(480, 280)
+        ctx.runner.query(lambda s: research.get(s, note_id), self._on_loaded, self._on_failed)
+
+    def _on_loaded(self, note: ResearchView) -> None:
+        self.text.setPlainText(note.text)
+        self.source.setText(note.source_url)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.error.setText(str(exc))
+
+    def _on_save(self) -> None:
+        text, source, note_id = self.text.toPlainText(), self.source.text(), self._note_id
+        self._write(
+            lambda s: research.update(s, note_id, text=text, source_url=source),
+            lambda _changes: self.accept(),
+            describe=str,
+        )

@@ -1,0 +1,81 @@
+"""`company` (list, show): the companies contacts work at, with their people and research."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from relationship_crm.cli import args as types
+from relationship_crm.cli.common import Commands, Common
+from relationship_crm.cli.encoders import contact_json, iso
+from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
+from relationship_crm.domain.timefmt import iso_day
+from relationship_crm.scheduling.zones import get_zone
+from relationship_crm.services import companies, settings
+from relationship_crm.storage.db import Database
+
+
+def register(commands: Commands, common: Common) -> None:
+    company = common.group(commands, "company", "list companies and show one with its people")
+    common.command(
+        company, "list", _list, "list companies by name with their contact counts", [common.fmt]
+    )
+    show = common.command(
+        company, "show", _show, "show a company with its contacts and research", [common.fmt]
+    )
+    show.add_argument("company_id", metavar="COMPANY_ID", type=types.company_id)
+
+
+def _row_json(c: companies.CompanyRow) -> JsonRow:
+    return {"id": c.id, "name": c.name, "contact_count": c.contact_count}
+
+
+COMPANY_TABLE: Table[companies.CompanyRow] = Table(
+    headers=("ID", "NAME", "CONTACTS"),
+    cells=lambda c: (str(c.id), c.name, str(c.contact_count)),
+    empty="No companies.",
+)
+
+
+def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        found = companies.list_companies(s)
+    print_list(found, args.format, out, to_json=_row_json, text=COMPANY_TABLE)
+    return 0
+
+
+def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.read() as s:
+        c = companies.get(s, args.company_id)
+        zone = get_zone(settings.zone(s))
+    if args.format == "json":
+        data: JsonRow = {
+            "id": c.id,
+            "name": c.name,
+            "website": c.website,
+            "notes": c.notes,
+            "contact_count": len(c.contacts),
+            "contacts": [contact_json(p) for p in c.contacts],
+            "research": [
+                {"id": n.id, "text": n.text, "source": n.source_url, "noted_at": iso(n.noted_at)}
+                for n in c.research
+            ],
+        }
+        print_json([data], out)
+        return 0
+    out.write(f"{c.name}  (#{c.id})\n")
+    if c.website:
+        out.write(f"  website: {c.website}\n")
+    if c.notes:
+        out.write("  notes: " + c.notes.replace("\n", "\n         ") + "\n")
+    for p in c.contacts:
+        role = f", {p.title}" if p.title else ""
+        out.write(f"  contact #{p.id}: {p.name}{role} ({p.stage.value})\n")
+    if not c.contacts:
+        out.write("  no contacts\n")
+    for n in c.research:
+        source = f"  [{n.source_url}]" if n.source_url else ""
+        text = n.text.replace("\n", "\n    ")
+        day = iso_day(n.noted_at.astimezone(zone))
+        out.write(f"  research #{n.id} {day}{source}:\n    {text}\n")
+    return 0
