@@ -547,7 +547,8 @@ def test_dates_from_another_year_show_the_year(clock, make_panel, agenda_ids):
 def test_an_unreadable_follow_up_is_named_not_hidden(qtbot, make_panel, agenda_ids, db_path):
     """A row another program left unreadable stays out of the list, and the panel says so."""
     with closing(sqlite3.connect(db_path)) as conn:
-        conn.execute("UPDATE follow_ups SET due_local = 'yesterday' WHERE id = ?", (agenda_ids["li"],))
+        sql = "UPDATE follow_ups SET due_local = 'yesterday' WHERE id = ?"
+        conn.execute(sql, (agenda_ids["li"],))
         conn.commit()
     panel = make_panel()
     assert agenda_ids["li"] not in [r.spec.id for r in panel.model.reminders()]
