@@ -92,6 +92,7 @@ def numeric_moment(moment: datetime) -> str:
     return f"{iso_day(moment)} {clock(moment)} {zone_name(moment)}"
 
 
+FULL_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 FULL_MONTH_NAMES = (
     "January",
     "February",

@@ -26,29 +26,13 @@ from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.templating import check_template, fill_template
 from relationship_crm.domain.text import clean_block, clean_line
+from relationship_crm.domain.timefmt import FULL_DAY_NAMES, FULL_MONTH_NAMES
 from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.services import meetings, note_templates, settings
 from relationship_crm.services.common import existing_meeting, utcnow
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.services.snapshots import RowValues, reinsert, row_values
 from relationship_crm.storage.schema import Contact, ContactAddress, Meeting, ThankYouNote
-
-# Month names spelled out here rather than with strftime("%B"), which follows the C locale.
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 #: Days after its meeting when a note still not sent shows in the Reminders panel.
 UNSENT_AFTER_DAYS = 2
@@ -59,7 +43,7 @@ MAX_BODY_CHARS = 20_000
 
 def long_date(day: date, style: str, *, with_year: bool = True) -> str:
     """A date written out: "November 20, 2026" (us) or "20 November 2026" (international)."""
-    month = _MONTHS[day.month - 1]
+    month = FULL_MONTH_NAMES[day.month - 1]
     if style == "us":
         return f"{month} {day.day}, {day.year}" if with_year else f"{month} {day.day}"
     return f"{day.day} {month} {day.year}" if with_year else f"{day.day} {month}"
@@ -192,7 +176,7 @@ def note_values(
         "job_title": clean_line(contact.title),
         "meeting_title": clean_line(meeting.title),
         "meeting_date": long_date(meeting_day, style, with_year=meeting_day.year != today.year),
-        "meeting_weekday": _WEEKDAYS[meeting_day.weekday()],
+        "meeting_weekday": FULL_DAY_NAMES[meeting_day.weekday()],
         "meeting_kind": meeting.kind,
         "meeting_location": clean_line(meeting.location),
         "rep_name": rep.name,
@@ -496,7 +480,7 @@ def example_values(rep: RepDetails, *, today: date, style: str) -> dict[str, str
         "job_title": "Head of Operations",
         "meeting_title": "Q3 planning",
         "meeting_date": long_date(meeting_day, style, with_year=False),
-        "meeting_weekday": _WEEKDAYS[meeting_day.weekday()],
+        "meeting_weekday": FULL_DAY_NAMES[meeting_day.weekday()],
         "meeting_kind": "meeting",
         "meeting_location": "Acme's offices",
         "rep_name": rep.name,
