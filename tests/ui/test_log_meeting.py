@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
@@ -13,7 +15,7 @@ from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.services import contacts, followups, meetings, research, thanks
-from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog
+from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog, round_down_to_quarter
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
 from relationship_crm.ui.widgets.wall_clock import wall_clock
 
@@ -355,11 +357,12 @@ def test_follow_up_for_the_first_attendee_only(qtbot, db, people, open_dialog, w
     "utc_now, shown",
     [
         (datetime(2026, 11, 23, 19, 7, tzinfo=UTC), datetime(2026, 11, 23, 14, 0)),
-        (datetime(2026, 11, 23, 19, 8, tzinfo=UTC), datetime(2026, 11, 23, 14, 15)),
-        (datetime(2026, 11, 24, 4, 53, tzinfo=UTC), datetime(2026, 11, 24, 0, 0)),  # 23:53
+        (datetime(2026, 11, 23, 19, 8, tzinfo=UTC), datetime(2026, 11, 23, 14, 0)),
+        (datetime(2026, 11, 23, 19, 59, tzinfo=UTC), datetime(2026, 11, 23, 14, 45)),
+        (datetime(2026, 11, 24, 4, 53, tzinfo=UTC), datetime(2026, 11, 23, 23, 45)),  # 23:53
     ],
 )
-def test_starts_now_rounded_to_the_quarter_hour_in_the_reps_zone(
+def test_starts_now_rounded_down_to_the_quarter_hour_in_the_reps_zone(
     qtbot, ctx, clock, open_dialog, utc_now, shown
 ):
     clock.now = utc_now
@@ -367,3 +370,12 @@ def test_starts_now_rounded_to_the_quarter_hour_in_the_reps_zone(
     assert wall_clock(dialog.when_edit) == shown
     assert dialog.when_edit.displayFormat() == "yyyy-MM-dd HH:mm"
     assert dialog.when_edit.text() == shown.strftime("%Y-%m-%d %H:%M")
+
+
+@given(minutes=st.integers(min_value=0, max_value=60 * 24 * 366))
+def test_the_default_start_is_never_in_the_future(minutes):
+    """A meeting being logged has happened: its default start is now or up to 14 minutes ago."""
+    now = datetime(2026, 1, 1, 0, 0, 30, 123) + timedelta(minutes=minutes)
+    start = round_down_to_quarter(now)
+    assert start <= now and now - start < timedelta(minutes=15)
+    assert start.minute % 15 == 0 and start.second == 0 and start.microsecond == 0

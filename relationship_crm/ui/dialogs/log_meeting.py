@@ -7,7 +7,7 @@ drafts) is written by `save_plan` in one `ctx.runner.submit` transaction: all of
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -63,10 +63,10 @@ KIND_MINUTES: dict[MeetingKind, int] = {MeetingKind.CALL: 30, MeetingKind.EMAIL:
 NO_THANKS_KINDS = frozenset({MeetingKind.CALL, MeetingKind.EMAIL})
 
 
-def round_to_quarter(moment: datetime) -> datetime:
-    """The nearest quarter hour (14:07 -> 14:00, 14:08 -> 14:15, 14:53 -> 15:00)."""
-    moment = moment.replace(second=0, microsecond=0)
-    return moment.replace(minute=0) + timedelta(minutes=(moment.minute + 7) // 15 * 15)
+def round_down_to_quarter(moment: datetime) -> datetime:
+    """The quarter hour just begun (14:07 -> 14:00, 14:53 -> 14:45): a meeting being logged has
+    happened, so its default start is never in the future (issue 13)."""
+    return moment.replace(minute=moment.minute // 15 * 15, second=0, microsecond=0)
 
 
 def _minutes_for(kind: MeetingKind) -> int:
@@ -76,7 +76,7 @@ def _minutes_for(kind: MeetingKind) -> int:
 class LogMeetingDialog(SavingDialog):
     """Owns the form for one new meeting and saves it, with its extras, in one transaction.
 
-    Fields: title, kind, start (now rounded to the quarter hour, wall clock in `ctx.zone`),
+    Fields: title, kind, start (now rounded down to the quarter hour, wall clock in `ctx.zone`),
     duration, location, attendees (a ContactPicker, pre-filled from `attendees`), notes, research,
     an optional follow-up (due, quick picks, note, cadence, for each attendee or the first only),
     and "Draft a thank-you note to each attendee" (on by default, off for calls and emails).
@@ -122,7 +122,7 @@ class LogMeetingDialog(SavingDialog):
         for contact_id, name in attendees:
             self.picker.add_contact(contact_id, name)
         now = ctx.now().replace(tzinfo=None)
-        set_wall_clock(self.when_edit, round_to_quarter(now))
+        set_wall_clock(self.when_edit, round_down_to_quarter(now))
         self.follow_up.pick(QuickPick.TOMORROW_MORNING)
         self._connect_signals()
         self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
