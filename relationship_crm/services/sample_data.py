@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import FollowUpStatus, ThanksStatus
-from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.zones import as_utc, get_zone, localize
 from relationship_crm.services import contacts as contact_service
@@ -39,10 +39,18 @@ from relationship_crm.services import sample_rows as writing
 from relationship_crm.services import sample_words as words
 from relationship_crm.storage.schema import (
     Company,
+    Contact,
     Tag,
 )
 
-__all__ = ["MAX_CONTACTS", "SampleSummary", "check_contact_count", "generate"]
+__all__ = [
+    "DEMO_CONTACTS",
+    "MAX_CONTACTS",
+    "SampleSummary",
+    "check_contact_count",
+    "generate",
+    "generate_demo",
+]
 
 MAX_CONTACTS = 1_000_000
 
@@ -127,6 +135,27 @@ def generate(
     zone = get_zone(tz)
     as_utc(now)  # a naive `now` is a programming error: fail before writing anything
     return _Generator(session, count, seed, today, zone, now, progress).run()
+
+
+#: How many contacts the desktop app's "Load sample data" invents.
+DEMO_CONTACTS = 200
+
+
+def generate_demo(session: Session, *, today: date, tz: str, now: datetime) -> SampleSummary:
+    """The desktop app's sample book (200 contacts, seed 1), into an EMPTY database only.
+
+    Invented contacts must never mix with a rep's real ones (issue 13): a database that holds any
+    contact, in the trash or not, is refused with one line and nothing is written. The command
+    line's `sample-data` still adds to any database on purpose (demos, benchmarks).
+    """
+    held = session.scalar(select(func.count()).select_from(Contact)) or 0
+    if held:
+        noun = "contact" if held == 1 else "contacts"
+        raise KnownError(
+            f"sample data goes only into an empty database, and this one has {held} {noun}: "
+            "open a new database file to try the app with sample data"
+        )
+    return generate(session, contacts=DEMO_CONTACTS, seed=1, today=today, tz=tz, now=now)
 
 
 # --- reference data ---------------------------------------------------------------------------

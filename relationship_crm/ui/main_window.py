@@ -501,8 +501,11 @@ class MainWindow(QMainWindow):
         run_write(
             self,
             self._ctx,
-            lambda s: sample_data.generate(s, contacts=200, seed=1, today=today, tz=zone, now=now),
+            lambda s: sample_data.generate_demo(s, today=today, tz=zone, now=now),
             self._on_sample_loaded,
+            # A database with contacts is refused (never mix invented contacts with real ones).
+            show_error=lambda message: self.statusBar().showMessage(message, 10000),
+            describe=lambda exc: f"No sample data added: {exc}.",
         )
 
     # --- slots --------------------------------------------------------------------------------
@@ -558,6 +561,8 @@ class MainWindow(QMainWindow):
 
     def _on_counted(self, total: int) -> None:
         self.stack.setCurrentWidget(self.empty_state if total == 0 else self.splitter)
+        # Offered only on an empty database: 200 invented contacts cannot be told apart later.
+        self.sample_action.setEnabled(total == 0)
 
     def _on_runner_failed(self, message: str, is_bug: bool) -> None:
         if is_bug:

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.errors import InvalidInputError, KnownError
+from relationship_crm.domain.records import ContactDraft
 from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.recurrence import parse_cadence
 from relationship_crm.scheduling.zones import localize
@@ -414,3 +415,24 @@ def test_fast_writer_encodes_exactly_like_the_column_types(value):
     assert str(amount) == DecimalText().process_bind_param(amount, None)
     with pytest.raises(ValueError):
         sample_rows.utc_text(wall)
+
+
+def test_the_apps_sample_goes_only_into_an_empty_database(db):
+    """Invented contacts never mix with real ones: a database with a contact is refused whole."""
+    now = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    with db.write() as s:
+        contacts.create(s, ContactDraft(name="Real Client"), now=now)
+    with pytest.raises(KnownError, match="only into an empty database, and this one has 1 contact"):
+        with db.write() as s:
+            sample_data.generate_demo(s, today=date(2026, 11, 23), tz="UTC", now=now)
+    with db.read() as s:
+        assert contacts.count(s) == 1
+
+
+def test_the_apps_sample_fills_an_empty_database(db):
+    now = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
+    with db.write() as s:
+        summary = sample_data.generate_demo(s, today=date(2026, 11, 23), tz="UTC", now=now)
+    assert summary.contacts == sample_data.DEMO_CONTACTS
+    with db.read() as s:
+        assert contacts.count(s) == sample_data.DEMO_CONTACTS

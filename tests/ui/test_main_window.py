@@ -224,3 +224,22 @@ def test_sample_data_announces_what_it_added_and_the_list_shows_it(qtbot, window
     assert heard == [(replace(Changes.everything(), settings=False), window)]
     assert window.statusBar().currentMessage() == "Sample data loaded."
     qtbot.waitUntil(lambda: window.contact_list.model.rowCount() > 0)
+
+
+def test_sample_data_is_offered_only_on_an_empty_database(qtbot, window, ctx, db, wait_idle):
+    """200 invented contacts must never land among real ones (issue 13)."""
+    wait_idle()
+    assert window.sample_action.isEnabled()  # empty: offered, as on the welcome screen
+    with db.write() as s:
+        contacts.create(s, ContactDraft(name="Real Client"))
+    ctx.events.notify(Changes(contacts=True))
+    qtbot.waitUntil(lambda: not window.sample_action.isEnabled())
+    window.load_sample_data()  # even if asked directly, nothing is added
+    wait_idle()
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("No sample data added: sample data goes only into an empty database")
+    )
+    with db.read() as s:
+        assert contacts.count(s) == 1
