@@ -24,13 +24,9 @@ from relationship_crm.domain.errors import DatabaseFileError, KnownError
 from relationship_crm.domain.text import fold
 from relationship_crm.storage import backups
 
-# Re-exported: the names callers have always imported from here. The first look at a file lives in
-# storage.database_file, which backups uses too (backups imports nothing from this module).
-from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
-from relationship_crm.storage.database_file import KNOWN_REVISIONS as KNOWN_REVISIONS
-from relationship_crm.storage.database_file import SCHEMA_HEAD as SCHEMA_HEAD
-from relationship_crm.storage.database_file import SQLITE_HEADER as SQLITE_HEADER
-from relationship_crm.storage.database_file import inspect_file as inspect_file
+# The first look at a file lives in storage.database_file, which backups uses too (backups
+# imports nothing from this module).
+from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS, SCHEMA_HEAD, inspect_file
 
 
 def _is_fts_shadow(name: str) -> bool:

@@ -25,7 +25,8 @@ from relationship_crm.domain.errors import DatabaseFileError, KnownError
 from relationship_crm.domain.records import ContactDraft, Labeled
 from relationship_crm.services import contacts, integrity, sample_data
 from relationship_crm.storage import backups
-from relationship_crm.storage.db import KNOWN_REVISIONS, SCHEMA_HEAD, open_database
+from relationship_crm.storage.database_file import KNOWN_REVISIONS, SCHEMA_HEAD
+from relationship_crm.storage.db import open_database
 
 NOW = datetime(2026, 11, 23, 14, 5, 1, tzinfo=UTC)
 

@@ -18,7 +18,8 @@ import relationship_crm.storage.db as storage_db
 from relationship_crm.domain.errors import DatabaseFileError
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.services import contacts
-from relationship_crm.storage.db import KNOWN_REVISIONS, SCHEMA_HEAD, open_database
+from relationship_crm.storage.database_file import KNOWN_REVISIONS, SCHEMA_HEAD
+from relationship_crm.storage.db import open_database
 from relationship_crm.storage.schema import Base
 
 
