@@ -6,9 +6,11 @@ import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.timefmt import clock, weekday_name
 
 __all__ = [
     "WallKind",
@@ -17,8 +19,11 @@ __all__ = [
     "classify",
     "day_bounds",
     "get_zone",
+    "here_and_there",
     "localize",
+    "place_name",
     "wall_time_note",
+    "zone_names",
 ]
 
 
@@ -178,3 +183,49 @@ def wall_time_note(wall: datetime, tz: str | ZoneInfo) -> str | None:
         f"{typed}happens twice {where} (clocks go back); "
         f"saved as the first, {saved:%H:%M} {name} ({_offset_text(saved)})"
     )
+
+
+@cache
+def zone_names() -> tuple[str, ...]:
+    """The zones a rep picks from, sorted: one per region of each country, as tzdata's zone.tab
+    lists them (the names people know, without the backward-compatible aliases such as
+    "America/Buenos_Aires" beside "America/Argentina/Buenos_Aires"), plus UTC. `get_zone` still
+    reads every name. Without zone.tab, every "Area/Place" name is offered."""
+    names = {"UTC"}
+    try:
+        table = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        table = ""
+    for line in table.splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 3 and not line.startswith("#"):
+            names.add(fields[2].strip())
+    if len(names) == 1:
+        names |= {name for name in available_timezones() if "/" in name}
+    return tuple(sorted(names))
+
+
+def place_name(tz: str) -> str:
+    """The place a zone is named after, as a rep says it: "America/New_York" -> "New York",
+    "America/Argentina/Buenos_Aires" -> "Buenos Aires", "UTC" -> "UTC"."""
+    return tz.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def here_and_there(wall: datetime, tz: str | ZoneInfo, here: str | ZoneInfo) -> str | None:
+    """ "09:00 in New York · 15:00 here": the wall time typed in `tz` beside the same instant on
+    the rep's own clock (`here`), so a call across zones is never misread.
+
+    None when both clocks read the same (same zone, or zones at the same offset then). The day
+    is named on both sides when the instant falls on another date here ("Tue 09:00 in Tokyo ·
+    Mon 20:00 here").
+    """
+    zone, home = _zone_of(tz), _zone_of(here)
+    moment = localize(wall.replace(tzinfo=None), zone)
+    local = moment.astimezone(home)
+    if local.replace(tzinfo=None) == moment.replace(tzinfo=None):
+        return None
+    there_text, here_text = clock(moment), clock(local)
+    if local.date() != moment.date():
+        there_text = f"{weekday_name(moment)} {there_text}"
+        here_text = f"{weekday_name(local)} {here_text}"
+    return f"{there_text} in {place_name(zone.key)} · {here_text} here"

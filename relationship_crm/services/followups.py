@@ -27,7 +27,13 @@ from relationship_crm.scheduling import reminders
 from relationship_crm.scheduling.recurrence import parse_cadence
 from relationship_crm.scheduling.zones import day_bounds, get_zone, localize
 from relationship_crm.services.common import existing_meeting, live_contact, utcnow
-from relationship_crm.storage.schema import Contact, FollowUp, FollowUpCompletion
+from relationship_crm.storage.schema import (
+    Contact,
+    FollowUp,
+    FollowUpCompletion,
+    Meeting,
+    meeting_attendees,
+)
 
 MAX_NOTE = 10_000
 
@@ -443,3 +449,31 @@ def _reanchored_rule(rule: str, start_local: datetime) -> str:
         except InvalidInputError:
             pass  # words the parser does not read back ("monthly on the 15th"): keep the rule
     return parse_cadence(rule, start_local=start_local)
+
+
+def usual_zone(session: Session, contact_id: int) -> str | None:
+    """The zone the rep last used with this contact: that of the most recently created follow-up
+    or meeting with them (a client in New York is called at New York times), or None.
+
+    The app starts its time-zone pickers there; an unreadable stored zone is passed over.
+    """
+    candidates: list[tuple[datetime, str]] = []
+    follow_up = session.execute(
+        select(FollowUp.created_at, FollowUp.tz)
+        .where(FollowUp.contact_id == contact_id)
+        .order_by(FollowUp.created_at.desc(), FollowUp.id.desc())
+        .limit(1)
+    ).first()
+    meeting = session.execute(
+        select(Meeting.created_at, Meeting.tz)
+        .join(meeting_attendees, meeting_attendees.c.meeting_id == Meeting.id)
+        .where(meeting_attendees.c.contact_id == contact_id)
+        .order_by(Meeting.created_at.desc(), Meeting.id.desc())
+        .limit(1)
+    ).first()
+    for row in (follow_up, meeting):
+        if row is not None and isinstance(row[0], datetime) and _zone_or_none(row[1]) is not None:
+            candidates.append((row[0], row[1]))
+    if not candidates:
+        return None
+    return max(candidates)[1]

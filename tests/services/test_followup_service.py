@@ -124,3 +124,34 @@ def test_dst_gap_time_is_kept_as_typed_and_shown_as_the_real_instant(db, jane):
     with db.read() as s:
         view = followups.get(s, fid)
     assert view.due.astimezone(UTC) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
+
+
+def test_the_usual_zone_is_the_one_last_used_with_the_contact(db, jane):
+    from relationship_crm.domain.enums import MeetingKind
+    from relationship_crm.domain.records import MeetingDraft
+    from relationship_crm.services import meetings
+
+    with db.read() as s:
+        assert followups.usual_zone(s, jane) is None  # nothing yet: the app uses the rep's zone
+    with db.write() as s:
+        followups.add(
+            s,
+            FollowUpDraft(jane, datetime(2026, 12, 1, 9, 0), "Asia/Tokyo"),
+            now=datetime(2026, 11, 1, tzinfo=UTC),
+        )
+    with db.read() as s:
+        assert followups.usual_zone(s, jane) == "Asia/Tokyo"
+    with db.write() as s:
+        meetings.log(
+            s,
+            MeetingDraft(
+                title="Call",
+                starts_local=datetime(2026, 11, 20, 8, 0),
+                tz="Europe/London",
+                attendee_ids=(jane,),
+                kind=MeetingKind.CALL,
+            ),
+            now=datetime(2026, 11, 20, 9, tzinfo=UTC),
+        )
+    with db.read() as s:
+        assert followups.usual_zone(s, jane) == "Europe/London"  # the later one wins

@@ -65,7 +65,7 @@ def test_a_new_follow_up_defaults_to_tomorrow_nine_in_the_reps_zone(make_dialog,
     assert dialog.due_edit.displayFormat() == "yyyy-MM-dd HH:mm"
     assert dialog.due_edit.calendarPopup()
     assert dialog.due_edit.text() == "2026-11-24 09:00"  # the clock says Mon 23 Nov 14:00
-    assert dialog.zone_label.text() == NY
+    assert dialog.zone_picker.zone() == NY
     assert [dialog.cadence_combo.itemText(i) for i in range(dialog.cadence_combo.count())] == [
         label for label, _ in CADENCES
     ]
@@ -230,6 +230,7 @@ def test_every_field_is_reachable_with_tab(qtbot, make_dialog, jane):
         dialog.tomorrow_button,
         dialog.next_monday_button,
         dialog.two_weeks_button,
+        dialog.zone_picker,
         dialog.cadence_combo,
         dialog.custom_edit,
         dialog.note_edit,
@@ -246,3 +247,51 @@ def test_every_field_is_reachable_with_tab(qtbot, make_dialog, jane):
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
         reached.append(dialog.focusWidget())
     assert reached == expected
+
+
+def test_a_new_follow_up_starts_in_the_zone_last_used_with_the_contact(
+    qtbot, make_dialog, db, jane
+):
+    """A client in Tokyo was last called at Tokyo times: the next follow-up starts there, and the
+    rep's own clock shows under Due, so 09:00 in Tokyo is not mistaken for 09:00 in New York."""
+    with db.write() as s:
+        followups.add(
+            s,
+            FollowUpDraft(jane, datetime(2026, 11, 20, 9, 0), "Asia/Tokyo"),
+            now=at("2026-11-01 08:00"),
+        )
+    dialog = make_dialog(jane)
+    qtbot.waitUntil(lambda: dialog.zone_picker.zone() == "Asia/Tokyo", timeout=5000)
+    assert dialog.due_edit.text() == "2026-11-24 09:00"  # the wall time typed is kept
+    assert dialog.form.due_note.isVisibleTo(dialog)
+    # Tokyo is 14 hours ahead of New York on 24 November.
+    assert dialog.form.due_note.text() == "Tue 09:00 in Tokyo · Mon 19:00 here"
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.ok_button.click()
+    with db.read() as s:
+        stored = followups.get(s, saved.args[0])
+    assert stored.tz == "Asia/Tokyo"
+    assert stored.due == datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_the_time_zone_box_takes_a_place_typed_in_any_case(qtbot, make_dialog, db, jane):
+    dialog = make_dialog(jane)
+    with qtbot.waitSignal(dialog.zone_loaded):
+        pass
+    assert dialog.zone_picker.zone() == NY  # nothing logged with Jane yet: the rep's zone
+    assert not dialog.form.due_note.isVisibleTo(dialog)  # same zone, nothing to compare
+    dialog.zone_picker.lineEdit().setText("europe/london")
+    dialog.zone_picker.lineEdit().editingFinished.emit()
+    assert dialog.zone_picker.zone() == "Europe/London"
+    assert dialog.form.due_note.text() == "09:00 in London · 04:00 here"
+    dialog.zone_picker.lineEdit().setText("buenos aires")
+    dialog.zone_picker.lineEdit().editingFinished.emit()
+    assert dialog.zone_picker.zone() == "America/Argentina/Buenos_Aires"
+    dialog.zone_picker.lineEdit().setText("Atlantis")  # not a zone: the last good one stays
+    dialog.zone_picker.lineEdit().editingFinished.emit()
+    assert dialog.zone_picker.zone() == "America/Argentina/Buenos_Aires"
+    assert dialog.zone_picker.currentText() == "America/Argentina/Buenos Aires"
+    with qtbot.waitSignal(dialog.saved) as saved:
+        dialog.ok_button.click()
+    with db.read() as s:
+        assert followups.get(s, saved.args[0]).tz == "America/Argentina/Buenos_Aires"

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind
-from relationship_crm.domain.records import ContactDraft
+from relationship_crm.domain.records import ContactDraft, FollowUpDraft
 from relationship_crm.services import contacts, followups, meetings, research, thanks
 from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog, round_down_to_quarter
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
-from relationship_crm.ui.widgets.wall_clock import wall_clock
+from relationship_crm.ui.widgets.wall_clock import set_wall_clock, wall_clock
 
 NY = ZoneInfo("America/New_York")
 
@@ -150,7 +150,8 @@ def test_no_title_focuses_the_title(qtbot, db, people, open_dialog, runner):
     assert dialog.isVisible() and dialog.error_label.isVisible()
     assert "title" in dialog.error_label.text()
     assert dialog.title_edit.hasFocus()
-    assert runner.idle and saved_everything(db) == ([], [])
+    qtbot.waitUntil(lambda: runner.idle)  # only the attendee's usual zone was read
+    assert saved_everything(db) == ([], [])
     qtbot.keyClicks(dialog.title_edit, "K")
     assert not dialog.error_label.isVisible()  # typing clears the message
 
@@ -224,6 +225,8 @@ def test_keyboard_only(qtbot, ctx, db, people, open_dialog, wait_idle):
     assert focused() is dialog.when_edit
     press(Qt.Key.Key_Tab)  # one Tab leaves the date and time
     assert focused() is dialog.duration_spin
+    press(Qt.Key.Key_Tab)
+    assert focused() is dialog.zone_picker
     press(Qt.Key.Key_Tab)
     assert focused() is dialog.location_edit
     qtbot.keyClicks(focused(), "Cafe Rio")
@@ -379,3 +382,50 @@ def test_the_default_start_is_never_in_the_future(minutes):
     start = round_down_to_quarter(now)
     assert start <= now and now - start < timedelta(minutes=15)
     assert start.minute % 15 == 0 and start.second == 0 and start.microsecond == 0
+
+
+def test_a_meeting_with_a_london_client_is_logged_at_london_times(
+    qtbot, ctx, db, people, open_dialog, wait_idle
+):
+    """Jane's last follow-up was set in London: Log meeting from her page starts in London, shows
+    the rep's own clock beside the start, and the meeting and its follow-up are stored in London."""
+    with db.write() as s:
+        followups.add(
+            s,
+            FollowUpDraft(people["jane"], datetime(2026, 11, 20, 9, 0), "Europe/London"),
+            now=datetime(2026, 11, 1, tzinfo=UTC),
+        )
+    dialog = open_dialog(attendees=[(people["jane"], "Jane Doe")])
+    qtbot.waitUntil(lambda: dialog.zone_picker.zone() == "Europe/London", timeout=5000)
+    dialog.title_edit.setText("Lunch")
+    set_wall_clock(dialog.when_edit, datetime(2026, 11, 23, 12, 30))
+    assert dialog.when_note.text() == "12:30 in London · 07:30 here"
+    dialog.follow_up_box.setChecked(True)
+    qtbot.mouseClick(dialog.tomorrow_button, Qt.MouseButton.LeftButton)
+    assert dialog.follow_up.zone == "Europe/London"
+    assert dialog.follow_up.due_note.text() == "09:00 in London · 04:00 here"
+    with qtbot.waitSignal(dialog.meeting_logged) as logged:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    wait_idle()
+    with db.read() as s:
+        meeting = meetings.get(s, logged.args[0])
+        (follow_up,) = [
+            f
+            for f in followups.list_follow_ups(s, contact_id=people["jane"])
+            if f.meeting_id == logged.args[0]
+        ]
+    london = ZoneInfo("Europe/London")
+    assert meeting.tz == "Europe/London"
+    assert meeting.starts_at == datetime(2026, 11, 23, 12, 30, tzinfo=london)
+    assert follow_up.tz == "Europe/London"
+    assert follow_up.due.replace(tzinfo=None).hour == 9
+
+
+def test_the_rep_can_log_a_meeting_in_another_zone_by_hand(qtbot, db, people, open_dialog):
+    dialog = open_dialog()
+    assert dialog.zone_picker.zone() == "America/New_York"
+    assert not dialog.when_note.isVisibleTo(dialog)  # the rep's own zone: nothing to compare
+    dialog.zone_picker.set_zone("Asia/Kolkata")
+    assert dialog.follow_up.zone == "Asia/Kolkata"
+    assert dialog.when_note.isVisibleTo(dialog)
+    assert "in Kolkata" in dialog.when_note.text() and "here" in dialog.when_note.text()

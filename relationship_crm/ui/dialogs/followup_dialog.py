@@ -21,6 +21,7 @@ from relationship_crm.domain.timefmt import short_moment
 from relationship_crm.scheduling.cadences import PRESETS
 from relationship_crm.scheduling.quick_picks import QuickPick
 from relationship_crm.services import followups
+from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR
@@ -38,18 +39,23 @@ _HINT_STYLE = "color: palette(placeholder-text);"
 class FollowUpDialog(SavingDialog):
     """Owns the form for one follow-up of one contact; saves it through `ctx.runner`.
 
-    New (`follow_up` None): due tomorrow 09:00 in `ctx.zone`. Edit: the follow-up's own wall clock
-    and zone. A bad custom cadence or a KnownError from the service shows in red inside the dialog,
+    New (`follow_up` None): due tomorrow 09:00 in the zone last used with the contact
+    (`followups.usual_zone`), else `ctx.zone`. Edit: the follow-up's own wall clock and zone. The
+    Time zone box changes the zone the due is typed in; when it is not the rep's own, the rep's
+    clock shows under Due ("09:00 in New York · 15:00 here"). A bad custom cadence or a
+    KnownError from the service shows in red inside the dialog,
     which stays open with everything typed. After a save it notifies `ctx.events` with the
     service's changes (`operations.run_write`), emits `saved`, then accepts. Use `open()` or
     `show()`, not `exec()`.
 
     Signals:
         saved(int): the follow-up id, after the write committed.
+        zone_loaded(): a new follow-up's default zone (the contact's usual one) was looked up.
     Lives on the GUI thread.
     """
 
     saved = Signal(int)
+    zone_loaded = Signal()
 
     def __init__(
         self,
@@ -64,6 +70,7 @@ class FollowUpDialog(SavingDialog):
         self._contact_id = contact_id
         self._follow_up = follow_up
         self._zone = follow_up.tz if follow_up is not None else ctx.zone
+        self._zone_touched = False  # the rep chose a zone: a looked-up default must not replace it
         self._saving = False
         self.setWindowTitle("Edit follow-up" if follow_up is not None else "New follow-up")
         self.setMinimumWidth(440)
@@ -77,7 +84,14 @@ class FollowUpDialog(SavingDialog):
         self.contact_label = QLabel(contact_name)
         self.contact_label.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, not markup
 
-        self.form = FollowUpForm(self._ctx.clock, self._zone, custom=True, multiline_note=True)
+        self.form = FollowUpForm(
+            self._ctx.clock,
+            self._zone,
+            custom=True,
+            multiline_note=True,
+            here=self._ctx.zone,
+            zone_picker=True,
+        )
         self.form.hint_changed.connect(self._fit_height)
         # The form's fields, under the names the dialog has always had.
         self.due_edit = self.form.due_edit
@@ -90,7 +104,9 @@ class FollowUpDialog(SavingDialog):
         self.note_edit = self.form.note_edit
         self.note_edit.installEventFilter(self)
 
-        self.zone_label = QLabel(self._zone)
+        assert self.form.zone_picker is not None
+        self.zone_picker = self.form.zone_picker
+        self.zone_picker.zone_changed.connect(self._on_zone_picker_changed)
         self.snooze_label = QLabel()
         self.snooze_label.setWordWrap(True)
         self.snooze_label.setStyleSheet(_HINT_STYLE)
@@ -110,8 +126,7 @@ class FollowUpDialog(SavingDialog):
 
         rows = self.form.rows
         rows.insertRow(0, "Contact:", self.contact_label)
-        rows.insertRow(3, "Time zone:", self.zone_label)  # after the due and its quick picks
-        rows.insertRow(4, "", self.snooze_label)
+        rows.insertRow(5, "", self.snooze_label)  # under the due, its quick picks and zone
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(self.error_label)
@@ -124,6 +139,12 @@ class FollowUpDialog(SavingDialog):
     def _load(self, follow_up: FollowUpView | None) -> None:
         if follow_up is None:
             self.form.pick(QuickPick.TOMORROW_MORNING)
+            contact_id = self._contact_id
+            self._ctx.runner.query(
+                lambda s: followups.usual_zone(s, contact_id),
+                while_alive(self, self._on_usual_zone_loaded),
+                while_alive(self, lambda _exc: None),  # the rep's zone is a fine default
+            )
             return
         wall = follow_up.due.replace(tzinfo=None)
         self.form.set_due(wall)
@@ -144,7 +165,17 @@ class FollowUpDialog(SavingDialog):
 
     @property
     def zone(self) -> str:
-        return self._zone
+        return self.form.zone
+
+    def _on_usual_zone_loaded(self, zone: str | None) -> None:
+        # Only a default: a zone the rep already chose is kept.
+        if zone and not self._zone_touched and not self._saving:
+            self.form.set_zone(zone)
+            self._zone_touched = False
+        self.zone_loaded.emit()
+
+    def _on_zone_picker_changed(self, _zone: str) -> None:
+        self._zone_touched = True
 
     def _cadence_state(self) -> tuple[str, str]:
         return self.form.cadence_state()
@@ -202,7 +233,7 @@ class FollowUpDialog(SavingDialog):
         self._submit()
 
     def _submit(self) -> None:
-        due, zone, note = self.due_local(), self._zone, self.form.note()
+        due, zone, note = self.due_local(), self.form.zone, self.form.note()
         now = self._ctx.clock()
         words = self._cadence_words()
         if self._follow_up is None:

@@ -28,22 +28,26 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.enums import MeetingKind
+from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import MeetingDraft, MeetingView
 from relationship_crm.domain.text import clean_line
 from relationship_crm.scheduling.quick_picks import QuickPick
-from relationship_crm.services import meetings
+from relationship_crm.scheduling.zones import here_and_there, wall_time_note
+from relationship_crm.services import followups, meetings
 from relationship_crm.services.meeting_log import (
     FollowUpScope,
     LoggedMeeting,
     MeetingPlan,
     save_plan,
 )
+from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
 from relationship_crm.ui.widgets.follow_up_form import FollowUpForm
 from relationship_crm.ui.widgets.messages import message_label
 from relationship_crm.ui.widgets.wall_clock import WallClockEdit, set_wall_clock, wall_clock
+from relationship_crm.ui.widgets.zone_picker import ZonePicker
 
 DATE_TIME_FORMAT = "yyyy-MM-dd HH:mm"
 _HINT_STYLE = "color: palette(placeholder-text);"
@@ -76,8 +80,10 @@ def _minutes_for(kind: MeetingKind) -> int:
 class LogMeetingDialog(SavingDialog):
     """Owns the form for one new meeting and saves it, with its extras, in one transaction.
 
-    Fields: title, kind, start (now rounded down to the quarter hour, wall clock in `ctx.zone`),
-    duration, location, attendees (a ContactPicker, pre-filled from `attendees`), notes, research,
+    Fields: title, kind, start (now rounded down to the quarter hour, a wall clock in the Time
+    zone box: the zone last used with the first attendee, else `ctx.zone`; the rep's own clock
+    shows beside it when the zone is another), duration, location, attendees (a ContactPicker,
+    pre-filled from `attendees`), notes, research,
     an optional follow-up (due, quick picks, note, cadence, for each attendee or the first only),
     and "Draft a thank-you note to each attendee" (on by default, off for calls and emails).
 
@@ -99,6 +105,7 @@ class LogMeetingDialog(SavingDialog):
     """
 
     meeting_logged = Signal(int)
+    zone_loaded = Signal()
 
     def __init__(
         self,
@@ -110,7 +117,8 @@ class LogMeetingDialog(SavingDialog):
         super().__init__(parent)
         self._ctx = ctx
         self._meeting_id = meeting_id
-        self._zone = ctx.zone  # the meeting's own zone in edit mode
+        self._zone = ctx.zone  # the zone the start (and follow-up) is typed in
+        self._zone_touched = False  # the rep chose a zone: a looked-up default must not replace it
         self._original_attendees: tuple[int, ...] = ()
         self._saving = False
         self._kind = MeetingKind.MEETING
@@ -124,7 +132,10 @@ class LogMeetingDialog(SavingDialog):
         now = ctx.now().replace(tzinfo=None)
         set_wall_clock(self.when_edit, round_down_to_quarter(now))
         self.follow_up.pick(QuickPick.TOMORROW_MORNING)
+        self._update_when_note()
         self._connect_signals()
+        if meeting_id is None and attendees:
+            self._look_up_usual_zone(attendees[0][0])
         self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         if meeting_id is not None:
             self._start_editing(meeting_id)
@@ -140,10 +151,25 @@ class LogMeetingDialog(SavingDialog):
             lambda s: meetings.get(s, meeting_id), self._on_meeting_loaded, self._on_load_failed
         )
 
+    def _look_up_usual_zone(self, contact_id: int) -> None:
+        self._ctx.runner.query(
+            lambda s: followups.usual_zone(s, contact_id),
+            while_alive(self, self._on_usual_zone_loaded),
+            while_alive(self, lambda _exc: None),  # the rep's zone is a fine default
+        )
+
+    def _on_usual_zone_loaded(self, zone: str | None) -> None:
+        # Only a default: a zone the rep already chose is kept.
+        if zone and not self._zone_touched and not self._saving:
+            self._set_zone(zone)
+            self._zone_touched = False
+        self.zone_loaded.emit()
+
+    def _set_zone(self, zone: str) -> None:
+        self.zone_picker.set_zone(zone)  # emits zone_changed -> _on_zone_picker_changed
+
     def _on_meeting_loaded(self, meeting: MeetingView) -> None:
-        self._zone = meeting.tz
-        self.zone_label.setText(f"Times are in {meeting.tz}")
-        self.when_edit.setToolTip(f"Start, in {meeting.tz}")
+        self._set_zone(meeting.tz)
         self.title_edit.setText(meeting.title)
         kinds = [MeetingKind(self.kind_combo.itemData(i)) for i in range(self.kind_combo.count())]
         self.kind_combo.setCurrentIndex(kinds.index(meeting.kind))
@@ -171,6 +197,11 @@ class LogMeetingDialog(SavingDialog):
         self.when_edit.setDisplayFormat(DATE_TIME_FORMAT)
         self.when_edit.setCalendarPopup(True)
         self.when_edit.setToolTip(f"Start, in {self._ctx.zone}")
+        self.zone_picker = ZonePicker(self._ctx.zone)
+        # The rep's own clock beside the start, when the meeting is in another zone.
+        self.when_note = QLabel()
+        self.when_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.when_note.setStyleSheet(_HINT_STYLE)
         self.duration_spin = QSpinBox()
         self.duration_spin.setRange(0, meetings.MAX_DURATION_MINUTES)
         self.duration_spin.setSingleStep(15)
@@ -195,9 +226,13 @@ class LogMeetingDialog(SavingDialog):
         duration_label.setBuddy(self.duration_spin)
         kind_label = QLabel("&Kind:")
         kind_label.setBuddy(self.kind_combo)
-        zone_label = self.zone_label = QLabel(f"Times are in {self._ctx.zone}")
-        zone_label.setTextFormat(Qt.TextFormat.PlainText)
-        zone_label.setStyleSheet(_HINT_STYLE)
+        zone_label = QLabel("Time &zone:")
+        zone_label.setBuddy(self.zone_picker)
+        zone_row = QHBoxLayout()
+        zone_row.setContentsMargins(0, 0, 0, 0)
+        zone_row.addWidget(self.zone_picker)
+        zone_row.addSpacing(12)
+        zone_row.addWidget(self.when_note, 1)
         timing = QHBoxLayout()
         timing.setContentsMargins(0, 0, 0, 0)
         timing.addWidget(self.kind_combo)
@@ -213,7 +248,7 @@ class LogMeetingDialog(SavingDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("&Title:", self.title_edit)
         form.addRow(kind_label, timing)
-        form.addRow("", zone_label)
+        form.addRow(zone_label, zone_row)
         form.addRow("L&ocation:", self.location_edit)
         form.addRow("&Attendees:", self.picker)
         form.addRow("&Notes:", self.notes_edit)
@@ -247,6 +282,7 @@ class LogMeetingDialog(SavingDialog):
             self.kind_combo,
             self.when_edit,
             self.duration_spin,
+            self.zone_picker,
             self.location_edit,
             self.picker.edit,
             self.notes_edit,
@@ -270,7 +306,7 @@ class LogMeetingDialog(SavingDialog):
         self.follow_up_box = QGroupBox("&Follow up")
         self.follow_up_box.setCheckable(True)
         self.follow_up_box.setChecked(False)
-        self.follow_up = FollowUpForm(self._ctx.clock, self._ctx.zone)
+        self.follow_up = FollowUpForm(self._ctx.clock, self._ctx.zone, here=self._ctx.zone)
         # The form's fields, under the names the dialog has always had.
         self.follow_up_due_edit = self.follow_up.due_edit
         self.tomorrow_button = self.follow_up.tomorrow_button
@@ -313,6 +349,8 @@ class LogMeetingDialog(SavingDialog):
         self.picker.failed.connect(self._on_picker_failed)
         self.picker.selection_changed.connect(self._on_picker_selection_changed)
         self.title_edit.textEdited.connect(self._on_field_edited)
+        self.zone_picker.zone_changed.connect(self._on_zone_picker_changed)
+        self.when_edit.dateTimeChanged.connect(self._on_when_edit_changed)
 
     # --- keyboard and closing -----------------------------------------------------------------
 
@@ -352,6 +390,31 @@ class LogMeetingDialog(SavingDialog):
 
     def _on_picker_selection_changed(self) -> None:
         self._on_field_edited()
+        selected = self.picker.selected_ids()
+        if self._meeting_id is None and len(selected) == 1 and not self._zone_touched:
+            self._look_up_usual_zone(selected[0])
+
+    def _on_zone_picker_changed(self, zone: str) -> None:
+        self._zone = zone
+        self._zone_touched = True
+        self.when_edit.setToolTip(f"Start, in {zone}")
+        self.follow_up.set_zone(zone)  # the follow-up is typed in the meeting's zone
+        self._update_when_note()
+
+    def _on_when_edit_changed(self) -> None:
+        self._update_when_note()
+
+    def _update_when_note(self) -> None:
+        wall = wall_clock(self.when_edit)
+        try:
+            note = wall_time_note(wall, self._zone)
+            text = "\n".join(
+                line for line in (here_and_there(wall, self._zone, self._ctx.zone), note) if line
+            )
+        except InvalidInputError:
+            text = ""
+        self.when_note.setText(text)
+        self.when_note.setVisible(bool(text))
 
     def _on_field_edited(self, *_args: object) -> None:
         if self.error_label.isVisible() and not self._saving:

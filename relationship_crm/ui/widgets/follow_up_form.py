@@ -22,7 +22,7 @@ from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.scheduling.cadences import PRESETS, Cadence, preset, preset_for_rule
 from relationship_crm.scheduling.quick_picks import QuickPick, quick_pick
 from relationship_crm.scheduling.recurrence import describe, parse_cadence
-from relationship_crm.scheduling.zones import wall_time_note
+from relationship_crm.scheduling.zones import here_and_there, wall_time_note
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR
 from relationship_crm.ui.widgets.wall_clock import (
     DATE_TIME_FORMAT,
@@ -30,6 +30,7 @@ from relationship_crm.ui.widgets.wall_clock import (
     set_wall_clock,
     wall_clock,
 )
+from relationship_crm.ui.widgets.zone_picker import ZonePicker
 
 #: The Repeats box's data for "Custom…" (the presets' data is their Cadence).
 CUSTOM = "custom"
@@ -51,9 +52,14 @@ class FollowUpForm(QWidget):
     (the `scheduling.cadences` presets, and "Custom…" with a typed cadence when `custom` is set)
     and the note (several lines when `multiline_note`, else one).
 
-    Rows, in a QFormLayout (`rows`; a dialog may insert its own): Due, the quick picks, Repeats
-    (`repeat_row`, which a dialog may extend), the custom cadence and its hint, Note. Tab walks
-    them in that order. Does no I/O; the quick picks count from `clock()` in `zone`.
+    Rows, in a QFormLayout (`rows`; a dialog may insert its own): Due, its note, the quick picks,
+    Time zone (a `ZonePicker`, with `zone_picker`), Repeats (`repeat_row`, which a dialog may
+    extend), the custom cadence and its hint, Note. Tab walks them in that order. Does no I/O;
+    the quick picks count from `clock()` in `zone`.
+
+    The note under Due says when the wall time is skipped or repeated by a clock change, and,
+    when `zone` is not the rep's own (`here`), the same instant on the rep's clock ("09:00 in
+    New York · 15:00 here"). `set_zone` changes the zone and keeps the wall time typed.
 
     Signals:
         hint_changed(): the cadence hint was shown, hidden or changed (the dialog may need to grow).
@@ -69,12 +75,19 @@ class FollowUpForm(QWidget):
         *,
         custom: bool = False,
         multiline_note: bool = False,
+        here: str | None = None,
+        zone_picker: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._clock = clock
         self._zone = zone
+        self._here = here or zone
         self._custom = custom
+        self.zone_picker: ZonePicker | None = None
+        if zone_picker:
+            self.zone_picker = ZonePicker(zone)
+            self.zone_picker.zone_changed.connect(self.set_zone)
 
         self.due_edit = WallClockEdit()
         self.due_edit.setDisplayFormat(DATE_TIME_FORMAT)
@@ -140,6 +153,10 @@ class FollowUpForm(QWidget):
         self.rows.addRow(due_label, self.due_edit)
         self.rows.addRow("", self.due_note)
         self.rows.addRow("", quick)
+        if self.zone_picker is not None:
+            zone_label = QLabel("Time &zone:")
+            zone_label.setBuddy(self.zone_picker)
+            self.rows.addRow(zone_label, self.zone_picker)
         self.rows.addRow(repeat_label, self.repeat_row)
         if custom:
             self.rows.addRow("", self.custom_edit)
@@ -151,6 +168,7 @@ class FollowUpForm(QWidget):
         chain: tuple[QWidget, ...] = (
             self.due_edit,
             *self.quick_buttons,
+            *((self.zone_picker,) if self.zone_picker is not None else ()),
             self.cadence_combo,
             *((self.custom_edit,) if custom else ()),
             self.note_edit,
@@ -163,6 +181,14 @@ class FollowUpForm(QWidget):
     @property
     def zone(self) -> str:
         return self._zone
+
+    def set_zone(self, zone: str) -> None:
+        """Take the due as a wall time in `zone` from now on (the time typed stays)."""
+        self._zone = zone
+        self.due_edit.setToolTip(f"Due, in {zone}")
+        if self.zone_picker is not None and self.zone_picker.zone() != zone:
+            self.zone_picker.set_zone(zone)
+        self.update_due_note()
 
     def due_local(self) -> datetime:
         """The naive wall-clock due shown, in `zone`."""
@@ -256,12 +282,15 @@ class FollowUpForm(QWidget):
     # --- slots --------------------------------------------------------------------------------
 
     def update_due_note(self) -> None:
-        """Show the gap/fold sentence under Due when the wall time is skipped or repeated."""
+        """Under Due: the rep's own time when the zone is another, and the gap/fold sentence
+        when the wall time is skipped or repeated."""
+        wall = self.due_local().replace(second=0, microsecond=0)
         try:
-            text = wall_time_note(self.due_local().replace(second=0, microsecond=0), self._zone)
+            lines = [here_and_there(wall, self._zone, self._here), wall_time_note(wall, self._zone)]
         except InvalidInputError:
-            text = None  # an unknown zone is reported when saving, not here
-        self.due_note.setText(text or "")
+            lines = []  # an unknown zone is reported when saving, not here
+        text = "\n".join(line for line in lines if line)
+        self.due_note.setText(text)
         self.due_note.setVisible(bool(text))
 
     def _on_due_edit_changed(self) -> None:
