@@ -108,6 +108,21 @@ def check_currency(code: str) -> str:
     return currencies.check_code(code)
 
 
+def currency_codes() -> tuple[str, ...]:
+    """Every currency code the `currency` setting accepts."""
+    return tuple(currencies.MINOR_UNITS)
+
+
+def phone_regions() -> tuple[tuple[str, int], ...]:
+    """Every two-letter country `phone_region` may name, sorted, with its calling code."""
+    import phonenumbers
+
+    return tuple(
+        (region, phonenumbers.country_code_for_region(region))
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+    )
+
+
 def system_zone() -> str:
     """The machine's IANA zone (TZ variable or system setting), UTC when it cannot be found."""
     import tzlocal

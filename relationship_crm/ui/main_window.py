@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.changes import Changes
 from relationship_crm.paths import AppPaths
 from relationship_crm.services import contacts, duplicates, meetings, trash
+from relationship_crm.services import settings as rep_settings
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.database_actions import DatabaseActions
 from relationship_crm.ui.dialogs.contact_editor import ContactEditor
@@ -49,8 +50,15 @@ APP_TITLE = "Relationship CRM"
 class MainWindow(QMainWindow):
     """Owns the panels and routes their requests to dialogs; remembers its layout in QSettings.
 
+    When a settings change moves the rep's time zone (Edit → Settings…, or `config set timezone`
+    from outside), `ctx.zone` follows and every panel reloads.
+
+    Signals:
+        zone_changed(str): `ctx.zone` is now this zone.
     Lives on the GUI thread.
     """
+
+    zone_changed = Signal(str)
 
     def __init__(self, ctx: UiContext, paths: AppPaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,6 +204,9 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.duplicates_action)
         edit_menu.addAction(self.trash_action)
+        edit_menu.addSeparator()
+        self.settings_action = self._action("&Settings…", "Ctrl+,", self.edit_settings)
+        edit_menu.addAction(self.settings_action)
 
         notes_menu = bar.addMenu("&Notes")
         self.thanks_action = self._action("&Thank-you notes…", "Ctrl+T", self.show_thanks)
@@ -330,9 +341,16 @@ class MainWindow(QMainWindow):
         TemplatesDialog(self._ctx, self).open()
 
     def edit_rep_details(self) -> None:
+        self.open_settings("details")
+
+    def edit_settings(self) -> None:
+        self.open_settings("details")
+
+    def open_settings(self, page: str) -> None:
+        """Edit → Settings… on `page` ("details" or "region")."""
         from relationship_crm.ui.dialogs.rep_details_dialog import RepDetailsDialog
 
-        RepDetailsDialog(self._ctx, self).open()
+        RepDetailsDialog(self._ctx, self, page=page).open()
 
     def delete_contact(self, contact_id: int) -> None:
         contact = self.contact_page.contact
@@ -555,6 +573,17 @@ class MainWindow(QMainWindow):
     def _on_events_changed(self, changes: Changes, _initiator: object) -> None:
         if changes.contacts:
             self._check_empty()
+        if changes.settings:
+            # The time zone may have changed (Settings, or `config set timezone` outside).
+            self._ctx.runner.query(rep_settings.zone, self._on_zone_read)
+
+    def _on_zone_read(self, zone: str) -> None:
+        if zone == self._ctx.zone:
+            return
+        self._ctx.zone = zone
+        # Every "today", due time and day boundary shown was computed in the old zone.
+        self._ctx.events.notify(Changes.everything(), self)
+        self.zone_changed.emit(zone)
 
     def _check_empty(self) -> None:
         self._ctx.runner.query(contacts.count, self._on_counted)

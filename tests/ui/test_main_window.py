@@ -243,3 +243,33 @@ def test_sample_data_is_offered_only_on_an_empty_database(qtbot, window, ctx, db
     )
     with db.read() as s:
         assert contacts.count(s) == 1
+
+
+def test_edit_settings_opens_the_settings_and_a_new_zone_reaches_every_panel(
+    qtbot, ctx, db, tmp_path, wait_idle
+):
+    from relationship_crm.domain.changes import Changes
+    from relationship_crm.paths import AppPaths
+    from relationship_crm.services import settings
+    from relationship_crm.ui.dialogs.rep_details_dialog import RepDetailsDialog
+    from relationship_crm.ui.main_window import MainWindow
+
+    window = MainWindow(ctx, AppPaths(tmp_path / "data"))
+    qtbot.addWidget(window)
+    assert window.settings_action.shortcut().toString() == "Ctrl+,"
+    window.settings_action.trigger()
+    (dialog,) = window.findChildren(RepDetailsDialog)
+    qtbot.waitUntil(dialog.save_button.isEnabled)
+    dialog.show_page("region")
+    dialog.follow_system_check.setChecked(False)
+    dialog.zone_picker.set_zone("Asia/Tokyo")
+    with qtbot.waitSignal(window.zone_changed, timeout=5000) as moved:
+        dialog.save_button.click()
+    assert moved.args == ["Asia/Tokyo"] and ctx.zone == "Asia/Tokyo"
+    # A change made outside the app (`config set timezone`) is followed the same way.
+    with db.write() as s:
+        settings.put(s, "timezone", "Europe/Paris")
+    with qtbot.waitSignal(window.zone_changed, timeout=5000):
+        ctx.events.notify(Changes.everything(), None)
+    assert ctx.zone == "Europe/Paris"
+    wait_idle()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialog
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.services import settings
-from relationship_crm.ui.dialogs.rep_details_dialog import KEYS, RepDetailsDialog
+from relationship_crm.ui.dialogs.rep_details_dialog import KEYS, REGION_KEYS, RepDetailsDialog
 
 pytestmark = pytest.mark.gui
 
@@ -52,7 +52,7 @@ def test_shows_the_stored_details_and_choices(db, open_dialog):
             settings.put(s, key, value)
         settings.put(s, "page_size", "a6")
     dialog = open_dialog()
-    assert dialog.windowTitle() == "Your details"
+    assert dialog.windowTitle() == "Settings"
     assert "letterhead" in dialog.intro_label.text()
     assert "{{placeholders}}" in dialog.intro_label.text()
     assert {key: edit.text() for key, edit in dialog.line_edits.items()} == DETAILS
@@ -105,7 +105,9 @@ def test_saving_stores_every_field_in_one_go(qtbot, ctx, db, open_dialog, wait_i
     wait_idle()
     assert changed.args == [Changes(settings=True), dialog]
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert stored(db) == DETAILS | {"date_style": "international", "page_size": "card"}
+    assert stored(db) == DETAILS | {"date_style": "international", "page_size": "card"} | (
+        dict.fromkeys(REGION_KEYS)  # untouched: still automatic
+    )
 
 
 def test_automatic_and_empty_fields_remove_the_settings(qtbot, db, open_dialog, wait_idle):
@@ -173,3 +175,43 @@ def test_address_and_signature_keep_their_line_breaks(qtbot, db, open_dialog, wa
     wait_idle()
     assert stored(db)["rep_address"] == "1 Main St\nSuite 4\nSpringfield IL 62701"
     assert stored(db)["signature"] == "Warm regards,\nSam"
+
+
+def test_the_region_page_sets_zone_currency_and_phone_country(qtbot, ctx, db, open_dialog):
+    dialog = open_dialog()
+    dialog.show_page("region")
+    assert dialog.follow_system_check.isChecked()  # nothing stored: the computer's zone
+    assert not dialog.zone_picker.isEnabled()
+    assert dialog.currency_combo.currentText() == "Automatic (USD)"
+    assert dialog.phone_region_combo.currentData() == ""
+    dialog.follow_system_check.setChecked(False)
+    assert dialog.zone_picker.isEnabled()
+    dialog.zone_picker.set_zone("Europe/London")
+    dialog.set_choice("currency", "GBP")
+    dialog.set_choice("phone_region", "GB")
+    assert dialog.phone_region_combo.currentText() == "GB (+44)"
+    with qtbot.waitSignal(dialog.details_saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with db.read() as s:
+        assert settings.zone(s) == "Europe/London"
+        assert settings.currency(s) == "GBP"
+        assert settings.get(s, "phone_region") == "GB"
+        # The date style follows the zone while it is automatic: notes now say "3 December".
+        assert settings.date_style(s) == "international"
+
+
+def test_following_the_computer_again_removes_the_zone_setting(qtbot, db, open_dialog):
+    with db.write() as s:
+        settings.put(s, "timezone", "Asia/Tokyo")
+        settings.put(s, "currency", "JPY")
+    dialog = open_dialog()
+    assert not dialog.follow_system_check.isChecked()
+    assert dialog.zone_picker.zone() == "Asia/Tokyo" and dialog.zone_picker.isEnabled()
+    assert dialog.currency_combo.currentData() == "JPY"
+    dialog.follow_system_check.setChecked(True)
+    dialog.set_choice("currency", "")
+    with qtbot.waitSignal(dialog.details_saved):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with db.read() as s:
+        assert settings.get(s, "timezone") is None
+        assert settings.get(s, "currency") is None

@@ -53,6 +53,9 @@ A working day with Relationship CRM
 
 6. Gifts and hospitality: on a contact's page, Gift… records it and warns about a repeat.
 
+Settings: Edit → Settings… (Ctrl+,) holds your time zone, default currency and phone
+country, and the name, address and signature your notes carry.
+
 Everything stays on this computer. A backup is made every day (File → Back up now makes
 one at once); Edit → Undo (Ctrl+Z) brings back what you just deleted.
 """

@@ -1,4 +1,5 @@
-"""Your details: the rep's name, letterhead and signature, and how notes are dated and printed."""
+"""Settings: the rep's details (letterhead, signature), how notes are dated and printed, and the
+time zone, currency and phone country everything else uses."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +30,7 @@ from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
+from relationship_crm.ui.widgets.zone_picker import ZonePicker
 
 #: The text settings, in form order, with their labels.
 TEXT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -46,8 +50,12 @@ CHOICE_FIELDS: tuple[tuple[str, str], ...] = (
     ("date_style", "&Dates in notes:"),
     ("page_size", "Pape&r:"),
 )
+#: The region settings, on their own page: the zone, the default currency, the phone country.
+REGION_KEYS: tuple[str, ...] = ("timezone", "currency", "phone_region")
 #: Every key the dialog saves.
-KEYS: tuple[str, ...] = tuple(key for key, _ in TEXT_FIELDS + CHOICE_FIELDS)
+KEYS: tuple[str, ...] = tuple(key for key, _ in TEXT_FIELDS + CHOICE_FIELDS) + REGION_KEYS
+#: The pages, by name, in tab order.
+PAGES: tuple[str, ...] = ("details", "region")
 
 PAGE_SIZE_LABELS: dict[str, str] = {
     "a4": "A4",
@@ -95,14 +103,16 @@ class LinesEdit(QPlainTextEdit):
 
 
 class RepDetailsDialog(SavingDialog):
-    """Owns the form for the rep's details: who the notes are from and how they are printed.
+    """Owns the Settings form: who the notes are from and how they are printed (page "details"),
+    and the time zone, default currency and phone country (page "region"); `page` opens one.
 
     On opening it reads the stored settings through `ctx.runner.query` (Save stays disabled until
     they are shown, so an early click cannot blank them). The text fields are the rep_* settings
-    and the signature; the two choices start with "Automatic (…)", meaning no setting, naming
-    what automatic gives now. Save writes every key in one `_write` transaction (`settings.put`
-    each; an empty value removes a setting), which notifies the changes, and accepts. A
-    KnownError shows in red under the form, nothing is stored and the input stays as typed.
+    and the signature; the choices start with "Automatic (…)", meaning no setting, naming what
+    automatic gives now; "Follow this computer's time zone" means no `timezone` setting. Save
+    writes every key in one `_write` transaction (`thanks.put_setting` each; an empty value
+    removes a setting), which notifies the changes, and accepts. A KnownError shows in red
+    under the form, nothing is stored and the input stays as typed.
 
     Signals:
         details_loaded(): the stored settings are shown.
@@ -113,13 +123,17 @@ class RepDetailsDialog(SavingDialog):
     details_loaded = Signal()
     details_saved = Signal()
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, *, page: str = "details"
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._zone: str | None = None
-        self.setWindowTitle("Your details")
+        self._system_zone = settings.system_zone()
+        self.setWindowTitle("Settings")
         self.setMinimumWidth(520)
         self._build()
+        self.show_page(page)
         self._connect_signals()
         self._set_loaded(False)
         ctx.runner.query(
@@ -191,18 +205,75 @@ class RepDetailsDialog(SavingDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
 
+        details_page = QWidget()
+        details = QVBoxLayout(details_page)
+        details.addWidget(self.intro_label)
+        details.addWidget(you_box)
+        details.addWidget(print_box)
+        details.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details_page, "Your &details")
+        self.tabs.addTab(self._build_region_page(), "&Time zone, currency, phones")
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.intro_label)
-        layout.addWidget(you_box)
-        layout.addWidget(print_box)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error_label)
-        layout.addStretch(1)
         layout.addWidget(self.buttons)
+
+    def _build_region_page(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel(
+            "Dates and times you type, and the daily list, are in this time zone. A gift without "
+            "a currency is in the default currency. A phone number typed without +country is "
+            "read as a number of the phone country."
+        )
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.TextFormat.PlainText)
+        self.region_intro_label = intro
+        self.follow_system_check = QCheckBox(
+            f"Follow this computer's time zone ({self._system_zone})"
+        )
+        self.zone_picker = ZonePicker(self._system_zone)
+        self.currency_combo = QComboBox()
+        self.currency_combo.addItem("Automatic (USD)", "")
+        for code in sorted(settings.currency_codes()):
+            self.currency_combo.addItem(code, code)
+        self.currency_combo.setToolTip(settings.KNOWN_SETTINGS["currency"])
+        self.phone_region_combo = QComboBox()
+        self.phone_region_combo.addItem("None: type numbers with +country", "")
+        for code, calling in settings.phone_regions():
+            self.phone_region_combo.addItem(f"{code} (+{calling})", code)
+        self.phone_region_combo.setToolTip(settings.KNOWN_SETTINGS["phone_region"])
+        self.combos["currency"] = self.currency_combo
+        self.combos["phone_region"] = self.phone_region_combo
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        zone_label = QLabel("Time &zone:")
+        zone_label.setBuddy(self.zone_picker)
+        form.addRow("", self.follow_system_check)
+        form.addRow(zone_label, self.zone_picker)
+        currency_label = QLabel("Default &currency:")
+        currency_label.setBuddy(self.currency_combo)
+        form.addRow(currency_label, self.currency_combo)
+        phone_label = QLabel("P&hone country:")
+        phone_label.setBuddy(self.phone_region_combo)
+        form.addRow(phone_label, self.phone_region_combo)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        return page
+
+    def show_page(self, page: str) -> None:
+        """Bring page "details" or "region" to the front."""
+        self.tabs.setCurrentIndex(PAGES.index(page))
 
     def _connect_signals(self) -> None:
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         self.date_style_combo.currentIndexChanged.connect(self._on_date_style_changed)
+        self.follow_system_check.toggled.connect(self._on_follow_system_toggled)
 
     # --- public -------------------------------------------------------------------------------
 
@@ -210,7 +281,8 @@ class RepDetailsDialog(SavingDialog):
         """Every key with the value the form holds ("" for an empty field or Automatic)."""
         typed = {key: edit.text().strip() for key, edit in self.line_edits.items()}
         chosen = {key: str(combo.currentData() or "") for key, combo in self.combos.items()}
-        return typed | chosen
+        zone = "" if self.follow_system_check.isChecked() else self.zone_picker.zone()
+        return typed | chosen | {"timezone": zone}
 
     def set_choice(self, key: str, value: str) -> None:
         """Choose `value` ("" for Automatic) in a choice combo."""
@@ -240,6 +312,10 @@ class RepDetailsDialog(SavingDialog):
             edit.setText(stored.values.get(key, ""))
         for key in self.combos:
             self.set_choice(key, stored.values.get(key, ""))
+        stored_zone = stored.values.get("timezone", "")
+        self.follow_system_check.setChecked(not stored_zone)
+        self.zone_picker.set_zone(stored_zone or self._system_zone)
+        self.zone_picker.setEnabled(bool(stored_zone))
         self._update_automatic_labels()
         self._set_loaded(True)
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -252,8 +328,10 @@ class RepDetailsDialog(SavingDialog):
             self._ctx.runner.failed.emit(str(exc), True)
 
     def _set_loaded(self, loaded: bool) -> None:
-        for widget in (*self.line_edits.values(), *self.combos.values()):
+        widgets = (*self.line_edits.values(), *self.combos.values(), self.follow_system_check)
+        for widget in widgets:
             widget.setEnabled(loaded)
+        self.zone_picker.setEnabled(loaded and not self.follow_system_check.isChecked())
         self.save_button.setEnabled(loaded)
 
     def _update_automatic_labels(self) -> None:
@@ -274,6 +352,11 @@ class RepDetailsDialog(SavingDialog):
     def _on_date_style_changed(self, _index: int) -> None:
         self._update_automatic_labels()
 
+    def _on_follow_system_toggled(self, follow: bool) -> None:
+        self.zone_picker.setEnabled(not follow)
+        if follow:
+            self.zone_picker.set_zone(self._system_zone)
+
     def _on_buttons_accepted(self) -> None:
         self.save()
 
@@ -289,7 +372,13 @@ class RepDetailsDialog(SavingDialog):
     def _on_save_failed(self, exc: BaseException) -> None:
         if isinstance(exc, KnownError):
             # The service names the setting first ("page_size must be one of: …").
-            for key, widget in (*self.line_edits.items(), *self.combos.items()):
+            fields: tuple[tuple[str, QWidget], ...] = (
+                *self.line_edits.items(),
+                *self.combos.items(),
+                ("timezone", self.zone_picker),
+            )
+            for key, widget in fields:
                 if str(exc).startswith(key):
+                    self.show_page("region" if key in REGION_KEYS else "details")
                     widget.setFocus(Qt.FocusReason.OtherFocusReason)
                     break
