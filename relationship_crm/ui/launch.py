@@ -68,6 +68,8 @@ def apply_dark_palette(app: QApplication) -> None:
         (role.Highlight, "#2f65ca"),
         (role.HighlightedText, "#ffffff"),
         (role.Mid, "#444444"),
+        (role.Midlight, "#3d3d3d"),  # the attendee chips' background
+        (role.Shadow, "#000000"),
         (role.Dark, "#1a1a1a"),
         (role.Light, "#505050"),
     ):

@@ -425,7 +425,14 @@ def test_the_rep_can_log_a_meeting_in_another_zone_by_hand(qtbot, db, people, op
     dialog = open_dialog()
     assert dialog.zone_picker.zone() == "America/New_York"
     assert not dialog.when_note.isVisibleTo(dialog)  # the rep's own zone: nothing to compare
+    assert wall_clock(dialog.when_edit) == datetime(2026, 11, 23, 14, 0)  # now, in New York
     dialog.zone_picker.set_zone("Asia/Kolkata")
     assert dialog.follow_up.zone == "Asia/Kolkata"
-    assert dialog.when_note.isVisibleTo(dialog)
-    assert "in Kolkata" in dialog.when_note.text() and "here" in dialog.when_note.text()
+    # The suggested start stays "now": 14:00 in New York is 00:30 the next day in Kolkata.
+    assert wall_clock(dialog.when_edit) == datetime(2026, 11, 24, 0, 30)
+    assert dialog.when_note.text() == "Tue 00:30 in Kolkata · Mon 14:00 here"
+    # A time the rep typed is theirs: another zone keeps it as typed.
+    set_wall_clock(dialog.when_edit, datetime(2026, 11, 23, 9, 0))
+    dialog.zone_picker.set_zone("Europe/London")
+    assert wall_clock(dialog.when_edit) == datetime(2026, 11, 23, 9, 0)
+    assert dialog.when_note.text() == "09:00 in London · 04:00 here"

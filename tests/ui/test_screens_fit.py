@@ -116,3 +116,58 @@ def test_the_gift_cost_placeholder_is_not_cut(qtbot, ctx, db, wait_idle):
     field = dialog.cost_edit
     needed = field.fontMetrics().horizontalAdvance(field.placeholderText())
     assert field.width() >= needed + 16  # frame and text margins
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (1366, 728), (1920, 1040)])
+def test_the_list_and_timeline_never_scroll_sideways_at_any_laptop_size(
+    window, sample, qtbot, wait_idle, size
+):
+    """At 1024 wide the list is too narrow for five columns: Last contact (then Stage) make way
+    for the name and the next follow-up instead of hiding behind a sideways scrollbar."""
+    win = window(*size)
+    panel = win.contact_list
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    first = panel.model.contact_id(0)
+    assert first is not None
+    win.open_contact(first)  # its timeline is shown too
+    wait_idle()
+    qtbot.wait(50)
+    view, header = panel.view, panel.view.horizontalHeader()
+    assert not view.horizontalScrollBar().isVisible()
+    assert header.length() <= view.viewport().width()
+    assert not header.isSectionHidden(0) and not header.isSectionHidden(4)  # name, next follow-up
+    if size[0] >= 1366:
+        assert not any(header.isSectionHidden(c) for c in range(5))
+    timeline = win.contact_page.timeline
+    assert not timeline.horizontalScrollBar().isVisible()
+    assert timeline.header().length() <= timeline.viewport().width()
+
+
+def test_a_wider_list_brings_the_hidden_columns_back(window, sample, qtbot):
+    win = window(1366, 728)
+    panel = win.contact_list
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    header = panel.view.horizontalHeader()
+    panel.resize(300, panel.height())
+    panel.fit_columns()
+    hidden = [c for c in range(5) if header.isSectionHidden(c)]
+    assert 3 in hidden  # Last contact made way first
+    panel.resize(900, panel.height())
+    panel.fit_columns()
+    assert not any(header.isSectionHidden(c) for c in range(5))
+
+
+def test_accent_colours_are_lightened_on_a_dark_palette(qapp):
+    from PySide6.QtGui import QColor, QPalette
+
+    from relationship_crm.ui.colours import readable
+    from relationship_crm.ui.models.contacts_model import STAGE_COLOURS
+
+    light, dark = QPalette(), QPalette()
+    light.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    for colour in (*STAGE_COLOURS.values(), "#c0392b"):
+        assert readable(colour, light) == QColor(colour)
+        shown = readable(colour, dark)
+        assert shown.lightnessF() >= 0.68  # readable on #1e1e1e
+        assert abs(shown.hslHueF() - QColor(colour).hslHueF()) < 0.01 or QColor(colour).hslHueF() < 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -129,8 +130,7 @@ class LogMeetingDialog(SavingDialog):
         self._build()
         for contact_id, name in attendees:
             self.picker.add_contact(contact_id, name)
-        now = ctx.now().replace(tzinfo=None)
-        set_wall_clock(self.when_edit, round_down_to_quarter(now))
+        set_wall_clock(self.when_edit, self._default_start(self._zone))
         self.follow_up.pick(QuickPick.TOMORROW_MORNING)
         self._update_when_note()
         self._connect_signals()
@@ -150,6 +150,11 @@ class LogMeetingDialog(SavingDialog):
         self._ctx.runner.query(
             lambda s: meetings.get(s, meeting_id), self._on_meeting_loaded, self._on_load_failed
         )
+
+    def _default_start(self, zone: str) -> datetime:
+        """The start suggested in `zone`: the quarter hour just begun there."""
+        now = self._ctx.clock().astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        return round_down_to_quarter(now)
 
     def _look_up_usual_zone(self, contact_id: int) -> None:
         self._ctx.runner.query(
@@ -395,7 +400,11 @@ class LogMeetingDialog(SavingDialog):
             self._look_up_usual_zone(selected[0])
 
     def _on_zone_picker_changed(self, zone: str) -> None:
-        self._zone = zone
+        old_zone, self._zone = self._zone, zone
+        if self._meeting_id is None and wall_clock(self.when_edit) == self._default_start(old_zone):
+            # Still the suggested "now": keep it now (a call that just ended with a London client
+            # began at 15:00 in London, not at 10:00 there). A time the rep typed is kept as typed.
+            set_wall_clock(self.when_edit, self._default_start(zone))
         self._zone_touched = True
         self.when_edit.setToolTip(f"Start, in {zone}")
         self.follow_up.set_zone(zone)  # the follow-up is typed in the meeting's zone

@@ -16,11 +16,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
 
 from relationship_crm.domain.timefmt import clock, day_month
 from relationship_crm.services import contact_list
 from relationship_crm.services.contact_list import ContactFilter, ContactRow
+from relationship_crm.ui.colours import readable
 from relationship_crm.ui.context import UiContext
 
 Index = QModelIndex | QPersistentModelIndex
@@ -174,10 +174,10 @@ class ContactsModel(QAbstractTableModel):
             return row.email
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "stage":
-                return QColor(STAGE_COLOURS.get(row.stage.value, "#6b7280"))
+                return readable(STAGE_COLOURS.get(row.stage.value, "#6b7280"))
             if key == "next_follow_up" and row.next_follow_up is not None:
                 if row.next_follow_up < self._ctx.clock():
-                    return QColor("#b91c1c")  # overdue
+                    return readable("#b91c1c")  # overdue
         return None
 
     def _format(self, moment: datetime | None) -> str:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from relationship_crm.domain.followups import Bucket, Reminder
 from relationship_crm.domain.timefmt import clock
+from relationship_crm.ui.colours import readable
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR, RemindersModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -92,7 +93,9 @@ class ReminderDelegate(QStyledItemDelegate):
         # Title rows are disabled items: take colours from the active group, not the greyed one.
         active = QPalette.ColorGroup.Active
         painter.setPen(
-            QColor(OVERDUE_COLOUR) if overdue else palette.color(active, QPalette.ColorRole.Text)
+            readable(OVERDUE_COLOUR, palette)
+            if overdue
+            else palette.color(active, QPalette.ColorRole.Text)
         )
         title = str(index.data(Qt.ItemDataRole.DisplayRole))
         if overdue:  # a click on the title folds the overdue rows away (or back)
@@ -133,7 +136,7 @@ class ReminderDelegate(QStyledItemDelegate):
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         )
         muted = text if selected else palette.color(QPalette.ColorRole.PlaceholderText)
-        warm = text if selected else QColor(OVERDUE_COLOUR)
+        warm = text if selected else readable(OVERDUE_COLOUR, palette)
 
         rect = option.rect.adjusted(self.PAD + 4, self.PAD, -self.PAD, -self.PAD)
         top_h = QFontMetrics(bold).height()

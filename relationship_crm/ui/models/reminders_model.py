@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
 from relationship_crm.domain.followups import Agenda, Bucket, Reminder
 from relationship_crm.domain.timefmt import clock, short_day, short_moment
 from relationship_crm.scheduling.recurrence import describe
+from relationship_crm.ui.colours import readable
 from relationship_crm.ui.widgets.messages import plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -158,7 +159,7 @@ class RemindersModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ForegroundRole and row.bucket is Bucket.OVERDUE:
-            return QColor(OVERDUE_COLOUR)
+            return readable(OVERDUE_COLOUR)
         return None
 
     def _reminder_data(self, item: Reminder, column: int, role: int) -> Any:
@@ -185,7 +186,7 @@ class RemindersModel(QAbstractTableModel):
             parts.append(self.status_text(item))
             return ", ".join(p for p in parts if p)
         if role == Qt.ItemDataRole.ForegroundRole and item.overdue:
-            return QColor(OVERDUE_COLOUR)
+            return readable(OVERDUE_COLOUR)
         return None
 
     # --- text ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,10 +25,20 @@ from relationship_crm.ui.models.contacts_model import COLUMNS, ContactsModel
 
 SEARCH_DELAY_MS = 150
 NAME_WIDTH = 170  # the rep may widen it; the layout is remembered
+#: Narrowest a name and a company may get before a column makes way for them.
+NAME_MIN_WIDTH = 120
+COMPANY_MIN_WIDTH = 90
+#: Columns that make way, first to last, when the list is too narrow for all of them:
+#: Last contact, then Stage, then Company (a name and the next follow-up always show).
+HIDE_ORDER: tuple[int, ...] = (3, 2, 1)
 
 
 class ContactListPanel(QWidget):
     """Owns the search box, the filters, the table view and its ContactsModel.
+
+    The columns always fit the width the list has: when it is too narrow for all of them
+    (a small screen, a wide contact page), Last contact, then Stage, then Company are hidden
+    (`HIDE_ORDER`) rather than pushed behind a sideways scrollbar, and come back with room.
 
     Signals:
         contact_selected(int): the rep moved to another contact (0 when nothing is selected).
@@ -94,6 +104,7 @@ class ContactListPanel(QWidget):
         layout.addWidget(self.view)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self.view.viewport().installEventFilter(self)
         self._connect_signals()
         self.reload_tags()
 
@@ -110,6 +121,36 @@ class ContactListPanel(QWidget):
         self.view.doubleClicked.connect(self._on_view_activated)
         self.view.activated.connect(self._on_view_activated)
         self._ctx.events.changed.connect(self._on_events_changed)
+
+    # --- fitting the columns ------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """Hide the columns that do not fit the list's width (`HIDE_ORDER`), show those that do."""
+        header = self.view.horizontalHeader()
+        available = self.view.viewport().width()
+
+        def natural(column: int) -> int:
+            if column == 1:
+                return COMPANY_MIN_WIDTH
+            return max(header.sectionSizeHint(column), self.view.sizeHintForColumn(column))
+
+        shown = set(range(1, len(COLUMNS)))
+        for column in HIDE_ORDER:
+            if NAME_MIN_WIDTH + sum(natural(c) for c in shown) <= available:
+                break
+            shown.discard(column)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionHidden(column, column not in shown)
+        # The name gives way too, down to its minimum, before anything scrolls sideways.
+        others = sum(natural(c) for c in shown)
+        room = max(NAME_MIN_WIDTH, available - others)
+        if header.sectionSize(0) > room:
+            header.resizeSection(0, room)
 
     # --- public -------------------------------------------------------------------------------
 

@@ -117,8 +117,14 @@ class ContactPage(QWidget):
         self.timeline.setAlternatingRowColors(True)
         self.timeline.setWordWrap(True)
         self.timeline.setUniformRowHeights(True)
-        self.timeline.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.timeline.setColumnWidth(1, 240)
+        # What and Details share the width left after the date, so nothing hides behind a
+        # sideways scrollbar; a long line elides, and the pane below shows it whole.
+        timeline_header = self.timeline.header()
+        timeline_header.setStretchLastSection(False)
+        timeline_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        timeline_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        timeline_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.delete_meeting_action = QAction("&Delete meeting\tDel", self.timeline)
         self.delete_meeting_action.setEnabled(False)
         self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)

@@ -23,6 +23,7 @@ from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.timefmt import day_month, short_day
 from relationship_crm.services import thanks
+from relationship_crm.ui.colours import readable
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.reminders_model import OVERDUE_COLOUR
 from relationship_crm.ui.models.thanks_model import FILTER_STATUSES
@@ -60,7 +61,9 @@ class UnsentThanksBox(QWidget):
 
         self.title_label = QLabel()
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.title_label.setStyleSheet(f"font-weight: 600; color: {OVERDUE_COLOUR};")
+        self.title_label.setStyleSheet(
+            f"font-weight: 600; color: {readable(OVERDUE_COLOUR).name()};"
+        )
         self.list = QListWidget()
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setAccessibleName("Thank-you notes to send")
