@@ -71,6 +71,7 @@ class FollowUpDialog(SavingDialog):
         self._follow_up = follow_up
         self._zone = follow_up.tz if follow_up is not None else ctx.zone
         self._zone_touched = False  # the rep chose a zone: a looked-up default must not replace it
+        self.zone_known = follow_up is not None  # the default zone has been looked up
         self._saving = False
         self.setWindowTitle("Edit follow-up" if follow_up is not None else "New follow-up")
         self.setMinimumWidth(440)
@@ -172,6 +173,7 @@ class FollowUpDialog(SavingDialog):
         if zone and not self._zone_touched and not self._saving:
             self.form.set_zone(zone)
             self._zone_touched = False
+        self.zone_known = True
         self.zone_loaded.emit()
 
     def _on_zone_picker_changed(self, _zone: str) -> None:

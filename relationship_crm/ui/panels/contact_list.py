@@ -53,6 +53,7 @@ class ContactListPanel(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._pending_select: int | None = None
+        self._name_shrunk = False  # fit_columns narrowed the default name width
         self._reloading = False
         # Parented: the model must live exactly as long as the view that shows it.
         self.model = ContactsModel(ctx, parent=self)
@@ -146,11 +147,17 @@ class ContactListPanel(QWidget):
             shown.discard(column)
         for column in range(1, len(COLUMNS)):
             header.setSectionHidden(column, column not in shown)
-        # The name gives way too, down to its minimum, before anything scrolls sideways.
+        # The default name width gives way too, down to its minimum, and comes back with room;
+        # a width the rep chose (dragged, or restored from the last session) is theirs to keep.
         others = sum(natural(c) for c in shown)
         room = max(NAME_MIN_WIDTH, available - others)
-        if header.sectionSize(0) > room:
+        width = header.sectionSize(0)
+        if self._name_shrunk and room >= NAME_WIDTH:
+            header.resizeSection(0, NAME_WIDTH)
+            self._name_shrunk = False
+        elif room < width <= NAME_WIDTH:
             header.resizeSection(0, room)
+            self._name_shrunk = True
 
     # --- public -------------------------------------------------------------------------------
 
