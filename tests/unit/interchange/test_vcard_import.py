@@ -715,6 +715,7 @@ def draft_of(contact: ContactView) -> ContactDraft:
         tags=contact.tags,
         birthday=contact.birthday,
         notes=contact.notes,
+        name_parts_known=True,  # our cards always have N: its parts are kept as they are
     )
 
 
