@@ -937,6 +937,12 @@ def test_a_line_is_unreadable_exactly_when_vobject_cannot_read_it(line):
     if line[0] == " ":
         line = "A" + line
     readable = line_re.match(line) is not None
+    head, colon, value = line.partition(":")
+    if colon and '"' not in head:
+        # Empty parameters (`ADR;HOME;PREF;:`, as Outlook writes) are dropped before reading.
+        name, _, params = head.partition(";")
+        params = ";".join(p for p in params.split(";") if p)
+        readable = readable or line_re.match(f"{name};{params}:{value}".replace(";:", ":"))
     try:
         (contact,) = parse_vcards(f"BEGIN:VCARD\r\nFN:F\r\n{line}\r\nEND:VCARD\r\n".encode())
     except RecordError as exc:
