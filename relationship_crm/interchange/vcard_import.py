@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from charset_normalizer import from_bytes
-
 from vobject.base import ParseError, parseLine  # type: ignore[import-untyped]
 
 from relationship_crm.domain.enums import Stage
@@ -107,17 +106,17 @@ _PHONE_WORDS = re.compile(r"\b(?:ext|x)\b\.?", re.I)
 
 # The code pages a vCard 2.1 file without CHARSET is likely in (Windows first: Outlook writes
 # them), most likely first: on a tie the earlier one wins.
-_CODE_PAGES = (
-    "cp1252",
-    "cp1250",
-    "cp1251",
-    "cp1253",
-    "cp1255",
-    "cp1254",
-    "cp1257",
-    "cp1256",
-    "koi8_r",
-)
+_CODE_PAGES = {
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1255": "Windows-1255 (Hebrew)",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1257": "Windows-1257 (Baltic)",
+    "cp1256": "Windows-1256 (Arabic)",
+    "koi8_r": "KOI8-R (Cyrillic)",
+}
 # Scripts whose words start with a capital in names; a name in them all in lower case is a
 # sign of the wrong code page (Hebrew bytes read as cp1251 are lower-case Cyrillic).
 _CASED_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
@@ -236,9 +235,7 @@ def read_vcards(data: bytes, *, strict: bool = True) -> VCardFile:
             card.append((line_no, line))
     if card is not None:
         _read_card(record, start, card, raw, heads, strict, [])  # its bad lines come first
-        raise VCardRecordError(
-            record, start, "the card has no END:VCARD (is the file cut short?)"
-        )
+        raise VCardRecordError(record, start, "the card has no END:VCARD (is the file cut short?)")
     if record == 0:
         if stray is not None and _looks_like_vcard(stray[1]):
             raise VCardRecordError(1, stray[0], "no BEGIN:VCARD before the card's first line")
@@ -297,8 +294,8 @@ def _read_card(
             VCardWarning(
                 record,
                 start,
-                f"the card names no character set; its text was read as {card.guessed} "
-                "(a guess: check its names)",
+                "the card names no character set; its text was read as "
+                f"{_CODE_PAGES.get(card.guessed, card.guessed)} (a guess: check its names)",
             )
         )
     return ImportedContact(draft, record, start)
@@ -824,7 +821,7 @@ class _Card:
         label = self.labels.get((group or "").lower(), params.label)
         if _VANITY.fullmatch(text) and re.search("[A-Za-z]{2}", _PHONE_WORDS.sub("", text)):
             # The import service takes digits only; the notes keep the number as written.
-            self.notes.append(f"{label} phone: {text}" if label else f"phone: {text}")
+            self.notes.append(f"phone ({label}): {text}" if label else f"phone: {text}")
             return
         self.phones.append((params.pref, (group or "").lower(), params.label, text))
 
