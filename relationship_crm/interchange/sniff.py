@@ -102,6 +102,9 @@ def kind_of(data: bytes) -> str:
         )
     if "BEGIN:VCARD" in start.upper():
         return "vcard"  # text before the first card: the vCard reader names the line
-    if _VCARD_LINE.match(start) and "END:VCARD" in start.upper():
+    if _VCARD_LINE.match(start) and (
+        "END:VCARD" in start.upper()
+        or sum(1 for line in start.splitlines()[:5] if _VCARD_LINE.match(line)) >= 2
+    ):
         return "vcard"  # a card without its BEGIN:VCARD: the vCard reader says so
     return "csv"
