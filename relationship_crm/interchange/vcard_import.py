@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -581,9 +582,19 @@ def _decode_bytes(data: bytes, charset: str, *, strict: bool, card: _Card) -> st
         return data.decode("latin-1")  # the five bytes cp1252 leaves undefined
 
 
+@functools.lru_cache(maxsize=512)
 def _detect_code_page(data: bytes) -> str:
     """The code page 8-bit text is most likely in: charset-normalizer's least chaotic candidates,
-    then (names are short, so several often tie) the one whose words look most like names."""
+    then (names are short, so several often tie) the one whose words look most like names.
+
+    Text that reads as plausible Western European (cp1252, the most common by far) is taken as
+    that without asking the detector, which is slow next to the rest of the parser.
+    """
+    try:
+        if _implausibility(data.decode("cp1252"), cased=False) == 0:
+            return "cp1252"
+    except UnicodeDecodeError:
+        pass
     try:
         matches = list(from_bytes(data, cp_isolation=list(_CODE_PAGES)))
     except (LookupError, ValueError):  # pragma: no cover - the detector's own trouble
@@ -602,9 +613,10 @@ def _detect_code_page(data: bytes) -> str:
     return best
 
 
-def _implausibility(text: str) -> float:
+def _implausibility(text: str, *, cased: bool = True) -> float:
     """How unlike names and notes a decoding looks: symbols among letters, words that mix
-    scripts, Latin words made mostly of accented letters, cased words without a capital."""
+    scripts, Latin words made mostly of accented letters, and (`cased`) words of a cased script
+    without a capital (Hebrew read as cp1251 is lower-case Cyrillic; email addresses are too)."""
     score = 0.0
     for word in re.findall(r"[^\W\d_]+", text):
         scripts: set[str] = set()
@@ -619,10 +631,10 @@ def _implausibility(text: str) -> float:
             score += 2
         if accented and scripts == {"LATIN"} and len(word) > 2 and accented * 2 > len(word):
             score += 1
-        if accented and not upper and scripts <= _CASED_SCRIPTS and len(word) > 1:
+        if cased and accented and not upper and scripts <= _CASED_SCRIPTS and len(word) > 1:
             score += 0.5
     score += 2 * sum(
-        1 for char in text if not char.isascii() and not char.isalpha() and not char.isspace()
+        1 for char in text if not char.isascii() and unicodedata.category(char)[0] in "SC"
     )
     return score
 

@@ -14,7 +14,8 @@ CARDS = [
     "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=85ngstr=C3=B6m;"
     "Bj=C3=B6rn;;;\r\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Bj=C3=B6rn =C3=85ngstr=C3=B6m\r\n"
     "TEL;CELL;PREF:+46 70 123 45 67\r\nADR;HOME;PREF;:;;1 Main St;Springfield;;;USA\r\n"
-    "NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Tr=C3=A4ffade p=C3=A5 m=C3=A4ssan. Gillar kaff=\r\n"
+    "NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Tr=C3=A4ffade p=C3=A5 m=C3=A4ssan. "
+    "Gillar kaff=\r\n"
     "e.\r\nEMAIL;INTERNET:bjorn@example.se\r\nEND:VCARD\r\n",
     # vCard 3.0 as Apple writes it: item groups, labels, omitted year, escapes, categories.
     "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lovelace;Ada;King;;\r\nFN:Ada King Lovelace\r\n"
