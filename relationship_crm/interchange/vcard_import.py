@@ -258,10 +258,10 @@ def _read_card(
     """One card from its content lines (BEGIN and END left out); None when it is left out."""
     card = _Card(raw, _card_charset(lines), lines)
 
-    def bad(line_no: int, problem: str, kept: str) -> None:
+    def bad(problem: str, kept: str) -> None:
         if strict:
-            raise VCardRecordError(record, start, f"line {line_no}: {problem}")
-        warnings.append(VCardWarning(record, start, f"line {line_no}: {problem}; kept in notes"))
+            raise VCardRecordError(record, start, problem)
+        warnings.append(VCardWarning(record, start, f"{problem}; kept in notes"))
         card.notes.append(kept)
 
     for line_no, line in lines:
@@ -270,7 +270,7 @@ def _read_card(
         if known is None:
             known = _read_head(line)
             if known is None:
-                bad(line_no, f"line cannot be read: {_snippet(line)}", f"unreadable line: {line}")
+                bad(f"line {line_no} cannot be read: {_snippet(line)}", f"unreadable line: {line}")
                 continue
             if '"' not in head:  # else the value may not start at the first colon
                 heads[head] = known
@@ -282,7 +282,7 @@ def _read_card(
                 take(card, params, value, group)
             except _BadValue as exc:
                 what = _PROPERTY_NAMES.get(key, key.lower())
-                bad(line_no, str(exc), f"unreadable {what}: {value.strip()}")
+                bad(f"line {line_no}: {exc}", f"unreadable {what}: {value.strip()}")
     try:
         draft = card.draft()
     except _BadValue as exc:
