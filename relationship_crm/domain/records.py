@@ -31,7 +31,9 @@ class Address:
 
 @dataclass(frozen=True, slots=True)
 class ContactDraft:
-    """What the rep typed for a new contact. Empty given/family parts are guessed from the name."""
+    """What the rep typed for a new contact. Empty given/family parts are guessed from the name,
+    unless `name_parts_known`: the source said what they are (a vCard's N, an organisation card
+    that has none), so an empty part stays empty."""
 
     name: str
     given_name: str = ""
@@ -45,6 +47,7 @@ class ContactDraft:
     tags: tuple[str, ...] = ()
     birthday: str | None = None
     notes: str = ""
+    name_parts_known: bool = False
 
 
 @dataclass(frozen=True, slots=True)

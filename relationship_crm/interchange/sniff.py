@@ -6,6 +6,8 @@ what to export instead, not see a parser's complaint about line 1.
 
 from __future__ import annotations
 
+import re
+
 from relationship_crm.interchange.records import UnknownFormatError
 
 _READS = "import reads vCard (.vcf), CSV or a JSON copy from this app"
@@ -35,11 +37,41 @@ def binary_name(data: bytes) -> str | None:
     return None
 
 
+# The first line of a vCard whose BEGIN:VCARD is missing: a property only vCard has, with or
+# without parameters (`ADR;TYPE=WORK:`, `FN:`, `item1.TEL;CELL:`).
+_VCARD_LINE = re.compile(
+    r"(?:[A-Za-z0-9-]+\.)?(?:VERSION|FN|N|ADR|TEL|EMAIL|ORG|TITLE|BDAY|NOTE|NICKNAME|UID|"
+    r"CATEGORIES|PHOTO|LABEL|REV|PRODID|KIND|END)(?:;[^:\r\n]*)?:",
+    re.I,
+)
+
+
+def bomless_utf16(data: bytes) -> str | None:
+    """ "utf-16-be" or "utf-16-le" for UTF-16 text without a byte-order mark, else None.
+
+    Text that is mostly ASCII (as every contacts file's structure is) has a NUL in every other
+    byte in UTF-16: the even bytes for big-endian, the odd ones for little-endian.
+    """
+    head = data[:512]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    even_nul, odd_nul = even.count(0), odd.count(0)
+    if even_nul * 2 >= len(even) and odd_nul * 8 < len(odd):
+        return "utf-16-be"
+    if odd_nul * 2 >= len(odd) and even_nul * 8 < len(even):
+        return "utf-16-le"
+    return None
+
+
 def _text_start(data: bytes) -> str:
     """The first characters as text, whatever the Unicode encoding, for looking at only."""
     head = data[:4096]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return head.decode("utf-16", errors="replace").lstrip("\ufeff \t\r\n")
+    codec = bomless_utf16(head)
+    if codec is not None:
+        return head.decode(codec, errors="replace").lstrip("\ufeff \t\r\n")
     return head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
 
 
@@ -70,4 +102,9 @@ def kind_of(data: bytes) -> str:
         )
     if "BEGIN:VCARD" in start.upper():
         return "vcard"  # text before the first card: the vCard reader names the line
+    if _VCARD_LINE.match(start) and (
+        "END:VCARD" in start.upper()
+        or sum(1 for line in start.splitlines()[:5] if _VCARD_LINE.match(line)) >= 2
+    ):
+        return "vcard"  # a card without its BEGIN:VCARD: the vCard reader says so
     return "csv"

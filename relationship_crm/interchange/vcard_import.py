@@ -19,17 +19,22 @@ from __future__ import annotations
 
 import binascii
 import codecs
+import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 
+from charset_normalizer import from_bytes
 from vobject.base import ParseError, parseLine  # type: ignore[import-untyped]
 
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
+from relationship_crm.interchange.sniff import bomless_utf16
 
-__all__ = ["parse_vcards"]
+__all__ = ["VCardFile", "VCardRecordError", "VCardWarning", "parse_vcards", "read_vcards"]
 
 _NO_PREF = 1000  # sorts after every PREF=1..100
 
@@ -69,6 +74,14 @@ _TYPE_RANK = {
     )
 }
 _FAX_KINDS = {"work": 1, "home": 2, "fax": 4}
+# TYPE words that say how, not whose: never a label of their own.
+_NOISE_TYPES = frozenset(
+    (
+        "internet x400 voice pref postal parcel dom intl text msg bbs modem car isdn video pcs "
+        "textphone aol applelink attmail cis eworld ibmmail mcimail powershare prodigy tlx "
+        "uri x-internet"
+    ).split()
+)
 
 # The lines vobject's `parseLine` reads, up to the colon before the value: the same language as
 # its pattern, written so that no string makes it backtrack. vobject's own pattern nests
@@ -85,7 +98,43 @@ _LINE_SHAPE = re.compile(
 )
 
 _ESCAPED = re.compile(r"\\(.)", re.S)
-_UNESCAPE = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
+_UNESCAPE = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":", '"': '"'}
+_EMPTY_PARAMS = re.compile(r";{2,}")
+_CHARSET = re.compile(r";\s*CHARSET\s*=\s*([A-Za-z0-9_.:-]+)", re.I)
+# A phone number with letters in it (`+1-800-MYFAX`) that the service's check would refuse.
+_VANITY = re.compile(r"(?=.*\d)(?=(?:.*[A-Za-z]){2})[\dA-Za-z\s+().\-/#*]+")
+_PHONE_WORDS = re.compile(r"\b(?:ext|x)\b\.?", re.I)
+
+# The code pages a vCard 2.1 file without CHARSET is likely in (Windows first: Outlook writes
+# them), most likely first: on a tie the earlier one wins.
+_CODE_PAGES = {
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1255": "Windows-1255 (Hebrew)",
+    "cp1254": "Windows-1254 (Turkish)",
+    "cp1257": "Windows-1257 (Baltic)",
+    "cp1256": "Windows-1256 (Arabic)",
+    "koi8_r": "KOI8-R (Cyrillic)",
+}
+# Scripts whose words start with a capital in names; a name in them all in lower case is a
+# sign of the wrong code page (Hebrew bytes read as cp1251 are lower-case Cyrillic).
+_CASED_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
+
+_PROPERTY_NAMES = {
+    "BDAY": "birthday",
+    "EMAIL": "email",
+    "TEL": "phone",
+    "ADR": "address",
+    "FN": "name",
+    "N": "name",
+    "ORG": "company",
+    "TITLE": "title",
+    "NOTE": "note",
+    "CATEGORIES": "categories",
+    "NICKNAME": "nickname",
+}
 _QP_BAD_ESCAPE = re.compile(r"=(?![0-9A-Fa-f]{2})")
 _DATE = re.compile(r"([0-9]{4})-?([0-9]{2})-?([0-9]{2})(?:T[0-9:.,Z+\-]*)?")
 _NO_YEAR_DATE = re.compile(r"--([0-9]{2})-?([0-9]{2})")
@@ -96,19 +145,63 @@ class _BadValue(Exception):
     """A value of a card cannot be decoded; the card loop turns it into a RecordError."""
 
 
-def parse_vcards(data: bytes) -> list[ImportedContact]:
+@dataclass(frozen=True, slots=True)
+class VCardWarning:
+    """Something the import should show the rep: a guess made, or a value kept in the notes."""
+
+    record: int
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"vCard record {self.record} (line {self.line}): {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class VCardFile:
+    """The cards of a file and the warnings reading them gave (in file order)."""
+
+    contacts: list[ImportedContact]
+    warnings: list[VCardWarning] = field(default_factory=list)
+
+
+class VCardRecordError(RecordError):
+    """A card that cannot be read; the message names the format ("vCard record 3 (line 40)")."""
+
+    def __init__(self, record: int, line: int, problem: str) -> None:
+        super().__init__(record, line, problem)
+        self.args = (f"vCard {self.args[0]}",)
+
+
+def parse_vcards(data: bytes, *, strict: bool = True) -> list[ImportedContact]:
     """Every card of a vCard file (2.1, 3.0 or 4.0; UTF-8, UTF-16 or a Windows code page).
 
     Raises `RecordError` naming the card and the line its BEGIN:VCARD is on when a card cannot be
     read (no END:VCARD, an unreadable line, a bad birthday, no name), and `UnknownFormatError`
-    when the data holds no card at all.
+    when the data holds no card at all. `strict=False`: see `read_vcards`.
+    """
+    return read_vcards(data, strict=strict).contacts
+
+
+def read_vcards(data: bytes, *, strict: bool = True) -> VCardFile:
+    """The cards of a vCard file with the warnings reading it gave.
+
+    `strict` (the default) refuses the file for a value or line that cannot be read. Without it a
+    bad value goes into the card's notes as written ("unreadable birthday: 32.13.") and a line
+    that cannot be read into the notes too, each with a warning; a card with nothing to call it
+    by is left out with a warning. A file that is not vCard, or a card cut short, is refused
+    either way. Guessing a card's code page always gives a warning.
     """
     text, raw = _decode(data)
     if "\r\r\n" in text:  # CRLF written through a text-mode stream on Windows: one line end
         text = text.replace("\r\r\n", "\n")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    found: list[ImportedContact] = []
-    card: _Card | None = None
+    if "\n" in text:
+        # A CR alone inside a value is data (Outlook writes them in notes), not a line end.
+        lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+    else:  # old Mac files end lines with CR alone
+        lines = text.split("\r")
+    result = VCardFile([])
+    card: list[tuple[int, str]] | None = None
     record = start = 0
     stray: tuple[int, str] | None = None  # the first text outside a card, reported if cards follow
     # Line heads already read (what comes before the value's colon), with what they mean.
@@ -118,54 +211,173 @@ def parse_vcards(data: bytes) -> list[ImportedContact]:
             if line.strip(_BLANK).upper() == "BEGIN:VCARD":
                 if stray is not None:
                     raise _stray_error(record + 1, stray)
-                record, start, card = record + 1, line_no, _Card(raw)
+                record, start, card = record + 1, line_no, []
             elif stray is None:
                 stray = (line_no, line)
             continue
         head, colon, value = line.partition(":")
+        name = head.strip().upper()
+        if colon and name == "END":
+            if value.strip().upper() != "VCARD":
+                raise VCardRecordError(
+                    record, start, f"line {line_no}: unexpected END:{_snippet(value)}"
+                )
+            contact = _read_card(record, start, card, raw, heads, strict, result.warnings)
+            if contact is not None:
+                result.contacts.append(contact)
+            card = None
+        elif colon and name == "BEGIN":
+            raise VCardRecordError(
+                record,
+                start,
+                f"line {line_no}: BEGIN:{_snippet(value)} inside a card that has no END:VCARD",
+            )
+        else:
+            card.append((line_no, line))
+    if card is not None:
+        _read_card(record, start, card, raw, heads, strict, [])  # its bad lines come first
+        raise VCardRecordError(record, start, "the card has no END:VCARD (is the file cut short?)")
+    if record == 0:
+        if stray is not None and _looks_like_vcard(stray[1]):
+            raise VCardRecordError(1, stray[0], "no BEGIN:VCARD before the card's first line")
+        raise UnknownFormatError("the file is not a vCard file (it has no BEGIN:VCARD)")
+    if stray is not None:
+        raise _stray_error(record + 1, stray)
+    return result
+
+
+def _read_card(
+    record: int,
+    start: int,
+    lines: list[tuple[int, str]],
+    raw: bool,
+    heads: dict[str, _Head],
+    strict: bool,
+    warnings: list[VCardWarning],
+) -> ImportedContact | None:
+    """One card from its content lines (BEGIN and END left out); None when it is left out."""
+    card = _Card(raw, _card_charset(lines), lines)
+
+    def bad(problem: str, kept: str) -> None:
+        if strict:
+            raise VCardRecordError(record, start, problem)
+        warnings.append(VCardWarning(record, start, f"{problem}; kept in notes"))
+        card.notes.append(kept)
+
+    for line_no, line in lines:
+        head, colon, value = line.partition(":")
         known = heads.get(head) if colon else None
         if known is None:
-            try:
-                if not _LINE_SHAPE.match(line):  # checked first: see _LINE_SHAPE
-                    raise ParseError(line)
-                name, raw_params, value, group = parseLine(line)
-            except ParseError:
-                raise RecordError(
-                    record, start, f"line {line_no} cannot be read: {_snippet(line)}"
-                ) from None
-            key = name.upper()
-            known = (key, _TAKE.get(key), _Params(raw_params), group)
+            known = _read_head(line)
+            if known is None:
+                bad(f"line {line_no} cannot be read: {_snippet(line)}", f"unreadable line: {line}")
+                continue
             if '"' not in head:  # else the value may not start at the first colon
                 heads[head] = known
+            else:
+                value = _value_after_head(line)
         key, take, params, group = known
         if take is not None:
             try:
                 take(card, params, value, group)
             except _BadValue as exc:
-                raise RecordError(record, start, f"line {line_no}: {exc}") from None
-        elif key == "END":
-            if value.strip().upper() != "VCARD":
-                raise RecordError(
-                    record, start, f"line {line_no}: unexpected END:{_snippet(value)}"
-                )
-            try:
-                found.append(ImportedContact(card.draft(), record, start))
-            except _BadValue as exc:
-                raise RecordError(record, start, str(exc)) from None
-            card = None
-        elif key == "BEGIN":
-            raise RecordError(
+                what = _PROPERTY_NAMES.get(key, key.lower())
+                bad(f"line {line_no}: {exc}", f"unreadable {what}: {value.strip()}")
+    try:
+        draft = card.draft()
+    except _BadValue as exc:
+        if strict:
+            raise VCardRecordError(record, start, str(exc)) from None
+        warnings.append(VCardWarning(record, start, f"{exc}; the card was left out"))
+        return None
+    if card.guessed:
+        warnings.append(
+            VCardWarning(
                 record,
                 start,
-                f"line {line_no}: BEGIN:{_snippet(value)} inside a card that has no END:VCARD",
+                "the card names no character set; its text was read as "
+                f"{_CODE_PAGES.get(card.guessed, card.guessed)} (a guess: check its names)",
             )
-    if card is not None:
-        raise RecordError(record, start, "the card has no END:VCARD (is the file cut short?)")
-    if not found:
-        raise UnknownFormatError("the file is not a vCard file (it has no BEGIN:VCARD)")
-    if stray is not None:
-        raise _stray_error(record + 1, stray)
-    return found
+        )
+    return ImportedContact(draft, record, start)
+
+
+def _read_head(line: str) -> _Head | None:
+    """What a line's head means, or None when it cannot be read.
+
+    Empty parameters (`ADR;HOME;PREF;:`, as Outlook writes) are dropped, and a legacy property
+    name with "/" (`X-messaging/twitter-All`) is read with "-" in its place.
+    """
+    head, colon, value = line.partition(":")
+    legacy = ""
+    if colon and '"' not in head:
+        name, semicolon, params = head.partition(";")
+        if "/" in name:
+            legacy = name
+            name = name.replace("/", "-")
+        if semicolon:
+            params = _EMPTY_PARAMS.sub(";", ";" + params).strip(";")
+            head = f"{name};{params}" if params else name
+        else:
+            head = name
+        line = f"{head}:{value}"
+    try:
+        if not _LINE_SHAPE.match(line):  # checked first: see _LINE_SHAPE
+            raise ParseError(line)
+        name, raw_params, value, group = parseLine(line)
+    except ParseError:
+        return None
+    key = name.upper()
+    if legacy or key.endswith("-ALL"):
+        service = (legacy or name).rpartition("/")[2]
+        if service.upper().endswith("-ALL"):
+            service = service[:-4]
+        if service.upper().startswith("X-"):
+            service = service[2:]
+        return (key, _legacy_taker(service.lower()), _Params(raw_params), group)
+    return (key, _TAKE.get(key), _Params(raw_params), group)
+
+
+def _value_after_head(line: str) -> str:
+    try:
+        return str(parseLine(line)[2])
+    except ParseError:
+        return line.partition(":")[2]
+
+
+def _legacy_taker(service: str) -> Callable[[_Card, _Params, str, str | None], None] | None:
+    """Old programs' `X-messaging/twitter-All:@ada`: kept in the notes as "twitter: @ada"."""
+    if not service:
+        return None
+
+    def take(card: _Card, params: _Params, value: str, group: str | None) -> None:
+        text = _unescape(params.text(value, card))
+        if text:
+            card.notes.append(f"{service}: {text}")
+
+    return take
+
+
+def _card_charset(lines: list[tuple[int, str]]) -> str:
+    """The first CHARSET any line of the card names: Outlook names it on some lines only."""
+    for _, line in lines:
+        head = line.partition(":")[0]
+        if "=" in head:
+            match = _CHARSET.search(head)
+            if match:
+                try:
+                    codecs.lookup(match.group(1))
+                except LookupError:
+                    continue
+                return match.group(1)
+    return ""
+
+
+def _looks_like_vcard(line: str) -> bool:
+    """A line such as `FN:Ada` or `ADR;TYPE=WORK:...`: a vCard whose BEGIN:VCARD is missing."""
+    head = line.partition(":")[0].strip().upper()
+    name = head.partition(";")[0].rpartition(".")[2]
+    return ":" in line and (name in _TAKE or name in ("VERSION", "UID", "END", "PHOTO"))
 
 
 # --- bytes and lines ----------------------------------------------------------------------------
@@ -174,9 +386,10 @@ def parse_vcards(data: bytes) -> list[ImportedContact]:
 def _decode(data: bytes) -> tuple[str, bool]:
     """The file as text, and whether it was read byte for byte (latin-1) to decode value by value.
 
-    UTF-8 (with or without BOM) and UTF-16/32 with a BOM are decoded whole. Anything else (a
-    vCard 2.1 file in a Windows code page, or one mixing UTF-8 and Latin-1 values) is mapped byte
-    for byte, and each non-ASCII value is decoded later with its CHARSET, else UTF-8, else cp1252.
+    UTF-8 (with or without BOM) and UTF-16/32 (with a BOM, or UTF-16 without one, known by its
+    NUL bytes) are decoded whole. Anything else (a vCard 2.1 file in a Windows code page, or one
+    mixing UTF-8 and Latin-1 values) is mapped byte for byte, and each non-ASCII value is decoded
+    later with its card's CHARSET, else UTF-8, else the card's code page as detected.
     """
     for bom, codec in (
         (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -191,10 +404,9 @@ def _decode(data: bytes) -> tuple[str, bool]:
                 return data.decode(codec, errors="replace"), False
             break
     else:
-        # UTF-16 without a BOM: every other byte of "BEGIN:VCARD" is NUL.
-        if len(data) >= 2 and (data[0] == 0) != (data[1] == 0):
-            codec = "utf-16-be" if data[0] == 0 else "utf-16-le"
-            return data.decode(codec, errors="replace"), False
+        codec16 = bomless_utf16(data)
+        if codec16 is not None:
+            return data.decode(codec16, errors="replace"), False
     try:
         return data.decode("utf-8"), False
     except UnicodeDecodeError:
@@ -271,12 +483,12 @@ class _Params:
     Read once per distinct line head and shared by every line with that head: never changed.
     """
 
-    __slots__ = ("label", "pref", "encoding", "charset", "omit_year")
+    __slots__ = ("label", "pref", "encoding", "charset", "omit_year", "value_type")
 
     def __init__(self, raw: list[list[str]]) -> None:
         types: list[str] = []
         self.pref = _NO_PREF
-        self.encoding = self.charset = self.omit_year = ""
+        self.encoding = self.charset = self.omit_year = self.value_type = ""
         for item in raw:
             name = item[0].upper()
             if len(item) == 1:  # vCard 2.1 bare word: TEL;CELL;PREF, NOTE;QUOTED-PRINTABLE
@@ -305,23 +517,31 @@ class _Params:
                 self.charset = item[1].strip()
             elif name == "X-APPLE-OMIT-YEAR":
                 self.omit_year = item[1].strip()
+            elif name == "VALUE":
+                self.value_type = item[1].strip().lower()
         self.label = _type_label(types)
 
-    def text(self, value: str, raw: bool) -> str:
-        """The value decoded (quoted-printable, base64, charset) but still vCard-escaped."""
+    def text(self, value: str, card: _Card) -> str:
+        """The value decoded (quoted-printable, base64, charset) but still vCard-escaped.
+
+        Without a CHARSET of its own a value takes the one the card names on another line.
+        """
         encoding = self.encoding
+        raw = card.raw
         if not encoding and (not raw or value.isascii()):
             return value
+        charset = self.charset or card.charset
         if encoding == "QUOTED-PRINTABLE":
-            return _decode_bytes(_quoted_printable(value, raw), self.charset, strict=True)
+            data = _quoted_printable(value, raw)
+            return _decode_bytes(data, charset, strict=True, card=card)
         if encoding in ("B", "BASE64"):
             try:
                 data = binascii.a2b_base64(value.encode("latin-1" if raw else "utf-8"))
             except (binascii.Error, UnicodeError):
                 raise _BadValue("a base64 value cannot be decoded") from None
-            return _decode_bytes(data, self.charset, strict=True)
+            return _decode_bytes(data, charset, strict=True, card=card)
         if raw and not value.isascii():
-            return _decode_bytes(value.encode("latin-1"), self.charset, strict=False)
+            return _decode_bytes(value.encode("latin-1"), charset, strict=False, card=card)
         return value
 
 
@@ -333,8 +553,9 @@ def _quoted_printable(value: str, raw: bool) -> bytes:
     return binascii.a2b_qp(value.encode("latin-1" if raw else "utf-8"))
 
 
-def _decode_bytes(data: bytes, charset: str, *, strict: bool) -> str:
-    """Bytes in the CHARSET the property names; without one (or an unknown one) UTF-8, then cp1252.
+def _decode_bytes(data: bytes, charset: str, *, strict: bool, card: _Card) -> str:
+    """Bytes in the CHARSET named; without one (or an unknown one) UTF-8, then the card's code
+    page as detected from all its 8-bit text (cp1252 when nothing fits).
 
     `strict`: bytes that are not valid in the named charset are an error (quoted-printable and
     base64 values say exactly which bytes they mean), not a reason to guess.
@@ -352,9 +573,70 @@ def _decode_bytes(data: bytes, charset: str, *, strict: bool) -> str:
     except UnicodeDecodeError:
         pass
     try:
+        return data.decode(card.code_page())
+    except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")  # the five bytes cp1252 leaves undefined
+
+
+@functools.lru_cache(maxsize=512)
+def _detect_code_page(data: bytes) -> str:
+    """The code page 8-bit text is most likely in: charset-normalizer's least chaotic candidates,
+    then (names are short, so several often tie) the one whose words look most like names.
+
+    Text that reads as plausible Western European (cp1252, the most common by far) is taken as
+    that without asking the detector, which is slow next to the rest of the parser.
+    """
+    try:
+        if _implausibility(data.decode("cp1252"), cased=False) == 0:
+            return "cp1252"
+    except UnicodeDecodeError:
+        pass
+    try:
+        matches = list(from_bytes(data, cp_isolation=list(_CODE_PAGES)))
+    except (LookupError, ValueError):  # pragma: no cover - the detector's own trouble
+        matches = []
+    if not matches:
+        return "cp1252"
+    least = min(m.chaos for m in matches)
+    candidates = {m.encoding for m in matches if m.chaos <= least + 0.05}
+    best, best_score = "cp1252", float("inf")
+    for code_page in _CODE_PAGES:
+        if code_page not in candidates:
+            continue
+        score = _implausibility(data.decode(code_page, errors="replace"))
+        if score < best_score:
+            best, best_score = code_page, score
+    return best
+
+
+def _implausibility(text: str, *, cased: bool = True) -> float:
+    """How unlike names and notes a decoding looks: symbols among letters, words that mix
+    scripts, Latin words made mostly of accented letters, and (`cased`) words of a cased script
+    without a capital (Hebrew read as cp1251 is lower-case Cyrillic; email addresses are too)."""
+    score = 0.0
+    for word in re.findall(r"[^\W\d_]+", text):
+        scripts: set[str] = set()
+        accented = upper = 0
+        for char in word:
+            script = unicodedata.name(char, "X").split(" ")[0]
+            scripts.add(script)
+            if not char.isascii():
+                accented += 1
+            upper += char.isupper()
+        if len(scripts) > 1:
+            score += 2
+        if accented and scripts == {"LATIN"} and len(word) > 2 and accented * 2 > len(word):
+            score += 1
+        if cased and accented and not upper and scripts <= _CASED_SCRIPTS and len(word) > 1:
+            score += 0.5
+    score += 2 * sum(
+        1 for char in text if not char.isascii() and unicodedata.category(char)[0] in "SC"
+    )
+    return score
 
 
 def _unescape(text: str) -> str:
@@ -446,6 +728,8 @@ def _type_label(types: list[str]) -> str:
             kinds |= _FAX_KINDS.get(lower, 0)
         elif not custom and lower.startswith("x-"):
             custom = word[2:].strip()
+        elif not custom and lower not in _NOISE_TYPES:  # `EMAIL;TYPE=school:` keeps "school"
+            custom = word.strip()
     if kinds & 4:
         return "work fax" if kinds & 1 else "home fax" if kinds & 2 else "fax"
     return _TYPE_LABELS[best] if best < len(_TYPE_LABELS) else custom
@@ -480,6 +764,11 @@ class _Card:
 
     __slots__ = (
         "raw",
+        "charset",
+        "lines",
+        "guessed",
+        "nickname",
+        "organisation",
         "fn",
         "n",
         "org",
@@ -494,8 +783,13 @@ class _Card:
         "labels",
     )
 
-    def __init__(self, raw: bool) -> None:
+    def __init__(self, raw: bool, charset: str, lines: list[tuple[int, str]]) -> None:
         self.raw = raw
+        self.charset = charset  # the CHARSET some line of the card names
+        self.lines = lines
+        self.guessed: str | None = None  # the code page detected, once a value needed it
+        self.nickname = ""
+        self.organisation = False
         self.fn = self.org = self.title = ""
         self.n: list[str] | None = None
         self.notes: list[str] = []
@@ -507,18 +801,44 @@ class _Card:
         self.addresses: list[tuple[int, str, str, _Parts]] = []
         self.labels: dict[str, str] = {}  # item group -> X-ABLabel
 
+    def code_page(self) -> str:
+        """The code page of the card's 8-bit text (detected once, from all of it)."""
+        if self.guessed is None:
+            self.guessed = _detect_code_page(self._eight_bit())
+        return self.guessed
+
+    def _eight_bit(self) -> bytes:
+        """Every non-ASCII value of the card as bytes (quoted-printable ones decoded)."""
+        pieces: list[bytes] = []
+        for _, line in self.lines:
+            head, _, value = line.partition(":")
+            try:
+                if "QUOTED-PRINTABLE" in head.upper():
+                    pieces.append(_quoted_printable(value, self.raw))
+                elif not value.isascii():
+                    pieces.append(value.encode("latin-1" if self.raw else "utf-8"))
+            except (_BadValue, UnicodeError):
+                continue
+        return b"\n".join(p for p in pieces if not p.isascii())
+
     def _take_email(self, params: _Params, value: str, group: str | None) -> None:
-        text = _unescape(params.text(value, self.raw))
+        text = _unescape(params.text(value, self))
         if text:
             self.emails.append((params.pref, (group or "").lower(), params.label, text))
 
     def _take_tel(self, params: _Params, value: str, group: str | None) -> None:
-        text = _phone(_unescape(params.text(value, self.raw)))
-        if text:
-            self.phones.append((params.pref, (group or "").lower(), params.label, text))
+        text = _phone(_unescape(params.text(value, self)))
+        if not text:
+            return
+        label = self.labels.get((group or "").lower(), params.label)
+        if _VANITY.fullmatch(text) and re.search("[A-Za-z]{2}", _PHONE_WORDS.sub("", text)):
+            # The import service takes digits only; the notes keep the number as written.
+            self.notes.append(f"phone ({label}): {text}" if label else f"phone: {text}")
+            return
+        self.phones.append((params.pref, (group or "").lower(), params.label, text))
 
     def _take_adr(self, params: _Params, value: str, group: str | None) -> None:
-        parts = [_unescape(p) for p in _split(params.text(value, self.raw), ";")]
+        parts = [_unescape(p) for p in _split(params.text(value, self), ";")]
         if any(parts):
             parts += [""] * (7 - len(parts))
             box, extended, street, city, region, code, country = parts[:7]
@@ -528,40 +848,53 @@ class _Card:
 
     def _take_fn(self, params: _Params, value: str, group: str | None) -> None:
         if not self.fn:
-            self.fn = _unescape(params.text(value, self.raw))
+            self.fn = _unescape(params.text(value, self))
 
     def _take_n(self, params: _Params, value: str, group: str | None) -> None:
         if self.n is None:
-            parts = _split(params.text(value, self.raw), ";")
+            parts = _split(params.text(value, self), ";")
             parts += [""] * (5 - len(parts))
             # family; given; additional; prefix; suffix ("Jr.,M.D." -> "Jr., M.D.")
             self.n = [_name_part(p) for p in parts[:4]] + [_name_part(parts[4], ", ")]
 
     def _take_org(self, params: _Params, value: str, group: str | None) -> None:
         if not self.org:  # organization name; then units, which we do not keep
-            self.org = _unescape(_split(params.text(value, self.raw), ";")[0])
+            self.org = _unescape(_split(params.text(value, self), ";")[0])
 
     def _take_title(self, params: _Params, value: str, group: str | None) -> None:
         if not self.title:
-            self.title = _unescape(params.text(value, self.raw))
+            self.title = _unescape(params.text(value, self))
 
     def _take_note(self, params: _Params, value: str, group: str | None) -> None:
-        note = _unescape(params.text(value, self.raw))
+        note = _unescape(params.text(value, self))
         if note:
             self.notes.append(note)
 
     def _take_categories(self, params: _Params, value: str, group: str | None) -> None:
-        for piece in _split(params.text(value, self.raw), ",;"):
+        for piece in _split(params.text(value, self), ",;"):
             tag = _unescape(piece)
             if tag and tag not in self.tags:
                 self.tags.append(tag)
 
     def _take_bday(self, params: _Params, value: str, group: str | None) -> None:
-        if self.birthday is None:
-            self.birthday = _birthday(params.text(value, self.raw), params.omit_year)
+        if params.value_type == "text":  # vCard 4.0 `BDAY;VALUE=text:circa 1800`: not a date
+            text = _unescape(params.text(value, self))
+            if text:
+                self.notes.append(f"birthday: {text}")
+        elif self.birthday is None:
+            self.birthday = _birthday(params.text(value, self), params.omit_year)
+
+    def _take_nickname(self, params: _Params, value: str, group: str | None) -> None:
+        if not self.nickname:
+            self.nickname = _unescape(_split(params.text(value, self), ",")[0])
+
+    def _take_kind(self, params: _Params, value: str, group: str | None) -> None:
+        # vCard 4.0 KIND:org, Apple's X-ABShowAs:COMPANY: the card is an organisation
+        if value.strip().lower() in ("org", "organization", "organisation", "company"):
+            self.organisation = True
 
     def _take_ablabel(self, params: _Params, value: str, group: str | None) -> None:
-        label = _ab_label(_unescape(params.text(value, self.raw)))
+        label = _ab_label(_unescape(params.text(value, self)))
         if group and label:  # Apple's label for the other properties of its item group
             self.labels[group.lower()] = label
 
@@ -578,8 +911,20 @@ class _Card:
         return tuple(Labeled(value, labels.get(group, label)) for _, group, label, value in items)
 
     def draft(self) -> ContactDraft:
-        """The card as a draft. Raises _BadValue for a card with nothing to call it by."""
+        """The card as a draft. Raises _BadValue for a card with nothing to call it by.
+
+        FN is the name when the file gives one; N's parts are the given and family names as they
+        are (nothing is guessed from FN when the card has N). An organisation card (KIND:org,
+        X-ABShowAs:COMPANY, or no person's name and FN the same as ORG) has no person's name:
+        its name is FN (else ORG) and ORG is its company.
+        """
         family, given, additional, prefix, suffix = self.n or ("", "", "", "", "")
+        person = " ".join(p for p in (prefix, given, additional, family, suffix) if p)
+        organisation = bool(self.org) and (
+            self.organisation or (not person and self.fn.strip() in ("", self.org.strip()))
+        )
+        if organisation:
+            given = family = ""
         emails = self._labeled(self.emails)
         phones = self._labeled(self.phones)
         self.addresses.sort(key=_first)
@@ -590,13 +935,17 @@ class _Card:
         )
         name = (
             self.fn
-            or " ".join(p for p in (prefix, given, additional, family, suffix) if p)
+            or (person if not organisation else "")
+            or self.nickname
             or self.org
             or (emails[0].value if emails else "")
             or (phones[0].value if phones else "")
         )
         if not name:
             raise _BadValue("the card has no name")
+        # Parts are guessed from FN only for a person's card that has no N at all (vCard 4.0
+        # allows that); never from a nickname, an email address or a company's name.
+        guess = not organisation and self.n is None and bool(self.fn)
         return ContactDraft(
             name=name,
             given_name=given,
@@ -610,6 +959,7 @@ class _Card:
             tags=tuple(self.tags),
             birthday=self.birthday,
             notes="\n\n".join(self.notes),
+            name_parts_known=not guess,
         )
 
 
@@ -627,6 +977,9 @@ _TAKE: dict[str, Callable[[_Card, _Params, str, str | None], None]] = {
     "BDAY": _Card._take_bday,
     "X-ABLABEL": _Card._take_ablabel,
     "X-RELATIONSHIP-CRM-STAGE": _Card._take_stage,
+    "NICKNAME": _Card._take_nickname,
+    "KIND": _Card._take_kind,
+    "X-ABSHOWAS": _Card._take_kind,
 }
 
 # What a line head reads as: upper-cased name, what takes it (None: skipped), parameters, group.

@@ -150,7 +150,7 @@ class CheckedValue:
 def clean_draft(draft: ContactDraft, *, phone_region: str | None) -> CleanContact:
     """Check every field of a draft (InvalidInputError names the first bad one)."""
     name = required_line(draft.name, "the contact's name", max_length=300)
-    guessed_given, guessed_family = split_name(name)
+    guessed_given, guessed_family = ("", "") if draft.name_parts_known else split_name(name)
     company = optional_line(draft.company, "company name", max_length=200)
     tags: list[tuple[str, str]] = []
     for raw in draft.tags:
@@ -316,7 +316,7 @@ def replace_details(
     now = now or utcnow()
     contact = live_contact(session, contact_id)
     name = required_line(draft.name, "the contact's name", max_length=300)
-    guessed_given, guessed_family = split_name(name)
+    guessed_given, guessed_family = ("", "") if draft.name_parts_known else split_name(name)
     contact.display_name = name
     contact.given_name = (
         optional_line(draft.given_name, "given name", max_length=150) or guessed_given

@@ -19,7 +19,7 @@ from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import Address, ContactDraft, ContactView, Labeled
 from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
 from relationship_crm.interchange.vcard_export import card, escape
-from relationship_crm.interchange.vcard_import import parse_vcards
+from relationship_crm.interchange.vcard_import import VCardRecordError, parse_vcards, read_vcards
 
 DATA = Path(__file__).parents[2] / "data" / "vcards"
 
@@ -715,6 +715,7 @@ def draft_of(contact: ContactView) -> ContactDraft:
         tags=contact.tags,
         birthday=contact.birthday,
         notes=contact.notes,
+        name_parts_known=True,  # our cards always have N: its parts are kept as they are
     )
 
 
@@ -936,6 +937,12 @@ def test_a_line_is_unreadable_exactly_when_vobject_cannot_read_it(line):
     if line[0] == " ":
         line = "A" + line
     readable = line_re.match(line) is not None
+    head, colon, value = line.partition(":")
+    if colon and '"' not in head:
+        # Empty parameters (`ADR;HOME;PREF;:`, as Outlook writes) are dropped before reading.
+        name, _, params = head.partition(";")
+        params = ";".join(p for p in params.split(";") if p)
+        readable = readable or line_re.match(f"{name};{params}:{value}".replace(";:", ":"))
     try:
         (contact,) = parse_vcards(f"BEGIN:VCARD\r\nFN:F\r\n{line}\r\nEND:VCARD\r\n".encode())
     except RecordError as exc:
@@ -943,3 +950,179 @@ def test_a_line_is_unreadable_exactly_when_vobject_cannot_read_it(line):
         assert "cannot be read" in exc.problem
     else:
         assert readable
+
+
+# --- issue 14: what other programs write, read whole ------------------------------------------
+
+
+def test_a_text_birthday_goes_to_the_notes():
+    draft = one(vcard("FN:Old", "BDAY;VALUE=text:circa 1800", version="4.0"))
+    assert (draft.birthday, draft.notes) == (None, "birthday: circa 1800")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ADR;HOME;PREF;:;;1 Main St;Springfield;;;USA",
+        "ADR;;HOME;;PREF:;;1 Main St;Springfield;;;USA",
+    ],
+)
+def test_empty_parameters_are_dropped(line):
+    (address,) = one(vcard("FN:A", line, version="2.1")).addresses
+    assert address == Address("1 Main St", "Springfield", "", "", "USA", "home")
+
+
+def test_legacy_property_names_are_kept_in_the_notes():
+    draft = one(
+        vcard("FN:A", "X-messaging/twitter-All:@ada", "X-messaging/aim-All:ada1", "X-ICQ-All:42")
+    )
+    assert draft.notes == "twitter: @ada\n\naim: ada1\n\nicq: 42"
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [("+1-800-MYFAX", True), ("1-800-FLOWERS", True), ("+1 555 0100 ext. 12", False)],
+)
+def test_vanity_numbers_are_kept_as_written(value, kept):
+    draft = one(vcard("FN:A", f"TEL;TYPE=WORK:{value}"))
+    if kept:
+        assert (draft.phones, draft.notes) == ((), f"phone (work): {value}")
+    else:
+        assert phones(draft) == [(value, "work")]
+
+
+def test_a_bare_cr_inside_a_value_is_not_a_line_end():
+    data = b"BEGIN:VCARD\r\nFN:A\r\nNOTE:one\rtwo\r\nEND:VCARD\r\n"
+    (contact,) = parse_vcards(data)
+    assert contact.draft.notes == "one\ntwo"
+    # A file with CR alone at every line end (old Macs) still reads.
+    (old_mac,) = parse_vcards(b"BEGIN:VCARD\rFN:Mac\rNOTE:x\rEND:VCARD\r")
+    assert (old_mac.draft.name, old_mac.draft.notes) == ("Mac", "x")
+
+
+@pytest.mark.parametrize(
+    ("lines", "name"),
+    [
+        (["NICKNAME:Bubba,B", "EMAIL:b@example.com"], "Bubba"),
+        (["N:;;;;", "EMAIL:only@example.com"], "only@example.com"),
+        (["ORG:Acme;Sales", "TEL:+1 555 0100"], "Acme"),
+    ],
+)
+def test_a_card_without_a_name_is_named_by_what_it_has(lines, name):
+    assert one(vcard(*lines)).name == name
+
+
+def test_escapes_are_undone_everywhere():
+    draft = one(vcard('FN:A \\"B\\"', 'NOTE:a \\"q\\"\\, b\\; c\\\\d\\ne', "TITLE:x\\,y"))
+    assert (draft.name, draft.notes, draft.title) == ('A "B"', 'a "q", b; c\\d\ne', "x,y")
+
+
+def test_custom_labels_from_type_words_and_item_groups():
+    draft = one(
+        vcard(
+            "FN:A",
+            "EMAIL;TYPE=school:a@school.example",
+            "EMAIL;TYPE=INTERNET;TYPE=HOME:a@home.example",
+            "item1.EMAIL;TYPE=INTERNET:a@club.example",
+            "item1.X-ABLabel:chess club",
+            "TEL;TYPE=VOICE;TYPE=boat:+1 555 0100",
+        )
+    )
+    assert emails(draft) == [
+        ("a@school.example", "school"),
+        ("a@home.example", "home"),
+        ("a@club.example", "chess club"),
+    ]
+    assert phones(draft) == [("+1 555 0100", "boat")]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["KIND:org", "FN:Acme Ltd", "ORG:Acme Ltd"],
+        ["FN:Acme Ltd", "N:;;;;", "ORG:Acme Ltd;", "X-ABShowAs:COMPANY"],
+        ["FN:Acme Ltd", "N:;;;;", "ORG:Acme Ltd"],
+        ["N:;;;;", "ORG:Acme Ltd"],
+    ],
+)
+def test_organisation_cards_are_not_split_into_a_person(lines):
+    draft = one(vcard(*lines, version="4.0"))
+    assert (draft.name, draft.company) == ("Acme Ltd", "Acme Ltd")
+    assert (draft.given_name, draft.family_name, draft.name_parts_known) == ("", "", True)
+
+
+@pytest.mark.parametrize(
+    ("lines", "given", "family", "known"),
+    [
+        (["FN:Ada King Lovelace", "N:Lovelace;Ada;King;;PhD"], "Ada", "Lovelace", True),
+        (["FN:Ada King Lovelace", "N:;Ada;;;"], "Ada", "", True),  # no family name: none made
+        (["FN:hosting@1and1.com", "N:;;;;"], "", "", True),
+        (["FN:Jane Doe"], "", "", False),  # no N at all: the service guesses from FN
+    ],
+)
+def test_fn_is_the_name_and_n_the_parts_as_the_file_says_them(lines, given, family, known):
+    draft = one(vcard(*lines, version="4.0"))
+    assert draft.name == lines[0][3:]
+    assert (draft.given_name, draft.family_name, draft.name_parts_known) == (given, family, known)
+
+
+@pytest.mark.parametrize(
+    ("codec", "name", "company", "note"),
+    [
+        ("cp1253", "Βαγγέλης Παπαδόπουλος", "Ελληνικά Ναυπηγεία", "Θεσσαλονίκη"),
+        ("cp1255", "דוד לוי", "תעשיות ים המלח", "ים המלח"),
+        ("cp1251", "Иван Петров", "Уральский завод", "Екатеринбург"),
+    ],
+)
+def test_code_pages(codec, name, company, note):
+    body = f"FN:{name}\r\nORG:{company}\r\n".encode(codec)
+    qp_note = "".join(f"={b:02X}" for b in note.encode(codec))
+    tail = f"NOTE;ENCODING=QUOTED-PRINTABLE:{qp_note[:30]}=\r\n{qp_note[30:]}\r\n".encode()
+    start = b"BEGIN:VCARD\r\nVERSION:2.1\r\n"
+    end = b"END:VCARD\r\n"
+    # The charset named on another line of the card only: no guess, no warning.
+    hint = f"TITLE;CHARSET=windows-{codec[2:]}:x\r\n".encode()
+    named = read_vcards(start + body + tail + hint + end)
+    assert named.warnings == []
+    (draft,) = [c.draft for c in named.contacts]
+    assert (draft.name, draft.company, draft.notes) == (name, company, note)
+    # No charset anywhere: detected per card, and the guess reported.
+    guessed = read_vcards(start + body + tail + end + start + b"FN:Plain\r\n" + end)
+    assert [(c.draft.name, c.draft.company, c.draft.notes) for c in guessed.contacts] == [
+        (name, company, note),
+        ("Plain", "", ""),
+    ]
+    (warning,) = guessed.warnings
+    assert (warning.record, warning.line) == (1, 1)
+    assert "a guess" in warning.text and codec[2:] in warning.text
+
+
+def test_not_strict_keeps_bad_values_in_the_notes_and_warns():
+    data = (
+        vcard("FN:A", "BDAY:32.13.", "NOTE;ENCODING=QUOTED-PRINTABLE:=ZZ", "this is no line")
+        + vcard("N:;;;;", "NOTE:who am I?")
+        + vcard("FN:B", "EMAIL:b@example.com")
+    ).encode()
+    with pytest.raises(RecordError, match="birthday"):
+        parse_vcards(data)
+    result = read_vcards(data, strict=False)
+    first, second = (c.draft for c in result.contacts)
+    assert first.notes == (
+        "unreadable birthday: 32.13.\n\nunreadable note: =ZZ\n\nunreadable line: this is no line"
+    )
+    assert second == ContactDraft(
+        name="B", emails=(Labeled("b@example.com"),), name_parts_known=False
+    )
+    assert [(w.record, w.line) for w in result.warnings] == [(1, 1), (1, 1), (1, 1), (2, 8)]
+    assert "line 4: the birthday '32.13.' is not a date; kept in notes" in str(result.warnings[0])
+    assert "the card has no name; the card was left out" in str(result.warnings[3])
+
+
+def test_errors_name_the_format():
+    problem = error(vcard("FN:A", "BDAY:nope").encode())
+    assert str(problem).startswith("vCard record 1 (line 1): line 4: the birthday")
+    assert isinstance(problem, VCardRecordError)
+    headless = b"ADR;TYPE=WORK:;;1 Main St;;;;\r\nFN:A\r\nEND:VCARD\r\n"
+    assert str(error(headless)) == (
+        "vCard record 1 (line 1): no BEGIN:VCARD before the card's first line"
+    )
