@@ -104,8 +104,6 @@ class EventFormData:
     """What the Add/Edit event dialog needs, read in one transaction by `load_form`."""
 
     companies: tuple[tuple[int, str], ...]
-    zone: str
-    default_due: datetime
     event: TriggerEventView | None
 
 
@@ -286,16 +284,11 @@ def delete(session: Session, event_id: int) -> Changes:
     return Changes(trigger_events=True, follow_ups=True)
 
 
-def load_form(
-    session: Session, event_id: int | None = None, *, now: datetime | None = None
-) -> EventFormData:
-    """The companies to choose from, the rep's zone, the default due time, and the event edited."""
-    zone = settings.zone(session)
+def load_form(session: Session, event_id: int | None = None) -> EventFormData:
+    """The companies to choose from (by name) and the event edited, if any."""
     names = session.execute(select(Company.id, Company.name).order_by(Company.name_key))
     return EventFormData(
         companies=tuple((cid, name) for cid, name in names),
-        zone=zone,
-        default_due=default_due(now or utcnow(), zone),
         event=get(session, event_id) if event_id is not None else None,
     )
 

@@ -109,15 +109,13 @@ class TriggerEventDialog(SavingDialog):
         self._event_id = event_id
         self._contact = contact
         self._company = company
-        self._zone = ctx.zone
         self._preview_serial = 0
         self.setWindowTitle("Edit trigger event" if event_id else "Add trigger event")
         self.setMinimumWidth(560)
         self._build()
         self._connect_signals()
-        now = ctx.clock()
         ctx.runner.query(
-            lambda s: events.load_form(s, event_id, now=now),
+            lambda s: events.load_form(s, event_id),
             while_alive(self, self._on_form_loaded),
             while_alive(self, self._on_load_failed),
         )
@@ -164,12 +162,14 @@ class TriggerEventDialog(SavingDialog):
         kind_row.addStretch(1)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        for text, field in (
-            ("&About:", about_field),
-            ("&Kind:", kind_row),
-            ("&Date:", date_row),
+        for text, buddy, field in (
+            ("&About:", self.about_combo, about_field),
+            ("&Kind:", self.kind_combo, kind_row),
+            ("&Date:", self.date_edit, date_row),
         ):
-            form.addRow(text, field)
+            label = QLabel(text)
+            label.setBuddy(buddy)  # a buddy turns "&" into the Alt shortcut, not a character
+            form.addRow(label, field)
         note_label = QLabel("&Note:")
         note_label.setBuddy(self.note_edit)
         form.addRow(note_label, self.note_edit)
@@ -253,11 +253,12 @@ class TriggerEventDialog(SavingDialog):
     # --- loading ------------------------------------------------------------------------------
 
     def _on_form_loaded(self, data: events.EventFormData) -> None:
-        self._zone = data.zone
-        zones = [data.zone, *(z for z in COMMON_ZONES if z != data.zone)]
+        # The app's zone (as every other form uses), which the window read from the same setting.
+        zone = self._ctx.zone
+        zones = [zone, *(z for z in COMMON_ZONES if z != zone)]
         self.zone_combo.addItems(zones)
         self.zone_combo.setCurrentIndex(0)
-        set_wall_clock(self.due_edit, data.default_due)
+        set_wall_clock(self.due_edit, events.default_due(self._ctx.clock(), zone))
         self.about_combo.blockSignals(True)
         if data.event is not None:
             self._fill(data.event)
@@ -457,8 +458,8 @@ class TriggerEventsDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(2, 220)
-        self.table.setColumnWidth(4, 200)
+        self.table.setColumnWidth(2, 280)
+        self.table.setColumnWidth(4, 240)
         self.empty_label = QLabel("Loading…")
         self.empty_label.setStyleSheet(_HINT_STYLE)
         self.add_button = QPushButton("&Add…")
@@ -476,7 +477,7 @@ class TriggerEventsDialog(QDialog):
         layout.addWidget(self.empty_label)
         layout.addWidget(self.error_label)
         layout.addLayout(buttons)
-        self.resize(900, 480)
+        self.resize(1120, 520)
         self.add_button.clicked.connect(self.add_event)
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)

@@ -274,7 +274,8 @@ class ContactPage(QWidget):
         now = self._ctx.clock()
         for entry in entries:
             local = entry.when.astimezone(zone)
-            when = long_day(local) if entry.kind == "gift" else long_local_moment(local)
+            dated = entry.kind in ("gift", "trigger")  # a day, no time of day
+            when = long_day(local) if dated else long_local_moment(local)
             if entry.kind in MEETING_KINDS or entry.kind == "trigger":
                 what = f"{KIND_LABELS[entry.kind]}: {entry.title}"
             else:
