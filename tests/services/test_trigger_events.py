@@ -226,3 +226,19 @@ def test_any_kind_text_is_a_kind_or_one_clear_error(text):
         assert "unknown event kind" in str(error)
     else:
         assert kind in TriggerKind
+
+
+def test_merging_duplicates_moves_a_contacts_own_events_to_the_kept_one(db, acme):
+    from relationship_crm.services import duplicates
+
+    with db.write() as s:
+        eid = events.add(
+            s,
+            TriggerEventDraft("job-change", date(2026, 11, 1), contact_id=acme["Bob Acme"]),
+            follow_up=None,
+            now=FRIDAY,
+        ).value.event_id
+        changes = duplicates.merge_contacts(s, acme["Ann Acme"], [acme["Bob Acme"]], now=FRIDAY)
+    assert changes.trigger_events
+    with db.read() as s:
+        assert events.get(s, eid).contact_id == acme["Ann Acme"]
