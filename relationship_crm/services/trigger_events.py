@@ -225,8 +225,12 @@ def list_events(
     limit: int | None = None,
 ) -> list[TriggerEventView]:
     """Events, newest first. With `contact_id`, those about the contact or their company; with
-    `company_id`, those about the company or one of its contacts; `since` is inclusive."""
-    query = select(TriggerEvent)
+    `company_id`, those about the company or one of its contacts; `since` is inclusive. Events
+    about a contact in the trash are hidden with the contact."""
+    trashed = select(Contact.id).where(Contact.deleted_at.is_not(None))
+    query = select(TriggerEvent).where(
+        or_(TriggerEvent.contact_id.is_(None), TriggerEvent.contact_id.not_in(trashed))
+    )
     if contact_id is not None:
         contact = live_contact(session, contact_id)
         about = [TriggerEvent.contact_id == contact_id]

@@ -242,3 +242,27 @@ def test_merging_duplicates_moves_a_contacts_own_events_to_the_kept_one(db, acme
     assert changes.trigger_events
     with db.read() as s:
         assert events.get(s, eid).contact_id == acme["Ann Acme"]
+
+
+def test_events_of_a_contact_in_the_trash_are_hidden_with_them(db, acme):
+    with db.write() as s:
+        events.add(
+            s,
+            TriggerEventDraft("award", date(2026, 11, 1), contact_id=acme["Bob Acme"]),
+            follow_up=None,
+            now=FRIDAY,
+        )
+        events.add(
+            s,
+            TriggerEventDraft("award", date(2026, 11, 2), company_id=acme["company"]),
+            follow_up=None,
+            now=FRIDAY,
+        )
+        contacts.trash(s, acme["Bob Acme"])
+    with db.read() as s:
+        assert [e.company_id for e in events.list_events(s)] == [acme["company"]]
+        assert len(events.list_events(s, company_id=acme["company"])) == 1
+    with db.write() as s:
+        contacts.restore(s, acme["Bob Acme"])
+    with db.read() as s:
+        assert len(events.list_events(s)) == 2
