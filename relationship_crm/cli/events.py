@@ -66,7 +66,7 @@ def _add_options(p: argparse.ArgumentParser) -> None:
     target.add_argument("--company", metavar="NAME", help="an existing company's name")
     p.add_argument("--kind", required=True, metavar="KIND", help=f"one of {KINDS}")
     p.add_argument("--date", required=True, type=types.day, metavar="YYYY-MM-DD")
-    p.add_argument("--note")
+    p.add_argument("--note", metavar="TEXT")
     p.add_argument("--source", metavar="TEXT", help="where you read it (kept as text)")
     when = p.add_mutually_exclusive_group()
     when.add_argument(
