@@ -39,3 +39,22 @@ class ThanksStatus(StrEnum):
     DRAFT = "draft"
     PRINTED = "printed"
     SENT = "sent"
+
+
+class TriggerKind(StrEnum):
+    """What news about an account a trigger event is: each may open a window to sell."""
+
+    MERGER = "merger"
+    ACQUISITION = "acquisition"
+    LAYOFF = "layoff"
+    NEW_EXECUTIVE = "new-executive"
+    FUNDING = "funding"
+    EXPANSION = "expansion"
+    JOB_CHANGE = "job-change"
+    AWARD = "award"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """How the kind reads in a sentence or a list: "New executive", "Job change"."""
+        return self.value.replace("-", " ").capitalize()

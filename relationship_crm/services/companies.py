@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.bounds import check_id
-from relationship_crm.domain.errors import NotFoundError
+from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ContactView, ResearchView
+from relationship_crm.domain.text import clean_line, fold
 from relationship_crm.services import contacts, research
 from relationship_crm.storage.schema import Company, Contact
 
@@ -70,3 +72,21 @@ def get(session: Session, company_id: int) -> CompanyDetails:
         contacts=tuple(contacts.get(session, cid) for cid in ids),
         research=tuple(research.list_notes(session, company_id=company_id)),
     )
+
+
+def id_named(session: Session, name: str) -> int:
+    """The id of the company with this name (any case or accents); never creates one.
+
+    An unknown name is one line that suggests up to three close names when there are some.
+    """
+    clean = clean_line(name)
+    if not clean:
+        raise InvalidInputError("the company name must not be empty")
+    found = session.scalar(select(Company.id).where(Company.name_key == fold(clean)))
+    if found is not None:
+        return found
+    names = dict(session.execute(select(Company.name_key, Company.name)).all())
+    close = difflib.get_close_matches(fold(clean), list(names), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(names[k]) for k in close)}?" if close else ""
+    shown = clean if len(clean) <= 80 else clean[:79] + "…"
+    raise NotFoundError(f"no company named {shown!r}{hint}")

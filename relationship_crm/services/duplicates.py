@@ -34,6 +34,7 @@ from relationship_crm.storage.schema import (
     Gift,
     ResearchNote,
     ThankYouNote,
+    TriggerEvent,
     meeting_attendees,
 )
 
@@ -159,7 +160,8 @@ def merge_contacts(
 
 
 def _move_records(session: Session, keep_id: int, others: list[int]) -> None:
-    """Meetings, follow-ups, gifts, research and notes of `others` now belong to `keep_id`."""
+    """Meetings, follow-ups, gifts, research, notes and trigger events of `others` now belong to
+    `keep_id`."""
     session.flush()
     attended = set(
         session.scalars(
@@ -189,7 +191,7 @@ def _move_records(session: Session, keep_id: int, others: list[int]) -> None:
         else:
             noted.add(note.meeting_id)
             note.contact_id = keep_id
-    for model in (FollowUp, Gift, ResearchNote):
+    for model in (FollowUp, Gift, ResearchNote, TriggerEvent):
         session.execute(
             update(model).where(model.contact_id.in_(others)).values(contact_id=keep_id)
         )

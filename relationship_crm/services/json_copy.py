@@ -51,6 +51,7 @@ from relationship_crm.storage.schema import (
     StageChange,
     Tag,
     ThankYouNote,
+    TriggerEvent,
     meeting_attendees,
 )
 from relationship_crm.storage.types import DayDate, DecimalText, UTCDateTime, WallClock
@@ -146,6 +147,7 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
             {**_row(m), "attendee_ids": attendees.get(m.id, [])} for m in _all(session, Meeting)
         ],
         "research_notes": [_row(r) for r in _all(session, ResearchNote)],
+        "trigger_events": [_row(e) for e in _all(session, TriggerEvent)],
         "follow_ups": follow_ups,
         "thank_you_notes": [_row(t) for t in _all(session, ThankYouNote)],
         "gifts": [_row(g) for g in _all(session, Gift)],
@@ -384,6 +386,7 @@ def import_document(
     importer = _Rows(session, contact_ids, company_ids, added, skipped)
     importer.meetings(document)
     importer.research(document)
+    importer.trigger_events(document)
     importer.follow_ups(document)
     importer.thanks(document)
     importer.gifts(document)
@@ -602,13 +605,14 @@ class _Rows:
         self.contact_ids = contact_ids
         self.company_ids = company_ids
         self.meeting_ids: dict[int, int] = {}
+        self.event_ids: dict[int, int] = {}
         self.added = added
         self.skipped = skipped
         # Only rows that were here before this import count as "already there": two records of
         # one copy are distinct even when they look alike.
         self.before = {
             model: session.scalar(select(func.max(model.id))) or 0
-            for model in (Meeting, ResearchNote, FollowUp, ThankYouNote, Gift)
+            for model in (Meeting, ResearchNote, TriggerEvent, FollowUp, ThankYouNote, Gift)
         }
         self.used: dict[type[DeclarativeBase], set[object]] = {}
 
@@ -630,6 +634,7 @@ class _Rows:
             "contact_id": (self.contact_ids, "contact"),
             "company_id": (self.company_ids, "company"),
             "meeting_id": (self.meeting_ids, "meeting"),
+            "trigger_event_id": (self.event_ids, "trigger event"),
         }
         return {k: self._map(tables[k][0], tables[k][1], path / k) for k in keys}
 
@@ -724,13 +729,26 @@ class _Rows:
                 path,
             )
 
+    def trigger_events(self, document: Mapping[str, Any]) -> None:
+        for path, row in _items(document, "trigger_events"):
+            values = _values(
+                TriggerEvent, row, path, remap=self._refs(path, "contact_id", "company_id")
+            )
+            if (values.get("contact_id") is None) == (values.get("company_id") is None):
+                raise path.fail("must be about exactly one company or one contact")
+            natural = ("company_id", "contact_id", "kind", "happened_on", "created_at")
+            event = self._add("trigger_events", TriggerEvent, values, natural, path)
+            old = _optional_id(row, "id", path)
+            if old is not None:
+                self.event_ids[old] = event.id
+
     def follow_ups(self, document: Mapping[str, Any]) -> None:
         for path, row in _items(document, "follow_ups"):
             values = _values(
                 FollowUp,
                 row,
                 path,
-                remap=self._refs(path, "contact_id", "meeting_id"),
+                remap=self._refs(path, "contact_id", "meeting_id", "trigger_event_id"),
             )
             if values.get("contact_id") is None:
                 raise (path / "contact_id").fail("must name the contact")

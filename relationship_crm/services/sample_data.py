@@ -743,6 +743,7 @@ class _Generator:
                 "id": fid,
                 "contact_id": person.id,
                 "meeting_id": meeting_id,
+                "trigger_event_id": None,
                 "due_at": due_at,
                 "tz": self.zone.key,
                 "due_local": wall,

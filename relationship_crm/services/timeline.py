@@ -1,20 +1,23 @@
-"""One contact's story, newest first: meetings, research, follow-ups, thank-you notes and gifts.
+"""One contact's story, newest first: meetings, research, follow-ups, thank-you notes, gifts and
+trigger events (theirs and their company's).
 
 Also the pre-meeting brief: for every attendee of a meeting, their last meetings, research,
-open follow-ups and the gifts already given, so the rep walks in prepared.
+open follow-ups, the gifts already given and recent news about them or their company, so the rep
+walks in prepared.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain.bounds import FIRST_YEAR
 from relationship_crm.domain.records import ContactView, MeetingView
-from relationship_crm.services import contacts, meetings, research
+from relationship_crm.services import contacts, meetings, research, trigger_events
 from relationship_crm.services.common import existing_meeting, live_contact
 from relationship_crm.storage.schema import (
     FollowUp,
@@ -29,7 +32,8 @@ from relationship_crm.storage.schema import (
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One event in a contact's history. `kind` is meeting, research, follow-up, thanks or gift."""
+    """One event in a contact's history. `kind` is a meeting kind, research, follow-up, thanks,
+    gift or trigger (a trigger event about the contact or their company)."""
 
     kind: str
     when: datetime  # aware UTC
@@ -51,6 +55,8 @@ class AttendeeBrief:
     stage: str
     entries: tuple[TimelineEntry, ...]
     gifts_total: dict[str, Decimal]
+    # Trigger events about the attendee or their company in the year before the meeting.
+    events: tuple[trigger_events.TriggerEventView, ...] = ()
 
 
 def timeline(session: Session, contact_id: int, *, limit: int | None = None) -> list[TimelineEntry]:
@@ -111,13 +117,26 @@ def timeline(session: Session, contact_id: int, *, limit: int | None = None) -> 
         entries.append(
             TimelineEntry("gift", when, f"Gift: {g.item}{cost}", g.occasion, g.id, "", "UTC")
         )
+    for event in trigger_events.list_events(session, contact_id=contact_id):
+        title = event.kind.label
+        if event.contact_id is None:
+            title += f" ({event.company})"
+        when = datetime.combine(event.happened_on, time(12), tzinfo=UTC)
+        entries.append(TimelineEntry("trigger", when, title, event.note, event.id, "", "UTC"))
     entries.sort(key=lambda e: (e.when, e.ref_id), reverse=True)
     return entries[:limit] if limit is not None else entries
 
 
+#: How far back the brief looks for news about an attendee or their company.
+BRIEF_NEWS_DAYS = 365
+BRIEF_NEWS_COUNT = 5
+
+
 def brief(session: Session, meeting_id: int, *, per_attendee: int = 8) -> list[AttendeeBrief]:
-    """The pre-meeting brief: for each attendee, recent history and gifts already given."""
+    """The pre-meeting brief: for each attendee, recent history, gifts given and recent news."""
     meeting = existing_meeting(session, meeting_id)
+    meeting_day = meeting.starts_at.date()
+    since = max(meeting_day - timedelta(days=BRIEF_NEWS_DAYS), date(FIRST_YEAR, 1, 1))
     result: list[AttendeeBrief] = []
     for person in meeting.attendees:
         if person.deleted_at is not None:
@@ -140,6 +159,11 @@ def brief(session: Session, meeting_id: int, *, per_attendee: int = 8) -> list[A
                 stage=person.stage,
                 entries=tuple(history[:per_attendee]),
                 gifts_total=totals,
+                events=tuple(
+                    trigger_events.list_events(
+                        session, contact_id=person.id, since=since, limit=BRIEF_NEWS_COUNT
+                    )
+                ),
             )
         )
     return result

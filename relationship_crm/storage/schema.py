@@ -268,6 +268,10 @@ class FollowUp(Base):
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meetings.id", ondelete="SET NULL"), index=True
     )
+    # The trigger event that created it; deleting the event leaves the follow-up, unlinked.
+    trigger_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trigger_events.id", ondelete="SET NULL"), index=True
+    )
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     tz: Mapped[str] = mapped_column(String(64))
     due_local: Mapped[datetime] = mapped_column(WallClock)
@@ -278,6 +282,40 @@ class FollowUp(Base):
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     remind_at: Mapped[datetime] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TriggerEvent(Base):
+    """News about an account that opens a window to sell (a merger, new funding, a new executive).
+
+    About one company or one contact. `source` is where the rep read it (a URL or "FT, p. 3"),
+    kept as text and never fetched.
+    """
+
+    __tablename__ = "trigger_events"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('merger', 'acquisition', 'layoff', 'new-executive', 'funding', "
+            "'expansion', 'job-change', 'award', 'other')",
+            name="kind",
+        ),
+        CheckConstraint(
+            "(contact_id IS NOT NULL) + (company_id IS NOT NULL) = 1", name="one_subject"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    happened_on: Mapped[date] = mapped_column(DayDate, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(2000), default="")
+    company_id: Mapped[int | None] = mapped_column(
+        ForeignKey("companies.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
     from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
     from relationship_crm.ui.dialogs.trash_dialog import TrashDialog
+    from relationship_crm.ui.dialogs.trigger_events import TriggerEventsDialog
     from relationship_crm.ui.panels.reminders_panel import RemindersPanel
 
 APP_TITLE = "Relationship CRM"
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = UndoStack(ctx, self)
         self.database = DatabaseActions(ctx, paths, self)
         self.trash_dialog: TrashDialog | None = None
+        self.events_dialog: TriggerEventsDialog | None = None
         self.thanks_window: ThanksWindow | None = None
         self.print_dialog: PrintNotesDialog | None = None
         title = APP_TITLE if paths.is_default else f"{APP_TITLE} — {paths.db.name}"
@@ -226,6 +228,8 @@ class MainWindow(QMainWindow):
         toggle.setText("&Reminders panel")
         toggle.setShortcut(QKeySequence("Ctrl+R"))
         view_menu.addAction(toggle)
+        self.events_action = self._action("&Trigger events…", None, self.show_trigger_events)
+        view_menu.addAction(self.events_action)
 
         help_menu = bar.addMenu("&Help")
         self.guide_action = self._action("&Getting started", None, self.show_guide)
@@ -398,6 +402,17 @@ class MainWindow(QMainWindow):
         self.trash_dialog.raise_()
         self.trash_dialog.activateWindow()
         return self.trash_dialog
+
+    def show_trigger_events(self) -> TriggerEventsDialog:
+        """Open the Events list (one per main window), or bring it forward."""
+        from relationship_crm.ui.dialogs.trigger_events import TriggerEventsDialog
+
+        if self.events_dialog is None:
+            self.events_dialog = TriggerEventsDialog(self._ctx, self)
+        self.events_dialog.show()
+        self.events_dialog.raise_()
+        self.events_dialog.activateWindow()
+        return self.events_dialog
 
     def purge_old_trash(self) -> None:
         """Delete for good the contacts trashed more than 30 days ago (run at start)."""

@@ -47,6 +47,23 @@ CARRIED = (
 def sample_db(cli, db_path) -> Path:
     result = cli(*SAMPLE)
     assert result.code == 0, result.err
+    # Trigger events (issue 15): one on a company, fanning out follow-ups, one on a contact.
+    company = cli("company", "list", "--format", "json").json()[0]["name"]
+    for target in (("--company", company), ("--contact", "3")):
+        added = cli(
+            "event",
+            "add",
+            *target,
+            "--kind",
+            "funding",
+            "--date",
+            "2026-11-20",
+            "--note",
+            "Series B",
+            "--source",
+            "https://example.com/b",
+        )
+        assert added.code == 0, added.err
     return db_path
 
 
@@ -62,6 +79,8 @@ def test_a_json_copy_imports_into_an_empty_database_and_exports_identically(
     one, two = json.loads(first.read_text("utf-8")), json.loads(second.read_text("utf-8"))
     assert one.pop("exported_at") and two.pop("exported_at")  # the only thing that may differ
     assert len(one["contacts"]) == 200 and one["meetings"] and one["thank_you_notes"]
+    assert len(one["trigger_events"]) == 2
+    assert any(f["trigger_event_id"] is not None for f in one["follow_ups"])
     assert two == one
 
 

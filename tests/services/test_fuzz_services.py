@@ -39,10 +39,12 @@ from relationship_crm.services import (
     json_copy,
     meetings,
     research,
+    timeline,
 )
 from relationship_crm.services import (
     settings as app_settings,
 )
+from relationship_crm.services import trigger_events as events
 from relationship_crm.storage.db import Database
 
 _LONG = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz-long"
@@ -185,8 +187,37 @@ def _operations() -> st.SearchStrategy[Op]:
     setting = st.tuples(st.sampled_from(list(app_settings.KNOWN_SETTINGS)), TEXT).map(
         lambda a: lambda s: app_settings.put(s, a[0], a[1])
     )
+    # Issue 15: a trigger event on a company (all its contacts) or a contact, with follow-ups.
+    event = st.tuples(
+        st.sampled_from(["funding", "new executive", "job-change", "rumour", ""]),
+        DAYS,
+        TEXT,
+        TEXT,
+        st.one_of(st.tuples(IDS, st.none()), st.tuples(st.none(), IDS), st.tuples(IDS, IDS)),
+        st.one_of(st.none(), st.builds(events.FollowUpTime, WALL_CLOCKS, ZONES)),
+    ).map(
+        lambda a: (
+            lambda s: events.add(
+                s,
+                events.TriggerEventDraft(a[0], a[1], a[2], a[3], a[4][0], a[4][1]),
+                follow_up=a[5],
+                now=NOW,
+            )
+        )
+    )
     return st.one_of(
-        contact, replace, edit, follow_up, snooze, update, done, meeting, gift, note, setting
+        contact,
+        replace,
+        edit,
+        follow_up,
+        snooze,
+        update,
+        done,
+        meeting,
+        gift,
+        note,
+        setting,
+        event,
     )
 
 
@@ -200,6 +231,8 @@ def _reads_work(db: Database, path: Path) -> None:
             assert follow_up.unreadable == (), follow_up
         for view in contacts.list_contacts(s, limit=3):
             contacts.get(s, view.id)
+            timeline.timeline(s, view.id)
+        events.list_events(s)
         contacts.search(s, "a")
         meetings.list_meetings(s)
         gifts.list_gifts(s)
@@ -228,6 +261,7 @@ def seeded(db: Database) -> Database:
         meetings.log(
             s, MeetingDraft("Kickoff", datetime(2026, 11, 20, 10), "UTC", (jane, bob)), now=NOW
         )
+        contacts.update(s, jane, company="Acme", now=NOW)  # company 1, for trigger events
     return db
 
 

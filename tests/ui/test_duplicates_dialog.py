@@ -27,6 +27,7 @@ MERGED = Changes(
     follow_ups=True,
     thanks=True,
     gifts=True,
+    trigger_events=True,  # a merged contact's own trigger events move too (issue 15)
 )
 
 

@@ -67,6 +67,13 @@ class MeetingBriefDialog(QDialog):
         for brief in briefs:
             role = " at ".join(x for x in (brief.title, brief.company) if x)
             lines.append(f"■ {brief.name}" + (f" — {role}" if role else "") + f"  ({brief.stage})")
+            for event in brief.events:
+                detail = " ".join(event.note.split())
+                detail = f" — {detail[:140]}" if detail else ""
+                lines.append(
+                    f"   News {day_month(event.happened_on, year=True)}: "
+                    f"{event.kind.label} ({event.subject}){detail}"
+                )
             if brief.gifts_total:
                 given = ", ".join(
                     f"{amount:.2f} {cur}" for cur, amount in brief.gifts_total.items()

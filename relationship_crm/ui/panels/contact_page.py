@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -33,6 +34,7 @@ from relationship_crm.services.timeline import TimelineEntry
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.operations import run_write
+from relationship_crm.ui.widgets.contact_picker import FlowLayout
 from relationship_crm.ui.widgets.messages import message_label, plain_tooltip
 
 MEETING_KINDS = frozenset({"meeting", "call", "lunch", "event", "email"})
@@ -46,6 +48,7 @@ KIND_LABELS = {
     "follow-up": "Follow-up",
     "thanks": "Thank-you",
     "gift": "Gift",
+    "trigger": "News",
 }
 
 
@@ -109,6 +112,11 @@ class ContactPage(QWidget):
         self.follow_up_button = QPushButton("&Follow-up…")
         self.gift_button = QPushButton("&Gift…")
         self.research_button = QPushButton("&Research note…")
+        self.event_button = QPushButton("&News…")
+        self.event_button.setToolTip(
+            "Add a trigger event (a merger, funding, a new executive…) about this contact or "
+            "their company; follow-ups are offered for everyone concerned"
+        )
         self.delete_button = QPushButton("Delete")
 
         self.timeline = QTreeWidget()
@@ -150,15 +158,17 @@ class ContactPage(QWidget):
         top.addWidget(QLabel("Stage:"))
         top.addWidget(self.stage_combo)
         top.addWidget(self.edit_button)
-        actions = QHBoxLayout()
+        # Wraps onto a second line on a narrow page rather than widening it (the contact list
+        # beside it would then scroll sideways).
+        actions = FlowLayout(spacing=6)
         for button in (
             self.meeting_button,
             self.follow_up_button,
             self.gift_button,
             self.research_button,
+            self.event_button,
         ):
             actions.addWidget(button)
-        actions.addStretch(1)
         top.addStretch(1)
         top.addWidget(self.delete_button)  # beside Edit: the action row fits a narrow page
 
@@ -192,6 +202,7 @@ class ContactPage(QWidget):
         self.follow_up_button.clicked.connect(lambda: self._emit_named(self.follow_up_requested))
         self.gift_button.clicked.connect(lambda: self._emit_named(self.gift_requested))
         self.research_button.clicked.connect(self._on_research_clicked)
+        self.event_button.clicked.connect(self.add_trigger_event)
         self.timeline.itemActivated.connect(self._on_timeline_activated)
         self.timeline.currentItemChanged.connect(self._on_timeline_current_changed)
         self.delete_meeting_action.triggered.connect(self.delete_current_meeting)
@@ -269,8 +280,9 @@ class ContactPage(QWidget):
         now = self._ctx.clock()
         for entry in entries:
             local = entry.when.astimezone(zone)
-            when = long_day(local) if entry.kind == "gift" else long_local_moment(local)
-            if entry.kind in MEETING_KINDS:
+            dated = entry.kind in ("gift", "trigger")  # a day, no time of day
+            when = long_day(local) if dated else long_local_moment(local)
+            if entry.kind in MEETING_KINDS or entry.kind == "trigger":
                 what = f"{KIND_LABELS[entry.kind]}: {entry.title}"
             else:
                 what = entry.title
@@ -287,6 +299,8 @@ class ContactPage(QWidget):
                 item.setToolTip(1, "Double-click or Enter to edit the research note")
             elif entry.kind == "gift":
                 item.setToolTip(1, "Double-click or Enter to edit the gift")
+            elif entry.kind == "trigger":
+                item.setToolTip(1, "Double-click or Enter to edit the trigger event")
             item.setToolTip(2, plain_tooltip(entry.detail[:2000]))
             if entry.kind == "follow-up" and entry.status == "open" and entry.when < now:
                 item.setForeground(0, Qt.GlobalColor.darkRed)
@@ -303,6 +317,8 @@ class ContactPage(QWidget):
             self.edit_research(ref_id)
         elif kind == "gift":
             self.edit_gift(ref_id)
+        elif kind == "trigger":
+            self.edit_trigger_event(ref_id)
 
     def edit_gift(self, gift_id: int) -> None:
         """Open one gift of the timeline in the gift dialog, for correction."""
@@ -312,6 +328,26 @@ class ContactPage(QWidget):
 
         c = self._contact
         GiftDialog(self._ctx, c.id, c.name, self, gift_id=gift_id).open()
+
+    def add_trigger_event(self) -> QDialog | None:
+        """Open the Add trigger event dialog for this contact (or their company)."""
+        if self._contact is None:
+            return None
+        from relationship_crm.ui.dialogs.trigger_events import TriggerEventDialog
+
+        c = self._contact
+        company = (c.company_id, c.company) if c.company_id is not None else None
+        dialog = TriggerEventDialog(self._ctx, self, contact=(c.id, c.name), company=company)
+        dialog.open()
+        return dialog
+
+    def edit_trigger_event(self, event_id: int) -> QDialog:
+        """Open one trigger event of the timeline for correction."""
+        from relationship_crm.ui.dialogs.trigger_events import TriggerEventDialog
+
+        dialog = TriggerEventDialog(self._ctx, self, event_id=event_id)
+        dialog.open()
+        return dialog
 
     def edit_research(self, note_id: int) -> None:
         """Open one research note of the timeline for correction."""
@@ -413,6 +449,7 @@ class ContactPage(QWidget):
                 changes.thanks,
                 changes.research,
                 changes.companies,
+                changes.trigger_events,
             )
         ):
             self.reload()
