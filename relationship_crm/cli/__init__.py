@@ -25,6 +25,7 @@ from relationship_crm.cli import (
     database,
     followups,
     gifts,
+    health,
     launch,
     lookup,
     meetings,
@@ -45,7 +46,19 @@ from relationship_crm.paths import AppPaths
 from relationship_crm.storage.db import open_database
 
 # In the order `--help` lists the commands.
-GROUPS = (contacts, companies, meetings, followups, gifts, thanks, transfer, lookup, database)
+# `health` adds `contact keep-in-touch`, so it comes after `contacts`.
+GROUPS = (
+    contacts,
+    companies,
+    meetings,
+    followups,
+    health,
+    gifts,
+    thanks,
+    transfer,
+    lookup,
+    database,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

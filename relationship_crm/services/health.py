@@ -462,7 +462,7 @@ def describe(h: ContactHealth) -> str:
         origin = {"contact": "set for this contact", "tag": f"from tag {r.source_name}"}.get(
             r.source, f"from stage {r.source_name}"
         )
-        text = f"every {r.ideal_days} days (at most {r.max_days}), {origin}"
+        text = f"every {_days(r.ideal_days)} (at most {_days(r.max_days)}), {origin}"
     if r.paused_until is not None:
         text += f"; paused until {r.paused_until.isoformat()}"
         if r.pause_reason:
@@ -470,6 +470,10 @@ def describe(h: ContactHealth) -> str:
     elif h.state in ("drifting", "lost"):
         text += f"; {h.state}"
     return text
+
+
+def _days(count: int | None) -> str:
+    return "1 day" if count == 1 else f"{count} days"
 
 
 def restore_rules(session: Session, rules: Iterable[RuleView], contact_ids: dict[int, int]) -> int:
