@@ -61,9 +61,10 @@ def test_a_meeting_or_a_gift_brings_a_contact_back(cli) -> None:
 def test_off_pause_resume_and_clear(cli) -> None:
     jane = str(cli("contact", "add", "Jane", "--tag", "vip").id)
     cli("tag", "keep-in-touch", "vip", "--ideal", "1", "--max", "2")
-    listed = lambda: [
-        r["contact_id"] for r in cli("health", "--date", LATER, "--format", "json").json()
-    ]  # noqa: E731
+
+    def listed() -> list[int]:
+        return [r["contact_id"] for r in cli("health", "--date", LATER, "--format", "json").json()]
+
     assert listed() == [int(jane)]
     assert cli("contact", "keep-in-touch", jane, "--off").out.endswith("off for this contact\n")
     assert listed() == []

@@ -1,4 +1,4 @@
-"""The Reminders panel's "Keep in touch" section: contacts lost, then drifting, with one-click fixes."""
+"""The Reminders panel's "Keep in touch" section: contacts lost, then drifting, one click to act."""
 
 from __future__ import annotations
 
