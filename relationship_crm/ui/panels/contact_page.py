@@ -167,7 +167,6 @@ class ContactPage(QWidget):
             self.follow_up_button,
             self.gift_button,
             self.research_button,
-            self.rhythm_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -180,7 +179,11 @@ class ContactPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.details_label)
         layout.addWidget(self.history_label)
-        layout.addWidget(self.rhythm_label)
+        # Beside its line, not in the action row: that row must fit a 1024 px screen.
+        rhythm = QHBoxLayout()
+        rhythm.addWidget(self.rhythm_label, 1)
+        rhythm.addWidget(self.rhythm_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(rhythm)
         layout.addWidget(self.notes_label)
         layout.addLayout(actions)
         layout.addWidget(self.timeline, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,6 +35,24 @@ def days_text(count: int) -> str:
     return "1 day" if count == 1 else f"{count} days"
 
 
+class ElidedLabel(QLabel):
+    """A one-line plain label ending in "…" when narrower than its text (never cut mid-letter)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, not markup
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(30)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width()
+        )
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(self.alignment()), shown)
+
+
 def row_text(entry: ContactHealth) -> str:
     """ "Jane Doe · 52 days (max 45)" / "Bob Stone · 40 days (ideal 30)"."""
     r = entry.rhythm
@@ -56,7 +75,7 @@ class KeepInTouchBox(QWidget):
     Loads `health.health` for today (in `ctx.zone`) through `ctx.runner.query` on `refresh()`,
     which its owner (the Reminders panel) calls with its own loads and when meetings, notes,
     gifts or contacts change. Hidden while nobody drifts. The title button folds the list away
-    (like Overdue). Each row has "Log touch…" (Log meeting with the contact) and "Follow-up…"
+    (like Overdue). Each row has "Log…" (Log meeting with the contact: a touch) and "Follow-up…"
     (the follow-up dialog), one click each; a double-click opens the contact.
 
     Signals:
@@ -142,10 +161,13 @@ class KeepInTouchBox(QWidget):
             if not entries:
                 continue
             title = QListWidgetItem(f"{SECTION_TITLES[state]} ({len(entries)})")
-            title.setFlags(Qt.ItemFlag.NoItemFlags)
+            # Enabled but not selectable: drawn in the section's colour, never greyed out.
+            title.setFlags(Qt.ItemFlag.ItemIsEnabled)
             font = title.font()
             font.setBold(True)
             title.setFont(font)
+            if state == "lost":
+                title.setForeground(QColor(OVERDUE_COLOUR))
             self.list.addItem(title)
             for entry in entries:
                 if shown >= MAX_ROWS:
@@ -169,16 +191,16 @@ class KeepInTouchBox(QWidget):
         line = QHBoxLayout(row)
         line.setContentsMargins(4, 1, 2, 1)
         line.setSpacing(4)
-        label = QLabel(row_text(entry))
-        label.setTextFormat(Qt.TextFormat.PlainText)  # a name is data, not markup
+        # A narrow dock: the name gives way (ending in "…"); the days and buttons keep their size.
+        label = ElidedLabel(entry.contact_name)
         label.setToolTip(item.toolTip())
-        # A narrow dock: the label gives way (cut short), the buttons keep their size.
-        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        label.setMinimumWidth(40)
+        days = QLabel(days_text(entry.days_since_contact))
+        days.setToolTip(item.toolTip())
         if entry.state == "lost":
             label.setStyleSheet(f"color: {OVERDUE_COLOUR};")
+            days.setStyleSheet(f"color: {OVERDUE_COLOUR};")
         log = QToolButton()
-        log.setText("Log touch…")
+        log.setText("Log…")
         log.setToolTip(f"Log a meeting, call or email with {entry.contact_name}")
         follow = QToolButton()
         follow.setText("Follow-up…")
@@ -187,6 +209,7 @@ class KeepInTouchBox(QWidget):
         log.clicked.connect(lambda: self.log_touch_requested.emit(cid, name))
         follow.clicked.connect(lambda: self.follow_up_requested.emit(cid, name))
         line.addWidget(label, 1)
+        line.addWidget(days)
         line.addWidget(log)
         line.addWidget(follow)
         item.setSizeHint(row.sizeHint())
