@@ -289,3 +289,18 @@ def test_json_copy_round_trips_rhythms(db, tmp_path) -> None:
             assert len(health.list_rules(s)) == len(before)
     finally:
         other.close()
+
+
+def test_a_contact_deleted_for_good_takes_its_rule_along(db) -> None:
+    from relationship_crm.services import trash
+
+    jane = add(db, "Jane")
+    with db.write() as s:
+        health.set_contact_rhythm(s, jane, 5, 10)
+        contacts.trash(s, jane)
+        trash.empty_trash(s)
+    with db.read() as s:
+        assert health.list_rules(s) == []
+    # A new contact never inherits the old one's rule, even if SQLite hands out the same id.
+    again = add(db, "Bob")
+    assert one(db, again).rhythm.source == "none"

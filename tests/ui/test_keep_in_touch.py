@@ -103,3 +103,29 @@ def test_a_gift_takes_a_contact_off_the_list(qtbot, ctx, db):
     ctx.events.changed.emit(Changes(gifts=True), None)
     qtbot.waitUntil(lambda: not panel.keep_in_touch.isVisible())
     assert panel.keep_in_touch.entries() == []
+
+
+def test_the_section_fits_the_dock_at_1366(qtbot, ctx, db, wait_idle):
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QToolButton
+
+    from relationship_crm.paths import AppPaths
+    from relationship_crm.ui.main_window import MainWindow
+
+    for i in range(12):
+        person(db, f"Maximilian Longname-Worthington {i}", 20 + i, 45)
+    win = MainWindow(ctx, AppPaths(Path(db.path)))
+    qtbot.addWidget(win)
+    win.fit_to(1366, 728)
+    win.show()
+    box = win.reminders.keep_in_touch
+    qtbot.waitUntil(lambda: box.loaded and box.isVisible())
+    wait_idle()
+    qtbot.wait(50)
+    assert box.width() <= win.reminders.width()
+    for button in box.list.findChildren(QToolButton):
+        if button.isVisible():  # never cut: the name gives way instead
+            assert button.width() >= button.sizeHint().width(), button.text()
+            right = button.mapTo(box.list.viewport(), button.rect().topRight()).x()
+            assert right <= box.list.viewport().width()
