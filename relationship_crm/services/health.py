@@ -50,6 +50,8 @@ Source = Literal["contact", "tag", "stage", "off", "none"]
 State = Literal["ok", "drifting", "lost", "paused", "off", "none"]
 
 MAX_REASON = 200
+#: Up to this many contacts with a rhythm, their touches are looked up by id, not table-wide.
+_FEW = 2_000
 _RHYTHM = re.compile(r"^\s*(\d{1,9})\s*/\s*(\d{1,9})\s*$")
 
 
@@ -385,6 +387,8 @@ def _evaluate(
             )
         )
     found = session.execute(people).all()
+    if contact_ids is None and len(found) <= _FEW:
+        contact_ids = [row[0] for row in found]  # a few ruled contacts: look up only theirs
     touches = last_touches(session, on=on, zone=zone, contact_ids=contact_ids)
     tz = get_zone(zone)
     result: list[tuple[ContactHealth, str]] = []

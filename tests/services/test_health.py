@@ -56,7 +56,12 @@ def test_no_rhythm_means_not_listed(db) -> None:
     )
 
 
-def test_states_move_as_meetings_notes_and_gifts_are_recorded(db) -> None:
+@pytest.mark.parametrize("few", [0, 2_000], ids=["table-wide", "by-id"])
+def test_states_move_as_meetings_notes_and_gifts_are_recorded(db, monkeypatch, few) -> None:
+    # Many ruled contacts: touches are read table-wide; a few: by id. Both say the same.
+    monkeypatch.setattr(health, "_FEW", few)
+    bystander = add(db, "Bystander")  # touched, but has no rhythm
+    meet(db, bystander, date(2026, 2, 28))
     jane = add(db, "Jane")
     with db.write() as s:
         health.set_contact_rhythm(s, jane, 30, 45)
