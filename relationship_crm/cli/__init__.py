@@ -26,6 +26,7 @@ from relationship_crm.cli import (
     events,
     followups,
     gifts,
+    health,
     launch,
     lookup,
     meetings,
@@ -46,12 +47,14 @@ from relationship_crm.paths import AppPaths
 from relationship_crm.storage.db import open_database
 
 # In the order `--help` lists the commands.
+# `health` adds `contact keep-in-touch`, so it comes after `contacts`.
 GROUPS = (
     contacts,
     companies,
     meetings,
     events,
     followups,
+    health,
     gifts,
     thanks,
     transfer,

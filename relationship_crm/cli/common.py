@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NoReturn, TextIO
 
@@ -44,6 +44,9 @@ class Common:
 
     db: argparse.ArgumentParser
     fmt: argparse.ArgumentParser
+    # The groups made so far, by name: a later module may add an action to an existing group
+    # (`contact keep-in-touch` lives with the rest of keep-in-touch, in cli/health.py).
+    groups: dict[str, Commands] = field(default_factory=dict)
 
     @classmethod
     def create(cls) -> Common:
@@ -59,9 +62,15 @@ class Common:
         return cls(db=db, fmt=fmt)
 
     def group(self, commands: Commands, name: str, help_text: str) -> Commands:
-        """A command with actions (`contact add`, `contact list`...); returns where they go."""
+        """A command with actions (`contact add`, `contact list`...); returns where they go.
+
+        Asked again for a group that exists, it returns that group (`help_text` is then unused).
+        """
+        if name in self.groups:
+            return self.groups[name]
         sub = commands.add_parser(name, help=help_text, description=help_text, parents=[self.db])
-        return sub.add_subparsers(dest="action", metavar="ACTION", required=True)
+        self.groups[name] = sub.add_subparsers(dest="action", metavar="ACTION", required=True)
+        return self.groups[name]
 
     def command(
         self,

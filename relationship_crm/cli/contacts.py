@@ -22,7 +22,15 @@ from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.domain.timefmt import iso_day, long_moment
-from relationship_crm.services import contacts, followups, gifts, meetings, research, settings
+from relationship_crm.services import (
+    contacts,
+    followups,
+    gifts,
+    health,
+    meetings,
+    research,
+    settings,
+)
 from relationship_crm.storage.db import Database
 
 STAGES = ", ".join(s.value for s in Stage)
@@ -173,6 +181,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         met = meetings.list_meetings(s, contact_id=c.id, limit=5)
         given = gifts.list_gifts(s, contact_id=c.id)
         notes = research.list_notes(s, contact_id=c.id)
+        touch = health.contact_health(s, c.id, on=types.today_in(zone), zone=zone)
     if args.format == "json":
         data = contact_json(c)
         data["addresses"] = [
@@ -184,6 +193,8 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         data["follow_ups"] = [followup_json(f) for f in upcoming]
         data["meetings"] = [meeting_json(m) for m in met]
         data["gifts"] = [gift_json(g) for g in given]
+        data["keep_in_touch"] = _rhythm_json(touch)
+        data["last_touch"] = touch.last_touch.isoformat() if touch.last_touch else None
         print_json([data], out)
         return 0
     tz = ZoneInfo(zone)
@@ -205,6 +216,8 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         f"{h.stage.value} ({iso_day(h.changed_at.astimezone(tz))})" for h in c.stage_history
     )
     out.write(f"  stage history: {history}\n")
+    last = touch.last_touch.isoformat() if touch.last_touch else "none yet"
+    out.write(f"  keep in touch: {health.describe(touch)}; last touch: {last}\n")
     if c.notes:
         out.write("  notes: " + c.notes.replace("\n", "\n         ") + "\n")
     for f in upcoming:
@@ -217,6 +230,20 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         cost = f" ({money(g.cost)} {g.currency})" if g.cost is not None else ""
         out.write(f"  gift {g.given_on}: {g.item}{cost}\n")
     return 0
+
+
+def _rhythm_json(h: health.ContactHealth) -> JsonRow:
+    r = h.rhythm
+    return {
+        "source": r.source,
+        "source_name": r.source_name or None,
+        "ideal_days": r.ideal_days,
+        "max_days": r.max_days,
+        "paused_until": r.paused_until.isoformat() if r.paused_until else None,
+        "pause_reason": r.pause_reason or None,
+        "state": h.state,
+        "days_since_contact": h.days_since_contact,
+    }
 
 
 def _merge_options(p: argparse.ArgumentParser) -> None:

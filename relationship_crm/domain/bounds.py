@@ -174,3 +174,19 @@ def unreadable_text(value: object) -> str | None:
     if isinstance(value, UnreadableTime | UnreadableDay):
         return getattr(value, "raw", "")
     return None
+
+
+#: The longest keep-in-touch rhythm, in days (ten years: longer is no rhythm at all).
+MAX_RHYTHM_DAYS = 3_660
+
+
+def check_rhythm(ideal: int, maximum: int) -> tuple[int, int]:
+    """A keep-in-touch rhythm: 1 <= ideal <= maximum <= MAX_RHYTHM_DAYS."""
+    for what, value in (("the ideal number of days", ideal), ("the maximum", maximum)):
+        if not 1 <= value <= MAX_RHYTHM_DAYS:
+            raise InvalidInputError(f"{what} must be between 1 and {MAX_RHYTHM_DAYS}, not {value}")
+    if ideal > maximum:
+        raise InvalidInputError(
+            f"the ideal ({ideal} days) must not be longer than the maximum ({maximum} days)"
+        )
+    return ideal, maximum

@@ -33,7 +33,7 @@ from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.domain.text import fold
 from relationship_crm.interchange.records import ImportedContact, RecordError
 from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.services import contacts, importing, settings
+from relationship_crm.services import contacts, health, importing, settings
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
 from relationship_crm.storage.schema import (
@@ -45,6 +45,7 @@ from relationship_crm.storage.schema import (
     FollowUp,
     FollowUpCompletion,
     Gift,
+    KeepInTouchRhythm,
     Meeting,
     NoteTemplate,
     ResearchNote,
@@ -152,6 +153,9 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
         "thank_you_notes": [_row(t) for t in _all(session, ThankYouNote)],
         "gifts": [_row(g) for g in _all(session, Gift)],
         "note_templates": [_row(t) for t in _all(session, NoteTemplate)],
+        "keep_in_touch_rhythms": [
+            _row(r, skip=("id", "updated_at")) for r in _all(session, KeepInTouchRhythm)
+        ],
     }
 
 
@@ -391,6 +395,9 @@ def import_document(
     importer.thanks(document)
     importer.gifts(document)
     importer.templates(document)
+    added["keep_in_touch_rhythms"] = health.restore_rules(
+        session, _rhythms(session, document), contact_ids
+    )
     try:
         session.flush()
     except IntegrityError as error:
@@ -398,6 +405,50 @@ def import_document(
             f"the copy holds a value the database refuses: {error.orig}"
         ) from None
     return CopySummary(summary, added, skipped)
+
+
+def _rhythms(session: Session, document: Mapping[str, Any]) -> list[health.RuleView]:
+    """The keep-in-touch rules of the copy, checked as the commands check them."""
+    rules: list[health.RuleView] = []
+    for path, row in _items(document, "keep_in_touch_rhythms"):
+        scope = _text(row, "scope", path)
+        key = _text(row, "key", path)
+        try:
+            if scope == "tag":
+                key = fold(contacts.normalize_tag(key))
+            elif scope == "stage":
+                key = health.check_stage_key(session, key)
+            elif scope != "contact":
+                raise InvalidInputError("the scope must be contact, tag or stage")
+            ideal, most = _optional_id(row, "ideal_days", path), _optional_id(row, "max_days", path)
+            if ideal is not None or most is not None:
+                ideal, most = bounds.check_rhythm(ideal or 0, most or 0)
+            off = row.get("off", False)
+            if not isinstance(off, bool):
+                raise (path / "off").fail("must be true or false")
+            paused = row.get("paused_until")
+            until = (
+                None
+                if paused is None
+                else _column_value(
+                    KeepInTouchRhythm.__table__.columns["paused_until"],
+                    paused,
+                    path / "paused_until",
+                )
+            )
+            reason = _text(row, "pause_reason", path)[: health.MAX_REASON]
+        except InvalidInputError as error:
+            raise path.fail(str(error)) from None
+        if scope == "contact":
+            if ideal is None and not off and until is None:
+                continue  # an empty contact rule says nothing
+            key = str(_optional_id(row, "contact_id", path) or key)
+        elif ideal is None:
+            continue  # a tag or stage rule without days says nothing
+        rules.append(
+            health.RuleView(scope, key, ideal, most, off, cast(date | None, until), reason)  # type: ignore[arg-type]
+        )
+    return rules
 
 
 def _settings(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

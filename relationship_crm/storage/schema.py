@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -387,6 +388,43 @@ class NoteTemplate(Base):
     description: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class KeepInTouchRhythm(Base):
+    """How often the rep means to touch base: per contact, per tag or per stage (issue 15).
+
+    `key` names what the rule is for: the contact id as text, the tag's folded name, or the
+    stage's key (text, not a foreign key: stages become a table of their own later). A contact
+    rule also carries `contact_id`, so it goes with its contact. `off` (contact rules only) means
+    no rhythm at all for that contact; a contact rule may hold only a pause (no days), which then
+    pauses whatever rhythm the contact inherits.
+    """
+
+    __tablename__ = "keep_in_touch_rhythms"
+    __table_args__ = (
+        UniqueConstraint("scope", "key", name="uq_keep_in_touch_rhythms_scope_key"),
+        CheckConstraint("scope IN ('contact', 'tag', 'stage')", name="scope"),
+        CheckConstraint("(scope = 'contact') = (contact_id IS NOT NULL)", name="contact_scope"),
+        CheckConstraint(
+            "(ideal_days IS NULL AND max_days IS NULL) OR "
+            "(ideal_days >= 1 AND max_days >= ideal_days)",
+            name="days",
+        ),
+        CheckConstraint("off IN (0, 1)", name="off"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(100))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    ideal_days: Mapped[int | None] = mapped_column(Integer)
+    max_days: Mapped[int | None] = mapped_column(Integer)
+    off: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_until: Mapped[date | None] = mapped_column(DayDate)
+    pause_reason: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -43,6 +43,16 @@ CARRIED = (
 )
 
 
+def contacts_with_a_tag(path: Path) -> str:
+    """A tag some sample contact has."""
+    database = open_database(path)
+    try:
+        with database.read() as session:
+            return next(t for c in contacts.list_contacts(session) for t in c.tags)
+    finally:
+        database.close()
+
+
 @pytest.fixture
 def sample_db(cli, db_path) -> Path:
     result = cli(*SAMPLE)
@@ -71,6 +81,13 @@ def test_a_json_copy_imports_into_an_empty_database_and_exports_identically(
     cli, sample_db, tmp_path
 ):
     first, second = tmp_path / "first.json", tmp_path / "second.json"
+    # Keep-in-touch rules of every kind travel too (issue 15).
+    tag = contacts_with_a_tag(sample_db)
+    assert cli("tag", "keep-in-touch", tag, "--ideal", "30", "--max", "45").code == 0
+    assert cli("contact", "keep-in-touch", "3", "--ideal", "7", "--max", "10").code == 0
+    assert cli("contact", "keep-in-touch", "4", "--off").code == 0
+    paused = cli("contact", "keep-in-touch", "5", "--pause-until", "2027-01-31", "--reason", "away")
+    assert paused.code == 0
     assert cli("export", "--format", "json", str(first)).code == 0
     fresh = tmp_path / "fresh.sqlite3"
     result = cli("import", str(first), db=fresh)
@@ -81,6 +98,7 @@ def test_a_json_copy_imports_into_an_empty_database_and_exports_identically(
     assert len(one["contacts"]) == 200 and one["meetings"] and one["thank_you_notes"]
     assert len(one["trigger_events"]) == 2
     assert any(f["trigger_event_id"] is not None for f in one["follow_ups"])
+    assert len(one["keep_in_touch_rhythms"]) == 4
     assert two == one
 
 

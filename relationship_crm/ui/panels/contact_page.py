@@ -29,7 +29,7 @@ from relationship_crm.domain.changes import Changes, Created
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactView, ResearchView
 from relationship_crm.domain.timefmt import birthday_text, long_day, long_local_moment
-from relationship_crm.services import contacts, research, timeline
+from relationship_crm.services import contacts, health, research, timeline
 from relationship_crm.services.timeline import TimelineEntry
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
@@ -59,6 +59,18 @@ def _plain(text: str) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setWordWrap(True)
     return label
+
+
+def rhythm_text(found: health.ContactHealth) -> str:
+    """ "Keep in touch: every 30 days (at most 45 days), from tag VIP · Last touch: 12 Nov 2026
+    (11 days ago)"."""
+    if found.last_touch is None:
+        last = "none yet"
+    else:
+        ago = found.days_since_contact
+        when = "today" if ago == 0 else "yesterday" if ago == 1 else f"{ago} days ago"
+        last = f"{long_day(found.last_touch)} ({when})"
+    return f"Keep in touch: {health.describe(found)} · Last touch: {last}"
 
 
 class ContactPage(QWidget):
@@ -103,6 +115,11 @@ class ContactPage(QWidget):
         self.notes_label.setObjectName("contactNotes")
         self.history_label = _plain("")
         self.history_label.setObjectName("stageHistory")
+        # The keep-in-touch rhythm (and where it comes from) and the last touch (issue 15).
+        self.rhythm_label = _plain("")
+        self.rhythm_label.setObjectName("keepInTouch")
+        self.rhythm_button = QPushButton("Keep in &touch…")
+        self.rhythm_button.setToolTip("How often to touch base with this contact, or a pause")
         self.stage_combo = QComboBox()
         self.stage_combo.setAccessibleName("Stage")
         for stage in Stage:
@@ -178,6 +195,11 @@ class ContactPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.details_label)
         layout.addWidget(self.history_label)
+        # Beside its line, not in the action row: that row must fit a 1024 px screen.
+        rhythm = QHBoxLayout()
+        rhythm.addWidget(self.rhythm_label, 1)
+        rhythm.addWidget(self.rhythm_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(rhythm)
         layout.addWidget(self.notes_label)
         layout.addLayout(actions)
         layout.addWidget(self.timeline, 1)
@@ -203,6 +225,7 @@ class ContactPage(QWidget):
         self.gift_button.clicked.connect(lambda: self._emit_named(self.gift_requested))
         self.research_button.clicked.connect(self._on_research_clicked)
         self.event_button.clicked.connect(self.add_trigger_event)
+        self.rhythm_button.clicked.connect(self.edit_rhythm)
         self.timeline.itemActivated.connect(self._on_timeline_activated)
         self.timeline.currentItemChanged.connect(self._on_timeline_current_changed)
         self.delete_meeting_action.triggered.connect(self.delete_current_meeting)
@@ -233,6 +256,12 @@ class ContactPage(QWidget):
             lambda s: timeline.load_contact(s, contact_id),
             self._on_loaded,
             on_error=self._on_load_failed,
+        )
+        today, zone = self._ctx.today(), self._ctx.zone
+        self._ctx.runner.query(
+            lambda s: health.contact_health(s, contact_id, on=today, zone=zone),
+            self._on_health_loaded,
+            on_error=lambda _exc: None,  # the contact's own load reports a missing contact
         )
 
     def reload(self) -> None:
@@ -273,6 +302,19 @@ class ContactPage(QWidget):
         self._fill_timeline(data.entries)
         self._stack.setCurrentIndex(1)
         self.loaded.emit(c.id)
+
+    def _on_health_loaded(self, found: health.ContactHealth) -> None:
+        if found.contact_id != self._requested:
+            return
+        self.rhythm_label.setText(rhythm_text(found))
+
+    def edit_rhythm(self) -> None:
+        """Open the small dialog that sets this contact's keep-in-touch rhythm or pause."""
+        if self._contact is None:
+            return
+        from relationship_crm.ui.dialogs.rhythm_dialog import RhythmDialog
+
+        RhythmDialog(self._ctx, self._contact.id, self._contact.name, self).open()
 
     def _fill_timeline(self, entries: Sequence[TimelineEntry]) -> None:
         self.timeline.clear()

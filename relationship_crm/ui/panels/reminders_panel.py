@@ -49,6 +49,7 @@ from relationship_crm.ui.dialogs.followup_dialog import FollowUpDialog
 from relationship_crm.ui.models.delegates import ReminderDelegate
 from relationship_crm.ui.models.reminders_model import RemindersModel
 from relationship_crm.ui.operations import run_write
+from relationship_crm.ui.panels.keep_in_touch import KeepInTouchBox
 from relationship_crm.ui.panels.unsent_thanks import UnsentThanksBox
 from relationship_crm.ui.snooze import build_snooze_menu
 
@@ -204,6 +205,9 @@ class RemindersPanel(QWidget):
         # Thank-you notes still unsent two days after their meeting, below the follow-ups.
         self.unsent_thanks = UnsentThanksBox(self._ctx)
         layout.addWidget(self.unsent_thanks)
+        # Contacts past their keep-in-touch rhythm (issue 15), last.
+        self.keep_in_touch = KeepInTouchBox(self._ctx)
+        layout.addWidget(self.keep_in_touch)
 
     @staticmethod
     def _button(text: str) -> QToolButton:
@@ -239,6 +243,7 @@ class RemindersPanel(QWidget):
             self._on_agenda_failed,
         )
         self.unsent_thanks.refresh()
+        self.keep_in_touch.refresh()
 
     def _on_agenda_loaded(
         self, generation: int, now: datetime, result: followups.AgendaLoad
@@ -516,9 +521,12 @@ class RemindersPanel(QWidget):
         if initiator is self or initiator is self.unsent_thanks:
             return  # our own write: refreshed already when it finished
         if changes.follow_ups or changes.contacts:
-            self.refresh()  # the thank-you box too
-        elif changes.thanks or changes.meetings:
+            self.refresh()  # the thank-you and keep-in-touch boxes too
+            return
+        if changes.thanks or changes.meetings:
             self.unsent_thanks.refresh()
+        if changes.thanks or changes.meetings or changes.gifts:
+            self.keep_in_touch.refresh()  # a touch moves the last-touch day
 
     def _on_wakeup_timer_timeout(self) -> None:
         self.refresh()
