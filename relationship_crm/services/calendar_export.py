@@ -19,7 +19,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vRecur
+from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vRecur, vText
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,6 +32,17 @@ from relationship_crm.scheduling.zones import as_utc, get_zone, localize
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.meetings import MAX_DURATION_MINUTES
 from relationship_crm.storage.schema import Contact, FollowUp, Meeting
+
+
+class _Text(vText):
+    """A TEXT value escaped exactly as RFC 5545 §3.3.11 says. icalendar's own escaping first turns
+    a typed backslash-N into a line break (its "\\N -> newline" step), so a note mentioning
+    C:\\New\\ would come back changed; here every backslash is data."""
+
+    def to_ical(self) -> bytes:
+        text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+        return text.encode(self.encoding)
 
 __all__ = ["CALENDAR_NAME", "PRODID", "calendar_bytes"]
 
@@ -140,8 +151,8 @@ def _follow_up(row: FollowUp, contact: Contact, now: datetime) -> list[_Placed]:
         item.add("DTSTAMP", now)
         item.add("DTSTART", start)
         item.add("DURATION", FOLLOW_UP_LENGTH)
-        item.add("SUMMARY", summary)
-        item.add("DESCRIPTION", description)
+        item.add("SUMMARY", _Text(summary))
+        item.add("DESCRIPTION", _Text(description))
         item.add("CATEGORIES", ["Follow-up"])
         # A reminder to do something, not time taken: it must not show the rep as busy.
         item.add("TRANSP", "TRANSPARENT")
@@ -302,12 +313,12 @@ def _meeting(meeting: Meeting, length: timedelta, now: datetime) -> _Placed:
     event.add("DTSTAMP", now)
     event.add("DTSTART", start)
     event.add("DTEND", end)
-    event.add("SUMMARY", summary)
+    event.add("SUMMARY", _Text(summary))
     if meeting.location:
-        event.add("LOCATION", clean_line(meeting.location))
+        event.add("LOCATION", _Text(clean_line(meeting.location)))
     description = _meeting_description(meeting.notes, people)
     if description:
-        event.add("DESCRIPTION", description)
+        event.add("DESCRIPTION", _Text(description))
     event.add("CATEGORIES", ["Meeting"])
     for contact in people:
         attendee = _attendee(contact)
@@ -369,7 +380,7 @@ def _alarm(summary: str) -> Alarm:
     alarm = Alarm()
     alarm.add("ACTION", "DISPLAY")
     alarm.add("TRIGGER", -REMINDER_BEFORE)
-    alarm.add("DESCRIPTION", summary)
+    alarm.add("DESCRIPTION", _Text(summary))
     return alarm
 
 

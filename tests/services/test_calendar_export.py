@@ -496,3 +496,16 @@ def test_any_text_comes_back_as_stored(db, name, note, title):
     met = only(data, mt_uid(mid))
     assert str(met["SUMMARY"]) == f"Meeting: {stored_title} — {stored.contact_name}"
     assert str(met.get("DESCRIPTION", "")).startswith(stored.note)
+
+
+def test_a_backslash_n_typed_in_a_name_or_note_is_not_a_line_break(db):
+    """icalendar reads "\\N" as an escaped line break when escaping; a rep's text is data (found
+    by the property test above: a name with a backslash before an N came back split)."""
+    with db.write() as s:
+        cid = contacts.create(s, ContactDraft(name="Ann \\Nolan"), now=NOW).id
+        fid = followups.add(
+            s, FollowUpDraft(cid, wall("2026-07-01 09:00"), NY, note="Files in C:\\New\\Q3, ok")
+        ).id
+    event = only(export(db), fu_uid(fid))
+    assert str(event["SUMMARY"]) == "Follow up: Ann \\Nolan — Files in C:\\New\\Q3, ok"
+    assert str(event["DESCRIPTION"]).startswith("Files in C:\\New\\Q3, ok\n\n")
