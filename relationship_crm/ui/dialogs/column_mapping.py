@@ -35,8 +35,8 @@ from relationship_crm.interchange.records import UnknownFormatError
 from relationship_crm.ui.widgets.messages import WARNING_COLOUR
 
 INTRO = (
-    "This CSV is not a Google, Outlook or LinkedIn export. Choose what each column holds; "
-    "columns set to “Ignore” are skipped."
+    "This CSV is not a Google, Outlook, LinkedIn, Thunderbird or Roundcube export. Choose what "
+    "each column holds; columns set to “Ignore” are skipped."
 )
 #: How many of the file's rows the preview reads and shows.
 PREVIEW_ROWS = 3

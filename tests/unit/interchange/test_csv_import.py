@@ -136,7 +136,9 @@ def test_google_contact_keeps_every_field_with_labels():
         title="Head of Sales",
         tags=("Clients", "Friends"),
         birthday="--03-14",
-        notes='Met at Hannover Messe, booth 12\nLikes "strong" coffee',
+        # Columns no field holds are kept in the notes, never dropped.
+        notes='Met at Hannover Messe, booth 12\nLikes "strong" coffee\n'
+        "Website (work): https://nordlicht.example\nOrganization Department: Sales",
     )
 
 
@@ -219,7 +221,7 @@ def test_outlook_contact_keeps_every_field_with_labels():
         title="Account Manager",
         tags=("Clients", "VIP"),
         birthday="1980-03-14",
-        notes="Prefers mornings.\nCall before 10, not after.",
+        notes="Prefers mornings.\nCall before 10, not after.\nTitle: Mr.\nDepartment: Sales",
     )
 
 
@@ -330,7 +332,8 @@ def test_unknown_csv_needs_a_mapping_and_the_message_names_its_columns():
         contacts_from_csv(load("custom-semicolon.csv"))
     assert str(error.value) == (
         'this CSV has columns "Nom", "Prénom", "Courriel", "Téléphone", "Société" — it is not '
-        "a Google, Outlook or LinkedIn export; map its columns in the app (File → Import)"
+        "a Google, Outlook, LinkedIn, Thunderbird or Roundcube export; map its columns in the "
+        "app (File → Import)"
     )
 
 
