@@ -262,12 +262,14 @@ class _Columns:
     def birthday(self, cells: Sequence[str]) -> str:
         """ "Birthday", else the split "Birth Year/Birth Month/Birth Day" of mail programs as
         "YYYY-MM-DD" or "--MM-DD" (no year); unreadable parts come back as written."""
-        whole = self.get(cells, "Birthday", "Birth Date", "Date of Birth")
-        year = self.get(cells, "Birth Year", "BirthYear")
-        month = self.get(cells, "Birth Month", "BirthMonth")
-        day = self.get(cells, "Birth Day", "BirthDay")
-        if whole or not (month or day):
-            return whole
+        # "Birth Day" and "Birthday" are one column key: a "Birth Month" column tells them apart.
+        if not self.has("Birth Month"):
+            return self.get(cells, "Birthday", "Birth Date", "Date of Birth")
+        year = self.get(cells, "Birth Year")
+        month = self.get(cells, "Birth Month")
+        day = self.get(cells, "Birth Day")
+        if not (month or day):
+            return ""
         if month.isdigit() and day.isdigit() and (not year or year.isdigit()):
             prefix = f"{int(year):04d}" if year else "-"
             return f"{prefix}-{int(month):02d}-{int(day):02d}"

@@ -326,6 +326,7 @@ def import_contacts(
                 clean = contacts.clean_draft(without_invisible(item.draft), phone_region=region)
             except InvalidInputError as error:
                 raise RecordError(item.record, item.line, str(error)) from None
+            clean = as_written(item.draft, clean)
         else:
             problems.extend(item.problems)
             salvaged = salvage(item, region, problems)
@@ -399,6 +400,16 @@ def strip_invisible(text: str, *, keep_joiners: bool = False) -> str:
         ):
             kept.append(ch)
     return "".join(kept)
+
+
+def as_written(draft: ContactDraft, clean: CleanContact) -> CleanContact:
+    """`clean` without name parts guessed from a name that is no person's: a file that gives
+    an email address or the company as the name, and no parts, keeps the parts empty."""
+    if draft.given_name.strip() or draft.family_name.strip():
+        return clean
+    if "@" in clean.name or (clean.company_key and fold(clean.name) == clean.company_key):
+        return dataclasses.replace(clean, given_name="", family_name="")
+    return clean
 
 
 def without_invisible(draft: ContactDraft) -> ContactDraft:
@@ -557,7 +568,7 @@ def salvage(
         title=lines["title"],
     )
     try:
-        return contacts.clean_draft(fixed, phone_region=region)
+        return as_written(fixed, contacts.clean_draft(fixed, phone_region=region))
     except InvalidInputError as error:  # a check this salvage does not know: skip, say why
         problems.append(
             ImportProblem(item.record, item.line, "record", "", str(error), RECORD_SKIPPED)
