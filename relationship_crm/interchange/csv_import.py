@@ -26,7 +26,7 @@ from datetime import date
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import BugError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
-from relationship_crm.interchange.csv_export import unneutralise
+from relationship_crm.interchange.csv_export import COLUMNS, unneutralise
 from relationship_crm.interchange.csv_mapping import FIELD_KEYS as FIELD_KEYS
 from relationship_crm.interchange.csv_mapping import FIELDS as FIELDS
 from relationship_crm.interchange.csv_mapping import MULTI_FIELDS as MULTI_FIELDS
@@ -384,7 +384,9 @@ class _OwnRule:
         else:
             # A file from before the address parts had their columns: the one-line address.
             row.add_address(Address(street=self.get(cells, "Address")))
-        self.columns.mark("Address")  # our newer files repeat the parts as one line
+        # Our own columns are ours to know: the id is this database's, the one-line address
+        # repeats the parts.
+        self.columns.mark(*COLUMNS)
         return row
 
 
