@@ -214,7 +214,10 @@ def _detect_code_page(data: bytes) -> tuple[str, str] | None:
     """(codec, text) by charset-normalizer's best guess, or None when it has none."""
     from charset_normalizer import from_bytes  # loaded only for files that need a guess
 
-    best = from_bytes(data).best()
+    # Only the lines beyond ASCII tell code pages apart: an English header would otherwise
+    # outvote a few Japanese names for a Western code page.
+    sample = b"\n".join(line for line in data.splitlines() if not line.isascii())[:1 << 20]
+    best = from_bytes(sample or data).best()
     if best is None or best.encoding in _CERTAIN or best.encoding.startswith("utf"):
         return None
     try:
