@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 import pytest
@@ -290,3 +291,16 @@ def test_strip_invisible_keeps_joiners_inside_words_only():
     assert importing.strip_invisible("می\u200cخواهم", keep_joiners=True) == "می\u200cخواهم"
     assert importing.strip_invisible("\u200dAda \u200c", keep_joiners=True) == "Ada "
     assert importing.strip_invisible("می\u200cخواهم") == "میخواهم"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.booleans())
+def test_strip_invisible_leaves_no_format_character_but_inner_joiners(text, keep_joiners):
+    stripped = importing.strip_invisible(text, keep_joiners=keep_joiners)
+    allowed = "\u200c\u200d" if keep_joiners else ""
+    assert all(unicodedata.category(c) != "Cf" or c in allowed for c in stripped)
+    assert [c for c in stripped if unicodedata.category(c) != "Cf"] == [
+        c for c in text if unicodedata.category(c) != "Cf"
+    ]
+    if not keep_joiners:
+        assert importing.strip_invisible(stripped) == stripped
