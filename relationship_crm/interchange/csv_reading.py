@@ -190,9 +190,14 @@ def _decode_unmarked(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         western = None
     # The detector tells scripts apart well but Latin code pages poorly (a French file passes
-    # for cp1250): a guess in Latin letters keeps cp1252, the code page of Western Outlook.
+    # for cp1250): a guess in Latin letters keeps cp1252, the code page of Western Outlook,
+    # unless cp1252 reads more of the file as symbols than the guess does.
     guessed = _detect_code_page(data)
-    if guessed is not None and (western is None or not _latin_only(guessed[1])):
+    if guessed is not None and (
+        western is None
+        or not _latin_only(guessed[1])
+        or _letter_share(guessed[1]) > _letter_share(western)  # "Łódź", not "£ódŸ"
+    ):
         return guessed[1], guessed[0]
     if western is not None:
         return western, "cp1252"
@@ -210,14 +215,29 @@ def _latin_only(text: str) -> bool:
     )
 
 
+# The code pages contact files are written in (Windows, Mac and Unix for each script): a short
+# list keeps the guess among real candidates and its first call quick.
+_CANDIDATES = [
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "cp874", "cp932", "euc_jp", "gb18030", "big5", "cp949", "koi8_r", "koi8_u", "cp866",
+    "mac_roman", "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_8", "iso8859_15",
+]  # fmt: skip
+
+
+def _letter_share(text: str) -> float:
+    """How many of the characters beyond ASCII are letters: a wrong code page makes symbols."""
+    beyond = [ch for ch in text if not ch.isascii()]
+    return sum(ch.isalpha() for ch in beyond) / len(beyond) if beyond else 1.0
+
+
 def _detect_code_page(data: bytes) -> tuple[str, str] | None:
     """(codec, text) by charset-normalizer's best guess, or None when it has none."""
     from charset_normalizer import from_bytes  # loaded only for files that need a guess
 
     # Only the lines beyond ASCII tell code pages apart: an English header would otherwise
     # outvote a few Japanese names for a Western code page.
-    sample = b"\n".join(line for line in data.splitlines() if not line.isascii())[:1 << 20]
-    best = from_bytes(sample or data).best()
+    sample = b"\n".join(line for line in data.splitlines() if not line.isascii())[: 1 << 20]
+    best = from_bytes(sample or data, cp_isolation=_CANDIDATES).best()
     if best is None or best.encoding in _CERTAIN or best.encoding.startswith("utf"):
         return None
     try:

@@ -769,3 +769,19 @@ def test_a_code_page_guess_is_a_warning_and_utf8_is_not():
     assert read_contacts(japanese).contacts[0].draft.name == "山田 太郎"
     assert read_csv(text.encode("utf-8")).warnings == ()
     assert read_csv(codecs.BOM_UTF8 + text.encode("utf-8")).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("names", "code_page"),
+    [
+        ("Łódź Gdańsk,Żółw Świątek", "cp1250"),
+        ("Βαγγέλης Παπαδόπουλος,Ελένη Γεωργίου", "cp1253"),
+        ("Иван Сергеевич Петров,Мария Сидорова", "cp1251"),
+        ("René Müller,Chloé Åberg", "cp1252"),
+    ],
+)
+def test_the_code_page_of_an_unmarked_file_is_detected(names, code_page):
+    text = "Name,Email\r\n" + "".join(f"{n},\r\n" for n in names.split(","))
+    csv_file = read_csv(text.encode(code_page))
+    assert [cells[0] for _, cells in csv_file.rows] == names.split(",")
+    assert csv_file.encoding == code_page and len(csv_file.warnings) == 1
