@@ -2,7 +2,7 @@
 Roundcube), other CSVs by a mapping.
 
 `read_csv` turns bytes into a `CsvFile`: it decodes them (UTF-8 with or without a BOM, UTF-16
-with a BOM, else the Windows code page cp1252 that Outlook writes on Western Windows), sniffs the
+with a BOM, else the code page detected, with a warning that it was a guess), sniffs the
 delimiter (comma, semicolon as European Excel writes, tab), skips a preamble such as LinkedIn's
 "Notes:" paragraph to find the header, and says which export it is. `contacts_from_csv` turns its
 rows into drafts, with built-in rules for the known exports or a column mapping the user chose in
@@ -112,7 +112,7 @@ def read_contacts(csv_file: CsvFile, mapping: Mapping[int, str] | None = None) -
                 blank += 1
             else:
                 skipped.append(
-                    ImportProblem(record, line, "record", "", str(problem), RECORD_SKIPPED)
+                    ImportProblem(record, line, "name", "", str(problem), RECORD_SKIPPED)
                 )
             continue
         problems = tuple(

@@ -110,6 +110,16 @@ def test_every_problem_of_a_file_is_a_row_and_a_guessed_code_page_is_a_warning(
     assert not japanese.problems_table.isVisible()
 
 
+def test_blank_rows_are_counted_before_and_after_the_import(qtbot, db, open_import):
+    dialog = open_import(DATA / "csv" / "linkedin-2018.csv")
+    assert dialog.detail.text() == "3 contacts to import.\nBlank rows to skip: 2."
+    dialog.start_import()
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    assert "Skipped 2 blank rows." in dialog.detail.text()
+    assert dialog.problems_table.rowCount() == 2  # the two urn:li:member ids, kept in notes
+    assert count(db) == 3
+
+
 def test_a_file_that_is_not_what_it_claims_is_refused(qtbot, db, open_import):
     dialog = open_import(DATA / "csv" / "not-csv.csv")
     assert dialog.state == "failed"

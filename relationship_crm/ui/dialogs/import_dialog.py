@@ -208,9 +208,12 @@ class ImportDialog(QDialog):
             self.detail.setText("The file holds no contacts.")
         else:
             noun = "contact" if prepared.count == 1 else "contacts"
-            self.detail.setText(
-                "\n".join([f"{prepared.count:,} {noun} to import.", *_warnings(prepared.warnings)])
-            )
+            lines = [f"{prepared.count:,} {noun} to import."]
+            if prepared.skipped_blank:
+                lines.append(f"Blank rows to skip: {prepared.skipped_blank:,}.")
+            if prepared.skipped:
+                lines.append(f"Rows that name nobody, to skip: {len(prepared.skipped):,}.")
+            self.detail.setText("\n".join([*lines, *_warnings(prepared.warnings)]))
         self._show_state("ready")
         self.import_button.setEnabled(prepared.count != 0)
 
