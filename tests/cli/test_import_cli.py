@@ -355,3 +355,19 @@ def test_a_terminal_sees_the_import_progress_and_a_pipe_does_not(tmp_path):
     assert done.stdout.decode().startswith("Added 4 contacts")
     piped = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert "importing" not in piped.stderr and piped.stdout.startswith("Added 0 contacts")
+
+
+def test_a_guessed_code_page_is_a_warning_in_text_and_json(cli, tmp_path):
+    text = cli("import", str(DATA / "csv" / "thunderbird-shift-jis.csv"))
+    assert text.code == 0, text.err
+    first, warning = text.out.splitlines()
+    assert first.startswith("Added 2 contacts")
+    assert warning.startswith("warning: the file has no byte-order mark and is not UTF-8")
+    assert "Shift-JIS" in warning
+    other = tmp_path / "other.sqlite3"
+    summary = cli(
+        "import", str(DATA / "csv" / "thunderbird-shift-jis.csv"), "--format", "json", db=other
+    ).json()
+    assert summary["source"] == "Thunderbird CSV" and len(summary["warnings"]) == 1
+    names = {c["name"] for c in cli("contact", "list", "--format", "json", db=other).json()}
+    assert names == {"山田 太郎", "佐藤 花子"}
