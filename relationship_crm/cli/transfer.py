@@ -19,8 +19,9 @@ def register(commands: Commands, common: Common) -> None:
             commands,
             "import",
             _import,
-            "import contacts from vCard (2.1, 3.0, 4.0), Google/Outlook/LinkedIn CSV or a JSON "
-            "copy; all of the file or nothing",
+            "import contacts from vCard (2.1, 3.0, 4.0), Google/Outlook/LinkedIn/Thunderbird/"
+            "Roundcube CSV or a JSON copy; values that cannot be read are kept in notes and "
+            "listed (--strict: all of the file or nothing)",
             [common.fmt],
         )
     )
@@ -44,13 +45,41 @@ def _import_options(p: argparse.ArgumentParser) -> None:
         help="a contact with the same email, phone, or name and company: skip it (default), "
         "merge what is new into it, or add it anyway",
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="all or nothing: the first record with a value that cannot be read refuses the "
+        "whole file (by default such a value is kept in the contact's notes and listed)",
+    )
 
 
 def _import(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    """Import a vCard, CSV or JSON-copy file in one transaction: all of it or nothing.
+    """Import a vCard, CSV or JSON-copy file in one transaction.
 
+    A value that cannot be read is kept in the contact's notes and listed after the summary;
+    with --strict the first bad record refuses the file (nothing is imported). A refused file
+    is one line on stderr, and with --format json also {"error", "record", "line"} on stdout.
     A database that already holds data is backed up first (reason "before-import").
     """
+    from relationship_crm.domain.errors import KnownError
+    from relationship_crm.interchange.records import RecordError
+
+    try:
+        return _run_import(args, db, out)
+    except KnownError as error:
+        if args.format == "json":
+            where = error if isinstance(error, RecordError) else None
+            refusal = {
+                "error": str(error),
+                "record": where.record if where else None,
+                "line": where.line if where else None,
+            }
+            json.dump(refusal, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        raise
+
+
+def _run_import(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.services import import_files
     from relationship_crm.storage import backups
 
@@ -58,17 +87,19 @@ def _import(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     # A file that reads cleanly is about to be written in: keep a copy of the database first.
     backups.automatic_backup(db.path, reason=backups.BEFORE_IMPORT)
     progress = _terminal_progress("importing") if sys.stderr.isatty() else None
-    with db.write() as s:
-        result = import_files.import_data(
-            s, data, on_duplicate=args.on_duplicate, progress=progress
-        )
-    if progress is not None:
-        sys.stderr.write("\r\033[K")  # clear the progress line
+    try:
+        with db.write() as s:
+            result = import_files.import_data(
+                s, data, on_duplicate=args.on_duplicate, progress=progress, strict=args.strict
+            )
+    finally:
+        if progress is not None:
+            sys.stderr.write("\r\033[K")  # clear the progress line
     if args.format == "json":
         json.dump(result.as_dict(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write(f"{result.sentence()}\n")
+        out.writelines(f"{line}\n" for line in result.report_lines())
     return 0
 
 

@@ -1,7 +1,8 @@
-"""CSV contact import: Google, Outlook, LinkedIn exports by their headers, other CSVs by a mapping.
+"""CSV contact import: known exports by their headers (Google, Outlook, LinkedIn, Thunderbird,
+Roundcube), other CSVs by a mapping.
 
 `read_csv` turns bytes into a `CsvFile`: it decodes them (UTF-8 with or without a BOM, UTF-16
-with a BOM, else the Windows code page cp1252 that Outlook writes on Western Windows), sniffs the
+with a BOM, else the code page detected, with a warning that it was a guess), sniffs the
 delimiter (comma, semicolon as European Excel writes, tab), skips a preamble such as LinkedIn's
 "Notes:" paragraph to find the header, and says which export it is. `contacts_from_csv` turns its
 rows into drafts, with built-in rules for the known exports or a column mapping the user chose in
@@ -9,7 +10,10 @@ the import dialog (`FIELDS` lists the choices, `guess_mapping` pre-selects them)
 `csv_reading` and the mapping's fields and guesses in `csv_mapping`; both are re-exported here.
 
 Like every importer this only decodes structure: values are passed on stripped, and the import
-service validates them. Pure: bytes in, plain data out; no Qt, no database.
+service validates them. A cell the parser itself cannot read (a birthday that is no date) is kept
+in the notes and listed; a column of a known export that no rule reads is kept in the notes as
+"Column: value", never dropped; a row with nothing in it but a date is skipped as blank.
+Pure: bytes in, plain data out; no Qt, no database.
 """
 
 from __future__ import annotations
@@ -22,16 +26,25 @@ from datetime import date
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import BugError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
-from relationship_crm.interchange.csv_export import unneutralise
+from relationship_crm.interchange.csv_export import COLUMNS, unneutralise
 from relationship_crm.interchange.csv_mapping import FIELD_KEYS as FIELD_KEYS
 from relationship_crm.interchange.csv_mapping import FIELDS as FIELDS
 from relationship_crm.interchange.csv_mapping import MULTI_FIELDS as MULTI_FIELDS
 from relationship_crm.interchange.csv_mapping import guess_mapping as guess_mapping
 from relationship_crm.interchange.csv_mapping import name_words
-from relationship_crm.interchange.csv_reading import GOOGLE_NUMBERED, column_key
+from relationship_crm.interchange.csv_reading import GOOGLE_NUMBERED, column_key, labelled_column
 from relationship_crm.interchange.csv_reading import CsvFile as CsvFile
 from relationship_crm.interchange.csv_reading import read_csv as read_csv
-from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
+from relationship_crm.interchange.records import (
+    RECORD_SKIPPED,
+    ImportedContact,
+    ImportProblem,
+    ParsedContacts,
+    RecordError,
+    UnknownFormatError,
+    unreadable_note,
+    with_note_lines,
+)
 
 _IDENTIFYING = ("name", "given_name", "family_name", "company", "email")
 
@@ -49,10 +62,12 @@ class _RowProblem(Exception):
 def contacts_from_csv(
     csv_file: CsvFile, mapping: Mapping[int, str] | None = None
 ) -> list[ImportedContact]:
-    """The contacts of `csv_file`; the first unreadable row raises its RecordError.
+    """The contacts of `csv_file`, all or nothing: the first unreadable row raises its
+    RecordError (`import --strict`). Blank rows are skipped.
 
-    A known export (Google, Outlook, LinkedIn) is read by built-in rules unless a `mapping`
-    (column index -> field key of FIELDS) is given; any other CSV needs one.
+    A known export (Google, Outlook, LinkedIn, Thunderbird, Roundcube) is read by built-in
+    rules unless a `mapping` (column index -> field key of FIELDS) is given; any other CSV
+    needs one.
     """
     contacts, errors = contacts_and_errors(csv_file, mapping)
     if errors:
@@ -63,24 +78,66 @@ def contacts_from_csv(
 def contacts_and_errors(
     csv_file: CsvFile, mapping: Mapping[int, str] | None = None
 ) -> tuple[list[ImportedContact], list[RecordError]]:
-    """Like `contacts_from_csv`, but reads every row: the good ones and one error per bad one.
+    """Like `contacts_from_csv`, but reads every row: the good ones and one error per bad one
+    (a row with a cell the parser could not read counts as bad here).
 
     Raises UnknownFormatError only for the file as a whole (no mapping for an unknown CSV, a
     mapping that names no contact).
     """
-    read_row = _row_reader(csv_file, mapping)
+    parsed = read_contacts(csv_file, mapping)
+    errors = [(problem.record, problem.as_error()) for problem in parsed.skipped]
+    errors += [(c.record, c.problems[0].as_error()) for c in parsed.contacts if c.problems]
+    errors.sort(key=lambda pair: pair[0])
+    return [c for c in parsed.contacts if not c.problems], [error for _, error in errors]
+
+
+def read_contacts(csv_file: CsvFile, mapping: Mapping[int, str] | None = None) -> ParsedContacts:
+    """Every row of `csv_file` that names a contact, with the cells the parser could not read
+    kept in its notes and listed; rows that name nobody are listed as skipped, blank rows
+    (nothing but dates) counted. Raises UnknownFormatError as `contacts_and_errors` does."""
+    read_row, known = _row_reader(csv_file, mapping)
     # Semicolon files come from European spreadsheets, which write dates day first.
     day_first = csv_file.delimiter == ";"
     contacts: list[ImportedContact] = []
-    errors: list[RecordError] = []
+    skipped: list[ImportProblem] = []
+    blank = 0
     for record, (line, cells) in enumerate(csv_file.rows, start=1):
         try:
-            draft = read_row(cells).build(day_first=day_first)
+            row = read_row(cells)
+            if known is not None:
+                row.keep_other_columns(csv_file.header, cells, known)
+            draft, bad = row.build(day_first=day_first)
         except _RowProblem as problem:
-            errors.append(RecordError(record, line, str(problem)))
-        else:
-            contacts.append(ImportedContact(draft, record, line))
-    return contacts, errors
+            if str(problem) == NO_CONTENT and _blank(cells):
+                blank += 1
+            else:
+                skipped.append(
+                    ImportProblem(record, line, "name", "", str(problem), RECORD_SKIPPED)
+                )
+            continue
+        problems = tuple(
+            ImportProblem(record, line, what, value, reason) for what, value, reason in bad
+        )
+        contacts.append(ImportedContact(draft, record, line, problems))
+    return ParsedContacts(tuple(contacts), tuple(skipped), blank, csv_file.warnings)
+
+
+# A cell that says nothing about who a contact is: a date (LinkedIn's "Connected On" of a
+# departed connection) or one of Outlook's defaults.
+_DATE_LIKE = re.compile(
+    r"\d{1,4}([-/. ]) ?(\d{1,2}|[^\W\d_]{3,9}\.?)\1 ?\d{1,4}( \d{1,2}:\d{2}(:\d{2})?( ?[AP]M)?)?",
+    re.IGNORECASE,
+)
+_DEFAULT_CELLS = frozenset({"normal", "false", "unspecified", "0/0/00", "0/0/0000"})
+
+
+def _blank(cells: Sequence[str]) -> bool:
+    """Whether a row holds nothing but dates and defaults."""
+    return all(
+        _DATE_LIKE.fullmatch(cell.strip()) or cell.strip().lower() in _DEFAULT_CELLS
+        for cell in cells
+        if cell.strip()
+    )
 
 
 @dataclass
@@ -100,6 +157,20 @@ class _Builder:
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     stage: Stage = Stage.PROSPECT
+    # (field, value, what is wrong) for cells the rule could not read: kept in the notes.
+    bad: list[tuple[str, str, str]] = field(default_factory=list)
+    # "Column: value" lines for columns with data that no rule reads.
+    other_columns: list[str] = field(default_factory=list)
+
+    def keep_other_columns(
+        self, header: Sequence[str], cells: Sequence[str], known: frozenset[int]
+    ) -> None:
+        """Keep the cells of columns no rule reads as "Column: value" lines of the notes."""
+        for at, cell in enumerate(cells):
+            value = _clean(cell)
+            if at not in known and value and value.lower() not in _DEFAULT_CELLS:
+                name = header[at] if at < len(header) and header[at] else f"Column {at + 1}"
+                self.other_columns.append(f"{name}: {value}")
 
     def add_email(self, value: str, label: str = "") -> None:
         value = value.strip()
@@ -122,15 +193,24 @@ class _Builder:
             if tag and tag not in self.tags:
                 self.tags.append(tag)
 
-    def build(self, *, day_first: bool) -> ContactDraft:
+    def build(self, *, day_first: bool) -> tuple[ContactDraft, list[tuple[str, str, str]]]:
+        """The draft, and the cells that could not be read (already kept in its notes)."""
         # Name fallbacks: the composed name, "File As"/nickname, company, email, and last the
-        # phone number (a phone alone still makes a contact; a row with less is an error).
+        # phone number (a phone alone still makes a contact; a row with less is skipped).
         candidates = [self.name, *self.fallback_names, self.company]
         candidates += [e.value for e in self.emails] + [p.value for p in self.phones]
         name = next((c for c in candidates if c), "")
         if not name:
             raise _RowProblem(NO_CONTENT)
-        return ContactDraft(
+        bad = list(self.bad)
+        try:
+            birthday = _parse_birthday(self.birthday, day_first=day_first) or None
+        except _RowProblem as problem:
+            bad.append(("birthday", self.birthday, str(problem)))
+            birthday = None
+        notes = with_note_lines(self.notes, self.other_columns)
+        notes = with_note_lines(notes, [unreadable_note(what, value) for what, value, _ in bad])
+        draft = ContactDraft(
             name=name,
             given_name=self.given_name,
             family_name=self.family_name,
@@ -141,9 +221,10 @@ class _Builder:
             title=self.title,
             stage=self.stage,
             tags=tuple(self.tags),
-            birthday=_parse_birthday(self.birthday, day_first=day_first) or None,
-            notes=self.notes,
+            birthday=birthday,
+            notes=notes,
         )
+        return draft, bad
 
 
 class _Columns:
@@ -154,12 +235,22 @@ class _Columns:
         self.index: dict[str, int] = {}
         for at, name in enumerate(header):
             self.index.setdefault(column_key(name), at)
+        # Every column a rule has asked for: the others' cells are kept in the notes.
+        self.read: set[int] = set()
 
     def has(self, *names: str) -> bool:
         return any(column_key(name) in self.index for name in names)
 
+    def mark(self, *names: str) -> None:
+        """Count these columns as read (a rule uses them only sometimes, or on purpose not)."""
+        for name in names:
+            at = self.index.get(column_key(name))
+            if at is not None:
+                self.read.add(at)
+
     def get(self, cells: Sequence[str], *names: str) -> str:
         """The first non-empty stripped cell among the columns `names`, else ""."""
+        self.mark(*names)
         for name in names:
             at = self.index.get(column_key(name))
             if at is not None and at < len(cells):
@@ -167,6 +258,22 @@ class _Columns:
                 if value:
                     return value
         return ""
+
+    def birthday(self, cells: Sequence[str]) -> str:
+        """ "Birthday", else the split "Birth Year/Birth Month/Birth Day" of mail programs as
+        "YYYY-MM-DD" or "--MM-DD" (no year); unreadable parts come back as written."""
+        # "Birth Day" and "Birthday" are one column key: a "Birth Month" column tells them apart.
+        if not self.has("Birth Month"):
+            return self.get(cells, "Birthday", "Birth Date", "Date of Birth")
+        year = self.get(cells, "Birth Year")
+        month = self.get(cells, "Birth Month")
+        day = self.get(cells, "Birth Day")
+        if not (month or day):
+            return ""
+        if month.isdigit() and day.isdigit() and (not year or year.isdigit()):
+            prefix = f"{int(year):04d}" if year else "-"
+            return f"{prefix}-{int(month):02d}-{int(day):02d}"
+        return "/".join(part for part in (year, month, day) if part)
 
 
 def _clean(value: str) -> str:
@@ -192,26 +299,37 @@ _RowRule = Callable[[Sequence[str]], _Builder]
 """Turns the cells of one row into a `_Builder`."""
 
 
-def _row_reader(csv_file: CsvFile, mapping: Mapping[int, str] | None) -> _RowRule:
+def _row_reader(
+    csv_file: CsvFile, mapping: Mapping[int, str] | None
+) -> tuple[_RowRule, frozenset[int] | None]:
+    """The rule for the file's rows, and the columns it reads (None: every other column was
+    set aside by the rep in the mapping, so none is kept in the notes)."""
     if mapping is not None:
-        return _MappedRule(csv_file.header, mapping)
+        return _MappedRule(csv_file.header, mapping), None
     columns = _Columns(csv_file.header)
+    rule: _RowRule
     if csv_file.kind == "ours":
-        return _OwnRule(columns)
-    if csv_file.kind == "google":
-        return _GoogleRule(columns)
-    if csv_file.kind == "outlook":
-        return _OutlookRule(columns)
-    if csv_file.kind == "linkedin":
-        return _LinkedInRule(columns)
-    names = [name for name in csv_file.header if name]
-    shown = ", ".join(f'"{name}"' for name in names[:10])
-    if len(names) > 10:
-        shown += f" and {len(names) - 10} more"
-    raise UnknownFormatError(
-        f"this CSV has columns {shown or '(none named)'} — it is not a Google, Outlook or "
-        "LinkedIn export; map its columns in the app (File → Import)"
-    )
+        rule = _OwnRule(columns)
+    elif csv_file.kind == "google":
+        rule = _GoogleRule(columns)
+    elif csv_file.kind == "outlook":
+        rule = _OutlookRule(columns)
+    elif csv_file.kind == "linkedin":
+        rule = _LinkedInRule(columns)
+    elif csv_file.kind in ("thunderbird", "roundcube"):
+        rule = _MailProgramRule(columns)
+    else:
+        names = [name for name in csv_file.header if name]
+        shown = ", ".join(f'"{name}"' for name in names[:10])
+        if len(names) > 10:
+            shown += f" and {len(names) - 10} more"
+        raise UnknownFormatError(
+            f"this CSV has columns {shown or '(none named)'} — it is not a Google, Outlook, "
+            "LinkedIn, Thunderbird or Roundcube export; map its columns in the app (File → Import)"
+        )
+    # A dry run over a row of filled cells finds every column the rule reads.
+    rule(["x"] * len(csv_file.header))
+    return rule, frozenset(columns.read)
 
 
 class _OwnRule:
@@ -221,6 +339,7 @@ class _OwnRule:
         self.columns = columns
 
     def get(self, cells: Sequence[str], name: str) -> str:
+        self.columns.mark(name)
         at = self.columns.index.get(column_key(name))
         if at is None or at >= len(cells):
             return ""
@@ -228,11 +347,13 @@ class _OwnRule:
 
     def __call__(self, cells: Sequence[str]) -> _Builder:
         stage_text = self.get(cells, "Stage")
+        bad: list[tuple[str, str, str]] = []
         try:
             stage = Stage(stage_text.lower()) if stage_text else Stage.PROSPECT
         except ValueError:
             valid = ", ".join(s.value for s in Stage)
-            raise _RowProblem(f"unknown stage {stage_text!r}; use one of: {valid}") from None
+            bad.append(("stage", stage_text, f"not a stage; use one of: {valid}"))
+            stage = Stage.PROSPECT
         row = _Builder(
             name=self.get(cells, "Name"),
             given_name=self.get(cells, "Given name"),
@@ -242,6 +363,7 @@ class _OwnRule:
             birthday=self.get(cells, "Birthday"),
             notes=self.get(cells, "Notes"),
             stage=stage,
+            bad=bad,
         )
         for value, label in _own_labelled(self.get(cells, "Emails")):
             row.add_email(value, label)
@@ -262,6 +384,9 @@ class _OwnRule:
         else:
             # A file from before the address parts had their columns: the one-line address.
             row.add_address(Address(street=self.get(cells, "Address")))
+        # Our own columns are ours to know: the id is this database's, the one-line address
+        # repeats the parts.
+        self.columns.mark(*COLUMNS)
         return row
 
 
@@ -281,6 +406,15 @@ class _GoogleRule:
     # System groups Google exports but never shows as labels; other "* X" groups of the older
     # export (Friends, Family, Coworkers) were shown to the user, so they stay as tags.
     _HIDDEN_GROUPS = frozenset({"mycontacts", "starred", "othercontacts", "chatbuddies", "blocked"})
+    # Numbered groups a contact has no field for: kept in the notes as "Website (work): …".
+    _KEPT_IN_NOTES = {
+        "website": "Website",
+        "relation": "Relation",
+        "event": "Event",
+        "customfield": "Custom field",
+        "im": "IM",
+        "instantmessage": "IM",
+    }
 
     def __init__(self, columns: _Columns) -> None:
         self.columns = columns
@@ -305,25 +439,29 @@ class _GoogleRule:
 
         def at(parts: dict[str, int], part: str) -> str:
             index = parts.get(part)
+            if index is not None:
+                col.read.add(index)
             return _clean(cells[index]) if index is not None and index < len(cells) else ""
 
         given = col.get(cells, "First Name", "Given Name")
         family = col.get(cells, "Last Name", "Family Name")
+        # The older export's "Name" is the name as the rep wrote it: kept, never rebuilt.
         row = _Builder(
-            name=_join(
+            name=col.get(cells, "Name")
+            or _join(
                 given,
                 col.get(cells, "Middle Name", "Additional Name"),
                 family,
                 col.get(cells, "Name Suffix"),
             ),
             fallback_names=[
-                n for n in (col.get(cells, "File As", "Name"), col.get(cells, "Nickname")) if n
+                n for n in (col.get(cells, "File As"), col.get(cells, "Nickname")) if n
             ],
             given_name=given,
             family_name=family,
             company=col.get(cells, "Organization Name") or self._organization(cells, "name"),
             title=col.get(cells, "Organization Title") or self._organization(cells, "title"),
-            birthday=col.get(cells, "Birthday"),
+            birthday=col.get(cells, "Birthday") or col.birthday(cells),
             notes=col.get(cells, "Notes"),
         )
         for parts in self._groups("email"):
@@ -334,6 +472,13 @@ class _GoogleRule:
                 row.add_phone(value, _google_label(at(parts, "label")))
         for parts in self._groups("address"):
             self._add_addresses(row, parts, at)
+        for what, shown in self._KEPT_IN_NOTES.items():
+            for parts in self._groups(what):
+                label = _google_label(at(parts, "label"))
+                for value in _split_multi(at(parts, "value")):
+                    row.other_columns.append(
+                        f"{shown} ({label}): {value}" if label else f"{shown}: {value}"
+                    )
         labels = _split_multi(col.get(cells, "Labels") or col.get(cells, "Group Membership"))
         row.add_tags(
             label.lstrip("*").strip()
@@ -344,6 +489,7 @@ class _GoogleRule:
 
     def _organization(self, cells: Sequence[str], part: str) -> str:
         for parts in self._groups("organization"):
+            self.columns.read.update(parts.get(p, -1) for p in ("label", "type", part))
             index = parts.get(part)
             if index is not None and index < len(cells) and _clean(cells[index]):
                 return _join(*_split_multi(_clean(cells[index])), sep=", ")
@@ -408,6 +554,16 @@ _ADDRESS_IN_PARENS = re.compile(r"\(\s*([^()\s]+@[^()\s]+)\s*\)")
 class _OutlookRule:
     """Outlook desktop and Outlook.com. "Title" is the honorific (Mr.), "Job Title" the job."""
 
+    _DERIVED = (
+        "E-mail Type",
+        "E-mail Display Name",
+        "E-mail 2 Type",
+        "E-mail 2 Display Name",
+        "E-mail 3 Type",
+        "E-mail 3 Display Name",
+        "Initials",
+    )
+
     def __init__(self, columns: _Columns) -> None:
         self.columns = columns
 
@@ -415,16 +571,17 @@ class _OutlookRule:
         col = self.columns
         given = col.get(cells, "First Name")
         family = col.get(cells, "Last Name")
+        # Derived from other columns, or Outlook's defaults: nothing of the rep's own.
+        col.mark(*self._DERIVED)
         row = _Builder(
-            name=_join(given, col.get(cells, "Middle Name"), family, col.get(cells, "Suffix")),
-            fallback_names=[
-                n for n in (col.get(cells, "Display Name", "Name"), col.get(cells, "Nickname")) if n
-            ],
+            name=col.get(cells, "Display Name", "Name")
+            or _join(given, col.get(cells, "Middle Name"), family, col.get(cells, "Suffix")),
+            fallback_names=[n for n in (col.get(cells, "Nickname"),) if n],
             given_name=given,
             family_name=family,
             company=col.get(cells, "Company"),
             title=col.get(cells, "Job Title"),
-            birthday=col.get(cells, "Birthday"),
+            birthday=col.birthday(cells),
             notes=col.get(cells, "Notes"),
         )
         for prefix in ("E-mail", "E-mail 2", "E-mail 3"):
@@ -491,6 +648,77 @@ class _LinkedInRule:
             ),
         )
         row.add_email(col.get(cells, "Email Address", "E-mail Address"))
+        return row
+
+
+# Thunderbird's phone columns and their labels; Roundcube's are "Phone <label>".
+_MAIL_PHONES: tuple[tuple[str, str], ...] = (
+    ("Work Phone", "work"),
+    ("Home Phone", "home"),
+    ("Mobile Number", "mobile"),
+    ("Cellular Number", "mobile"),
+    ("Fax Number", "fax"),
+    ("Pager Number", "pager"),
+)
+# Each address part's column names after the place ("Home", "Work", "Other").
+_MAIL_ADDRESS_PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("street", ("Address", "Street", "Address 2", "Street 2", "Address Street")),
+    ("city", ("City", "Locality", "Address City")),
+    ("region", ("State", "Region", "Province", "Address State")),
+    ("postcode", ("ZipCode", "Zip Code", "Zip", "Postal Code", "Postcode", "Address Zip")),
+    ("country", ("Country", "Country/Region", "Address Country")),
+)
+
+
+class _MailProgramRule:
+    """Mail programs' address books: Thunderbird ("Primary Email", "Work Phone", "Home
+    Address", "Birth Year/Month/Day") and Roundcube ("Email Home", "Email Work", "Phone
+    Mobile", any custom label). "Display Name" is kept as the contact's name."""
+
+    def __init__(self, columns: _Columns) -> None:
+        self.columns = columns
+        # (index, "email" or "phone", label) of Roundcube's labelled columns, in file order.
+        self.labelled = [
+            (at, *found)
+            for at, name in enumerate(columns.header)
+            if (found := labelled_column(name)) is not None
+        ]
+
+    def __call__(self, cells: Sequence[str]) -> _Builder:
+        col = self.columns
+        given = col.get(cells, "First Name", "Firstname", "Given Name")
+        family = col.get(cells, "Last Name", "Lastname", "Surname", "Family Name")
+        row = _Builder(
+            name=col.get(cells, "Display Name", "Name")
+            or _join(given, col.get(cells, "Middle Name"), family),
+            fallback_names=[n for n in (col.get(cells, "Nickname"),) if n],
+            given_name=given,
+            family_name=family,
+            company=col.get(cells, "Organization", "Organisation", "Company"),
+            title=col.get(cells, "Job Title", "Title"),
+            birthday=col.birthday(cells),
+            notes=col.get(cells, "Notes"),
+        )
+        row.add_email(col.get(cells, "Primary Email"))
+        row.add_email(col.get(cells, "Secondary Email"))
+        for name, label in _MAIL_PHONES:
+            row.add_phone(col.get(cells, name), label)
+        for at, kind, label in self.labelled:
+            col.read.add(at)
+            value = _clean(cells[at]) if at < len(cells) else ""
+            for part in re.split(r"[;,]|:::", value) if kind == "email" else [value]:
+                if kind == "email":
+                    row.add_email(part, label)
+                else:
+                    row.add_phone(part, label)
+        for place in ("Home", "Work", "Other"):
+            parts = {
+                part: _join(*(col.get(cells, f"{place} {n}") for n in names), sep="\n")
+                if part == "street"
+                else col.get(cells, *(f"{place} {n}" for n in names))
+                for part, names in _MAIL_ADDRESS_PARTS
+            }
+            row.add_address(Address(label=place.lower(), **parts))
         return row
 
 
@@ -596,9 +824,7 @@ def _parse_birthday(value: str, *, day_first: bool = False) -> str:
     if not text or text.lower() in _NO_DATE:
         return ""
     text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2})?( ?[AaPp][Mm])?$", "", text).strip()
-    problem = _RowProblem(
-        f'birthday "{value.strip()}" is not a date (expected YYYY-MM-DD, --MM-DD or M/D/YYYY)'
-    )
+    problem = _RowProblem("not a date (expected YYYY-MM-DD, --MM-DD or M/D/YYYY)")
     year: int | None
     if match := re.fullmatch(r"--(\d{1,2})-?(\d{1,2})", text):
         year, month, day = None, int(match.group(1)), int(match.group(2))

@@ -1,10 +1,12 @@
 """Reading a CSV file of contacts: decoding, the delimiter, the header and which export it is.
 
 `read_csv` turns bytes into a `CsvFile`: it decodes them (UTF-8 with or without a BOM, UTF-16
-with a BOM, else the Windows code page cp1252 that Outlook writes on Western Windows), sniffs the
-delimiter (comma, semicolon as European Excel writes, tab), skips a preamble such as LinkedIn's
-"Notes:" paragraph to find the header, and says which export it is (ours, Google, Outlook,
-LinkedIn, or None: the user maps the columns). Pure: bytes in, plain data out.
+with a BOM, else the code page charset-normalizer detects, with the Windows code page cp1252
+that Outlook writes on Western Windows preferred when both read the same; a guessed code page is
+a warning), sniffs the delimiter (comma, semicolon as European Excel writes, tab), skips a
+preamble such as LinkedIn's "Notes:" paragraph to find the header, and says which export it is
+(ours, Google, Outlook, LinkedIn, Thunderbird, Roundcube, or None: the user maps the columns).
+Pure: bytes in, plain data out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import functools
 import io
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +32,22 @@ _KIND_NAMES = {
     "google": "Google Contacts CSV",
     "outlook": "Outlook CSV",
     "linkedin": "LinkedIn connections CSV",
+    "thunderbird": "Thunderbird CSV",
+    "roundcube": "Roundcube CSV",
+}
+
+# Code pages by the names people know them by, for the warning about a guess.
+_CODEC_NAMES = {
+    "cp1252": "Windows-1252 (Western European)",
+    "cp932": "Shift-JIS (Japanese)",
+    "shift_jis": "Shift-JIS (Japanese)",
+    "euc_jp": "EUC-JP (Japanese)",
+    "gb18030": "GB18030 (Chinese)",
+    "big5": "Big5 (Traditional Chinese)",
+    "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1253": "Windows-1253 (Greek)",
+    "cp1255": "Windows-1255 (Hebrew)",
 }
 
 
@@ -41,8 +60,9 @@ _HEADER_SEARCH = 50
 class CsvFile:
     """A decoded CSV file: its header and its non-blank data rows, each with its starting line.
 
-    `kind` is "ours" (our own export), "google", "outlook", "linkedin" or None (then the user
-    maps the columns).
+    `kind` is "ours" (our own export), "google", "outlook", "linkedin", "thunderbird",
+    "roundcube" or None (then the user maps the columns). `warnings` says what was guessed
+    about the file as a whole (its code page).
     `rows` holds (physical line where the row starts, raw cells); blank rows are left out, so
     a row's record number is its position in `rows` plus one.
     """
@@ -53,6 +73,7 @@ class CsvFile:
     rows: tuple[tuple[int, tuple[str, ...]], ...]
     header_line: int
     delimiter: str = ","
+    warnings: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """A short description: "Google Contacts CSV", "CSV (semicolon-separated, 5 columns)"."""
@@ -103,6 +124,19 @@ def read_csv(data: bytes) -> CsvFile:
         rows=tuple((line, tuple(cells)) for line, cells in rows[at + 1 :]),
         header_line=header_line,
         delimiter=delimiter,
+        warnings=(_guess_warning(encoding),) if encoding not in _CERTAIN else (),
+    )
+
+
+# Codecs read from a byte-order mark or as valid UTF-8: no guess was made.
+_CERTAIN = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"})
+
+
+def _guess_warning(encoding: str) -> str:
+    name = _CODEC_NAMES.get(encoding, encoding)
+    return (
+        f"the file has no byte-order mark and is not UTF-8: it was read as {name}, a guess; "
+        "check that names with accents or other scripts look right"
     )
 
 
@@ -152,11 +186,64 @@ def _decode_unmarked(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), "cp1252"
+        western: str | None = data.decode("cp1252")
     except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 reads anything and the binary check
-        # below then judges the C1 control characters it produces.
-        return data.decode("latin-1"), "latin-1"
+        western = None
+    # The detector tells scripts apart well but Latin code pages poorly (a French file passes
+    # for cp1250): a guess in Latin letters keeps cp1252, the code page of Western Outlook,
+    # unless cp1252 reads more of the file as symbols than the guess does.
+    guessed = _detect_code_page(data)
+    if guessed is not None and (
+        western is None
+        or not _latin_only(guessed[1])
+        or _letter_share(guessed[1]) > _letter_share(western)  # "Łódź", not "£ódŸ"
+    ):
+        return guessed[1], guessed[0]
+    if western is not None:
+        return western, "cp1252"
+    # cp1252 leaves five bytes undefined; latin-1 reads anything and the binary check
+    # below then judges the C1 control characters it produces.
+    return data.decode("latin-1"), "latin-1"
+
+
+def _latin_only(text: str) -> bool:
+    """Whether every letter beyond ASCII in `text` is a Latin one (é, ł, ß)."""
+    return all(
+        unicodedata.name(ch, "").startswith("LATIN")
+        for ch in set(text)
+        if not ch.isascii() and ch.isalpha()
+    )
+
+
+# The code pages contact files are written in (Windows, Mac and Unix for each script): a short
+# list keeps the guess among real candidates and its first call quick.
+_CANDIDATES = [
+    "cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "cp874", "cp932", "euc_jp", "gb18030", "big5", "cp949", "koi8_r", "koi8_u", "cp866",
+    "mac_roman", "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_8", "iso8859_15",
+]  # fmt: skip
+
+
+def _letter_share(text: str) -> float:
+    """How many of the characters beyond ASCII are letters: a wrong code page makes symbols."""
+    beyond = [ch for ch in text if not ch.isascii()]
+    return sum(ch.isalpha() for ch in beyond) / len(beyond) if beyond else 1.0
+
+
+def _detect_code_page(data: bytes) -> tuple[str, str] | None:
+    """(codec, text) by charset-normalizer's best guess, or None when it has none."""
+    from charset_normalizer import from_bytes  # loaded only for files that need a guess
+
+    # Only the lines beyond ASCII tell code pages apart: an English header would otherwise
+    # outvote a few Japanese names for a Western code page.
+    sample = b"\n".join(line for line in data.splitlines() if not line.isascii())[: 1 << 20]
+    best = from_bytes(sample or data, cp_isolation=_CANDIDATES).best()
+    if best is None or best.encoding in _CERTAIN or best.encoding.startswith("utf"):
+        return None
+    try:
+        return best.encoding, data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def _looks_binary(text: str) -> bool:
@@ -302,6 +389,41 @@ _OUTLOOK_SIGNATURE = frozenset(
 )
 
 
+# Thunderbird's own column names (its "Home Phone", "Job Title" would pass for Outlook's).
+_THUNDERBIRD_SIGNATURE = frozenset(
+    {
+        "primaryemail",
+        "secondaryemail",
+        "screenname",
+        "faxnumber",
+        "pagernumber",
+        "mobilenumber",
+        "homeaddress2",
+        "workaddress2",
+        "homezipcode",
+        "workzipcode",
+        "birthyear",
+        "birthmonth",
+        "webpage1",
+        "custom1",
+    }
+)
+
+LABELLED_COLUMN = re.compile(r"(e-?mail|phone) +([^\W\d_][\w ]*)", re.IGNORECASE)
+"""Roundcube's "Email Home", "Email School", "Phone Mobile": the label follows the kind."""
+# Outlook's "E-mail Address", "E-mail Type", "E-mail Display Name" are not labels.
+_NOT_LABELS = frozenset({"address", "type", "displayname", "value", "label", "number"})
+
+
+def labelled_column(name: str) -> tuple[str, str] | None:
+    """("email" or "phone", label) for a column like "Email Work", else None."""
+    match = LABELLED_COLUMN.fullmatch(name.strip())
+    if match is None or column_key(match.group(2)) in _NOT_LABELS:
+        return None
+    kind = "email" if column_key(match.group(1)) == "email" else "phone"
+    return kind, " ".join(match.group(2).lower().split())
+
+
 def _detect_kind(header: Sequence[str]) -> str | None:
     """The export a header comes from, by a few signature columns (never by position)."""
     keys = {column_key(name) for name in header}
@@ -314,6 +436,10 @@ def _detect_kind(header: Sequence[str]) -> str | None:
         and ({"firstname", "lastname"} & keys)
     ):
         return "linkedin"
+    if len(_THUNDERBIRD_SIGNATURE & keys) >= 2:
+        return "thunderbird"
+    if sum(1 for name in header if labelled_column(name)) >= 2:
+        return "roundcube"
     google = len(_GOOGLE_SIGNATURE & keys) + sum(
         1 for name in header if GOOGLE_NUMBERED.fullmatch(name.strip())
     )

@@ -3,10 +3,16 @@
 The same path serves the command line and the app's File → Import: `load` reads the bytes with
 clear messages, `inspect` says what the file is (and, for a CSV nobody recognises, offers its
 columns for mapping), `import_data` does the import inside the caller's transaction.
+
+An import is tolerant unless `strict`: a value that does not pass its check is kept in the
+contact's notes and listed in the result's `problems`, blank rows are skipped and counted, and
+only a file that is not what it claims to be is refused. Strict, the first bad record refuses the
+whole file (`import --strict`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +23,12 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.interchange import csv_import, sniff, vcard_import
-from relationship_crm.interchange.records import ImportedContact, UnknownFormatError
+from relationship_crm.interchange.records import (
+    ImportedContact,
+    ImportProblem,
+    ParsedContacts,
+    UnknownFormatError,
+)
 from relationship_crm.services import importing, json_copy
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
 
@@ -69,11 +80,23 @@ def inspect(data: bytes) -> FileInfo:
 def contacts_in(
     data: bytes, info: FileInfo, mapping: Mapping[int, str] | None = None
 ) -> list[ImportedContact]:
-    """The contacts of a vCard or CSV file (a CSV of unknown layout needs `mapping`)."""
+    """The contacts of a vCard or CSV file, all or nothing: the first unreadable record raises
+    (a CSV of unknown layout needs `mapping`)."""
     if info.kind == "vcard":
         return vcard_import.parse_vcards(data)
     if info.csv is not None:
         return csv_import.contacts_from_csv(info.csv, mapping)
+    raise InvalidInputError(f"{info.description} holds more than contacts")
+
+
+def parse_contacts(
+    data: bytes, info: FileInfo, mapping: Mapping[int, str] | None = None
+) -> ParsedContacts:
+    """Everything a vCard or CSV file holds: contacts, records skipped, blank rows, warnings."""
+    if info.kind == "vcard":
+        return ParsedContacts(tuple(vcard_import.parse_vcards(data)))
+    if info.csv is not None:
+        return csv_import.read_contacts(info.csv, mapping)
     raise InvalidInputError(f"{info.description} holds more than contacts")
 
 
@@ -85,6 +108,13 @@ class ImportResult:
     source: str
     others_added: dict[str, int] = field(default_factory=dict)
     others_skipped: dict[str, int] = field(default_factory=dict)
+    # About the file as a whole: "it was read as Shift-JIS (Japanese), a guess".
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def problems(self) -> tuple[ImportProblem, ...]:
+        """Every value kept in notes and every record skipped, in file order."""
+        return self.contacts.problems
 
     @property
     def changes(self) -> Changes:
@@ -101,6 +131,13 @@ class ImportResult:
             text += f" {repeated} other records were already there."
         return text
 
+    def report_lines(self) -> list[str]:
+        """The summary, then one line per warning and per problem (the CLI's text output)."""
+        lines = [self.sentence()]
+        lines += [f"warning: {warning}" for warning in self.warnings]
+        lines += [problem.describe() for problem in self.problems]
+        return lines
+
     def as_dict(self) -> dict[str, object]:
         """The summary for scripts (`import --format json`)."""
         return {
@@ -112,6 +149,9 @@ class ImportResult:
             "merged_ids": list(self.contacts.merged_ids),
             "others_added": dict(self.others_added),
             "others_skipped": dict(self.others_skipped),
+            "skipped_blank": self.contacts.skipped_blank,
+            "problems": [problem.as_dict() for problem in self.problems],
+            "warnings": list(self.warnings),
         }
 
 
@@ -120,11 +160,16 @@ class Prepared:
     """A file read and parsed, ready to import: the app shows its summary before importing.
 
     `records` is None for a JSON copy (read whole at import) and for a CSV still to be mapped.
+    `skipped` lists the records the parser could not make a contact of, `skipped_blank` counts
+    blank rows, `warnings` are about the file as a whole.
     """
 
     info: FileInfo
     data: bytes
     records: tuple[ImportedContact, ...] | None
+    skipped: tuple[ImportProblem, ...] = ()
+    skipped_blank: int = 0
+    warnings: tuple[str, ...] = ()
 
     @property
     def needs_mapping(self) -> bool:
@@ -138,14 +183,18 @@ class Prepared:
 
 
 def prepare(data: bytes, mapping: Mapping[int, str] | None = None) -> Prepared:
-    """Find the file's kind and parse its contacts (RecordError for the first bad record)."""
+    """Find the file's kind and parse its contacts (a record the parser cannot read is listed;
+    the import refuses it only when strict)."""
     info = inspect(data)
     if info.kind == "json":
         json_copy.parse_document(data)  # a broken copy fails here, before the rep confirms
         return Prepared(info, data, None)
     if info.needs_mapping and mapping is None:
         return Prepared(info, data, None)
-    return Prepared(info, data, tuple(contacts_in(data, info, mapping)))
+    parsed = parse_contacts(data, info, mapping)
+    return Prepared(
+        info, data, parsed.contacts, parsed.skipped, parsed.skipped_blank, parsed.warnings
+    )
 
 
 def import_prepared(
@@ -154,9 +203,12 @@ def import_prepared(
     *,
     on_duplicate: OnDuplicate | str = OnDuplicate.SKIP,
     progress: Progress | None = None,
+    strict: bool = False,
     now: datetime | None = None,
 ) -> ImportResult:
-    """Import a prepared file inside the caller's transaction: all of it, or nothing."""
+    """Import a prepared file inside the caller's transaction. Tolerant: bad values kept in
+    notes and listed, unusable records listed and skipped. `strict`: all of it, or nothing
+    (the first bad record raises its RecordError)."""
     rule = importing.parse_on_duplicate(on_duplicate)
     info = prepared.info
     if info.kind == "json":
@@ -167,15 +219,28 @@ def import_prepared(
     if prepared.records is None:
         assert info.csv is not None
         raise UnknownFormatError(_unknown_csv_message(info.csv))
+    if strict and prepared.skipped:
+        # The first bad record refuses the file: a skipped one, unless a contact before it is.
+        first = prepared.skipped[0]
+        earlier = [c for c in prepared.records if c.record < first.record]
+        importing.import_contacts(session, earlier, on_duplicate=rule, strict=True, now=now)
+        raise first.as_error()
     summary = importing.import_contacts(
         session,
         prepared.records,
         on_duplicate=rule,
         progress=progress,
         source=info.description,
+        strict=strict,
         now=now,
     )
-    return ImportResult(summary, info.description)
+    if prepared.skipped or prepared.skipped_blank:
+        summary = dataclasses.replace(
+            summary,
+            problems=tuple(sorted((*summary.problems, *prepared.skipped), key=lambda p: p.record)),
+            skipped_blank=prepared.skipped_blank,
+        )
+    return ImportResult(summary, info.description, warnings=prepared.warnings)
 
 
 def import_data(
@@ -185,14 +250,16 @@ def import_data(
     on_duplicate: OnDuplicate | str = OnDuplicate.SKIP,
     mapping: Mapping[int, str] | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
     now: datetime | None = None,
 ) -> ImportResult:
-    """Read and import a whole file inside the caller's transaction: all of it, or nothing."""
+    """Read and import a whole file inside the caller's transaction (see `import_prepared`)."""
     return import_prepared(
         session,
         prepare(data, mapping),
         on_duplicate=on_duplicate,
         progress=progress,
+        strict=strict,
         now=now,
     )
 

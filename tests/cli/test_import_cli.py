@@ -58,20 +58,95 @@ def test_on_duplicate_add_doubles_and_merge_fills(cli):
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"),
+    ("name", "options", "expected"),
     [
-        ("bad-birthday.csv", "record 3 (line 5): birthday"),
-        ("not-csv.csv", "PNG image"),
-        ("custom-semicolon.csv", 'this CSV has columns "Nom", "Prénom", "Courriel"'),
+        ("bad-birthday.csv", ["--strict"], "record 3 (line 5): birthday"),
+        ("not-csv.csv", [], "PNG image"),
+        ("not-csv.csv", ["--strict"], "PNG image"),
+        ("custom-semicolon.csv", [], 'this CSV has columns "Nom", "Prénom", "Courriel"'),
     ],
 )
-def test_bad_files_import_nothing_and_say_why(cli, db_path, name, expected):
+def test_bad_files_import_nothing_and_say_why(cli, db_path, name, options, expected):
     cli("contact", "add", "Already Here")
-    result = cli("import", str(DATA / "csv" / name))
+    result = cli("import", str(DATA / "csv" / name), *options)
     assert result.code == 1
     assert expected in result.err
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert result.out == ""
     assert count(db_path) == 1
+
+
+def test_a_bad_cell_never_blocks_the_file_and_every_one_is_listed(cli, db_path):
+    result = cli("import", str(DATA / "csv" / "google-invisible-marks.csv"))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[0] == (
+        "Added 4 contacts, merged 0, skipped 0 duplicates. Problems: 3 values kept in notes."
+    )
+    assert lines[1:] == [
+        'record 2 (line 3): unreadable email "tom baker@example.com" kept in notes '
+        "(not an email address)",
+        'record 3 (line 4): unreadable birthday "1984-02-30" kept in notes '
+        "(not a date (expected YYYY-MM-DD, --MM-DD or M/D/YYYY))",
+        'record 3 (line 4): unreadable phone "call me" kept in notes (not a phone number)',
+    ]
+    people = {c["name"]: c for c in cli("contact", "list", "--format", "json").json()}
+    assert set(people) == {"Amira Haddad", "Tom Baker", "Lina Berg", "Oskar Nyström"}
+    # Direction marks, zero-width spaces, a BOM and a soft hyphen are gone from every value.
+    assert people["Amira Haddad"]["phones"] == ["+961 3 123 456"]
+    assert people["Oskar Nyström"]["emails"] == ["oskar@nystrom.example"]
+    assert people["Tom Baker"]["company"] == "Bakery Ltd"
+    assert people["Tom Baker"]["emails"] == ["tom@bakery.example"]
+    assert people["Tom Baker"]["notes"] == "unreadable email: tom baker@example.com"
+    assert people["Lina Berg"]["notes"] == (
+        "Met in Malmö\nunreadable birthday: 1984-02-30\nunreadable phone: call me"
+    )
+
+
+def test_the_json_summary_lists_problems_blank_rows_and_warnings(cli):
+    summary = cli("import", str(DATA / "csv" / "linkedin-2018.csv"), "--format", "json").json()
+    assert summary["source"] == "LinkedIn connections CSV"
+    assert (summary["added"], summary["skipped_blank"]) == (3, 2)
+    assert summary["problems"] == [
+        {
+            "record": 1,
+            "line": 5,
+            "field": "email",
+            "value": "urn:li:member:48213377",
+            "problem": "not an email address; kept in notes",
+        },
+        {
+            "record": 5,
+            "line": 9,
+            "field": "email",
+            "value": "urn:li:member:7720019",
+            "problem": "not an email address; kept in notes",
+        },
+    ]
+    assert summary["warnings"] == []
+    assert {"merged", "skipped", "added_ids", "merged_ids", "others_added"} <= set(summary)
+    text = cli("import", str(DATA / "csv" / "linkedin-2018.csv"), "--on-duplicate", "merge")
+    assert "Skipped 2 blank rows." in text.out.splitlines()[0]
+
+
+def test_a_refused_import_in_json_prints_an_error_object(cli, db_path):
+    strict = cli("import", str(DATA / "csv" / "bad-birthday.csv"), "--strict", "--format", "json")
+    assert strict.code == 1 and strict.err.count("\n") == 1
+    assert strict.json() == {
+        "error": strict.err.split("error: ", 1)[1].strip(),
+        "record": 3,
+        "line": 5,
+    }
+    assert "31/31/1999" in strict.json()["error"]
+    png = cli("import", str(DATA / "csv" / "not-csv.csv"), "--format", "json")
+    assert png.code == 1 and png.json()["record"] is None and png.json()["line"] is None
+    assert "PNG image" in png.json()["error"]
+    missing = cli("import", str(db_path.parent / "missing.csv"), "--format", "json")
+    assert missing.code == 1 and "no file" in missing.json()["error"]
+    assert count(db_path) == 0
+    # Without --strict the same file goes in whole, its bad birthday kept in the notes.
+    tolerant = cli("import", str(DATA / "csv" / "bad-birthday.csv"), "--format", "json").json()
+    assert tolerant["added"] == 3 and [p["record"] for p in tolerant["problems"]] == [3]
 
 
 def test_unreadable_paths_are_clear(cli, tmp_path):
@@ -280,3 +355,19 @@ def test_a_terminal_sees_the_import_progress_and_a_pipe_does_not(tmp_path):
     assert done.stdout.decode().startswith("Added 4 contacts")
     piped = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert "importing" not in piped.stderr and piped.stdout.startswith("Added 0 contacts")
+
+
+def test_a_guessed_code_page_is_a_warning_in_text_and_json(cli, tmp_path):
+    text = cli("import", str(DATA / "csv" / "thunderbird-shift-jis.csv"))
+    assert text.code == 0, text.err
+    first, warning = text.out.splitlines()
+    assert first.startswith("Added 2 contacts")
+    assert warning.startswith("warning: the file has no byte-order mark and is not UTF-8")
+    assert "Shift-JIS" in warning
+    other = tmp_path / "other.sqlite3"
+    summary = cli(
+        "import", str(DATA / "csv" / "thunderbird-shift-jis.csv"), "--format", "json", db=other
+    ).json()
+    assert summary["source"] == "Thunderbird CSV" and len(summary["warnings"]) == 1
+    names = {c["name"] for c in cli("contact", "list", "--format", "json", db=other).json()}
+    assert names == {"山田 太郎", "佐藤 花子"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 import pytest
@@ -233,3 +234,73 @@ def test_importing_twice_never_adds_more_contacts(db, people):
         assert contacts.count(s) == first
         assert again.added == 0
         s.rollback()
+
+
+def test_tolerant_import_keeps_every_bad_value_in_notes_and_lists_it(db, jane):
+    good = ContactDraft(name="Fine Person", emails=(Labeled("fine@example.com"),))
+    bad = ContactDraft(
+        name="\u202aBroken\u202c Person",
+        emails=(Labeled("not an address"), Labeled("ok@example.com", "x" * 60)),
+        phones=(Labeled("no digits"), Labeled("\u200e+1 415 555 0199")),
+        company="C" * 250,
+        tags=("t" * 120, "fair"),
+        birthday="1999-02-30",
+        notes="Existing note",
+    )
+    nameless = ContactDraft(name="", emails=(Labeled("urn:li:member:1"),))
+    named_by_email = ContactDraft(name="  ", emails=(Labeled("only@example.com"),))
+    with db.write() as s:
+        summary = importing.import_contacts(
+            s, records(good, bad, nameless, named_by_email), strict=False, now=T0
+        )
+    assert summary.added == 3
+    assert [(p.record, p.field, p.outcome) for p in summary.problems] == [
+        (2, "email", "kept in notes"),
+        (2, "email label", "kept in notes"),
+        (2, "phone", "kept in notes"),
+        (2, "company", "kept in notes"),
+        (2, "birthday", "kept in notes"),
+        (2, "tag", "kept in notes"),
+        (3, "email", "kept in notes"),
+        (3, "name", "record skipped"),
+    ]
+    with db.read() as s:
+        people = {c.name: c for c in contacts.list_contacts(s)}
+    broken = people["Broken Person"]
+    assert broken.emails == (Labeled("ok@example.com"),)
+    assert broken.phones == (Labeled("+1 415 555 0199"),)
+    assert (broken.company, broken.birthday, broken.tags) == ("", None, ("fair",))
+    assert broken.notes.splitlines() == [
+        "Existing note",
+        "unreadable email: not an address",
+        f"unreadable email label: {'x' * 60}",
+        "unreadable phone: no digits",
+        f"unreadable company: {'C' * 250}",
+        "unreadable birthday: 1999-02-30",
+        f"unreadable tag: {'t' * 120}",
+    ]
+    assert people["only@example.com"].emails == (Labeled("only@example.com"),)
+    assert "Added 3 contacts" in summary.sentence()
+    assert summary.sentence().endswith(
+        "Problems: 7 values kept in notes and 1 unusable record skipped."
+    )
+
+
+def test_strip_invisible_keeps_joiners_inside_words_only():
+    assert importing.strip_invisible("\u202a+49 30\u00ad 1234\u202c\ufeff") == "+49 30 1234"
+    assert importing.strip_invisible("می\u200cخواهم", keep_joiners=True) == "می\u200cخواهم"
+    assert importing.strip_invisible("\u200dAda \u200c", keep_joiners=True) == "Ada "
+    assert importing.strip_invisible("می\u200cخواهم") == "میخواهم"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40), st.booleans())
+def test_strip_invisible_leaves_no_format_character_but_inner_joiners(text, keep_joiners):
+    stripped = importing.strip_invisible(text, keep_joiners=keep_joiners)
+    allowed = "\u200c\u200d" if keep_joiners else ""
+    assert all(unicodedata.category(c) != "Cf" or c in allowed for c in stripped)
+    assert [c for c in stripped if unicodedata.category(c) != "Cf"] == [
+        c for c in text if unicodedata.category(c) != "Cf"
+    ]
+    if not keep_joiners:
+        assert importing.strip_invisible(stripped) == stripped

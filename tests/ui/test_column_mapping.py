@@ -187,12 +187,17 @@ def test_file_text_is_shown_as_text_and_a_bad_row_is_named(open_dialog):
     # Tooltips are escaped: Qt would otherwise take "<b>…" for rich text.
     assert "&lt;b&gt;Bob&lt;/b&gt; &amp; Co" in dialog.table.item(0, SAMPLES).toolTip()
     assert dialog.table.item(3, SAMPLES).text() == "<i>x</i>"
-    problem = 'birthday "14/13/1980" is not a date (expected YYYY-MM-DD, --MM-DD or M/D/YYYY)'
+    problem = (
+        'unreadable birthday "14/13/1980" kept in notes '
+        "(not a date (expected YYYY-MM-DD, --MM-DD or M/D/YYYY))"
+    )
+    # The row goes in, its bad birthday kept in the notes and named under it.
     assert dialog.preview_rows() == [
+        ("<b>Bob</b> & Co", "bob@example.com", "", ""),
         (f"⚠ Line 2: {problem}",),
         ("Ann", "ann@example.com", "", ""),
     ]
-    assert dialog.import_button.isEnabled()  # the import reports the bad row; the rest go in
+    assert dialog.import_button.isEnabled()
 
 
 def test_the_preview_reads_only_the_first_rows(open_dialog):

@@ -61,10 +61,68 @@ def test_merge_rule_is_used(qtbot, db, open_import):
     assert dialog.detail.text().startswith("Added 3 contacts, merged 1")
 
 
-def test_a_broken_file_says_where_and_imports_nothing(qtbot, db, open_import):
+def test_a_bad_cell_does_not_block_the_file_and_is_listed_for_review(qtbot, db, open_import):
     dialog = open_import(DATA / "csv" / "bad-birthday.csv")
+    assert dialog.state == "ready"
+    assert not dialog.problems_table.isVisible()
+    dialog.start_import()
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    assert dialog.detail.text() == (
+        "Added 3 contacts, merged 0, skipped 0 duplicates. Problems: 1 value kept in notes."
+    )
+    assert count(db) == 3
+    table = dialog.problems_table
+    assert dialog.problems_label.isVisible() and table.isVisible()
+    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == [
+        "Record",
+        "Field",
+        "Value",
+        "Problem",
+    ]
+    assert table.rowCount() == 1
+    assert [table.item(0, c).text() for c in range(4)] == [
+        "3 (line 5)",
+        "birthday",
+        "31/31/1999",
+        "not a date (expected YYYY-MM-DD, --MM-DD or M/D/YYYY); kept in notes",
+    ]
+
+
+def test_every_problem_of_a_file_is_a_row_and_a_guessed_code_page_is_a_warning(
+    qtbot, db, open_import
+):
+    dialog = open_import(DATA / "csv" / "google-invisible-marks.csv")
+    dialog.start_import()
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    table = dialog.problems_table
+    rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
+    assert [row[:3] for row in rows] == [
+        ["2 (line 3)", "email", "tom baker@example.com"],
+        ["3 (line 4)", "birthday", "1984-02-30"],
+        ["3 (line 4)", "phone", "call me"],
+    ]
+    assert table.item(0, 2).flags() & Qt.ItemFlag.ItemIsEditable == Qt.ItemFlag(0)
+    japanese = open_import(DATA / "csv" / "thunderbird-shift-jis.csv")
+    assert "Warning: The file has no byte-order mark" in japanese.detail.text()
+    japanese.start_import()
+    qtbot.waitUntil(lambda: japanese.state == "done", timeout=10_000)
+    assert "Shift-JIS" in japanese.detail.text()
+    assert not japanese.problems_table.isVisible()
+
+
+def test_blank_rows_are_counted_before_and_after_the_import(qtbot, db, open_import):
+    dialog = open_import(DATA / "csv" / "linkedin-2018.csv")
+    assert dialog.detail.text() == "3 contacts to import.\nBlank rows to skip: 2."
+    dialog.start_import()
+    qtbot.waitUntil(lambda: dialog.state == "done", timeout=10_000)
+    assert "Skipped 2 blank rows." in dialog.detail.text()
+    assert dialog.problems_table.rowCount() == 2  # the two urn:li:member ids, kept in notes
+    assert count(db) == 3
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused(qtbot, db, open_import):
+    dialog = open_import(DATA / "csv" / "not-csv.csv")
     assert dialog.state == "failed"
-    assert "record 3 (line 5)" in dialog.detail.text()
     assert "Nothing was imported." in dialog.detail.text()
     assert count(db) == 0
 

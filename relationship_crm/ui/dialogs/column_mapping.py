@@ -28,15 +28,15 @@ from relationship_crm.interchange.csv_import import (
     FIELDS,
     MULTI_FIELDS,
     CsvFile,
-    contacts_and_errors,
     guess_mapping,
+    read_contacts,
 )
 from relationship_crm.interchange.records import UnknownFormatError
 from relationship_crm.ui.widgets.messages import WARNING_COLOUR
 
 INTRO = (
-    "This CSV is not a Google, Outlook or LinkedIn export. Choose what each column holds; "
-    "columns set to “Ignore” are skipped."
+    "This CSV is not a Google, Outlook, LinkedIn, Thunderbird or Roundcube export. Choose what "
+    "each column holds; columns set to “Ignore” are skipped."
 )
 #: How many of the file's rows the preview reads and shows.
 PREVIEW_ROWS = 3
@@ -434,17 +434,26 @@ class ColumnMappingDialog(QDialog):
             else "Preview: how the rows will import"
         )
         try:
-            drafts, errors = contacts_and_errors(self._preview_csv, mapping)
+            parsed = read_contacts(self._preview_csv, mapping)
         except UnknownFormatError:
             self._show_unusable(UNUSABLE_TEXT)
             return
         if not self._preview_csv.rows:
             self._show_unusable("The file has no rows under its header: nothing to import.")
             return
-        entries: list[tuple[int, Sequence[str] | str]] = [
-            (contact.record, draft_cells(contact.draft)) for contact in drafts
-        ]
-        entries += [(error.record, f"⚠ Line {error.line}: {error.problem}") for error in errors]
+        # A row goes in with the values that cannot be read kept in its notes: the row, then a
+        # line per such value; a row that names nobody is one line saying so.
+        entries: list[tuple[int, Sequence[str] | str]] = []
+        for contact in parsed.contacts:
+            entries.append((contact.record, draft_cells(contact.draft)))
+            entries += [
+                (
+                    contact.record,
+                    f'⚠ Line {p.line}: unreadable {p.field} "{p.value}" kept in notes ({p.reason})',
+                )
+                for p in contact.problems
+            ]
+        entries += [(p.record, f"⚠ Line {p.line}: {p.reason}") for p in parsed.skipped]
         entries.sort(key=lambda entry: entry[0])
         self._fill_preview([cells for _record, cells in entries])
         self.preview_stack.setCurrentWidget(self.preview_table)

@@ -1,31 +1,39 @@
 """File → Import: read a file, say what it holds, ask about duplicates, import with progress.
 
 The work runs on the database thread: reading and parsing (a query, nothing written), then the
-import itself (one write transaction, so Cancel or a bad record leaves the database as it was).
-Progress comes back through a signal; Cancel sets a flag the import checks between records.
+import itself (one write transaction, so Cancel leaves the database as it was). A value that
+cannot be read does not stop the import: it is kept in the contact's notes, and the result lists
+every such value in a table the rep can review. Progress comes back through a signal; Cancel sets
+a flag the import checks between records.
 """
 
 from __future__ import annotations
 
+import html
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.errors import KnownError
+from relationship_crm.interchange.records import ImportProblem
 from relationship_crm.services import import_files
 from relationship_crm.services.import_files import ImportResult, Prepared
 from relationship_crm.services.importing import ImportCancelled, OnDuplicate
@@ -36,6 +44,10 @@ RULES: tuple[tuple[OnDuplicate, str], ...] = (
     (OnDuplicate.MERGE, "&Merge what is new into them (emails, phones, tags, notes…)"),
     (OnDuplicate.ADD, "&Add them anyway, as separate contacts"),
 )
+
+
+#: The columns of the problems table shown after an import.
+PROBLEM_COLUMNS: tuple[str, ...] = ("Record", "Field", "Value", "Problem")
 
 
 class _Relay(QObject):
@@ -85,6 +97,19 @@ class ImportDialog(QDialog):
             self.rules.addButton(button)
             self.rule_buttons[rule] = button
         self.rule_buttons[OnDuplicate.SKIP].setChecked(True)
+        self.problems_label = QLabel(
+            "Values that could not be used as they were (each is kept in the contact's notes "
+            "unless its record was skipped):"
+        )
+        self.problems_label.setWordWrap(True)
+        self.problems_table = QTableWidget(0, len(PROBLEM_COLUMNS))
+        self.problems_table.setHorizontalHeaderLabels(PROBLEM_COLUMNS)
+        self.problems_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.problems_table.verticalHeader().setVisible(False)
+        header = self.problems_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy until the first figure arrives
         self.progress.setTextVisible(True)
@@ -107,6 +132,8 @@ class ImportDialog(QDialog):
         for button in self.rule_buttons.values():
             layout.addWidget(button)
         layout.addSpacing(6)
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.problems_table, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
 
@@ -134,6 +161,9 @@ class ImportDialog(QDialog):
             widget.setVisible(ready or state == "importing")
             widget.setEnabled(ready)
         self.progress.setVisible(state in ("reading", "importing"))
+        listed = state == "done" and self.problems_table.rowCount() > 0
+        self.problems_label.setVisible(listed)
+        self.problems_table.setVisible(listed)
         self.import_button.setVisible(ready)
         self.cancel_button.setVisible(state in ("reading", "ready", "importing"))
         self.close_button.setVisible(state in ("done", "failed"))
@@ -178,7 +208,12 @@ class ImportDialog(QDialog):
             self.detail.setText("The file holds no contacts.")
         else:
             noun = "contact" if prepared.count == 1 else "contacts"
-            self.detail.setText(f"{prepared.count:,} {noun} to import.")
+            lines = [f"{prepared.count:,} {noun} to import."]
+            if prepared.skipped_blank:
+                lines.append(f"Blank rows to skip: {prepared.skipped_blank:,}.")
+            if prepared.skipped:
+                lines.append(f"Rows that name nobody, to skip: {len(prepared.skipped):,}.")
+            self.detail.setText("\n".join([*lines, *_warnings(prepared.warnings)]))
         self._show_state("ready")
         self.import_button.setEnabled(prepared.count != 0)
 
@@ -236,7 +271,8 @@ class ImportDialog(QDialog):
         self._importing = False
         self.result_summary = result
         self.heading.setText("Import finished")
-        self.detail.setText(result.sentence())
+        self.detail.setText("\n".join([result.sentence(), *_warnings(result.warnings)]))
+        self._fill_problems(result.problems)
         self._show_state("done")
         self._ctx.events.notify(result.changes, self)
         self.imported.emit(result)
@@ -253,6 +289,24 @@ class ImportDialog(QDialog):
             self.heading.setText("Something went wrong inside the app")
             self.detail.setText(f"{type(error).__name__}: {error}\n\nNothing was imported.")
         self._show_state("failed")
+
+    def _fill_problems(self, problems: tuple[ImportProblem, ...]) -> None:
+        table = self.problems_table
+        table.setRowCount(len(problems))
+        for row, problem in enumerate(problems):
+            cells = (
+                f"{problem.record} (line {problem.line})",
+                problem.field,
+                problem.value,
+                problem.problem,
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(" ".join(text.split()))  # a cell's line breaks: spaces
+                item.setToolTip(_plain_tooltip(text))
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                table.setItem(row, column, item)
+        if problems:
+            self.setMinimumHeight(360)
 
     # --- closing ------------------------------------------------------------------------------
 
@@ -272,3 +326,12 @@ class ImportDialog(QDialog):
             event.ignore()
             return
         super().closeEvent(event)
+
+
+def _warnings(warnings: tuple[str, ...]) -> list[str]:
+    return [f"Warning: {warning[:1].upper()}{warning[1:]}." for warning in warnings]
+
+
+def _plain_tooltip(text: str) -> str:
+    """A tooltip showing `text` literally: a value from a file is data, never markup."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else ""

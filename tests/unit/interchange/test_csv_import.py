@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from datetime import date
@@ -20,6 +21,7 @@ from relationship_crm.interchange.csv_import import (
     contacts_and_errors,
     contacts_from_csv,
     guess_mapping,
+    read_contacts,
     read_csv,
 )
 from relationship_crm.interchange.records import RecordError, UnknownFormatError
@@ -136,7 +138,9 @@ def test_google_contact_keeps_every_field_with_labels():
         title="Head of Sales",
         tags=("Clients", "Friends"),
         birthday="--03-14",
-        notes='Met at Hannover Messe, booth 12\nLikes "strong" coffee',
+        # Columns no field holds are kept in the notes, never dropped.
+        notes='Met at Hannover Messe, booth 12\nLikes "strong" coffee\n'
+        "Website (work): https://nordlicht.example\nOrganization Department: Sales",
     )
 
 
@@ -219,7 +223,7 @@ def test_outlook_contact_keeps_every_field_with_labels():
         title="Account Manager",
         tags=("Clients", "VIP"),
         birthday="1980-03-14",
-        notes="Prefers mornings.\nCall before 10, not after.",
+        notes="Prefers mornings.\nCall before 10, not after.\nTitle: Mr.\nDepartment: Sales",
     )
 
 
@@ -330,7 +334,8 @@ def test_unknown_csv_needs_a_mapping_and_the_message_names_its_columns():
         contacts_from_csv(load("custom-semicolon.csv"))
     assert str(error.value) == (
         'this CSV has columns "Nom", "Prénom", "Courriel", "Téléphone", "Société" — it is not '
-        "a Google, Outlook or LinkedIn export; map its columns in the app (File → Import)"
+        "a Google, Outlook, LinkedIn, Thunderbird or Roundcube export; map its columns in the "
+        "app (File → Import)"
     )
 
 
@@ -648,3 +653,135 @@ def test_google_round_trip(contacts, encoding):
     csv_file = read_csv(text.encode(encoding))
     assert csv_file.kind == "google"
     assert [c.draft for c in contacts_from_csv(csv_file)] == contacts
+
+
+# --- issue 14: mail programs' layouts, bad cells, columns no rule reads ----------------------
+
+THUNDERBIRD_HEADER = (
+    "First Name,Last Name,Display Name,Nickname,Primary Email,Secondary Email,Screen Name,"
+    "Work Phone,Home Phone,Fax Number,Pager Number,Mobile Number,Home Address,Home Address 2,"
+    "Home City,Home State,Home ZipCode,Home Country,Work Address,Work Address 2,Work City,"
+    "Work State,Work ZipCode,Work Country,Job Title,Department,Organization,Web Page 1,"
+    "Web Page 2,Birth Year,Birth Month,Birth Day,Custom 1,Custom 2,Custom 3,Custom 4,Notes"
+).split(",")
+
+
+def parsed(header: list[str], rows: list[dict[str, str]]):
+    return read_contacts(read_csv(table(header, rows).encode()))
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        (THUNDERBIRD_HEADER, "thunderbird"),
+        (["Display Name", "First Name", "Last Name", "Email Home", "Email Work"], "roundcube"),
+        (["First Name", "Last Name", "Email Other", "Phone Mobile", "Organization"], "roundcube"),
+        (OUTLOOK_HEADER, "outlook"),
+        (GOOGLE_HEADER, "google"),
+    ],
+)
+def test_mail_programs_are_told_apart_from_outlook_and_google(header, kind):
+    assert read_csv(table(header, [{header[0]: "x"}]).encode()).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day", "birthday", "bad"),
+    [
+        ("1985", "12", "10", "1985-12-10", None),
+        ("", "2", "29", "--02-29", None),
+        ("", "", "", None, None),
+        ("1985", "Dec", "10", None, "1985/Dec/10"),
+        ("1985", "2", "30", None, "1985-02-30"),
+    ],
+)
+def test_the_split_birthday_is_one_date_or_kept_in_the_notes(year, month, day, birthday, bad):
+    row = {"Display Name": "Ada", "Birth Year": year, "Birth Month": month, "Birth Day": day}
+    (contact,) = parsed(THUNDERBIRD_HEADER, [row]).contacts
+    assert contact.draft.birthday == birthday
+    if bad is None:
+        assert contact.problems == () and contact.draft.notes == ""
+    else:
+        assert [(p.field, p.value) for p in contact.problems] == [("birthday", bad)]
+        assert contact.draft.notes == f"unreadable birthday: {bad}"
+
+
+def test_a_known_layout_keeps_columns_it_has_no_field_for_in_the_notes():
+    header = [*OUTLOOK_HEADER, "Spouse", "Hobby", "Priority", "Sensitivity"]
+    row = {
+        "First Name": "Ann",
+        "Notes": "Own note",
+        "Spouse": "Bo",
+        "Hobby": "Golf, sailing",
+        "Priority": "Normal",  # Outlook's default: nothing of the rep's own
+        "Sensitivity": "Normal",
+        "E-mail Address": "ann@example.com",
+        "E-mail Type": "SMTP",
+        "E-mail Display Name": "Ann (ann@example.com)",
+    }
+    (contact,) = parsed(header, [row]).contacts
+    assert contact.draft.notes == "Own note\nSpouse: Bo\nHobby: Golf, sailing"
+
+
+def test_blank_rows_and_rows_with_only_a_date_are_counted_not_refused():
+    header = [
+        "First Name",
+        "Last Name",
+        "URL",
+        "Email Address",
+        "Company",
+        "Position",
+        "Connected On",
+    ]
+    rows = [
+        {"First Name": "Ann", "Connected On": "14 Mar 2023"},
+        {"Connected On": "02 Jan 2024"},
+        {"Connected On": "2024-01-02"},
+        {"URL": "https://www.linkedin.com/in/someone"},  # not blank: listed, skipped
+    ]
+    result = parsed(header, rows)
+    assert [c.draft.name for c in result.contacts] == ["Ann"]
+    assert result.skipped_blank == 2
+    (skipped,) = result.skipped
+    assert (skipped.record, skipped.line, skipped.reason) == (4, 5, NO_CONTENT)
+    with pytest.raises(RecordError) as error:  # strict: the unusable row refuses the file
+        contacts_from_csv(read_csv(table(header, rows).encode()))
+    assert (error.value.record, error.value.line) == (4, 5)
+
+
+def test_the_display_name_a_file_gives_is_kept_and_its_parts_are_not_rebuilt():
+    (contact,) = parsed(
+        THUNDERBIRD_HEADER,
+        [{"Display Name": "Ada King Lovelace", "First Name": "Ada", "Last Name": "Lovelace"}],
+    ).contacts
+    assert (contact.draft.name, contact.draft.given_name, contact.draft.family_name) == (
+        "Ada King Lovelace",
+        "Ada",
+        "Lovelace",
+    )
+    legacy = read_contacts(load("google-legacy.csv")).contacts
+    assert legacy[0].draft.name == "Anna Schmidt"
+
+
+def test_a_code_page_guess_is_a_warning_and_utf8_is_not():
+    text = table(THUNDERBIRD_HEADER, [{"Display Name": "山田 太郎", "First Name": "太郎"}])
+    japanese = read_csv(text.encode("cp932"))
+    assert japanese.encoding == "cp932" and "Shift-JIS" in japanese.warnings[0]
+    assert read_contacts(japanese).contacts[0].draft.name == "山田 太郎"
+    assert read_csv(text.encode("utf-8")).warnings == ()
+    assert read_csv(codecs.BOM_UTF8 + text.encode("utf-8")).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("names", "code_page"),
+    [
+        ("Łódź Gdańsk,Żółw Świątek", "cp1250"),
+        ("Βαγγέλης Παπαδόπουλος,Ελένη Γεωργίου", "cp1253"),
+        ("Иван Сергеевич Петров,Мария Сидорова", "cp1251"),
+        ("René Müller,Chloé Åberg", "cp1252"),
+    ],
+)
+def test_the_code_page_of_an_unmarked_file_is_detected(names, code_page):
+    text = "Name,Email\r\n" + "".join(f"{n},\r\n" for n in names.split(","))
+    csv_file = read_csv(text.encode(code_page))
+    assert [cells[0] for _, cells in csv_file.rows] == names.split(",")
+    assert csv_file.encoding == code_page and len(csv_file.warnings) == 1
