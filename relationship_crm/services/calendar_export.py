@@ -42,7 +42,8 @@ class _Text(vText):
     def to_ical(self) -> bytes:
         text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-        return text.encode(self.encoding)
+        return text.encode("utf-8")
+
 
 __all__ = ["CALENDAR_NAME", "PRODID", "calendar_bytes"]
 

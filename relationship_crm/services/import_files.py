@@ -77,24 +77,18 @@ def inspect(data: bytes) -> FileInfo:
     return FileInfo("csv", table.description, table)
 
 
-def contacts_in(
-    data: bytes, info: FileInfo, mapping: Mapping[int, str] | None = None
-) -> list[ImportedContact]:
-    """The contacts of a vCard or CSV file, all or nothing: the first unreadable record raises
-    (a CSV of unknown layout needs `mapping`)."""
-    if info.kind == "vcard":
-        return vcard_import.parse_vcards(data)
-    if info.csv is not None:
-        return csv_import.contacts_from_csv(info.csv, mapping)
-    raise InvalidInputError(f"{info.description} holds more than contacts")
-
-
 def parse_contacts(
-    data: bytes, info: FileInfo, mapping: Mapping[int, str] | None = None
+    data: bytes, info: FileInfo, mapping: Mapping[int, str] | None = None, *, strict: bool = False
 ) -> ParsedContacts:
-    """Everything a vCard or CSV file holds: contacts, records skipped, blank rows, warnings."""
+    """Everything a vCard or CSV file holds: contacts, records skipped, blank rows, warnings.
+
+    A vCard's unreadable value or line goes into the card's notes with a warning unless
+    `strict` (then the file is refused, as before issue 14)."""
     if info.kind == "vcard":
-        return ParsedContacts(tuple(vcard_import.parse_vcards(data)))
+        cards = vcard_import.read_vcards(data, strict=strict)
+        return ParsedContacts(
+            tuple(cards.contacts), warnings=tuple(str(warning) for warning in cards.warnings)
+        )
     if info.csv is not None:
         return csv_import.read_contacts(info.csv, mapping)
     raise InvalidInputError(f"{info.description} holds more than contacts")
@@ -182,16 +176,18 @@ class Prepared:
         return None if self.records is None else len(self.records)
 
 
-def prepare(data: bytes, mapping: Mapping[int, str] | None = None) -> Prepared:
+def prepare(
+    data: bytes, mapping: Mapping[int, str] | None = None, *, strict: bool = False
+) -> Prepared:
     """Find the file's kind and parse its contacts (a record the parser cannot read is listed;
-    the import refuses it only when strict)."""
+    the import refuses it only when strict; a strict vCard read refuses a bad value too)."""
     info = inspect(data)
     if info.kind == "json":
         json_copy.parse_document(data)  # a broken copy fails here, before the rep confirms
         return Prepared(info, data, None)
     if info.needs_mapping and mapping is None:
         return Prepared(info, data, None)
-    parsed = parse_contacts(data, info, mapping)
+    parsed = parse_contacts(data, info, mapping, strict=strict)
     return Prepared(
         info, data, parsed.contacts, parsed.skipped, parsed.skipped_blank, parsed.warnings
     )
@@ -256,7 +252,7 @@ def import_data(
     """Read and import a whole file inside the caller's transaction (see `import_prepared`)."""
     return import_prepared(
         session,
-        prepare(data, mapping),
+        prepare(data, mapping, strict=strict),
         on_duplicate=on_duplicate,
         progress=progress,
         strict=strict,

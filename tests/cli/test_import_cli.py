@@ -284,12 +284,30 @@ def test_vcards_from_real_programs_import_and_reimport_changes_nothing(cli, name
 
 
 @pytest.mark.parametrize(
-    ("name", "where"), [("truncated.vcf", "record "), ("bad-line.vcf", "record 3 (line")]
+    ("name", "where", "options"),
+    [
+        ("truncated.vcf", "record ", ()),  # a card cut short: not a vCard file, always refused
+        ("bad-line.vcf", "record 3 (line", ("--strict",)),  # an unreadable line: only --strict
+    ],
 )
-def test_broken_vcards_import_nothing_and_name_the_record(cli, db_path, name, where):
-    result = cli("import", str(DATA / "vcards" / name))
+def test_broken_vcards_import_nothing_and_name_the_record(cli, db_path, name, where, options):
+    result = cli("import", str(DATA / "vcards" / name), *options)
     assert result.code == 1 and where in result.err
     assert cli("contact", "list", "--format", "json").json() == []
+
+
+def test_an_unreadable_vcard_line_is_kept_in_notes_and_listed(cli, db_path):
+    """Issue 14: one bad line never blocks a file; it is kept in that card's notes and listed."""
+    result = cli("import", str(DATA / "vcards" / "bad-line.vcf"), "--format", "json")
+    assert result.code == 0, result.err
+    summary = result.json()
+    assert summary["added"] == 3
+    assert any("record 3 (line" in warning for warning in summary["warnings"])
+    notes = [
+        cli("contact", "show", str(i), "--format", "json").json()[0]["notes"]
+        for i in summary["added_ids"]
+    ]
+    assert sum("this line is not a content line" in note for note in notes) == 1
 
 
 @pytest.mark.parametrize("version", ["4.0", "3.0"])
