@@ -179,7 +179,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             {"label": a.label, "value": contacts.address_text(a)} for a in c.addresses
         ]
         data["stage_history"] = [
-            {"stage": h.stage.value, "changed_at": iso(h.changed_at)} for h in c.stage_history
+            {"stage": h.stage, "changed_at": iso(h.changed_at)} for h in c.stage_history
         ]
         data["follow_ups"] = [followup_json(f) for f in upcoming]
         data["meetings"] = [meeting_json(m) for m in met]
@@ -187,7 +187,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         print_json([data], out)
         return 0
     tz = ZoneInfo(zone)
-    out.write(f"{c.name}  (#{c.id}, {c.stage.value})\n")
+    out.write(f"{c.name}  (#{c.id}, {c.stage})\n")
     if c.title or c.company:
         out.write(f"  {' at '.join(x for x in (c.title, c.company) if x)}\n")
     for e in c.emails:
@@ -202,7 +202,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     if c.birthday:
         out.write(f"  birthday: {c.birthday}\n")
     history = " -> ".join(
-        f"{h.stage.value} ({iso_day(h.changed_at.astimezone(tz))})" for h in c.stage_history
+        f"{h.stage} ({iso_day(h.changed_at.astimezone(tz))})" for h in c.stage_history
     )
     out.write(f"  stage history: {history}\n")
     if c.notes:

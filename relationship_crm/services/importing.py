@@ -26,7 +26,7 @@ from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.text import fold
 from relationship_crm.interchange.records import ImportedContact, RecordError
-from relationship_crm.services import contacts, settings
+from relationship_crm.services import contacts, settings, stages
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.contacts import CheckedValue, CleanContact
 from relationship_crm.storage.schema import (
@@ -278,6 +278,7 @@ def import_contacts(
     report = progress or (lambda _done, _total: None)
     report(0, total)
     region = settings.get(session, "phone_region")
+    known_stages = set(stages.stage_keys(session))
     matches = _Matches.of_database(session) if rule is not OnDuplicate.ADD else _Matches()
     pending: list[_New] = []
     merges: dict[int, list[CleanContact]] = {}
@@ -289,6 +290,8 @@ def import_contacts(
             report(done, total)
         try:
             clean = contacts.clean_draft(item.draft, phone_region=region)
+            if clean.stage not in known_stages:
+                stages.check_stage(session, clean.stage)  # raises, naming the valid ones
         except InvalidInputError as error:
             raise RecordError(item.record, item.line, str(error)) from None
         target = matches.find(clean) if rule is not OnDuplicate.ADD else None
@@ -507,7 +510,7 @@ def _insert_new(
                 "sort_name": c.sort_name,
                 "company_id": company_ids.get(c.company_key),
                 "title": c.title,
-                "stage": c.stage.value,
+                "stage": c.stage,
                 "birthday": c.birthday,
                 "notes": c.notes,
                 "created_at": now,
@@ -551,7 +554,7 @@ def _insert_children(
         for _, key in c.tags
     ]
     stages: list[dict[str, object]] = [
-        {"contact_id": cid, "stage": c.stage.value, "changed_at": now}
+        {"contact_id": cid, "stage": c.stage, "changed_at": now}
         for c, cid in zip(chunk, ids, strict=True)
     ]
     connection = session.connection()

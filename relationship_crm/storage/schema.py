@@ -80,11 +80,6 @@ class Contact(Base):
     """A person the rep keeps a relationship with."""
 
     __tablename__ = "contacts"
-    __table_args__ = (
-        CheckConstraint(
-            "stage IN ('prospect', 'lead', 'customer', 'partner', 'other')", name="stage"
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(300))
@@ -96,6 +91,7 @@ class Contact(Base):
         ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(String(200), default="")
+    # A key of the stages table; the service checks it (the rep adds stages, so no CHECK list).
     stage: Mapped[str] = mapped_column(String(16), default="prospect", index=True)
     # "YYYY-MM-DD", or "--MM-DD" when the year is unknown (vCard 4 allows that).
     birthday: Mapped[str | None] = mapped_column(String(10))
@@ -178,6 +174,21 @@ class Tag(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     name_key: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class StageDefinition(Base):
+    """One stage of the funnel the rep agreed with marketing: label, definition, stuck limit."""
+
+    __tablename__ = "stages"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    label: Mapped[str] = mapped_column(String(50))
+    # What the stage means and what a contact must show to enter it, in the rep's words.
+    definition: Mapped[str] = mapped_column(Text, default="")
+    # A contact in this stage longer than this is "stuck"; None: never.
+    stuck_after_days: Mapped[int | None] = mapped_column(Integer)
+    # Funnel order, smallest first: moving to a larger position is moving forward.
+    position: Mapped[int] = mapped_column(Integer)
 
 
 class StageChange(Base):

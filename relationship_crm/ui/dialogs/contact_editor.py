@@ -80,9 +80,9 @@ class ContactEditor(SavingDialog):
         self.title = QLineEdit(contact.title if contact else "")
         self.stage = QComboBox()
         for stage in Stage:
-            self.stage.addItem(stage.value.capitalize(), stage.value)
+            self.stage.addItem(stage.capitalize(), stage)
         self.stage.setCurrentIndex(
-            self.stage.findData((contact.stage if contact else Stage.PROSPECT).value)
+            self.stage.findData(contact.stage if contact else Stage.PROSPECT.value)
         )
         self.emails = QPlainTextEdit(format_labeled(contact.emails) if contact else "")
         self.emails.setPlaceholderText("work: jane@acme.com")

@@ -167,14 +167,14 @@ class ContactsModel(QAbstractTableModel):
             if key == "company":
                 return row.company
             if key == "stage":
-                return row.stage.value.capitalize()
+                return row.stage.capitalize()
             moment = row.last_contact if key == "last_contact" else row.next_follow_up
             return self._format(moment)
         if role == Qt.ItemDataRole.ToolTipRole and key == "name" and row.email:
             return row.email
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "stage":
-                return QColor(STAGE_COLOURS.get(row.stage.value, "#6b7280"))
+                return QColor(STAGE_COLOURS.get(row.stage, "#6b7280"))
             if key == "next_follow_up" and row.next_follow_up is not None:
                 if row.next_follow_up < self._ctx.clock():
                     return QColor("#b91c1c")  # overdue

@@ -103,7 +103,7 @@ class ContactPage(QWidget):
         self.stage_combo = QComboBox()
         self.stage_combo.setAccessibleName("Stage")
         for stage in Stage:
-            self.stage_combo.addItem(stage.value.capitalize(), stage.value)
+            self.stage_combo.addItem(stage.capitalize(), stage)
         self.edit_button = QPushButton("&Edit…")
         self.meeting_button = QPushButton("Log &meeting…")
         self.follow_up_button = QPushButton("&Follow-up…")
@@ -247,11 +247,11 @@ class ContactPage(QWidget):
         self.notes_label.setText(c.notes)
         self.notes_label.setVisible(bool(c.notes))
         steps = [
-            f"{h.stage.value.capitalize()} ({h.changed_at.astimezone(zone):%d %b %Y})"
+            f"{h.stage.capitalize()} ({h.changed_at.astimezone(zone):%d %b %Y})"
             for h in c.stage_history
         ]
         self.history_label.setText("Stage history: " + " → ".join(steps))
-        self.stage_combo.setCurrentIndex(self.stage_combo.findData(c.stage.value))
+        self.stage_combo.setCurrentIndex(self.stage_combo.findData(c.stage))
         self._entries = data.entries
         self._fill_timeline(data.entries)
         self._stack.setCurrentIndex(1)
