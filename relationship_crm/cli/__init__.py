@@ -28,6 +28,7 @@ from relationship_crm.cli import (
     launch,
     lookup,
     meetings,
+    stages,
     thanks,
     transfer,
 )
@@ -45,7 +46,18 @@ from relationship_crm.paths import AppPaths
 from relationship_crm.storage.db import open_database
 
 # In the order `--help` lists the commands.
-GROUPS = (contacts, companies, meetings, followups, gifts, thanks, transfer, lookup, database)
+GROUPS = (
+    contacts,
+    stages,
+    companies,
+    meetings,
+    followups,
+    gifts,
+    thanks,
+    transfer,
+    lookup,
+    database,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

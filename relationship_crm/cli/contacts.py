@@ -25,7 +25,7 @@ from relationship_crm.domain.timefmt import iso_day, long_moment
 from relationship_crm.services import contacts, followups, gifts, meetings, research, settings
 from relationship_crm.storage.db import Database
 
-STAGES = ", ".join(s.value for s in Stage)
+STAGES = ", ".join(s.value for s in Stage) + " or one of yours (see `stage list`)"
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -52,6 +52,14 @@ def register(commands: Commands, common: Common) -> None:
     )
     _edit_options(
         common.command(contact, "edit", _edit, "change a contact (only the options given)")
+    )
+    _stage_options(
+        common.command(
+            contact,
+            "stage",
+            _stage,
+            "move a contact to another stage, dated today or a past day (see `stage list`)",
+        )
     )
     _id_option(
         common.command(
@@ -278,6 +286,23 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             add_addresses=args.address,
             remove_addresses=args.remove_address,
         )
+    return 0
+
+
+def _stage_options(p: argparse.ArgumentParser) -> None:
+    _id_option(p)
+    p.add_argument("stage", metavar="STAGE", help="the new stage's key (see `stage list`)")
+    p.add_argument(
+        "--date",
+        type=types.day,
+        metavar="YYYY-MM-DD",
+        help="when it changed (default: now); not in the future, not before the last change",
+    )
+
+
+def _stage(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        contacts.set_stage(s, args.contact_id, args.stage, on=args.date)
     return 0
 
 
