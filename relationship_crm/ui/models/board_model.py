@@ -297,18 +297,25 @@ class CardDelegate(QStyledItemDelegate):
             metrics.elidedText(card.company or "—", Qt.TextElideMode.ElideRight, inner.width()),
         )
         days_rect = QRect(inner.left(), company_rect.bottom() + 1, inner.width(), small_h)
-        painter.drawText(
-            days_rect,
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            f"{days_text(card.days_in_stage)} in stage",
-        )
-        if card.stuck:
+        room = inner.width()
+        if card.stuck:  # the badge sits at the right; the days text gets what is left
             label = "stuck"
             width = metrics.horizontalAdvance(label) + 12
-            badge = QRect(days_rect.right() - width, days_rect.top(), width, small_h)
+            room -= width + 4
+            badge = QRect(days_rect.right() - width + 1, days_rect.top(), width, small_h)
+            painter.save()
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(STUCK_BADGE[0]))
             painter.drawRoundedRect(badge, small_h / 2, small_h / 2)
             painter.setPen(QColor(STUCK_BADGE[1]))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+            painter.restore()
+        days = days_text(card.days_in_stage)
+        full = f"{days} in stage"
+        text = full if metrics.horizontalAdvance(full) <= room else days
+        painter.drawText(
+            QRect(days_rect.left(), days_rect.top(), room, small_h),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(text, Qt.TextElideMode.ElideRight, room),
+        )
         painter.restore()

@@ -31,7 +31,7 @@ from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.undo import UndoStack, shorten
 
 #: A column never gets narrower than this (name and company stay readable on a laptop).
-COLUMN_MIN_WIDTH = 180
+COLUMN_MIN_WIDTH = 150
 
 
 class StageColumn(QFrame):
