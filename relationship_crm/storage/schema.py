@@ -195,6 +195,11 @@ class StageChange(Base):
     """One entry of a contact's stage history (the first one is the stage it was created with)."""
 
     __tablename__ = "stage_changes"
+    __table_args__ = (
+        # Each contact's history in time order, stage included: the pipeline's window functions
+        # and the board's "since when" look-ups read this index alone.
+        Index("ix_stage_changes_contact_time", "contact_id", "changed_at", "stage"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(

@@ -86,9 +86,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_contacts_stage"), type_="check")
+    with op.batch_alter_table("stage_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_stage_changes_contact_time", ["contact_id", "changed_at", "stage"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("stage_changes", schema=None) as batch_op:
+        batch_op.drop_index("ix_stage_changes_contact_time")
     # The old CHECK list knows only the shipped stages: contacts in the rep's own become prospects.
     op.execute(
         "UPDATE contacts SET stage = 'prospect'"
