@@ -15,11 +15,11 @@ service validates them. Pure: bytes in, plain data out; no Qt, no database.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.enums import SHIPPED_STAGES, Stage
 from relationship_crm.domain.errors import BugError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.csv_export import unneutralise
@@ -47,28 +47,34 @@ class _RowProblem(Exception):
 
 
 def contacts_from_csv(
-    csv_file: CsvFile, mapping: Mapping[int, str] | None = None
+    csv_file: CsvFile,
+    mapping: Mapping[int, str] | None = None,
+    *,
+    stages: Collection[str] = SHIPPED_STAGES,
 ) -> list[ImportedContact]:
     """The contacts of `csv_file`; the first unreadable row raises its RecordError.
 
     A known export (Google, Outlook, LinkedIn) is read by built-in rules unless a `mapping`
     (column index -> field key of FIELDS) is given; any other CSV needs one.
     """
-    contacts, errors = contacts_and_errors(csv_file, mapping)
+    contacts, errors = contacts_and_errors(csv_file, mapping, stages=stages)
     if errors:
         raise errors[0]
     return contacts
 
 
 def contacts_and_errors(
-    csv_file: CsvFile, mapping: Mapping[int, str] | None = None
+    csv_file: CsvFile,
+    mapping: Mapping[int, str] | None = None,
+    *,
+    stages: Collection[str] = SHIPPED_STAGES,
 ) -> tuple[list[ImportedContact], list[RecordError]]:
     """Like `contacts_from_csv`, but reads every row: the good ones and one error per bad one.
 
     Raises UnknownFormatError only for the file as a whole (no mapping for an unknown CSV, a
     mapping that names no contact).
     """
-    read_row = _row_reader(csv_file, mapping)
+    read_row = _row_reader(csv_file, mapping, stages)
     # Semicolon files come from European spreadsheets, which write dates day first.
     day_first = csv_file.delimiter == ";"
     contacts: list[ImportedContact] = []
@@ -99,7 +105,7 @@ class _Builder:
     birthday: str = ""
     notes: str = ""
     tags: list[str] = field(default_factory=list)
-    stage: Stage = Stage.PROSPECT
+    stage: str = Stage.PROSPECT
 
     def add_email(self, value: str, label: str = "") -> None:
         value = value.strip()
@@ -192,12 +198,14 @@ _RowRule = Callable[[Sequence[str]], _Builder]
 """Turns the cells of one row into a `_Builder`."""
 
 
-def _row_reader(csv_file: CsvFile, mapping: Mapping[int, str] | None) -> _RowRule:
+def _row_reader(
+    csv_file: CsvFile, mapping: Mapping[int, str] | None, stages: Collection[str]
+) -> _RowRule:
     if mapping is not None:
         return _MappedRule(csv_file.header, mapping)
     columns = _Columns(csv_file.header)
     if csv_file.kind == "ours":
-        return _OwnRule(columns)
+        return _OwnRule(columns, stages)
     if csv_file.kind == "google":
         return _GoogleRule(columns)
     if csv_file.kind == "outlook":
@@ -217,8 +225,9 @@ def _row_reader(csv_file: CsvFile, mapping: Mapping[int, str] | None) -> _RowRul
 class _OwnRule:
     """Our own export (`csv_export`): cells un-neutralised, "label: value" lists split again."""
 
-    def __init__(self, columns: _Columns) -> None:
+    def __init__(self, columns: _Columns, stages: Collection[str] = SHIPPED_STAGES) -> None:
         self.columns = columns
+        self.stages = stages
 
     def get(self, cells: Sequence[str], name: str) -> str:
         at = self.columns.index.get(column_key(name))
@@ -228,11 +237,15 @@ class _OwnRule:
 
     def __call__(self, cells: Sequence[str]) -> _Builder:
         stage_text = self.get(cells, "Stage")
-        try:
-            stage = Stage(stage_text.lower()) if stage_text else Stage.PROSPECT
-        except ValueError:
-            valid = ", ".join(s.value for s in Stage)
-            raise _RowProblem(f"unknown stage {stage_text!r}; use one of: {valid}") from None
+        key = stage_text.lower()
+        stage: str = Stage.PROSPECT
+        if key in SHIPPED_STAGES:
+            stage = Stage(key)
+        elif key in self.stages:
+            stage = key
+        elif stage_text:
+            valid = ", ".join(self.stages)
+            raise _RowProblem(f"unknown stage {stage_text!r}; use one of: {valid}")
         row = _Builder(
             name=self.get(cells, "Name"),
             given_name=self.get(cells, "Given name"),

@@ -20,12 +20,12 @@ from __future__ import annotations
 import binascii
 import codecs
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date
 
 from vobject.base import ParseError, parseLine  # type: ignore[import-untyped]
 
-from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.enums import SHIPPED_STAGES, Stage
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
 
@@ -96,12 +96,13 @@ class _BadValue(Exception):
     """A value of a card cannot be decoded; the card loop turns it into a RecordError."""
 
 
-def parse_vcards(data: bytes) -> list[ImportedContact]:
+def parse_vcards(data: bytes, *, stages: Collection[str] = SHIPPED_STAGES) -> list[ImportedContact]:
     """Every card of a vCard file (2.1, 3.0 or 4.0; UTF-8, UTF-16 or a Windows code page).
 
     Raises `RecordError` naming the card and the line its BEGIN:VCARD is on when a card cannot be
     read (no END:VCARD, an unreadable line, a bad birthday, no name), and `UnknownFormatError`
-    when the data holds no card at all.
+    when the data holds no card at all. `stages`: the stage keys the database knows (a card's
+    stage is one of them, or the default).
     """
     text, raw = _decode(data)
     if "\r\r\n" in text:  # CRLF written through a text-mode stream on Windows: one line end
@@ -118,7 +119,7 @@ def parse_vcards(data: bytes) -> list[ImportedContact]:
             if line.strip(_BLANK).upper() == "BEGIN:VCARD":
                 if stray is not None:
                     raise _stray_error(record + 1, stray)
-                record, start, card = record + 1, line_no, _Card(raw)
+                record, start, card = record + 1, line_no, _Card(raw, stages)
             elif stray is None:
                 stray = (line_no, line)
             continue
@@ -488,20 +489,22 @@ class _Card:
         "tags",
         "birthday",
         "stage",
+        "known_stages",
         "emails",
         "phones",
         "addresses",
         "labels",
     )
 
-    def __init__(self, raw: bool) -> None:
+    def __init__(self, raw: bool, stages: Collection[str] = SHIPPED_STAGES) -> None:
         self.raw = raw
+        self.known_stages = stages
         self.fn = self.org = self.title = ""
         self.n: list[str] | None = None
         self.notes: list[str] = []
         self.tags: list[str] = []
         self.birthday: str | None = None
-        self.stage = Stage.PROSPECT
+        self.stage: str = Stage.PROSPECT
         self.emails: list[_Item] = []
         self.phones: list[_Item] = []
         self.addresses: list[tuple[int, str, str, _Parts]] = []
@@ -566,10 +569,10 @@ class _Card:
             self.labels[group.lower()] = label
 
     def _take_stage(self, params: _Params, value: str, group: str | None) -> None:
-        try:  # our own exporter writes it; anything we do not know leaves the default
-            self.stage = Stage(value.strip().lower())
-        except ValueError:
-            pass
+        # Our own exporter writes it; anything this database does not know leaves the default.
+        key = value.strip().lower()
+        if key in self.known_stages:
+            self.stage = Stage(key) if key in SHIPPED_STAGES else key
 
     def _labeled(self, items: list[_Item]) -> tuple[Labeled, ...]:
         if len(items) > 1:

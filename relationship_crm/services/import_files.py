@@ -7,7 +7,7 @@ columns for mapping), `import_data` does the import inside the caller's transact
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,11 +15,13 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import SHIPPED_STAGES
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.interchange import csv_import, sniff, vcard_import
 from relationship_crm.interchange.records import ImportedContact, UnknownFormatError
 from relationship_crm.services import importing, json_copy
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
+from relationship_crm.services.stages import stage_keys
 
 MAX_BYTES = 1 << 30  # a 1 GiB contacts file is a mistake, not an address book
 
@@ -67,13 +69,21 @@ def inspect(data: bytes) -> FileInfo:
 
 
 def contacts_in(
-    data: bytes, info: FileInfo, mapping: Mapping[int, str] | None = None
+    data: bytes,
+    info: FileInfo,
+    mapping: Mapping[int, str] | None = None,
+    *,
+    stages: Collection[str] = SHIPPED_STAGES,
 ) -> list[ImportedContact]:
-    """The contacts of a vCard or CSV file (a CSV of unknown layout needs `mapping`)."""
+    """The contacts of a vCard or CSV file (a CSV of unknown layout needs `mapping`).
+
+    `stages`: the stage keys the database knows (`stages.stage_keys`), the shipped ones by
+    default.
+    """
     if info.kind == "vcard":
-        return vcard_import.parse_vcards(data)
+        return vcard_import.parse_vcards(data, stages=stages)
     if info.csv is not None:
-        return csv_import.contacts_from_csv(info.csv, mapping)
+        return csv_import.contacts_from_csv(info.csv, mapping, stages=stages)
     raise InvalidInputError(f"{info.description} holds more than contacts")
 
 
@@ -137,7 +147,12 @@ class Prepared:
         return None if self.records is None else len(self.records)
 
 
-def prepare(data: bytes, mapping: Mapping[int, str] | None = None) -> Prepared:
+def prepare(
+    data: bytes,
+    mapping: Mapping[int, str] | None = None,
+    *,
+    stages: Collection[str] = SHIPPED_STAGES,
+) -> Prepared:
     """Find the file's kind and parse its contacts (RecordError for the first bad record)."""
     info = inspect(data)
     if info.kind == "json":
@@ -145,7 +160,7 @@ def prepare(data: bytes, mapping: Mapping[int, str] | None = None) -> Prepared:
         return Prepared(info, data, None)
     if info.needs_mapping and mapping is None:
         return Prepared(info, data, None)
-    return Prepared(info, data, tuple(contacts_in(data, info, mapping)))
+    return Prepared(info, data, tuple(contacts_in(data, info, mapping, stages=stages)))
 
 
 def import_prepared(
@@ -190,7 +205,7 @@ def import_data(
     """Read and import a whole file inside the caller's transaction: all of it, or nothing."""
     return import_prepared(
         session,
-        prepare(data, mapping),
+        prepare(data, mapping, stages=stage_keys(session)),
         on_duplicate=on_duplicate,
         progress=progress,
         now=now,

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain import bounds
 from relationship_crm.domain.changes import Changes
-from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.enums import SHIPPED_STAGES
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.text import clean_block
 from relationship_crm.scheduling.zones import day_bounds, get_zone
@@ -22,7 +22,7 @@ from relationship_crm.storage.schema import Contact, StageChange, StageDefinitio
 from relationship_crm.storage.types import format_instant, parse_stored_time
 
 #: The stages every database ships with; they stay valid forever (scripts rely on them).
-SHIPPED: Final = tuple(s.value for s in Stage)
+SHIPPED: Final = SHIPPED_STAGES
 #: A stage key: a lowercase slug that fits the 16-character column.
 KEY_PATTERN: Final = re.compile(r"[a-z][a-z0-9_-]{0,15}")
 MAX_LABEL: Final = 50

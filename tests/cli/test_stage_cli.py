@@ -111,3 +111,26 @@ def test_pipeline_prints_one_object_per_stage_in_funnel_order(cli, db_path):
     assert text[0].split()[:3] == ["STAGE", "CONTACTS", "IN"]
     assert text[1].split() == ["Prospect", "1", "1", "1", "0", "1", "100%"]
     assert cli("pipeline").code == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "vcf"])
+def test_a_stage_of_the_reps_own_survives_csv_and_vcard_where_it_exists(cli, tmp_path, fmt):
+    cli("stage", "add", "qualified", "--label", "Qualified", "--after", "lead")
+    cli("contact", "add", "Quinn", "--stage", "qualified")
+    out = tmp_path / f"out.{fmt}"
+    assert cli("export", "--format", fmt, str(out)).code == 0
+    fresh = tmp_path / "fresh.sqlite3"
+    cli("stage", "add", "qualified", "--label", "Q", "--after", "prospect", db=fresh)
+    assert cli("import", str(out), db=fresh).code == 0
+    listed = cli("contact", "list", "--format", "json", db=fresh).json()
+    assert [(c["name"], c["stage"]) for c in listed] == [("Quinn", "qualified")]
+    # A database without that stage: the CSV row is refused, the vCard keeps the default.
+    bare = tmp_path / "bare.sqlite3"
+    result = cli("import", str(out), db=bare)
+    if fmt == "csv":
+        assert result.code == 1 and "unknown stage 'qualified'" in result.err
+        assert cli("contact", "list", "--format", "json", db=bare).json() == []
+    else:
+        assert result.code == 0, result.err
+        listed = cli("contact", "list", "--format", "json", db=bare).json()
+        assert [c["stage"] for c in listed] == ["prospect"]
