@@ -326,3 +326,15 @@ def test_a_json_copy_carries_the_stage_table(db, tmp_path):
             assert stages.get_stage(s, "lead").label == "Mine"
     finally:
         fresh.close()
+
+
+@given(st.text(max_size=12))
+def test_any_stuck_limit_text_gives_days_or_none_or_one_clear_error(text):
+    try:
+        days = stages.parse_stuck_after(text)
+    except InvalidInputError as error:
+        assert "stuck limit" in str(error)
+        return
+    assert days is None or 1 <= days <= stages.MAX_STUCK_DAYS
+    if days is not None:
+        assert int(text.strip()) == days
