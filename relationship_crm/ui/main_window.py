@@ -596,12 +596,9 @@ class MainWindow(QMainWindow):
         self._ctx.runner.query(contacts.count, self._on_counted)
 
     def _on_counted(self, total: int) -> None:
-        showing = self.stack.currentWidget()
         if total == 0:
             self.stack.setCurrentWidget(self.empty_state)
-        elif showing is self.empty_state or self.pipeline_board is None:
-            self.stack.setCurrentWidget(self.splitter)
-        elif showing is not self.pipeline_board:  # a change never takes the board away
+        elif self.stack.currentWidget() is not self.pipeline_board:  # changes keep the board
             self.stack.setCurrentWidget(self.splitter)
         # Offered only on an empty database: 200 invented contacts cannot be told apart later.
         self.sample_action.setEnabled(total == 0)
