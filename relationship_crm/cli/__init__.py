@@ -30,6 +30,7 @@ from relationship_crm.cli import (
     launch,
     lookup,
     meetings,
+    stages,
     thanks,
     transfer,
 )
@@ -50,6 +51,7 @@ from relationship_crm.storage.db import open_database
 # `health` adds `contact keep-in-touch`, so it comes after `contacts`.
 GROUPS = (
     contacts,
+    stages,
     companies,
     meetings,
     events,

@@ -70,7 +70,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         out.write("  notes: " + c.notes.replace("\n", "\n         ") + "\n")
     for p in c.contacts:
         role = f", {p.title}" if p.title else ""
-        out.write(f"  contact #{p.id}: {p.name}{role} ({p.stage.value})\n")
+        out.write(f"  contact #{p.id}: {p.name}{role} ({p.stage})\n")
     if not c.contacts:
         out.write("  no contacts\n")
     for n in c.research:

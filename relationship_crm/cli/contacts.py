@@ -33,7 +33,7 @@ from relationship_crm.services import (
 )
 from relationship_crm.storage.db import Database
 
-STAGES = ", ".join(s.value for s in Stage)
+STAGES = ", ".join(s.value for s in Stage) + " or one of yours (see `stage list`)"
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -60,6 +60,14 @@ def register(commands: Commands, common: Common) -> None:
     )
     _edit_options(
         common.command(contact, "edit", _edit, "change a contact (only the options given)")
+    )
+    _stage_options(
+        common.command(
+            contact,
+            "stage",
+            _stage,
+            "move a contact to another stage, dated today or a past day (see `stage list`)",
+        )
     )
     _id_option(
         common.command(
@@ -188,7 +196,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             {"label": a.label, "value": contacts.address_text(a)} for a in c.addresses
         ]
         data["stage_history"] = [
-            {"stage": h.stage.value, "changed_at": iso(h.changed_at)} for h in c.stage_history
+            {"stage": h.stage, "changed_at": iso(h.changed_at)} for h in c.stage_history
         ]
         data["follow_ups"] = [followup_json(f) for f in upcoming]
         data["meetings"] = [meeting_json(m) for m in met]
@@ -198,7 +206,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         print_json([data], out)
         return 0
     tz = ZoneInfo(zone)
-    out.write(f"{c.name}  (#{c.id}, {c.stage.value})\n")
+    out.write(f"{c.name}  (#{c.id}, {c.stage})\n")
     if c.title or c.company:
         out.write(f"  {' at '.join(x for x in (c.title, c.company) if x)}\n")
     for e in c.emails:
@@ -213,7 +221,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     if c.birthday:
         out.write(f"  birthday: {c.birthday}\n")
     history = " -> ".join(
-        f"{h.stage.value} ({iso_day(h.changed_at.astimezone(tz))})" for h in c.stage_history
+        f"{h.stage} ({iso_day(h.changed_at.astimezone(tz))})" for h in c.stage_history
     )
     out.write(f"  stage history: {history}\n")
     last = touch.last_touch.isoformat() if touch.last_touch else "none yet"
@@ -305,6 +313,23 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             add_addresses=args.address,
             remove_addresses=args.remove_address,
         )
+    return 0
+
+
+def _stage_options(p: argparse.ArgumentParser) -> None:
+    _id_option(p)
+    p.add_argument("stage", metavar="STAGE", help="the new stage's key (see `stage list`)")
+    p.add_argument(
+        "--date",
+        type=types.day,
+        metavar="YYYY-MM-DD",
+        help="when it changed (default: now); not in the future, not before the last change",
+    )
+
+
+def _stage(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    with db.write() as s:
+        contacts.set_stage(s, args.contact_id, args.stage, on=args.date)
     return 0
 
 

@@ -15,6 +15,10 @@ class Stage(StrEnum):
     OTHER = "other"
 
 
+#: The stage keys every database ships with, in funnel order (the rep may add more).
+SHIPPED_STAGES: tuple[str, ...] = tuple(s.value for s in Stage)
+
+
 class MeetingKind(StrEnum):
     """What sort of touch point a meeting was."""
 

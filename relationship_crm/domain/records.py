@@ -43,7 +43,7 @@ class ContactDraft:
     addresses: tuple[Address, ...] = ()
     company: str = ""
     title: str = ""
-    stage: Stage = Stage.PROSPECT
+    stage: str = Stage.PROSPECT.value
     tags: tuple[str, ...] = ()
     birthday: str | None = None
     notes: str = ""
@@ -52,9 +52,9 @@ class ContactDraft:
 
 @dataclass(frozen=True, slots=True)
 class StageEntry:
-    """One step of a contact's stage history."""
+    """One step of a contact's stage history (`stage` is a key of the stages table)."""
 
-    stage: Stage
+    stage: str
     changed_at: datetime
 
 
@@ -71,7 +71,7 @@ class ContactView:
     company: str
     company_id: int | None
     title: str
-    stage: Stage
+    stage: str
     tags: tuple[str, ...]
     birthday: str | None
     notes: str

@@ -86,7 +86,7 @@ def row(contact: ContactView) -> list[str]:
         contact.family_name,
         contact.company,
         contact.title,
-        contact.stage.value,
+        contact.stage,
         _labelled(contact.emails),
         _labelled(contact.phones),
         _address(contact.addresses[0]) if contact.addresses else "",

@@ -19,11 +19,11 @@ Pure: bytes in, plain data out; no Qt, no database.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.enums import SHIPPED_STAGES, Stage
 from relationship_crm.domain.errors import BugError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.csv_export import COLUMNS, unneutralise
@@ -60,7 +60,10 @@ class _RowProblem(Exception):
 
 
 def contacts_from_csv(
-    csv_file: CsvFile, mapping: Mapping[int, str] | None = None
+    csv_file: CsvFile,
+    mapping: Mapping[int, str] | None = None,
+    *,
+    stages: Collection[str] = SHIPPED_STAGES,
 ) -> list[ImportedContact]:
     """The contacts of `csv_file`, all or nothing: the first unreadable row raises its
     RecordError (`import --strict`). Blank rows are skipped.
@@ -69,14 +72,17 @@ def contacts_from_csv(
     rules unless a `mapping` (column index -> field key of FIELDS) is given; any other CSV
     needs one.
     """
-    contacts, errors = contacts_and_errors(csv_file, mapping)
+    contacts, errors = contacts_and_errors(csv_file, mapping, stages=stages)
     if errors:
         raise errors[0]
     return contacts
 
 
 def contacts_and_errors(
-    csv_file: CsvFile, mapping: Mapping[int, str] | None = None
+    csv_file: CsvFile,
+    mapping: Mapping[int, str] | None = None,
+    *,
+    stages: Collection[str] = SHIPPED_STAGES,
 ) -> tuple[list[ImportedContact], list[RecordError]]:
     """Like `contacts_from_csv`, but reads every row: the good ones and one error per bad one
     (a row with a cell the parser could not read counts as bad here).
@@ -84,18 +90,23 @@ def contacts_and_errors(
     Raises UnknownFormatError only for the file as a whole (no mapping for an unknown CSV, a
     mapping that names no contact).
     """
-    parsed = read_contacts(csv_file, mapping)
+    parsed = read_contacts(csv_file, mapping, stages=stages)
     errors = [(problem.record, problem.as_error()) for problem in parsed.skipped]
     errors += [(c.record, c.problems[0].as_error()) for c in parsed.contacts if c.problems]
     errors.sort(key=lambda pair: pair[0])
     return [c for c in parsed.contacts if not c.problems], [error for _, error in errors]
 
 
-def read_contacts(csv_file: CsvFile, mapping: Mapping[int, str] | None = None) -> ParsedContacts:
+def read_contacts(
+    csv_file: CsvFile,
+    mapping: Mapping[int, str] | None = None,
+    *,
+    stages: Collection[str] = SHIPPED_STAGES,
+) -> ParsedContacts:
     """Every row of `csv_file` that names a contact, with the cells the parser could not read
     kept in its notes and listed; rows that name nobody are listed as skipped, blank rows
     (nothing but dates) counted. Raises UnknownFormatError as `contacts_and_errors` does."""
-    read_row, known = _row_reader(csv_file, mapping)
+    read_row, known = _row_reader(csv_file, mapping, stages)
     # Semicolon files come from European spreadsheets, which write dates day first.
     day_first = csv_file.delimiter == ";"
     contacts: list[ImportedContact] = []
@@ -156,7 +167,7 @@ class _Builder:
     birthday: str = ""
     notes: str = ""
     tags: list[str] = field(default_factory=list)
-    stage: Stage = Stage.PROSPECT
+    stage: str = Stage.PROSPECT
     # (field, value, what is wrong) for cells the rule could not read: kept in the notes.
     bad: list[tuple[str, str, str]] = field(default_factory=list)
     # "Column: value" lines for columns with data that no rule reads.
@@ -300,7 +311,7 @@ _RowRule = Callable[[Sequence[str]], _Builder]
 
 
 def _row_reader(
-    csv_file: CsvFile, mapping: Mapping[int, str] | None
+    csv_file: CsvFile, mapping: Mapping[int, str] | None, stages: Collection[str]
 ) -> tuple[_RowRule, frozenset[int] | None]:
     """The rule for the file's rows, and the columns it reads (None: every other column was
     set aside by the rep in the mapping, so none is kept in the notes)."""
@@ -309,7 +320,7 @@ def _row_reader(
     columns = _Columns(csv_file.header)
     rule: _RowRule
     if csv_file.kind == "ours":
-        rule = _OwnRule(columns)
+        rule = _OwnRule(columns, stages)
     elif csv_file.kind == "google":
         rule = _GoogleRule(columns)
     elif csv_file.kind == "outlook":
@@ -335,8 +346,9 @@ def _row_reader(
 class _OwnRule:
     """Our own export (`csv_export`): cells un-neutralised, "label: value" lists split again."""
 
-    def __init__(self, columns: _Columns) -> None:
+    def __init__(self, columns: _Columns, stages: Collection[str] = SHIPPED_STAGES) -> None:
         self.columns = columns
+        self.stages = stages
 
     def get(self, cells: Sequence[str], name: str) -> str:
         self.columns.mark(name)
@@ -348,12 +360,15 @@ class _OwnRule:
     def __call__(self, cells: Sequence[str]) -> _Builder:
         stage_text = self.get(cells, "Stage")
         bad: list[tuple[str, str, str]] = []
-        try:
-            stage = Stage(stage_text.lower()) if stage_text else Stage.PROSPECT
-        except ValueError:
-            valid = ", ".join(s.value for s in Stage)
+        key = stage_text.lower()
+        stage: str = Stage.PROSPECT
+        if key in SHIPPED_STAGES:
+            stage = Stage(key)
+        elif key in self.stages:
+            stage = key
+        elif stage_text:
+            valid = ", ".join(self.stages)
             bad.append(("stage", stage_text, f"not a stage; use one of: {valid}"))
-            stage = Stage.PROSPECT
         row = _Builder(
             name=self.get(cells, "Name"),
             given_name=self.get(cells, "Given name"),

@@ -123,7 +123,7 @@ def card(contact: ContactView, version: str = "4.0") -> str:
         c.add("CATEGORIES", ",".join(escape(tag) for tag in contact.tags))
     if contact.notes:
         c.add("NOTE", escape(contact.notes))
-    c.add("X-RELATIONSHIP-CRM-STAGE", contact.stage.value)
+    c.add("X-RELATIONSHIP-CRM-STAGE", contact.stage)
     c.add("UID", f"urn:relationship-crm:contact:{contact.id}")
     if contact.updated_at is not None:
         c.add("REV", contact.updated_at.strftime("%Y%m%dT%H%M%SZ"))

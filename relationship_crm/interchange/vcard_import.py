@@ -22,14 +22,14 @@ import codecs
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from charset_normalizer import from_bytes
 from vobject.base import ParseError, parseLine  # type: ignore[import-untyped]
 
-from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.enums import SHIPPED_STAGES, Stage
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
 from relationship_crm.interchange.sniff import bomless_utf16
@@ -173,17 +173,22 @@ class VCardRecordError(RecordError):
         self.args = (f"vCard {self.args[0]}",)
 
 
-def parse_vcards(data: bytes, *, strict: bool = True) -> list[ImportedContact]:
+def parse_vcards(
+    data: bytes, *, strict: bool = True, stages: Collection[str] = SHIPPED_STAGES
+) -> list[ImportedContact]:
     """Every card of a vCard file (2.1, 3.0 or 4.0; UTF-8, UTF-16 or a Windows code page).
 
     Raises `RecordError` naming the card and the line its BEGIN:VCARD is on when a card cannot be
     read (no END:VCARD, an unreadable line, a bad birthday, no name), and `UnknownFormatError`
-    when the data holds no card at all. `strict=False`: see `read_vcards`.
+    when the data holds no card at all. `strict=False`: see `read_vcards`. `stages`: the stage
+    keys the database knows (a card's stage is one of them, or the default).
     """
-    return read_vcards(data, strict=strict).contacts
+    return read_vcards(data, strict=strict, stages=stages).contacts
 
 
-def read_vcards(data: bytes, *, strict: bool = True) -> VCardFile:
+def read_vcards(
+    data: bytes, *, strict: bool = True, stages: Collection[str] = SHIPPED_STAGES
+) -> VCardFile:
     """The cards of a vCard file with the warnings reading it gave.
 
     `strict` (the default) refuses the file for a value or line that cannot be read. Without it a
@@ -222,7 +227,7 @@ def read_vcards(data: bytes, *, strict: bool = True) -> VCardFile:
                 raise VCardRecordError(
                     record, start, f"line {line_no}: unexpected END:{_snippet(value)}"
                 )
-            contact = _read_card(record, start, card, raw, heads, strict, result.warnings)
+            contact = _read_card(record, start, card, raw, heads, strict, result.warnings, stages)
             if contact is not None:
                 result.contacts.append(contact)
             card = None
@@ -235,7 +240,7 @@ def read_vcards(data: bytes, *, strict: bool = True) -> VCardFile:
         else:
             card.append((line_no, line))
     if card is not None:
-        _read_card(record, start, card, raw, heads, strict, [])  # its bad lines come first
+        _read_card(record, start, card, raw, heads, strict, [], stages)  # its bad lines first
         raise VCardRecordError(record, start, "the card has no END:VCARD (is the file cut short?)")
     if record == 0:
         if stray is not None and _looks_like_vcard(stray[1]):
@@ -254,9 +259,10 @@ def _read_card(
     heads: dict[str, _Head],
     strict: bool,
     warnings: list[VCardWarning],
+    stages: Collection[str] = SHIPPED_STAGES,
 ) -> ImportedContact | None:
     """One card from its content lines (BEGIN and END left out); None when it is left out."""
-    card = _Card(raw, _card_charset(lines), lines)
+    card = _Card(raw, _card_charset(lines), lines, stages)
 
     def bad(problem: str, kept: str) -> None:
         if strict:
@@ -777,14 +783,22 @@ class _Card:
         "tags",
         "birthday",
         "stage",
+        "known_stages",
         "emails",
         "phones",
         "addresses",
         "labels",
     )
 
-    def __init__(self, raw: bool, charset: str, lines: list[tuple[int, str]]) -> None:
+    def __init__(
+        self,
+        raw: bool,
+        charset: str,
+        lines: list[tuple[int, str]],
+        stages: Collection[str] = SHIPPED_STAGES,
+    ) -> None:
         self.raw = raw
+        self.known_stages = stages
         self.charset = charset  # the CHARSET some line of the card names
         self.lines = lines
         self.guessed: str | None = None  # the code page detected, once a value needed it
@@ -795,7 +809,7 @@ class _Card:
         self.notes: list[str] = []
         self.tags: list[str] = []
         self.birthday: str | None = None
-        self.stage = Stage.PROSPECT
+        self.stage: str = Stage.PROSPECT
         self.emails: list[_Item] = []
         self.phones: list[_Item] = []
         self.addresses: list[tuple[int, str, str, _Parts]] = []
@@ -899,10 +913,10 @@ class _Card:
             self.labels[group.lower()] = label
 
     def _take_stage(self, params: _Params, value: str, group: str | None) -> None:
-        try:  # our own exporter writes it; anything we do not know leaves the default
-            self.stage = Stage(value.strip().lower())
-        except ValueError:
-            pass
+        # Our own exporter writes it; anything this database does not know leaves the default.
+        key = value.strip().lower()
+        if key in self.known_stages:
+            self.stage = Stage(key) if key in SHIPPED_STAGES else key
 
     def _labeled(self, items: list[_Item]) -> tuple[Labeled, ...]:
         if len(items) > 1:

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.text import fold
 from relationship_crm.services import contacts
 from relationship_crm.services.common import utcnow
@@ -39,7 +38,7 @@ class ContactRow:
     id: int
     name: str
     company: str
-    stage: Stage
+    stage: str
     email: str
     last_contact: datetime | None
     next_follow_up: datetime | None
@@ -50,7 +49,7 @@ class ContactFilter:
     """What the rep typed and picked above the list."""
 
     query: str = ""
-    stage: Stage | None = None
+    stage: str | None = None
     tag: str | None = None
     sort: str = "name"
     descending: bool = False
@@ -77,7 +76,7 @@ def _next_follow_up() -> Any:
 def _base(flt: ContactFilter) -> Select[Any]:
     query = select(Contact.id).where(Contact.deleted_at.is_(None))
     if flt.stage is not None:
-        query = query.where(Contact.stage == flt.stage.value)
+        query = query.where(Contact.stage == flt.stage)
     if flt.tag:
         query = query.where(
             Contact.id.in_(
@@ -160,7 +159,7 @@ def _row(r: Any) -> ContactRow:
         id=cid,
         name=name,
         company=company or "",
-        stage=Stage(stage),
+        stage=stage,
         email=email or "",
         last_contact=last,
         next_follow_up=nxt,

@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import phonenumbers
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from relationship_crm.domain import bounds
-from relationship_crm.domain.changes import Changes, Created
+from relationship_crm.domain.changes import Changes, Created, Outcome
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import Address, ContactDraft, ContactView, Labeled, StageEntry
 from relationship_crm.domain.text import clean_block, fold, split_name, words
-from relationship_crm.services import settings
+from relationship_crm.services import settings, stages
 from relationship_crm.services.common import live_contact, optional_line, required_line, utcnow
 from relationship_crm.storage.schema import (
     CONTACT_FTS_TABLE,
@@ -41,13 +41,17 @@ MAX_NOTES = 100_000
 MAX_ADDRESS = 2_000
 
 
-def parse_stage(value: str | Stage) -> Stage:
-    """A Stage from its name, case-insensitive; the error lists the valid ones."""
-    try:
-        return Stage(str(value).strip().lower())
-    except ValueError:
+def parse_stage(value: str) -> str:
+    """A stage key from its name, case-insensitive (`stages.check_stage` says whether it exists).
+
+    The shape is checked here, so code without a session (a draft being cleaned) refuses
+    nonsense early; a well-formed key of no stage is refused when the contact is stored.
+    """
+    key = str(value).strip().lower()
+    if not stages.KEY_PATTERN.fullmatch(key):
         valid = ", ".join(s.value for s in Stage)
-        raise InvalidInputError(f"unknown stage {str(value)!r}; use one of: {valid}") from None
+        raise InvalidInputError(f"unknown stage {str(value)!r}; use one of: {valid}, or yours")
+    return key
 
 
 def check_email(value: str) -> str:
@@ -122,7 +126,7 @@ class CleanContact:
     family_name: str
     sort_name: str
     title: str
-    stage: Stage
+    stage: str
     birthday: str | None
     notes: str
     company: str
@@ -181,13 +185,14 @@ def create(session: Session, draft: ContactDraft, *, now: datetime | None = None
     """Add a contact (its company and tags are created as needed); returns the new id."""
     now = now or utcnow()
     clean = clean_draft(draft, phone_region=settings.get(session, "phone_region"))
+    stages.check_stage(session, clean.stage)
     contact = Contact(
         display_name=clean.name,
         given_name=clean.given_name,
         family_name=clean.family_name,
         sort_name=clean.sort_name,
         title=clean.title,
-        stage=clean.stage.value,
+        stage=clean.stage,
         birthday=clean.birthday,
         notes=clean.notes,
         created_at=now,
@@ -206,7 +211,7 @@ def create(session: Session, draft: ContactDraft, *, now: datetime | None = None
     ]
     contact.addresses = [ContactAddress(position=i, **a) for i, a in enumerate(clean.addresses)]
     contact.tags = _tags(session, [name for name, _ in clean.tags])
-    contact.stage_changes = [StageChange(stage=clean.stage.value, changed_at=now)]
+    contact.stage_changes = [StageChange(stage=clean.stage, changed_at=now)]
     session.flush()
     reindex(session, [contact.id])
     return Created(contact.id, Changes(contacts=True, companies=True))
@@ -219,7 +224,7 @@ def update(
     name: str | None = None,
     company: str | None = None,
     title: str | None = None,
-    stage: str | Stage | None = None,
+    stage: str | None = None,
     notes: str | None = None,
     birthday: str | None = None,
     add_emails: Sequence[Labeled] = (),
@@ -293,16 +298,63 @@ def update(
 
 
 def set_stage(
-    session: Session, contact_id: int, stage: str | Stage, *, now: datetime | None = None
+    session: Session,
+    contact_id: int,
+    stage: str,
+    *,
+    now: datetime | None = None,
+    on: date | None = None,
 ) -> Changes:
     """Move a contact to another stage, recording the change in its history (no-op if unchanged)."""
+    return move_stage(session, contact_id, stage, now=now, on=on).changes
+
+
+def move_stage(
+    session: Session,
+    contact_id: int,
+    stage: str,
+    *,
+    now: datetime | None = None,
+    on: date | None = None,
+) -> Outcome[int | None]:
+    """Move a contact to another stage, dated `on` (a past day allowed) or now.
+
+    The date may not be in the future nor before the contact's previous stage change. Gives
+    the id of the new history entry (for undo), None when the contact was in that stage already.
+    """
     now = now or utcnow()
     contact = live_contact(session, contact_id)
-    new = parse_stage(stage)
-    if contact.stage != new.value:
-        contact.stage = new.value
-        contact.stage_changes.append(StageChange(stage=new.value, changed_at=now))
-        contact.updated_at = now
+    new = stages.check_stage(session, stage)
+    if contact.stage == new:
+        return Outcome(None, Changes(contacts=True))
+    previous = session.scalar(
+        select(func.max(StageChange.changed_at)).where(StageChange.contact_id == contact_id)
+    )
+    at = now if on is None else stages.change_instant(session, on, previous=previous, now=now)
+    if on is None and previous is not None and at <= previous:
+        at = previous + timedelta(microseconds=1)  # a backdated change may sit in the future
+    change = StageChange(stage=new, changed_at=at)
+    contact.stage = new
+    contact.stage_changes.append(change)
+    contact.updated_at = now
+    session.flush()
+    return Outcome(change.id, Changes(contacts=True))
+
+
+def undo_stage_change(session: Session, contact_id: int, change_id: int) -> Changes:
+    """Take back a stage change: its history entry goes and the contact is where it was before.
+
+    Refused when the change is no longer the contact's latest (it moved again since) or when it
+    was the first entry (the stage the contact was created with).
+    """
+    contact = live_contact(session, contact_id)
+    history = list(contact.stage_changes)
+    if len(history) < 2 or history[-1].id != change_id:
+        raise InvalidInputError("the stage changed again since; change it back by hand")
+    session.delete(history[-1])
+    contact.stage_changes = history[:-1]
+    contact.stage = history[-2].stage
+    session.flush()
     return Changes(contacts=True)
 
 
@@ -583,7 +635,7 @@ def get(session: Session, contact_id: int) -> ContactView:
 def list_contacts(
     session: Session,
     *,
-    stage: str | Stage | None = None,
+    stage: str | None = None,
     tag: str | None = None,
     limit: int | None = None,
     offset: int = 0,
@@ -591,7 +643,7 @@ def list_contacts(
     """Contacts in name order, optionally only one stage and/or one tag."""
     query = select(Contact).where(Contact.deleted_at.is_(None))
     if stage is not None:
-        query = query.where(Contact.stage == parse_stage(stage).value)
+        query = query.where(Contact.stage == stages.check_stage(session, stage))
     if tag is not None:
         key = fold(normalize_tag(tag))
         query = query.where(Contact.tags.any(Tag.name_key == key))
@@ -771,7 +823,7 @@ def _view(
 ) -> ContactView:
     history: tuple[StageEntry, ...] = ()
     if with_history:
-        history = tuple(StageEntry(Stage(h.stage), h.changed_at) for h in contact.stage_changes)
+        history = tuple(StageEntry(h.stage, h.changed_at) for h in contact.stage_changes)
     return ContactView(
         id=contact.id,
         name=contact.display_name,
@@ -782,7 +834,7 @@ def _view(
         company=contact.company.name if contact.company else "",
         company_id=contact.company_id,
         title=contact.title,
-        stage=Stage(contact.stage),
+        stage=contact.stage,
         tags=tuple(t.name for t in contact.tags),
         birthday=contact.birthday,
         notes=contact.notes,

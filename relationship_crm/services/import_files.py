@@ -13,7 +13,7 @@ whole file (`import --strict`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import SHIPPED_STAGES
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.interchange import csv_import, sniff, vcard_import
 from relationship_crm.interchange.records import (
@@ -31,6 +32,7 @@ from relationship_crm.interchange.records import (
 )
 from relationship_crm.services import importing, json_copy
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
+from relationship_crm.services.stages import stage_keys
 
 MAX_BYTES = 1 << 30  # a 1 GiB contacts file is a mistake, not an address book
 
@@ -78,19 +80,26 @@ def inspect(data: bytes) -> FileInfo:
 
 
 def parse_contacts(
-    data: bytes, info: FileInfo, mapping: Mapping[int, str] | None = None, *, strict: bool = False
+    data: bytes,
+    info: FileInfo,
+    mapping: Mapping[int, str] | None = None,
+    *,
+    strict: bool = False,
+    stages: Collection[str] = SHIPPED_STAGES,
 ) -> ParsedContacts:
     """Everything a vCard or CSV file holds: contacts, records skipped, blank rows, warnings.
 
     A vCard's unreadable value or line goes into the card's notes with a warning unless
-    `strict` (then the file is refused, as before issue 14)."""
+    `strict` (then the file is refused, as before issue 14). `stages`: the stage keys the
+    database knows (`stages.stage_keys`), the shipped ones by default.
+    """
     if info.kind == "vcard":
-        cards = vcard_import.read_vcards(data, strict=strict)
+        cards = vcard_import.read_vcards(data, strict=strict, stages=stages)
         return ParsedContacts(
             tuple(cards.contacts), warnings=tuple(str(warning) for warning in cards.warnings)
         )
     if info.csv is not None:
-        return csv_import.read_contacts(info.csv, mapping)
+        return csv_import.read_contacts(info.csv, mapping, stages=stages)
     raise InvalidInputError(f"{info.description} holds more than contacts")
 
 
@@ -177,7 +186,11 @@ class Prepared:
 
 
 def prepare(
-    data: bytes, mapping: Mapping[int, str] | None = None, *, strict: bool = False
+    data: bytes,
+    mapping: Mapping[int, str] | None = None,
+    *,
+    strict: bool = False,
+    stages: Collection[str] = SHIPPED_STAGES,
 ) -> Prepared:
     """Find the file's kind and parse its contacts (a record the parser cannot read is listed;
     the import refuses it only when strict; a strict vCard read refuses a bad value too)."""
@@ -187,7 +200,7 @@ def prepare(
         return Prepared(info, data, None)
     if info.needs_mapping and mapping is None:
         return Prepared(info, data, None)
-    parsed = parse_contacts(data, info, mapping, strict=strict)
+    parsed = parse_contacts(data, info, mapping, strict=strict, stages=stages)
     return Prepared(
         info, data, parsed.contacts, parsed.skipped, parsed.skipped_blank, parsed.warnings
     )
@@ -252,7 +265,7 @@ def import_data(
     """Read and import a whole file inside the caller's transaction (see `import_prepared`)."""
     return import_prepared(
         session,
-        prepare(data, mapping, strict=strict),
+        prepare(data, mapping, strict=strict, stages=stage_keys(session)),
         on_duplicate=on_duplicate,
         progress=progress,
         strict=strict,

@@ -28,6 +28,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.domain.text import clean_block, fold
@@ -39,7 +40,7 @@ from relationship_crm.interchange.records import (
     unreadable_note,
     with_note_lines,
 )
-from relationship_crm.services import contacts, settings
+from relationship_crm.services import contacts, settings, stages
 from relationship_crm.services.common import optional_line, required_line, utcnow
 from relationship_crm.services.contacts import CheckedValue, CleanContact
 from relationship_crm.storage.schema import (
@@ -309,6 +310,7 @@ def import_contacts(
     report = progress or (lambda _done, _total: None)
     report(0, total)
     region = settings.get(session, "phone_region")
+    known_stages = set(stages.stage_keys(session))
     matches = _Matches.of_database(session) if rule is not OnDuplicate.ADD else _Matches()
     pending: list[_New] = []
     merges: dict[int, list[CleanContact]] = {}
@@ -333,6 +335,19 @@ def import_contacts(
             if salvaged is None:
                 continue
             clean = salvaged
+        if clean.stage not in known_stages:
+            # The parsers keep to the database's stages; this guards any other caller.
+            try:
+                stages.check_stage(session, clean.stage)  # raises, naming the valid ones
+            except InvalidInputError as error:
+                if strict:
+                    raise RecordError(item.record, item.line, str(error)) from None
+                problems.append(
+                    ImportProblem(
+                        item.record, item.line, "stage", clean.stage, str(error), "stage left out"
+                    )
+                )
+                clean = dataclasses.replace(clean, stage=Stage.PROSPECT)
         target = matches.find(clean) if rule is not OnDuplicate.ADD else None
         targets.append(target or _New(clean, item.record))
         if target is None:
@@ -769,7 +784,7 @@ def _insert_new(
                 "sort_name": c.sort_name,
                 "company_id": company_ids.get(c.company_key),
                 "title": c.title,
-                "stage": c.stage.value,
+                "stage": c.stage,
                 "birthday": c.birthday,
                 "notes": c.notes,
                 "created_at": now,
@@ -813,7 +828,7 @@ def _insert_children(
         for _, key in c.tags
     ]
     stages: list[dict[str, object]] = [
-        {"contact_id": cid, "stage": c.stage.value, "changed_at": now}
+        {"contact_id": cid, "stage": c.stage, "changed_at": now}
         for c, cid in zip(chunk, ids, strict=True)
     ]
     connection = session.connection()

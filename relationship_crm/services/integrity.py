@@ -311,6 +311,28 @@ def _stage_history(conn: sqlite3.Connection, limit: int) -> list[Problem]:
     )
 
 
+def _stage_keys(conn: sqlite3.Connection, limit: int) -> list[Problem]:
+    """Every contact's stage and every history entry is a stage of the stages table.
+
+    The table replaced the old CHECK list (the rep adds stages), so the database no longer
+    refuses an unknown stage written from outside the app: this check names it. A file of an
+    older schema (checked before it is migrated) has no stages table and nothing to check.
+    """
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stages'")
+    if found.fetchone() is None:
+        return []
+    return _rows(
+        conn,
+        "unknown-stage",
+        "SELECT 'contact', id, stage FROM contacts WHERE stage NOT IN (SELECT key FROM stages)"
+        " UNION ALL SELECT 'stage history entry', id, stage FROM stage_changes"
+        " WHERE stage NOT IN (SELECT key FROM stages)",
+        lambda r: f"{r[0]} {r[1]} has the unknown stage {r[2]!r}",
+        limit,
+        "records with an unknown stage",
+    )
+
+
 def _time_zones(conn: sqlite3.Connection, limit: int) -> list[Problem]:
     """Zones of meetings and follow-ups, and the timezone setting, are valid IANA names."""
     problems = []
@@ -476,6 +498,7 @@ APP_CHECKS: tuple[tuple[str, AppCheck], ...] = (
     ("company-key", _name_keys("companies", "company")),
     ("tag-key", _name_keys("tags", "tag")),
     ("stage-history", _stage_history),
+    ("unknown-stage", _stage_keys),
     ("time-zone", _time_zones),
     (
         "follow-up-time",

@@ -33,7 +33,7 @@ from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.domain.text import fold
 from relationship_crm.interchange.records import ImportedContact, RecordError
 from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.services import contacts, health, importing, settings
+from relationship_crm.services import contacts, health, importing, settings, stages
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
 from relationship_crm.storage.schema import (
@@ -50,6 +50,7 @@ from relationship_crm.storage.schema import (
     NoteTemplate,
     ResearchNote,
     StageChange,
+    StageDefinition,
     Tag,
     ThankYouNote,
     TriggerEvent,
@@ -142,6 +143,7 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
         "app_version": __version__,
         "exported_at": _encode(now),
         "settings": settings.all_settings(session),
+        "stages": [_row(st) for st in _all(session, StageDefinition)],
         "companies": [_row(c, skip=("name_key",)) for c in _all(session, Company)],
         "contacts": people,
         "meetings": [
@@ -166,7 +168,7 @@ def export_json(session: Session, *, now: datetime | None = None) -> bytes:
 
 
 def _all(session: Session, model: type[_M]) -> list[_M]:
-    key = "name" if model is NoteTemplate else "id"
+    key = "name" if model is NoteTemplate else "position" if model is StageDefinition else "id"
     return list(session.scalars(select(model).order_by(getattr(model, key))))
 
 
@@ -383,6 +385,7 @@ def import_document(
     for key, value in _settings(document):
         if settings.get(session, key) is None:
             settings.put(session, key, value)
+    _stages(session, document)
     company_ids = _companies(session, document, now=now)
     contact_ids, summary = _contacts(session, document, on_duplicate, progress, now)
     added: dict[str, int] = {}
@@ -458,6 +461,40 @@ def _settings(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for key, value in values.items():
         if key in settings.KNOWN_SETTINGS and isinstance(value, str):
             yield key, value
+
+
+def _stages(session: Session, document: Mapping[str, Any]) -> None:
+    """The copy's stages: new keys join the funnel in the copy's order; a stage here stays as
+    the rep left it, unless it was never edited (then it takes the copy's words and limit)."""
+    items = list(_items(document, "stages"))
+    ordered = sorted(items, key=lambda item: _position(item[1], item[0]))
+    previous: str | None = None
+    for path, row in ordered:
+        key = _text(row, "key", path)
+        values = {
+            "label": _text(row, "label", path),
+            "definition": _text(row, "definition", path),
+        }
+        limit = row.get("stuck_after_days")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+            raise (path / "stuck_after_days").fail("must be a whole number of days or null")
+        try:
+            here = stages.existing_stage(session, key)
+            if here is None:
+                after = previous or stages.stage_keys(session)[0]
+                stages.add_stage(session, key, after=after, stuck_after_days=limit, **values)
+            elif stages.untouched(here):
+                stages.edit_stage(session, key, stuck_after_days=limit, **values)
+        except InvalidInputError as error:
+            raise path.fail(str(error)) from None
+        previous = key
+
+
+def _position(row: Mapping[str, Any], path: _Path) -> int:
+    value = row.get("position", 0)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise (path / "position").fail("must be a whole number")
+    return value
 
 
 def _companies(session: Session, document: Mapping[str, Any], *, now: datetime) -> dict[int, int]:
@@ -626,13 +663,13 @@ def _restore_history(
         if not isinstance(item, dict):
             raise at.fail("must be an object")
         try:
-            stage = contacts.parse_stage(_text(item, "stage", at))
+            stage = stages.check_stage(session, _text(item, "stage", at))
         except InvalidInputError as error:
             raise (at / "stage").fail(str(error)) from None
         changed = _column_value(
             StageChange.__table__.columns["changed_at"], item.get("changed_at"), at / "changed_at"
         )
-        history.append({"contact_id": contact_id, "stage": stage.value, "changed_at": changed})
+        history.append({"contact_id": contact_id, "stage": stage, "changed_at": changed})
     if history:
         for old in list(contact.stage_changes):
             session.delete(old)

@@ -306,7 +306,8 @@ def backup_if_stale(
 
 def has_data(db_path: Path) -> bool:
     """Whether the database holds anything a user entered (any row outside the bookkeeping tables:
-    the schema version and the search index, which is rebuilt from the contacts)."""
+    the schema version, the search index, which is rebuilt from the contacts, and the stages,
+    which every new database is seeded with; a rep's own stage counts)."""
     if inspect_file(Path(db_path)) is None:
         return False
     with _read_only(db_path) as conn:
@@ -316,9 +317,11 @@ def has_data(db_path: Path) -> bool:
                 for row in conn.execute(
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name != "
                     "'alembic_version' AND name NOT LIKE 'sqlite_%' "
-                    "AND name NOT LIKE 'contacts_fts%'"
+                    "AND name NOT LIKE 'contacts_fts%' AND name != 'stages'"
                 )
             ]
+            if "contacts" in names and _has_own_stage(conn):
+                return True
             return any(
                 conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0]
                 for name in names
@@ -326,6 +329,15 @@ def has_data(db_path: Path) -> bool:
         except sqlite3.DatabaseError as exc:
             raise_if_busy(exc)
             raise DatabaseFileError(f"{db_path} is damaged or not a database ({exc})") from exc
+
+
+def _has_own_stage(conn: sqlite3.Connection) -> bool:
+    found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'stages'")
+    if found.fetchone() is None:
+        return False
+    shipped = "('prospect', 'lead', 'customer', 'partner', 'other')"
+    query = f"SELECT EXISTS (SELECT 1 FROM stages WHERE key NOT IN {shipped})"
+    return bool(conn.execute(query).fetchone()[0])
 
 
 # --- checking ----------------------------------------------------------------------------------

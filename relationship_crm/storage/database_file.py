@@ -24,6 +24,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003",
     "0004_trigger_events",
     "0005_keep_in_touch",
+    "0006_stage_funnel",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

@@ -81,11 +81,6 @@ class Contact(Base):
     """A person the rep keeps a relationship with."""
 
     __tablename__ = "contacts"
-    __table_args__ = (
-        CheckConstraint(
-            "stage IN ('prospect', 'lead', 'customer', 'partner', 'other')", name="stage"
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(300))
@@ -97,6 +92,7 @@ class Contact(Base):
         ForeignKey("companies.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(String(200), default="")
+    # A key of the stages table; the service checks it (the rep adds stages, so no CHECK list).
     stage: Mapped[str] = mapped_column(String(16), default="prospect", index=True)
     # "YYYY-MM-DD", or "--MM-DD" when the year is unknown (vCard 4 allows that).
     birthday: Mapped[str | None] = mapped_column(String(10))
@@ -181,10 +177,30 @@ class Tag(Base):
     name_key: Mapped[str] = mapped_column(String(100), unique=True)
 
 
+class StageDefinition(Base):
+    """One stage of the funnel the rep agreed with marketing: label, definition, stuck limit."""
+
+    __tablename__ = "stages"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    label: Mapped[str] = mapped_column(String(50))
+    # What the stage means and what a contact must show to enter it, in the rep's words.
+    definition: Mapped[str] = mapped_column(Text, default="")
+    # A contact in this stage longer than this is "stuck"; None: never.
+    stuck_after_days: Mapped[int | None] = mapped_column(Integer)
+    # Funnel order, smallest first: moving to a larger position is moving forward.
+    position: Mapped[int] = mapped_column(Integer)
+
+
 class StageChange(Base):
     """One entry of a contact's stage history (the first one is the stage it was created with)."""
 
     __tablename__ = "stage_changes"
+    __table_args__ = (
+        # Each contact's history in time order, stage included: the pipeline's window functions
+        # and the board's "since when" look-ups read this index alone.
+        Index("ix_stage_changes_contact_time", "contact_id", "changed_at", "stage"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(

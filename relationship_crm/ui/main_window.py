@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
     from relationship_crm.ui.dialogs.trash_dialog import TrashDialog
     from relationship_crm.ui.dialogs.trigger_events import TriggerEventsDialog
+    from relationship_crm.ui.panels.pipeline_board import PipelineBoard
     from relationship_crm.ui.panels.reminders_panel import RemindersPanel
 
 APP_TITLE = "Relationship CRM"
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.splitter)
         self.stack.addWidget(self.empty_state)
+        self.pipeline_board: PipelineBoard | None = None  # built the first time it is shown
         self.setCentralWidget(self.stack)
 
         self.reminders_dock = QDockWidget("Reminders", self)
@@ -224,6 +226,14 @@ class MainWindow(QMainWindow):
         notes_menu.addAction(self.rep_details_action)
 
         view_menu = bar.addMenu("&View")
+        self.contacts_view_action = self._action("&Contacts", "Ctrl+1", self.show_contacts)
+        self.pipeline_action = self._action("&Pipeline", "Ctrl+3", self.show_pipeline)
+        self.stages_action = self._action("&Stages…", None, self.edit_stages)
+        view_menu.addAction(self.contacts_view_action)
+        view_menu.addAction(self.pipeline_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.stages_action)
+        view_menu.addSeparator()
         toggle = self.reminders_dock.toggleViewAction()
         toggle.setText("&Reminders panel")
         toggle.setShortcut(QKeySequence("Ctrl+R"))
@@ -275,6 +285,32 @@ class MainWindow(QMainWindow):
         if contact is None or contact.id != contact_id:
             return
         ContactEditor(self._ctx, contact, self).open()
+
+    def show_contacts(self) -> None:
+        """View → Contacts: the list and the contact page (or the empty-database welcome)."""
+        self._check_empty()
+        self.stack.setCurrentWidget(self.splitter)
+
+    def show_pipeline(self) -> PipelineBoard:
+        """View → Pipeline: the funnel board (built on first use)."""
+        if self.pipeline_board is None:
+            from relationship_crm.ui.panels.pipeline_board import PipelineBoard
+
+            self.pipeline_board = PipelineBoard(self._ctx, self.undo_stack)
+            self.pipeline_board.contact_opened.connect(self.open_contact)
+            self.pipeline_board.moved.connect(self._on_undone)  # a status-bar message too
+            self.stack.addWidget(self.pipeline_board)
+        self.stack.setCurrentWidget(self.pipeline_board)
+        return self.pipeline_board
+
+    def edit_stages(self) -> QDialog:
+        """View → Stages…: labels, definitions, stuck limits, and stages of the rep's own."""
+        from relationship_crm.ui.dialogs.stages_dialog import StagesDialog
+
+        dialog = StagesDialog(self._ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_contact(self, contact_id: int) -> None:
         """Show a contact's page and select it in the list."""
@@ -604,7 +640,10 @@ class MainWindow(QMainWindow):
         self._ctx.runner.query(contacts.count, self._on_counted)
 
     def _on_counted(self, total: int) -> None:
-        self.stack.setCurrentWidget(self.empty_state if total == 0 else self.splitter)
+        if total == 0:
+            self.stack.setCurrentWidget(self.empty_state)
+        elif self.stack.currentWidget() is not self.pipeline_board:  # changes keep the board
+            self.stack.setCurrentWidget(self.splitter)
         # Offered only on an empty database: 200 invented contacts cannot be told apart later.
         self.sample_action.setEnabled(total == 0)
 

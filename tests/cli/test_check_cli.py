@@ -123,6 +123,10 @@ BREAKAGES = {
         ["DELETE FROM stage_changes WHERE contact_id = 9"],
         "stage-history: contact 9 has no stage history",
     ),
+    "unknown-stage": (
+        ["UPDATE stage_changes SET stage = 'bogus' WHERE id = 3"],
+        "unknown-stage: stage history entry 3 has the unknown stage 'bogus'",
+    ),
     "unreadable-time": (
         ["UPDATE gifts SET given_on = 'last Tuesday' WHERE id = 1"],
         "time-format: gifts row 1: given_on 'last Tuesday' is not a date",

@@ -90,7 +90,7 @@ def test_stage_changes_in_place_with_history(qtbot, window, jane, db, wait_idle)
     qtbot.waitUntil(lambda: "Lead" in page.history_label.text())
     assert "Prospect" in page.history_label.text()
     with db.read() as s:
-        assert contacts.get(s, jane).stage.value == "lead"
+        assert contacts.get(s, jane).stage == "lead"
 
 
 def test_delete_asks_then_undo_brings_the_contact_back(qtbot, window, jane, db, wait_idle):

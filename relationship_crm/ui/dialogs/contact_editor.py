@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -23,6 +23,7 @@ from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.widgets.messages import WARNING_COLOUR, message_label
+from relationship_crm.ui.widgets.stage_combo import StageCombo
 
 
 def parse_labeled_lines(text: str) -> tuple[Labeled, ...]:
@@ -78,12 +79,16 @@ class ContactEditor(SavingDialog):
         self.name.setPlaceholderText("Jane Doe")
         self.company = QLineEdit(contact.company if contact else "")
         self.title = QLineEdit(contact.title if contact else "")
-        self.stage = QComboBox()
-        for stage in Stage:
-            self.stage.addItem(stage.value.capitalize(), stage.value)
-        self.stage.setCurrentIndex(
-            self.stage.findData((contact.stage if contact else Stage.PROSPECT).value)
-        )
+        self.stage = StageCombo(ctx)
+        # What the stage means, agreed with marketing: shown as the rep chooses.
+        self.stage_definition = QLabel()
+        self.stage_definition.setObjectName("stageDefinition")
+        self.stage_definition.setWordWrap(True)
+        self.stage_definition.setStyleSheet("color: palette(placeholder-text);")
+        self.stage.definition_changed.connect(self.stage_definition.setText)
+        self.stage.definition_changed.connect(self.stage.setToolTip)
+        self.stage.select(contact.stage if contact else Stage.PROSPECT.value)
+        self.stage.load()
         self.emails = QPlainTextEdit(format_labeled(contact.emails) if contact else "")
         self.emails.setPlaceholderText("work: jane@acme.com")
         self.phones = QPlainTextEdit(format_labeled(contact.phones) if contact else "")
@@ -120,6 +125,7 @@ class ContactEditor(SavingDialog):
         form.addRow("C&ompany:", self.company)
         form.addRow("&Title:", self.title)
         form.addRow("&Stage:", self.stage)
+        form.addRow("", self.stage_definition)
         form.addRow("&Emails:", self.emails)
         form.addRow("", self.email_warning)
         form.addRow("&Phones:", self.phones)
@@ -128,7 +134,7 @@ class ContactEditor(SavingDialog):
         form.addRow("N&otes:", self.notes)
         form.addRow(self.error)
         form.addRow(self.buttons)
-        self.resize(480, 520)
+        self.resize(480, 560)
 
     def check_emails(self) -> None:
         """Look up other live contacts having the typed addresses; show them as a warning."""
@@ -164,7 +170,7 @@ class ContactEditor(SavingDialog):
             phones=parse_labeled_lines(self.phones.toPlainText()),
             company=self.company.text(),
             title=self.title.text(),
-            stage=Stage(self.stage.currentData()),
+            stage=self.stage.current_key() or Stage.PROSPECT.value,
             tags=tuple(t.strip() for t in self.tags.text().split(",") if t.strip()),
             birthday=self.birthday.text().strip() or None,
             notes=self.notes.toPlainText(),

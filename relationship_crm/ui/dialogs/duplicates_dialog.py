@@ -116,7 +116,7 @@ def detail_texts(contact: ContactView) -> dict[str, str]:
         "title": contact.title,
         "emails": labeled_lines(contact.emails),
         "phones": labeled_lines(contact.phones),
-        "stage": contact.stage.value.capitalize(),
+        "stage": contact.stage.capitalize(),
         "tags": ", ".join(contact.tags),
         "notes": notes_excerpt(contact.notes),
     }

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.interchange.records import ImportProblem
-from relationship_crm.services import import_files
+from relationship_crm.services import import_files, stages
 from relationship_crm.services.import_files import ImportResult, Prepared
 from relationship_crm.services.importing import ImportCancelled, OnDuplicate
 from relationship_crm.ui.context import UiContext
@@ -179,8 +179,9 @@ class ImportDialog(QDialog):
     def _read(self, mapping: dict[int, str] | None = None) -> None:
         path = self._path
 
-        def read(_session: Session) -> Prepared:
-            return import_files.prepare(import_files.load(path), mapping)
+        def read(session: Session) -> Prepared:
+            known = stages.stage_keys(session)
+            return import_files.prepare(import_files.load(path), mapping, stages=known)
 
         self._ctx.runner.query(read, self._on_prepared, self._on_failed)
 

@@ -22,6 +22,7 @@ from relationship_crm.services import contact_list
 from relationship_crm.services.contact_list import ContactFilter, ContactRow
 from relationship_crm.ui.colours import readable
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.models.board_model import stage_colour
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -32,14 +33,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Last contact", "last_contact"),
     ("Next follow-up", "next_follow_up"),
 )
-
-STAGE_COLOURS = {
-    "prospect": "#6b7280",
-    "lead": "#b45309",
-    "customer": "#047857",
-    "partner": "#1d4ed8",
-    "other": "#6b7280",
-}
 
 
 class ContactsModel(QAbstractTableModel):
@@ -66,6 +59,7 @@ class ContactsModel(QAbstractTableModel):
         self._filter = ContactFilter()
         self._generation = 0
         self._loading = False
+        self._stage_labels: dict[str, str] = {}
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -85,6 +79,13 @@ class ContactsModel(QAbstractTableModel):
             flt = replace(flt, sort="name")
         self._filter = flt
         self.reload()
+
+    def set_stage_labels(self, labels: dict[str, str]) -> None:
+        """Show stages by these labels (key -> label) rather than by their keys."""
+        self._stage_labels = dict(labels)
+        if self._rows:
+            column = [k for _, k in COLUMNS].index("stage")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
     def reload(self) -> None:
         """Load the first page again (after a change), keeping at least as many rows as before."""
@@ -167,14 +168,14 @@ class ContactsModel(QAbstractTableModel):
             if key == "company":
                 return row.company
             if key == "stage":
-                return row.stage.value.capitalize()
+                return self._stage_labels.get(row.stage) or row.stage.capitalize()
             moment = row.last_contact if key == "last_contact" else row.next_follow_up
             return self._format(moment)
         if role == Qt.ItemDataRole.ToolTipRole and key == "name" and row.email:
             return row.email
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "stage":
-                return readable(STAGE_COLOURS.get(row.stage.value, "#6b7280"))
+                return readable(stage_colour(row.stage))
             if key == "next_follow_up" and row.next_follow_up is not None:
                 if row.next_follow_up < self._ctx.clock():
                     return readable("#b91c1c")  # overdue

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from relationship_crm.domain.changes import Changes
-from relationship_crm.domain.enums import Stage
-from relationship_crm.services import contact_list
+from relationship_crm.services import contact_list, stages
+from relationship_crm.services.stages import StageInfo
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.contacts_model import COLUMNS, ContactsModel
+from relationship_crm.ui.widgets.stage_combo import StageCombo
 
 SEARCH_DELAY_MS = 150
 NAME_WIDTH = 170  # the rep may widen it; the layout is remembered
@@ -61,10 +62,8 @@ class ContactListPanel(QWidget):
         self.search = QLineEdit(placeholderText="Search name, email, company, notes…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search contacts")
-        self.stage_filter = QComboBox()
-        self.stage_filter.addItem("All stages", None)
-        for stage in Stage:
-            self.stage_filter.addItem(stage.value.capitalize(), stage.value)
+        self.stage_filter = StageCombo(ctx, any_text="All stages")
+        self.stage_filter.setAccessibleName("Stage filter")
         self.tag_filter = QComboBox()
         self.tag_filter.addItem("All tags", None)
         self.count_label = QLabel()
@@ -108,6 +107,7 @@ class ContactListPanel(QWidget):
         self.view.viewport().installEventFilter(self)
         self._connect_signals()
         self.reload_tags()
+        self.reload_stages()
 
     def _connect_signals(self) -> None:
         self._search_timer.timeout.connect(self._apply_filter)
@@ -168,6 +168,14 @@ class ContactListPanel(QWidget):
     def reload(self) -> None:
         self.model.reload()
 
+    def reload_stages(self) -> None:
+        """Read the stages: the filter and the list's Stage column show their labels."""
+        self._ctx.runner.query(stages.list_stages, self._on_stages_loaded)
+
+    def _on_stages_loaded(self, found: list[StageInfo]) -> None:
+        self.stage_filter.set_stages(found)
+        self.model.set_stage_labels({s.key: s.label for s in found})
+
     def reload_tags(self) -> None:
         self._ctx.runner.query(contact_list.tags_in_use, self._on_tags_loaded)
 
@@ -196,9 +204,7 @@ class ContactListPanel(QWidget):
         flt = replace(
             self.model.contact_filter,
             query=self.search.text(),
-            stage=Stage(self.stage_filter.currentData())
-            if self.stage_filter.currentData()
-            else None,
+            stage=self.stage_filter.current_key(),
             tag=self.tag_filter.currentData(),
         )
         self.model.set_filter(flt)
@@ -263,3 +269,4 @@ class ContactListPanel(QWidget):
             self.model.reload()
         if changes.contacts:
             self.reload_tags()
+            self.reload_stages()

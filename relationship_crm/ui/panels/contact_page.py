@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from relationship_crm.domain.changes import Changes, Created
-from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactView, ResearchView
 from relationship_crm.domain.timefmt import birthday_text, long_day, long_local_moment
 from relationship_crm.services import contacts, health, research, timeline
@@ -36,6 +35,7 @@ from relationship_crm.ui.dialogs.base import SavingDialog
 from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.widgets.contact_picker import FlowLayout
 from relationship_crm.ui.widgets.messages import message_label, plain_tooltip
+from relationship_crm.ui.widgets.stage_combo import StageCombo
 
 MEETING_KINDS = frozenset({"meeting", "call", "lunch", "event", "email"})
 KIND_LABELS = {
@@ -120,10 +120,10 @@ class ContactPage(QWidget):
         self.rhythm_label.setObjectName("keepInTouch")
         self.rhythm_button = QPushButton("Keep in &touch…")
         self.rhythm_button.setToolTip("How often to touch base with this contact, or a pause")
-        self.stage_combo = QComboBox()
+        self.stage_combo = StageCombo(ctx)
         self.stage_combo.setAccessibleName("Stage")
-        for stage in Stage:
-            self.stage_combo.addItem(stage.value.capitalize(), stage.value)
+        self.stage_combo.definition_changed.connect(self.stage_combo.setToolTip)
+        self.stage_combo.load()
         self.edit_button = QPushButton("&Edit…")
         self.meeting_button = QPushButton("Log &meeting…")
         self.follow_up_button = QPushButton("&Follow-up…")
@@ -293,11 +293,11 @@ class ContactPage(QWidget):
         self.notes_label.setText(c.notes)
         self.notes_label.setVisible(bool(c.notes))
         steps = [
-            f"{h.stage.value.capitalize()} ({h.changed_at.astimezone(zone):%d %b %Y})"
+            f"{self.stage_combo.label_of(h.stage)} ({h.changed_at.astimezone(zone):%d %b %Y})"
             for h in c.stage_history
         ]
         self.history_label.setText("Stage history: " + " → ".join(steps))
-        self.stage_combo.setCurrentIndex(self.stage_combo.findData(c.stage.value))
+        self.stage_combo.select(c.stage)
         self._entries = data.entries
         self._fill_timeline(data.entries)
         self._stack.setCurrentIndex(1)
@@ -457,8 +457,8 @@ class ContactPage(QWidget):
         self._stack.setCurrentIndex(0)
 
     def _on_stage_activated(self, _index: int) -> None:
-        stage = Stage(self.stage_combo.currentData())
-        if self._contact is None or stage == self._contact.stage:
+        stage = self.stage_combo.current_key()
+        if self._contact is None or stage is None or stage == self._contact.stage:
             return
         cid = self._contact.id
         run_write(
@@ -495,6 +495,8 @@ class ContactPage(QWidget):
             )
         ):
             self.reload()
+        if changes.contacts:  # a stage renamed or added
+            self.stage_combo.load()
 
     def _emit_for_contact(self, signal: SignalInstance) -> None:
         if self._contact is not None:
