@@ -9,7 +9,7 @@ import relationship_crm.cli.args as types
 from relationship_crm.cli.common import Commands, Common
 from relationship_crm.cli.output import JsonRow, Table, print_list
 from relationship_crm.domain.errors import InvalidInputError
-from relationship_crm.services import settings, stages
+from relationship_crm.services import health, settings, stages
 from relationship_crm.storage.db import Database
 
 
@@ -80,15 +80,24 @@ def set_options(p: argparse.ArgumentParser) -> None:
         metavar="DAYS|none",
         help="a contact in the stage longer than this is stuck; none: never",
     )
+    p.add_argument(
+        "--keep-in-touch",
+        metavar="IDEAL/MAX",
+        help="days between touches for contacts in this stage, e.g. 30/45; none: no rhythm",
+    )
 
 
 def _set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.write() as s:
         key = stages.check_stage(s, args.stage)
-        if args.label is None and args.definition is None and args.stuck_after is None:
+        changes = (args.label, args.definition, args.stuck_after, args.keep_in_touch)
+        if all(change is None for change in changes):
             raise InvalidInputError(
-                "nothing to change: give --label, --definition or --stuck-after"
+                "nothing to change: give --label, --definition, --stuck-after or --keep-in-touch"
             )
+        if args.keep_in_touch is not None:
+            rhythm = health.parse_rhythm(args.keep_in_touch)
+            health.set_stage_rhythm(s, key, *(rhythm or (None, None)))
         stages.edit_stage(
             s,
             key,

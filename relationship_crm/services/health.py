@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain import bounds
 from relationship_crm.domain.bounds import unreadable_text
 from relationship_crm.domain.changes import Changes
-from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.zones import get_zone
+from relationship_crm.services import stages
 from relationship_crm.services.common import live_contact, optional_line, utcnow
 from relationship_crm.services.contacts import normalize_tag
 from relationship_crm.storage.schema import (
@@ -59,17 +59,9 @@ _RHYTHM = re.compile(r"^\s*(\d{1,9})\s*/\s*(\d{1,9})\s*$")
 
 
 def check_stage_key(session: Session, key: str) -> str:
-    """The stored key of a stage the rep named (case-insensitive), or a one-line error.
-
-    The one place that knows which stages exist for rhythms: the five of `Stage` today; point
-    it at the stage table when stages become editable.
-    """
-    del session  # the stage table will be read here
-    cleaned = str(key).strip().lower()
-    if cleaned not in {s.value for s in Stage}:
-        valid = ", ".join(s.value for s in Stage)
-        raise InvalidInputError(f"unknown stage {str(key)!r}; use one of: {valid}")
-    return cleaned
+    """The stored key of a stage the rep named (case-insensitive), or a one-line error naming
+    the stages there are: the shipped five and any the rep added (`stages.check_stage`)."""
+    return stages.check_stage(session, key)
 
 
 def parse_rhythm(text: str) -> tuple[int, int] | None:

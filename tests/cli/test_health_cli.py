@@ -129,3 +129,19 @@ def test_stage_rhythm_service_for_stage_set(cli, db_path) -> None:
     assert [(r["contact_id"], r["ideal_days"], r["max_days"]) for r in rows] == [(jane, 10, 20)]
     show = cli("contact", "show", str(jane)).out
     assert "every 10 days (at most 20 days), from stage lead; last touch: none yet" in show
+
+
+def test_stage_set_keep_in_touch_gives_a_stage_of_the_reps_own_a_rhythm(cli):
+    """`stage set STAGE --keep-in-touch IDEAL/MAX` (issue 15), on a stage the rep added."""
+    assert cli("stage", "add", "qualified", "--label", "Qualified", "--after", "lead").code == 0
+    assert cli("stage", "set", "qualified", "--keep-in-touch", "14/21").code == 0
+    added = cli("contact", "add", "Ann Lee", "--stage", "qualified")
+    assert added.code == 0, added.err
+    listed = cli("health", "--date", "2099-01-20", "--format", "json").json()
+    assert [(c["contact_name"], c["ideal_days"], c["max_days"]) for c in listed] == [
+        ("Ann Lee", 14, 21)
+    ]
+    assert cli("stage", "set", "qualified", "--keep-in-touch", "none").code == 0
+    assert cli("health", "--date", "2099-01-20", "--format", "json").json() == []
+    wrong = cli("stage", "set", "qualified", "--keep-in-touch", "45/30")
+    assert wrong.code == 1 and len(wrong.err.strip().splitlines()) == 1
