@@ -21,6 +21,7 @@ class Changes:
     thanks: bool = False
     gifts: bool = False
     settings: bool = False
+    campaigns: bool = False
 
     @classmethod
     def everything(cls) -> Changes:
