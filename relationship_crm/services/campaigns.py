@@ -15,6 +15,7 @@ segment asking for it is refused with one line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -262,6 +263,28 @@ def _letter_values(
     }
 
 
+_FIELD_ONLY_LINE = re.compile(r"[ \t]*(\{\{[^{}]*\}\}[ \t]*)+")
+_FIELD = re.compile(r"\{\{(?P<name>[^{}|]*)(?:\|(?P<fallback>[^{}]*))?\}\}")
+
+
+def fill_letter(template_body: str, values: dict[str, str]) -> str:
+    """A campaign template filled for one member.
+
+    A line made only of fields that are all empty (a sign-off's "{{rep_title}}" when no title
+    is set) is left out rather than printed as a blank line.
+    """
+    kept = []
+    for line in template_body.split("\n"):
+        if _FIELD_ONLY_LINE.fullmatch(line) and not any(
+            (values.get(m.group("name").strip()) or "").strip()
+            or (m.group("fallback") or "").strip()
+            for m in _FIELD.finditer(line)
+        ):
+            continue
+        kept.append(line)
+    return compose("\n".join(kept), values)
+
+
 class _Writer:
     """Drafts letters and follow-ups for members of one campaign (shared by create and add)."""
 
@@ -311,7 +334,7 @@ class _Writer:
                 CampaignMember(
                     campaign_id=campaign.id,
                     contact_id=contact.id,
-                    body=compose(self.body, values),
+                    body=fill_letter(self.body, values),
                     status=ThanksStatus.DRAFT.value,
                     drafted_at=now,
                     follow_up_id=follow_up.id if follow_up is not None else None,
@@ -555,7 +578,7 @@ def _members_with_contacts(
         .options(selectinload(Contact.addresses), selectinload(Contact.company))
         .order_by(Contact.sort_name, Contact.id)
     )
-    return [(member, contact) for member, contact in rows.tuples()]
+    return [(member, contact) for member, contact in rows]
 
 
 def letter_pages(
