@@ -106,7 +106,7 @@ class Contact(Base):
     # Set when the contact is moved to the trash; such contacts are hidden everywhere.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The contact asked to get no campaign letters: never taken into a campaign's segment.
-    campaign_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    campaign_opt_out: Mapped[bool] = mapped_column(Boolean, server_default="0")
 
     company: Mapped[Company | None] = relationship(back_populates="contacts")
     emails: Mapped[list[ContactEmail]] = relationship(
