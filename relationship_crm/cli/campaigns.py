@@ -198,9 +198,9 @@ def _campaign_json(c: CampaignResults) -> JsonRow:
         "stage_moves": c.stage_moves,
         "deals": c.deals,
         "cost": money(c.cost),
+        "first_result_days": c.first_result_days,
         "currency": c.currency,
         "cost_per_response": money(c.cost_per_response),
-        "first_result_days": c.first_result_days,
     }
 
 
