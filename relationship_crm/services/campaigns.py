@@ -252,7 +252,7 @@ def _letter_values(
         "company": clean_line(contact.company.name) if contact.company is not None else "",
         "job_title": clean_line(contact.title),
         "campaign_name": campaign.name,
-        "campaign_topic": " ".join(campaign.topic.split()),
+        "campaign_topic": campaign.topic,
         "rep_name": rep.name,
         "rep_title": rep.title,
         "rep_company": rep.company,

@@ -170,8 +170,8 @@ def offscreen_application() -> QGuiApplication:
 def render_labels(printer: QPrinter, labels: Sequence[Sequence[str]], sheet: LabelSheet) -> None:
     """Paint address labels onto `printer`, `sheet.per_sheet` to a page, row by row.
 
-    Each label's lines are drawn inside its box with a small inner margin, in a size that fits
-    the longest line and all the lines (never below 6 pt; a longer line is elided).
+    Every label uses one type size: the largest (at most 12 pt, at least 6 pt) at which each
+    label's lines fit its box inside a small margin; a line still too long is elided.
     """
     ensure_fonts()
     printer.setPageLayout(_layout(sheet.width_mm, sheet.height_mm, sheet.label))
@@ -185,6 +185,12 @@ def render_labels(printer: QPrinter, labels: Sequence[Sequence[str]], sheet: Lab
             return mm / 25.4 * dpi
 
         pad = 3.0  # mm inside each label, so text never touches a die-cut edge
+        width = px(sheet.label_width_mm - 2 * pad)
+        height = px(sheet.label_height_mm - 2 * pad)
+        size = min((_fit_size(printer, width, height, list(x)) for x in labels), default=12.0)
+        font = note_font(size)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font, printer)
         current = 0
         for index, lines in enumerate(labels):
             page, x, y = sheet.position(index)
@@ -192,29 +198,27 @@ def render_labels(printer: QPrinter, labels: Sequence[Sequence[str]], sheet: Lab
                 if not printer.newPage():
                     raise KnownError("the printer refused a new page")
                 current = page
-            box = QRectF(
-                px(x + pad),
-                px(y + pad),
-                px(sheet.label_width_mm - 2 * pad),
-                px(sheet.label_height_mm - 2 * pad),
-            )
-            _paint_label(painter, box, list(lines))
+            box = QRectF(px(x + pad), px(y + pad), width, height)
+            _paint_label(painter, metrics, box, list(lines))
     finally:
         painter.end()
 
 
-def _paint_label(painter: QPainter, box: QRectF, lines: list[str]) -> None:
-    size = 10.0
-    while True:
-        font = note_font(size)
-        painter.setFont(font)
-        metrics = QFontMetricsF(font, painter.device())
-        height = metrics.lineSpacing() * len(lines)
+def _fit_size(printer: QPrinter, width: float, height: float, lines: list[str]) -> float:
+    """The largest size from 12 pt down (half points, at least 6) at which `lines` fit."""
+    size = 12.0
+    while size > 6.0:
+        metrics = QFontMetricsF(note_font(size), printer)
         widest = max((metrics.horizontalAdvance(line) for line in lines), default=0.0)
-        if (height <= box.height() and widest <= box.width()) or size <= 6.0:
+        if metrics.lineSpacing() * len(lines) <= height and widest <= width:
             break
         size -= 0.5
+    return size
+
+
+def _paint_label(painter: QPainter, metrics: QFontMetricsF, box: QRectF, lines: list[str]) -> None:
     # Vertically centred, left-aligned: how addresses are written.
+    height = metrics.lineSpacing() * len(lines)
     top = box.top() + max(0.0, (box.height() - height) / 2)
     for number, line in enumerate(lines):
         baseline = top + metrics.ascent() + number * metrics.lineSpacing()

@@ -149,7 +149,7 @@ def test_create_prints_the_id_and_show_lists_the_members(cli, people):
         }
         assert member["letter_status"] == "draft" and member["outcome"] is None
     assert members["Zoë Ångström"]["letter"].startswith("Dear Zoë,")
-    assert "Café Über: 20% off renewals." in members["Zoë Ångström"]["letter"]
+    assert "useful for Café Über.\n\n20% off renewals\n\n" in members["Zoë Ångström"]["letter"]
     followup = cli("followup", "list", "--format", "json").json()
     assert len(followup) == 3
     assert {f["id"] for f in followup} == {m["followup_id"] for m in members.values()}
