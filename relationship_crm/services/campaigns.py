@@ -29,6 +29,7 @@ from relationship_crm.domain.changes import Changes, Created, Outcome
 from relationship_crm.domain.currencies import MINOR_UNITS, check_amount_places, check_code
 from relationship_crm.domain.enums import FollowUpStatus, Stage, ThanksStatus
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
+from relationship_crm.domain.templating import CAMPAIGN_PLACEHOLDERS, check_template
 from relationship_crm.domain.text import clean_block, clean_line, fold
 from relationship_crm.scheduling.zones import get_zone, localize
 from relationship_crm.services import note_templates, settings
@@ -427,6 +428,24 @@ def _load_people(session: Session, ids: Sequence[int]) -> list[_Person]:
             cid, name, given, family, title, company = row
             found[cid] = _Person(cid, name, given, family, title, company or "")
     return [found[i] for i in ids]
+
+
+def preview_template(session: Session, template_text: str, *, now: datetime | None = None) -> str:
+    """A campaign template's text filled with made-up member and campaign details and the rep's
+    own, for the template editor. Unknown placeholders are refused as on saving."""
+    check_template(template_text, CAMPAIGN_PLACEHOLDERS)
+    now = now or utcnow()
+    example = Campaign(
+        name="the Spring Seminar",
+        topic="We meet on 12 March at the Grand Hotel to look at what this year's changes mean "
+        "for you.",
+    )
+    person = _Person(0, "Jane Doe", "Jane", "Doe", "Head of Operations", "Acme Corp")
+    today = now.astimezone(get_zone(settings.zone(session))).date()
+    values = _letter_values(
+        person, example, rep_details(session), today=today, style=settings.date_style(session)
+    )
+    return fill_letter(template_text, values)
 
 
 # --- members ------------------------------------------------------------------------------------

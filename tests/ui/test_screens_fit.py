@@ -170,4 +170,6 @@ def test_accent_colours_are_lightened_on_a_dark_palette(qapp):
         assert readable(colour, light) == QColor(colour)
         shown = readable(colour, dark)
         assert shown.lightnessF() >= 0.68  # readable on #1e1e1e
-        assert abs(shown.hslHueF() - QColor(colour).hslHueF()) < 0.01 or QColor(colour).hslHueF() < 0
+        assert (
+            abs(shown.hslHueF() - QColor(colour).hslHueF()) < 0.01 or QColor(colour).hslHueF() < 0
+        )
