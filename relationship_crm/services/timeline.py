@@ -1,4 +1,4 @@
-"""One contact's story, newest first: meetings, research, follow-ups, thank-you notes and gifts.
+"""One contact's story, newest first: meetings, research, follow-ups, notes, letters and gifts.
 
 Also the pre-meeting brief: for every attendee of a meeting, their last meetings, research,
 open follow-ups and the gifts already given, so the rep walks in prepared.
@@ -17,6 +17,8 @@ from relationship_crm.domain.records import ContactView, MeetingView
 from relationship_crm.services import contacts, meetings, research
 from relationship_crm.services.common import existing_meeting, live_contact
 from relationship_crm.storage.schema import (
+    Campaign,
+    CampaignMember,
     FollowUp,
     FollowUpCompletion,
     Gift,
@@ -29,7 +31,8 @@ from relationship_crm.storage.schema import (
 
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
-    """One event in a contact's history. `kind` is meeting, research, follow-up, thanks or gift."""
+    """One event in a contact's history. `kind` is meeting, research, follow-up, thanks, gift or
+    campaign (a campaign letter; `ref_id` is the campaign)."""
 
     kind: str
     when: datetime  # aware UTC
@@ -103,6 +106,25 @@ def timeline(session: Session, contact_id: int, *, limit: int | None = None) -> 
         entries.append(
             TimelineEntry(
                 "thanks", when, f"Thank-you note: {meeting_title}", t.body, t.id, t.status, "UTC"
+            )
+        )
+    letters = (
+        select(CampaignMember, Campaign.name)
+        .join(Campaign, Campaign.id == CampaignMember.campaign_id)
+        .where(CampaignMember.contact_id == contact_id)
+    )
+    for letter, campaign_name in session.execute(letters):
+        when = letter.sent_at or letter.printed_at or letter.drafted_at
+        state = letter.status + (f", {letter.outcome}" if letter.outcome else "")
+        entries.append(
+            TimelineEntry(
+                "campaign",
+                when,
+                f"Campaign letter: {campaign_name} [{state}]",
+                letter.body,
+                letter.campaign_id,
+                letter.status,
+                "UTC",
             )
         )
     for g in session.scalars(select(Gift).where(Gift.contact_id == contact_id)):

@@ -305,3 +305,18 @@ def test_stage_position_orders_the_funnel(db):
     with db.read() as s:
         order = [campaigns.stage_position(s, stage.value) for stage in Stage]
     assert order == [0, 1, 2, 3, None]
+
+
+def test_a_members_letter_is_on_their_timeline(db, people):
+    from relationship_crm.services import timeline
+
+    campaign_id = create(db)
+    with db.write() as s:
+        campaigns.set_outcome(s, campaign_id, people["ann"], "replied", now=C)
+    with db.read() as s:
+        entries = [e for e in timeline.timeline(s, people["ann"]) if e.kind == "campaign"]
+        follow_ups = [e for e in timeline.timeline(s, people["ann"]) if e.kind == "follow-up"]
+    (entry,) = entries
+    assert entry.title == "Campaign letter: Winter check [draft, replied]"
+    assert entry.ref_id == campaign_id and entry.detail.startswith("Dear Ann,")
+    assert [f.detail for f in follow_ups] == ["Campaign: Winter check"]
