@@ -448,6 +448,28 @@ def preview_template(session: Session, template_text: str, *, now: datetime | No
     return fill_letter(template_text, values)
 
 
+def preview_member_letter(
+    session: Session,
+    template: str,
+    contact_id: int,
+    *,
+    name: str,
+    topic: str,
+    now: datetime | None = None,
+) -> str:
+    """The letter one member would get from this template, name and topic (the wizard's
+    live preview); nothing is written."""
+    now = now or utcnow()
+    info = note_templates.get_template(session, template, note_templates.CAMPAIGN)
+    (person,) = _load_people(session, [bounds.check_id(contact_id, "contact")])
+    campaign = Campaign(name=clean_line(name), topic=clean_block(topic))
+    today = now.astimezone(get_zone(settings.zone(session))).date()
+    values = _letter_values(
+        person, campaign, rep_details(session), today=today, style=settings.date_style(session)
+    )
+    return fill_letter(info.body, values)
+
+
 # --- members ------------------------------------------------------------------------------------
 
 

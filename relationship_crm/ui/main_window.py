@@ -223,6 +223,9 @@ class MainWindow(QMainWindow):
         notes_menu.addAction(self.templates_action)
         notes_menu.addAction(self.campaign_templates_action)
         notes_menu.addSeparator()
+        self.campaigns_action = self._action("Ca&mpaigns…", None, self.show_campaigns)
+        notes_menu.addAction(self.campaigns_action)
+        notes_menu.addSeparator()
         notes_menu.addAction(self.rep_details_action)
 
         view_menu = bar.addMenu("&View")
@@ -343,6 +346,12 @@ class MainWindow(QMainWindow):
         from relationship_crm.ui.dialogs.templates_dialog import TemplatesDialog
 
         TemplatesDialog(self._ctx, self).open()
+
+    def show_campaigns(self) -> None:
+        from relationship_crm.ui.dialogs.campaigns_dialog import CampaignsDialog
+
+        self.campaigns_dialog = CampaignsDialog(self._ctx, self)
+        self.campaigns_dialog.open()
 
     def edit_campaign_templates(self) -> None:
         from relationship_crm.services.note_templates import CAMPAIGN
