@@ -3,8 +3,8 @@
 Contract (reps' scripts rely on it): commands that create something print the new id alone on
 stdout; `--format json` prints a JSON list of objects wherever a list is printed; any error is one
 line on stderr and exit status 1, with nothing half-written (each command is one transaction).
-Qt is loaded lazily in two places only: the desktop app with no command (`launch`) and the PDF
-rendering of `thanks print`.
+Qt is loaded lazily in three places only: the desktop app with no command (`launch`) and the PDF
+rendering of `thanks print` and `campaign print|labels`.
 
 Each command group is one module with a `register(commands, common)` that declares its commands
 and their options beside their handlers; the shared pieces are `common` (how a command is
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from relationship_crm import __version__
 from relationship_crm.cli import (
+    campaigns,
     companies,
     contacts,
     database,
@@ -59,6 +60,7 @@ GROUPS = (
     health,
     gifts,
     thanks,
+    campaigns,
     transfer,
     lookup,
     database,

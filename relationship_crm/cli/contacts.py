@@ -23,6 +23,7 @@ from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.domain.timefmt import iso_day, long_moment
 from relationship_crm.services import (
+    campaigns,
     contacts,
     followups,
     gifts,
@@ -291,6 +292,17 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--tag", action="append", default=[], help="add a tag")
     p.add_argument("--remove-tag", action="append", default=[], help="remove a tag")
+    opt = p.add_mutually_exclusive_group()
+    opt.add_argument(
+        "--no-campaigns",
+        dest="campaigns",
+        action="store_false",
+        default=None,
+        help="opt out: never take this contact into a campaign",
+    )
+    opt.add_argument(
+        "--campaigns", dest="campaigns", action="store_true", help="take them into campaigns again"
+    )
 
 
 def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
@@ -313,6 +325,8 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             add_addresses=args.address,
             remove_addresses=args.remove_address,
         )
+        if args.campaigns is not None:
+            campaigns.set_opt_out(s, args.contact_id, not args.campaigns)
     return 0
 
 

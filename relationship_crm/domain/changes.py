@@ -22,6 +22,7 @@ class Changes:
     gifts: bool = False
     settings: bool = False
     trigger_events: bool = False
+    campaigns: bool = False
 
     @classmethod
     def everything(cls) -> Changes:

@@ -1,4 +1,4 @@
-"""Thank-you note templates: plain text with `{{placeholder}}` fields, checked and filled here.
+"""Note and letter templates: plain text with `{{placeholder}}` fields, checked and filled here.
 
 A template is the text of a note from greeting to signature. A field is `{{name}}`, or
 `{{name|fallback words}}` where the words are used when the value is empty. Filling is one pass
@@ -36,6 +36,24 @@ PLACEHOLDERS: dict[str, str] = {
     "date": "today's date, written out",
 }
 
+#: The fields of a campaign letter: the member's, the campaign's and the rep's details.
+CAMPAIGN_PLACEHOLDERS: dict[str, str] = {
+    "first_name": "the member's first name (their full name when no first name is known)",
+    "last_name": "the member's family name",
+    "full_name": "the member's full name",
+    "company": "the member's company",
+    "job_title": "the member's job title",
+    "campaign_name": "the campaign's name",
+    "campaign_topic": "the campaign's topic or offer text",
+    "rep_name": "your name (Settings)",
+    "rep_title": "your job title (Settings)",
+    "rep_company": "your company (Settings)",
+    "rep_phone": "your phone number (Settings)",
+    "rep_email": "your email address (Settings)",
+    "signature": "how you sign (Settings; your name when not set)",
+    "date": "today's date, written out",
+}
+
 # A field: two braces, a name, an optional "|fallback", two braces. Names are matched loosely
 # here so that a misspelt one ("{{ First Name }}") is reported rather than printed as is.
 _FIELD = re.compile(r"\{\{(?P<name>[^{}|]*)(?:\|(?P<fallback>[^{}]*))?\}\}")
@@ -60,8 +78,12 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def template_problems(text: str) -> list[TemplateProblem]:
+def template_problems(
+    text: str, placeholders: Mapping[str, str] = PLACEHOLDERS
+) -> list[TemplateProblem]:
     """Everything wrong with a template's text, in reading order (empty when it is fine).
+
+    `placeholders` are the fields this kind of template may use (thank-you notes by default).
 
     Reported: an unknown field name (with the nearest known one when it looks like a typo), an
     opening `{{` that never closes, a stray `}}`, an empty template and one that is too long.
@@ -78,10 +100,10 @@ def template_problems(text: str) -> list[TemplateProblem]:
         covered.append(match.span())
         raw = match.group("name")
         name = raw.strip()
-        if name in PLACEHOLDERS and _NAME.fullmatch(name):
+        if name in placeholders and _NAME.fullmatch(name):
             continue
         line = _line_of(text, match.start())
-        hint = _suggestion(name)
+        hint = _suggestion(name, placeholders)
         shown = "{{" + raw + "}}"
         message = f"unknown placeholder {shown}"
         if hint:
@@ -102,26 +124,26 @@ def template_problems(text: str) -> list[TemplateProblem]:
     return problems
 
 
-def _suggestion(name: str) -> str | None:
+def _suggestion(name: str, placeholders: Mapping[str, str]) -> str | None:
     """The known field a misspelt name most likely meant ("First Name" -> first_name)."""
     key = re.sub(r"[^a-z]+", "_", name.lower()).strip("_")
-    if key in PLACEHOLDERS:
+    if key in placeholders:
         return key
     # Closest by shared letters; only offered when clearly close.
     best, best_score = None, 0.0
-    for known in PLACEHOLDERS:
+    for known in placeholders:
         score = SequenceMatcher(None, key, known).ratio()
         if score > best_score:
             best, best_score = known, score
     return best if best_score >= 0.75 else None
 
 
-def check_template(text: str) -> None:
+def check_template(text: str, placeholders: Mapping[str, str] = PLACEHOLDERS) -> None:
     """Raise InvalidInputError listing every problem of a template (one per line)."""
-    problems = template_problems(text)
+    problems = template_problems(text, placeholders)
     if problems:
         listed = "; ".join(str(p) for p in problems)
-        known = ", ".join("{{" + name + "}}" for name in PLACEHOLDERS)
+        known = ", ".join("{{" + name + "}}" for name in placeholders)
         raise InvalidInputError(
             f"the template cannot be used: {listed}. Known placeholders: {known}"
         )

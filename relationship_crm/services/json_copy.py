@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Date, Integer, func, insert, select
+from sqlalchemy import Boolean, Date, Integer, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session
 
@@ -37,6 +37,8 @@ from relationship_crm.services import contacts, health, importing, settings, sta
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
 from relationship_crm.storage.schema import (
+    Campaign,
+    CampaignMember,
     Company,
     Contact,
     ContactAddress,
@@ -157,6 +159,10 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
         "note_templates": [_row(t) for t in _all(session, NoteTemplate)],
         "keep_in_touch_rhythms": [
             _row(r, skip=("id", "updated_at")) for r in _all(session, KeepInTouchRhythm)
+        ],
+        "campaigns": [
+            {**_row(c), "members": [_row(m, skip=("id", "campaign_id")) for m in c.members]}
+            for c in _all(session, Campaign)
         ],
     }
 
@@ -282,6 +288,10 @@ def _column_value(column: Any, raw: object, path: _Path) -> object:
             return Decimal(str(raw))
         if isinstance(kind, Date | DayDate):
             return _in_window(date.fromisoformat(cast(str, raw)), path)
+        if isinstance(kind, Boolean):
+            if not isinstance(raw, bool):
+                raise ValueError
+            return raw
         if isinstance(kind, Integer):
             if not isinstance(raw, int) or isinstance(raw, bool):
                 raise ValueError
@@ -325,6 +335,8 @@ def _kind_name(kind: object) -> str:
         return "decimal number"
     if isinstance(kind, Date | DayDate):
         return "date (YYYY-MM-DD)"
+    if isinstance(kind, Boolean):
+        return "true or false"
     return "whole number"
 
 
@@ -401,6 +413,7 @@ def import_document(
     added["keep_in_touch_rhythms"] = health.restore_rules(
         session, _rhythms(session, document), contact_ids
     )
+    importer.campaigns(document)
     try:
         session.flush()
     except IntegrityError as error:
@@ -654,7 +667,7 @@ def _restore_history(
     contact = session.get(Contact, contact_id)
     assert contact is not None
     columns = Contact.__table__.columns
-    for key in ("created_at", "updated_at", "deleted_at"):
+    for key in ("created_at", "updated_at", "deleted_at", "campaign_opt_out"):
         if row.get(key) is not None:
             setattr(contact, key, _column_value(columns[key], row[key], path / key))
     history = []
@@ -694,13 +707,22 @@ class _Rows:
         self.company_ids = company_ids
         self.meeting_ids: dict[int, int] = {}
         self.event_ids: dict[int, int] = {}
+        self.follow_up_ids: dict[int, int] = {}
         self.added = added
         self.skipped = skipped
         # Only rows that were here before this import count as "already there": two records of
         # one copy are distinct even when they look alike.
         self.before = {
             model: session.scalar(select(func.max(model.id))) or 0
-            for model in (Meeting, ResearchNote, TriggerEvent, FollowUp, ThankYouNote, Gift)
+            for model in (
+                Meeting,
+                ResearchNote,
+                TriggerEvent,
+                FollowUp,
+                ThankYouNote,
+                Gift,
+                Campaign,
+            )
         }
         self.used: dict[type[DeclarativeBase], set[object]] = {}
 
@@ -842,11 +864,16 @@ class _Rows:
                 raise (path / "contact_id").fail("must name the contact")
             found = self._existing(FollowUp, values, ("contact_id", "created_at", "note"))
             self._count("follow_ups", found is None)
+            old = _optional_id(row, "id", path)
             if found is not None:
+                if old is not None:
+                    self.follow_up_ids[old] = found.id
                 continue
             follow_up = FollowUp(**values)
             self.session.add(follow_up)
             self._flush(path)
+            if old is not None:
+                self.follow_up_ids[old] = follow_up.id
             for i, item in enumerate(_list(row, "completions", path)):
                 at = path / "completions" / i
                 if not isinstance(item, dict):
@@ -882,3 +909,36 @@ class _Rows:
             if not str(values.get("name", "")).strip():
                 raise (path / "name").fail("must not be empty")
             self._add("note_templates", NoteTemplate, values, ("name",), path)
+
+    def campaigns(self, document: Mapping[str, Any]) -> None:
+        """Campaigns with their members; a campaign already here (same name and creation
+        instant) is left as it is, members included."""
+        for path, row in _items(document, "campaigns"):
+            values = _values(Campaign, row, path)
+            found = self._existing(Campaign, values, ("name", "created_at"))
+            self._count("campaigns", found is None)
+            if found is not None:
+                continue
+            campaign = Campaign(**values)
+            self.session.add(campaign)
+            self._flush(path)
+            for i, item in enumerate(_list(row, "members", path)):
+                at = path / "members" / i
+                if not isinstance(item, dict):
+                    raise at.fail("must be an object")
+                member = _values(
+                    CampaignMember,
+                    item,
+                    at,
+                    remap={
+                        "contact_id": self._map(self.contact_ids, "contact", at / "contact_id"),
+                        "follow_up_id": self._map(
+                            self.follow_up_ids, "follow-up", at / "follow_up_id"
+                        ),
+                    },
+                )
+                if member.get("contact_id") is None:
+                    raise (at / "contact_id").fail("must name the contact")
+                member["campaign_id"] = campaign.id
+                self.session.add(CampaignMember(**member))
+            self._flush(path)

@@ -1,4 +1,8 @@
-"""Thank-you note templates: the ones shipped in resources/templates/thank_you and the rep's own.
+"""Note templates: the ones shipped in resources/templates/<kind> and the rep's own.
+
+Two kinds share one engine and one table: thank-you notes (`thanks`, the default everywhere, so
+the thank-you code and dialog are unchanged) and campaign letters (`campaign`, with the campaign
+fields of `domain.templating.CAMPAIGN_PLACEHOLDERS`). A name belongs to one kind only.
 
 A shipped template is a text file: a `Description:` header line, a blank line, then the template.
 The rep can edit a shipped template (the edited copy is stored in the database under the same name
@@ -22,13 +26,29 @@ from relationship_crm.bundled import resource_path
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.errors import BugError, InvalidInputError, NotFoundError
-from relationship_crm.domain.templating import check_template
+from relationship_crm.domain.templating import (
+    CAMPAIGN_PLACEHOLDERS,
+    PLACEHOLDERS,
+    check_template,
+)
 from relationship_crm.domain.text import clean_line
 from relationship_crm.services.common import utcnow
 from relationship_crm.storage.schema import NoteTemplate
 
 #: The shipped templates in the order the app lists them.
 SHIPPED_ORDER = ("after-meeting", "after-call", "after-lunch", "after-gift", "after-deal")
+
+THANKS = "thanks"
+CAMPAIGN = "campaign"
+
+#: The shipped campaign letters in the order they are listed.
+CAMPAIGN_SHIPPED_ORDER = ("campaign-check-in", "campaign-invitation", "campaign-offer")
+
+#: Per kind: the folder under resources/templates, the shipped order, the fields it may use.
+KINDS: dict[str, tuple[str, tuple[str, ...], Mapping[str, str]]] = {
+    THANKS: ("thank_you", SHIPPED_ORDER, PLACEHOLDERS),
+    CAMPAIGN: ("campaign", CAMPAIGN_SHIPPED_ORDER, CAMPAIGN_PLACEHOLDERS),
+}
 
 #: The template a new draft uses for each kind of meeting.
 DEFAULT_FOR_KIND: dict[MeetingKind, str] = {
@@ -52,14 +72,27 @@ class TemplateInfo:
     body: str
     shipped: bool
     customised: bool
+    kind: str = THANKS
 
 
-def templates_folder() -> Path:
+def _kind(kind: str) -> tuple[str, tuple[str, ...], Mapping[str, str]]:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise BugError(f"unknown template kind {kind!r}") from None
+
+
+def placeholders_of(kind: str) -> Mapping[str, str]:
+    """The fields a template of this kind may use."""
+    return _kind(kind)[2]
+
+
+def templates_folder(kind: str = THANKS) -> Path:
     """The folder holding the shipped templates."""
-    return resource_path("templates", "thank_you")
+    return resource_path("templates", _kind(kind)[0])
 
 
-def _read_shipped(path: Path) -> TemplateInfo:
+def _read_shipped(path: Path, kind: str) -> TemplateInfo:
     text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
     head, sep, body = text.partition("\n\n")
     description = ""
@@ -69,31 +102,35 @@ def _read_shipped(path: Path) -> TemplateInfo:
             description = value.strip()
     if not sep or not description:
         raise BugError(f"shipped template {path} has no 'Description:' header and blank line")
-    return TemplateInfo(path.stem, description, body.strip("\n") + "\n", True, False)
+    return TemplateInfo(path.stem, description, body.strip("\n") + "\n", True, False, kind)
 
 
 @cache
-def shipped_templates() -> Mapping[str, TemplateInfo]:
+def shipped_templates(kind: str = THANKS) -> Mapping[str, TemplateInfo]:
     """The templates that come with the app, by name, in SHIPPED_ORDER.
 
     Read from disk once per process: they are part of the installed app and do not change
     while it runs. Callers must not change the mapping.
     """
-    folder = templates_folder()
-    found = {path.stem: _read_shipped(path) for path in sorted(folder.glob("*.txt"))}
-    missing = [name for name in SHIPPED_ORDER if name not in found]
+    folder = templates_folder(kind)
+    order = _kind(kind)[1]
+    found = {path.stem: _read_shipped(path, kind) for path in sorted(folder.glob("*.txt"))}
+    missing = [name for name in order if name not in found]
     if missing:
         raise BugError(f"shipped templates missing from {folder}: {', '.join(missing)}")
-    ordered = {name: found.pop(name) for name in SHIPPED_ORDER}
+    ordered = {name: found.pop(name) for name in order}
     ordered.update(found)
     return ordered
 
 
-def list_templates(session: Session) -> list[TemplateInfo]:
-    """Every template: the shipped ones first (the rep's edited copy where there is one), then
-    the rep's own by name."""
-    shipped = shipped_templates()
-    own = {row.name: row for row in session.scalars(select(NoteTemplate))}
+def list_templates(session: Session, kind: str = THANKS) -> list[TemplateInfo]:
+    """Every template of a kind: the shipped ones first (the rep's edited copy where there is
+    one), then the rep's own by name."""
+    shipped = shipped_templates(kind)
+    own = {
+        row.name: row
+        for row in session.scalars(select(NoteTemplate).where(NoteTemplate.kind == kind))
+    }
     result: list[TemplateInfo] = []
     for name, info in shipped.items():
         row = own.pop(name, None)
@@ -101,27 +138,39 @@ def list_templates(session: Session) -> list[TemplateInfo]:
             result.append(info)
         else:
             description = row.description or info.description
-            result.append(TemplateInfo(name, description, row.body, True, True))
+            result.append(TemplateInfo(name, description, row.body, True, True, kind))
     for name in sorted(own):
         row = own[name]
-        result.append(TemplateInfo(name, row.description, row.body, False, False))
+        result.append(TemplateInfo(name, row.description, row.body, False, False, kind))
     return result
 
 
-def get_template(session: Session, name: str) -> TemplateInfo:
-    """The template called `name`; the error lists the names that exist."""
+def get_template(session: Session, name: str, kind: str = THANKS) -> TemplateInfo:
+    """The template of this kind called `name`; the error lists the names that exist."""
     wanted = name.strip().lower()
-    shipped = shipped_templates().get(wanted)
+    shipped = shipped_templates(kind).get(wanted)
     row = session.get(NoteTemplate, wanted)
-    if row is not None:
+    if row is not None and row.kind == kind:
         if shipped is None:
-            return TemplateInfo(wanted, row.description, row.body, False, False)
+            return TemplateInfo(wanted, row.description, row.body, False, False, kind)
         description = row.description or shipped.description
-        return TemplateInfo(wanted, description, row.body, True, True)
+        return TemplateInfo(wanted, description, row.body, True, True, kind)
     if shipped is not None:
         return shipped
-    known = ", ".join(info.name for info in list_templates(session))
-    raise NotFoundError(f"no template called {name!r}; templates: {known}")
+    known = ", ".join(info.name for info in list_templates(session, kind))
+    what = "campaign template" if kind == CAMPAIGN else "template"
+    raise NotFoundError(f"no {what} called {name!r}; templates: {known}")
+
+
+def _kind_taken(session: Session, name: str, kind: str) -> str | None:
+    """The other kind that already uses `name`, if any (a name belongs to one kind)."""
+    for other in KINDS:
+        if other != kind and name in shipped_templates(other):
+            return other
+    row = session.get(NoteTemplate, name)
+    if row is not None and row.kind != kind:
+        return row.kind
+    return None
 
 
 def default_template_name(kind: MeetingKind | str) -> str:
@@ -150,6 +199,7 @@ def save_template(
     *,
     description: str = "",
     now: datetime | None = None,
+    kind: str = THANKS,
 ) -> Changes:
     """Add a template or replace one's text; an unknown placeholder is refused here, by name.
 
@@ -159,14 +209,18 @@ def save_template(
     now = now or utcnow()
     name = check_name(name)
     body = body.replace("\r\n", "\n").replace("\r", "\n")
-    check_template(body)
+    check_template(body, placeholders_of(kind))
+    taken = _kind_taken(session, name, kind)
+    if taken is not None:
+        label = "a campaign letter" if taken == CAMPAIGN else "a thank-you note"
+        raise InvalidInputError(f"{name} is already the name of {label} template; pick another")
     description = clean_line(description)
     if len(description) > 200:
         raise InvalidInputError(
             f"the description is too long ({len(description)} characters; at most 200)"
         )
     row = session.get(NoteTemplate, name)
-    shipped = shipped_templates().get(name)
+    shipped = shipped_templates(kind).get(name)
     if (
         shipped is not None
         and body.strip("\n") == shipped.body.strip("\n")
@@ -179,7 +233,12 @@ def save_template(
     if row is None:
         session.add(
             NoteTemplate(
-                name=name, description=description, body=body, created_at=now, updated_at=now
+                name=name,
+                kind=kind,
+                description=description,
+                body=body,
+                created_at=now,
+                updated_at=now,
             )
         )
     else:
@@ -189,12 +248,12 @@ def save_template(
     return Changes(thanks=True)
 
 
-def delete_template(session: Session, name: str) -> Changes:
+def delete_template(session: Session, name: str, kind: str = THANKS) -> Changes:
     """Delete one of the rep's templates, or revert an edited shipped one to its shipped text.
 
     Drafts already written from it keep their text.
     """
-    info = get_template(session, name)
+    info = get_template(session, name, kind)
     if info.shipped and not info.customised:
         raise InvalidInputError(
             f"{info.name} is shipped with the app and cannot be deleted (it has no changes "

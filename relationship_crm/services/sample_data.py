@@ -462,6 +462,7 @@ class _Generator:
                 "created_at": changed[0],
                 "updated_at": changed[-1],
                 "deleted_at": None,
+                "campaign_opt_out": False,
             },
         )
         self.reachability(cid, given, family, firm, country)

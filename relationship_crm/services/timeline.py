@@ -1,5 +1,5 @@
-"""One contact's story, newest first: meetings, research, follow-ups, thank-you notes, gifts and
-trigger events (theirs and their company's).
+"""One contact's story, newest first: meetings, research, follow-ups, thank-you notes, campaign
+letters, gifts and trigger events (theirs and their company's).
 
 Also the pre-meeting brief: for every attendee of a meeting, their last meetings, research,
 open follow-ups, the gifts already given and recent news about them or their company, so the rep
@@ -20,6 +20,8 @@ from relationship_crm.domain.records import ContactView, MeetingView
 from relationship_crm.services import contacts, meetings, research, trigger_events
 from relationship_crm.services.common import existing_meeting, live_contact
 from relationship_crm.storage.schema import (
+    Campaign,
+    CampaignMember,
     FollowUp,
     FollowUpCompletion,
     Gift,
@@ -33,7 +35,8 @@ from relationship_crm.storage.schema import (
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One event in a contact's history. `kind` is a meeting kind, research, follow-up, thanks,
-    gift or trigger (a trigger event about the contact or their company)."""
+    gift, trigger (a trigger event about the contact or their company) or campaign (a campaign
+    letter; `ref_id` is the campaign)."""
 
     kind: str
     when: datetime  # aware UTC
@@ -109,6 +112,25 @@ def timeline(session: Session, contact_id: int, *, limit: int | None = None) -> 
         entries.append(
             TimelineEntry(
                 "thanks", when, f"Thank-you note: {meeting_title}", t.body, t.id, t.status, "UTC"
+            )
+        )
+    letters = (
+        select(CampaignMember, Campaign.name)
+        .join(Campaign, Campaign.id == CampaignMember.campaign_id)
+        .where(CampaignMember.contact_id == contact_id)
+    )
+    for letter, campaign_name in session.execute(letters):
+        when = letter.sent_at or letter.printed_at or letter.drafted_at
+        state = letter.status + (f", {letter.outcome}" if letter.outcome else "")
+        entries.append(
+            TimelineEntry(
+                "campaign",
+                when,
+                f"Campaign letter: {campaign_name} [{state}]",
+                letter.body,
+                letter.campaign_id,
+                letter.status,
+                "UTC",
             )
         )
     for g in session.scalars(select(Gift).where(Gift.contact_id == contact_id)):

@@ -25,6 +25,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0004_trigger_events",
     "0005_keep_in_touch",
     "0006_stage_funnel",
+    "0007_campaigns",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

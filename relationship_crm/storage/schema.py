@@ -101,6 +101,8 @@ class Contact(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set when the contact is moved to the trash; such contacts are hidden everywhere.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The contact asked to get no campaign letters: never taken into a campaign's segment.
+    campaign_opt_out: Mapped[bool] = mapped_column(Boolean, server_default="0")
 
     company: Mapped[Company | None] = relationship(back_populates="contacts")
     emails: Mapped[list[ContactEmail]] = relationship(
@@ -396,11 +398,13 @@ class Gift(Base):
 
 
 class NoteTemplate(Base):
-    """A thank-you template the rep wrote, or the rep's edited copy of a shipped one (same name)."""
+    """A template the rep wrote, or the rep's edited copy of a shipped one (same name)."""
 
     __tablename__ = "note_templates"
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    # "thanks" (a thank-you note) or "campaign" (a campaign letter): which fields it may use.
+    kind: Mapped[str] = mapped_column(String(16), default="thanks", server_default="thanks")
     description: Mapped[str] = mapped_column(String(200), default="")
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -442,6 +446,67 @@ class KeepInTouchRhythm(Base):
     paused_until: Mapped[date | None] = mapped_column(DayDate)
     pause_reason: Mapped[str] = mapped_column(String(200), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Campaign(Base):
+    """A micro-campaign: one letter to each member of a segment, a follow-up each, results.
+
+    The follow-up time is kept as the rep typed it (wall clock and zone) beside the members'
+    follow-ups; the cost is optional, in `currency`.
+    """
+
+    __tablename__ = "campaigns"
+    __table_args__ = (CheckConstraint("length(currency) = 3", name="currency"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(Text, default="")
+    template: Mapped[str] = mapped_column(String(50))
+    cost: Mapped[Decimal | None] = mapped_column(DecimalText)
+    currency: Mapped[str] = mapped_column(String(3))
+    follow_up_local: Mapped[datetime | None] = mapped_column(WallClock)
+    follow_up_tz: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    members: Mapped[list[CampaignMember]] = relationship(
+        cascade="all, delete-orphan", order_by="CampaignMember.id", passive_deletes=True
+    )
+
+
+class CampaignMember(Base):
+    """One contact of a campaign: their letter (draft -> printed -> sent), follow-up, outcome."""
+
+    __tablename__ = "campaign_members"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "contact_id", name="uq_campaign_members_campaign_contact"),
+        CheckConstraint("status IN ('draft', 'printed', 'sent')", name="status"),
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN "
+            "('no-response', 'replied', 'meeting', 'lead', 'deal', 'opted-out')",
+            name="outcome",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaigns.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    drafted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the rep edits the letter by hand.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    follow_up_id: Mapped[int | None] = mapped_column(
+        ForeignKey("follow_ups.id", ondelete="SET NULL"), index=True
+    )
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    added_by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Setting(Base):

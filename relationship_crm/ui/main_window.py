@@ -215,6 +215,9 @@ class MainWindow(QMainWindow):
         notes_menu = bar.addMenu("&Notes")
         self.thanks_action = self._action("&Thank-you notes…", "Ctrl+T", self.show_thanks)
         self.templates_action = self._action("Thank-you &templates…", None, self.edit_templates)
+        self.campaign_templates_action = self._action(
+            "&Campaign letter templates…", None, self.edit_campaign_templates
+        )
         self.rep_details_action = self._action("Your &details…", None, self.edit_rep_details)
         self.print_drafts_action = self._action(
             "&Print all drafts…", "Ctrl+Shift+P", self.print_all_drafts
@@ -222,6 +225,10 @@ class MainWindow(QMainWindow):
         notes_menu.addAction(self.thanks_action)
         notes_menu.addAction(self.print_drafts_action)
         notes_menu.addAction(self.templates_action)
+        notes_menu.addAction(self.campaign_templates_action)
+        notes_menu.addSeparator()
+        self.campaigns_action = self._action("Ca&mpaigns…", None, self.show_campaigns)
+        notes_menu.addAction(self.campaigns_action)
         notes_menu.addSeparator()
         notes_menu.addAction(self.rep_details_action)
 
@@ -379,6 +386,18 @@ class MainWindow(QMainWindow):
         from relationship_crm.ui.dialogs.templates_dialog import TemplatesDialog
 
         TemplatesDialog(self._ctx, self).open()
+
+    def show_campaigns(self) -> None:
+        from relationship_crm.ui.dialogs.campaigns_dialog import CampaignsDialog
+
+        self.campaigns_dialog = CampaignsDialog(self._ctx, self)
+        self.campaigns_dialog.open()
+
+    def edit_campaign_templates(self) -> None:
+        from relationship_crm.services.note_templates import CAMPAIGN
+        from relationship_crm.ui.dialogs.templates_dialog import TemplatesDialog
+
+        TemplatesDialog(self._ctx, self, kind=CAMPAIGN).open()
 
     def edit_rep_details(self) -> None:
         self.open_settings("details")

@@ -1,10 +1,12 @@
-"""Printing thank-you notes with Qt: one renderer for print preview, printers and PDF files.
+"""Printing notes, letters and address labels with Qt: print preview, printers and PDF files.
 
 The pages' content and layout come from `services.note_pages` (pure HTML); this module loads the
 shipped typeface, lays each note out with QTextDocument at the printer's resolution and paints it,
 one note per sheet (a long note continues on a second sheet, never clipped), optionally followed
 by an envelope page. The command line's `thanks print --pdf` uses `write_pdf` under an offscreen
-QGuiApplication. Runs on the GUI thread.
+QGuiApplication, as do `campaign print` (campaign letters are NotePages too) and `campaign
+labels` (`write_labels_pdf`, address labels on a `services.label_sheets` sheet). Runs on the GUI
+thread.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QFont,
     QFontDatabase,
+    QFontMetricsF,
     QGuiApplication,
     QPageLayout,
     QPageSize,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import QApplication
 from relationship_crm.bundled import resource_path
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.services.export_files import replacing
+from relationship_crm.services.label_sheets import LabelSheet
 from relationship_crm.services.note_pages import (
     NOTE_FONTS,
     Envelope,
@@ -161,3 +165,75 @@ def offscreen_application() -> QGuiApplication:
     if isinstance(existing, QGuiApplication):
         return existing
     return QApplication(["relationship-crm", "-platform", "offscreen"])
+
+
+def render_labels(printer: QPrinter, labels: Sequence[Sequence[str]], sheet: LabelSheet) -> None:
+    """Paint address labels onto `printer`, `sheet.per_sheet` to a page, row by row.
+
+    Every label uses one type size: the largest (at most 12 pt, at least 6 pt) at which each
+    label's lines fit its box inside a small margin; a line still too long is elided.
+    """
+    ensure_fonts()
+    printer.setPageLayout(_layout(sheet.width_mm, sheet.height_mm, sheet.label))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise KnownError("could not start printing (is the printer or the PDF file writable?)")
+    try:
+        dpi = printer.resolution()
+
+        def px(mm: float) -> float:
+            return mm / 25.4 * dpi
+
+        pad = 3.0  # mm inside each label, so text never touches a die-cut edge
+        width = px(sheet.label_width_mm - 2 * pad)
+        height = px(sheet.label_height_mm - 2 * pad)
+        size = min((_fit_size(printer, width, height, list(x)) for x in labels), default=12.0)
+        font = note_font(size)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font, printer)
+        current = 0
+        for index, lines in enumerate(labels):
+            page, x, y = sheet.position(index)
+            if page != current:
+                if not printer.newPage():
+                    raise KnownError("the printer refused a new page")
+                current = page
+            box = QRectF(px(x + pad), px(y + pad), width, height)
+            _paint_label(painter, metrics, box, list(lines))
+    finally:
+        painter.end()
+
+
+def _fit_size(printer: QPrinter, width: float, height: float, lines: list[str]) -> float:
+    """The largest size from 12 pt down (half points, at least 6) at which `lines` fit."""
+    size = 12.0
+    while size > 6.0:
+        metrics = QFontMetricsF(note_font(size), printer)
+        widest = max((metrics.horizontalAdvance(line) for line in lines), default=0.0)
+        if metrics.lineSpacing() * len(lines) <= height and widest <= width:
+            break
+        size -= 0.5
+    return size
+
+
+def _paint_label(painter: QPainter, metrics: QFontMetricsF, box: QRectF, lines: list[str]) -> None:
+    # Vertically centred, left-aligned: how addresses are written.
+    height = metrics.lineSpacing() * len(lines)
+    top = box.top() + max(0.0, (box.height() - height) / 2)
+    for number, line in enumerate(lines):
+        baseline = top + metrics.ascent() + number * metrics.lineSpacing()
+        if baseline > box.bottom():
+            break
+        text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, box.width())
+        painter.drawText(QPointF(box.left(), baseline), text)
+
+
+def write_labels_pdf(path: Path, labels: Sequence[Sequence[str]], sheet: LabelSheet) -> None:
+    """Write address labels to a PDF at `path`, replacing it only once the PDF is complete."""
+    with replacing(path.expanduser(), prefix=".labels-", suffix=".pdf") as temporary:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(temporary))
+        printer.setCreator("Relationship CRM")
+        printer.setDocName("Address labels")
+        render_labels(printer, labels, sheet)

@@ -221,8 +221,13 @@ def test_sample_data_announces_what_it_added_and_the_list_shows_it(qtbot, window
     ctx.events.changed.connect(lambda changes, initiator: heard.append((changes, initiator)))
     window.load_sample_data()
     wait_idle(30000)
-    # The sample has no trigger events (issue 15): it says so rather than claiming them.
-    assert heard == [(replace(Changes.everything(), settings=False, trigger_events=False), window)]
+    # The sample has no trigger events nor campaigns (issue 15, 16): it says so.
+    assert heard == [
+        (
+            replace(Changes.everything(), settings=False, trigger_events=False, campaigns=False),
+            window,
+        )
+    ]
     assert window.statusBar().currentMessage() == "Sample data loaded."
     qtbot.waitUntil(lambda: window.contact_list.model.rowCount() > 0)
 

@@ -337,3 +337,38 @@ def test_closing_without_edits_does_not_ask(qtbot, open_dialog, answers):
     dialog = open_dialog()
     click(qtbot, dialog.close_button)
     assert not dialog.isVisible() and answers.questions == []
+
+
+# --- campaign letter templates (issue 16): the same editor, their own list and fields ------------
+
+CAMPAIGN_SHIPPED = ["campaign-check-in", "campaign-invitation", "campaign-offer"]
+
+
+def test_campaign_templates_are_edited_in_the_same_dialog(qtbot, ctx, db, answers, wait_idle):
+    with db.write() as s:
+        settings.put(s, "rep_name", "Sam Seller")
+    dialog = TemplatesDialog(ctx, kind=note_templates.CAMPAIGN)
+    qtbot.addWidget(dialog)
+    with qtbot.waitActive(dialog):
+        dialog.show()
+        dialog.activateWindow()
+    wait_idle()
+    assert dialog.windowTitle() == "Campaign letter templates"
+    assert dialog.template_names() == CAMPAIGN_SHIPPED
+    wait_preview(qtbot, dialog, "Dear Jane,")
+    assert "the Grand Hotel" in dialog.preview.toPlainText()  # the example campaign's topic
+
+    # A thank-you field is unknown here; a campaign field is fine.
+    type_at_end(qtbot, dialog, "P.S. {{meeting_title}}")
+    assert "unknown placeholder {{meeting_title}}" in dialog.problems_label.text()
+    dialog.body_edit.setPlainText("Dear {{first_name}},\n\n{{campaign_name}}\n\n{{signature}}\n")
+    qtbot.waitUntil(lambda: not dialog.problems_label.isVisible())
+    wait_preview(qtbot, dialog, "the Spring Seminar")
+    with qtbot.waitSignal(ctx.events.changed):
+        click(qtbot, dialog.save_button)
+    wait_idle()
+    with db.read() as s:
+        mine = note_templates.get_template(s, "campaign-check-in", note_templates.CAMPAIGN)
+        thanks_names = [t.name for t in note_templates.list_templates(s)]
+    assert mine.customised and "{{campaign_name}}" in mine.body
+    assert "campaign-check-in" not in thanks_names

@@ -1,4 +1,7 @@
-"""The template editor: thank-you templates shipped with the app and the rep's own, checked live."""
+"""The template editor: templates shipped with the app and the rep's own, checked live.
+
+One dialog for both kinds: thank-you notes (the default) and campaign letters (`kind=CAMPAIGN`,
+their own list, fields and preview)."""
 
 from __future__ import annotations
 
@@ -37,8 +40,8 @@ from PySide6.QtWidgets import (
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError, KnownError
-from relationship_crm.domain.templating import PLACEHOLDERS, template_problems
-from relationship_crm.services import note_templates, thanks
+from relationship_crm.domain.templating import template_problems
+from relationship_crm.services import campaigns, note_templates, thanks
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
@@ -111,9 +114,13 @@ class TemplatesDialog(SavingDialog):
     template_removed = Signal(str)
     preview_shown = Signal()
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, parent: QWidget | None = None, *, kind: str = note_templates.THANKS
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self._kind = kind
+        self._placeholders = note_templates.placeholders_of(kind)
         self._templates: dict[str, TemplateInfo] = {}
         self._current: str | None = None
         self._new_name: str | None = None  # made with New… and not stored yet
@@ -122,7 +129,11 @@ class TemplatesDialog(SavingDialog):
         self._saving = False
         self._syncing_list = False
         self._preview_serial = 0
-        self.setWindowTitle("Thank-you templates")
+        self.setWindowTitle(
+            "Campaign letter templates"
+            if kind == note_templates.CAMPAIGN
+            else "Thank-you templates"
+        )
         self.resize(960, 680)
         self._build()
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
@@ -192,7 +203,7 @@ class TemplatesDialog(SavingDialog):
         self.placeholder_menu = QMenu(self)
         self._placeholder_actions: dict[str, QAction] = {}
         group = None
-        for name, description in PLACEHOLDERS.items():
+        for name, description in self._placeholders.items():
             if group is not None and placeholder_group(name) != group:
                 self.placeholder_menu.addSeparator()
             group = placeholder_group(name)
@@ -365,13 +376,17 @@ class TemplatesDialog(SavingDialog):
         self._preview_serial += 1
         serial = self._preview_serial
         text = self.body_edit.toPlainText()
-        if self._current is None or template_problems(text):
+        if self._current is None or template_problems(text, self._placeholders):
             self.preview.clear()
             self.preview.setPlaceholderText(_NO_PREVIEW)
             return
         now = self._ctx.clock()
         self._ctx.runner.query(
-            lambda s: thanks.preview_template(s, text, now=now),
+            (
+                (lambda s: campaigns.preview_template(s, text, now=now))
+                if self._kind == note_templates.CAMPAIGN
+                else (lambda s: thanks.preview_template(s, text, now=now))
+            ),
             while_alive(self, partial(self._on_preview_filled, serial)),
             while_alive(self, partial(self._on_preview_failed, serial)),
         )
@@ -411,7 +426,8 @@ class TemplatesDialog(SavingDialog):
                 return
         self.error_label.hide()
         self._write(
-            lambda s: note_templates.delete_template(s, name), partial(self._on_deleted, name)
+            lambda s: note_templates.delete_template(s, name, self._kind),
+            partial(self._on_deleted, name),
         )
 
     # --- questions (static Qt dialogs; tests patch them) ----------------------------------------
@@ -458,7 +474,7 @@ class TemplatesDialog(SavingDialog):
 
     def _load(self, then: Callable[[], None] | None = None) -> None:
         self._ctx.runner.query(
-            note_templates.list_templates,
+            partial(note_templates.list_templates, kind=self._kind),
             while_alive(self, partial(self._on_loaded, then)),
             while_alive(self, self._on_load_failed),
         )
@@ -621,7 +637,9 @@ class TemplatesDialog(SavingDialog):
         now = self._ctx.clock()
         self.error_label.hide()
         self._write(
-            lambda s: note_templates.save_template(s, name, body, description=description, now=now),
+            lambda s: note_templates.save_template(
+                s, name, body, description=description, now=now, kind=self._kind
+            ),
             partial(self._on_saved, name, body, description, then),
         )
 
@@ -704,7 +722,7 @@ class TemplatesDialog(SavingDialog):
     def _check_problems(self) -> None:
         """List the body's problems under it and tint the lines they are on."""
         text = self.body_edit.toPlainText()
-        problems = template_problems(text) if self._current is not None else []
+        problems = template_problems(text, self._placeholders) if self._current is not None else []
         selections = []
         document = self.body_edit.document()
         for line in sorted({problem.line for problem in problems}):
