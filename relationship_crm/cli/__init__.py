@@ -3,8 +3,8 @@
 Contract (reps' scripts rely on it): commands that create something print the new id alone on
 stdout; `--format json` prints a JSON list of objects wherever a list is printed; any error is one
 line on stderr and exit status 1, with nothing half-written (each command is one transaction).
-Qt is loaded lazily in two places only: the desktop app with no command (`launch`) and the PDF
-rendering of `thanks print`.
+Qt is loaded lazily in three places only: the desktop app with no command (`launch`) and the PDF
+rendering of `thanks print` and `report weekly --pdf`.
 
 Each command group is one module with a `register(commands, common)` that declares its commands
 and their options beside their handlers; the shared pieces are `common` (how a command is
@@ -28,6 +28,7 @@ from relationship_crm.cli import (
     launch,
     lookup,
     meetings,
+    reports,
     thanks,
     transfer,
 )
@@ -45,7 +46,18 @@ from relationship_crm.paths import AppPaths
 from relationship_crm.storage.db import open_database
 
 # In the order `--help` lists the commands.
-GROUPS = (contacts, companies, meetings, followups, gifts, thanks, transfer, lookup, database)
+GROUPS = (
+    contacts,
+    companies,
+    meetings,
+    followups,
+    gifts,
+    thanks,
+    reports,
+    transfer,
+    lookup,
+    database,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -335,7 +335,7 @@ def _scaled_sum() -> Any:
     return func.sum(cast(exact, Integer))
 
 
-def _from_scaled(total: object, currency: str) -> Decimal:
+def _from_scaled(total: int | None, currency: str) -> Decimal:
     return _money(Decimal(int(total or 0)).scaleb(-4), currency)
 
 
@@ -419,8 +419,7 @@ def spend_per_month(session: Session, *, now: datetime, zone: str) -> SpendSumma
         totals=tuple((code, totals[code]) for code in currency_order),
         budget=budget,
         top_recipients=tuple(
-            Recipient(cid, name, code, _from_scaled(total, code))
-            for cid, name, code, total in top
+            Recipient(cid, name, code, _from_scaled(total, code)) for cid, name, code, total in top
         ),
     )
 
