@@ -20,11 +20,13 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPalette,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -537,6 +539,7 @@ class ChartWidget(QWidget):
         super().__init__(parent)
         self._chart = chart
         self._boxes: list[HitBox] = []
+        self._stale = True  # boxes not yet laid out for this chart and size
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(260, 180)
         self.setMouseTracking(True)
@@ -548,6 +551,8 @@ class ChartWidget(QWidget):
 
     def set_chart(self, chart: Chart) -> None:
         self._chart = chart
+        self._boxes = []
+        self._stale = True
         self._update_name()
         self.update()
 
@@ -561,11 +566,23 @@ class ChartWidget(QWidget):
         return QSize(420, 260)
 
     def bar_boxes(self) -> list[HitBox]:
-        """Where the bars were last painted (tests click their centres)."""
+        """Where the bars are painted (tests click their centres)."""
+        if self._stale:
+            # A click can come before the first paint: lay the chart out on an image instead.
+            image = QImage(max(self.width(), 1), max(self.height(), 1), QImage.Format.Format_RGB32)
+            painter = QPainter(image)
+            try:
+                painter.setFont(self.font())
+                self._boxes = paint_chart(
+                    painter, QRectF(self.rect()), self._chart, ChartStyle.for_print()
+                )
+            finally:
+                painter.end()
+            self._stale = False
         return list(self._boxes)
 
     def key_at(self, point: QPointF) -> str | None:
-        for box in self._boxes:
+        for box in self.bar_boxes():
             if box.rect.contains(point):
                 return box.key
         return None
@@ -576,8 +593,13 @@ class ChartWidget(QWidget):
             self._boxes = paint_chart(
                 painter, QRectF(self.rect()), self._chart, ChartStyle.from_palette(self.palette())
             )
+            self._stale = False
         finally:
             painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._stale = True
+        super().resizeEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         over = self.key_at(event.position()) is not None
