@@ -109,6 +109,7 @@ class ChartStyle:
     muted: QColor
     grid: QColor
     dark: bool
+    background: QColor
 
     @classmethod
     def from_palette(cls, palette: QPalette) -> ChartStyle:
@@ -117,12 +118,22 @@ class ChartStyle:
         muted.setAlphaF(0.7)
         grid = QColor(text)
         grid.setAlphaF(0.18)
-        return cls(text=text, muted=muted, grid=grid, dark=is_dark(palette))
+        return cls(
+            text=text,
+            muted=muted,
+            grid=grid,
+            dark=is_dark(palette),
+            background=palette.color(QPalette.ColorRole.Window),
+        )
 
     @classmethod
     def for_print(cls) -> ChartStyle:
         return cls(
-            text=QColor("#111111"), muted=QColor("#555555"), grid=QColor("#d0d0d0"), dark=False
+            text=QColor("#111111"),
+            muted=QColor("#555555"),
+            grid=QColor("#d0d0d0"),
+            dark=False,
+            background=QColor("#ffffff"),
         )
 
     def colour(self, hex_colour: str) -> QColor:
@@ -141,19 +152,28 @@ class HitBox:
     key: str
 
 
-def _nice_max(value: float) -> float:
-    """The top of the value axis: 1, 2, 2.5 or 5 times a power of ten, at least `value`."""
+def _nice_step(value: float) -> float:
+    """The gridline step: 1, 2 or 5 times a power of ten, so that about five steps reach
+    `value` (whole numbers for counts: never a 12.5 gridline)."""
     if value <= 0:
         return 1.0
+    raw = value / 5
     power = 1.0
-    while power * 10 <= value:
+    while power * 10 <= raw:
         power *= 10
-    while power > value:
+    while power > raw:
         power /= 10
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            return step * power
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return max(factor * power, 1.0)
     return 10 * power
+
+
+def _nice_max(value: float) -> float:
+    """The top of the value axis: the first whole number of gridline steps at or above `value`."""
+    step = _nice_step(value)
+    steps = max(int(-(-value // step)), 1)
+    return steps * step
 
 
 def _elide(metrics: QFontMetricsF, text: str, width: float) -> str:
@@ -223,9 +243,9 @@ def _paint(painter: QPainter, rect: QRectF, chart: Chart, style: ChartStyle) -> 
             Qt.TextFlag.TextWordWrap
         )
         needed = painter.boundingRect(
-            QRectF(area.left(), top, area.width(), line * 2), flags, chart.subtitle
+            QRectF(area.left(), top, area.width(), line * 3), flags, chart.subtitle
         )
-        lines = 2 if needed.height() > line * 1.5 else 1
+        lines = min(max(round(needed.height() / line), 1), 3)
         _fit(
             painter,
             QRectF(area.left(), top, area.width(), line * lines),
@@ -478,13 +498,13 @@ def _grid(
     line = metrics.height()
     pen = QPen(style.grid)
     pen.setWidthF(max(line / 16, 0.5))
-    for step in range(5):
-        value = top_value * step / 4
-        if top_value <= 4 and value != int(value):
-            continue  # counts: no 0.5 gridlines
+    step_value = _nice_step(top_value)
+    steps = max(round(top_value / step_value), 1)
+    for step in range(steps + 1):
+        value = step_value * step
         painter.setPen(pen)
         if horizontal:
-            x = plot.left() + plot.width() * step / 4
+            x = plot.left() + plot.width() * value / top_value
             painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
             painter.setPen(style.muted)
             painter.drawText(
@@ -493,7 +513,7 @@ def _grid(
                 chart.format_value(value),
             )
         else:
-            y = plot.bottom() - plot.height() * step / 4
+            y = plot.bottom() - plot.height() * value / top_value
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.setPen(style.muted)
             painter.drawText(
@@ -516,10 +536,13 @@ def _reference(
     pen.setStyle(Qt.PenStyle.DashLine)
     painter.setPen(pen)
     painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-    painter.setPen(style.colour(RED))
     width = metrics.horizontalAdvance(label) + metrics.height() * 0.3
+    box = QRectF(plot.right() - width, y - metrics.height(), width, metrics.height())
+    # A label over a bar would be unreadable: it gets the background behind it.
+    painter.fillRect(box, style.background)
+    painter.setPen(style.colour(RED))
     painter.drawText(
-        QRectF(plot.right() - width, y - metrics.height(), width, metrics.height()),
+        box,
         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
         label,
     )

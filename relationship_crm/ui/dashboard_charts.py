@@ -129,7 +129,9 @@ def spend_chart(spend: dashboard.SpendSummary) -> Chart:
             reference = (float(budget.monthly), f"budget {_money(budget.monthly)}/month")
     top = [r for r in spend.top_recipients if r.currency == codes[0]][:3]
     if top:
-        subtitle += " · Top: " + ", ".join(f"{r.name} {_money(r.amount)}" for r in top)
+        subtitle += f" · Top ({codes[0]}): " + ", ".join(
+            f"{r.name} {_money(r.amount)}" for r in top
+        )
     return Chart(
         title="Gifts and hospitality",
         subtitle=subtitle,
