@@ -326,6 +326,13 @@ def _vertical(
     _grid(painter, plot, top_value, chart, style, metrics, horizontal=False)
     slot = plot.width() / len(chart.bars)
     bar_width = min(slot * 0.72, line * 3.2)
+    # One size for the row of labels (months in a row all the same size), down to 80%; a
+    # label still too long shrinks alone below that.
+    label_font = QFont(painter.font())
+    words = [word for bar in chart.bars for word in bar.label.split()]
+    widest = max((metrics.horizontalAdvance(word) for word in words), default=0.0)
+    if widest > slot * 0.92:
+        label_font.setPointSizeF(label_font.pointSizeF() * max(0.8, slot * 0.92 / max(widest, 1.0)))
     boxes: list[HitBox] = []
     for index, bar in enumerate(chart.bars):
         centre = plot.left() + slot * (index + 0.5)
@@ -366,12 +373,16 @@ def _vertical(
                 min_scale=0.6,
             )
         painter.setPen(style.muted)
+        body_font = QFont(painter.font())
+        painter.setFont(label_font)
         _fit(
             painter,
             QRectF(centre - slot * 0.46, plot.bottom() + line * 0.15, slot * 0.92, line * 2),
             bar.label,
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+            min_scale=0.85,
         )
+        painter.setFont(body_font)
         boxes.append(HitBox(QRectF(centre - slot / 2, plot.top(), slot, plot.height()), bar.key))
     if chart.reference is not None:
         _reference(painter, plot, y_of(chart.reference[0]), chart.reference[1], style, metrics)

@@ -233,10 +233,12 @@ def _notes(column: _Column, review: dashboard.WeeklyReview) -> None:
         if not column.room_for(2):
             _more(column, total - index)
             return
-        status = "printed, not sent" if note.status == "printed" else "draft"
+        # The status and day first: a long meeting title is what gets cut, never those.
+        status = "printed" if note.status == "printed" else "draft"
         column.write(
-            f"{note.contact_name} — {note.meeting_title} "
-            f"({timefmt.day_month(note.meeting_day)}), {status}",
+            f"{timefmt.day_month(note.meeting_day, year=note.meeting_day.year != review.first_day.year)}"
+            f"  {status}  {note.contact_name} — "
+            f"{note.meeting_title}",
             indent=1,
         )
     if total > len(review.notes_to_send):

@@ -132,7 +132,7 @@ def test_pdf_has_the_charts_and_the_lists(cli, seeded, tmp_path):
     assert "1 overdue follow-up before these" in second
     assert "Fri 04 Dec 2026 — 1 follow-up" in second
     assert "10:30 Ann Archer — send the quote" in second
-    assert "Bob Baker" in second and "Lunch at Rivoli" in second
+    assert "30 Nov draft Bob Baker — Lunch at Rivoli" in second
     assert "Lost or drifting" in second and "No keep-in-touch rhythms yet" in second
 
 
