@@ -235,8 +235,9 @@ def _notes(column: _Column, review: dashboard.WeeklyReview) -> None:
             return
         # The status and day first: a long meeting title is what gets cut, never those.
         status = "printed" if note.status == "printed" else "draft"
+        other_year = note.meeting_day.year != review.first_day.year
         column.write(
-            f"{timefmt.day_month(note.meeting_day, year=note.meeting_day.year != review.first_day.year)}"
+            f"{timefmt.day_month(note.meeting_day, year=other_year)}"
             f"  {status}  {note.contact_name} — "
             f"{note.meeting_title}",
             indent=1,
