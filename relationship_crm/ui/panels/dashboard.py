@@ -77,7 +77,7 @@ class DashboardPanel(QWidget):
         for index, name in enumerate(dashboard_charts.ORDER):
             widget = ChartWidget(Chart(title=_TITLES[name], bars=(), empty_text="Loading…"))
             widget.setObjectName(f"chart_{name}")
-            widget.setMinimumSize(240, 170)
+            widget.setMinimumSize(120, 90)
             self.charts[name] = widget
             grid.addWidget(widget, index // COLUMNS, index % COLUMNS)
         for column in range(COLUMNS):
@@ -87,6 +87,9 @@ class DashboardPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
+        # The dashboard shares the main window's stack with the contact list: its grid must not
+        # make the window (or a small remembered size of it) any wider than the list needs.
+        self.setMinimumSize(1, 1)
         layout.addLayout(header)
         layout.addLayout(grid, 1)
 
