@@ -54,6 +54,7 @@ def test_a_json_copy_imports_into_an_empty_database_and_exports_identically(
     cli, sample_db, tmp_path
 ):
     first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert cli("config", "set", "gift_budget", "1200 USD").code == 0  # the dashboard's budget
     assert cli("export", "--format", "json", str(first)).code == 0
     fresh = tmp_path / "fresh.sqlite3"
     result = cli("import", str(first), db=fresh)
@@ -62,6 +63,7 @@ def test_a_json_copy_imports_into_an_empty_database_and_exports_identically(
     one, two = json.loads(first.read_text("utf-8")), json.loads(second.read_text("utf-8"))
     assert one.pop("exported_at") and two.pop("exported_at")  # the only thing that may differ
     assert len(one["contacts"]) == 200 and one["meetings"] and one["thank_you_notes"]
+    assert one["settings"]["gift_budget"] == "1200 USD"
     assert two == one
 
 
