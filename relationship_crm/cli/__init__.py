@@ -4,7 +4,7 @@ Contract (reps' scripts rely on it): commands that create something print the ne
 stdout; `--format json` prints a JSON list of objects wherever a list is printed; any error is one
 line on stderr and exit status 1, with nothing half-written (each command is one transaction).
 Qt is loaded lazily in three places only: the desktop app with no command (`launch`) and the PDF
-rendering of `thanks print` and `campaign print|labels`.
+rendering of `thanks print`, `campaign print|labels` and `report weekly --pdf`.
 
 Each command group is one module with a `register(commands, common)` that declares its commands
 and their options beside their handlers; the shared pieces are `common` (how a command is
@@ -31,6 +31,7 @@ from relationship_crm.cli import (
     launch,
     lookup,
     meetings,
+    reports,
     stages,
     thanks,
     transfer,
@@ -61,6 +62,7 @@ GROUPS = (
     gifts,
     thanks,
     campaigns,
+    reports,
     transfer,
     lookup,
     database,

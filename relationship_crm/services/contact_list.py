@@ -53,6 +53,8 @@ class ContactFilter:
     tag: str | None = None
     sort: str = "name"
     descending: bool = False
+    # Only these contacts (a dashboard chart's bar: the drifting contacts of a tag).
+    ids: tuple[int, ...] | None = None
 
 
 def _last_contact(now: datetime) -> Any:
@@ -75,6 +77,8 @@ def _next_follow_up() -> Any:
 
 def _base(flt: ContactFilter) -> Select[Any]:
     query = select(Contact.id).where(Contact.deleted_at.is_(None))
+    if flt.ids is not None:
+        query = query.where(Contact.id.in_(flt.ids))
     if flt.stage is not None:
         query = query.where(Contact.stage == flt.stage)
     if flt.tag:
@@ -128,11 +132,12 @@ def page(
         sort = "name"
     if sort == "relevance" and ranked is not None:
         # Keep the search ranking: sort by position in the ranked id list (at most SEARCH_LIMIT).
-        window = ranked[offset : offset + limit] if not (flt.stage or flt.tag) else ranked
+        narrowed = flt.stage or flt.tag or flt.ids is not None
+        window = ranked[offset : offset + limit] if not narrowed else ranked
         rows_query = rows_query.where(Contact.id.in_(window))
         found = {r[0]: r for r in session.execute(rows_query)}
         ordered = [found[i] for i in ranked if i in found]
-        if flt.stage or flt.tag:
+        if narrowed:
             ordered = ordered[offset : offset + limit]
         return [_row(r) for r in ordered], total
     key = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +33,8 @@ KNOWN_SETTINGS: dict[str, str] = {
     "international (23 November 2026); default from the time zone",
     "page_size": "paper for thank-you notes: a4, letter, a6 or card (4.25x5.5 in); "
     "default from the date style",
+    "gift_budget": "yearly gift and hospitality budget as AMOUNT CURRENCY (e.g. 1200 USD); "
+    "the dashboard sets the last 12 months' spend against it",
 }
 
 #: Longest text accepted for the rep's details (one letterhead line).
@@ -73,6 +76,8 @@ def put(session: Session, key: str, value: str) -> Changes:
             raise InvalidInputError(
                 f"phone_region must be a two-letter country code, not {value!r}"
             )
+    elif value and key == "gift_budget":
+        value = parse_budget(value).text
     elif value and key in CHOICES:
         value = value.lower()
         if value not in CHOICES[key]:
@@ -101,6 +106,60 @@ def put(session: Session, key: str, value: str) -> Changes:
     else:
         row.value = value
     return Changes(settings=True)
+
+
+@dataclass(frozen=True, slots=True)
+class GiftBudget:
+    """The yearly gift and hospitality budget: an exact amount in one currency."""
+
+    amount: Decimal
+    currency: str
+
+    @property
+    def text(self) -> str:
+        """The stored form, "1200 USD"."""
+        return f"{self.amount} {self.currency}"
+
+
+#: Largest yearly budget accepted (the same order as the largest gift cost).
+MAX_BUDGET = Decimal("100000000")
+
+
+def parse_budget(text: str) -> GiftBudget:
+    """ "1200 USD" (or "USD 1200", "1,200.50 eur") as a GiftBudget; one clear line otherwise."""
+    parts = text.replace(",", "").split()
+    example = "write it as AMOUNT CURRENCY, e.g. 1200 USD"
+    if len(parts) != 2:
+        raise InvalidInputError(f"gift_budget {text.strip()!r} is not a budget; {example}")
+    amount_text, code = parts if not parts[0].isalpha() else (parts[1], parts[0])
+    try:
+        amount = Decimal(amount_text)
+    except InvalidOperation:
+        raise InvalidInputError(
+            f"gift_budget {text.strip()!r}: {amount_text!r} is not an amount; {example}"
+        ) from None
+    if not amount.is_finite() or amount <= 0:
+        raise InvalidInputError(f"gift_budget must be a positive amount, not {amount_text!r}")
+    if amount > MAX_BUDGET:
+        raise InvalidInputError(f"gift_budget {amount_text!r} is implausibly large")
+    currency = check_currency(code)
+    currencies.check_amount_places(amount, currency)
+    # Trailing zeros dropped ("1200.00" -> "1200"), but never written with an exponent.
+    normal = amount.normalize()
+    if normal == normal.to_integral_value():
+        normal = normal.quantize(Decimal(1))
+    return GiftBudget(normal, currency)
+
+
+def gift_budget(session: Session) -> GiftBudget | None:
+    """The `gift_budget` setting, or None when unset (or no longer readable)."""
+    value = get(session, "gift_budget")
+    if not value:
+        return None
+    try:
+        return parse_budget(value)
+    except InvalidInputError:
+        return None
 
 
 def check_currency(code: str) -> str:

@@ -33,6 +33,7 @@ from relationship_crm.ui.dialogs.contact_editor import ContactEditor
 from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.panels.contact_list import ContactListPanel
 from relationship_crm.ui.panels.contact_page import ContactPage
+from relationship_crm.ui.panels.dashboard import DashboardPanel
 from relationship_crm.ui.panels.empty_state import EmptyState
 from relationship_crm.ui.resources import app_icon
 from relationship_crm.ui.undo import UndoStack, shorten
@@ -90,7 +91,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.splitter)
         self.stack.addWidget(self.empty_state)
         self.pipeline_board: PipelineBoard | None = None  # built the first time it is shown
+        self.dashboard = DashboardPanel(ctx)
+        self.stack.addWidget(self.dashboard)
         self.setCentralWidget(self.stack)
+        self._contacts_empty = False
 
         self.reminders_dock = QDockWidget("Reminders", self)
         self.reminders_dock.setObjectName("remindersDock")
@@ -173,6 +177,9 @@ class MainWindow(QMainWindow):
             )
         }
         self.sample_action = self._action("Load &sample data", None, self.load_sample_data)
+        self.review_action = self._action(
+            "Print &weekly review…", None, lambda: self.print_weekly_review()
+        )
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         for action in (self.new_contact_action, self.log_meeting_action):
@@ -187,6 +194,8 @@ class MainWindow(QMainWindow):
         self.restore_action = self._action(
             "&Restore from backup…", None, lambda: self.restore_from_backup()
         )
+        file_menu.addAction(self.review_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
@@ -247,6 +256,10 @@ class MainWindow(QMainWindow):
         view_menu.addAction(toggle)
         self.events_action = self._action("&Trigger events…", None, self.show_trigger_events)
         view_menu.addAction(self.events_action)
+        # Ctrl+D is taken: it marks a reminder done in the Reminders list.
+        self.dashboard_action = self._action("&Dashboard", "Ctrl+Shift+D", self.toggle_dashboard)
+        self.dashboard_action.setCheckable(True)
+        view_menu.addAction(self.dashboard_action)
 
         help_menu = bar.addMenu("&Help")
         self.guide_action = self._action("&Getting started", None, self.show_guide)
@@ -277,6 +290,12 @@ class MainWindow(QMainWindow):
         self.empty_state.sample_data_requested.connect(self.load_sample_data)
         self.empty_state.import_requested.connect(self.import_file)
         self._ctx.events.contact_opened.connect(self.open_contact)
+        self.dashboard.stage_requested.connect(self.show_stage)
+        self.dashboard.health_requested.connect(self.show_health_contacts)
+        self.dashboard.week_requested.connect(self.show_due_list)
+        self.dashboard.thanks_requested.connect(lambda _key: self.show_thanks())
+        self.dashboard.print_requested.connect(lambda: self.print_weekly_review())
+        self.dashboard.close_requested.connect(self.show_contacts)
         self._ctx.events.changed.connect(self._on_events_changed)
         self._ctx.runner.failed.connect(self._on_runner_failed)
 
@@ -293,11 +312,6 @@ class MainWindow(QMainWindow):
             return
         ContactEditor(self._ctx, contact, self).open()
 
-    def show_contacts(self) -> None:
-        """View → Contacts: the list and the contact page (or the empty-database welcome)."""
-        self._check_empty()
-        self.stack.setCurrentWidget(self.splitter)
-
     def show_pipeline(self) -> PipelineBoard:
         """View → Pipeline: the funnel board (built on first use)."""
         if self.pipeline_board is None:
@@ -308,6 +322,7 @@ class MainWindow(QMainWindow):
             self.pipeline_board.moved.connect(self._on_undone)  # a status-bar message too
             self.stack.addWidget(self.pipeline_board)
         self.stack.setCurrentWidget(self.pipeline_board)
+        self.dashboard_action.setChecked(False)
         return self.pipeline_board
 
     def edit_stages(self) -> QDialog:
@@ -321,6 +336,7 @@ class MainWindow(QMainWindow):
 
     def open_contact(self, contact_id: int) -> None:
         """Show a contact's page and select it in the list."""
+        self.dashboard_action.setChecked(False)
         self.stack.setCurrentWidget(self.splitter)
         self.contact_list.select_contact(contact_id)
         self.contact_page.show_contact(contact_id)
@@ -596,6 +612,89 @@ class MainWindow(QMainWindow):
             describe=lambda exc: f"No sample data added: {exc}.",
         )
 
+    # --- the dashboard and the weekly review ---------------------------------------------------
+
+    def toggle_dashboard(self) -> None:
+        """View → Dashboard: show the charts, or go back to the contacts."""
+        if self.stack.currentWidget() is self.dashboard:
+            self.show_contacts()
+        else:
+            self.show_dashboard()
+
+    def show_dashboard(self) -> DashboardPanel:
+        self.stack.setCurrentWidget(self.dashboard)
+        self.dashboard_action.setChecked(True)
+        return self.dashboard
+
+    def show_contacts(self) -> None:
+        """View → Contacts: the list and the contact page (or the welcome screen of an empty
+        file), leaving the dashboard or the board."""
+        self.dashboard_action.setChecked(False)
+        self.stack.setCurrentWidget(self.empty_state if self._contacts_empty else self.splitter)
+        self._check_empty()
+
+    def show_stage(self, stage: str) -> None:
+        """A funnel bar: the contact list filtered to that stage."""
+        self.contact_list.show_stage(stage)
+        self.stack.setCurrentWidget(self.splitter)
+        self.dashboard_action.setChecked(False)
+
+    def show_health_contacts(self, tag: str) -> None:
+        """A keep-in-touch bar: the contact list narrowed to that tag's drifting and lost."""
+        from relationship_crm.services import dashboard
+
+        now, zone = self._ctx.clock(), self._ctx.zone
+
+        def shown(found: tuple[dashboard.HealthContact, ...]) -> None:
+            self.contact_list.show_only(
+                tuple(c.contact_id for c in found), f"{tag}: drifting or lost"
+            )
+            self.stack.setCurrentWidget(self.splitter)
+            self.dashboard_action.setChecked(False)
+
+        self._ctx.runner.query(
+            lambda s: dashboard.health_contacts(s, now=now, zone=zone, tag=tag), shown
+        )
+
+    def show_due_list(self, key: str) -> QDialog:
+        """A follow-ups bar: the follow-ups of that week (or the overdue ones) in a list."""
+        from relationship_crm.services.dashboard import OVERDUE
+        from relationship_crm.ui.dialogs.due_list import DueListDialog
+
+        title = "overdue" if key == OVERDUE else f"week of {key}"
+        dialog = DueListDialog(self._ctx, key, title, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def print_weekly_review(self, path: Path | None = None) -> None:
+        """File → Print weekly review…: to a printer chosen in the print dialog, or to `path`
+        as a PDF. The figures are read off the GUI thread, the pages painted on it."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        from relationship_crm.services import dashboard
+        from relationship_crm.ui import review_pages
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName("Weekly review")
+        if path is not None:
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(path))
+        else:
+            chooser = QPrintDialog(printer, self)
+            chooser.setWindowTitle("Print weekly review")
+            if chooser.exec() != QDialog.DialogCode.Accepted:
+                return
+        now, zone = self._ctx.clock(), self._ctx.zone
+
+        def paint(review: dashboard.WeeklyReview) -> None:
+            review_pages.render_review(printer, review)
+            where = path if path is not None else printer.printerName() or "the printer"
+            self.statusBar().showMessage(f"Weekly review sent to {where}.", 10000)
+
+        self.statusBar().showMessage("Preparing the weekly review…")
+        self._ctx.runner.query(lambda s: dashboard.weekly_review(s, now=now, zone=zone), paint)
+
     # --- slots --------------------------------------------------------------------------------
 
     def _on_thanks_window_finished(self) -> None:
@@ -659,10 +758,10 @@ class MainWindow(QMainWindow):
         self._ctx.runner.query(contacts.count, self._on_counted)
 
     def _on_counted(self, total: int) -> None:
-        if total == 0:
-            self.stack.setCurrentWidget(self.empty_state)
-        elif self.stack.currentWidget() is not self.pipeline_board:  # changes keep the board
-            self.stack.setCurrentWidget(self.splitter)
+        self._contacts_empty = total == 0
+        # A change while the board or the dashboard is shown keeps it there.
+        if self.stack.currentWidget() not in (self.pipeline_board, self.dashboard):
+            self.stack.setCurrentWidget(self.empty_state if total == 0 else self.splitter)
         # Offered only on an empty database: 200 invented contacts cannot be told apart later.
         self.sample_action.setEnabled(total == 0)
 

@@ -56,6 +56,7 @@ READS = {
     ("gift", "list"),
     ("config", "show"),
     ("thanks", "list"),
+    ("report", "weekly"),
     ("thanks", "show"),
     ("thanks", "templates"),
     ("trash", "list"),

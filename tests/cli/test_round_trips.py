@@ -88,6 +88,7 @@ def test_a_json_copy_imports_into_an_empty_database_and_exports_identically(
     assert cli("contact", "keep-in-touch", "4", "--off").code == 0
     paused = cli("contact", "keep-in-touch", "5", "--pause-until", "2027-01-31", "--reason", "away")
     assert paused.code == 0
+    assert cli("config", "set", "gift_budget", "1200 USD").code == 0  # the dashboard's budget
     assert cli("export", "--format", "json", str(first)).code == 0
     fresh = tmp_path / "fresh.sqlite3"
     result = cli("import", str(first), db=fresh)
@@ -99,6 +100,7 @@ def test_a_json_copy_imports_into_an_empty_database_and_exports_identically(
     assert len(one["trigger_events"]) == 2
     assert any(f["trigger_event_id"] is not None for f in one["follow_ups"])
     assert len(one["keep_in_touch_rhythms"]) == 4
+    assert one["settings"]["gift_budget"] == "1200 USD"
     assert two == one
 
 

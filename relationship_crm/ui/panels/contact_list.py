@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -56,6 +57,7 @@ class ContactListPanel(QWidget):
         self._pending_select: int | None = None
         self._name_shrunk = False  # fit_columns narrowed the default name width
         self._reloading = False
+        self._only_ids: tuple[int, ...] | None = None
         # Parented: the model must live exactly as long as the view that shows it.
         self.model = ContactsModel(ctx, parent=self)
 
@@ -68,6 +70,12 @@ class ContactListPanel(QWidget):
         self.tag_filter.addItem("All tags", None)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
+        # Shown while the list is narrowed to the contacts behind a dashboard bar.
+        self.only_chip = QPushButton()
+        self.only_chip.setObjectName("onlyChip")
+        self.only_chip.setFlat(True)
+        self.only_chip.setToolTip("Show every contact again")
+        self.only_chip.hide()
 
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -95,6 +103,7 @@ class ContactListPanel(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.stage_filter)
         filters.addWidget(self.tag_filter)
+        filters.addWidget(self.only_chip)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
         layout = QVBoxLayout(self)
@@ -115,6 +124,7 @@ class ContactListPanel(QWidget):
         self.search.returnPressed.connect(self._on_search_return)
         self.stage_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.tag_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.only_chip.clicked.connect(lambda: self.show_only(None))
         self.model.loaded.connect(self._on_model_loaded)
         self.model.modelAboutToBeReset.connect(self._on_model_about_to_reset)
         self.model.modelReset.connect(self._on_model_reset)
@@ -176,6 +186,24 @@ class ContactListPanel(QWidget):
         self.stage_filter.set_stages(found)
         self.model.set_stage_labels({s.key: s.label for s in found})
 
+    def show_stage(self, stage: str) -> None:
+        """Filter the list to one stage (a click on the dashboard's funnel)."""
+        for widget in (self.search, self.tag_filter, self.stage_filter):
+            widget.blockSignals(True)  # one reload below, not one per widget
+        self.search.clear()
+        self.tag_filter.setCurrentIndex(0)
+        self.stage_filter.setCurrentIndex(max(self.stage_filter.findData(stage), 0))
+        for widget in (self.search, self.tag_filter, self.stage_filter):
+            widget.blockSignals(False)
+        self.show_only(None)
+
+    def show_only(self, ids: tuple[int, ...] | None, what: str = "") -> None:
+        """Narrow the list to these contacts (a dashboard bar), or None to show all again."""
+        self.only_chip.setText(f"Only {what} ✕" if what else "Only the chart's contacts ✕")
+        self.only_chip.setVisible(ids is not None)
+        self._only_ids = ids
+        self._apply_filter()
+
     def reload_tags(self) -> None:
         self._ctx.runner.query(contact_list.tags_in_use, self._on_tags_loaded)
 
@@ -206,6 +234,7 @@ class ContactListPanel(QWidget):
             query=self.search.text(),
             stage=self.stage_filter.current_key(),
             tag=self.tag_filter.currentData(),
+            ids=self._only_ids,
         )
         self.model.set_filter(flt)
 
