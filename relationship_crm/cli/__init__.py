@@ -28,6 +28,7 @@ from relationship_crm.cli import (
     launch,
     lookup,
     meetings,
+    sync,
     thanks,
     transfer,
 )
@@ -45,7 +46,9 @@ from relationship_crm.paths import AppPaths
 from relationship_crm.storage.db import open_database
 
 # In the order `--help` lists the commands.
-GROUPS = (contacts, companies, meetings, followups, gifts, thanks, transfer, lookup, database)
+GROUPS = (
+    contacts, companies, meetings, followups, gifts, thanks, transfer, lookup, database, sync
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,7 +18,7 @@ from relationship_crm.domain.errors import DatabaseFileError
 
 # The revisions shipped with this version, oldest first; the last is the head. A test checks this
 # against the Alembic scripts, so opening an up-to-date file never has to load Alembic at all.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004_sync_state")
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 15_000
