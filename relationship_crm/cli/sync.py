@@ -1,4 +1,4 @@
-"""`sync setup`, `sync run`, `sync status`, `sync forget`: CalDAV/CardDAV sync with the rep's server.
+"""`sync setup`, `run`, `status`, `forget`: CalDAV/CardDAV sync with the rep's own server.
 
 The sync package (the only code that opens network connections) is imported inside the handlers,
 so no other command ever loads it.
@@ -49,36 +49,50 @@ def register(commands: Commands, common: Common) -> None:
         help="read the password from standard input (else $RELATIONSHIP_CRM_SYNC_PASSWORD)",
     )
     setup.add_argument(
-        "--calendar", metavar="NAME", default=None,
+        "--calendar",
+        metavar="NAME",
+        default=None,
         help='the calendar to fill (default: "Relationship CRM", created if missing)',
     )
     setup.add_argument(
-        "--address-book", metavar="NAME", default=None,
+        "--address-book",
+        metavar="NAME",
+        default=None,
         help='the address book (default: "Relationship CRM", created if missing)',
     )
     setup.add_argument(
         "--create", action="store_true", help="create the named calendar/address book if missing"
     )
     setup.add_argument(
-        "--ca-file", metavar="PATH", default=None,
+        "--ca-file",
+        metavar="PATH",
+        default=None,
         help="a company certificate authority to trust (PEM), besides the system's",
     )
     run = common.command(group, "run", _run, "sync now; prints what changed", [common.fmt])
     run.add_argument(
-        "--password-stdin", action="store_true",
+        "--password-stdin",
+        action="store_true",
         help="read the password from standard input when it is not in the system keyring",
     )
     common.command(
         group, "status", _status, "show the sync account and the last sync", [common.fmt]
     )
     common.command(
-        group, "forget", _forget,
+        group,
+        "forget",
+        _forget,
         "remove the sync account and its saved password (nothing on the server is deleted)",
     )
 
 
 def _read_stdin(wanted: bool) -> str | None:
-    return sys.stdin.read() if wanted else None
+    if not wanted:
+        return None
+    try:
+        return sys.stdin.read()
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise InvalidInputError("--password-stdin could not read standard input") from None
 
 
 def _setup(args: argparse.Namespace, db: Database, out: TextIO) -> int:
@@ -97,9 +111,7 @@ def _setup(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         ca_file = str(path.resolve())
     password = account.given_password(_read_stdin(args.password_stdin))
     if password is None:
-        raise InvalidInputError(
-            f"no password: pass --password-stdin or set {account.PASSWORD_ENV}"
-        )
+        raise InvalidInputError(f"no password: pass --password-stdin or set {account.PASSWORD_ENV}")
     with DavClient(username, password, ca_file=ca_file) as client:
         found = account.discover(
             client, url, calendar=calendar, address_book=book, create=args.create
@@ -107,8 +119,13 @@ def _setup(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     saved = account.store_password(url, username, password)
     with db.write() as session:
         account.save(
-            session, url=url, username=username, found=found, ca_file=ca_file,
-            password_saved=saved, now=datetime.now(UTC),
+            session,
+            url=url,
+            username=username,
+            found=found,
+            ca_file=ca_file,
+            password_saved=saved,
+            now=datetime.now(UTC),
         )
     for what in found.created:
         tell("note", f"created the {what} on the server")
@@ -130,7 +147,12 @@ def _run(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.sync.run import run
 
     password = account.given_password(_read_stdin(args.password_stdin))
-    tally = run(db, password)
+    try:
+        tally = run(db, password)
+    except KeyboardInterrupt:
+        # Unlike other commands, what was already sent is recorded: the next run carries on.
+        tell("error", "interrupted; what was synced so far is recorded, the next run carries on")
+        return 130
     counts = {name: getattr(tally, name) for name in COUNTS}
     if args.format == "json":
         out.write(json.dumps(counts) + "\n")
@@ -145,24 +167,31 @@ def _status(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
     with db.read() as session:
         row = session.get(SyncAccount, 1)
-        data = None if row is None else {
-            "url": row.url,
-            "username": row.username,
-            "calendar_url": row.calendar_url,
-            "address_book_url": row.address_book_url,
-            "ca_file": row.ca_file,
-            "password_saved": bool(row.password_saved),
-            "last_sync_at": row.last_sync_at.isoformat() if row.last_sync_at else None,
-            "last_error": row.last_error,
-        }
+        data = (
+            None
+            if row is None
+            else {
+                "url": row.url,
+                "username": row.username,
+                "calendar_url": row.calendar_url,
+                "address_book_url": row.address_book_url,
+                "ca_file": row.ca_file,
+                "password_saved": bool(row.password_saved),
+                "last_sync_at": row.last_sync_at.isoformat() if row.last_sync_at else None,
+                "last_error": row.last_error,
+            }
+        )
     if args.format == "json":
         out.write(json.dumps({"configured": data is not None, **(data or {})}) + "\n")
     elif data is None:
         out.write("Sync is not set up.\n")
     else:
         for key, value in data.items():
-            shown = "" if value is None else ("yes" if value is True else "no" if value is False
-                                              else str(value))
+            shown = (
+                ""
+                if value is None
+                else ("yes" if value is True else "no" if value is False else str(value))
+            )
             out.write(f"{key.replace('_', ' ').capitalize()}: {shown}\n")
     return 0
 
@@ -176,13 +205,11 @@ def _forget(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     if who is None:
         out.write("Sync is not set up.\n")
         return 0
+    from relationship_crm.sync import account
+
     if who[2]:
-        from relationship_crm.sync import account
-
         account.delete_password(who[0], who[1])
-    from relationship_crm.sync import account as acc
-
     with db.write() as session:
-        acc.forget(session)
+        account.forget(session)
     out.write("Sync account forgotten.\n")
     return 0

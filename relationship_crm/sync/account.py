@@ -187,7 +187,9 @@ def _make_calendar(client: DavClient, home: str, name: str) -> str:
         headers={"Content-Type": "application/xml; charset=utf-8"},
     )
     if response.status_code not in (200, 201):
-        raise KnownError(f"the server did not create the calendar {name!r} ({response.status_code})")
+        raise KnownError(
+            f"the server did not create the calendar {name!r} ({response.status_code})"
+        )
     return url
 
 
@@ -301,9 +303,13 @@ def usable_keyring() -> object | None:
         backend = keyring.get_keyring()
     except Exception:  # a broken keyring configuration is the same as none
         return None
-    if isinstance(backend, fail.Keyring) or type(backend).__module__.startswith(
-        ("keyring.backends.null", "keyring.backends.chainer")
-    ) and not getattr(backend, "backends", None):
+    if (
+        isinstance(backend, fail.Keyring)
+        or type(backend).__module__.startswith(
+            ("keyring.backends.null", "keyring.backends.chainer")
+        )
+        and not getattr(backend, "backends", None)
+    ):
         return None
     return backend
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urljoin
 
-from icalendar import Calendar
+from icalendar import Calendar, Component
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -63,7 +63,7 @@ def wanted_events(session: Session, now: datetime) -> dict[str, Wanted]:
     """Every event the server should hold, by UID, each as its own VCALENDAR."""
     whole = Calendar.from_ical(calendar_bytes(session, now=now))
     zones = {str(tz["TZID"]): tz for tz in whole.walk("VTIMEZONE")}
-    grouped: dict[str, list[object]] = {}
+    grouped: dict[str, list[Component]] = {}
     for event in whole.walk("VEVENT"):
         grouped.setdefault(str(event["UID"]), []).append(event)
     wanted: dict[str, Wanted] = {}
@@ -74,7 +74,7 @@ def wanted_events(session: Session, now: datetime) -> dict[str, Wanted]:
         used: set[str] = set()
         for event in events:
             for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
-                value = event.get(name)  # type: ignore[attr-defined]
+                value = event.get(name)
                 tzid = value.params.get("TZID") if value is not None else None
                 if tzid:
                     used.add(str(tzid))
@@ -82,7 +82,7 @@ def wanted_events(session: Session, now: datetime) -> dict[str, Wanted]:
             if tzid in zones:
                 calendar.add_component(zones[tzid])
         for event in events:
-            calendar.add_component(event)  # type: ignore[arg-type]
+            calendar.add_component(event)
         body: bytes = calendar.to_ical()
         wanted[uid] = Wanted(uid, body, _digest(body))
     return wanted

@@ -65,9 +65,7 @@ class Resource:
 class DavClient:
     """Requests to one server with the rep's login; redirects followed by hand, method kept."""
 
-    def __init__(
-        self, username: str, password: str, *, ca_file: str | None = None
-    ) -> None:
+    def __init__(self, username: str, password: str, *, ca_file: str | None = None) -> None:
         self._session = requests.Session()
         self._session.auth = (username, password)
         self._session.headers["User-Agent"] = USER_AGENT
@@ -96,7 +94,11 @@ class DavClient:
             check_url(url)
             try:
                 response = self._session.request(
-                    method, url, data=body, headers=headers, timeout=TIMEOUT,
+                    method,
+                    url,
+                    data=body,
+                    headers=headers,
+                    timeout=TIMEOUT,
                     allow_redirects=False,
                 )
             except requests.exceptions.SSLError as exc:
@@ -107,16 +109,12 @@ class DavClient:
             except requests.exceptions.Timeout:
                 raise KnownError(f"the server {_host(url)} did not answer in time") from None
             except requests.exceptions.RequestException as exc:
-                raise KnownError(
-                    f"cannot reach the server {_host(url)} ({_reason(exc)})"
-                ) from None
+                raise KnownError(f"cannot reach the server {_host(url)} ({_reason(exc)})") from None
             if response.status_code in (301, 302, 303, 307, 308) and "Location" in response.headers:
                 url = urljoin(url, response.headers["Location"])
                 continue
             if response.status_code == 401:
-                raise KnownError(
-                    f"the server {_host(url)} refused the username or password"
-                )
+                raise KnownError(f"the server {_host(url)} refused the username or password")
             if response.status_code == 403:
                 raise KnownError(f"the server {_host(url)} does not allow this account to do that")
             response.url = url
@@ -197,13 +195,22 @@ def _host(url: str) -> str:
     return parts.netloc or url
 
 
+_REASONS = (
+    ("Connection refused", "connection refused"),
+    ("Name or service not known", "unknown host name"),
+    ("Temporary failure in name resolution", "no network or DNS"),
+    ("No route to host", "no route to host"),
+    ("CERTIFICATE_VERIFY_FAILED", "untrusted certificate"),
+    ("timed out", "timed out"),
+)
+
+
 def _reason(exc: BaseException) -> str:
     """The innermost cause of a requests error, on one line."""
     while exc.__context__ is not None and not isinstance(exc, OSError):
         exc = exc.__context__
     text = " ".join(str(exc).split())
-    for marker in ("Connection refused", "Name or service not known", "CERTIFICATE_VERIFY_FAILED",
-                   "timed out", "No route to host", "Temporary failure in name resolution"):
+    for marker, said in _REASONS:
         if marker in text:
-            return marker.lower() if marker != "CERTIFICATE_VERIFY_FAILED" else "untrusted certificate"
+            return said
     return text[:160] or type(exc).__name__

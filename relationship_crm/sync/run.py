@@ -39,9 +39,7 @@ def run(
         info = account.require(session)
     secret = password_for(info, password)
     moment = now or datetime.now(UTC)
-    make = client_factory or (
-        lambda i, p: DavClient(i.username, p, ca_file=i.ca_file)
-    )
+    make = client_factory or (lambda i, p: DavClient(i.username, p, ca_file=i.ca_file))
     tally = calendar.Tally()
     try:
         with make(info, secret) as client:
@@ -50,8 +48,9 @@ def run(
                 wanted = calendar.wanted_events(session, moment)
                 known = calendar.known_events(session)
                 kept = {
-                    uid for uid in known if uid not in wanted
-                    and calendar.meeting_exists(session, uid)
+                    uid
+                    for uid in known
+                    if uid not in wanted and calendar.meeting_exists(session, uid)
                 }
 
             def record(uid: str, href: str | None, etag: str | None, digest: str | None) -> None:

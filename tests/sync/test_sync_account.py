@@ -21,8 +21,12 @@ def collections(server: Server, user: str, kind: str) -> dict[str, str]:
         "<d:displayname/></d:prop></d:propfind>"
     )
     answer = requests.request(
-        "PROPFIND", f"{server.url}/{user}/", data=body, headers={"Depth": "1"},
-        auth=(user, PASSWORD), timeout=30,
+        "PROPFIND",
+        f"{server.url}/{user}/",
+        data=body,
+        headers={"Depth": "1"},
+        auth=(user, PASSWORD),
+        timeout=30,
     )
     assert answer.status_code == 207
     import xml.etree.ElementTree as ET
@@ -55,14 +59,18 @@ def test_setup_discovers_creates_and_checks_the_login(cli, radicale, user, sync_
     again = cli("sync", "setup", "--url", radicale.url + "/" + user + "/", "--username", user)
     assert again.code == 0 and "created" not in again.err
     assert cli("sync", "status", "--format", "json").json() == {
-        **status, "url": f"{radicale.url}/{user}/"
+        **status,
+        "url": f"{radicale.url}/{user}/",
     }
     assert len(collections(radicale, user, "calendar")) == 1
 
 
 def test_setup_uses_an_existing_calendar_by_name(cli, radicale, user, sync_env):
     made = requests.request(
-        "MKCALENDAR", f"{radicale.url}/{user}/work/", auth=(user, PASSWORD), timeout=30,
+        "MKCALENDAR",
+        f"{radicale.url}/{user}/work/",
+        auth=(user, PASSWORD),
+        timeout=30,
         data='<?xml version="1.0"?><c:mkcalendar xmlns:d="DAV:" '
         'xmlns:c="urn:ietf:params:xml:ns:caldav"><d:set><d:prop><d:displayname>Work'
         "</d:displayname></d:prop></d:set></c:mkcalendar>",
@@ -79,9 +87,7 @@ def test_password_from_stdin(cli, radicale, user, monkeypatch):
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     monkeypatch.delenv("RELATIONSHIP_CRM_SYNC_PASSWORD", raising=False)
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
-    result = cli(
-        "sync", "setup", "--url", radicale.url, "--username", user, "--password-stdin"
-    )
+    result = cli("sync", "setup", "--url", radicale.url, "--username", user, "--password-stdin")
     assert result.code == 0, result.err
     missing = cli("sync", "run")
     assert missing.code == 1
@@ -141,7 +147,14 @@ def test_missing_collection(cli, radicale, user, sync_env):
     )
     assert "no calendar named 'Nope'" in err and "--create" in err
     made = cli(
-        "sync", "setup", "--url", radicale.url, "--username", user, "--calendar", "Nope",
+        "sync",
+        "setup",
+        "--url",
+        radicale.url,
+        "--username",
+        user,
+        "--calendar",
+        "Nope",
         "--create",
     )
     assert made.code == 0, made.err

@@ -46,7 +46,10 @@ class Phone:
 
     def put(self, name: str, body: bytes) -> None:
         answer = requests.put(
-            self.url + name, data=body, auth=self.auth, timeout=30,
+            self.url + name,
+            data=body,
+            auth=self.auth,
+            timeout=30,
             headers={"Content-Type": "text/calendar"},
         )
         assert answer.status_code in (201, 204)
@@ -54,7 +57,11 @@ class Phone:
     def etags(self) -> dict[str, str]:
         """href -> ETag of every resource in the calendar."""
         answer = requests.request(
-            "PROPFIND", self.url, auth=self.auth, timeout=30, headers={"Depth": "1"},
+            "PROPFIND",
+            self.url,
+            auth=self.auth,
+            timeout=30,
+            headers={"Depth": "1"},
             data='<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/>'
             "</d:prop></d:propfind>",
         )
@@ -80,7 +87,11 @@ class Phone:
   </c:comp-filter></c:comp-filter></c:filter>
 </c:calendar-query>"""
         answer = requests.request(
-            "REPORT", self.url, data=body.encode(), auth=self.auth, timeout=30,
+            "REPORT",
+            self.url,
+            data=body.encode(),
+            auth=self.auth,
+            timeout=30,
             headers={"Depth": "1", "Content-Type": "application/xml"},
         )
         assert answer.status_code == 207, answer.text
@@ -126,9 +137,11 @@ def test_a_weekly_cadence_across_dst_expands_on_the_server_as_in_the_app(db, acc
     assert counts(tally) == (1, 0, 0) and tally.errors == 0
     # The app's own occurrences, as instants.
     ours, moment = [first], first
-    while (moment := next_occurrence(  # type: ignore[assignment]
-        "FREQ=WEEKLY;COUNT=6", anchor_local=first, after_local=moment, tz=NY
-    )) is not None:
+    while (
+        moment := next_occurrence(  # type: ignore[assignment]
+            "FREQ=WEEKLY;COUNT=6", anchor_local=first, after_local=moment, tz=NY
+        )
+    ) is not None:
         ours.append(moment)
     instants = [localize(m, ZoneInfo(NY)).astimezone(UTC) for m in ours]
     assert [i.hour for i in instants] == [13, 13, 14, 14, 14, 14]  # 09:00 wall clock throughout
@@ -218,8 +231,13 @@ def test_sync_run_prints_the_counts(cli, db, account):
     result = cli("sync", "run", "--format", "json")
     assert result.code == 0, result.err
     assert result.json() == {
-        "events_created": 1, "events_updated": 0, "events_deleted": 0, "contacts_pushed": 0,
-        "contacts_pulled": 0, "conflicts": 0, "errors": 0,
+        "events_created": 1,
+        "events_updated": 0,
+        "events_deleted": 0,
+        "contacts_pushed": 0,
+        "contacts_pulled": 0,
+        "conflicts": 0,
+        "errors": 0,
     }
     text = cli("sync", "run")
     assert text.code == 0 and "Events created: 0" in text.out
