@@ -6,12 +6,52 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.storage.db import Database
 from relationship_crm.storage.schema import SyncItem
-from relationship_crm.sync import account, calendar
+from relationship_crm.sync import account, calendar, contacts
 from relationship_crm.sync.dav import DavClient
+
+
+def _recorder(db: Database, collection: str) -> calendar.Record:
+    """Records one server change at once, in its own transaction (so a stop loses nothing)."""
+
+    def record(uid: str, href: str | None, etag: str | None, digest: str | None) -> None:
+        with db.write() as session:
+            if href is None or digest is None:
+                session.execute(
+                    delete(SyncItem).where(SyncItem.collection == collection, SyncItem.uid == uid)
+                )
+                return
+            row = session.get(SyncItem, (collection, uid))
+            if row is None:
+                row = SyncItem(collection=collection, uid=uid)
+                session.add(row)
+            row.href, row.etag, row.digest = href, etag, digest
+            row.synced_at = datetime.now(UTC)
+
+    return record
+
+
+def _contacts(
+    db: Database, client: DavClient, book_url: str, tally: calendar.Tally, now: datetime
+) -> None:
+    record = _recorder(db, contacts.COLLECTION)
+
+    def apply(change: Callable[[Session], object]) -> object:
+        with db.write() as session:
+            return change(session)
+
+    with db.read() as session:
+        wanted = contacts.wanted_cards(session)
+        known = contacts.known_cards(session)
+    contacts.pull(client, book_url, known, wanted, apply, record, tally, now)
+    with db.read() as session:
+        wanted = contacts.wanted_cards(session)
+        known = contacts.known_cards(session)
+    contacts.push(client, book_url, wanted, known, record, tally)
 
 
 def password_for(info: account.AccountInfo, given: str | None) -> str:
@@ -34,7 +74,9 @@ def run(
     now: datetime | None = None,
     client_factory: Callable[[account.AccountInfo, str], DavClient] | None = None,
 ) -> calendar.Tally:
-    """Sync once: the calendar (app -> server). Raises KnownError when the server cannot be used."""
+    """Sync once: the calendar (app -> server), then contacts (both ways).
+
+    Raises KnownError when the server cannot be used (what was done so far stays recorded)."""
     with db.read() as session:
         info = account.require(session)
     secret = password_for(info, password)
@@ -53,25 +95,17 @@ def run(
                     if uid not in wanted and calendar.meeting_exists(session, uid)
                 }
 
-            def record(uid: str, href: str | None, etag: str | None, digest: str | None) -> None:
-                with db.write() as session:
-                    if href is None or digest is None:
-                        session.execute(
-                            delete(SyncItem).where(
-                                SyncItem.collection == calendar.COLLECTION, SyncItem.uid == uid
-                            )
-                        )
-                        return
-                    row = session.get(SyncItem, (calendar.COLLECTION, uid))
-                    if row is None:
-                        row = SyncItem(collection=calendar.COLLECTION, uid=uid)
-                        session.add(row)
-                    row.href, row.etag, row.digest = href, etag, digest
-                    row.synced_at = datetime.now(UTC)
-
             calendar.push(
-                client, info.calendar_url, wanted, known, kept.__contains__, record, tally
+                client,
+                info.calendar_url,
+                wanted,
+                known,
+                kept.__contains__,
+                _recorder(db, calendar.COLLECTION),
+                tally,
             )
+            if info.address_book_url:
+                _contacts(db, client, info.address_book_url, tally, moment)
     except KnownError as exc:
         with db.write() as session:
             account.record_run(session, now=moment, error=str(exc))

@@ -234,7 +234,7 @@ def test_sync_run_prints_the_counts(cli, db, account):
         "events_created": 1,
         "events_updated": 0,
         "events_deleted": 0,
-        "contacts_pushed": 0,
+        "contacts_pushed": 1,
         "contacts_pulled": 0,
         "conflicts": 0,
         "errors": 0,
