@@ -28,12 +28,16 @@ USER_AGENT = "relationship-crm-sync"
 
 def check_url(url: str) -> str:
     """`url` if it is an https:// URL, or http:// to this machine; else one clear line."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError:  # "http://[" and other malformed hosts
+        host = None
+    if host is None or parts.scheme not in ("http", "https"):
         raise KnownError(f"the server address must be an https:// URL, not {url!r}")
-    if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
+    if parts.scheme == "http" and host not in LOCAL_HOSTS:
         raise KnownError(
-            f"refusing plain http:// to {parts.hostname}: the password and data would travel "
+            f"refusing plain http:// to {host}: the password and data would travel "
             "unencrypted; use https://"
         )
     return url.strip()
