@@ -13,7 +13,9 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,17 +43,18 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("radicale")
+@contextmanager
+def running_radicale(folder: Path, *, tls: tuple[Path, Path] | None = None) -> Iterator[Server]:
+    """Radicale on a free port of 127.0.0.1 (https with `tls` = (certificate, key)) until exit."""
     (folder / "users").write_text(
         "".join(f"rep{n}:{PASSWORD}\n" for n in range(USERS)), encoding="utf-8"
     )
     port = _free_port()
+    ssl = f"ssl = True\ncertificate = {tls[0]}\nkey = {tls[1]}\n" if tls else ""
     (folder / "config").write_text(
         f"""[server]
 hosts = 127.0.0.1:{port}
-[auth]
+{ssl}[auth]
 type = htpasswd
 htpasswd_filename = {folder / "users"}
 htpasswd_encryption = plain
@@ -70,14 +73,16 @@ level = warning
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONWARNINGS": "ignore"},
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"Radicale exited: {(folder / 'log').read_text()}")
             try:
-                requests.get(url + "/.web/", timeout=2)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # readiness only: not verifying is meant
+                    requests.get(url + "/.web/", timeout=2, verify=False)
                 break
             except requests.ConnectionError:
                 if time.monotonic() > deadline:
@@ -92,6 +97,12 @@ level = warning
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with running_radicale(tmp_path_factory.mktemp("radicale")) as server:
+        yield server
 
 
 @pytest.fixture
