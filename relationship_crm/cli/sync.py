@@ -159,7 +159,10 @@ def _run(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     else:
         for name, value in counts.items():
             out.write(f"{name.replace('_', ' ').capitalize()}: {value}\n")
-    return 1 if tally.errors else 0
+    if tally.errors:
+        tell("error", f"{tally.errors} item(s) could not be synced; the next run tries them again")
+        return 1
+    return 0
 
 
 def _status(args: argparse.Namespace, db: Database, out: TextIO) -> int:

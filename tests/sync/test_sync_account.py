@@ -196,3 +196,27 @@ def test_status_and_run_without_an_account(cli):
     assert cli("sync", "status").out == "Sync is not set up.\n"
     assert "sync setup" in one_line_error(cli("sync", "run"))
     assert cli("sync", "forget").code == 0
+
+
+def test_offline_at_sync_time_is_one_line_and_kept_in_the_status(
+    cli, radicale, user, sync_env, db_path
+):
+    from conftest import _free_port
+
+    from relationship_crm.storage.db import open_database
+    from relationship_crm.storage.schema import SyncAccount
+
+    assert cli("sync", "setup", "--url", radicale.url, "--username", user).code == 0
+    assert cli("sync", "run").code == 0
+    port = _free_port()  # as if the server went away (nothing listens there)
+    db = open_database(db_path)
+    try:
+        with db.write() as s:
+            row = s.get(SyncAccount, 1)
+            row.calendar_url = f"http://127.0.0.1:{port}/{user}/calendar/"
+    finally:
+        db.close()
+    err = one_line_error(cli("sync", "run"))
+    assert f"cannot reach the server 127.0.0.1:{port} (connection refused)" in err
+    status = cli("sync", "status", "--format", "json").json()
+    assert status["last_error"] in err and status["last_sync_at"] is not None
