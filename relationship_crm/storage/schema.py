@@ -390,6 +390,8 @@ class SyncAccount(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The address book's RFC 6578 sync-token after the last complete contacts sync.
+    contacts_sync_token: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class SyncItem(Base):

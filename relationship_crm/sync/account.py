@@ -256,6 +256,7 @@ def save(
         session.execute(delete(SyncItem).where(SyncItem.collection == "calendar"))
     if row is not None and row.address_book_url != found.address_book_url:
         session.execute(delete(SyncItem).where(SyncItem.collection == "contacts"))
+        row.contacts_sync_token = None
     if row is None:
         row = SyncAccount(id=1, created_at=now)
         session.add(row)

@@ -2,7 +2,9 @@
 
 Push: each contact not in the trash as its own vCard (the export's writer), recorded per contact
 like the calendar's events; a contact trashed here is removed from the server. Pull, before the
-push: the ETags of the cards the app put there (one PROPFIND) show what the phone changed. A
+push: what changed since the last sync (an RFC 6578 sync-collection REPORT from the saved token;
+the full listing of ETags the first time or when the server lost the token), compared with the
+ETags the app recorded, shows what the phone changed. A
 changed card goes through the import's merge rule (`services.importing.combine`: a second phone
 or email is added, empty fields filled); a field that can hold one value (job title, company,
 birthday) takes the phone's value when only the phone changed it, and when both sides changed
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urljoin
@@ -28,7 +31,7 @@ from relationship_crm.interchange.vcard_import import parse_vcards
 from relationship_crm.services import contacts, importing, settings
 from relationship_crm.storage.schema import Contact, SyncItem
 from relationship_crm.sync.calendar import Known, Tally
-from relationship_crm.sync.dav import DAV, DavClient
+from relationship_crm.sync.dav import DAV, DavClient, parse_multistatus
 
 COLLECTION = "contacts"
 #: Fields that hold one value: the phone's wins unless the app changed it too.
@@ -67,6 +70,43 @@ def server_etags(client: DavClient, book_url: str) -> dict[str, str]:
     """Absolute URL -> ETag of every card in the address book."""
     found = client.propfind(book_url, [f"{{{DAV}}}getetag"], depth=1)
     return {r.url: r.text(f"{{{DAV}}}getetag") or "" for r in found if not r.url.endswith("/")}
+
+
+def changes_since(
+    client: DavClient, book_url: str, token: str | None
+) -> tuple[dict[str, str | None], str | None] | None:
+    """RFC 6578: the cards changed (URL -> ETag) or removed (URL -> None) since `token`, and
+    the new token; None when the server cannot say (no token yet, expired, or unsupported)."""
+    if not token:
+        return None
+    root = ET.Element(f"{{{DAV}}}sync-collection")
+    ET.SubElement(root, f"{{{DAV}}}sync-token").text = token
+    ET.SubElement(root, f"{{{DAV}}}sync-level").text = "1"
+    ET.SubElement(ET.SubElement(root, f"{{{DAV}}}prop"), f"{{{DAV}}}getetag")
+    answer = client.request(
+        "REPORT",
+        book_url,
+        body=ET.tostring(root, xml_declaration=True, encoding="utf-8"),
+        headers={"Depth": "0", "Content-Type": "application/xml; charset=utf-8"},
+        allow=(403,),  # RFC 6578 3.2: 403 or 409 valid-sync-token for a token it lost
+    )
+    if answer.status_code != 207:
+        return None  # 403/409 valid-sync-token: start again from the full listing
+    changed: dict[str, str | None] = {}
+    for item in parse_multistatus(answer.content, answer.url):
+        if item.url.rstrip("/") == book_url.rstrip("/"):
+            continue
+        changed[item.url] = None if item.status == 404 else item.text(f"{{{DAV}}}getetag")
+    try:
+        new = ET.fromstring(answer.content).findtext(f"{{{DAV}}}sync-token")
+    except ET.ParseError:
+        new = None
+    return changed, new
+
+
+def current_token(client: DavClient, book_url: str) -> str | None:
+    found = client.propfind(book_url, [f"{{{DAV}}}sync-token"])
+    return found[0].text(f"{{{DAV}}}sync-token") if found else None
 
 
 def merge_phone_card(
@@ -121,9 +161,23 @@ def pull(
     record: Record,
     tally: Tally,
     now: datetime,
-) -> None:
-    """Phone-side edits and deletions of the cards the app put on the server."""
-    etags = server_etags(client, book_url)
+    token: str | None = None,
+) -> str | None:
+    """Phone-side edits and deletions of the cards the app put on the server; returns the
+    sync-token to save once the push is done (incremental from `token` where the server can)."""
+    since = changes_since(client, book_url, token)
+    if since is None:
+        new_token = current_token(client, book_url)
+        etags: dict[str, str | None] = dict(server_etags(client, book_url))
+    else:
+        changes, new_token = since
+        # Unchanged cards keep the ETag recorded; removed ones are absent.
+        etags = {k.href: k.etag for k in known.values()}
+        for url, etag in changes.items():
+            if etag is None:
+                etags.pop(url, None)
+            else:
+                etags[url] = etag
     for uid, before in sorted(known.items()):
         contact_id = contact_id_of(uid)
         if contact_id is None:
@@ -159,6 +213,7 @@ def pull(
         tally.contacts_pulled += 1
         # The server's card is now the base: the push sends the merged one over it.
         record(uid, before.href, answer.headers.get("ETag") or etags[before.href], "")
+    return new_token
 
 
 def push(

@@ -92,8 +92,9 @@ class DavClient:
         *,
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
+        allow: tuple[int, ...] = (),
     ) -> requests.Response:
-        """One request; 401/403 and network failures raise a one-line `KnownError`."""
+        """One request; 401/403 (unless in `allow`) and network failures raise a `KnownError`."""
         for _ in range(MAX_REDIRECTS + 1):
             check_url(url)
             try:
@@ -119,7 +120,7 @@ class DavClient:
                 continue
             if response.status_code == 401:
                 raise KnownError(f"the server {_host(url)} refused the username or password")
-            if response.status_code == 403:
+            if response.status_code == 403 and 403 not in allow:
                 raise KnownError(f"the server {_host(url)} does not allow this account to do that")
             response.url = url
             return response

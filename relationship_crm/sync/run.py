@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.storage.db import Database
-from relationship_crm.storage.schema import SyncItem
+from relationship_crm.storage.schema import SyncAccount, SyncItem
 from relationship_crm.sync import account, calendar, contacts
 from relationship_crm.sync.dav import DavClient
 
@@ -47,11 +47,18 @@ def _contacts(
     with db.read() as session:
         wanted = contacts.wanted_cards(session)
         known = contacts.known_cards(session)
-    contacts.pull(client, book_url, known, wanted, apply, record, tally, now)
+        saved = session.get(SyncAccount, 1)
+        token = saved.contacts_sync_token if saved is not None else None
+    token = contacts.pull(client, book_url, known, wanted, apply, record, tally, now, token)
     with db.read() as session:
         wanted = contacts.wanted_cards(session)
         known = contacts.known_cards(session)
     contacts.push(client, book_url, wanted, known, record, tally)
+    # Saved only now: an interrupted run starts again from the older token (a superset).
+    with db.write() as session:
+        row = session.get(SyncAccount, 1)
+        if row is not None:
+            row.contacts_sync_token = token
 
 
 def password_for(info: account.AccountInfo, given: str | None) -> str:

@@ -145,3 +145,38 @@ def test_a_contact_deleted_on_the_phone_goes_to_the_trash(db, phone):
         trash.restore(s, jane)
     assert sync(db).contacts_pushed == 1
     assert list(phone.cards()) == [f"contact-{jane}.vcf"]
+
+
+def test_later_syncs_ask_only_for_what_changed(db, phone, monkeypatch):
+    from relationship_crm.storage.schema import SyncAccount
+    from relationship_crm.sync.dav import DavClient
+
+    jane, bob = add(db, "Jane Doe"), add(db, "Bob Stone")
+    sync(db)
+    real = DavClient.request
+    asked: list[tuple[str, str, str]] = []
+
+    def spy(self, method, url, **kw):
+        asked.append((method, url, (kw.get("headers") or {}).get("Depth", "")))
+        return real(self, method, url, **kw)
+
+    monkeypatch.setattr(DavClient, "request", spy)
+    phone.edit(f"contact-{bob}.vcf", lambda t: add_line(t, "TITLE:Owner"))
+    phone.delete(f"contact-{jane}.vcf")
+    tally = sync(db)
+    assert tally.contacts_pulled == 2
+    assert ("REPORT", phone.url, "0") in asked  # RFC 6578 sync-collection
+    assert ("PROPFIND", phone.url, "1") not in asked  # no full listing
+    with db.read() as s:
+        assert contacts.get(s, bob).title == "Owner"
+        assert [t.id for t in trash.list_trash(s)] == [jane]
+    # A token the server no longer knows: the full listing again, nothing lost or repeated.
+    with db.write() as s:
+        s.get(SyncAccount, 1).contacts_sync_token = "http://radicale.org/ns/sync/unknown"
+    asked.clear()
+    phone.edit(f"contact-{bob}.vcf", lambda t: add_line(t, "EMAIL:bob@stone.org"))
+    tally = sync(db)
+    assert (tally.contacts_pulled, tally.contacts_pushed) == (1, 1)
+    assert ("PROPFIND", phone.url, "1") in asked
+    with db.read() as s:
+        assert [e.value for e in contacts.get(s, bob).emails] == ["bob@stone.org"]

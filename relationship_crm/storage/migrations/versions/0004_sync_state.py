@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.String(length=26), nullable=False),
         sa.Column("last_sync_at", sa.String(length=26), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("contacts_sync_token", sa.Text(), nullable=True),
         sa.CheckConstraint("id = 1", name=op.f("ck_sync_account_single_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_account")),
     )
