@@ -79,20 +79,21 @@ def run(
     password: str | None,
     *,
     now: datetime | None = None,
-    client_factory: Callable[[account.AccountInfo, str], DavClient] | None = None,
 ) -> calendar.Tally:
-    """Sync once: the calendar (app -> server), then contacts (both ways).
+    """Sync once: contacts (both ways), then the calendar (app -> server), so that a contact
+    deleted on the phone takes its follow-ups off the calendar in the same run.
 
     Raises KnownError when the server cannot be used (what was done so far stays recorded)."""
     with db.read() as session:
         info = account.require(session)
     secret = password_for(info, password)
     moment = now or datetime.now(UTC)
-    make = client_factory or (lambda i, p: DavClient(i.username, p, ca_file=i.ca_file))
     tally = calendar.Tally()
     try:
-        with make(info, secret) as client:
+        with DavClient(info.username, secret, ca_file=info.ca_file) as client:
             calendar.check_collection(client, info.calendar_url)
+            if info.address_book_url:
+                _contacts(db, client, info.address_book_url, tally, moment)
             with db.read() as session:
                 wanted = calendar.wanted_events(session, moment)
                 known = calendar.known_events(session)
@@ -111,8 +112,6 @@ def run(
                 _recorder(db, calendar.COLLECTION),
                 tally,
             )
-            if info.address_book_url:
-                _contacts(db, client, info.address_book_url, tally, moment)
     except KnownError as exc:
         with db.write() as session:
             account.record_run(session, now=moment, error=str(exc))

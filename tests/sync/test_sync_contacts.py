@@ -11,8 +11,8 @@ import pytest
 import requests
 from conftest import PASSWORD
 
-from relationship_crm.domain.records import ContactDraft, Labeled
-from relationship_crm.services import contacts, trash
+from relationship_crm.domain.records import ContactDraft, FollowUpDraft, Labeled
+from relationship_crm.services import contacts, followups, trash
 from relationship_crm.sync import run as sync_run
 
 pytestmark = pytest.mark.timeout(180)
@@ -135,9 +135,13 @@ def test_a_contact_changed_on_both_sides_keeps_both_values(db, phone):
 
 def test_a_contact_deleted_on_the_phone_goes_to_the_trash(db, phone):
     jane = add(db, "Jane Doe")
-    sync(db)
+    with db.write() as s:
+        followups.add(s, FollowUpDraft(jane, datetime(2026, 10, 5, 9), "UTC"), now=NOW)
+    assert sync(db).events_created == 1
     phone.delete(f"contact-{jane}.vcf")
-    assert sync(db).contacts_pulled == 1
+    tally = sync(db)
+    # Its follow-up leaves the calendar in the same run (hidden with the contact here).
+    assert (tally.contacts_pulled, tally.events_deleted) == (1, 1)
     with db.read() as s:
         assert [t.id for t in trash.list_trash(s)] == [jane]
     assert phone.cards() == {}
