@@ -104,12 +104,15 @@ def discover(
         created.append(f"calendar {calendar!r}")
     book_url: str | None = None
     if address_book is not None:
-        card_homes = home.hrefs(_CARD_HOME)
+        card_homes = [urljoin(principal, h) for h in home.hrefs(_CARD_HOME)]
+        if not card_homes:
+            # Some providers keep contacts on a CardDAV host of their own (RFC 6764 section 5).
+            card_homes = card_homes_via_well_known(client, url)
         if not card_homes:
             raise KnownError(
                 "the server has no address books for this account (no addressbook-home-set)"
             )
-        card_home = urljoin(principal, card_homes[0])
+        card_home = card_homes[0]
         book_url = _collection(client, card_home, _ADDRESS_BOOK, address_book)
         if book_url is None:
             if not (create or address_book == DEFAULT_NAME):
@@ -119,6 +122,24 @@ def discover(
             book_url = _make_address_book(client, card_home, address_book)
             created.append(f"address book {address_book!r}")
     return Found(principal, calendar_url, book_url, tuple(created))
+
+
+def card_homes_via_well_known(client: DavClient, url: str) -> list[str]:
+    """The address-book homes found through `/.well-known/carddav` of `url`'s host, or []."""
+    parts = urlsplit(url)
+    try:
+        found = client.propfind(
+            f"{parts.scheme}://{parts.netloc}/.well-known/carddav", [_PRINCIPAL]
+        )
+        principals = [urljoin(r.url, h) for r in found for h in r.hrefs(_PRINCIPAL)]
+        if not principals:
+            return []
+        homes = client.propfind(principals[0], [_CARD_HOME])
+    except KnownError as exc:
+        if "refused the username" in str(exc):
+            raise
+        return []
+    return [urljoin(principals[0], h) for r in homes for h in r.hrefs(_CARD_HOME)]
 
 
 def _principal(client: DavClient, url: str) -> str:

@@ -220,3 +220,13 @@ def test_offline_at_sync_time_is_one_line_and_kept_in_the_status(
     assert f"cannot reach the server 127.0.0.1:{port} (connection refused)" in err
     status = cli("sync", "status", "--format", "json").json()
     assert status["last_error"] in err and status["last_sync_at"] is not None
+
+
+def test_address_book_home_found_through_the_well_known_carddav_address(radicale, user):
+    from relationship_crm.sync.account import card_homes_via_well_known
+    from relationship_crm.sync.dav import DavClient
+
+    with DavClient(user, PASSWORD) as client:
+        assert card_homes_via_well_known(client, radicale.url + "/some/where") == [
+            f"{radicale.url}/{user}/"
+        ]
