@@ -33,6 +33,7 @@ from relationship_crm.cli import (
     meetings,
     reports,
     stages,
+    sync,
     thanks,
     transfer,
 )
@@ -66,6 +67,7 @@ GROUPS = (
     transfer,
     lookup,
     database,
+    sync,
 )
 
 

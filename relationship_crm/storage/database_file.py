@@ -26,6 +26,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0005_keep_in_touch",
     "0006_stage_funnel",
     "0007_campaigns",
+    "0008_sync_state",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

@@ -525,3 +525,47 @@ CONTACT_FTS_DDL = (
     f"CREATE VIRTUAL TABLE {CONTACT_FTS_TABLE} USING fts5("
     "name, emails, company, notes, tags, tokenize='unicode61 remove_diacritics 2')"
 )
+
+
+class SyncAccount(Base):
+    """The rep's CalDAV/CardDAV account (issue 19): where to sync, never the password.
+
+    One row at most (id 1). The password lives in the system keyring or is asked for at each sync.
+    """
+
+    __tablename__ = "sync_account"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    username: Mapped[str] = mapped_column(String(200))
+    calendar_url: Mapped[str] = mapped_column(Text)
+    address_book_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ca_file: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: 1 when the password is in the system keyring, 0 when it is asked for at each sync.
+    password_saved: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The address book's RFC 6578 sync-token after the last complete contacts sync.
+    contacts_sync_token: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SyncItem(Base):
+    """One resource the app put on the sync server: what it holds there (ETag) and what it sent.
+
+    Only resources listed here are ever changed or deleted by a sync, so whatever the rep created
+    on the server by hand is left alone. A row is written right after each server call, so an
+    interrupted sync carries on where it stopped.
+    """
+
+    __tablename__ = "sync_items"
+
+    #: "calendar" or "contacts".
+    collection: Mapped[str] = mapped_column(String(20), primary_key=True)
+    uid: Mapped[str] = mapped_column(String(200), primary_key=True)
+    href: Mapped[str] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: SHA-256 of what was sent (without DTSTAMP), to send only what changed.
+    digest: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime] = mapped_column(UTCDateTime)
