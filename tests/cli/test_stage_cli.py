@@ -124,13 +124,21 @@ def test_a_stage_of_the_reps_own_survives_csv_and_vcard_where_it_exists(cli, tmp
     assert cli("import", str(out), db=fresh).code == 0
     listed = cli("contact", "list", "--format", "json", db=fresh).json()
     assert [(c["name"], c["stage"]) for c in listed] == [("Quinn", "qualified")]
-    # A database without that stage: the CSV row is refused, the vCard keeps the default.
+    # A database without that stage: the CSV's stage cell is kept in the notes and listed
+    # (issue 14: a bad cell never blocks a file; --strict refuses it), the vCard keeps the
+    # default.
     bare = tmp_path / "bare.sqlite3"
-    result = cli("import", str(out), db=bare)
     if fmt == "csv":
-        assert result.code == 1 and "unknown stage 'qualified'" in result.err
+        strict = cli("import", str(out), "--strict", db=bare)
+        assert strict.code == 1 and "qualified" in strict.err
         assert cli("contact", "list", "--format", "json", db=bare).json() == []
+        result = cli("import", str(out), db=bare)
+        assert result.code == 0, result.err
+        assert 'stage "qualified" kept in notes' in result.out
+        (quinn,) = cli("contact", "list", "--format", "json", db=bare).json()
+        assert quinn["stage"] == "prospect"
     else:
+        result = cli("import", str(out), db=bare)
         assert result.code == 0, result.err
         listed = cli("contact", "list", "--format", "json", db=bare).json()
         assert [c["stage"] for c in listed] == ["prospect"]
