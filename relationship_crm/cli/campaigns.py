@@ -112,6 +112,13 @@ def _create_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--has-address", action="store_true", help="only contacts with an address")
     p.add_argument(
+        "--keep-in-touch",
+        action="append",
+        default=[],
+        choices=("drifting", "lost"),
+        help="only contacts drifting or lost from their keep-in-touch rhythm (repeatable)",
+    )
+    p.add_argument(
         "--follow-up",
         type=types.wall_clock,
         metavar=WALL_CLOCK,
@@ -153,6 +160,7 @@ def _create(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         companies=frozenset(args.company),
         not_contacted_since=args.not_contacted_since,
         has_address=args.has_address,
+        keep_in_touch=frozenset(args.keep_in_touch),
     )
     if args.tz and args.follow_up is None:
         raise KnownError("--tz needs --follow-up")

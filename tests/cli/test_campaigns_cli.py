@@ -337,3 +337,29 @@ def test_json_copy_keeps_campaigns(cli, people, tmp_path):
     assert two == one
     assert one["campaigns"][0]["members"][0]["follow_up_id"] is not None
     assert any(c["campaign_opt_out"] for c in one["contacts"])
+
+
+def test_a_segment_of_the_lost_by_keep_in_touch(cli, people):
+    """Bob has a 30/60-day rhythm and was last met in 2020: lost. The others have no rhythm."""
+    bob = str(people["bob"])
+    assert cli("contact", "keep-in-touch", bob, "--ideal", "30", "--max", "60").code == 0
+    met = cli("meeting", "log", "--title", "Lunch", "--at", "2020-01-06 12:00", "--with", bob)
+    assert met.code == 0, met.err
+    lost = cli(
+        "campaign",
+        "create",
+        "Win back",
+        "--template",
+        "campaign-check-in",
+        "--keep-in-touch",
+        "lost",
+        "--dry-run",
+        "--format",
+        "json",
+    )
+    assert lost.code == 0, lost.err
+    assert [m["contact_name"] for m in lost.json()] == ["Bob Griffin"]
+    wrong = cli(
+        "campaign", "create", "X", "--template", "campaign-check-in", "--keep-in-touch", "asleep"
+    )
+    assert wrong.code != 0 and len(wrong.err.strip().splitlines()) <= 2

@@ -28,6 +28,7 @@ MERGED = Changes(
     thanks=True,
     gifts=True,
     trigger_events=True,  # a merged contact's own trigger events move too (issue 15)
+    campaigns=True,  # a merge says "everything but the settings" may have changed (issue 16)
 )
 
 

@@ -190,12 +190,14 @@ def test_the_region_page_sets_zone_currency_and_phone_country(qtbot, ctx, db, op
     dialog.set_choice("currency", "GBP")
     dialog.set_choice("phone_region", "GB")
     assert dialog.phone_region_combo.currentText() == "GB (+44)"
+    dialog.budget_edit.setText("2500 gbp")
     with qtbot.waitSignal(dialog.details_saved):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     with db.read() as s:
         assert settings.zone(s) == "Europe/London"
         assert settings.currency(s) == "GBP"
         assert settings.get(s, "phone_region") == "GB"
+        assert settings.get(s, "gift_budget") == "2500 GBP"  # the dashboard's budget line
         # The date style follows the zone while it is automatic: notes now say "3 December".
         assert settings.date_style(s) == "international"
 
@@ -215,3 +217,15 @@ def test_following_the_computer_again_removes_the_zone_setting(qtbot, db, open_d
     with db.read() as s:
         assert settings.get(s, "timezone") is None
         assert settings.get(s, "currency") is None
+
+
+def test_a_bad_gift_budget_is_shown_on_its_page_and_nothing_is_stored(qtbot, db, open_dialog):
+    dialog = open_dialog()
+    dialog.set_choice("currency", "EUR")
+    dialog.budget_edit.setText("lots")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.error_label.isVisible)
+    assert "gift_budget" in dialog.error_label.text()
+    assert dialog.tabs.currentIndex() == 1 and dialog.budget_edit.hasFocus()
+    with db.read() as s:
+        assert settings.get(s, "currency") is None  # one transaction: nothing stored

@@ -161,7 +161,7 @@ def test_accent_colours_are_lightened_on_a_dark_palette(qapp):
     from PySide6.QtGui import QColor, QPalette
 
     from relationship_crm.ui.colours import readable
-    from relationship_crm.ui.models.contacts_model import STAGE_COLOURS
+    from relationship_crm.ui.models.board_model import STAGE_COLOURS
 
     light, dark = QPalette(), QPalette()
     light.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))

@@ -51,7 +51,7 @@ CHOICE_FIELDS: tuple[tuple[str, str], ...] = (
     ("page_size", "Pape&r:"),
 )
 #: The region settings, on their own page: the zone, the default currency, the phone country.
-REGION_KEYS: tuple[str, ...] = ("timezone", "currency", "phone_region")
+REGION_KEYS: tuple[str, ...] = ("timezone", "currency", "phone_region", "gift_budget")
 #: Every key the dialog saves.
 KEYS: tuple[str, ...] = tuple(key for key, _ in TEXT_FIELDS + CHOICE_FIELDS) + REGION_KEYS
 #: The pages, by name, in tab order.
@@ -246,6 +246,10 @@ class RepDetailsDialog(SavingDialog):
         self.phone_region_combo.setToolTip(settings.KNOWN_SETTINGS["phone_region"])
         self.combos["currency"] = self.currency_combo
         self.combos["phone_region"] = self.phone_region_combo
+        self.budget_edit = QLineEdit()
+        self.budget_edit.setClearButtonEnabled(True)
+        self.budget_edit.setPlaceholderText("e.g. 3000 USD; empty: no budget")
+        self.budget_edit.setToolTip(settings.KNOWN_SETTINGS["gift_budget"])
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -259,6 +263,9 @@ class RepDetailsDialog(SavingDialog):
         phone_label = QLabel("P&hone country:")
         phone_label.setBuddy(self.phone_region_combo)
         form.addRow(phone_label, self.phone_region_combo)
+        budget_label = QLabel("Yearly &gift budget:")
+        budget_label.setBuddy(self.budget_edit)
+        form.addRow(budget_label, self.budget_edit)
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -282,7 +289,7 @@ class RepDetailsDialog(SavingDialog):
         typed = {key: edit.text().strip() for key, edit in self.line_edits.items()}
         chosen = {key: str(combo.currentData() or "") for key, combo in self.combos.items()}
         zone = "" if self.follow_system_check.isChecked() else self.zone_picker.zone()
-        return typed | chosen | {"timezone": zone}
+        return typed | chosen | {"timezone": zone, "gift_budget": self.budget_edit.text().strip()}
 
     def set_choice(self, key: str, value: str) -> None:
         """Choose `value` ("" for Automatic) in a choice combo."""
@@ -312,6 +319,7 @@ class RepDetailsDialog(SavingDialog):
             edit.setText(stored.values.get(key, ""))
         for key in self.combos:
             self.set_choice(key, stored.values.get(key, ""))
+        self.budget_edit.setText(stored.values.get("gift_budget", ""))
         stored_zone = stored.values.get("timezone", "")
         self.follow_system_check.setChecked(not stored_zone)
         self.zone_picker.set_zone(stored_zone or self._system_zone)
@@ -328,7 +336,12 @@ class RepDetailsDialog(SavingDialog):
             self._ctx.runner.failed.emit(str(exc), True)
 
     def _set_loaded(self, loaded: bool) -> None:
-        widgets = (*self.line_edits.values(), *self.combos.values(), self.follow_system_check)
+        widgets = (
+            *self.line_edits.values(),
+            *self.combos.values(),
+            self.follow_system_check,
+            self.budget_edit,
+        )
         for widget in widgets:
             widget.setEnabled(loaded)
         self.zone_picker.setEnabled(loaded and not self.follow_system_check.isChecked())
@@ -376,6 +389,7 @@ class RepDetailsDialog(SavingDialog):
                 *self.line_edits.items(),
                 *self.combos.items(),
                 ("timezone", self.zone_picker),
+                ("gift_budget", self.budget_edit),
             )
             for key, widget in fields:
                 if str(exc).startswith(key):
