@@ -11,7 +11,7 @@ from typing import TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common, note_wall_time, tell
-from relationship_crm.cli.encoders import iso, money
+from relationship_crm.cli.encoders import TEMPLATE_TABLE, iso, money, template_json
 from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.services import campaigns, note_templates, settings
@@ -22,7 +22,6 @@ from relationship_crm.services.campaigns import (
     Segment,
     SegmentMember,
 )
-from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.storage.db import Database
 
 WALL_CLOCK = '"YYYY-MM-DD HH:MM"'
@@ -434,28 +433,8 @@ def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     return 0
 
 
-def _template_json(t: TemplateInfo) -> JsonRow:
-    return {
-        "name": t.name,
-        "description": t.description,
-        "shipped": t.shipped,
-        "customised": t.customised,
-        "body": t.body,
-    }
-
-
-TEMPLATE_TABLE: Table[TemplateInfo] = Table(
-    headers=("NAME", "SOURCE", "DESCRIPTION"),
-    cells=lambda t: (
-        t.name,
-        "shipped, edited" if t.customised else ("shipped" if t.shipped else "yours"),
-        t.description,
-    ),
-)
-
-
 def _templates(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.read() as s:
         found = note_templates.list_templates(s, note_templates.CAMPAIGN)
-    print_list(found, args.format, out, to_json=_template_json, text=TEMPLATE_TABLE)
+    print_list(found, args.format, out, to_json=template_json, text=TEMPLATE_TABLE)
     return 0

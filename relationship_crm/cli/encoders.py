@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from relationship_crm.cli.output import JsonRow, Table
 from relationship_crm.domain.records import ContactView, FollowUpView, GiftView, MeetingView
+from relationship_crm.services.note_templates import TemplateInfo
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -97,3 +98,25 @@ def gift_json(g: GiftView) -> JsonRow:
         "occasion": g.occasion,
         "meeting_id": g.meeting_id,
     }
+
+
+def template_json(t: TemplateInfo) -> JsonRow:
+    """A letter template (thank-you or campaign) as `thanks|campaign templates` print it."""
+    return {
+        "name": t.name,
+        "description": t.description,
+        "shipped": t.shipped,
+        "customised": t.customised,
+        "body": t.body,
+    }
+
+
+# No "No templates." line: the shipped templates are always there.
+TEMPLATE_TABLE: Table[TemplateInfo] = Table(
+    headers=("NAME", "SOURCE", "DESCRIPTION"),
+    cells=lambda t: (
+        t.name,
+        "shipped, edited" if t.customised else ("shipped" if t.shipped else "yours"),
+        t.description,
+    ),
+)

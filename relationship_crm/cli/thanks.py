@@ -9,11 +9,11 @@ from typing import TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common
+from relationship_crm.cli.encoders import TEMPLATE_TABLE, template_json
 from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.services import note_templates, settings, thanks
-from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.storage.db import Database
 
 
@@ -195,29 +195,8 @@ def _sent(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     return 0
 
 
-def _template_json(t: TemplateInfo) -> JsonRow:
-    return {
-        "name": t.name,
-        "description": t.description,
-        "shipped": t.shipped,
-        "customised": t.customised,
-        "body": t.body,
-    }
-
-
-# No "No templates." line: the shipped templates are always there.
-TEMPLATE_TABLE: Table[TemplateInfo] = Table(
-    headers=("NAME", "SOURCE", "DESCRIPTION"),
-    cells=lambda t: (
-        t.name,
-        "shipped, edited" if t.customised else ("shipped" if t.shipped else "yours"),
-        t.description,
-    ),
-)
-
-
 def _templates(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.read() as s:
         found = note_templates.list_templates(s)
-    print_list(found, args.format, out, to_json=_template_json, text=TEMPLATE_TABLE)
+    print_list(found, args.format, out, to_json=template_json, text=TEMPLATE_TABLE)
     return 0
