@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from screenshots import NOW, spin  # noqa: E402  (the same fixed moment and event loop)
 
 from relationship_crm.paths import AppPaths  # noqa: E402
-from relationship_crm.services import sample_data, settings  # noqa: E402
+from relationship_crm.services import campaigns, health, sample_data, settings  # noqa: E402
 from relationship_crm.storage.db import open_database  # noqa: E402
 from relationship_crm.ui.context import UiContext  # noqa: E402
 from relationship_crm.ui.events import AppEvents  # noqa: E402
@@ -52,6 +52,21 @@ def main() -> int:
         settings.put(s, "timezone", zone)
         settings.put(s, "gift_budget", "3000 USD")
         sample_data.generate_demo(s, today=NOW.astimezone().date(), tz=zone, now=NOW)
+        # Rhythms and a campaign, so the health and campaign charts have something to show.
+        health.set_stage_rhythm(s, "customer", 30, 60, now=NOW)
+        health.set_stage_rhythm(s, "lead", 14, 30, now=NOW)
+        made = campaigns.create(
+            s,
+            campaigns.CampaignDraft(
+                name="Winter check-in",
+                template="campaign-check-in",
+                segment=campaigns.Segment(stages=frozenset({"lead"})),
+            ),
+            now=NOW,
+        ).id
+        members = campaigns.get_campaign(s, made, now=NOW).members
+        for member, outcome in zip(members, ("replied", "meeting", "deal", "replied"), strict=False):
+            campaigns.set_outcome(s, made, member.contact_id, outcome, now=NOW)
     runner = TaskRunner(db)
     ctx = UiContext(runner=runner, events=AppEvents(), zone=zone, clock=lambda: NOW)
     window = MainWindow(ctx, paths)
