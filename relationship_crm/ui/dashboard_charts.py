@@ -186,7 +186,8 @@ def campaigns_chart(bars: tuple[dashboard.CampaignBar, ...]) -> Chart:
             for bar in bars
         ),
         series=(Series("Responses", BLUE), Series("Meetings", ORANGE), Series("Deals", GREEN)),
-        empty_text="No campaigns yet",
+        # All-zero bars draw nothing: say why, without denying that campaigns exist.
+        empty_text="No responses, meetings or deals yet" if bars else "No campaigns yet",
         format_value=_count,
     )
 

@@ -170,19 +170,51 @@ def test_a_click_on_the_thank_you_chart_opens_the_notes_window(
     window.thanks_window.close()
 
 
-def test_health_contacts_narrow_the_list(qtbot, window, wait_idle, people, monkeypatch):
-    from relationship_crm.services import dashboard
+def test_a_click_on_a_health_bar_narrows_the_list_to_those_contacts(
+    qtbot, window, wait_idle, db, ctx
+):
+    """Dee (tag golf, added 100 days ago, never met) is lost under golf's 10/20-day rhythm."""
+    from relationship_crm.services import health
 
-    found = (dashboard.HealthContact(people["cal"], "Cal Carter", "lost", None),)
-    monkeypatch.setattr(dashboard, "health_contacts", lambda s, **kw: found)
+    with db.write() as s:
+        dee = contacts.create(
+            s,
+            ContactDraft(name="Dee Dunn", tags=("golf",)),
+            now=FIXED_NOW - timedelta(days=100),
+        ).id
+        health.set_tag_rhythm(s, "golf", 10, 20, now=FIXED_NOW)
+    ctx.events.notify(Changes(contacts=True))
     board = open_dashboard(qtbot, window, wait_idle)
-    board.health_requested.emit("golf")
-    qtbot.waitUntil(lambda: listed_names(window) == ["Cal Carter"])
+    qtbot.waitUntil(lambda: [b.key for b in board.charts["health"].chart.bars] == ["golf"])
+    click_bar(qtbot, board.charts["health"], "golf")
+    qtbot.waitUntil(lambda: listed_names(window) == ["Dee Dunn"])
     assert window.contact_list.only_chip.isVisible()
     assert "golf" in window.contact_list.only_chip.text()
+    assert window.contact_list.model.contact_id(0) == dee
     window.contact_list.only_chip.click()
-    qtbot.waitUntil(lambda: len(listed_names(window)) == 3)
+    qtbot.waitUntil(lambda: len(listed_names(window)) == 4)
     assert not window.contact_list.only_chip.isVisible()
+
+
+def test_campaigns_without_results_are_not_called_missing(qtbot, window, wait_idle, db, ctx):
+    from relationship_crm.services import campaigns
+
+    board = open_dashboard(qtbot, window, wait_idle)
+    assert board.charts["campaigns"].chart.empty_text == "No campaigns yet"
+    with db.write() as s:
+        campaigns.create(
+            s,
+            campaigns.CampaignDraft(
+                name="Winter",
+                template="campaign-check-in",
+                segment=campaigns.Segment(stages=frozenset({"lead"})),
+            ),
+            now=FIXED_NOW,
+        )
+    ctx.events.notify(Changes(campaigns=True))
+    qtbot.waitUntil(lambda: len(board.charts["campaigns"].chart.bars) == 1)
+    chart = board.charts["campaigns"].chart
+    assert chart.is_empty and chart.empty_text == "No responses, meetings or deals yet"
 
 
 def test_the_dashboard_follows_changes(qtbot, window, wait_idle, db, ctx):

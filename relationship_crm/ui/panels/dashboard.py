@@ -129,6 +129,7 @@ class DashboardPanel(QWidget):
             or changes.thanks
             or changes.meetings
             or changes.settings
+            or changes.campaigns  # the campaigns chart
         ):
             self.reload()
 
