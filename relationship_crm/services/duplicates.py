@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
@@ -26,12 +26,14 @@ from relationship_crm.services import contacts
 from relationship_crm.services.common import live_contact, utcnow
 from relationship_crm.services.importing import clean_from_contact, combine, store_merge
 from relationship_crm.storage.schema import (
+    CampaignMember,
     Company,
     Contact,
     ContactEmail,
     ContactPhone,
     FollowUp,
     Gift,
+    KeepInTouchRhythm,
     ResearchNote,
     ThankYouNote,
     TriggerEvent,
@@ -195,7 +197,41 @@ def _move_records(session: Session, keep_id: int, others: list[int]) -> None:
         session.execute(
             update(model).where(model.contact_id.in_(others)).values(contact_id=keep_id)
         )
+    _move_campaign_ties(session, keep_id, others)
     session.expire_all()
+
+
+def _move_campaign_ties(session: Session, keep_id: int, others: list[int]) -> None:
+    """Campaign memberships, the campaign opt-out and the keep-in-touch rule of `others` go to
+    `keep_id` (issues 15 and 16). One membership per campaign: on a clash the kept contact's
+    stays and the other's stays with the merged contact in the trash, nothing deleted. An
+    opt-out by any of them holds for the kept contact; the kept contact's own rhythm wins."""
+    member_of = set(
+        session.scalars(
+            select(CampaignMember.campaign_id).where(CampaignMember.contact_id == keep_id)
+        )
+    )
+    for member in session.scalars(
+        select(CampaignMember).where(CampaignMember.contact_id.in_(others))
+    ):
+        if member.campaign_id not in member_of:
+            member_of.add(member.campaign_id)
+            member.contact_id = keep_id
+    opted_out = session.scalar(
+        select(func.count())
+        .select_from(Contact)
+        .where(Contact.id.in_(others), Contact.campaign_opt_out.is_(True))
+    )
+    if opted_out:
+        session.execute(update(Contact).where(Contact.id == keep_id).values(campaign_opt_out=True))
+    rules = session.scalars(
+        select(KeepInTouchRhythm).where(KeepInTouchRhythm.contact_id.in_([keep_id, *others]))
+    ).all()
+    if rules and not any(rule.contact_id == keep_id for rule in rules):
+        moved = rules[0]
+        moved.contact_id = keep_id
+        moved.key = str(keep_id)
+    session.flush()
 
 
 def load_group(session: Session, ids: Sequence[int]) -> tuple[ContactView, ...]:

@@ -356,3 +356,26 @@ def test_a_members_letter_is_on_their_timeline(db, people):
     assert entry.title == "Campaign letter: Winter check [draft, replied]"
     assert entry.ref_id == campaign_id and entry.detail.startswith("Dear Ann,")
     assert [f.detail for f in follow_ups] == ["Campaign: Winter check"]
+
+
+def test_merging_duplicates_keeps_campaign_ties_and_the_opt_out(db, people):
+    """Ben is merged into a new "Benjamin Baker" card: Ben's membership and letter move to the
+    kept contact, and Dan's opt-out survives a merge of Dan into another card. Ben's own
+    keep-in-touch rule moves too (the kept card had none)."""
+    from relationship_crm.services import duplicates, health
+
+    campaign_id = create(db)
+    kept = contact(db, "Benjamin Baker")
+    dan_again = contact(db, "Daniel Drew")
+    with db.write() as s:
+        health.set_contact_rhythm(s, people["ben"], 7, 14, now=C)
+        duplicates.merge_contacts(s, kept, [people["ben"]], now=C)
+        duplicates.merge_contacts(s, dan_again, [people["dan"]], now=C)
+    with db.read() as s:
+        page = campaigns.get_campaign(s, campaign_id, now=C)
+        members = {m.contact_id for m in page.members}
+        later = campaigns.preview_segment(s, Segment(stages=frozenset({"lead"})))
+        rule = health.contact_health(s, kept, on=date(2026, 12, 1), zone=NY).rhythm
+    assert kept in members and people["ben"] not in members
+    assert dan_again not in {m.contact_id for m in later.members}  # Dan's opt-out held
+    assert (rule.ideal_days, rule.max_days) == (7, 14)
