@@ -1,32 +1,31 @@
 """The Campaigns window: the campaigns and one campaign's page, and the new-campaign wizard.
 
 The page shows the members with their letter status, follow-up and outcome (set from a menu),
-the results figures with a small bar chart of outcomes, and saves the letters (optionally with
-envelopes) or address labels as PDF. The wizard: segment with a live count and member preview ->
-template with a live preview of one member's letter -> follow-up time and cost -> create. All
-reads go through `ctx.runner.query`, all writes through `ui.operations.run_write`.
+the results figures with a small bar chart of outcomes; it previews and prints the letters,
+saves them (optionally with envelopes) or address labels as PDF, edits one member's letter,
+adds and removes members and deletes the campaign. The wizard: segment with a live count and
+member preview -> template with a live preview of one member's letter -> follow-up time and
+cost -> create. All reads go through `ctx.runner.query`, all writes through
+`ui.operations.run_write`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QRectF, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -38,28 +37,28 @@ from PySide6.QtWidgets import (
     QToolButton,
     QVBoxLayout,
     QWidget,
-    QWizard,
-    QWizardPage,
 )
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.changes import Created
-from relationship_crm.domain.enums import Stage
-from relationship_crm.services import campaigns, note_pages, note_templates, settings
+from relationship_crm.domain.changes import Changes
+from relationship_crm.domain.errors import KnownError
+from relationship_crm.services import campaigns, note_pages, settings
 from relationship_crm.services.campaigns import (
-    CampaignDraft,
     CampaignPage,
     CampaignResults,
-    Segment,
-    SegmentPreview,
 )
 from relationship_crm.services.thanks import NotePage
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.campaign_wizard import NewCampaignWizard
 from relationship_crm.ui.operations import run_write
+from relationship_crm.ui.widgets.contact_picker import ContactPicker
+from relationship_crm.ui.widgets.questions import confirm_destructive
+
+#: Asks a yes/no question: (title, text, action button) -> True to go ahead.
+Confirm = Callable[[str, str, str], bool]
 
 _HINT = "color: palette(placeholder-text);"
-LIVE_DELAY_MS = 250
 
 
 class OutcomeChart(QWidget):
@@ -113,14 +112,20 @@ class CampaignsDialog(QDialog):
         super().__init__(parent)
         self._ctx = ctx
         self._page: CampaignPage | None = None
+        self.confirm: Confirm = partial(confirm_destructive, self)
+        self.preview_dialog: QPrintPreviewDialog | None = None
+        self.letter_editor: LetterEditor | None = None
+        self.members_dialog: AddMembersDialog | None = None
         self.setWindowTitle("Campaigns")
         self.resize(1000, 640)
         self.campaign_list = QListWidget()
         self.campaign_list.setAccessibleName("Campaigns")
         self.new_button = QPushButton("New campaign…")
+        self.delete_button = QPushButton("Delete campaign…")
         left = QVBoxLayout()
         left.addWidget(self.campaign_list, 1)
         left.addWidget(self.new_button)
+        left.addWidget(self.delete_button)
         left_box = QWidget()
         left_box.setLayout(left)
 
@@ -135,6 +140,8 @@ class CampaignsDialog(QDialog):
             ["Member", "Letter", "Follow-up", "Outcome", "Suggested"]
         )
         self.members_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.members_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.members_table.verticalHeader().hide()
         self.members_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.members_table.horizontalHeader().setStretchLastSection(True)
         self.members_table.setColumnWidth(0, 220)
@@ -145,6 +152,11 @@ class CampaignsDialog(QDialog):
         for name in campaigns.OUTCOMES:
             self.outcome_menu.addAction(name, partial(self.set_outcome, name))
         self.outcome_button.setMenu(self.outcome_menu)
+        self.edit_letter_button = QPushButton("Edit letter…")
+        self.add_members_button = QPushButton("Add members…")
+        self.remove_member_button = QPushButton("Remove member…")
+        self.preview_button = QPushButton("Print…")
+        self.preview_button.setToolTip("Preview the letters and print them")
         self.print_button = QPushButton("Letters to PDF…")
         self.envelopes_box = QCheckBox("with envelopes")
         self.labels_button = QPushButton("Labels to PDF…")
@@ -154,16 +166,25 @@ class CampaignsDialog(QDialog):
         self.sent_button = QPushButton("Mark printed letters sent")
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
-        actions = QHBoxLayout()
+        member_actions = QHBoxLayout()
         for widget in (
             self.outcome_button,
+            self.edit_letter_button,
+            self.add_members_button,
+            self.remove_member_button,
+        ):
+            member_actions.addWidget(widget)
+        member_actions.addStretch(1)
+        actions = QHBoxLayout()
+        for output in (
+            self.preview_button,
             self.print_button,
             self.envelopes_box,
             self.labels_button,
             self.sheet_combo,
             self.sent_button,
         ):
-            actions.addWidget(widget)
+            actions.addWidget(output)
         actions.addStretch(1)
         top_row = QHBoxLayout()
         top_row.addWidget(self.figures_label, 3)
@@ -172,6 +193,7 @@ class CampaignsDialog(QDialog):
         right.addWidget(self.title_label)
         right.addLayout(top_row)
         right.addWidget(self.members_table, 1)
+        right.addLayout(member_actions)
         right.addLayout(actions)
         right.addWidget(self.message_label)
         right_box = QWidget()
@@ -185,6 +207,13 @@ class CampaignsDialog(QDialog):
 
         self.campaign_list.currentItemChanged.connect(lambda *_: self._load_page())
         self.new_button.clicked.connect(self.open_wizard)
+        self.delete_button.clicked.connect(self.delete_campaign)
+        self.edit_letter_button.clicked.connect(self.edit_letter)
+        self.members_table.cellDoubleClicked.connect(lambda *_: self.edit_letter())
+        self.members_table.itemSelectionChanged.connect(self._update_state)
+        self.add_members_button.clicked.connect(self.add_members)
+        self.remove_member_button.clicked.connect(self.remove_member)
+        self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.save_letters)
         self.labels_button.clicked.connect(self.save_labels)
         self.sent_button.clicked.connect(self.mark_sent)
@@ -233,6 +262,9 @@ class CampaignsDialog(QDialog):
         )
 
     def _show_page(self, page: CampaignPage | None) -> None:
+        kept = self.selected_contact() if self._page is not None else None
+        if page is not None and self._page is not None and page.results.id != self._page.results.id:
+            kept = None  # another campaign: nothing to keep
         self._page = page
         self.members_table.setRowCount(0)
         if page is None:
@@ -259,6 +291,8 @@ class CampaignsDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, m.contact_id)
                 self.members_table.setItem(row, column, item)
+            if m.contact_id == kept:
+                self.members_table.selectRow(row)
         self._update_state()
 
     def _on_changed(self, changes: object, _initiator: object) -> None:
@@ -266,15 +300,36 @@ class CampaignsDialog(QDialog):
 
     def _update_state(self) -> None:
         has = self._page is not None
-        for widget in (self.outcome_button, self.print_button, self.labels_button):
+        chosen = has and self.selected_contact() is not None
+        for widget in (
+            self.print_button,
+            self.preview_button,
+            self.labels_button,
+            self.delete_button,
+            self.add_members_button,
+        ):
             widget.setEnabled(has)
+        for member_action in (
+            self.outcome_button,
+            self.edit_letter_button,
+            self.remove_member_button,
+        ):
+            member_action.setEnabled(chosen)
         self.sent_button.setEnabled(has and bool(self._page and self._page.results.printed))
 
     # --- actions ---------------------------------------------------------------------------
 
     def selected_contact(self) -> int | None:
-        item = self.members_table.currentItem()
+        rows = self.members_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.members_table.item(rows[0].row(), 0)
         return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _selected_name(self) -> str:
+        rows = self.members_table.selectionModel().selectedRows()
+        item = self.members_table.item(rows[0].row(), 0) if rows else None
+        return item.text() if item is not None else ""
 
     def _say(self, text: str) -> None:
         self.message_label.setText(text)
@@ -325,13 +380,7 @@ class CampaignsDialog(QDialog):
             printing.write_pdf(
                 Path(path), pages, sheet, envelopes=envelopes, title="Campaign letters"
             )
-            run_write(
-                self,
-                self._ctx,
-                lambda s: campaigns.mark_printed(s, campaign_id),
-                lambda _r: self._say(f"{len(pages)} letters saved to {path}."),
-                show_error=self._say,
-            )
+            self._mark_printed(campaign_id, len(pages), path)
 
         self._ctx.runner.query(load, while_alive(self, on_pages))
 
@@ -364,6 +413,130 @@ class CampaignsDialog(QDialog):
             lambda s: campaigns.labels(s, campaign_id), while_alive(self, on_labels)
         )
 
+    def preview(self) -> None:
+        """Load the letters, then show the print preview (printing from it marks them printed)."""
+        campaign_id = self.current_id()
+        if campaign_id is None:
+            return
+        self._ctx.runner.query(
+            lambda s: (campaigns.letter_pages(s, campaign_id), settings.page_size(s)),
+            while_alive(self, partial(self._on_preview_pages, campaign_id)),
+        )
+
+    def _on_preview_pages(self, campaign_id: int, result: tuple[list[NotePage], str]) -> None:
+        pages, size = result
+        self.show_preview(self.build_preview(campaign_id, pages, note_pages.paper(size)))
+
+    def build_preview(
+        self, campaign_id: int, pages: Sequence[NotePage], sheet: note_pages.Paper
+    ) -> QPrintPreviewDialog:
+        """A print preview of the letters (not shown); printing from it marks them printed."""
+        from relationship_crm.ui import printing
+
+        if self.preview_dialog is not None:
+            self.preview_dialog.deleteLater()
+        dialog = QPrintPreviewDialog(self)
+        dialog.setWindowTitle("Preview campaign letters")
+        dialog.resize(820, 900)
+        envelopes, shown = self.envelopes_box.isChecked(), list(pages)
+
+        def paint(printer: QPrinter) -> None:
+            try:
+                printing.render_notes(printer, shown, sheet, envelopes=envelopes)
+            except KnownError as exc:
+                self._say(f"Not printed: {exc}")
+
+        dialog.paintRequested.connect(paint)
+        dialog.accepted.connect(lambda: self._mark_printed(campaign_id, len(shown), None))
+        self.preview_dialog = dialog
+        return dialog
+
+    def show_preview(self, dialog: QPrintPreviewDialog) -> None:
+        """Open the preview window (tests call `build_preview` and look at it instead)."""
+        dialog.open()
+
+    def _mark_printed(self, campaign_id: int, count: int, path: str | None) -> None:
+        where = f" saved to {path}" if path else " printed"
+        run_write(
+            self,
+            self._ctx,
+            lambda s: campaigns.mark_printed(s, campaign_id),
+            lambda _r: self._say(f"{count} letters{where}."),
+            show_error=self._say,
+        )
+
+    def edit_letter(self) -> None:
+        """Open the chosen member's letter in an editor; saving replaces it as printed."""
+        campaign_id, contact_id = self.current_id(), self.selected_contact()
+        if campaign_id is None or contact_id is None:
+            self._say("Choose a member first.")
+            return
+        name = self._selected_name()
+        self._ctx.runner.query(
+            lambda s: campaigns.member_letter(s, campaign_id, contact_id),
+            while_alive(self, partial(self._open_letter, campaign_id, contact_id, name)),
+        )
+
+    def _open_letter(self, campaign_id: int, contact_id: int, name: str, body: str) -> None:
+        status = ""
+        if self._page is not None:
+            status = next(
+                (m.letter_status for m in self._page.members if m.contact_id == contact_id), ""
+            )
+        editor = LetterEditor(self._ctx, campaign_id, contact_id, name, body, status, self)
+        editor.saved.connect(lambda: self._say(f"Letter to {name} saved."))
+        self.letter_editor = editor
+        editor.open()
+
+    def add_members(self) -> None:
+        """Pick contacts to add by hand: each gets a letter draft and the campaign's follow-up."""
+        campaign_id = self.current_id()
+        if campaign_id is None:
+            return
+        dialog = AddMembersDialog(self._ctx, campaign_id, self)
+        dialog.added.connect(lambda n: self._say(f"{n} member{'s' if n != 1 else ''} added."))
+        self.members_dialog = dialog
+        dialog.open()
+
+    def remove_member(self) -> None:
+        campaign_id, contact_id = self.current_id(), self.selected_contact()
+        if campaign_id is None or contact_id is None:
+            self._say("Choose a member first.")
+            return
+        name = self._selected_name()
+        question = (
+            f"Take {name} out of this campaign? Their letter is deleted and their open "
+            "campaign follow-up is cancelled."
+        )
+        if not self.confirm("Remove member", question, "Remove"):
+            return
+        run_write(
+            self,
+            self._ctx,
+            lambda s: campaigns.remove_member(s, campaign_id, contact_id),
+            lambda _r: self._say(f"{name} removed from the campaign."),
+            show_error=self._say,
+        )
+
+    def delete_campaign(self) -> None:
+        campaign_id = self.current_id()
+        if campaign_id is None or self._page is None:
+            return
+        name, members = self._page.results.name, self._page.results.members
+        question = (
+            f"Delete the campaign “{name}” and its {members} letters? Open campaign follow-ups "
+            "are cancelled; the contacts, their meetings and past follow-ups stay."
+        )
+        if not self.confirm("Delete campaign", question, "Delete campaign"):
+            return
+        run_write(
+            self,
+            self._ctx,
+            lambda s: campaigns.delete(s, campaign_id),
+            lambda r: self._say(f"Campaign “{name}” deleted; {r.value} open follow-ups cancelled."),
+            show_error=self._say,
+        )
+
     def open_wizard(self) -> NewCampaignWizard:
         wizard = NewCampaignWizard(self._ctx, self)
         wizard.created.connect(self.reload)
@@ -371,210 +544,131 @@ class CampaignsDialog(QDialog):
         return wizard
 
 
-class NewCampaignWizard(QWizard):
-    """Segment (live count and members) -> template (live letter) -> follow-up and cost."""
+class LetterEditor(QDialog):
+    """One member's campaign letter, editable; it prints exactly as saved. A sent letter is
+    shown read-only."""
 
-    created = Signal(int)
+    saved = Signal()
 
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        campaign_id: int,
+        contact_id: int,
+        name: str,
+        body: str,
+        status: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self.setWindowTitle("New campaign")
-        self.resize(760, 560)
-        self.preview: SegmentPreview | None = None
-        self._timer = QTimer(self, singleShot=True, interval=LIVE_DELAY_MS)
-        self._timer.timeout.connect(self.refresh)
-
-        # Segment.
-        segment = QWizardPage()
-        segment.setTitle("Who is it for?")
-        form = QFormLayout(segment)
-        stages = QHBoxLayout()
-        self.stage_boxes: dict[str, QCheckBox] = {}
-        for stage in Stage:
-            box = QCheckBox(stage.value)
-            self.stage_boxes[stage.value] = box
-            stages.addWidget(box)
-            box.toggled.connect(self._changed)
-        form.addRow("Stages:", stages)
-        self.tags_edit = QLineEdit()
-        self.tags_edit.setPlaceholderText("any of these tags, separated by commas")
-        self.companies_edit = QLineEdit()
-        self.companies_edit.setPlaceholderText("any of these companies, separated by commas")
-        form.addRow("Tags:", self.tags_edit)
-        form.addRow("Companies:", self.companies_edit)
-        since = QHBoxLayout()
-        self.since_box = QCheckBox("Not contacted since")
-        today = ctx.today()
-        self.since_edit = QDateEdit(QDate(today.year, today.month, today.day))
-        self.since_edit.setCalendarPopup(True)
-        self.since_edit.setDisplayFormat("yyyy-MM-dd")
-        since.addWidget(self.since_box)
-        since.addWidget(self.since_edit)
-        since.addStretch(1)
-        form.addRow("", since)
-        self.address_box = QCheckBox("Only contacts with a postal address")
-        form.addRow("", self.address_box)
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet("font-weight: 600;")
-        form.addRow("", self.count_label)
-        self.member_list = QListWidget()
-        self.member_list.setAccessibleName("Members preview")
-        form.addRow(self.member_list)
-        for edit in (self.tags_edit, self.companies_edit):
-            edit.textChanged.connect(self._changed)
-        for box in (self.since_box, self.address_box):
-            box.toggled.connect(self._changed)
-        self.since_edit.dateChanged.connect(self._changed)
-        self.addPage(segment)
-
-        # Template.
-        letter = QWizardPage()
-        letter.setTitle("The letter")
-        form2 = QFormLayout(letter)
-        self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. Spring energy seminar")
-        self.template_combo = QComboBox()
-        self.topic_edit = QPlainTextEdit()
-        self.topic_edit.setPlaceholderText("The topic or offer, in a sentence or two")
-        self.topic_edit.setMaximumHeight(70)
-        self.letter_preview = QPlainTextEdit()
-        self.letter_preview.setReadOnly(True)
-        self.letter_preview.setAccessibleName("Letter preview")
-        form2.addRow("Name:", self.name_edit)
-        form2.addRow("Template:", self.template_combo)
-        form2.addRow("Topic or offer:", self.topic_edit)
-        form2.addRow("Preview:", self.letter_preview)
-        self.name_edit.textChanged.connect(self._changed)
-        self.topic_edit.textChanged.connect(self._changed)
-        self.template_combo.currentIndexChanged.connect(self._changed)
-        self.addPage(letter)
-
-        # Follow-up and cost.
-        last = QWizardPage()
-        last.setTitle("Follow-up and cost")
-        form3 = QFormLayout(last)
-        self.follow_up_box = QCheckBox("Follow up with every member at")
-        self.follow_up_box.setChecked(True)
-        start = ctx.now().replace(hour=9, minute=0, second=0, microsecond=0)
-        self.follow_up_edit = QDateTimeEdit(
-            QDateTime(QDate(start.year, start.month, start.day), QTime(9, 0)).addDays(14)
+        self._campaign_id, self._contact_id = campaign_id, contact_id
+        self.setWindowTitle(f"Letter to {name}")
+        self.resize(560, 520)
+        self.text_edit = QPlainTextEdit(body)
+        self.text_edit.setAccessibleName("Letter text")
+        sent = status == "sent"
+        self.text_edit.setReadOnly(sent)
+        hint = (
+            "This letter was sent; it can no longer change."
+            if sent
+            else "Prints exactly as written here. A printed letter you change is a draft again."
         )
-        self.follow_up_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.follow_up_edit.setCalendarPopup(True)
-        self.zone_edit = QLineEdit(ctx.zone)
-        self.cost_edit = QLineEdit()
-        self.cost_edit.setPlaceholderText("optional: postage, gifts, an event")
-        form3.addRow(self.follow_up_box, self.follow_up_edit)
-        form3.addRow("Time zone:", self.zone_edit)
-        form3.addRow("Cost:", self.cost_edit)
+        self.hint_label = QLabel(hint)
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setStyleSheet(_HINT)
         self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #b3261e;")
         self.error_label.setWordWrap(True)
-        form3.addRow(self.error_label)
-        self.addPage(last)
-
-        ctx.runner.query(
-            partial(note_templates.list_templates, kind=note_templates.CAMPAIGN),
-            while_alive(self, self._on_templates),
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Close
+            if sent
+            else QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self.refresh()
-
-    def _on_templates(self, found: list[note_templates.TemplateInfo]) -> None:
-        self.template_combo.blockSignals(True)
-        for info in found:
-            self.template_combo.addItem(f"{info.name} — {info.description}", info.name)
-        self.template_combo.blockSignals(False)
-        self._changed()
-
-    def segment(self) -> Segment:
-        def split(text: str) -> frozenset[str]:
-            return frozenset(p.strip() for p in text.split(",") if p.strip())
-
-        since: date | None = None
-        if self.since_box.isChecked():
-            picked = self.since_edit.date()
-            since = date(picked.year(), picked.month(), picked.day())
-        return Segment(
-            stages=frozenset(k for k, box in self.stage_boxes.items() if box.isChecked()),
-            tags=split(self.tags_edit.text()),
-            companies=split(self.companies_edit.text()),
-            not_contacted_since=since,
-            has_address=self.address_box.isChecked(),
-        )
-
-    def _changed(self, *_args: object) -> None:
-        self._timer.start()
-
-    def refresh(self) -> None:
-        """Count the segment's members and fill the first member's letter, off the GUI thread."""
-        self._timer.stop()
-        segment = self.segment()
-        template = self.template_combo.currentData()
-        name, topic = self.name_edit.text(), self.topic_edit.toPlainText()
-        now = self._ctx.clock()
-
-        def load(s: Session) -> tuple[SegmentPreview, str]:
-            preview = campaigns.preview_segment(s, segment)
-            letter = ""
-            if template and preview.members:
-                letter = campaigns.preview_member_letter(
-                    s,
-                    str(template),
-                    preview.members[0].contact_id,
-                    name=name,
-                    topic=topic,
-                    now=now,
-                )
-            return preview, letter
-
-        self._ctx.runner.query(
-            load, while_alive(self, self._on_refreshed), while_alive(self, self._on_failed)
-        )
-
-    def _on_refreshed(self, result: tuple[SegmentPreview, str]) -> None:
-        preview, letter = result
-        self.preview = preview
-        noun = "contact" if preview.count == 1 else "contacts"
-        self.count_label.setText(f"{preview.count} {noun}")
-        self.member_list.clear()
-        for m in preview.members[:500]:
-            extra = f" · {m.company}" if m.company else ""
-            self.member_list.addItem(f"{m.name}{extra} · {m.stage}")
-        self.letter_preview.setPlainText(letter)
-
-    def _on_failed(self, exc: BaseException) -> None:
-        self.count_label.setText(str(exc))
-        self.member_list.clear()
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint_label)
+        layout.addWidget(self.text_edit, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
 
     def accept(self) -> None:
-        cost = None
-        if self.cost_edit.text().strip():
-            try:
-                cost = Decimal(self.cost_edit.text().strip())
-            except InvalidOperation:
-                self.error_label.setText(f"{self.cost_edit.text()!r} is not an amount")
-                return
-        follow_up: datetime | None = None
-        if self.follow_up_box.isChecked():
-            follow_up = self.follow_up_edit.dateTime().toPython()  # type: ignore[assignment]
-        draft = CampaignDraft(
-            name=self.name_edit.text(),
-            template=str(self.template_combo.currentData() or ""),
-            segment=self.segment(),
-            topic=self.topic_edit.toPlainText(),
-            cost=cost,
-            follow_up_local=follow_up,
-            follow_up_tz=self.zone_edit.text().strip() or None if follow_up else None,
-        )
+        if self.text_edit.isReadOnly():
+            super().accept()
+            return
+        body = self.text_edit.toPlainText()
+        campaign_id, contact_id = self._campaign_id, self._contact_id
         run_write(
             self,
             self._ctx,
-            lambda s: campaigns.create(s, draft),
-            self._on_created,
+            lambda s: campaigns.update_letter(s, campaign_id, contact_id, body),
+            lambda _r: self._done(),
             show_error=self.error_label.setText,
         )
 
-    def _on_created(self, result: Created) -> None:
-        self.created.emit(result.id)
+    def _done(self) -> None:
+        self.saved.emit()
+        super().accept()
+
+
+class AddMembersDialog(QDialog):
+    """Pick contacts (type-ahead) to add to a campaign by hand, all in one transaction."""
+
+    added = Signal(int)
+
+    def __init__(self, ctx: UiContext, campaign_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._campaign_id = campaign_id
+        self.setWindowTitle("Add members")
+        self.resize(520, 220)
+        self.picker = ContactPicker(ctx)
+        self.picker.edit.setAccessibleName("Add member")
+        self.picker.failed.connect(self._show_error)
+        hint = QLabel(
+            "Each new member gets a letter draft and, if the campaign has one, its follow-up. "
+            "Contacts who opted out of campaigns cannot be added."
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet(_HINT)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Contacts to add:"))
+        layout.addWidget(self.picker)
+        layout.addWidget(hint)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+
+    def accept(self) -> None:
+        ids = self.picker.selected_ids()
+        if not ids:
+            self._show_error("Type a name and pick a contact first.")
+            return
+        campaign_id = self._campaign_id
+
+        def add_all(session: Session) -> Changes:
+            return Changes.combined(campaigns.add_member(session, campaign_id, c) for c in ids)
+
+        run_write(
+            self,
+            self._ctx,
+            add_all,
+            lambda _r: self._done(len(ids)),
+            show_error=self._show_error,
+            what="Not added",
+        )
+
+    def _done(self, count: int) -> None:
+        self.added.emit(count)
         super().accept()
