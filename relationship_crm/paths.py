@@ -13,16 +13,28 @@ from relationship_crm.domain.errors import KnownError
 APP_NAME = "relationship-crm"
 DB_ENV_VAR = "RELATIONSHIP_CRM_DB"
 DEFAULT_DB_NAME = "crm.sqlite3"
+#: What a server database URL starts with (storage.server).
+SERVER_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 
 
 @dataclass(frozen=True)
 class AppPaths:
-    """The database file and the folders that sit beside it."""
+    """The database file and the folders that sit beside it, or a server database (`url`).
+
+    For a server database (``postgresql://user@host/dbname``) `db` is the default file's place,
+    used only for the folders beside it; the database itself is `url`.
+    """
 
     db: Path
     # Typed with --db for this one run (a typo is likely), not the default or configured in
     # RELATIONSHIP_CRM_DB (set up on purpose, so its folders may be made).
     typed: bool = field(default=False, compare=False)
+    url: str | None = None
+
+    @property
+    def target(self) -> Path | str:
+        """What storage.db.open_database opens: the server URL, else the file."""
+        return self.url if self.url is not None else self.db
 
     @property
     def data(self) -> Path:
@@ -46,9 +58,13 @@ class AppPaths:
         if override is not None and not str(override).strip():
             raise KnownError("--db needs a path to a database file (it was empty)")
         if override:
+            if is_server_url(override):
+                return cls(default_db_path(), typed=True, url=str(override).strip())
             return cls(Path(override).expanduser().absolute(), typed=True)
         configured = os.environ.get(DB_ENV_VAR)
         if configured:
+            if is_server_url(configured):
+                return cls(default_db_path(), url=configured.strip())
             return cls(Path(configured).expanduser().absolute())
         return cls(default_db_path())
 
@@ -57,6 +73,8 @@ class AppPaths:
         the default or configured location (its folders are made), or, for a path typed with
         --db, a folder that exists. A mistyped --db then gets one line instead of new folders
         and an empty database."""
+        if self.url is not None:
+            return  # storage.server judges the URL when it connects
         if not self.typed or self.db.exists():
             return  # an existing file is judged by open_database (folder, not a database...)
         folder = self.db.parent
@@ -66,6 +84,11 @@ class AppPaths:
                 f"no database at {self.db}, and its folder {folder} {what}; check the path "
                 "(a new database is created only in a folder that exists)"
             )
+
+
+def is_server_url(target: str | os.PathLike[str]) -> bool:
+    """Whether --db / RELATIONSHIP_CRM_DB names a PostgreSQL database rather than a file."""
+    return str(target).strip().startswith(SERVER_SCHEMES)
 
 
 def default_db_path() -> Path:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 # Headless Qt for any test that needs it; must be set before a QApplication exists.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import pg_cluster  # noqa: E402
 from relationship_crm.cli import main as cli_main  # noqa: E402
 from relationship_crm.storage.db import Database, open_database  # noqa: E402
 
@@ -57,9 +58,77 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "crm.sqlite3"
 
 
+# --- SQLite and PostgreSQL (issue 20) -------------------------------------------------------------
+# Tests in these folders that use the `db` or `cli` fixture run once per engine: on a fresh SQLite
+# file, and on a fresh database of the session's throw-away PostgreSQL cluster (tests/pg_cluster.py).
+# A test that also asks for `db_path` works on the file itself and runs on SQLite only, as does one
+# marked `sqlite_only`. CRM_TEST_ENGINES=sqlite (or postgresql) runs one engine only.
+ENGINE_FOLDERS = ("cli", "services")
+ENGINES_ENV_VAR = "CRM_TEST_ENGINES"
+
+
+def _engines() -> list[str]:
+    chosen = os.environ.get(ENGINES_ENV_VAR, "sqlite,postgresql")
+    return [e.strip() for e in chosen.split(",") if e.strip() in ("sqlite", "postgresql")]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: runs on SQLite only (a file matter)")
+    config.addinivalue_line("markers", "postgresql: needs the throw-away PostgreSQL cluster")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_target" not in metafunc.fixturenames or "db_path" in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        return
+    if metafunc.definition.path.parent.name not in ENGINE_FOLDERS:
+        return
+    engines = _engines()
+    if engines != ["sqlite"]:
+        metafunc.parametrize("engine", engines, indirect=True)
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(db_path)
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg_cluster.Cluster]:
+    """The session's PostgreSQL (started on first use, in about 2 s; see tests/pg_cluster.py)."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed: pip install -e '.[server]'")
+    context = pg_cluster.running_cluster()
+    try:
+        cluster = context.__enter__()
+    except pg_cluster.Unavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        yield cluster
+    finally:
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture
+def database_target(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The test's database: an SQLite file path, or the URL of a fresh server database."""
+    if engine == "sqlite":
+        yield tmp_path / "data" / "crm.sqlite3"
+        return
+    cluster: pg_cluster.Cluster = request.getfixturevalue("pg_server")
+    name = cluster.new_database()
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.drop_database(name)
+
+
+@pytest.fixture
+def db(database_target: Any) -> Iterator[Database]:
+    database = open_database(database_target)
     yield database
     database.close()
 
@@ -80,14 +149,14 @@ class Result:
 
 
 @pytest.fixture
-def cli(db_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
+def cli(database_target: Any, capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
     """Run the command line in-process against the test database: cli("contact", "add", "Jane")."""
 
-    def run(*argv: str, db: Path | None = None) -> Result:
+    def run(*argv: str, db: Path | str | None = None) -> Result:
         # Through RELATIONSHIP_CRM_DB, the rep's configured database: the CLI makes its folder
         # (private), which it never does for a --db whose folder does not exist.
         with pytest.MonkeyPatch.context() as env:
-            env.setenv("RELATIONSHIP_CRM_DB", str(db or db_path))
+            env.setenv("RELATIONSHIP_CRM_DB", str(db or database_target))
             try:
                 code = cli_main(list(argv))
             except SystemExit as exc:  # argparse exits for --help and usage errors

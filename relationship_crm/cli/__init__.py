@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file_code = file_handler(args, paths, sys.stdout)
             sys.stdout.flush()
             return file_code
-        db = open_database(paths.db)
+        db = open_database(paths.target)
         try:
             code: int = args.handler(args, db, sys.stdout)
         finally:

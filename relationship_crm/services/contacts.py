@@ -19,6 +19,7 @@ from relationship_crm.domain.records import Address, ContactDraft, ContactView, 
 from relationship_crm.domain.text import clean_block, fold, split_name, words
 from relationship_crm.services import settings, stages
 from relationship_crm.services.common import live_contact, optional_line, required_line, utcnow
+from relationship_crm.storage import search_index
 from relationship_crm.storage.schema import (
     CONTACT_FTS_TABLE,
     Company,
@@ -570,20 +571,6 @@ def _tags(session: Session, names: Iterable[str]) -> list[Tag]:
 # --- full-text index --------------------------------------------------------------------------
 
 
-# One SELECT builds the index rows; crm_fold is registered on every connection by storage.db.
-_INDEX_ROWS = f"""
-INSERT INTO {CONTACT_FTS_TABLE} (rowid, name, emails, company, notes, tags)
-SELECT c.id,
-       crm_fold(c.display_name || ' ' || c.given_name || ' ' || c.family_name),
-       crm_fold((SELECT group_concat(e.value, ' ') FROM contact_emails e
-                 WHERE e.contact_id = c.id)),
-       crm_fold((SELECT co.name FROM companies co WHERE co.id = c.company_id)),
-       crm_fold(c.title || char(10) || c.notes),
-       crm_fold((SELECT group_concat(t.name, ' ') FROM contact_tags ct
-                 JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id))
-FROM contacts c WHERE c.deleted_at IS NULL"""
-
-
 def reindex(session: Session, contact_ids: Iterable[int]) -> None:
     """Refresh the search index rows of these contacts (folded text; deleted ones are dropped)."""
     ids = list(contact_ids)
@@ -593,7 +580,7 @@ def reindex(session: Session, contact_ids: Iterable[int]) -> None:
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
         params = {f"i{n}": v for n, v in enumerate(chunk)}
         session.execute(text(f"DELETE FROM {CONTACT_FTS_TABLE} WHERE rowid IN ({marks})"), params)
-        session.execute(text(f"{_INDEX_ROWS} AND c.id IN ({marks})"), params)
+        session.execute(text(f"{search_index.rows_sql(session)} AND c.id IN ({marks})"), params)
 
 
 def reindex_company(session: Session, company_id: int) -> None:
@@ -709,18 +696,8 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView
         add(_phone_matches(session, query, phone_digits, limit))
     if terms and len(ranked) < limit:
         # Every word as a word prefix: the full-text index answers and ranks.
-        expression = " AND ".join(f'"{t}"*' for t in terms)
-        add(
-            session.execute(
-                text(
-                    f"SELECT f.rowid FROM {CONTACT_FTS_TABLE} f JOIN contacts c ON c.id = f.rowid "
-                    f"WHERE {CONTACT_FTS_TABLE} MATCH :q AND c.deleted_at IS NULL "
-                    f"ORDER BY bm25({CONTACT_FTS_TABLE}, 10.0, 5.0, 3.0, 1.0, 2.0), c.sort_name "
-                    "LIMIT :n"
-                ),
-                {"q": expression, "n": limit},
-            ).scalars()
-        )
+        sql, found = search_index.prefix_search(session, terms)
+        add(session.execute(text(sql), {**found, "n": limit}).scalars())
     if terms and len(ranked) < limit:
         # Every word anywhere: inside a longer word, in research notes, in a phone's digits.
         # The IN subqueries are not correlated, so SQLite runs each once per search.
@@ -854,5 +831,5 @@ def rebuild_index(session: Session) -> int:
     """Rebuild the whole search index from the contacts table; returns how many rows it holds."""
     session.flush()
     session.execute(text(f"DELETE FROM {CONTACT_FTS_TABLE}"))
-    session.execute(text(_INDEX_ROWS))
+    session.execute(text(search_index.rows_sql(session)))
     return count(session)

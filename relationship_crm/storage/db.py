@@ -12,11 +12,11 @@ import functools
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,30 +34,59 @@ def _is_fts_shadow(name: str) -> bool:
 
 
 class Database:
-    """One SQLite file: the engine, and sessions framed as one transaction per user action.
+    """One SQLite file or server database: the engine, and sessions framed as one transaction per
+    user action.
 
     Use ``with db.write() as s:`` for anything that changes data (committed at the end, rolled back
     on any error) and ``with db.read() as s:`` for queries. Sessions must not cross threads.
+    `path` is the SQLite file, None for a server database (`url`, storage.server).
     """
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path | None, engine: Engine, *, url: str | None = None) -> None:
         self.path = path
+        self.url = url
         self.engine = engine
         self._writer = sessionmaker(engine, expire_on_commit=False)
         self._reader = sessionmaker(
             engine.execution_options(crm_read_only=True), expire_on_commit=False
         )
 
+    @property
+    def on_server(self) -> bool:
+        return self.url is not None
+
+    @property
+    def where(self) -> str:
+        """The file or the server database, as shown to the rep (no password)."""
+        if self.url is not None:
+            from relationship_crm.storage import server
+
+            return server.describe(self.url)
+        return str(self.path)
+
+    def _translated(self) -> AbstractContextManager[None]:
+        if self.url is not None:
+            from relationship_crm.storage import server
+
+            return server.translated_errors(self.url)
+        assert self.path is not None
+        return _translated_errors(self.path)
+
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction (BEGIN IMMEDIATE): all of it is committed, or none of it."""
-        with _translated_errors(self.path), self._writer.begin() as session:
+        """A write transaction (BEGIN IMMEDIATE, or the server's write lock): all of it is
+        committed, or none of it."""
+        with self._translated(), self._writer.begin() as session:
             yield session
+            if self.url is not None:
+                from relationship_crm.storage.server import NOTIFY_SQL
+
+                session.execute(text(NOTIFY_SQL))
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only snapshot (deferred BEGIN; WAL lets it run beside a writer)."""
-        with _translated_errors(self.path), self._reader.begin() as session:
+        with self._translated(), self._reader.begin() as session:
             yield session
 
     def close(self) -> None:
@@ -138,8 +167,10 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
-def open_database(path: Path) -> Database:
+def open_database(path: Path | str) -> Database:
     """Open (creating and migrating if needed) the database at `path`.
+
+    A ``postgresql://`` URL opens a server database instead (`open_server_database`).
 
     A missing file is created private to the user (0600, its new folders 0700). An existing file is
     first inspected read-only; it is migrated only if it is a Relationship CRM database of an older
@@ -147,6 +178,10 @@ def open_database(path: Path) -> Database:
     it) was made and verified. Raises DatabaseFileError for anything else, leaving the file
     untouched; a failed backup is a KnownError and the file is not migrated either.
     """
+    from relationship_crm.storage.server import is_server_url
+
+    if is_server_url(path):
+        return open_server_database(str(path))
     path = Path(path)
     revision = inspect_file(path)
     if revision is None:
@@ -170,6 +205,24 @@ def open_database(path: Path) -> Database:
             db.close()
             raise
     return db
+
+
+def open_server_database(url: str) -> Database:
+    """Open (creating or upgrading its schema if needed) a PostgreSQL database (storage.server).
+
+    No backup before a migration there: the upgrade is one transaction, and the server's own
+    backups (pg_dump, base backups) are the admin's.
+    """
+    from relationship_crm.storage import server
+
+    engine = server.make_server_engine(url)
+    try:
+        if server.revision(engine, url) != SCHEMA_HEAD:
+            server.migrate(engine, url)
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(None, engine, url=url)
 
 
 def _create_private_file(path: Path) -> None:

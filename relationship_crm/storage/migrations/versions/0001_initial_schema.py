@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from relationship_crm.storage import portable, search_index
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -293,7 +295,7 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("source_url", sa.String(length=2000), nullable=False),
         sa.CheckConstraint(
-            "(contact_id IS NOT NULL) + (company_id IS NOT NULL) + (meeting_id IS NOT NULL) = 1",
+            portable.exactly_one_set(op, "contact_id", "company_id", "meeting_id"),
             name=op.f("ck_research_notes_one_subject"),
         ),
         sa.ForeignKeyConstraint(
@@ -401,14 +403,12 @@ def upgrade() -> None:
         )
 
     # Full-text index over contacts (rowid = contact id), kept current by services.contacts.
-    op.execute(
-        "CREATE VIRTUAL TABLE contacts_fts USING fts5("
-        "name, emails, company, notes, tags, tokenize='unicode61 remove_diacritics 2')"
-    )
+    # On PostgreSQL its counterpart (storage.search_index): a table with a weighted tsvector.
+    search_index.create(op)
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE contacts_fts")
+    search_index.drop(op)
     with op.batch_alter_table("follow_up_completions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_follow_up_completions_follow_up_id"))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from relationship_crm.storage import portable
+
 revision = "0004_trigger_events"
 down_revision = "0003"
 branch_labels = None
@@ -34,7 +36,7 @@ def upgrade() -> None:
             name=op.f("ck_trigger_events_kind"),
         ),
         sa.CheckConstraint(
-            "(contact_id IS NOT NULL) + (company_id IS NOT NULL) = 1",
+            portable.exactly_one_set(op, "contact_id", "company_id"),
             name=op.f("ck_trigger_events_one_subject"),
         ),
         sa.ForeignKeyConstraint(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from relationship_crm.storage import portable
+
 revision = "0005_keep_in_touch"
 down_revision = "0004_trigger_events"
 branch_labels = None
@@ -41,7 +43,7 @@ def upgrade() -> None:
             "(ideal_days >= 1 AND max_days >= ideal_days)",
             name=op.f("ck_keep_in_touch_rhythms_days"),
         ),
-        sa.CheckConstraint("off IN (0, 1)", name=op.f("ck_keep_in_touch_rhythms_off")),
+        sa.CheckConstraint(portable.boolean_check(op, "off"), name=op.f("ck_keep_in_touch_rhythms_off")),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["contacts.id"],
