@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pg_cluster  # noqa: E402
+
 from relationship_crm.cli import main as cli_main  # noqa: E402
 from relationship_crm.storage.db import Database, open_database  # noqa: E402
 
@@ -60,7 +61,7 @@ def db_path(tmp_path: Path) -> Path:
 
 # --- SQLite and PostgreSQL (issue 20) -------------------------------------------------------------
 # Tests in these folders that use the `db` or `cli` fixture run once per engine: on a fresh SQLite
-# file, and on a fresh database of the session's throw-away PostgreSQL cluster (tests/pg_cluster.py).
+# file, and on a fresh database of the session's throw-away PostgreSQL cluster (pg_cluster.py).
 # A test that also asks for `db_path` works on the file itself and runs on SQLite only, as does one
 # marked `sqlite_only`. CRM_TEST_ENGINES=sqlite (or postgresql) runs one engine only.
 ENGINE_FOLDERS = ("cli", "services")

@@ -197,7 +197,7 @@ def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         rows[0]["effective"] = zone  # timezone: what is used when the setting is empty
         print_json(rows, out)
         return 0
-    out.write(f"database: {db.path}\n")
+    out.write(f"database: {db.where}\n")
     for key, help_text in settings.KNOWN_SETTINGS.items():
         value = stored.get(key)
         if key == "timezone" and value is None:

@@ -85,7 +85,8 @@ def _run_import(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
     data = import_files.load(Path(args.file).expanduser())
     # A file that reads cleanly is about to be written in: keep a copy of the database first.
-    backups.automatic_backup(db.path, reason=backups.BEFORE_IMPORT)
+    if db.path is not None:  # a server database has the admin's backups instead
+        backups.automatic_backup(db.path, reason=backups.BEFORE_IMPORT)
     progress = _terminal_progress("importing") if sys.stderr.isatty() else None
     try:
         with db.write() as s:

@@ -23,5 +23,9 @@ class DatabaseFileError(KnownError):
     """The database file cannot be used (not a database, damaged, from a newer version, locked)."""
 
 
+class EditConflictError(KnownError):
+    """Somebody else saved the record since it was loaded: "changed by NAME at TIME — reload"."""
+
+
 class BugError(Exception):
     """An internal inconsistency: never the user's fault."""

@@ -79,6 +79,11 @@ class ContactView:
     stage_history: tuple[StageEntry, ...] = ()
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # Several reps (issue 20): the saved version this copy was read at (a save from it is
+    # refused once another was made), who saved last, whose account it is ("" everyone's).
+    version: int = 0
+    updated_by: str = ""
+    owner: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,15 +6,16 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from relationship_crm.domain import bounds
+from relationship_crm.domain import bounds, timefmt
 from relationship_crm.domain.changes import Changes, Created, Outcome
 from relationship_crm.domain.enums import Stage
-from relationship_crm.domain.errors import InvalidInputError, NotFoundError
+from relationship_crm.domain.errors import EditConflictError, InvalidInputError, NotFoundError
 from relationship_crm.domain.records import Address, ContactDraft, ContactView, Labeled, StageEntry
 from relationship_crm.domain.text import clean_block, fold, split_name, words
 from relationship_crm.services import settings, stages
@@ -237,14 +238,17 @@ def update(
     add_addresses: Sequence[Address] = (),
     remove_addresses: Sequence[str] = (),
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Changes:
     """Change some fields of a contact; only the arguments given are touched.
 
     A phone is removed by its number in any spelling that means the same number; an address by
-    its label or its whole text (`address_text`), case aside.
+    its label or its whole text (`address_text`), case aside. `expected_version`: as in
+    `replace_details`.
     """
     now = now or utcnow()
     contact = live_contact(session, contact_id)
+    check_version(session, contact, expected_version)
     if name is not None:
         contact.display_name = required_line(name, "the contact's name", max_length=300)
         contact.given_name, contact.family_name = split_name(contact.display_name)
@@ -360,14 +364,22 @@ def undo_stage_change(session: Session, contact_id: int, change_id: int) -> Chan
 
 
 def replace_details(
-    session: Session, contact_id: int, draft: ContactDraft, *, now: datetime | None = None
+    session: Session,
+    contact_id: int,
+    draft: ContactDraft,
+    *,
+    now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Changes:
     """Save everything the contact editor shows: the draft replaces the stored fields.
 
     Emails, phones and tags become exactly the draft's; a stage change is added to the history.
+    With `expected_version` (the `version` of the ContactView the editor showed), a contact saved
+    by somebody else since is refused with EditConflictError, nothing changed.
     """
     now = now or utcnow()
     contact = live_contact(session, contact_id)
+    check_version(session, contact, expected_version)
     name = required_line(draft.name, "the contact's name", max_length=300)
     guessed_given, guessed_family = ("", "") if draft.name_parts_known else split_name(name)
     contact.display_name = name
@@ -393,6 +405,24 @@ def replace_details(
     session.flush()
     reindex(session, [contact_id])
     return Changes(contacts=True, companies=True)
+
+
+def check_version(session: Session, contact: Contact, expected: int | None) -> None:
+    """EditConflictError unless the contact is still at the `expected` saved version.
+
+    Writers queue (BEGIN IMMEDIATE on SQLite, the write lock on PostgreSQL), so the version read
+    here is the latest; SQLAlchemy's version counter also refuses the UPDATE should another
+    writer slip in between (StaleDataError).
+    """
+    if expected is None or contact.version == expected:
+        return
+    zone = ZoneInfo(settings.zone(session))
+    when = timefmt.numeric_moment(contact.updated_at.astimezone(zone))
+    who = contact.updated_by or "another rep"
+    raise EditConflictError(
+        f"{contact.display_name} was changed by {who} at {when} — reload to see the changes, "
+        "then save again"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -824,6 +854,9 @@ def _view(
         stage_history=history,
         created_at=contact.created_at,
         updated_at=contact.updated_at,
+        version=contact.version,
+        updated_by=contact.updated_by,
+        owner=contact.owner,
     )
 
 

@@ -32,7 +32,7 @@ from relationship_crm.domain.errors import DatabaseFileError, InvalidInputError,
 from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.recurrence import next_occurrence
 from relationship_crm.scheduling.zones import localize
-from relationship_crm.services import contacts
+from relationship_crm.storage import search_index
 from relationship_crm.storage.backups import raise_if_busy, sqlite_checks
 from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS, SCHEMA_HEAD, inspect_file
 from relationship_crm.storage.schema import CONTACT_FTS_TABLE, Base
@@ -200,9 +200,9 @@ def _zone(name: object) -> ZoneInfo | None:
 
 # --- the app's checks --------------------------------------------------------------------------
 
-# The index writer's own SELECT (contacts._INDEX_ROWS without its INSERT line), so this check
-# always compares against exactly what the app would write.
-_INDEX_SELECT = contacts._INDEX_ROWS[contacts._INDEX_ROWS.index("SELECT") :]
+# The index writer's own SELECT (search_index.SQLITE_ROWS without its INSERT line), so this
+# check always compares against exactly what the app would write.
+_INDEX_SELECT = search_index.SQLITE_ROWS[search_index.SQLITE_ROWS.index("SELECT") :]
 _INDEX_COLUMNS = "rowid, name, emails, company, notes, tags"
 
 

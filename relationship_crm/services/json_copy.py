@@ -36,6 +36,7 @@ from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.services import contacts, health, importing, settings, stages
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
+from relationship_crm.storage import identity
 from relationship_crm.storage.schema import (
     Campaign,
     CampaignMember,
@@ -109,7 +110,7 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
     company_names = dict(session.execute(select(Company.id, Company.name)).all())
     people = []
     for contact in session.scalars(select(Contact).order_by(Contact.id)):
-        row = _row(contact, skip=("sort_name",))
+        row = _row(contact, skip=("sort_name", "version"))
         row["name"] = row.pop("display_name")
         row["company"] = company_names.get(contact.company_id or 0, "")
         row["emails"] = [{"value": e.value, "label": e.label} for e in emails.get(contact.id, [])]
@@ -394,6 +395,20 @@ def import_document(
     """Read a copy into the database, inside the caller's transaction (all or nothing)."""
     now = now or utcnow()
     document = parse_document(data)
+    session.info[identity.KEEP_WRITERS] = True
+    try:
+        return _import_document(session, document, on_duplicate, progress, now)
+    finally:
+        session.info.pop(identity.KEEP_WRITERS, None)
+
+
+def _import_document(
+    session: Session,
+    document: Mapping[str, Any],
+    on_duplicate: OnDuplicate | str,
+    progress: Progress | None,
+    now: datetime,
+) -> CopySummary:
     for key, value in _settings(document):
         if settings.get(session, key) is None:
             settings.put(session, key, value)
@@ -667,7 +682,16 @@ def _restore_history(
     contact = session.get(Contact, contact_id)
     assert contact is not None
     columns = Contact.__table__.columns
-    for key in ("created_at", "updated_at", "deleted_at", "campaign_opt_out"):
+    # Whose account it is and who saved it last (issue 20) move with it; the version counter
+    # starts again (it only orders saves within one database).
+    for key in (
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "campaign_opt_out",
+        "owner",
+        "updated_by",
+    ):
         if row.get(key) is not None:
             setattr(contact, key, _column_value(columns[key], row[key], path / key))
     history = []

@@ -27,6 +27,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0006_stage_funnel",
     "0007_campaigns",
     "0008_sync_state",
+    "0010_team",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

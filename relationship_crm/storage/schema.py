@@ -23,9 +23,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from relationship_crm.storage import identity
 from relationship_crm.storage.types import DayDate, DecimalText, UTCDateTime, WallClock
 
 NAMING_CONVENTION = {
@@ -103,6 +105,13 @@ class Contact(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The contact asked to get no campaign letters: never taken into a campaign's segment.
     campaign_opt_out: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    # Several reps (issue 20): every save adds one (SQLAlchemy's version counter), so a save from
+    # an older copy is refused; who saved last; whose account it is ("" for everyone's).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    updated_by: Mapped[str] = mapped_column(String(100), server_default="", default="")
+    owner: Mapped[str] = mapped_column(String(100), server_default="", default="", index=True)
+
+    __mapper_args__ = {"version_id_col": version}
 
     company: Mapped[Company | None] = relationship(back_populates="contacts")
     emails: Mapped[list[ContactEmail]] = relationship(
@@ -262,6 +271,8 @@ class ResearchNote(Base):
     noted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     text: Mapped[str] = mapped_column(Text)
     source_url: Mapped[str] = mapped_column(String(2000), default="")
+    # Who wrote it (issue 20): the rep's database login, "" for rows from before.
+    created_by: Mapped[str] = mapped_column(String(100), server_default="", default="")
 
 
 class FollowUp(Base):
@@ -303,6 +314,10 @@ class FollowUp(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who wrote it (issue 20): the rep's database login, "" for rows from before.
+    created_by: Mapped[str] = mapped_column(String(100), server_default="", default="")
+    # The rep it rings for ("" for everyone: follow-ups from before issue 20).
+    owner: Mapped[str] = mapped_column(String(100), server_default="", default="", index=True)
 
 
 class TriggerEvent(Base):
@@ -374,6 +389,8 @@ class ThankYouNote(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the rep edits the text by hand; such a body is never re-filled from a template.
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who wrote it (issue 20): the rep's database login, "" for rows from before.
+    created_by: Mapped[str] = mapped_column(String(100), server_default="", default="")
 
 
 class Gift(Base):
@@ -395,6 +412,8 @@ class Gift(Base):
     currency: Mapped[str] = mapped_column(String(3))
     given_on: Mapped[date] = mapped_column(DayDate, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who wrote it (issue 20): the rep's database login, "" for rows from before.
+    created_by: Mapped[str] = mapped_column(String(100), server_default="", default="")
 
 
 class NoteTemplate(Base):
@@ -569,3 +588,11 @@ class SyncItem(Base):
     #: SHA-256 of what was sent (without DTSTAMP), to send only what changed.
     digest: Mapped[str] = mapped_column(String(64))
     synced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Who wrote what (issue 20), filled in on every engine whatever service writes the row.
+for _model in (FollowUp, Gift, ResearchNote, ThankYouNote):
+    event.listen(_model, "before_insert", identity.fill_created_by)
+event.listen(Contact, "before_insert", identity.fill_created_by)
+event.listen(Contact, "before_insert", identity.fill_updated_by)
+event.listen(Contact, "before_update", identity.fill_updated_by)

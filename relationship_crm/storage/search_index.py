@@ -19,7 +19,6 @@ from typing import Any
 from relationship_crm.storage.portable import POSTGRESQL, dialect_of
 from relationship_crm.storage.schema import CONTACT_FTS_DDL, CONTACT_FTS_TABLE
 
-
 # The words of a text as FTS5's unicode61 tokenizer splits them (punctuation separates words,
 # "jane.doe@example.com" is four), which PostgreSQL's own parser does not do for emails and URLs.
 _PG_WORDS = "regexp_replace(coalesce({0}, ''), '[^[:alnum:]]+', ' ', 'g')"
@@ -81,7 +80,7 @@ def drop(op: Any) -> None:
         op.execute("DROP FUNCTION IF EXISTS julianday(text)")
 
 
-_SQLITE_ROWS = f"""
+SQLITE_ROWS = f"""
 INSERT INTO {CONTACT_FTS_TABLE} (rowid, name, emails, company, notes, tags)
 SELECT c.id,
        crm_fold(c.display_name || ' ' || c.given_name || ' ' || c.family_name),
@@ -94,13 +93,13 @@ SELECT c.id,
 FROM contacts c WHERE c.deleted_at IS NULL"""
 
 _POSTGRESQL_ROWS = (
-    _SQLITE_ROWS.replace("group_concat(", "string_agg(").replace("char(10)", "chr(10)")
+    SQLITE_ROWS.replace("group_concat(", "string_agg(").replace("char(10)", "chr(10)")
 )
 
 
 def rows_sql(bind: Any) -> str:
     """INSERT ... SELECT of the index rows of every live contact (append ``AND c.id IN (...)``)."""
-    return _POSTGRESQL_ROWS if dialect_of(bind) == POSTGRESQL else _SQLITE_ROWS
+    return _POSTGRESQL_ROWS if dialect_of(bind) == POSTGRESQL else SQLITE_ROWS
 
 
 def prefix_search(bind: Any, terms: list[str]) -> tuple[str, dict[str, object]]:

@@ -131,6 +131,8 @@ class DayDate(TypeDecorator[date]):
         def process(value: Any) -> date | None:
             if value is None:
                 return None
+            if type(value) is date:  # PostgreSQL's driver reads a DATE column as a date
+                return value
             if isinstance(value, str):
                 match = _DAY.fullmatch(value.strip())
                 if match is not None:

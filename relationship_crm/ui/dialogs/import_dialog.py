@@ -247,7 +247,8 @@ class ImportDialog(QDialog):
         def back_up(_session: Session) -> None:
             from relationship_crm.storage import backups
 
-            backups.automatic_backup(db_path, reason="before-import")
+            if db_path is not None:  # a server database has the admin's backups instead
+                backups.automatic_backup(db_path, reason="before-import")
 
         def then_import(_made: None) -> None:
             if cancel.is_set():
