@@ -78,6 +78,17 @@ def day_count(text: str) -> int:
     return value
 
 
+def version_number(text: str) -> int:
+    """A contact's saved version (`contact edit --if-version`): a whole number from 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a version number") from None
+    if not 1 <= value <= 2**62:
+        raise argparse.ArgumentTypeError(f"a version number is 1 or more, not {text!r}")
+    return value
+
+
 def labeled(text: str) -> Labeled:
     """ "work:jane@acme.com" -> Labeled("jane@acme.com", "work"); a bare value has no label."""
     head, sep, tail = text.partition(":")

@@ -173,11 +173,16 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 def _list_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stage", metavar="STAGE", help=f"only this stage ({STAGES})")
     p.add_argument("--tag", help="only contacts with this tag")
+    p.add_argument(
+        "--mine",
+        action="store_true",
+        help="only your accounts and everyone's (on a team's server database)",
+    )
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.read() as s:
-        found = contacts.list_contacts(s, stage=args.stage, tag=args.tag)
+        found = contacts.list_contacts(s, stage=args.stage, tag=args.tag, mine=args.mine)
     print_list(found, args.format, out, to_json=contact_json, text=CONTACT_TABLE)
     return 0
 
@@ -204,6 +209,10 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         data["gifts"] = [gift_json(g) for g in given]
         data["keep_in_touch"] = _rhythm_json(touch)
         data["last_touch"] = touch.last_touch.isoformat() if touch.last_touch else None
+        # Several reps (issue 20): give --if-version this to `contact edit` to save safely.
+        data["version"] = c.version
+        data["owner"] = c.owner
+        data["updated_by"] = c.updated_by
         print_json([data], out)
         return 0
     tz = ZoneInfo(zone)
@@ -292,6 +301,13 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--tag", action="append", default=[], help="add a tag")
     p.add_argument("--remove-tag", action="append", default=[], help="remove a tag")
+    p.add_argument(
+        "--if-version",
+        type=types.version_number,
+        metavar="N",
+        help="save only if nobody saved the contact since you read version N (`contact show "
+        "--format json`); otherwise say who changed it and when",
+    )
     opt = p.add_mutually_exclusive_group()
     opt.add_argument(
         "--no-campaigns",
@@ -324,6 +340,7 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             remove_phones=args.remove_phone,
             add_addresses=args.address,
             remove_addresses=args.remove_address,
+            expected_version=args.if_version,
         )
         if args.campaigns is not None:
             campaigns.set_opt_out(s, args.contact_id, not args.campaigns)

@@ -117,6 +117,15 @@ def _cancel(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 def _list_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--contact", type=types.contact_id, metavar="CONTACT_ID")
     p.add_argument("--status", choices=[*(s.value for s in FollowUpStatus), "all"], default="open")
+    _mine_option(p)
+
+
+def _mine_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--mine",
+        action="store_true",
+        help="only the follow-ups that ring for you (on a team's server database)",
+    )
 
 
 FOLLOWUP_TABLE: Table[FollowUpView] = Table(
@@ -143,7 +152,9 @@ def _status_text(f: FollowUpView) -> str:
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     statuses = tuple(FollowUpStatus) if args.status == "all" else (FollowUpStatus(args.status),)
     with db.read() as s:
-        found = followups.list_follow_ups(s, contact_id=args.contact, statuses=statuses)
+        found = followups.list_follow_ups(
+            s, contact_id=args.contact, statuses=statuses, mine=args.mine
+        )
     print_list(found, args.format, out, to_json=followup_json, text=FOLLOWUP_TABLE)
     return 0
 
@@ -163,6 +174,7 @@ def _today_options(p: argparse.ArgumentParser) -> None:
         metavar="DAYS",
         help="also list what is due in the next DAYS days",
     )
+    _mine_option(p)
 
 
 def _reminder_json(r: Reminder) -> JsonRow:
@@ -187,7 +199,9 @@ def _today(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.read() as s:
         zone = get_zone(args.tz or settings.zone(s)).key
         day = args.date or types.today_in(zone)
-        plan = followups.agenda(s, day=day, tz=zone, horizon_days=max(args.upcoming, 0))
+        plan = followups.agenda(
+            s, day=day, tz=zone, horizon_days=max(args.upcoming, 0), mine=args.mine
+        )
     if plan.skipped:
         ids = ", ".join(f"#{i}" for i in plan.skipped)
         sys.stderr.write(f"{PROG}: warning: follow-up {ids} not listed (unreadable); run `check`\n")

@@ -18,7 +18,7 @@ from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import EditConflictError, InvalidInputError, NotFoundError
 from relationship_crm.domain.records import Address, ContactDraft, ContactView, Labeled, StageEntry
 from relationship_crm.domain.text import clean_block, fold, split_name, words
-from relationship_crm.services import settings, stages
+from relationship_crm.services import settings, stages, team
 from relationship_crm.services.common import live_contact, optional_line, required_line, utcnow
 from relationship_crm.storage import search_index
 from relationship_crm.storage.schema import (
@@ -656,9 +656,14 @@ def list_contacts(
     tag: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    mine: bool = False,
 ) -> list[ContactView]:
-    """Contacts in name order, optionally only one stage and/or one tag."""
+    """Contacts in name order, optionally only one stage and/or one tag, or only the rep's own
+    and everyone's (`mine`, on a server database; services.team)."""
     query = select(Contact).where(Contact.deleted_at.is_(None))
+    owners = team.mine(session) if mine else None
+    if owners is not None:
+        query = query.where(Contact.owner.in_(owners))
     if stage is not None:
         query = query.where(Contact.stage == stages.check_stage(session, stage))
     if tag is not None:

@@ -27,6 +27,7 @@ from relationship_crm.services import campaigns as campaign_service
 from relationship_crm.services import health as health_service
 from relationship_crm.services import settings, stages
 from relationship_crm.services.settings import GiftBudget
+from relationship_crm.storage import portable
 from relationship_crm.storage.schema import (
     Contact,
     FollowUp,
@@ -324,7 +325,8 @@ def spend_per_month(session: Session, *, now: datetime, zone: str) -> SpendSumma
     today = now.astimezone(get_zone(zone)).date()
     months = spend_months(today)
     first, last = months[0], today
-    month_of = func.substr(type_coerce(Gift.given_on, Integer), 1, 7)
+    # As text on either engine (a server's DATE column has no substr); SQLite stores it as text.
+    month_of = func.substr(type_coerce(portable.as_text(session, Gift.given_on), Integer), 1, 7)
     live = and_(
         Contact.id == Gift.contact_id,
         Contact.deleted_at.is_(None),
@@ -364,7 +366,8 @@ def spend_per_month(session: Session, *, now: datetime, zone: str) -> SpendSumma
         )
         .join(Contact, live)
         .where(*window)
-        .group_by(Gift.contact_id, Gift.currency)
+        # The name too: PostgreSQL wants every selected column grouped (one name per contact).
+        .group_by(Gift.contact_id, Contact.display_name, Gift.currency)
         .subquery()
     )
     top = session.execute(

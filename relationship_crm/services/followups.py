@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, or_, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from relationship_crm.domain import bounds
 from relationship_crm.domain.changes import Changes, Created, Outcome
@@ -26,7 +27,9 @@ from relationship_crm.domain.text import clean_block
 from relationship_crm.scheduling import reminders
 from relationship_crm.scheduling.recurrence import parse_cadence
 from relationship_crm.scheduling.zones import day_bounds, get_zone, localize
+from relationship_crm.services import team
 from relationship_crm.services.common import existing_meeting, live_contact, utcnow
+from relationship_crm.storage import portable
 from relationship_crm.storage.schema import (
     Contact,
     FollowUp,
@@ -133,13 +136,16 @@ def list_follow_ups(
     contact_id: int | None = None,
     statuses: Sequence[FollowUpStatus] = (FollowUpStatus.OPEN,),
     meeting_id: int | None = None,
+    mine: bool = False,
 ) -> list[FollowUpView]:
-    """Follow-ups in due order (by default only open ones); only a meeting's with `meeting_id`."""
+    """Follow-ups in due order (by default only open ones); only a meeting's with `meeting_id`;
+    only those ringing for this rep with `mine` (on a server database)."""
     query = (
         select(FollowUp, Contact.display_name)
         .join(Contact, Contact.id == FollowUp.contact_id)
         .where(Contact.deleted_at.is_(None), FollowUp.status.in_([s.value for s in statuses]))
         .order_by(FollowUp.remind_at, FollowUp.id)
+        .where(*_owned(session, mine))
     )
     if contact_id is not None:
         live_contact(session, contact_id)
@@ -150,8 +156,13 @@ def list_follow_ups(
     return [_view(row, name) for row, name in session.execute(query)]
 
 
-def open_specs(session: Session, *, before: datetime | None = None) -> list[FollowUpSpec]:
-    """Open follow-ups as scheduler input; only those needing the rep before `before` if given."""
+def open_specs(
+    session: Session, *, before: datetime | None = None, mine: bool = False
+) -> list[FollowUpSpec]:
+    """Open follow-ups as scheduler input; only those needing the rep before `before` if given.
+
+    `mine`: only the rep's own and everyone's (on a server database; a file is all one rep's).
+    """
     # Plain columns, not ORM objects: the daily list may hold thousands of overdue rows.
     query = (
         select(
@@ -171,11 +182,16 @@ def open_specs(session: Session, *, before: datetime | None = None) -> list[Foll
     )
     if before is not None:
         query = query.where(FollowUp.remind_at < before)
+    query = query.where(*_owned(session, mine))
     return [FollowUpSpec(**row._asdict()) for row in session.execute(query)]
 
 
-def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Agenda:
+def agenda(
+    session: Session, *, day: date, tz: str, horizon_days: int = 7, mine: bool = False
+) -> Agenda:
     """Overdue, due on `day` and coming in the next `horizon_days`, as seen in zone `tz`.
+
+    `mine`: only the follow-ups that ring for this rep (`open_specs`).
 
     Open follow-ups whose stored time or zone cannot be read are left out and named in
     `Agenda.skipped` (the front end warns and points at `check`).
@@ -190,11 +206,11 @@ def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Ag
         raise InvalidInputError(
             f"{horizon_days} days after {day} is past the end of the calendar"
         ) from None
-    specs = open_specs(session, before=horizon_end)
+    specs = open_specs(session, before=horizon_end, mine=mine)
     # Rows whose reminder time is not even text in the stored form sort anywhere (or nowhere);
     # fetch them too, so they are either listed by their due time or reported as skipped.
     seen = {spec.id for spec in specs}
-    specs += [s for s in _odd_remind_specs(session) if s.id not in seen]
+    specs += [s for s in _odd_remind_specs(session, mine=mine) if s.id not in seen]
     readable: list[FollowUpSpec] = []
     skipped: list[FollowUpSpec] = []
     for spec in specs:
@@ -207,7 +223,7 @@ def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Ag
 _INSTANT_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].*"
 
 
-def _odd_remind_specs(session: Session) -> list[FollowUpSpec]:
+def _odd_remind_specs(session: Session, *, mine: bool = False) -> list[FollowUpSpec]:
     """Open follow-ups whose `remind_at` is not stored in the canonical form."""
     remind_text = type_coerce(FollowUp.remind_at, String)
     ids = list(
@@ -216,14 +232,14 @@ def _odd_remind_specs(session: Session) -> list[FollowUpSpec]:
                 FollowUp.status == FollowUpStatus.OPEN.value,
                 or_(
                     remind_text.is_(None),
-                    remind_text.op("NOT GLOB", is_comparison=True)(_INSTANT_GLOB),
+                    portable.matches_glob(session, remind_text, _INSTANT_GLOB, negate=True),
                 ),
             )
         )
     )
     if not ids:
         return []
-    return [s for s in open_specs(session) if s.id in set(ids)]
+    return [s for s in open_specs(session, mine=mine) if s.id in set(ids)]
 
 
 def _spec_readable(spec: FollowUpSpec) -> bool:
@@ -238,7 +254,7 @@ def _spec_readable(spec: FollowUpSpec) -> bool:
     return True
 
 
-def next_wakeup(session: Session, *, now: datetime) -> datetime | None:
+def next_wakeup(session: Session, *, now: datetime, mine: bool = False) -> datetime | None:
     """The next moment a follow-up falls due after `now` (for the app's timer)."""
     row = session.scalar(
         select(FollowUp.remind_at)
@@ -247,8 +263,9 @@ def next_wakeup(session: Session, *, now: datetime) -> datetime | None:
             FollowUp.status == FollowUpStatus.OPEN.value,
             FollowUp.remind_at > now,
             # Text that is not a stored instant sorts after every date: never a wake-up time.
-            type_coerce(FollowUp.remind_at, String).op("GLOB", is_comparison=True)(_INSTANT_GLOB),
+            portable.matches_glob(session, FollowUp.remind_at, _INSTANT_GLOB),
             Contact.deleted_at.is_(None),
+            *_owned(session, mine),
         )
         .order_by(FollowUp.remind_at)
         .limit(1)
@@ -264,13 +281,25 @@ class AgendaLoad:
     next_wakeup: datetime | None
 
 
-def load_agenda(session: Session, *, now: datetime, tz: str, horizon_days: int = 7) -> AgendaLoad:
-    """The agenda of `now`'s day in zone `tz` and the next moment a follow-up falls due."""
+def load_agenda(
+    session: Session, *, now: datetime, tz: str, horizon_days: int = 7, mine: bool = False
+) -> AgendaLoad:
+    """The agenda of `now`'s day in zone `tz` and the next moment a follow-up falls due.
+
+    The wake-up is always the rep's own (a follow-up rings only for its owner); `mine` limits
+    the listed agenda too.
+    """
     day = now.astimezone(get_zone(tz)).date()
     return AgendaLoad(
-        agenda(session, day=day, tz=tz, horizon_days=horizon_days),
-        next_wakeup(session, now=now),
+        agenda(session, day=day, tz=tz, horizon_days=horizon_days, mine=mine),
+        next_wakeup(session, now=now, mine=True),
     )
+
+
+def _owned(session: Session, mine: bool) -> list[ColumnElement[bool]]:
+    """The WHERE clause of "only this rep's follow-ups" (none on a file: all are the rep's)."""
+    owners = team.mine(session) if mine else None
+    return [] if owners is None else [FollowUp.owner.in_(owners)]
 
 
 def _open_row(session: Session, follow_up_id: int, verb: str) -> FollowUp:

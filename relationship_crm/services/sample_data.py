@@ -37,6 +37,7 @@ from relationship_crm.scheduling.zones import as_utc, get_zone, localize
 from relationship_crm.services import contacts as contact_service
 from relationship_crm.services import sample_rows as writing
 from relationship_crm.services import sample_words as words
+from relationship_crm.storage import portable
 from relationship_crm.storage.schema import (
     Company,
     Contact,
@@ -326,6 +327,8 @@ class _Generator:
             for person in self.people[start:end]:
                 self.make_history(person)
             self.flush(self.count + end)
+        # The rows carry their ids: a server's id sequences must move past them.
+        portable.ids_written(self.session, writing.TABLES.values())
         contact_service.rebuild_index(self.session)
         if self.progress is not None:
             self.progress(self.total, self.total)

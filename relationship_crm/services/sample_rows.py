@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Connection, Date, DateTime, Table
+from sqlalchemy import Boolean, Column, Connection, Date, DateTime, Table
 from sqlalchemy.types import TypeDecorator
 
 from relationship_crm.scheduling.zones import as_utc
@@ -118,16 +118,19 @@ class Insert:
 
     sql: str
     encoders: tuple[tuple[str, Callable[[Any], Any]], ...]
+    # PostgreSQL (issue 20): its driver's parameter style, and the columns it wants as booleans.
+    pg_sql: str = ""
+    booleans: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, table: Table) -> Insert:
         names = [c.name for c in table.columns]
-        sql = (
-            f"INSERT INTO {table.name} ({', '.join(names)}) "
-            f"VALUES ({', '.join(':' + n for n in names)})"
-        )
+        head = f"INSERT INTO {table.name} ({', '.join(names)}) "
+        sql = f"{head}VALUES ({', '.join(':' + n for n in names)})"
+        pg_sql = f"{head}VALUES ({', '.join(f'%({n})s' for n in names)})"
         coded = ((c.name, encoder(c)) for c in table.columns)
-        return cls(sql, tuple((name, f) for name, f in coded if f is not None))
+        booleans = tuple(c.name for c in table.columns if isinstance(c.type, Boolean))
+        return cls(sql, tuple((name, f) for name, f in coded if f is not None), pg_sql, booleans)
 
     def run(self, connection: Connection, rows: list[Row], memo: Memo) -> None:
         """Insert the rows (each must have every column: no Python-side defaults apply here).
@@ -148,6 +151,13 @@ class Insert:
         if missing and any(f":{k}," in self.sql or f":{k})" in self.sql for k in missing):
             for row in rows:
                 row.update(missing)
+        if connection.dialect.name == "postgresql":
+            for row in rows:
+                for name in self.booleans:
+                    if row[name] is not None:
+                        row[name] = bool(row[name])
+            connection.exec_driver_sql(self.pg_sql, rows)
+            return
         connection.exec_driver_sql(self.sql, rows)
 
 

@@ -18,6 +18,7 @@ from relationship_crm.domain.text import clean_block
 from relationship_crm.scheduling.zones import day_bounds, get_zone
 from relationship_crm.services import settings
 from relationship_crm.services.common import required_line
+from relationship_crm.storage import portable
 from relationship_crm.storage.schema import Contact, StageChange, StageDefinition
 from relationship_crm.storage.types import format_instant, parse_stored_time
 
@@ -363,18 +364,19 @@ stays AS MATERIALIZED (
            CASE WHEN ch.next_at IS NOT NULL THEN ch.next_at
                 WHEN c.deleted_at IS NOT NULL AND c.deleted_at < :end THEN c.deleted_at
            END AS left_at,
-           CAST(julianday(:end) - julianday(ch.changed_at) AS INTEGER) AS days
+           @DAYS(ch.changed_at)@ AS days
     FROM ch JOIN contacts c ON c.id = ch.contact_id
 ),
 figures AS (
     SELECT sy.stage,
-           SUM(sy.left_at IS NULL) AS contacts,
-           SUM(sy.left_at IS NULL AND st.stuck_after_days IS NOT NULL
-               AND sy.days > st.stuck_after_days) AS stuck,
+           COUNT(CASE WHEN sy.left_at IS NULL THEN 1 END) AS contacts,
+           COUNT(CASE WHEN sy.left_at IS NULL AND st.stuck_after_days IS NOT NULL
+                      AND sy.days > st.stuck_after_days THEN 1 END) AS stuck,
            COUNT(DISTINCT CASE WHEN sy.entered_at >= :since30 THEN sy.contact_id END) AS entered,
            COUNT(DISTINCT CASE WHEN sy.left_at >= :since30 THEN sy.contact_id END) AS left30,
-           SUM(sy.left_at >= :since365) AS left365,
-           SUM(sy.left_at >= :since365 AND nx.position > st.position) AS forward
+           COUNT(CASE WHEN sy.left_at >= :since365 THEN 1 END) AS left365,
+           COUNT(CASE WHEN sy.left_at >= :since365 AND nx.position > st.position THEN 1 END)
+               AS forward
     FROM stays sy
     JOIN stages st ON st.key = sy.stage
     LEFT JOIN stages nx ON nx.key = sy.next_stage
@@ -415,7 +417,7 @@ def pipeline(session: Session, *, today: date) -> list[PipelineRow]:
         "since30": format_instant(end - timedelta(days=30)),
         "since365": format_instant(end - timedelta(days=365)),
     }
-    rows = session.execute(text(_PIPELINE_SQL), params).all()
+    rows = session.execute(text(_for_engine(session, _PIPELINE_SQL)), params).all()
     result = []
     for key, label, contacts, entered, left, stuck, median, left365, forward in rows:
         result.append(
@@ -457,12 +459,26 @@ class BoardColumn:
     stuck: int
 
 
+def _for_engine(session: Session, sql: str) -> str:
+    """`sql` with each @DAYS(x)@ as the whole days from x to :end (truncated, as SQLite casts;
+    PostgreSQL's CAST rounds)."""
+    postgresql = portable.dialect_of(session) == portable.POSTGRESQL
+    head, *parts = sql.split("@DAYS(")
+    out = [head]
+    for part in parts:
+        expression, rest = part.split(")@", 1)
+        diff = f"julianday(:end) - julianday({expression})"
+        out.append(f"CAST(trunc({diff}) AS INTEGER)" if postgresql else f"CAST({diff} AS INTEGER)")
+        out.append(rest)
+    return "".join(out)
+
+
 _ENTERED = "(SELECT MAX(sc.changed_at) FROM stage_changes sc WHERE sc.contact_id = c.id)"
 
 _COLUMNS_SQL = f"""
 SELECT c.stage, COUNT(*),
-       SUM(st.stuck_after_days IS NOT NULL
-           AND CAST(julianday(:end) - julianday({_ENTERED}) AS INTEGER) > st.stuck_after_days)
+       COUNT(CASE WHEN st.stuck_after_days IS NOT NULL
+                   AND @DAYS({_ENTERED})@ > st.stuck_after_days THEN 1 END)
 FROM contacts c JOIN stages st ON st.key = c.stage
 WHERE c.deleted_at IS NULL
 GROUP BY c.stage
@@ -484,7 +500,9 @@ def board_columns(session: Session, *, today: date) -> list[BoardColumn]:
     end = as_of_instant(session, today)
     counts = {
         key: (int(n), int(stuck or 0))
-        for key, n, stuck in session.execute(text(_COLUMNS_SQL), {"end": format_instant(end)})
+        for key, n, stuck in session.execute(
+            text(_for_engine(session, _COLUMNS_SQL)), {"end": format_instant(end)}
+        )
     }
     return [BoardColumn(s, *counts.get(s.key, (0, 0))) for s in list_stages(session)]
 

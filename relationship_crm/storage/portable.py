@@ -7,9 +7,10 @@ equivalent on a server.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import String, type_coerce
+from sqlalchemy import String, Table, cast, text, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
 
 POSTGRESQL = "postgresql"
@@ -67,4 +68,28 @@ def matches_glob(bind: Any, expression: Any, pattern: str, *, negate: bool = Fal
         column = text.op("!~" if negate else "~", is_comparison=True)(glob_to_regex(pattern))
     else:
         column = text.op("NOT GLOB" if negate else "GLOB", is_comparison=True)(pattern)
+    return column
+
+
+def ids_written(bind: Any, tables: Iterable[Table]) -> None:
+    """After rows were inserted with their ids: move PostgreSQL's id sequences past them
+    (SQLite takes the next rowid from the table itself)."""
+    if dialect_of(bind) != POSTGRESQL:
+        return
+    for table in tables:
+        id_column = table.columns.get("id")
+        if id_column is None or not id_column.primary_key:
+            continue
+        bind.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table.name}"
+            )
+        )
+
+
+def as_text(bind: Any, column: Any) -> Any:
+    """`column` as text in SQL: a DATE column is text in SQLite already, a date on a server."""
+    if dialect_of(bind) == POSTGRESQL:
+        return cast(column, String)
     return column
