@@ -127,6 +127,46 @@ def database_target(engine: str, tmp_path: Path, request: pytest.FixtureRequest)
         cluster.drop_database(name)
 
 
+# What README.md tells an admin to run once per database, and once per rep (issue 20).
+REPS_ROLE_SQL = (
+    "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'crm_reps') THEN "
+    "CREATE ROLE crm_reps NOLOGIN; END IF; END $$",
+    "GRANT USAGE ON SCHEMA public TO crm_reps",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO crm_reps",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO crm_reps",
+)
+
+
+def add_rep(cluster: pg_cluster.Cluster, login: str) -> None:
+    cluster.admin(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{login}') THEN "
+        f"CREATE ROLE {login} LOGIN IN ROLE crm_reps; END IF; END $$"
+    )
+
+
+@dataclass(frozen=True)
+class Team:
+    """A fresh server database with two reps' logins: alice and bob."""
+
+    cluster: pg_cluster.Cluster
+    name: str
+
+    def url(self, rep: str) -> str:
+        return self.cluster.url(self.name, user=rep)
+
+
+@pytest.fixture
+def team(pg_server: pg_cluster.Cluster) -> Iterator[Team]:
+    name = pg_server.new_database()
+    try:
+        pg_server.admin(*REPS_ROLE_SQL, database=name)
+        for rep in ("alice", "bob"):
+            add_rep(pg_server, rep)
+        yield Team(pg_server, name)
+    finally:
+        pg_server.drop_database(name)
+
+
 @pytest.fixture
 def db(database_target: Any) -> Iterator[Database]:
     database = open_database(database_target)

@@ -8,12 +8,16 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TextIO
 
+from sqlalchemy import func, select
+
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import EXIT_ERROR, PROG, Commands, Common
 from relationship_crm.cli.output import print_json
+from relationship_crm.domain.errors import KnownError
 from relationship_crm.paths import AppPaths
 from relationship_crm.services import settings, thanks
-from relationship_crm.storage.db import Database
+from relationship_crm.storage.db import Database, open_database
+from relationship_crm.storage.schema import Contact
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -127,6 +131,8 @@ def _backup(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
     from relationship_crm.storage import backups
 
     now = datetime.now(UTC)
+    if paths.url is not None:
+        return _server_backup(args, paths, out, now)
     if args.to is not None:
         made = backups.make_backup(paths.db, folder=Path(args.to).expanduser(), now=now)
     else:
@@ -145,6 +151,8 @@ def _restore(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
     from relationship_crm.storage import backups
 
     source = Path(args.file).expanduser()
+    if paths.url is not None:
+        return _server_restore(paths.url, source)
     kept = backups.restore(paths.db, source)
     aside = f"; the previous database is kept as {kept}" if kept else ""
     sys.stderr.write(f"{PROG}: restored {source} to {paths.db}{aside}\n")
@@ -163,6 +171,8 @@ def _check(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
     """Print each problem found, then a summary line; exit status 1 if there is any problem."""
     from relationship_crm.services import integrity
 
+    if paths.url is not None:
+        return _server_check(args, paths.url, out)
     if args.repair:
         from relationship_crm.services.repair import repair
 
@@ -176,6 +186,79 @@ def _check(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
         out.write(f"{done.after.summary()}\n")
         return 0 if done.ok else EXIT_ERROR
     report = integrity.run(paths.db)
+    for problem in report.problems:
+        out.write(f"{problem}\n")
+    out.write(f"{report.summary()}\n")
+    return 0 if report.ok else EXIT_ERROR
+
+
+# --- the same on a team's server database (issue 20) -------------------------------------------
+
+
+def _server_backup(args: argparse.Namespace, paths: AppPaths, out: TextIO, now: datetime) -> int:
+    """A server database is backed up as the JSON copy (what `export --format json` writes):
+    readable by any version of the app and restorable into any engine; pg_dump is the admin's."""
+    from relationship_crm.services import export_files, json_copy
+    from relationship_crm.storage.server import database_name
+
+    folder = Path(args.to).expanduser() if args.to is not None else paths.backups
+    if not folder.is_dir():
+        if args.to is not None:
+            raise KnownError(f"the folder {folder} does not exist")
+        folder.mkdir(mode=0o700, parents=True)
+    assert paths.url is not None
+    target = folder / f"{database_name(paths.url)}-{now.strftime('%Y%m%d-%H%M%S')}.json"
+    db = open_database(paths.url)
+    try:
+        with db.read() as s:
+            data = json_copy.export_json(s, now=now)
+    finally:
+        db.close()
+    export_files.write_atomic(target, data)
+    out.write(f"{target}\n")
+    return 0
+
+
+def _server_restore(url: str, source: Path) -> int:
+    """Read a JSON copy into an empty server database (a restore never merges into a team's
+    records: `import` does that, with its duplicate rules)."""
+    from relationship_crm.services import json_copy
+
+    try:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise KnownError(f"cannot read {source}: {exc.strerror}") from None
+    if not json_copy.looks_like_copy(data):
+        raise KnownError(
+            f"{source} is not a JSON copy; a server database is restored from one "
+            "(`backup` or `export --format json` writes it)"
+        )
+    db = open_database(url)
+    try:
+        with db.write() as s:
+            if s.scalar(select(func.count()).select_from(Contact)):
+                raise KnownError(
+                    f"{db.where} is not empty; restore into a new, empty database, or add the "
+                    "copy's records with `import`"
+                )
+            json_copy.import_document(s, data)
+    finally:
+        db.close()
+    sys.stderr.write(f"{PROG}: restored {source} to {db.where}\n")
+    return 0
+
+
+def _server_check(args: argparse.Namespace, url: str, out: TextIO) -> int:
+    from relationship_crm.services import server_check
+
+    if args.repair:
+        raise KnownError("check --repair works on a database file; on a server, run `check`")
+    db = open_database(url)
+    try:
+        with db.read() as s:
+            report = server_check.run(s, db.where)
+    finally:
+        db.close()
     for problem in report.problems:
         out.write(f"{problem}\n")
     out.write(f"{report.summary()}\n")

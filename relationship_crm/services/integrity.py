@@ -58,11 +58,12 @@ class Problem:
 class CheckReport:
     """What `run` found in one file."""
 
-    path: Path
+    path: Path | str  # the file, or the server database (services.server_check)
     revision: str | None
     problems: tuple[Problem, ...]
     app_checks: int  # how many of the app's own checks ran
     skipped: str = ""  # why the app's checks did not run ("" when they did)
+    server: bool = False  # a server database: its integrity is PostgreSQL's, not checked here
 
     @property
     def ok(self) -> bool:
@@ -81,6 +82,11 @@ class CheckReport:
             return (
                 "database OK: integrity and foreign keys passed; "
                 f"the app checks were skipped ({self.skipped})"
+            )
+        if self.server:
+            return (
+                f"database OK: {self.app_checks} app checks passed "
+                "(integrity and foreign keys are the PostgreSQL server's)"
             )
         return f"database OK: integrity, foreign keys and {self.app_checks} app checks passed"
 

@@ -92,14 +92,14 @@ SELECT c.id,
                  JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id))
 FROM contacts c WHERE c.deleted_at IS NULL"""
 
-_POSTGRESQL_ROWS = (
+POSTGRESQL_ROWS = (
     SQLITE_ROWS.replace("group_concat(", "string_agg(").replace("char(10)", "chr(10)")
 )
 
 
 def rows_sql(bind: Any) -> str:
     """INSERT ... SELECT of the index rows of every live contact (append ``AND c.id IN (...)``)."""
-    return _POSTGRESQL_ROWS if dialect_of(bind) == POSTGRESQL else SQLITE_ROWS
+    return POSTGRESQL_ROWS if dialect_of(bind) == POSTGRESQL else SQLITE_ROWS
 
 
 def prefix_search(bind: Any, terms: list[str]) -> tuple[str, dict[str, object]]:

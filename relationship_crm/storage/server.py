@@ -52,6 +52,11 @@ def _sqlalchemy_url(url: str) -> str:
     return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else url
 
 
+def database_name(url: str) -> str:
+    """The database's name in the URL ("crm" of postgresql://jane@db.example.com/crm)."""
+    return str(make_url(_sqlalchemy_url(url)).database or "database")
+
+
 def check_url(url: str) -> None:
     """KnownError for a URL SQLAlchemy cannot read or one holding a password."""
     try:
