@@ -1,0 +1,128 @@
+"""The command line on a team's PostgreSQL database (issue 20).
+
+`--db postgresql://…` for every command, a laptop's JSON copy moved to the server whole, the
+version check of `contact edit --if-version`, `--mine`, and check/backup/restore on a server.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+# These tests name their server databases themselves: the `cli` fixture's own stays SQLite.
+pytestmark = pytest.mark.sqlite_only
+
+NOT_COMPARED = {"exported_at", "app_version"}
+
+
+def test_a_laptop_database_moves_to_the_server_whole(cli, team, tmp_path) -> None:
+    laptop = tmp_path / "laptop.sqlite3"
+    made = cli("sample-data", "--contacts", "60", "--seed", "3", "--today", "2026-11-23", db=laptop)
+    assert made.code == 0, made.err
+    jane = cli("contact", "add", "Jane Ó Briain", "--tag", "vip", db=laptop).id
+    assert cli("followup", "add", str(jane), "--due", "2030-07-01 09:00", db=laptop).code == 0
+    copy = tmp_path / "copy.json"
+    assert cli("export", "--format", "json", str(copy), db=laptop).code == 0
+    server = team.url("alice")
+    moved = cli("import", str(copy), db=server)
+    assert moved.code == 0, moved.err
+    assert moved.out.startswith("Added 61 contacts")
+    again = cli("export", "--format", "json", "-", db=server).json()
+    original = json.loads(copy.read_text())
+    for key in original:
+        if key not in NOT_COMPARED:
+            assert again[key] == original[key], key
+    # Search works the same there: accents and case aside, by prefix and inside a word.
+    assert cli("search", "briain", "--format", "json", db=server).json()[0]["name"] == (
+        "Jane Ó Briain"
+    )
+    assert cli("search", "BRIA", "--format", "json", db=server).json()[0]["id"] == jane
+
+
+def test_every_command_takes_a_server_url_and_refuses_a_password_in_it(cli, team) -> None:
+    url = team.url("alice")
+    added = cli("--db", url, "contact", "add", "Jane Doe")
+    assert added.code == 0, added.err
+    assert cli("contact", "list", "--db", url).out.count("Jane Doe") == 1
+    config = cli("config", "show", db=url).out
+    assert config.splitlines()[0].startswith("database: postgresql://alice@")
+    secret = url.replace("alice@", "alice:hunter2@")
+    refused = cli("contact", "list", db=secret)
+    assert refused.code == 1 and "hunter2" not in refused.err
+    assert "holds a password" in refused.err and ".pgpass" in refused.err
+
+
+def test_a_save_from_an_older_version_is_refused_with_who_and_when(cli, team) -> None:
+    alice, bob = team.url("alice"), team.url("bob")
+    assert cli("config", "set", "timezone", "Europe/London", db=alice).code == 0
+    jane = cli("contact", "add", "Jane Doe", db=alice).id
+    shown = cli("contact", "show", str(jane), "--format", "json", db=alice).json()[0]
+    assert (shown["version"], shown["owner"], shown["updated_by"]) == (1, "alice", "alice")
+    assert cli("contact", "edit", str(jane), "--title", "CEO", db=bob).code == 0
+    late = cli("contact", "edit", str(jane), "--title", "CFO", "--if-version", "1", db=alice)
+    assert late.code == 1
+    assert "Jane Doe was changed by bob at " in late.err and "— reload" in late.err
+    assert late.err.count("\n") == 1
+    shown = cli("contact", "show", str(jane), "--format", "json", db=alice).json()[0]
+    assert shown["title"] == "CEO" and shown["updated_by"] == "bob"
+    assert (
+        cli(
+            "contact", "edit", str(jane), "--title", "CFO",
+            "--if-version", str(shown["version"]), db=alice,
+        ).code
+        == 0
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "x", "1.5"])
+def test_if_version_needs_a_version_number(cli, bad) -> None:
+    jane = cli("contact", "add", "Jane Doe").id
+    result = cli("contact", "edit", str(jane), "--title", "CEO", "--if-version", bad)
+    assert result.code == 1 and "version" in result.err
+
+
+def test_mine_lists_only_the_reps_own_accounts_and_reminders(cli, team) -> None:
+    alice, bob = team.url("alice"), team.url("bob")
+    jane = cli("contact", "add", "Jane Doe", db=alice).id
+    ken = cli("contact", "add", "Ken Bob's", db=bob).id
+    assert cli("followup", "add", str(jane), "--due", "2020-07-01 09:00", db=bob).code == 0
+    mine = cli("contact", "list", "--mine", "--format", "json", db=alice).json()
+    assert [c["id"] for c in mine] == [jane]
+    everyone = cli("contact", "list", "--format", "json", db=alice).json()
+    assert {c["id"] for c in everyone} == {jane, ken}
+    assert cli("today", "--mine", "--format", "json", db=alice).json() == []
+    assert [r["contact_id"] for r in cli("today", "--format", "json", db=alice).json()] == [jane]
+    assert [r["contact_id"] for r in cli("today", "--mine", "--format", "json", db=bob).json()] == [
+        jane
+    ]
+    listed = cli("followup", "list", "--mine", "--format", "json", db=alice).json()
+    assert listed == []
+
+
+def test_check_backup_and_restore_on_a_server(cli, team, pg_server, tmp_path) -> None:
+    url = team.url("alice")
+    assert cli("contact", "add", "Jane Doe", "--email", "jane@example.com", db=url).code == 0
+    checked = cli("check", db=url)
+    assert checked.code == 0, checked.err
+    assert checked.out == (
+        "database OK: 4 app checks passed "
+        "(integrity and foreign keys are the PostgreSQL server's)\n"
+    )
+    assert "works on a database file" in cli("check", "--repair", db=url).err
+    made = cli("backup", "--to", str(tmp_path), db=url)
+    assert made.code == 0, made.err
+    backup = tmp_path / made.out.strip().rsplit("/", 1)[-1]
+    assert backup.suffix == ".json" and backup.exists()
+    assert json.loads(backup.read_text())["contacts"][0]["name"] == "Jane Doe"
+    refused = cli("restore", str(backup), db=url)
+    assert refused.code == 1 and "is not empty" in refused.err
+    empty = pg_server.new_database()
+    try:
+        target = pg_server.url(empty)
+        restored = cli("restore", str(backup), db=target)
+        assert restored.code == 0, restored.err
+        names = [c["name"] for c in cli("contact", "list", "--format", "json", db=target).json()]
+        assert names == ["Jane Doe"]
+    finally:
+        pg_server.drop_database(empty)
