@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -46,6 +47,9 @@ class Database:
         self.path = path
         self.url = url
         self.engine = engine
+        # Signs this Database's change notices on a server, so its own commits are not taken
+        # for the team's (storage.outside_changes).
+        self.token = secrets.token_hex(8)
         self._writer = sessionmaker(engine, expire_on_commit=False)
         self._reader = sessionmaker(
             engine.execution_options(crm_read_only=True), expire_on_commit=False
@@ -81,7 +85,7 @@ class Database:
             if self.url is not None:
                 from relationship_crm.storage.server import NOTIFY_SQL
 
-                session.execute(text(NOTIFY_SQL))
+                session.execute(text(NOTIFY_SQL), {"token": self.token})
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -10,7 +10,7 @@ Write transactions queue on one transaction-scoped advisory lock, as SQLite's BE
 queues writers on the file: the services' "read, decide, write" stays one serial step on either
 engine. Waiting longer than BUSY_TIMEOUT_MS for it (or for a row lock) is the same "busy" message.
 Every committed write transaction sends a NOTIFY on CHANGES_CHANNEL, which the app listens to
-(the counterpart of polling SQLite's data_version).
+(storage.outside_changes: the counterpart of polling SQLite's data_version).
 """
 
 from __future__ import annotations
@@ -105,9 +105,9 @@ def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITE_LOCK_KEY})")
 
 
-#: Sent at the end of every write transaction (Database.write): PostgreSQL delivers it to the
-#: listeners only if the transaction commits, and folds identical notices of one transaction.
-NOTIFY_SQL = f"NOTIFY {CHANGES_CHANNEL}"
+#: Sent at the end of every write transaction (Database.write) with the writer's token:
+#: PostgreSQL delivers it to the listeners only if the transaction commits.
+NOTIFY_SQL = f"SELECT pg_notify('{CHANGES_CHANNEL}', :token)"
 
 
 @contextmanager

@@ -8,6 +8,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
+from relationship_crm.storage.db import Database
+from relationship_crm.storage.outside_changes import ChangeWatch, watch_for
 from relationship_crm.ui.events import AppEvents
 from relationship_crm.ui.runner import TaskRunner
 
@@ -18,15 +20,15 @@ EVERYTHING = Changes.everything()
 
 
 class OutsideChangesWatcher(QObject):
-    """Polls SQLite's ``PRAGMA data_version`` and announces commits made by other connections.
+    """Asks the database whether another program committed, and announces it.
 
-    The poll runs through the runner, on the app's own database connection. That connection's
-    data_version changes only when *another* connection commits, never for the app's own writes,
-    so no bookkeeping of the app's writes is needed and an outside commit that lands between two
-    of them is not missed. The value is kept per SQLite connection (in the pool's per-connection
-    ``info``): values of different connections cannot be compared, and a connection seen for the
-    first time after the first poll (the pool replaced it, a restore reopened the file) counts as
-    a change, since a reload too many is harmless and a missed one is not.
+    The look runs through the runner, on the database thread, with the engine's own way of
+    telling (storage.outside_changes): SQLite's ``PRAGMA data_version`` of the app's connection,
+    which changes only when *another* connection commits (so an outside commit between two of
+    the app's own writes is not missed), or a server's LISTEN/NOTIFY, whose notices of the app's
+    own commits carry its token. A connection seen for the first time after the first poll (the
+    pool replaced it, a restore reopened the file) counts as a change, since a reload too many is
+    harmless and a missed one is not.
 
     On an outside change: ``events.notify(EVERYTHING, self)``, then ``changed_outside``.
     Only one poll is queued at a time; a failed poll is simply tried again at the next tick.
@@ -49,7 +51,8 @@ class OutsideChangesWatcher(QObject):
         super().__init__(parent)
         self._runner = runner
         self._events = events
-        self._key = f"crm_outside_changes_{id(self)}"  # this watcher's slot in connection.info
+        self._watch: ChangeWatch | None = None
+        self._watched: Database | None = None
         self._polling = False
         self._has_baseline = False
         self._timer = QTimer(self)
@@ -63,15 +66,22 @@ class OutsideChangesWatcher(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        if self._watch is not None:
+            watch, self._watch = self._watch, None
+            self._runner.query(lambda _s: watch.close(), lambda _r: None, lambda _e: None)
 
     def poll(self) -> None:
-        """Queue one look at data_version (unless one is still queued)."""
+        """Queue one look (unless one is still queued)."""
         if self._polling:
             return
         self._polling = True
-        self._runner.query(
-            partial(_data_version_moved, self._key), self._on_polled, self._on_poll_failed
-        )
+        if self._watch is None or self._watched is not self._runner.db:
+            # A restore reopens the database: a new watch for the new one.
+            if self._watch is not None:
+                self._watch.close()
+            self._watched = self._runner.db
+            self._watch = watch_for(self._runner.db)
+        self._runner.query(partial(_moved, self._watch), self._on_polled, self._on_poll_failed)
 
     def _on_polled(self, moved: bool | None) -> None:
         self._polling = False
@@ -86,16 +96,6 @@ class OutsideChangesWatcher(QObject):
         self._polling = False
 
 
-def _data_version_moved(key: str, session: Session) -> bool | None:
-    """On the database thread: did another connection commit since this connection's last look?
-
-    None when this connection has not been looked at before (nothing to compare with).
-    """
-    connection = session.connection()
-    info = connection.connection.info  # lives as long as the underlying SQLite connection
-    version = connection.exec_driver_sql("PRAGMA data_version").scalar()
-    previous = info.get(key)
-    info[key] = version
-    if previous is None:
-        return None
-    return bool(previous != version)
+def _moved(watch: ChangeWatch, session: Session) -> bool | None:
+    """On the database thread: did another program commit since the last look?"""
+    return watch.moved(session)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Created
 from relationship_crm.domain.enums import Stage
-from relationship_crm.domain.errors import InvalidInputError
+from relationship_crm.domain.errors import EditConflictError, InvalidInputError
 from relationship_crm.domain.records import ContactDraft, ContactView, Labeled
 from relationship_crm.services import contacts
 from relationship_crm.ui.callbacks import while_alive
@@ -59,10 +59,13 @@ class ContactEditor(SavingDialog):
 
     Signals:
         saved(int): the contact id, after the change was committed (also notified via events).
+        reloaded(): the form shows the stored contact again (another rep saved it meanwhile:
+            the save was refused with "changed by NAME at TIME — reload").
     Lives on the GUI thread.
     """
 
     saved = Signal(int)
+    reloaded = Signal()
 
     def __init__(
         self,
@@ -183,15 +186,41 @@ class ContactEditor(SavingDialog):
             self.name.setFocus()
             return
         cid = self._contact.id if self._contact is not None else None
+        # The version the form was filled from: a save by another rep since is refused.
+        version = self._contact.version if self._contact is not None else None
 
         def save(session: Session) -> Created:
             if cid is None:
                 return contacts.create(session, draft, now=self._ctx.clock())
-            changes = contacts.replace_details(session, cid, draft, now=self._ctx.clock())
+            changes = contacts.replace_details(
+                session, cid, draft, now=self._ctx.clock(), expected_version=version
+            )
             return Created(cid, changes)
 
         # Any failure, a bug too, is told in the dialog's own words (the service's message).
-        self._write(save, self._on_saved, describe=str)
+        self._write(save, self._on_saved, describe=str, failed=self._on_save_failed)
+
+    def _on_save_failed(self, error: BaseException) -> None:
+        if isinstance(error, EditConflictError) and self._contact is not None:
+            # Somebody else saved it meanwhile: show what is stored now, to edit again.
+            cid = self._contact.id
+            self._ctx.runner.query(
+                lambda s: contacts.get(s, cid), while_alive(self, self._reload)
+            )
+
+    def _reload(self, contact: ContactView) -> None:
+        """Fill the form again from `contact` (the stored version, after a conflict)."""
+        self._contact = contact
+        self.name.setText(contact.name)
+        self.company.setText(contact.company)
+        self.title.setText(contact.title)
+        self.stage.select(contact.stage)
+        self.emails.setPlainText(format_labeled(contact.emails))
+        self.phones.setPlainText(format_labeled(contact.phones))
+        self.tags.setText(", ".join(contact.tags))
+        self.birthday.setText(contact.birthday or "")
+        self.notes.setPlainText(contact.notes)
+        self.reloaded.emit()
 
     def _saving_changed(self, saving: bool) -> None:
         self.buttons.setEnabled(not saving)
