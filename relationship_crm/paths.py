@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,29 @@ class AppPaths:
 
     @property
     def is_default(self) -> bool:
-        return self.db == default_db_path()
+        return self.url is None and self.db == default_db_path()
+
+    @property
+    def shown(self) -> str:
+        """The database as the rep sees it named: the file's path or the server URL."""
+        return self.url if self.url is not None else str(self.db)
+
+    @property
+    def label(self) -> str:
+        """A short name for a window title: the file's name or the server database's name."""
+        if self.url is None:
+            return self.db.name
+        tail = self.url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+        return tail or self.url
+
+    @property
+    def instance_key(self) -> Path:
+        """What one window at a time is kept per (ui.single_instance): the file, or a name per
+        server database beside the default file."""
+        if self.url is None:
+            return self.db
+        digest = hashlib.sha256(self.url.encode()).hexdigest()[:16]
+        return self.data / f"server-{digest}"
 
     @classmethod
     def resolve(cls, override: str | os.PathLike[str] | None = None) -> AppPaths:

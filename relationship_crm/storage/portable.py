@@ -17,7 +17,7 @@ POSTGRESQL = "postgresql"
 
 
 def dialect_of(bind: Any) -> str:
-    """"sqlite" or "postgresql" for a Session, Connection, Engine or alembic.op."""
+    """ "sqlite" or "postgresql" for a Session, Connection, Engine or alembic.op."""
     if hasattr(bind, "get_bind"):
         bind = bind.get_bind()
     return str(bind.dialect.name)

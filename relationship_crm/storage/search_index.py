@@ -92,9 +92,7 @@ SELECT c.id,
                  JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id))
 FROM contacts c WHERE c.deleted_at IS NULL"""
 
-POSTGRESQL_ROWS = (
-    SQLITE_ROWS.replace("group_concat(", "string_agg(").replace("char(10)", "chr(10)")
-)
+POSTGRESQL_ROWS = SQLITE_ROWS.replace("group_concat(", "string_agg(").replace("char(10)", "chr(10)")
 
 
 def rows_sql(bind: Any) -> str:

@@ -38,6 +38,9 @@ class DatabaseActions(QObject):
     def back_up_now(self) -> None:
         from relationship_crm.storage import backups
 
+        if self._paths.url is not None:
+            _warn(self._window, _ON_SERVER)
+            return
         db_path = self._paths.db
 
         def back_up(_session: Session) -> Path:
@@ -52,6 +55,9 @@ class DatabaseActions(QObject):
         """Ask for a backup (unless given), confirm, then swap it in; True when restored."""
         from relationship_crm.storage import backups
 
+        if self._paths.url is not None:
+            _warn(self._window, _ON_SERVER)
+            return False
         if chosen is None:
             name, _filter = QFileDialog.getOpenFileName(
                 self._window,
@@ -96,8 +102,13 @@ class DatabaseActions(QObject):
         from relationship_crm.services import integrity
 
         db_path = self._paths.db
+        where = self._paths.shown
 
-        def check(_session: Session) -> integrity.CheckReport:
+        def check(session: Session) -> integrity.CheckReport:
+            if self._paths.url is not None:
+                from relationship_crm.services import server_check
+
+                return server_check.run(session, where)
             return integrity.run(db_path)
 
         def report(found: integrity.CheckReport) -> None:
@@ -124,6 +135,13 @@ class DatabaseActions(QObject):
 
         self._status("Checking the database…", 0)
         self._ctx.runner.query(check, report)
+
+
+# A team's server database is backed up by its admin; a rep can keep a JSON copy of it.
+_ON_SERVER = (
+    "This is a team's server database: its backups are the database admin's. To keep a copy "
+    "of your own, use File → Export (a JSON copy) or `relationship-crm backup`."
+)
 
 
 def _ask(parent: QWidget, text: str) -> bool:

@@ -36,7 +36,7 @@ def run(paths: AppPaths) -> int:
     if os.environ.get("RELATIONSHIP_CRM_DARK") == "1":
         apply_dark_palette(app)
     # Before the database is opened (and perhaps migrated): one window per file.
-    instance = SingleInstance(paths.db)
+    instance = SingleInstance(paths.instance_key)
     if not instance.acquire():
         return _defer_to_open_window(instance, paths)
     try:
@@ -112,8 +112,11 @@ def _open_or_offer_backup(paths: AppPaths) -> Database | None:
     from relationship_crm.ui.dialogs.bad_database import offer_latest_backup
 
     try:
-        return open_database(paths.db)
+        return open_database(paths.target)
     except KnownError as exc:
+        if paths.url is not None:  # a server: no backup of ours to offer
+            QMessageBox.critical(None, APP_TITLE, f"Cannot open the database.\n\n{exc}")
+            return None
         if not offer_latest_backup(paths, exc):
             return None
     try:
@@ -126,6 +129,9 @@ def _open_or_offer_backup(paths: AppPaths) -> Database | None:
 def _daily_backup(ctx: UiContext, paths: AppPaths, window: MainWindow) -> None:
     """At start, off the GUI thread: a backup when the newest is a day old (then rotation)."""
     from relationship_crm.storage import backups
+
+    if paths.url is not None:
+        return  # a server database's backups are its admin's
 
     def back_up(_session: Session) -> Path | None:
         return backups.backup_if_stale(paths.db)
@@ -141,14 +147,14 @@ def _defer_to_open_window(instance: SingleInstance, paths: AppPaths) -> int:
     """A window is already open on this file: bring it to the front, or say why we cannot."""
     if instance.ask_to_raise():
         if sys.stderr is not None:  # None under pythonw (no console)
-            print(f"{APP_TITLE} is already open on {paths.db}; showing it", file=sys.stderr)
+            print(f"{APP_TITLE} is already open on {paths.shown}; showing it", file=sys.stderr)
         return 0
     holder = instance.holder()
     QMessageBox.warning(
         None,
         APP_TITLE,
         f"This database is already in use by another {APP_TITLE} window, which does not "
-        f"answer:\n\n{paths.db}\n\nSwitch to that window, or close it and try again. If no "
+        f"answer:\n\n{paths.shown}\n\nSwitch to that window, or close it and try again. If no "
         f"such window is open, the program may be stuck"
         + (f" ({holder})" if holder else "")
         + ": end it, then try again.",

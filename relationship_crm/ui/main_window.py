@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.events_dialog: TriggerEventsDialog | None = None
         self.thanks_window: ThanksWindow | None = None
         self.print_dialog: PrintNotesDialog | None = None
-        title = APP_TITLE if paths.is_default else f"{APP_TITLE} — {paths.db.name}"
+        title = APP_TITLE if paths.is_default else f"{APP_TITLE} — {paths.label}"
         self.setWindowTitle(title)
         self.setObjectName("mainWindow")
 
@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._fit_to_screen()
         self._restore_layout()
-        self.statusBar().showMessage(f"Database: {paths.db}", 5000)
+        self.statusBar().showMessage(f"Database: {paths.shown}", 5000)
         self._check_empty()
         self.purge_old_trash()
 
@@ -780,7 +780,7 @@ class MainWindow(QMainWindow):
             self,
             f"About {APP_TITLE}",
             f"{APP_TITLE} {__version__}\nA private, offline CRM for sales reps.\n"
-            f"Database: {self._paths.db}",
+            f"Database: {self._paths.shown}",
         )
 
     # --- layout memory ------------------------------------------------------------------------

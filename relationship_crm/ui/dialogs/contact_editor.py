@@ -204,9 +204,7 @@ class ContactEditor(SavingDialog):
         if isinstance(error, EditConflictError) and self._contact is not None:
             # Somebody else saved it meanwhile: show what is stored now, to edit again.
             cid = self._contact.id
-            self._ctx.runner.query(
-                lambda s: contacts.get(s, cid), while_alive(self, self._reload)
-            )
+            self._ctx.runner.query(lambda s: contacts.get(s, cid), while_alive(self, self._reload))
 
     def _reload(self, contact: ContactView) -> None:
         """Fill the form again from `contact` (the stored version, after a conflict)."""

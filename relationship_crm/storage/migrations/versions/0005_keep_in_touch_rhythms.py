@@ -43,7 +43,9 @@ def upgrade() -> None:
             "(ideal_days >= 1 AND max_days >= ideal_days)",
             name=op.f("ck_keep_in_touch_rhythms_days"),
         ),
-        sa.CheckConstraint(portable.boolean_check(op, "off"), name=op.f("ck_keep_in_touch_rhythms_off")),
+        sa.CheckConstraint(
+            portable.boolean_check(op, "off"), name=op.f("ck_keep_in_touch_rhythms_off")
+        ),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["contacts.id"],
