@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.text import fold
-from relationship_crm.services import contacts
+from relationship_crm.services import contacts, team
 from relationship_crm.services.common import utcnow
 from relationship_crm.storage.schema import (
     Company,
@@ -55,6 +55,8 @@ class ContactFilter:
     descending: bool = False
     # Only these contacts (a dashboard chart's bar: the drifting contacts of a tag).
     ids: tuple[int, ...] | None = None
+    # Only the rep's own accounts and everyone's (a team's server database; services.team).
+    mine: bool = False
 
 
 def _last_contact(now: datetime) -> Any:
@@ -106,6 +108,9 @@ def page(
     """
     now = now or utcnow()
     base = _base(flt)
+    owners = team.mine(session) if flt.mine else None
+    if owners is not None:
+        base = base.where(Contact.owner.in_(owners))
     ranked: list[int] | None = None
     if flt.query.strip():
         ranked = [c.id for c in contacts.search(session, flt.query, limit=SEARCH_LIMIT)]
@@ -132,7 +137,7 @@ def page(
         sort = "name"
     if sort == "relevance" and ranked is not None:
         # Keep the search ranking: sort by position in the ranked id list (at most SEARCH_LIMIT).
-        narrowed = flt.stage or flt.tag or flt.ids is not None
+        narrowed = flt.stage or flt.tag or flt.ids is not None or owners is not None
         window = ranked[offset : offset + limit] if not narrowed else ranked
         rows_query = rows_query.where(Contact.id.in_(window))
         found = {r[0]: r for r in session.execute(rows_query)}

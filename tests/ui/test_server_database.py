@@ -7,6 +7,7 @@ the `db` fixture, and so the runner and the context, a fresh database on it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -96,3 +97,60 @@ def test_a_save_over_a_colleagues_change_is_refused_and_the_form_reloads(
     wait_idle()
     with colleague.read() as session:
         assert contacts.get(session, jane).title == "CFO"
+
+
+def test_mine_and_everyones_in_the_contact_list_and_reminders(
+    qtbot, ctx, team, clock, wait_idle
+) -> None:
+    """As alice in the window; bob's account and bob's follow-up on alice's contact."""
+    from relationship_crm.domain.records import FollowUpDraft
+    from relationship_crm.services import followups
+    from relationship_crm.ui.panels.contact_list import ContactListPanel
+    from relationship_crm.ui.panels.reminders_panel import RemindersPanel
+    from relationship_crm.ui.runner import TaskRunner
+
+    alice, bob = open_database(team.url("alice")), open_database(team.url("bob"))
+    runner = TaskRunner(alice)
+    try:
+        jane = _add(alice, "Jane Alice's")
+        _add(bob, "Ken Bob's")
+        with bob.write() as s:
+            due = clock().replace(tzinfo=None) - timedelta(hours=1)
+            followups.add(s, FollowUpDraft(contact_id=jane, due_local=due, tz="UTC"))
+        own = type(ctx)(runner=runner, events=ctx.events, zone="UTC", clock=clock)
+        panel = ContactListPanel(own)
+        qtbot.addWidget(panel)
+        assert panel.owner_filter.isVisibleTo(panel)
+        qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=5000)
+        panel.owner_filter.setCurrentIndex(panel.owner_filter.findData(True))
+        qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
+        reminders = RemindersPanel(own)
+        qtbot.addWidget(reminders)
+        qtbot.waitUntil(lambda: reminders.loaded, timeout=5000)
+        # Bob's follow-up is not alice's: her list is empty, and nothing will ring for her.
+        assert reminders.stack.currentWidget() is reminders.empty_label
+        reminders.owner_filter.setCurrentIndex(reminders.owner_filter.findData(False))
+        qtbot.waitUntil(lambda: reminders.stack.currentWidget() is reminders.view, timeout=5000)
+        assert reminders.select(1)
+    finally:
+        qtbot.waitUntil(lambda: runner.idle, timeout=5000)
+        runner.shutdown()
+        alice.close()
+        bob.close()
+
+
+def test_the_filters_are_hidden_on_a_laptop_file(qtbot, tmp_path, ctx) -> None:
+    from relationship_crm.ui.panels.contact_list import ContactListPanel
+    from relationship_crm.ui.runner import TaskRunner
+
+    laptop = open_database(tmp_path / "crm.sqlite3")
+    runner = TaskRunner(laptop)
+    try:
+        own = type(ctx)(runner=runner, events=ctx.events, zone="UTC", clock=ctx.clock)
+        panel = ContactListPanel(own)
+        qtbot.addWidget(panel)
+        assert not panel.owner_filter.isVisibleTo(panel)
+    finally:
+        qtbot.waitUntil(lambda: runner.idle, timeout=5000)
+        runner.shutdown()
+        laptop.close()

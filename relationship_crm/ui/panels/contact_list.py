@@ -68,6 +68,12 @@ class ContactListPanel(QWidget):
         self.stage_filter.setAccessibleName("Stage filter")
         self.tag_filter = QComboBox()
         self.tag_filter.addItem("All tags", None)
+        # A team's server database: everyone's accounts, or only the rep's own (issue 20).
+        self.owner_filter = QComboBox()
+        self.owner_filter.addItem("Everyone's", False)
+        self.owner_filter.addItem("Mine", True)
+        self.owner_filter.setAccessibleName("Whose contacts")
+        self.owner_filter.setVisible(ctx.runner.db.on_server)
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
         # Shown while the list is narrowed to the contacts behind a dashboard bar.
@@ -103,6 +109,7 @@ class ContactListPanel(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.stage_filter)
         filters.addWidget(self.tag_filter)
+        filters.addWidget(self.owner_filter)
         filters.addWidget(self.only_chip)
         filters.addStretch(1)
         filters.addWidget(self.count_label)
@@ -124,6 +131,7 @@ class ContactListPanel(QWidget):
         self.search.returnPressed.connect(self._on_search_return)
         self.stage_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.tag_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.owner_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.only_chip.clicked.connect(lambda: self.show_only(None))
         self.model.loaded.connect(self._on_model_loaded)
         self.model.modelAboutToBeReset.connect(self._on_model_about_to_reset)
@@ -235,6 +243,7 @@ class ContactListPanel(QWidget):
             stage=self.stage_filter.current_key(),
             tag=self.tag_filter.currentData(),
             ids=self._only_ids,
+            mine=bool(self.owner_filter.currentData()),
         )
         self.model.set_filter(flt)
 

@@ -22,6 +22,7 @@ from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -195,9 +196,19 @@ class RemindersPanel(QWidget):
         self.reschedule_button.clicked.connect(self.reschedule_overdue)
         self.reschedule_button.hide()
 
+        # A team's server database: the follow-ups that ring for this rep, or everyone's
+        # (issue 20). Only the rep's own ever ring.
+        self.owner_filter = QComboBox()
+        self.owner_filter.addItem("Mine", True)
+        self.owner_filter.addItem("Everyone's", False)
+        self.owner_filter.setAccessibleName("Whose follow-ups")
+        self.owner_filter.setVisible(self._ctx.runner.db.on_server)
+        self.owner_filter.currentIndexChanged.connect(lambda _i: self.refresh())
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
+        layout.addWidget(self.owner_filter, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.reschedule_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.stack, 1)
@@ -237,8 +248,11 @@ class RemindersPanel(QWidget):
         """Load the agenda again; a load started earlier and still on its way is then ignored."""
         self._generation += 1
         now, zone = self._ctx.now(), self._ctx.zone
+        mine = bool(self.owner_filter.currentData())
         self._ctx.runner.query(
-            lambda s: followups.load_agenda(s, now=now, tz=zone, horizon_days=HORIZON_DAYS),
+            lambda s: followups.load_agenda(
+                s, now=now, tz=zone, horizon_days=HORIZON_DAYS, mine=mine
+            ),
             partial(self._on_agenda_loaded, self._generation, now),
             self._on_agenda_failed,
         )
