@@ -75,6 +75,15 @@ def test_a_save_from_an_older_version_is_refused_with_who_and_when(cli, team) ->
     )  # fmt: skip
 
 
+def test_an_unreachable_server_is_one_line(cli, tmp_path) -> None:
+    nowhere = f"postgresql://jane@/crm?host={tmp_path}&port=1"
+    result = cli("contact", "list", db=nowhere)
+    assert result.code == 1, result.err
+    assert result.err.startswith("relationship-crm: error: cannot use the database postgresql://")
+    assert result.err.count("\n") == 1
+    assert cli("contact", "list", db="postgresql://jane@localhost").code == 1  # no database
+
+
 @pytest.mark.parametrize("bad", ["0", "-1", "x", "1.5"])
 def test_if_version_needs_a_version_number(cli, bad) -> None:
     jane = cli("contact", "add", "Jane Doe").id
