@@ -201,3 +201,22 @@ def test_on_a_laptop_file_everything_is_mine(tmp_path) -> None:
             assert [c.id for c in contacts.list_contacts(s, mine=True)] == [jane]
     finally:
         db.close()
+
+
+def test_a_writer_kept_waiting_too_long_is_told_busy(team, monkeypatch) -> None:
+    from relationship_crm.domain.errors import KnownError
+    from relationship_crm.storage import server
+
+    monkeypatch.setattr(server, "BUSY_TIMEOUT_MS", 300)
+    holder, waiter = open_database(team.url("alice")), open_database(team.url("bob"))
+    try:
+        with holder.write() as s:
+            s.connection()  # alice's write transaction holds the write lock
+            with pytest.raises(KnownError, match="is busy .* nothing was changed, try again"):
+                with waiter.write() as other:
+                    contacts.create(other, ContactDraft(name="Waited Too Long"), now=NOW)
+        with waiter.read() as s:
+            assert contacts.count(s) == 0
+    finally:
+        holder.close()
+        waiter.close()
