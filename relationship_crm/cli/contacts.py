@@ -302,6 +302,11 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tag", action="append", default=[], help="add a tag")
     p.add_argument("--remove-tag", action="append", default=[], help="remove a tag")
     p.add_argument(
+        "--owner",
+        metavar="LOGIN",
+        help='hand the account to this rep (database login); "" makes it everyone\'s',
+    )
+    p.add_argument(
         "--if-version",
         type=types.version_number,
         metavar="N",
@@ -341,6 +346,7 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             add_addresses=args.address,
             remove_addresses=args.remove_address,
             expected_version=args.if_version,
+            owner=args.owner,
         )
         if args.campaigns is not None:
             campaigns.set_opt_out(s, args.contact_id, not args.campaigns)

@@ -63,6 +63,12 @@ def _add_options(p: argparse.ArgumentParser) -> None:
         help="repeat: an RRULE (FREQ=MONTHLY;INTERVAL=3) or words ('2 weeks', "
         "'3 months', 'every Monday')",
     )
+    p.add_argument(
+        "--for",
+        dest="owner",
+        metavar="LOGIN",
+        help="the rep it rings for, by database login (default: you; \"\" for everyone)",
+    )
 
 
 def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
@@ -74,6 +80,7 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             note=args.note or "",
             meeting_id=args.meeting,
             cadence=args.every,
+            owner=args.owner,
         )
         new_id = followups.add(s, draft).id
     out.write(f"{new_id}\n")

@@ -139,6 +139,8 @@ class FollowUpDraft:
     note: str = ""
     meeting_id: int | None = None
     cadence: str | None = None  # RRULE text or plain words, parsed by scheduling.recurrence
+    # The rep it rings for (a login; "" everyone); None: whoever schedules it (issue 20).
+    owner: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

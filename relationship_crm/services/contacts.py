@@ -239,16 +239,19 @@ def update(
     remove_addresses: Sequence[str] = (),
     now: datetime | None = None,
     expected_version: int | None = None,
+    owner: str | None = None,
 ) -> Changes:
     """Change some fields of a contact; only the arguments given are touched.
 
     A phone is removed by its number in any spelling that means the same number; an address by
     its label or its whole text (`address_text`), case aside. `expected_version`: as in
-    `replace_details`.
+    `replace_details`. `owner` hands the account to another rep's login ("" everyone's).
     """
     now = now or utcnow()
     contact = live_contact(session, contact_id)
     check_version(session, contact, expected_version)
+    if owner is not None:
+        contact.owner = team.check_rep(session, owner)
     if name is not None:
         contact.display_name = required_line(name, "the contact's name", max_length=300)
         contact.given_name, contact.family_name = split_name(contact.display_name)

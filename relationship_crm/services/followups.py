@@ -68,6 +68,8 @@ def add(session: Session, draft: FollowUpDraft, *, now: datetime | None = None) 
         created_at=now,
         updated_at=now,
     )
+    if draft.owner is not None:
+        row.owner = team.check_rep(session, draft.owner)
     session.add(row)
     session.flush()
     return Created(row.id, Changes(follow_ups=True))

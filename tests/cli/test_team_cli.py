@@ -135,3 +135,26 @@ def test_check_backup_and_restore_on_a_server(cli, team, pg_server, tmp_path) ->
         assert names == ["Jane Doe"]
     finally:
         pg_server.drop_database(empty)
+
+
+def test_an_account_and_a_follow_up_are_handed_to_another_rep(cli, team) -> None:
+    alice, bob = team.url("alice"), team.url("bob")
+    jane = cli("contact", "add", "Jane Doe", db=alice).id
+    assert cli("contact", "list", "--mine", "--format", "json", db=bob).json() == []
+    handed = cli("contact", "edit", str(jane), "--owner", "bob", db=alice)
+    assert handed.code == 0, handed.err
+    assert [
+        c["id"] for c in cli("contact", "list", "--mine", "--format", "json", db=bob).json()
+    ] == [jane]
+    unknown = cli("contact", "edit", str(jane), "--owner", "mallory", db=alice)
+    assert unknown.code == 1 and "no rep logs in as 'mallory'" in unknown.err
+    fu = cli("followup", "add", str(jane), "--due", "2020-01-06 09:00", "--for", "bob", db=alice)
+    assert fu.code == 0, fu.err
+    assert cli("today", "--mine", "--format", "json", db=alice).json() == []
+    assert [
+        r["followup_id"] for r in cli("today", "--mine", "--format", "json", db=bob).json()
+    ] == [fu.id]
+    everyone = cli("followup", "add", str(jane), "--due", "2020-01-07 09:00", "--for", "", db=bob)
+    assert [
+        r["followup_id"] for r in cli("today", "--mine", "--format", "json", db=alice).json()
+    ] == [everyone.id]
