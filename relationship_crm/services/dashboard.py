@@ -17,7 +17,19 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain import bounds, currencies, timefmt
@@ -297,7 +309,8 @@ def _money(amount: Decimal, currency: str) -> Decimal:
 
 def _scaled_sum() -> Any:
     exact = func.round(cast(type_coerce(Gift.cost, Float), Float) * _SCALE)
-    return func.sum(cast(exact, Integer))
+    # 64 bits, as SQLite's INTEGER (a server's INTEGER is 32: 250,000.00 scaled overflows it).
+    return func.sum(cast(exact, BigInteger))
 
 
 def _from_scaled(total: int | None, currency: str) -> Decimal:

@@ -156,8 +156,9 @@ def test_running_twice_adds_rather_than_clashes(cli, db):
     assert len(people) == 100 and len({p["id"] for p in people}) == 100
     with db.read() as s:
         assert count(s, Tag) == len(set(s.scalars(select(Tag.name_key))))  # tags reused
-        assert s.execute(text("PRAGMA foreign_key_check")).all() == []
-        assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        if not db.on_server:  # a server keeps its own foreign keys and pages sound
+            assert s.execute(text("PRAGMA foreign_key_check")).all() == []
+            assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         assert contacts.count(s) == 100
         assert s.scalar(text("SELECT count(*) FROM contacts_fts")) == 100
 
@@ -205,8 +206,9 @@ def test_summary_matches_the_rows_and_the_database_is_sound(db):
         assert 20 <= summary.companies <= 40
         assert 150 <= summary.meetings <= 600
         assert summary.follow_ups >= 120 and summary.research_notes and summary.gifts
-        assert s.execute(text("PRAGMA foreign_key_check")).all() == []
-        assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+        if not db.on_server:  # a server keeps its own foreign keys and pages sound
+            assert s.execute(text("PRAGMA foreign_key_check")).all() == []
+            assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
 
 
 def test_derived_keys_are_what_the_contact_service_computes(db):
