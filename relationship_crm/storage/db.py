@@ -82,7 +82,9 @@ class Database:
         committed, or none of it."""
         with self._translated(), self._writer.begin() as session:
             yield session
-            if self.url is not None:
+            transaction = session.get_transaction()
+            if self.url is not None and transaction is not None and transaction.is_active:
+                # (A caller that rolled back itself has nothing to announce.)
                 from relationship_crm.storage.server import NOTIFY_SQL
 
                 session.execute(text(NOTIFY_SQL), {"token": self.token})

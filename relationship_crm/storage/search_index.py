@@ -43,11 +43,13 @@ POSTGRESQL_DDL: tuple[str, ...] = (
     # Both are "trusted" extensions (PostgreSQL 13+): the database owner may create them.
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    # The search folding of domain.text.fold in SQL (case and accents). SET search_path pins the
-    # unaccent dictionary whatever the caller's path.
+    # The search folding of domain.text.fold in SQL (case and accents; the final sigma as
+    # Python's casefold writes it). SET search_path pins the unaccent dictionary whatever the
+    # caller's path. Letters beyond unaccent's rules may fold differently from Python's NFKD:
+    # those are then found by the query's other words, or not at all.
     "CREATE OR REPLACE FUNCTION crm_fold(text) RETURNS text LANGUAGE sql IMMUTABLE "
     "PARALLEL SAFE SET search_path FROM CURRENT "
-    "AS $$ SELECT lower(unaccent('unaccent', coalesce($1, ''))) $$",
+    "AS $$ SELECT translate(lower(unaccent('unaccent', coalesce($1, ''))), 'ς', 'σ') $$",
     # SQLite's julianday for the stored texts ("2026-12-03 09:00:00.000000", "2026-12-03").
     "CREATE OR REPLACE FUNCTION julianday(text) RETURNS double precision LANGUAGE sql "
     "IMMUTABLE PARALLEL SAFE "
