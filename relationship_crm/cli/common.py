@@ -24,7 +24,10 @@ FileHandler = Callable[[argparse.Namespace, AppPaths, TextIO], int]
 # The sub-parsers action of a parser (argparse keeps its class private).
 Commands = Any
 
-DB_HELP = f"database file (default: ${DB_ENV_VAR} or crm.sqlite3 in your data folder)"
+DB_HELP = (
+    f"database file, or a team's postgresql://user@host/dbname (default: ${DB_ENV_VAR} or "
+    "crm.sqlite3 in your data folder)"
+)
 
 
 class Parser(argparse.ArgumentParser):
