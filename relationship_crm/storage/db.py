@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from relationship_crm.domain.errors import DatabaseFileError, KnownError
 from relationship_crm.domain.text import fold
-from relationship_crm.storage import backups
+from relationship_crm.storage import backups, encryption
 
 # The first look at a file lives in storage.database_file, which backups uses too (backups
 # imports nothing from this module).
@@ -82,7 +82,7 @@ def _translated_errors(path: Path) -> Iterator[None]:
             raise KnownError(f"cannot write {path}: the file is read-only") from exc
         raise
     except DBAPIError as exc:
-        if isinstance(exc.orig, sqlite3.DatabaseError) and "malformed" in str(exc.orig):
+        if isinstance(exc.orig, encryption.DATABASE_ERRORS) and "malformed" in str(exc.orig):
             raise DatabaseFileError(f"the database {path} is damaged: {exc.orig}") from exc
         raise
 
@@ -132,7 +132,7 @@ def _on_begin(conn: Any) -> None:
 
 def make_engine(path: Path) -> Engine:
     """An engine with the app's pragmas on every connection."""
-    engine = create_engine(f"sqlite+pysqlite:///{path}")
+    engine = create_engine(f"sqlite+pysqlite:///{path}", **encryption.engine_options(path))
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
@@ -151,6 +151,7 @@ def open_database(path: Path) -> Database:
     revision = inspect_file(path)
     if revision is None:
         _create_private_file(path)
+        encryption.prepare_new(path)
     elif revision != SCHEMA_HEAD:
         backups.automatic_backup(path, reason="before-migration")
     engine = make_engine(path)
@@ -158,7 +159,7 @@ def open_database(path: Path) -> Database:
     if revision != SCHEMA_HEAD:
         try:
             migrate(path)
-        except (OperationalError, sqlite3.OperationalError) as exc:
+        except (OperationalError, *encryption.OPERATIONAL_ERRORS) as exc:
             db.close()
             if "unable to open database file" in str(exc):
                 # A special file that looks empty (/proc/self/status), say: not a place for one.
@@ -197,7 +198,7 @@ def migrate(path: Path) -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     # Migrations run on a connection without PRAGMA foreign_keys (batch mode copies tables).
-    engine = create_engine(f"sqlite+pysqlite:///{path}")
+    engine = create_engine(f"sqlite+pysqlite:///{path}", **encryption.engine_options(path))
     # One transaction for the whole upgrade, the first schema creation included: pysqlite BEGINs
     # only before INSERT/UPDATE/DELETE, so CREATE TABLE ran in autocommit and a process killed
     # during the first start left half a schema that the app then refused ("no schema version").
