@@ -16,7 +16,15 @@ from hypothesis import HealthCheck, settings
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from relationship_crm.cli import main as cli_main  # noqa: E402
+from relationship_crm.services.passphrases import NEW_PASSPHRASE_ENV_VAR  # noqa: E402
+from relationship_crm.storage import encryption  # noqa: E402
 from relationship_crm.storage.db import Database, open_database  # noqa: E402
+
+# CRM_TEST_ENCRYPTED=1 runs the tests on encrypted databases (issue 21): every database a test
+# creates (the `db` and `cli` fixtures, the command line) is encrypted with TEST_PASSPHRASE, which
+# the command line reads from RELATIONSHIP_CRM_PASSPHRASE as a rep's script would.
+ENCRYPTED = os.environ.get("CRM_TEST_ENCRYPTED") == "1"
+TEST_PASSPHRASE = "a 'test' passphrase: \"quotes\", spaces, ünïcode"
 
 # Profiles of the fuzzers (tests/cli/test_fuzz_commands.py, tests/services/test_fuzz_services.py).
 # "fuzz" is the bounded, repeatable run of every test session (each file well under 60 s on two
@@ -50,6 +58,17 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("TZ", "America/New_York")
     monkeypatch.delenv("RELATIONSHIP_CRM_DB", raising=False)
     monkeypatch.delenv("RELATIONSHIP_CRM_DEBUG", raising=False)
+    monkeypatch.delenv(NEW_PASSPHRASE_ENV_VAR, raising=False)
+    # The keys of encrypted files are kept per process: each test starts knowing none.
+    encryption.forget_all()
+    encryption.set_passphrase_source(None)
+    encryption.set_new_database_passphrase(None)
+    if ENCRYPTED:
+        monkeypatch.setenv(encryption.PASSPHRASE_ENV_VAR, TEST_PASSPHRASE)
+        encryption.set_new_database_passphrase(TEST_PASSPHRASE)
+        encryption.set_passphrase_source(lambda _path, _retry: [TEST_PASSPHRASE])
+    else:
+        monkeypatch.delenv(encryption.PASSPHRASE_ENV_VAR, raising=False)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from relationship_crm.cli import (
     companies,
     contacts,
     database,
+    encryption,
     events,
     followups,
     gifts,
@@ -67,6 +68,7 @@ GROUPS = (
     transfer,
     lookup,
     database,
+    encryption,
     sync,
 )
 
@@ -98,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnownError as exc:
         sys.stderr.write(f"{PROG}: error: {exc}\n")
         return EXIT_ERROR
+    encryption.use_passphrases()
     if args.command is None:
         return launch.desktop_app(paths)
     try:

@@ -159,7 +159,7 @@ def open_database(path: Path) -> Database:
     if revision != SCHEMA_HEAD:
         try:
             migrate(path)
-        except (OperationalError, *encryption.OPERATIONAL_ERRORS) as exc:
+        except (OperationalError, sqlite3.OperationalError) as exc:
             db.close()
             if "unable to open database file" in str(exc):
                 # A special file that looks empty (/proc/self/status), say: not a place for one.
