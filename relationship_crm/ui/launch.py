@@ -108,12 +108,28 @@ def _run_window(app: QApplication, paths: AppPaths, instance: SingleInstance) ->
 
 
 def _open_or_offer_backup(paths: AppPaths) -> Database | None:
-    """The database, or None after telling the rep why not (offering the newest backup)."""
-    from relationship_crm.ui.dialogs.bad_database import offer_latest_backup
+    """The database, or None after telling the rep why not (offering the newest backup).
 
+    An encrypted database asks for its passphrase (a dialog) unless the environment or the
+    keyring has it; a cancelled or wrong passphrase is said, and no backup is offered.
+    """
+    from relationship_crm.storage import encryption
+    from relationship_crm.ui.dialogs.bad_database import offer_latest_backup
+    from relationship_crm.ui.dialogs.passphrase_dialog import DialogPassphrases
+
+    asker = DialogPassphrases()
+    encryption.set_passphrase_source(asker)
     try:
-        return open_database(paths.db)
+        database = open_database(paths.db)
+        asker.keep_if_asked(paths.db)
+        return database
+    except encryption.WrongPassphraseError as exc:
+        QMessageBox.warning(None, APP_TITLE, f"Cannot open the database.\n\n{exc}")
+        return None
     except KnownError as exc:
+        if asker.cancelled:
+            return None  # the rep chose not to give the passphrase: nothing to explain
+
         if not offer_latest_backup(paths, exc):
             return None
     try:

@@ -1,4 +1,4 @@
-"""A kill at any moment of `encrypt` leaves the plain or the encrypted file at the path, never neither.
+"""A kill at any moment of `encrypt` leaves the plain or the encrypted file, never neither.
 
 The child process kills itself (SIGKILL) just before or just after each step of the conversion
 (the export, the check, each sync, the second name, the rename), one more step per run, until a
