@@ -60,13 +60,11 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("RELATIONSHIP_CRM_DEBUG", raising=False)
     monkeypatch.delenv(NEW_PASSPHRASE_ENV_VAR, raising=False)
     # The keys of encrypted files are kept per process: each test starts knowing none.
-    encryption.forget_all()
-    encryption.set_passphrase_source(None)
-    encryption.set_new_database_passphrase(None)
+    # With the passphrase in the environment, new databases are created encrypted and encrypted
+    # ones open, in this process and in the processes tests start.
+    encryption.reset()
     if ENCRYPTED:
         monkeypatch.setenv(encryption.PASSPHRASE_ENV_VAR, TEST_PASSPHRASE)
-        encryption.set_new_database_passphrase(TEST_PASSPHRASE)
-        encryption.set_passphrase_source(lambda _path, _retry: [TEST_PASSPHRASE])
     else:
         monkeypatch.delenv(encryption.PASSPHRASE_ENV_VAR, raising=False)
 

@@ -26,11 +26,9 @@ PROMPT_TRIES = 3
 
 
 def use_passphrases() -> None:
-    """Unlock encrypted files with the environment, the keyring or the terminal; and create new
-    databases encrypted when a passphrase is set in the environment."""
+    """Unlock encrypted files with the environment, the keyring or the terminal (new databases
+    are created encrypted when the environment gives a passphrase: storage.encryption)."""
     encryption.set_passphrase_source(_passphrases)
-    if encryption.available():
-        encryption.set_new_database_passphrase(passphrases.from_environment())
 
 
 def _passphrases(path: Path, retry: bool) -> Iterator[str]:

@@ -93,25 +93,43 @@ def require() -> None:
 
 
 def set_passphrase_source(source: PassphraseSource | None) -> None:
-    """Where `unlock` gets passphrases for a file it meets encrypted (None: nowhere)."""
+    """Where `unlock` gets passphrases for a file it meets encrypted (None: the environment)."""
     global _source
     _source = source
 
 
-_new_passphrase: str | None = None
+def _from_environment(_path: Path, _retry: bool) -> list[str]:
+    given = os.environ.get(PASSPHRASE_ENV_VAR)
+    return [given] if given else []
+
+
+_UNSET = "\x00unset"  # no passphrase can be this: getpass and the environment never give a NUL
+_new_passphrase: str | None = _UNSET
 
 
 def set_new_database_passphrase(passphrase: str | None) -> None:
-    """Create new databases encrypted with `passphrase` (None, the default: plain)."""
+    """Create new databases encrypted with `passphrase` (None: plain). Until this is called,
+    they are encrypted when RELATIONSHIP_CRM_PASSPHRASE is set (a script that gives one)."""
     global _new_passphrase
     _new_passphrase = passphrase or None
 
 
+def reset() -> None:
+    """Back to the start: no key known, passphrases and new databases from the environment."""
+    global _new_passphrase, _source
+    forget_all()
+    _source = None
+    _new_passphrase = _UNSET
+
+
 def prepare_new(path: Path) -> None:
     """Called for a new, empty database file: encrypt it from the start when asked to."""
-    if _new_passphrase is not None and key_for(path) is None:
+    passphrase = _new_passphrase
+    if passphrase == _UNSET:
+        passphrase = os.environ.get(PASSPHRASE_ENV_VAR) or None
+    if passphrase is not None and key_for(path) is None:
         require()
-        remember(path, new_key(_new_passphrase))
+        remember(path, new_key(passphrase))
 
 
 def derive(passphrase: str, salt: bytes) -> Key:
@@ -266,8 +284,8 @@ def unlock(path: Path) -> bool:
             remember(path, key)
             return True
     tried = False
-    source = _source
-    for passphrase in source(path, False) if source is not None else ():
+    source = _source or _from_environment
+    for passphrase in source(path, False):
         if not passphrase:
             continue
         tried = True

@@ -64,6 +64,13 @@ print("done", seen, flush=True)
 """
 
 
+@pytest.fixture(autouse=True)
+def _plain_to_start_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests make plain databases and encrypt them (whatever CRM_TEST_ENCRYPTED says)."""
+    monkeypatch.delenv(encryption.PASSPHRASE_ENV_VAR, raising=False)
+    encryption.set_new_database_passphrase(None)
+
+
 def _rows(path: Path) -> int:
     db = open_database(path)
     try:
