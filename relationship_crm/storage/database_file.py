@@ -80,6 +80,9 @@ def _read_revision_or_unlock(path: Path) -> str | None:
         return _read_revision(path)
     except _NotSQLite:
         pass
+    if encryption.is_encrypted(path) and has_sqlite_header(path):
+        encryption.forget(path)  # decrypted since this process met it
+        return _read_revision(path)
     # No connection of this process has the file open now: unlock may read its salt. (A key
     # already known for the path did not fit: the file was replaced, and unlock replaces it.)
     if encryption.unlock(path):

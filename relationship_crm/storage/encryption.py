@@ -274,8 +274,8 @@ def unlock(path: Path) -> bool:
     if not looks_encrypted(path):
         return False
     salt = _salt(path)
-    if salt is None:
-        return False
+    if salt is None or salt == b"SQLite format 3\x00":
+        return False  # a plain SQLite file (damaged, or opened with a key it no longer has)
     with _lock:
         known = list(dict.fromkeys(k.passphrase for k in _keys.values()))
     for passphrase in known:
