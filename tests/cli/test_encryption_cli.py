@@ -185,3 +185,18 @@ def test_no_keyring_is_said_and_no_new_passphrase_is_one_line(cli, plain, monkey
         keyring.set_keyring(old)
     again = _encrypt(cli, monkeypatch)
     assert again.code == 1 and "already encrypted" in again.err or "passphrase" in again.err
+
+
+def test_the_fixture_parameter_makes_every_database_encrypted(cli, db_path):
+    """CRM_TEST_ENCRYPTED=1: the whole command-line suite runs on encrypted files (else plain)."""
+    from tests.conftest import ENCRYPTED
+
+    assert cli("contact", "add", SECRET).code == 0
+    made = Path(cli("backup").out.strip())
+    for path in (db_path, made):
+        if ENCRYPTED:
+            assert _clean(path)
+            with pytest.raises(sqlite3.DatabaseError, match="file is not a database"):
+                sqlite3.connect(path).execute("SELECT 1 FROM sqlite_master").fetchone()
+        else:
+            assert sqlite3.connect(path).execute("SELECT count(*) FROM contacts").fetchone()[0] == 1
