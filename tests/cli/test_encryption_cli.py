@@ -200,3 +200,36 @@ def test_the_fixture_parameter_makes_every_database_encrypted(cli, db_path):
                 sqlite3.connect(path).execute("SELECT 1 FROM sqlite_master").fetchone()
         else:
             assert sqlite3.connect(path).execute("SELECT count(*) FROM contacts").fetchone()[0] == 1
+
+
+def test_on_a_terminal_the_passphrase_is_asked(cli, plain, monkeypatch):
+    """Asked (hidden) only when standard input is a terminal: three tries, then one line."""
+    import relationship_crm.cli.encryption as encryption_cli
+
+    monkeypatch.setattr(encryption_cli, "_interactive", lambda: True)
+    typed = iter([PASSPHRASE, PASSPHRASE])
+    prompts: list[str] = []
+
+    def getpass(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(typed)
+
+    monkeypatch.setattr(encryption_cli.getpass, "getpass", getpass)
+    encrypted = cli("encrypt")
+    assert encrypted.code == 0, encrypted.err
+    assert prompts == ["New passphrase: ", "The same passphrase again: "]
+    encryption.forget_all()
+    typed = iter(["nope", "still nope", PASSPHRASE])
+    prompts.clear()
+    listed = cli("contact", "list")
+    assert listed.code == 0 and SECRET in listed.out
+    assert prompts == [f"Passphrase for {plain}: "] * 3
+    encryption.forget_all()
+    typed = iter(["a", "b", "c"])
+    wrong = cli("contact", "list")
+    assert wrong.code == 1 and wrong.err.count("\n") == 1 and "wrong passphrase" in wrong.err
+    encryption.forget_all()
+    typed = iter([PASSPHRASE, "new one", "another one"])
+    differ = cli("change-passphrase")
+    assert differ.code == 1 and differ.err.count("\n") == 1
+    assert "the two passphrases differ; nothing was changed" in differ.err
