@@ -142,12 +142,17 @@ def _restore_options(p: argparse.ArgumentParser) -> None:
 
 def _restore(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
     """Replace the database with a checked copy of FILE; the current one is kept beside it."""
-    from relationship_crm.storage import backups
+    from relationship_crm.storage import backups, encryption
 
     source = Path(args.file).expanduser()
     kept = backups.restore(paths.db, source)
     aside = f"; the previous database is kept as {kept}" if kept else ""
     sys.stderr.write(f"{PROG}: restored {source} to {paths.db}{aside}\n")
+    if kept is not None and encryption.is_encrypted(kept) and not encryption.is_encrypted(paths.db):
+        sys.stderr.write(
+            f"{PROG}: warning: the restored database is not encrypted (the backup was made "
+            f"before it was); encrypt it again with {PROG} encrypt\n"
+        )
     return 0
 
 

@@ -233,3 +233,13 @@ def test_on_a_terminal_the_passphrase_is_asked(cli, plain, monkeypatch):
     differ = cli("change-passphrase")
     assert differ.code == 1 and differ.err.count("\n") == 1
     assert "the two passphrases differ; nothing was changed" in differ.err
+
+
+def test_restoring_a_plain_backup_over_an_encrypted_database_warns(cli, plain, monkeypatch):
+    old_backup = next((plain.parent / "backups").glob("*-manual.sqlite3"))  # made before encrypt
+    assert _encrypt(cli, monkeypatch).code == 0
+    monkeypatch.setenv(PASSPHRASE_ENV_VAR, PASSPHRASE)
+    restored = cli("restore", str(old_backup))
+    assert restored.code == 0, restored.err
+    assert "warning: the restored database is not encrypted" in restored.err
+    assert "relationship-crm encrypt" in restored.err
