@@ -12,6 +12,7 @@ file stays under its second name until the rep deletes it. `change_passphrase` i
 
 from __future__ import annotations
 
+import glob
 import itertools
 import os
 import shutil
@@ -121,6 +122,9 @@ def _convert(
 ) -> Path:
     folder = db_path.parent
     failure = f"cannot convert {db_path}"
+    # What a conversion killed earlier left: only this one (holding the lock) could be writing it.
+    for leftover in folder.glob(f".{glob.escape(db_path.name)}.before-*crypt-*.partial*"):
+        leftover.unlink(missing_ok=True)
     with backups._private_temp(folder, prefix=f".{db_path.name}.{reason}-", failure=failure) as tmp:
         if key is not None:
             encryption.remember(tmp, key)
