@@ -3,7 +3,6 @@ contacts trashed for more than 30 days are deleted for good with everything that
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from relationship_crm.services import (
     timeline,
     trash,
 )
+from tests.database_files import connect_file
 
 NY = "America/New_York"
 T0 = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
@@ -28,7 +28,7 @@ T0 = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
 
 def table(db, sql: str) -> list[tuple]:
     """Raw rows, read beside the app's connections (what is really stored)."""
-    conn = sqlite3.connect(db.path)
+    conn = connect_file(db.path)
     try:
         return conn.execute(sql).fetchall()
     finally:
