@@ -93,9 +93,11 @@ class SyncAccountDialog(QDialog):
         self.ca_edit.setPlaceholderText("only for a company certificate authority (PEM)")
         self.ca_button = QPushButton("&Browse…")
         self.ca_button.clicked.connect(self._choose_ca_file)
-        ca_row = QHBoxLayout()
-        ca_row.addWidget(self.ca_edit, 1)
-        ca_row.addWidget(self.ca_button)
+        ca_row = QWidget()  # a widget, not a layout: the row's label then has its buddy
+        ca_layout = QHBoxLayout(ca_row)
+        ca_layout.setContentsMargins(0, 0, 0, 0)
+        ca_layout.addWidget(self.ca_edit, 1)
+        ca_layout.addWidget(self.ca_button)
         form = QFormLayout()
         form.addRow("Server &address:", self.url_edit)
         form.addRow("&User name:", self.username_edit)
@@ -104,6 +106,9 @@ class SyncAccountDialog(QDialog):
         form.addRow("Address &book:", self.address_book_edit)
         form.addRow("", self.create_box)
         form.addRow("Cer&tificate:", ca_row)
+        label = form.labelForField(ca_row)
+        if isinstance(label, QLabel):
+            label.setBuddy(self.ca_edit)
         for label, field in (
             ("Server address:", self.url_edit),
             ("User name:", self.username_edit),
