@@ -97,6 +97,8 @@ def run(
         with DavClient(info.username, secret, ca_file=info.ca_file) as client:
             calendar.check_collection(client, info.calendar_url)
             if info.address_book_url:
+                calendar.check_collection(client, info.address_book_url, "address book")
+            if info.address_book_url:
                 _contacts(db, client, info.address_book_url, tally, moment)
             with db.read() as session:
                 wanted = calendar.wanted_events(session, moment)

@@ -323,6 +323,9 @@ class BackgroundSync(QObject):
 
     def _on_synced(self, tally: Tally) -> None:
         self._running = False
+        if not self.configured:  # forgotten while it ran
+            self._set_status("", "")
+            return
         counts = (
             f"{tally.events_created + tally.events_updated + tally.events_deleted} event "
             f"change(s), {tally.contacts_pushed} contact(s) sent, {tally.contacts_pulled} "
@@ -346,6 +349,9 @@ class BackgroundSync(QObject):
 
     def _on_failed(self, exc: BaseException) -> None:
         self._running = False
+        if not self.configured:
+            self._set_status("", "")
+            return
         self._set_status(status_for(exc), str(exc))
         self.failed.emit(str(exc))
         self._after_run()

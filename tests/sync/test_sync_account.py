@@ -230,3 +230,21 @@ def test_address_book_home_found_through_the_well_known_carddav_address(radicale
         assert card_homes_via_well_known(client, radicale.url + "/some/where") == [
             f"{radicale.url}/{user}/"
         ]
+
+
+def test_address_book_removed_from_the_server(cli, radicale, user, sync_env):
+    assert cli("sync", "setup", "--url", radicale.url, "--username", user).code == 0
+    book = cli("sync", "status", "--format", "json").json()["address_book_url"]
+    assert requests.delete(book, auth=(user, PASSWORD), timeout=30).status_code in (200, 204)
+    err = one_line_error(cli("sync", "run"))
+    assert "the address book" in err and "no longer on the server" in err
+
+
+def test_a_password_changed_on_the_server_is_one_line_at_sync_time(
+    cli, radicale, user, sync_env, monkeypatch
+):
+    assert cli("sync", "setup", "--url", radicale.url, "--username", user).code == 0
+    monkeypatch.setenv("RELATIONSHIP_CRM_SYNC_PASSWORD", "changed-since")
+    err = one_line_error(cli("sync", "run"))
+    assert "refused the username or password" in err
+    assert cli("sync", "status", "--format", "json").json()["last_error"] in err
