@@ -218,6 +218,37 @@ def test_changes_are_synced_after_a_pause_and_on_the_timer(
     sync.stop()
 
 
+def test_a_contact_made_on_the_phone_shows_in_the_list_after_a_sync(
+    qtbot, window, db, radicale, user, keyring_memory
+):
+    from datetime import UTC, datetime
+
+    from relationship_crm.sync import account
+
+    add_contact(db, "Jane Doe")
+    account.set_up(db, url=radicale.url, username=user, password=PASSWORD, now=datetime.now(UTC))
+    sync = window.background_sync
+    assert sync._timer.interval() == 15 * 60 * 1000
+    with qtbot.waitSignal(sync.synced, timeout=60000):
+        sync.start()
+    assert window.contact_list.model.rowCount() == 0  # Jane was added behind the window's back
+    book = _account(db)["address_book_url"]
+    made = requests.put(
+        book + "phone-1.vcf",
+        data=b"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-1\r\nFN:Ana Lima\r\nN:Lima;Ana;;;\r\n"
+        b"TEL:+1 917 555 0142\r\nEND:VCARD\r\n",
+        auth=(user, PASSWORD),
+        timeout=30,
+        headers={"Content-Type": "text/vcard"},
+    )
+    assert made.status_code == 201
+    with qtbot.waitSignal(sync.synced, timeout=60000) as synced:
+        window.sync_now()  # Edit → Sync now
+    assert synced.args[0].contacts_pulled == 1
+    # The sync says what it changed: the list reloads (Jane and Ana).
+    qtbot.waitUntil(lambda: window.contact_list.model.rowCount() == 2)
+
+
 def test_offline_is_a_status_not_a_dialog(qtbot, window, db, radicale, user, keyring_memory):
     from datetime import UTC, datetime
 
