@@ -106,9 +106,9 @@ class SyncAccountDialog(QDialog):
         form.addRow("Address &book:", self.address_book_edit)
         form.addRow("", self.create_box)
         form.addRow("Cer&tificate:", ca_row)
-        label = form.labelForField(ca_row)
-        if isinstance(label, QLabel):
-            label.setBuddy(self.ca_edit)
+        ca_label = form.labelForField(ca_row)
+        if isinstance(ca_label, QLabel):
+            ca_label.setBuddy(self.ca_edit)
         for label, field in (
             ("Server address:", self.url_edit),
             ("User name:", self.username_edit),
