@@ -9,7 +9,7 @@ from contextlib import closing
 
 import pytest
 import requests
-from conftest import PASSWORD, Server
+from radicale_server import PASSWORD, Server
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -171,7 +171,7 @@ def test_calendar_removed_from_the_server(cli, radicale, user, sync_env):
 
 
 def test_unreachable_server(cli, sync_env):
-    from conftest import _free_port
+    from radicale_server import free_port as _free_port
 
     port = _free_port()  # nothing listens there
     err = one_line_error(
@@ -201,7 +201,7 @@ def test_status_and_run_without_an_account(cli):
 def test_offline_at_sync_time_is_one_line_and_kept_in_the_status(
     cli, radicale, user, sync_env, db_path
 ):
-    from conftest import _free_port
+    from radicale_server import free_port as _free_port
 
     from relationship_crm.storage.db import open_database
     from relationship_crm.storage.schema import SyncAccount

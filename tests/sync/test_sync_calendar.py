@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from conftest import PASSWORD
 from icalendar import Calendar
+from radicale_server import PASSWORD
 
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft, MeetingDraft
 from relationship_crm.scheduling.recurrence import next_occurrence

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-from conftest import PASSWORD
+from radicale_server import PASSWORD
 
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft, Labeled
 from relationship_crm.services import contacts, followups, trash

@@ -5,7 +5,6 @@ in the status bar, never a dialog; with no account the app connects to nothing."
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import socket
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 from PySide6.QtWidgets import QApplication, QMessageBox
+from radicale_server import PASSWORD, free_port, running_radicale
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.records import ContactDraft
@@ -28,19 +28,10 @@ from relationship_crm.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.timeout(300)
 
-_spec = importlib.util.spec_from_file_location(
-    "radicale_server", Path(__file__).parents[1] / "sync" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-server = importlib.util.module_from_spec(_spec)
-sys.modules["radicale_server"] = server  # the Radicale the sync tests start (tests/sync)
-_spec.loader.exec_module(server)
-PASSWORD: str = server.PASSWORD
-
 
 @pytest.fixture(scope="module")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    with server.running_radicale(tmp_path_factory.mktemp("radicale")) as running:
+    with running_radicale(tmp_path_factory.mktemp("radicale")) as running:
         yield running
 
 
@@ -255,7 +246,7 @@ def test_offline_is_a_status_not_a_dialog(qtbot, window, db, radicale, user, key
     from relationship_crm.sync import account
 
     account.set_up(db, url=radicale.url, username=user, password=PASSWORD, now=datetime.now(UTC))
-    port = server._free_port()  # nothing listens there: as if the laptop were offline
+    port = free_port()  # nothing listens there: as if the laptop were offline
     with db.write() as s:
         s.get(SyncAccount, 1).calendar_url = f"http://127.0.0.1:{port}/{user}/calendar/"
     sync = window.background_sync
@@ -320,7 +311,7 @@ def test_what_goes_wrong_in_the_dialog_is_one_line_and_nothing_is_saved(
     elif what == "calendar":
         calendar = "Work"
     elif what == "server":
-        url = f"http://127.0.0.1:{server._free_port()}"
+        url = f"http://127.0.0.1:{free_port()}"
     else:
         url = "http://cloud.example.com/dav"
     dialog = open_dialog(qtbot, window)
@@ -493,7 +484,7 @@ def test_the_app_connects_to_nothing_unless_sync_is_set_up(tmp_path, db, radical
         account.set_up(
             again, url=radicale.url, username=user, password=PASSWORD, now=datetime.now(UTC)
         )
-        port = server._free_port()
+        port = free_port()
         with again.write() as s:
             row = s.get(SyncAccount, 1)
             row.calendar_url = f"http://127.0.0.1:{port}/{user}/calendar/"
