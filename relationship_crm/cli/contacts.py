@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 import relationship_crm.cli.args as types
@@ -22,17 +22,10 @@ from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.domain.timefmt import iso_day, long_moment
-from relationship_crm.services import (
-    campaigns,
-    contacts,
-    followups,
-    gifts,
-    health,
-    meetings,
-    research,
-    settings,
-)
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.services import health
+    from relationship_crm.storage.db import Database
 
 STAGES = ", ".join(s.value for s in Stage) + " or one of yours (see `stage list`)"
 
@@ -147,6 +140,8 @@ def _address_option(p: argparse.ArgumentParser) -> None:
 
 
 def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import contacts
+
     draft = ContactDraft(
         name=args.name,
         given_name=args.given or "",
@@ -176,6 +171,8 @@ def _list_options(p: argparse.ArgumentParser) -> None:
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import contacts
+
     with db.read() as s:
         found = contacts.list_contacts(s, stage=args.stage, tag=args.tag)
     print_list(found, args.format, out, to_json=contact_json, text=CONTACT_TABLE)
@@ -183,6 +180,16 @@ def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import (
+        contacts,
+        followups,
+        gifts,
+        health,
+        meetings,
+        research,
+        settings,
+    )
+
     with db.read() as s:
         c = contacts.get(s, args.contact_id)
         zone = settings.zone(s)
@@ -306,6 +313,8 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns, contacts
+
     with db.write() as s:
         contacts.update(
             s,
@@ -342,6 +351,8 @@ def _stage_options(p: argparse.ArgumentParser) -> None:
 
 
 def _stage(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import contacts
+
     with db.write() as s:
         contacts.set_stage(s, args.contact_id, args.stage, on=args.date)
     return 0
@@ -349,6 +360,8 @@ def _stage(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Move a contact to the trash (`trash restore` brings it back); prints its id."""
+    from relationship_crm.services import contacts
+
     with db.write() as s:
         contacts.trash(s, args.contact_id)
     out.write(f"{args.contact_id}\n")
@@ -361,7 +374,7 @@ def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _trash_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    from relationship_crm.services import trash
+    from relationship_crm.services import settings, trash
 
     with db.write() as s:
         trash.purge(s, now=datetime.now(UTC))

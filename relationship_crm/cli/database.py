@@ -6,14 +6,16 @@ import argparse
 import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import EXIT_ERROR, PROG, Commands, Common
 from relationship_crm.cli.output import print_json
+from relationship_crm.domain.vocabulary import KNOWN_SETTINGS
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import settings, thanks
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -92,7 +94,7 @@ def _sample_data_options(p: argparse.ArgumentParser) -> None:
 def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Fill the database with sample data; prints one summary line."""
     from relationship_crm.scheduling.zones import localize
-    from relationship_crm.services import sample_data
+    from relationship_crm.services import sample_data, settings
 
     with db.write() as s:
         zone = settings.zone(s)
@@ -186,6 +188,8 @@ def _check(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
 
 
 def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import settings
+
     with db.read() as s:
         stored = settings.all_settings(s)
         zone = settings.zone(s)
@@ -211,14 +215,16 @@ def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 def _config_set_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "key",
-        choices=list(settings.KNOWN_SETTINGS),
+        choices=list(KNOWN_SETTINGS),
         metavar="KEY",
-        help=", ".join(settings.KNOWN_SETTINGS),
+        help=", ".join(KNOWN_SETTINGS),
     )
     p.add_argument("value", metavar="VALUE")
 
 
 def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import thanks
+
     with db.write() as s:
         # Through thanks: unedited drafts follow the rep's details in the same transaction.
         thanks.put_setting(s, args.key, args.value)
