@@ -18,7 +18,7 @@ from relationship_crm.cli.encoders import (
     meeting_json,
     money,
 )
-from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
+from relationship_crm.cli.output import JsonRow, Table, print_json, print_list, print_table
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.domain.timefmt import iso_day, long_moment
@@ -174,7 +174,14 @@ def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.services import contacts
 
     with db.read() as s:
-        found = contacts.list_contacts(s, stage=args.stage, tag=args.tag)
+        if args.format == "text":  # the table's cells straight from SQL (issue 18)
+            cells = contacts.list_cells(s, stage=args.stage, tag=args.tag)
+            if not cells:
+                out.write(f"{CONTACT_TABLE.empty}\n")
+            else:
+                print_table(cells, CONTACT_TABLE.headers, out)
+            return 0
+        found = contacts.list_contacts(s, stage=args.stage, tag=args.tag, details=False)
     print_list(found, args.format, out, to_json=contact_json, text=CONTACT_TABLE)
     return 0
 

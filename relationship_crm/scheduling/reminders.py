@@ -14,6 +14,7 @@ from relationship_crm.scheduling.zones import as_utc, day_bounds, get_zone, loca
 
 __all__ = [
     "agenda",
+    "agenda_of",
     "due_instant",
     "effective_instant",
     "next_due_after_completion",
@@ -67,6 +68,19 @@ def agenda(
     Reminder's `due` is shown in `tz`; each list is sorted by moment, case-folded contact name,
     then id.
     """
+    return agenda_of(
+        ((effective_instant(s), s) for s in specs), day=day, tz=tz, horizon_days=horizon_days
+    )
+
+
+def agenda_of(
+    timed: Iterable[tuple[datetime, FollowUpSpec]],
+    *,
+    day: date,
+    tz: str | ZoneInfo,
+    horizon_days: int = 7,
+) -> Agenda:
+    """`agenda` of follow-ups whose effective instants (UTC) the caller has worked out already."""
     if horizon_days < 0:
         raise InvalidInputError(f"the number of days ahead must be 0 or more, got {horizon_days}")
     zone = _zone_of(tz)
@@ -79,8 +93,7 @@ def agenda(
         ) from None
     # Half-open intervals of UTC instants: [start, end) is the day, [end, horizon_end) the rest.
     buckets: dict[Bucket, list[tuple[datetime, FollowUpSpec]]] = {b: [] for b in Bucket}
-    for spec in specs:
-        instant = effective_instant(spec)
+    for instant, spec in timed:
         if instant < start:
             buckets[Bucket.OVERDUE].append((instant, spec))
         elif instant < end:
