@@ -87,6 +87,12 @@ def _sample_data_options(p: argparse.ArgumentParser) -> None:
         help="how many: 1 to 1,000,000",
     )
     p.add_argument("--seed", type=int, default=0, help="same seed, same data (default: 0)")
+    p.add_argument(
+        "--worst-case",
+        action="store_true",
+        help="for benchmarks: a fifth of the follow-ups overdue whatever the size (by default "
+        "the daily list holds what a busy rep's does, a few hundred overdue at most)",
+    )
     # For reproducible tests and demos: the day the sample's dates are placed around.
     p.add_argument("--today", type=types.day, default=None, help=argparse.SUPPRESS)
 
@@ -104,7 +110,13 @@ def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             # A given day makes the sample reproducible: "now" is that day's noon.
             today, now = args.today, localize(datetime.combine(args.today, time(12)), zone)
         summary = sample_data.generate(
-            s, contacts=args.contacts, seed=args.seed, today=today, tz=zone, now=now
+            s,
+            contacts=args.contacts,
+            seed=args.seed,
+            today=today,
+            tz=zone,
+            now=now,
+            worst_case=args.worst_case,
         )
     out.write(f"{summary.describe()}\n")
     return 0
