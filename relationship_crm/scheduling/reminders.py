@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -34,12 +35,22 @@ SNOOZE_PICKS: dict[str, QuickPick] = {
 
 
 def _zone_of(tz: str | ZoneInfo) -> ZoneInfo:
-    return tz if isinstance(tz, ZoneInfo) else get_zone(tz)
+    return tz if isinstance(tz, ZoneInfo) else _named_zone(tz)
+
+
+# A rep's follow-ups use a handful of zones; looking each name up again for every one of tens of
+# thousands cost more than placing it (an unknown name raises, and is not cached).
+_named_zone = functools.lru_cache(maxsize=256)(get_zone)
 
 
 def due_instant(spec: FollowUpSpec) -> datetime:
     """Return the scheduled due of `spec` as an aware UTC instant (its wall clock in its zone)."""
-    return localize(spec.due_local, spec.tz).astimezone(UTC)
+    wall = spec.due_local
+    if wall.tzinfo is not None:
+        raise ValueError(f"a follow-up's due needs a naive wall-clock time, got {wall!r}")
+    # localize()'s instant without its trip back into the zone (the daily list places tens of
+    # thousands of follow-ups, issue 18): fold=0 reads a skipped or repeated time the same way.
+    return wall.replace(tzinfo=_zone_of(spec.tz), fold=0).astimezone(UTC)
 
 
 def effective_instant(spec: FollowUpSpec) -> datetime:

@@ -34,6 +34,7 @@ from relationship_crm.storage.schema import (
 )
 
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+$")
+_PHONE_CHARS = re.compile(r"[\d\s+().\-/#*,;xXextEXT.]+")
 _BIRTHDAY = re.compile(r"^(?:(\d{4})|-)-(\d{2})-(\d{2})$")
 MAX_NOTES = 100_000
 
@@ -72,8 +73,8 @@ def check_phone(value: str) -> str:
     value = " ".join(value.split())
     if value.lower().startswith("tel:"):
         value = value[4:]
-    digits = sum(c.isdigit() for c in value)
-    if digits < 3 or digits > 20 or not re.fullmatch(r"[\d\s+().\-/#*,;xXextEXT.]+", value):
+    digits = sum(map(str.isdigit, value))
+    if digits < 3 or digits > 20 or not _PHONE_CHARS.fullmatch(value):
         raise InvalidInputError(f"{value!r} is not a phone number")
     return value
 
@@ -86,7 +87,7 @@ def phone_key(value: str, region: str | None) -> str:
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     except phonenumbers.NumberParseException:
         pass
-    return ("+" if value.strip().startswith("+") else "") + "".join(c for c in value if c.isdigit())
+    return ("+" if value.strip().startswith("+") else "") + "".join(filter(str.isdigit, value))
 
 
 def check_birthday(value: str | None) -> str | None:
