@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-import phonenumbers
 from sqlalchemy import String, cast, func, literal_column, null, select, text
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnClause
@@ -81,6 +80,9 @@ def check_phone(value: str) -> str:
 
 def phone_key(value: str, region: str | None) -> str:
     """E.164 form when the number can be understood (so +44 20 and 020 match), else its digits."""
+    # Imported here: loading it costs a listing command a tenth of its start-up (issue 18).
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, region)
         if phonenumbers.is_possible_number(number):
