@@ -10,11 +10,13 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from relationship_crm.cli.common import Commands, Common, tell
 from relationship_crm.domain.errors import InvalidInputError
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 COUNTS = (
     "events_created",
