@@ -35,6 +35,7 @@ class ReminderDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._font_cache: dict[str, tuple[QFont, QFont, QFont]] = {}
         self._width_cache: dict[str, int] = {}
+        self.uniform = False
 
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         cache = self._font_cache
@@ -68,7 +69,9 @@ class ReminderDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         _, bold, small = self._fonts(option)
         width = 1  # the list stretches rows to its width; wider hints would add a scroll bar
-        if index.data(RemindersModel.IsSectionRole):
+        # A long agenda's list takes one size for every row (uniformItemSizes): laying out
+        # tens of thousands of rows would ask each one's size. Titles are then as tall as rows.
+        if index.data(RemindersModel.IsSectionRole) and not self.uniform:
             return QSize(width, QFontMetrics(small).height() + 2 * self.PAD + 6)
         height = QFontMetrics(bold).height() + 2 + QFontMetrics(small).height() + 2 * self.PAD
         return QSize(width, height)
@@ -118,7 +121,9 @@ class ReminderDelegate(QStyledItemDelegate):
     def _paint_reminder(
         self, painter: QPainter, option: QStyleOptionViewItem, index: Index
     ) -> None:
-        item: Reminder = index.data(RemindersModel.ReminderRole)
+        item: Reminder | None = index.data(RemindersModel.ReminderRole)
+        if item is None:
+            return  # a long agenda's row still loading: blank until its page arrives
         model = index.model()
         assert isinstance(model, RemindersModel)
         opt = QStyleOptionViewItem(option)
