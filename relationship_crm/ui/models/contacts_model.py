@@ -18,13 +18,16 @@ from PySide6.QtCore import (
 )
 
 from relationship_crm.domain.timefmt import clock, day_month
-from relationship_crm.services import contact_list
-from relationship_crm.services.contact_list import ContactFilter, ContactRow
+from relationship_crm.services import contact_window
+from relationship_crm.services.contact_list import SEARCH_LIMIT, ContactFilter, ContactRow
 from relationship_crm.ui.colours import readable
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.board_model import stage_colour
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: A search first asks for this many matches: enough to fill the list, and fast to rank.
+QUICK_SEARCH = 200
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Name", "name"),
@@ -54,12 +57,16 @@ class ContactsModel(QAbstractTableModel):
         super().__init__(parent)
         self._ctx = ctx
         self._page_size = page_size
-        self._rows: list[ContactRow] = []
-        self._total = 0
+        self._ids: tuple[int, ...] = ()  # every contact the filter shows, in order
+        self._rows: list[ContactRow] = []  # the rows of the first of them, loaded so far
         self._filter = ContactFilter()
         self._generation = 0
         self._loading = False
+        self._searching = False
         self._stage_labels: dict[str, str] = {}
+        # Texts and colours are made once per row, when the row is first painted (see data()).
+        self._cells: dict[int, tuple[str, str, str, str, str]] = {}
+        self._colours: dict[str, Any] = {}
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -69,7 +76,12 @@ class ContactsModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        return self._total
+        return len(self._ids)
+
+    @property
+    def searching(self) -> bool:
+        """The first page of a new filter is on its way."""
+        return self._searching
 
     def set_filter(self, flt: ContactFilter) -> None:
         """Show the contacts matching `flt` (starts again from the first page)."""
@@ -83,61 +95,90 @@ class ContactsModel(QAbstractTableModel):
     def set_stage_labels(self, labels: dict[str, str]) -> None:
         """Show stages by these labels (key -> label) rather than by their keys."""
         self._stage_labels = dict(labels)
+        self._cells.clear()
         if self._rows:
             column = [k for _, k in COLUMNS].index("stage")
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
     def reload(self) -> None:
-        """Load the first page again (after a change), keeping at least as many rows as before."""
+        """Load the first page again (after a change), keeping at least as many rows as before.
+
+        The filter's ids come in order with the first rows (`contact_window.first_window`); a
+        search asks first for one page of matches, so a keystroke is answered fast, then for the
+        rest (`_on_more_ids`).
+        """
         self._generation += 1
         self._loading = True
+        self._searching = True
         want = max(self._page_size, len(self._rows))
-        flt = self._filter
+        flt, now = self._filter, self._ctx.clock()
+        quick = max(want, QUICK_SEARCH) if flt.query.strip() else SEARCH_LIMIT
         self._ctx.runner.query(
-            lambda s: contact_list.page(s, flt, offset=0, limit=want, now=self._ctx.clock()),
+            lambda s: contact_window.first_window(
+                s, flt, limit=want, now=now, search_limit=min(quick, SEARCH_LIMIT)
+            ),
             partial(self._on_first_page, self._generation),
         )
 
-    def _on_first_page(self, generation: int, result: tuple[list[ContactRow], int]) -> None:
+    def _on_first_page(self, generation: int, result: contact_window.ContactWindow) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
-        self._rows, self._total = result
+        self._ids = result.ids
+        self._rows = list(result.rows)
+        self._cells.clear()
         self._loading = False
+        self._searching = False
         self.endResetModel()
-        self.loaded.emit(self._total)
+        self.loaded.emit(self.total)
+        if result.more:
+            flt, now = self._filter, self._ctx.clock()
+            self._ctx.runner.query(
+                lambda s: contact_window.ordered_ids(s, flt, now=now),
+                partial(self._on_more_ids, generation),
+            )
+
+    def _on_more_ids(self, generation: int, ids: list[int]) -> None:
+        if generation != self._generation:
+            return
+        loaded = len(self._rows)
+        if tuple(ids[:loaded]) != tuple(r.id for r in self._rows):
+            self.reload()  # the order moved under the rows shown: start again
+            return
+        self._ids = tuple(ids)
+        self.loaded.emit(self.total)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._loading and len(self._rows) < self._total
+        return not parent.isValid() and not self._loading and len(self._rows) < len(self._ids)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         # Re-entrancy-safe: the view and the model tester may both ask while a page is on its way.
-        if parent.isValid() or self._loading or len(self._rows) >= self._total:
+        if parent.isValid() or self._loading or len(self._rows) >= len(self._ids):
             return
         self._loading = True
-        flt, offset, generation = self._filter, len(self._rows), self._generation
+        offset, generation = len(self._rows), self._generation
+        wanted = self._ids[offset : offset + self._page_size]
+        now = self._ctx.clock()
         self._ctx.runner.query(
-            lambda s: contact_list.page(
-                s, flt, offset=offset, limit=self._page_size, now=self._ctx.clock()
-            ),
-            partial(self._on_next_page, generation, offset),
+            lambda s: contact_window.rows(s, wanted, now=now),
+            partial(self._on_next_page, generation, offset, len(wanted)),
         )
 
     def _on_next_page(
-        self, generation: int, offset: int, result: tuple[list[ContactRow], int]
+        self, generation: int, offset: int, asked: int, rows: list[ContactRow]
     ) -> None:
         if generation != self._generation or offset != len(self._rows):
             return
-        rows, total = result
         self._loading = False
+        if len(rows) < asked:
+            # Some of the page's contacts went since the ids were read: leave them out.
+            ids = self._ids
+            self._ids = (*ids[:offset], *(r.id for r in rows), *ids[offset + asked :])
         if rows:
             self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
             self._rows.extend(rows)
-            self._total = total
             self.endInsertRows()
-        else:
-            self._total = len(self._rows)
-        self.loaded.emit(self._total)
+        self.loaded.emit(self.total)
 
     # --- Qt model API -------------------------------------------------------------------------
 
@@ -158,34 +199,50 @@ class ContactsModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells_of(index.row())[column]
         row = self._rows[index.row()]
-        key = COLUMNS[index.column()][1]
         if role == self.IdRole:
             return row.id
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "name":
-                return row.name
-            if key == "company":
-                return row.company
-            if key == "stage":
-                return self._stage_labels.get(row.stage) or row.stage.capitalize()
-            moment = row.last_contact if key == "last_contact" else row.next_follow_up
-            return self._format(moment)
+        key = COLUMNS[column][1]
         if role == Qt.ItemDataRole.ToolTipRole and key == "name" and row.email:
             return row.email
         if role == Qt.ItemDataRole.ForegroundRole:
             if key == "stage":
-                return readable(stage_colour(row.stage))
+                colour = self._colours.get(row.stage)
+                if colour is None:
+                    colour = self._colours[row.stage] = readable(stage_colour(row.stage))
+                return colour
             if key == "next_follow_up" and row.next_follow_up is not None:
                 if row.next_follow_up < self._ctx.clock():
                     return readable("#b91c1c")  # overdue
         return None
 
-    def _format(self, moment: datetime | None) -> str:
+    def _cells_of(self, row: int) -> tuple[str, str, str, str, str]:
+        """The row's five texts, made the first time it is shown (a paint asks many times)."""
+        cells = self._cells.get(row)
+        if cells is None:
+            item = self._rows[row]
+            stage = self._stage_labels.get(item.stage) or item.stage.capitalize()
+            zone = ZoneInfo(self._ctx.zone)
+            year = self._ctx.now().year
+            cells = (
+                item.name,
+                item.company,
+                stage,
+                self._format(item.last_contact, zone, year),
+                self._format(item.next_follow_up, zone, year),
+            )
+            self._cells[row] = cells
+        return cells
+
+    @staticmethod
+    def _format(moment: datetime | None, zone: ZoneInfo, year: int) -> str:
         if moment is None:
             return ""
-        local = moment.astimezone(ZoneInfo(self._ctx.zone))
-        if local.year == self._ctx.now().year:
+        local = moment.astimezone(zone)
+        if local.year == year:
             return f"{day_month(local)} {clock(local)}"
         return day_month(local, year=True)
 
@@ -202,10 +259,18 @@ class ContactsModel(QAbstractTableModel):
         return self._rows[row].id if 0 <= row < len(self._rows) else None
 
     def row_of(self, contact_id: int) -> int | None:
+        """The row of this contact, if it is loaded."""
         for i, row in enumerate(self._rows):
             if row.id == contact_id:
                 return i
         return None
+
+    def position_of(self, contact_id: int) -> int | None:
+        """Where the contact is in the whole filtered list (loaded or not)."""
+        try:
+            return self._ids.index(contact_id)
+        except ValueError:
+            return None
 
     def row_data(self, row: int) -> ContactRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
