@@ -38,6 +38,17 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+_KEYS = [key for _, key in COLUMNS]
+_NAME_COLUMN, _STAGE_COLUMN, _NEXT_COLUMN = (
+    _KEYS.index(k) for k in ("name", "stage", "next_follow_up")
+)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ID = int(Qt.ItemDataRole.UserRole.value) + 1
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ID})
+
+
 class ContactsModel(QAbstractTableModel):
     """Holds the loaded ContactRow DTOs (never ORM objects) and fetches more on demand.
 
@@ -50,7 +61,7 @@ class ContactsModel(QAbstractTableModel):
     Lives on the GUI thread; database work goes through ctx.runner.
     """
 
-    IdRole = Qt.ItemDataRole.UserRole + 1
+    IdRole = _ID
     loaded = Signal(int)
 
     def __init__(self, ctx: UiContext, page_size: int = 200, parent: QObject | None = None) -> None:
@@ -197,26 +208,28 @@ class ContactsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # A paint asks each visible cell for seven roles; most get None at the first test.
+        if role not in _ROLES:
+            return None
+        row_number = index.row()
+        if not 0 <= row_number < len(self._rows):
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cells_of(index.row())[column]
-        row = self._rows[index.row()]
-        if role == self.IdRole:
+        if role == _DISPLAY:
+            return self._cells_of(row_number)[column]
+        row = self._rows[row_number]
+        if role == _ID:
             return row.id
-        key = COLUMNS[column][1]
-        if role == Qt.ItemDataRole.ToolTipRole and key == "name" and row.email:
-            return row.email
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "stage":
-                colour = self._colours.get(row.stage)
-                if colour is None:
-                    colour = self._colours[row.stage] = readable(stage_colour(row.stage))
-                return colour
-            if key == "next_follow_up" and row.next_follow_up is not None:
-                if row.next_follow_up < self._ctx.clock():
-                    return readable("#b91c1c")  # overdue
+        if role == _TOOLTIP:
+            return row.email if column == _NAME_COLUMN and row.email else None
+        if column == _STAGE_COLUMN:
+            colour = self._colours.get(row.stage)
+            if colour is None:
+                colour = self._colours[row.stage] = readable(stage_colour(row.stage))
+            return colour
+        if column == _NEXT_COLUMN and row.next_follow_up is not None:
+            if row.next_follow_up < self._ctx.clock():
+                return readable("#b91c1c")  # overdue
         return None
 
     def _cells_of(self, row: int) -> tuple[str, str, str, str, str]:
