@@ -250,10 +250,11 @@ def child_session(db_path: Path, contact_id: int) -> dict[str, Any]:
             typed += ch
             start, wall = LATENCY_CLOCK(), time.perf_counter()
             QTest.keyClick(lst.search, ch)
-            s.wait(lambda t=typed: lst.model.contact_filter.query == t and s.runner.idle)
+            s.wait(lambda t=typed: lst.model.contact_filter.query == t and not lst.model.searching)
             lst.view.viewport().repaint()
             times.append(LATENCY_CLOCK() - start)
             stalls.append(s.longest_delivery(wall))
+        s.wait(lambda: s.runner.idle)
         lst.search.clear()
         s.wait(lambda: lst.model.contact_filter.query == "" and s.runner.idle)
     out["search_ms"] = [round(t * 1000, 1) for t in times]
@@ -320,6 +321,10 @@ def child_session(db_path: Path, contact_id: int) -> dict[str, Any]:
     # Scrolling the whole contact list, a page per frame; a frame is the GUI thread's work for one
     # step (move, paint, and any page of rows that arrived), or a page's delivery.
     lst.view.setFocus()
+    log(
+        f"scroll from: filter {lst.model.contact_filter}, {lst.model.rowCount()} rows of "
+        f"{lst.model.total}, can fetch more {lst.model.canFetchMore()}"
+    )
     bar = lst.view.verticalScrollBar()
     frames: list[float] = []
     scroll_start = time.perf_counter()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from relationship_crm.services import contacts
@@ -32,15 +32,25 @@ from relationship_crm.storage.schema import Company, Contact, ContactEmail
 
 @dataclass(frozen=True, slots=True)
 class ContactWindow:
-    """The ids of every contact the filter shows, in order, and the rows of the first of them.
+    """The first rows of the list the filter shows, how many it shows, and how to go on.
 
+    In name order (the usual list) `keyset` is True: `ids` are the first rows' ids only, and
+    `rows_after` reads the next page from where the last row is, along the sort-name index.
+    Otherwise `ids` are every contact's, in order, and a page is `rows` of a slice of them.
     `more` is True when a search stopped at its quick limit: `ordered_ids` with the full limit
     finds the rest (the ids found here are their first ones, in the same order).
     """
 
     ids: tuple[int, ...]
     rows: tuple[ContactRow, ...]
+    total: int
     more: bool = False
+    keyset: bool = False
+
+
+def _by_name(flt: ContactFilter) -> bool:
+    """Whether the list is in plain name order (no search): pages go along the index."""
+    return not flt.query.strip() and flt.sort in ("name", "relevance") and not flt.descending
 
 
 def ordered_ids(
@@ -135,12 +145,40 @@ def first_window(
     now: datetime | None = None,
     search_limit: int = SEARCH_LIMIT,
 ) -> ContactWindow:
-    """The ordered ids of `flt` and the rows of the first `limit` of them, in one read.
+    """The first `limit` rows of `flt`'s list and how to read the rest, in one read.
 
     A search asks first for `search_limit` matches (set it low to answer a keystroke fast) and
     says `more` when there may be others.
     """
     now = now or utcnow()
+    if _by_name(flt):
+        base = _base(flt)
+        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        first = list(session.scalars(base.order_by(Contact.sort_name, Contact.id).limit(limit)))
+        return ContactWindow(tuple(first), tuple(rows(session, first, now=now)), total, keyset=True)
     ids, found = _ordered(session, flt, now, search_limit)
     more = search_limit < SEARCH_LIMIT and found >= search_limit
-    return ContactWindow(tuple(ids), tuple(rows(session, ids[:limit], now=now)), more)
+    return ContactWindow(tuple(ids), tuple(rows(session, ids[:limit], now=now)), len(ids), more)
+
+
+def rows_after(
+    session: Session,
+    flt: ContactFilter,
+    after_id: int,
+    *,
+    limit: int,
+    now: datetime | None = None,
+) -> list[ContactRow]:
+    """The `limit` rows after contact `after_id` in name order (a `keyset` window's next page)."""
+    sort_name = session.scalar(select(Contact.sort_name).where(Contact.id == after_id))
+    if sort_name is None:
+        return []  # the contact was purged: the list reloads on that change anyway
+    ids = list(
+        session.scalars(
+            _base(flt)
+            .where(tuple_(Contact.sort_name, Contact.id) > tuple_(sort_name, after_id))
+            .order_by(Contact.sort_name, Contact.id)
+            .limit(limit)
+        )
+    )
+    return rows(session, ids, now=now)

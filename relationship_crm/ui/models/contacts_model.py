@@ -68,7 +68,12 @@ class ContactsModel(QAbstractTableModel):
         super().__init__(parent)
         self._ctx = ctx
         self._page_size = page_size
-        self._ids: tuple[int, ...] = ()  # every contact the filter shows, in order
+        # Every contact the filter shows, in order; in name order (`_keyset`) only those loaded:
+        # a page is then read from the last row on, along the index.
+        self._ids: tuple[int, ...] = ()
+        self._keyset = False
+        self._total = 0
+        self._more = False  # a search stopped at its quick limit: the rest is read on demand
         self._rows: list[ContactRow] = []  # the rows of the first of them, loaded so far
         self._filter = ContactFilter()
         self._generation = 0
@@ -87,7 +92,7 @@ class ContactsModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        return len(self._ids)
+        return self._total
 
     @property
     def searching(self) -> bool:
@@ -100,6 +105,8 @@ class ContactsModel(QAbstractTableModel):
             flt = replace(flt, sort="relevance")  # typing a search ranks best matches first
         if not flt.query.strip() and flt.sort == "relevance":
             flt = replace(flt, sort="name")
+        if flt == self._filter and self._generation:
+            return  # loaded or on its way already (a change in the data calls reload itself)
         self._filter = flt
         self.reload()
 
@@ -114,9 +121,9 @@ class ContactsModel(QAbstractTableModel):
     def reload(self) -> None:
         """Load the first page again (after a change), keeping at least as many rows as before.
 
-        The filter's ids come in order with the first rows (`contact_window.first_window`); a
-        search asks first for one page of matches, so a keystroke is answered fast, then for the
-        rest (`_on_more_ids`).
+        The first rows come with how to read the rest (`contact_window.first_window`); a search
+        asks first for a page of matches, so a keystroke is answered fast, and for the rest only
+        when the list is scrolled to their end (`fetchMore`).
         """
         self._generation += 1
         self._loading = True
@@ -136,40 +143,63 @@ class ContactsModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._ids = result.ids
+        self._keyset = result.keyset
+        self._total = result.total
+        self._more = result.more
         self._rows = list(result.rows)
         self._cells.clear()
         self._loading = False
         self._searching = False
         self.endResetModel()
         self.loaded.emit(self.total)
-        if result.more:
-            flt, now = self._filter, self._ctx.clock()
-            self._ctx.runner.query(
-                lambda s: contact_window.ordered_ids(s, flt, now=now),
-                partial(self._on_more_ids, generation),
-            )
+
+    @property
+    def more(self) -> bool:
+        """The search found at least `total` contacts and may find more (read as the list
+        scrolls to its end): "200+"."""
+        return self._more
 
     def _on_more_ids(self, generation: int, ids: list[int]) -> None:
         if generation != self._generation:
             return
+        self._loading = False
+        self._more = False
         loaded = len(self._rows)
         if tuple(ids[:loaded]) != tuple(r.id for r in self._rows):
             self.reload()  # the order moved under the rows shown: start again
             return
         self._ids = tuple(ids)
+        self._total = len(ids)
         self.loaded.emit(self.total)
+        self.fetchMore()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._loading and len(self._rows) < len(self._ids)
+        if parent.isValid() or self._loading:
+            return False
+        return len(self._rows) < self._total or self._more
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         # Re-entrancy-safe: the view and the model tester may both ask while a page is on its way.
-        if parent.isValid() or self._loading or len(self._rows) >= len(self._ids):
+        if not self.canFetchMore(parent):
             return
         self._loading = True
-        offset, generation = len(self._rows), self._generation
+        offset, generation, now = len(self._rows), self._generation, self._ctx.clock()
+        if len(self._rows) >= self._total:
+            # The quick search's matches are all shown: now the whole search, then its rows.
+            flt = self._filter
+            self._ctx.runner.query(
+                lambda s: contact_window.ordered_ids(s, flt, now=now),
+                partial(self._on_more_ids, generation),
+            )
+            return
+        if self._keyset:
+            flt, after, asked = self._filter, self._rows[-1].id, self._page_size
+            self._ctx.runner.query(
+                lambda s: contact_window.rows_after(s, flt, after, limit=asked, now=now),
+                partial(self._on_next_page, generation, offset, asked),
+            )
+            return
         wanted = self._ids[offset : offset + self._page_size]
-        now = self._ctx.clock()
         self._ctx.runner.query(
             lambda s: contact_window.rows(s, wanted, now=now),
             partial(self._on_next_page, generation, offset, len(wanted)),
@@ -181,10 +211,14 @@ class ContactsModel(QAbstractTableModel):
         if generation != self._generation or offset != len(self._rows):
             return
         self._loading = False
-        if len(rows) < asked:
+        if self._keyset:
+            if len(rows) < asked:  # the list ends here (contacts went since it was counted)
+                self._total = offset + len(rows)
+        elif len(rows) < asked:
             # Some of the page's contacts went since the ids were read: leave them out.
             ids = self._ids
             self._ids = (*ids[:offset], *(r.id for r in rows), *ids[offset + asked :])
+            self._total = len(self._ids)
         if rows:
             self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
             self._rows.extend(rows)
@@ -263,7 +297,10 @@ class ContactsModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        self._filter = replace(self._filter, sort=COLUMNS[column][1], descending=descending)
+        flt = replace(self._filter, sort=COLUMNS[column][1], descending=descending)
+        if flt == self._filter and self._generation:
+            return  # the header restoring its indicator at start-up, say: nothing to sort again
+        self._filter = flt
         self.reload()
 
     # --- helpers ------------------------------------------------------------------------------
@@ -277,13 +314,6 @@ class ContactsModel(QAbstractTableModel):
             if row.id == contact_id:
                 return i
         return None
-
-    def position_of(self, contact_id: int) -> int | None:
-        """Where the contact is in the whole filtered list (loaded or not)."""
-        try:
-            return self._ids.index(contact_id)
-        except ValueError:
-            return None
 
     def row_data(self, row: int) -> ContactRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

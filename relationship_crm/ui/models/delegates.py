@@ -35,7 +35,6 @@ class ReminderDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._font_cache: dict[str, tuple[QFont, QFont, QFont]] = {}
         self._width_cache: dict[str, int] = {}
-        self.uniform = False
 
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         cache = self._font_cache
@@ -67,14 +66,21 @@ class ReminderDelegate(QStyledItemDelegate):
         )
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        _, bold, small = self._fonts(option)
+        title, row = self._heights(option)
         width = 1  # the list stretches rows to its width; wider hints would add a scroll bar
-        # A long agenda's list takes one size for every row (uniformItemSizes): laying out
-        # tens of thousands of rows would ask each one's size. Titles are then as tall as rows.
-        if index.data(RemindersModel.IsSectionRole) and not self.uniform:
-            return QSize(width, QFontMetrics(small).height() + 2 * self.PAD + 6)
-        height = QFontMetrics(bold).height() + 2 + QFontMetrics(small).height() + 2 * self.PAD
-        return QSize(width, height)
+        return QSize(width, title if index.data(RemindersModel.IsSectionRole) else row)
+
+    def heights(self, font: QFont) -> tuple[int, int]:
+        """The height of a title row and of a reminder row in `font` (the list sets them)."""
+        option = QStyleOptionViewItem()
+        option.font = QFont(font)
+        return self._heights(option)
+
+    def _heights(self, option: QStyleOptionViewItem) -> tuple[int, int]:
+        _, bold, small = self._fonts(option)
+        title = QFontMetrics(small).height() + 2 * self.PAD + 6
+        row = QFontMetrics(bold).height() + 2 + QFontMetrics(small).height() + 2 * self.PAD
+        return title, row
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         if index.data(RemindersModel.IsSectionRole):

@@ -370,6 +370,10 @@ class RemindersModel(QAbstractTableModel):
             if item is not None
         ]
 
+    def title_rows(self) -> list[int]:
+        """The rows of the section titles."""
+        return [section.title for section in self._sections]
+
     def count(self, bucket: Bucket) -> int:
         """How many reminders the section holds (loaded or not)."""
         return len(self._items[bucket])

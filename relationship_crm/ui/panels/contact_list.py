@@ -80,8 +80,9 @@ class ContactListPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # The indicator first: enabling sorting sorts by it, once (the default is descending).
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
@@ -268,7 +269,8 @@ class ContactListPanel(QWidget):
             self._search_pending = False
             if self.model.contact_filter.query != self.search.text():
                 self._apply_filter()
-        self.count_label.setText(f"{total:,} contact{'s' if total != 1 else ''}")
+        more = "+" if self.model.more else ""
+        self.count_label.setText(f"{total:,}{more} contact{'s' if total != 1 or more else ''}")
         if self._pending_select is not None:
             self.select_contact(self._pending_select)
 
