@@ -31,6 +31,8 @@ from relationship_crm.storage.schema import Contact, FollowUp
 FULL_LIMIT = 2000
 #: Rows read per window: a few screens of the list.
 PAGE = 200
+#: At most this many "now due" reminders per section come with a load (one notification).
+DUE_LIMIT = 1000
 
 # The exact stored form of an instant (storage.types.format_instant), as an SQLite GLOB pattern.
 _INSTANT_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9].*"
@@ -304,7 +306,7 @@ def load(
             r
             for b in Bucket
             for r in _reminders(
-                session, tz, b, *_clip(span, b, since, now), 0, full_limit, excluded, False
+                session, tz, b, *_clip(span, b, since, now), 0, DUE_LIMIT, excluded, False
             )
         )
     return AgendaWindow(
