@@ -158,6 +158,8 @@ def child_first_paint(db_path: Path, t0: float, wait_idle: bool) -> dict[str, An
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
             if event.type() == QEvent.Type.Paint and "first_paint" not in found:
                 found["first_paint"] = time.time() - t0
+                usage = resource.getrusage(resource.RUSAGE_SELF)
+                found["shell_paint_cpu"] = usage.ru_utime + usage.ru_stime
             if event.type() == QEvent.Type.Paint and "armed" not in found:
                 w = window()
                 if w is not None and ready(w):
@@ -194,6 +196,17 @@ class Session:
                 super()._deliver(future)
                 deliveries.append((start, GUI_CLOCK() - cpu))
 
+        from relationship_crm.ui.garbage import GarbageCollector
+
+        class TimedCollector(GarbageCollector):
+            # The app collects garbage on the GUI thread, once a second: a frame's work too.
+            def check(self) -> None:
+                start, cpu = time.perf_counter(), GUI_CLOCK()
+                super().check()
+                deliveries.append((start, GUI_CLOCK() - cpu))
+
+        self.collector = TimedCollector(self.app)
+        self.collector.start()
         self.db = open_database(db_path)
         with self.db.read() as s:
             zone = settings.zone(s)
@@ -420,6 +433,7 @@ def main_parent(opts: argparse.Namespace) -> int:
         run_child(["--child", "first-paint", "--db", str(path), "--wait-idle"], env)
     clock = ["--clock", opts.clock]
     paints: dict[str, list[float]] = {"empty": [], "big": []}
+    shells: dict[str, list[float]] = {"empty": [], "big": []}
     walls: dict[str, list[float]] = {"empty": [], "big": []}
     rss_first: list[float] = []
     for _ in range(opts.runs):
@@ -429,9 +443,10 @@ def main_parent(opts: argparse.Namespace) -> int:
                 raise RuntimeError(f"first paint on {key}: {got['error']}")
             paints[key].append(got["data_paint_cpu" if opts.clock == "cpu" else "data_paint_wall"])
             walls[key].append(got["data_paint_wall"])
+            shells[key].append(got["shell_paint_cpu" if opts.clock == "cpu" else "first_paint"])
             if key == "big":
                 rss_first.append(got["rss_mb"])
-    log(f"first paints ({opts.clock}): {paints}; wall: {walls}")
+    log(f"first paints ({opts.clock}): {paints}; wall: {walls}; window shell: {shells}")
     session = run_child(
         ["--child", "session", "--db", str(big), "--contact", str(prepared["contact"]), *clock],
         env,
@@ -439,14 +454,31 @@ def main_parent(opts: argparse.Namespace) -> int:
     log(f"session: {json.dumps(session)}")
 
     rows: list[dict[str, Any]] = []
+    empty_shell, big_shell = (statistics.median(shells[k]) for k in ("empty", "big"))
+    rows.append(
+        figure(
+            "first paint of the window (empty / 100,000 contacts)",
+            big_shell,
+            "s",
+            "<= 1.3x empty and <= 1.5 s",
+            big_shell <= 1.5 and big_shell <= 1.3 * empty_shell,
+            baseline=empty_shell,
+        )
+    )
     empty_paint = statistics.median(paints["empty"])
     big_paint = statistics.median(paints["big"])
     rows.append(
-        figure("first paint, empty database", empty_paint, "s", "<= 1.5 s", empty_paint <= 1.5)
+        figure(
+            "first paint with the list and reminders, empty database",
+            empty_paint,
+            "s",
+            "<= 1.5 s",
+            empty_paint <= 1.5,
+        )
     )
     rows.append(
         figure(
-            "first paint, 100,000 contacts",
+            "first paint with the list and reminders, 100,000 contacts",
             big_paint,
             "s",
             "<= 1.3x empty and <= 1.5 s",
