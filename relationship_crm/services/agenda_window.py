@@ -127,32 +127,43 @@ def _trashed(session: Session, span: Span) -> list[tuple[int, datetime]]:
 def count_sections(
     session: Session, span: Span, trashed: list[tuple[int, datetime]] | None = None
 ) -> dict[Bucket, int]:
-    """How many open follow-ups fall in each section.
+    """How many open follow-ups fall in each section (see `_scan`)."""
+    return _counts(
+        _scan(session, span), span, _trashed(session, span) if trashed is None else trashed
+    )
 
-    One range scan of the (status, remind_at) index, which holds all it needs; the follow-ups of
-    trashed contacts (found by `_trashed`) are taken off afterwards rather than joined row by row.
+
+def _scan(session: Session, span: Span) -> dict[int, int]:
+    """Open follow-ups per section: 0 overdue, 1 today, 2 upcoming, 3 later, -1 unreadable.
+
+    One scan of the (status, remind_at) index, which holds all it needs: the sections and the
+    unreadable ones (whose ids are then read only if there are any) in one go.
     """
     section = case(
+        (or_(FollowUp.remind_at.is_(None), not_(_canonical())), -1),
         (FollowUp.remind_at < span.start, 0),
         (FollowUp.remind_at < span.end, 1),
-        else_=2,
+        (FollowUp.remind_at < span.horizon, 2),
+        else_=3,
     ).label("section")
     rows = session.execute(
         select(section, func.count())
-        .where(
-            FollowUp.status == FollowUpStatus.OPEN.value,
-            FollowUp.remind_at < span.horizon,
-            _canonical(),
-        )
+        .where(FollowUp.status == FollowUpStatus.OPEN.value)
         .group_by(section)
     )
-    found = {int(key): int(n) for key, n in rows}
+    return {int(key): int(n) for key, n in rows}
+
+
+def _counts(
+    found: dict[int, int], span: Span, trashed: list[tuple[int, datetime]]
+) -> dict[Bucket, int]:
+    # The follow-ups of trashed contacts are taken off here rather than joined row by row.
     counts = {
         Bucket.OVERDUE: found.get(0, 0),
         Bucket.TODAY: found.get(1, 0),
         Bucket.UPCOMING: found.get(2, 0),
     }
-    for _, at in _trashed(session, span) if trashed is None else trashed:
+    for _, at in trashed:
         counts[span.bucket_of(at)] -= 1
     return counts
 
@@ -251,8 +262,11 @@ def _instant(spec: FollowUpSpec) -> datetime | None:
 def _skipped(session: Session) -> tuple[int, ...]:
     """Open follow-ups whose reminder time is not a stored instant (listed nowhere)."""
     ids = session.scalars(
-        select(FollowUp.id).where(
+        select(FollowUp.id)
+        .join(Contact, Contact.id == FollowUp.contact_id)
+        .where(
             FollowUp.status == FollowUpStatus.OPEN.value,
+            Contact.deleted_at.is_(None),
             or_(FollowUp.remind_at.is_(None), not_(_canonical())),
         )
     )
@@ -277,7 +291,8 @@ def load(
     bounds.check_day(day, "the day")
     span = span_of(day, tz, horizon_days)
     trashed = _trashed(session, span)
-    counts = count_sections(session, span, trashed)
+    found = _scan(session, span)
+    counts = _counts(found, span, trashed)
     wakeup = followups.next_wakeup(session, now=now)
     if sum(counts.values()) <= full_limit:
         whole = followups.agenda(session, day=day, tz=tz, horizon_days=horizon_days)
@@ -315,7 +330,7 @@ def load(
         counts=counts,
         first=first,
         complete=False,
-        skipped=_skipped(session),
+        skipped=_skipped(session) if found.get(-1) else (),
         next_wakeup=wakeup,
         due=due,
     )

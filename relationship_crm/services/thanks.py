@@ -780,7 +780,9 @@ def unsent_due_first(
     before = datetime.combine(cutoff + timedelta(days=1), datetime.min.time())
     conditions = (
         Contact.deleted_at.is_(None),
-        ThankYouNote.status != ThanksStatus.SENT.value,
+        # "Not sent" as the statuses it is: SQLite then starts from the status index (the
+        # unsent few) rather than from every contact.
+        ThankYouNote.status.in_([v.value for v in ThanksStatus if v is not ThanksStatus.SENT]),
         Meeting.starts_local < before,
     )
     total = session.scalar(
