@@ -49,6 +49,22 @@ _ID = int(Qt.ItemDataRole.UserRole.value) + 1
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ID})
 
 
+_Row = tuple[int, str, str, str, str, datetime | None, datetime | None]
+
+
+def _plain(row: ContactRow) -> _Row:
+    """The row as a plain tuple, in ContactRow's field order (ContactRow(*t) gives it back)."""
+    return (
+        row.id,
+        row.name,
+        row.company,
+        row.stage,
+        row.email,
+        row.last_contact,
+        row.next_follow_up,
+    )
+
+
 class ContactsModel(QAbstractTableModel):
     """Holds the loaded ContactRow DTOs (never ORM objects) and fetches more on demand.
 
@@ -74,7 +90,10 @@ class ContactsModel(QAbstractTableModel):
         self._keyset = False
         self._total = 0
         self._more = False  # a search stopped at its quick limit: the rest is read on demand
-        self._rows: list[ContactRow] = []  # the rows of the first of them, loaded so far
+        # The rows of the first of them, loaded so far, as plain tuples (`_Row`): a tuple of
+        # strings and dates leaves the garbage collector's lists, a dataclass would not (100,000
+        # of them made each full collection a visible hitch in scrolling).
+        self._rows: list[_Row] = []
         self._filter = ContactFilter()
         self._generation = 0
         self._loading = False
@@ -146,7 +165,7 @@ class ContactsModel(QAbstractTableModel):
         self._keyset = result.keyset
         self._total = result.total
         self._more = result.more
-        self._rows = list(result.rows)
+        self._rows = [_plain(r) for r in result.rows]
         self._cells.clear()
         self._loading = False
         self._searching = False
@@ -165,7 +184,7 @@ class ContactsModel(QAbstractTableModel):
         self._loading = False
         self._more = False
         loaded = len(self._rows)
-        if tuple(ids[:loaded]) != tuple(r.id for r in self._rows):
+        if tuple(ids[:loaded]) != tuple(r[0] for r in self._rows):
             self.reload()  # the order moved under the rows shown: start again
             return
         self._ids = tuple(ids)
@@ -193,7 +212,7 @@ class ContactsModel(QAbstractTableModel):
             )
             return
         if self._keyset:
-            flt, after, asked = self._filter, self._rows[-1].id, self._page_size
+            flt, after, asked = self._filter, self._rows[-1][0], self._page_size
             self._ctx.runner.query(
                 lambda s: contact_window.rows_after(s, flt, after, limit=asked, now=now),
                 partial(self._on_next_page, generation, offset, asked),
@@ -221,7 +240,7 @@ class ContactsModel(QAbstractTableModel):
             self._total = len(self._ids)
         if rows:
             self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
-            self._rows.extend(rows)
+            self._rows.extend(_plain(r) for r in rows)
             self.endInsertRows()
         self.loaded.emit(self.total)
 
@@ -251,18 +270,18 @@ class ContactsModel(QAbstractTableModel):
         column = index.column()
         if role == _DISPLAY:
             return self._cells_of(row_number)[column]
-        row = self._rows[row_number]
+        cid, _name, _company, stage, email, _last, next_follow_up = self._rows[row_number]
         if role == _ID:
-            return row.id
+            return cid
         if role == _TOOLTIP:
-            return row.email if column == _NAME_COLUMN and row.email else None
+            return email if column == _NAME_COLUMN and email else None
         if column == _STAGE_COLUMN:
-            colour = self._colours.get(row.stage)
+            colour = self._colours.get(stage)
             if colour is None:
-                colour = self._colours[row.stage] = readable(stage_colour(row.stage))
+                colour = self._colours[stage] = readable(stage_colour(stage))
             return colour
-        if column == _NEXT_COLUMN and row.next_follow_up is not None:
-            if row.next_follow_up < self._ctx.clock():
+        if column == _NEXT_COLUMN and next_follow_up is not None:
+            if next_follow_up < self._ctx.clock():
                 return readable("#b91c1c")  # overdue
         return None
 
@@ -270,7 +289,7 @@ class ContactsModel(QAbstractTableModel):
         """The row's five texts, made the first time it is shown (a paint asks many times)."""
         cells = self._cells.get(row)
         if cells is None:
-            item = self._rows[row]
+            item = ContactRow(*self._rows[row])
             stage = self._stage_labels.get(item.stage) or item.stage.capitalize()
             zone = ZoneInfo(self._ctx.zone)
             year = self._ctx.now().year
@@ -306,14 +325,14 @@ class ContactsModel(QAbstractTableModel):
     # --- helpers ------------------------------------------------------------------------------
 
     def contact_id(self, row: int) -> int | None:
-        return self._rows[row].id if 0 <= row < len(self._rows) else None
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
 
     def row_of(self, contact_id: int) -> int | None:
         """The row of this contact, if it is loaded."""
         for i, row in enumerate(self._rows):
-            if row.id == contact_id:
+            if row[0] == contact_id:
                 return i
         return None
 
     def row_data(self, row: int) -> ContactRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return ContactRow(*self._rows[row]) if 0 <= row < len(self._rows) else None
