@@ -28,6 +28,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 #: A search first asks for this many matches: enough to fill the list, and fast to rank.
 QUICK_SEARCH = 200
+#: Rows read for a new filter (a keystroke): two screens; the rest in pages as the list scrolls.
+FIRST_ROWS = 60
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Name", "name"),
@@ -127,7 +129,8 @@ class ContactsModel(QAbstractTableModel):
         if flt == self._filter and self._generation:
             return  # loaded or on its way already (a change in the data calls reload itself)
         self._filter = flt
-        self.reload()
+        # A keystroke's answer: a few screens of rows (more come in pages as the list scrolls).
+        self.reload(rows=min(self._page_size, FIRST_ROWS))
 
     def set_stage_labels(self, labels: dict[str, str]) -> None:
         """Show stages by these labels (key -> label) rather than by their keys."""
@@ -137,8 +140,9 @@ class ContactsModel(QAbstractTableModel):
             column = [k for _, k in COLUMNS].index("stage")
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
-    def reload(self) -> None:
-        """Load the first page again (after a change), keeping at least as many rows as before.
+    def reload(self, rows: int | None = None) -> None:
+        """Load the first page again (after a change), keeping at least as many rows as before;
+        or only the first `rows` (a new filter: the screen's worth, then pages as it scrolls).
 
         The first rows come with how to read the rest (`contact_window.first_window`); a search
         asks first for a page of matches, so a keystroke is answered fast, and for the rest only
@@ -147,7 +151,7 @@ class ContactsModel(QAbstractTableModel):
         self._generation += 1
         self._loading = True
         self._searching = True
-        want = max(self._page_size, len(self._rows))
+        want = max(self._page_size, len(self._rows)) if rows is None else rows
         flt, now = self._filter, self._ctx.clock()
         quick = max(want, QUICK_SEARCH) if flt.query.strip() else SEARCH_LIMIT
         self._ctx.runner.query(
