@@ -324,7 +324,7 @@ class ContactsModel(QAbstractTableModel):
         if flt == self._filter and self._generation:
             return  # the header restoring its indicator at start-up, say: nothing to sort again
         self._filter = flt
-        self.reload()
+        self.reload(rows=min(self._page_size, FIRST_ROWS))
 
     # --- helpers ------------------------------------------------------------------------------
 
