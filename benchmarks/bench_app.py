@@ -217,6 +217,7 @@ class Session:
         self.window = MainWindow(self.ctx, AppPaths(db_path))
         self.window.fit_to(1366, 768)
         self.window.show()
+        self.collector.freeze()  # as ui.launch does
         self.wait(lambda: self.runner.idle and self.window.reminders.loaded)
 
     def wait(self, condition: Callable[[], bool], timeout: float = 120.0) -> None:
