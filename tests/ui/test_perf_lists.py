@@ -134,9 +134,7 @@ def test_the_reminders_panel_refreshes_30000_items_as_fast_as_300(qtbot, make_ct
     assert big / small < MARGIN, f"30,000 items: {big:.3f} s, 300 items: {small:.3f} s"
 
 
-def test_the_contact_list_shows_its_first_rows_at_30000_as_fast_as_at_300(
-    qtbot, make_ctx
-) -> None:
+def test_the_contact_list_shows_its_first_rows_at_30000_as_fast_as_at_300(qtbot, make_ctx) -> None:
     models = {}
     for name, n in (("small", 300), ("big", 30_000)):
         ctx = make_ctx(name, n, 0)
