@@ -827,7 +827,16 @@ def _sql_digits(column: str) -> str:
 
 
 def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView]:
-    """Contacts matching every word of the query, best match first (the CLI and the app's list).
+    """Contacts matching every word of the query, best match first (see `search_ids`)."""
+    ranked = search_ids(session, query, limit=limit)
+    by_id = {c.id: c for c in _load(session, ranked)}
+    return [_view(by_id[i]) for i in ranked if i in by_id]
+
+
+def search_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
+    """The ids of the contacts matching every word of the query, best match first.
+
+    The app's list reads only the ids (and then the few rows it shows), not whole contacts.
 
     Each word must be found somewhere: in the name, emails, company, title, notes or tags, in the
     text of the contact's own research notes, or (a word of digits) in a phone number. Matching
@@ -898,8 +907,7 @@ def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView
                 params,
             ).scalars()
         )
-    by_id = {c.id: c for c in _load(session, ranked)}
-    return [_view(by_id[i]) for i in ranked if i in by_id]
+    return ranked
 
 
 # Research about a contact (not a company or a meeting) is what a contact search looks in.

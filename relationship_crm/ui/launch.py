@@ -95,6 +95,7 @@ def _run_window(app: QApplication, paths: AppPaths, instance: SingleInstance) ->
     # The command line (or a script) may write to the same file while the window is open.
     watcher = OutsideChangesWatcher(runner, ctx.events)
     window.show()
+    collector.freeze()
     watcher.start()
     _daily_backup(ctx, paths, window)
     # Syncs only when an account is set up; otherwise the app connects to nothing.
