@@ -6,14 +6,16 @@ import argparse
 import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import EXIT_ERROR, PROG, Commands, Common
 from relationship_crm.cli.output import print_json
+from relationship_crm.domain.vocabulary import KNOWN_SETTINGS
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import settings, thanks
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -85,6 +87,12 @@ def _sample_data_options(p: argparse.ArgumentParser) -> None:
         help="how many: 1 to 1,000,000",
     )
     p.add_argument("--seed", type=int, default=0, help="same seed, same data (default: 0)")
+    p.add_argument(
+        "--worst-case",
+        action="store_true",
+        help="for benchmarks: a fifth of the follow-ups overdue whatever the size (by default "
+        "the daily list holds what a busy rep's does, a few hundred overdue at most)",
+    )
     # For reproducible tests and demos: the day the sample's dates are placed around.
     p.add_argument("--today", type=types.day, default=None, help=argparse.SUPPRESS)
 
@@ -92,7 +100,7 @@ def _sample_data_options(p: argparse.ArgumentParser) -> None:
 def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Fill the database with sample data; prints one summary line."""
     from relationship_crm.scheduling.zones import localize
-    from relationship_crm.services import sample_data
+    from relationship_crm.services import sample_data, settings
 
     with db.write() as s:
         zone = settings.zone(s)
@@ -102,7 +110,13 @@ def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             # A given day makes the sample reproducible: "now" is that day's noon.
             today, now = args.today, localize(datetime.combine(args.today, time(12)), zone)
         summary = sample_data.generate(
-            s, contacts=args.contacts, seed=args.seed, today=today, tz=zone, now=now
+            s,
+            contacts=args.contacts,
+            seed=args.seed,
+            today=today,
+            tz=zone,
+            now=now,
+            worst_case=args.worst_case,
         )
     out.write(f"{summary.describe()}\n")
     return 0
@@ -191,6 +205,8 @@ def _check(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
 
 
 def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import settings
+
     with db.read() as s:
         stored = settings.all_settings(s)
         zone = settings.zone(s)
@@ -216,14 +232,16 @@ def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 def _config_set_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "key",
-        choices=list(settings.KNOWN_SETTINGS),
+        choices=list(KNOWN_SETTINGS),
         metavar="KEY",
-        help=", ".join(settings.KNOWN_SETTINGS),
+        help=", ".join(KNOWN_SETTINGS),
     )
     p.add_argument("value", metavar="VALUE")
 
 
 def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import thanks
+
     with db.write() as s:
         # Through thanks: unedited drafts follow the rep's details in the same transaction.
         thanks.put_setting(s, args.key, args.value)

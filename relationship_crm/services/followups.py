@@ -171,7 +171,33 @@ def open_specs(session: Session, *, before: datetime | None = None) -> list[Foll
     )
     if before is not None:
         query = query.where(FollowUp.remind_at < before)
-    return [FollowUpSpec(**row._asdict()) for row in session.execute(query)]
+    # Unpacked, not Row._asdict(): the daily list can hold tens of thousands (issue 18).
+    return [
+        FollowUpSpec(
+            id=fid,
+            contact_id=contact_id,
+            contact_name=name,
+            due_local=due_local,
+            tz=tz,
+            note=note,
+            rrule=rrule,
+            anchor_local=anchor_local,
+            snoozed_until=snoozed_until,
+            meeting_id=meeting_id,
+        )
+        for (
+            fid,
+            contact_id,
+            name,
+            due_local,
+            tz,
+            note,
+            rrule,
+            anchor_local,
+            snoozed_until,
+            meeting_id,
+        ) in session.execute(query)
+    ]
 
 
 def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Agenda:
@@ -195,11 +221,16 @@ def agenda(session: Session, *, day: date, tz: str, horizon_days: int = 7) -> Ag
     # fetch them too, so they are either listed by their due time or reported as skipped.
     seen = {spec.id for spec in specs}
     specs += [s for s in _odd_remind_specs(session) if s.id not in seen]
-    readable: list[FollowUpSpec] = []
+    # Each follow-up's instant is worked out once: the list can hold tens of thousands (issue 18).
+    timed: list[tuple[datetime, FollowUpSpec]] = []
     skipped: list[FollowUpSpec] = []
     for spec in specs:
-        (readable if _spec_readable(spec) else skipped).append(spec)
-    plan = reminders.agenda(readable, day=day, tz=zone, horizon_days=horizon_days)
+        instant = _readable_instant(spec)
+        if instant is None:
+            skipped.append(spec)
+        else:
+            timed.append((instant, spec))
+    plan = reminders.agenda_of(timed, day=day, tz=zone, horizon_days=horizon_days)
     return dataclasses.replace(plan, skipped=tuple(sorted(s.id for s in skipped)))
 
 
@@ -226,16 +257,15 @@ def _odd_remind_specs(session: Session) -> list[FollowUpSpec]:
     return [s for s in open_specs(session) if s.id in set(ids)]
 
 
-def _spec_readable(spec: FollowUpSpec) -> bool:
-    """Whether the scheduler can place this follow-up (its times and zone can be read)."""
+def _readable_instant(spec: FollowUpSpec) -> datetime | None:
+    """When the scheduler places this follow-up (UTC); None if its times or zone are unreadable."""
     for value in (spec.due_local, spec.anchor_local, spec.snoozed_until):
         if bounds.unreadable_text(value) is not None:
-            return False
+            return None
     try:
-        reminders.effective_instant(spec)
+        return reminders.effective_instant(spec)
     except (KnownError, ValueError, OverflowError):
-        return False
-    return True
+        return None
 
 
 def next_wakeup(session: Session, *, now: datetime) -> datetime | None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from relationship_crm.domain.errors import DatabaseFileError, KnownError
 from relationship_crm.domain.text import fold
-from relationship_crm.storage import backups, encryption
+from relationship_crm.storage import encryption
 
 # The first look at a file lives in storage.database_file, which backups uses too (backups
 # imports nothing from this module).
@@ -153,6 +153,8 @@ def open_database(path: Path) -> Database:
         _create_private_file(path)
         encryption.prepare_new(path)
     elif revision != SCHEMA_HEAD:
+        from relationship_crm.storage import backups  # only then: every command opens a file
+
         backups.automatic_backup(path, reason="before-migration")
     engine = make_engine(path)
     db = Database(path, engine)

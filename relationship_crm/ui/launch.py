@@ -95,11 +95,15 @@ def _run_window(app: QApplication, paths: AppPaths, instance: SingleInstance) ->
     # The command line (or a script) may write to the same file while the window is open.
     watcher = OutsideChangesWatcher(runner, ctx.events)
     window.show()
+    collector.freeze()
     watcher.start()
     _daily_backup(ctx, paths, window)
+    # Syncs only when an account is set up; otherwise the app connects to nothing.
+    window.background_sync.start()
     try:
         code = app.exec()
     finally:
+        window.background_sync.stop()
         watcher.stop()
         runner.shutdown()
         runner.db.close()  # not `db`: a restore from a backup reopens the file as a new Database
