@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnownError as exc:
         sys.stderr.write(f"{PROG}: error: {exc}\n")
         return EXIT_ERROR
-    from relationship_crm.cli.encryption import use_passphrases
+    from relationship_crm.cli.passphrase_prompt import use_passphrases
 
     use_passphrases()  # how an encrypted file is unlocked: environment, keyring or terminal
     if args.command is None:

@@ -10,44 +10,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+import relationship_crm.cli.passphrase_prompt as prompt
 from relationship_crm.cli.common import Commands, Common
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.paths import AppPaths
 from relationship_crm.services import passphrases
 from relationship_crm.storage import encryption
-
-#: Tries at the terminal prompt before giving up with "wrong passphrase".
-PROMPT_TRIES = 3
-
-
-def use_passphrases() -> None:
-    """Unlock encrypted files with the environment, the keyring or the terminal (new databases
-    are created encrypted when the environment gives a passphrase: storage.encryption)."""
-    encryption.set_passphrase_source(_passphrases)
-
-
-def _passphrases(path: Path, retry: bool) -> Iterator[str]:
-    given = passphrases.from_environment()
-    if given:
-        yield given
-    kept = passphrases.remembered(path)
-    if kept:
-        yield kept
-    if _interactive():
-        for _ in range(PROMPT_TRIES):
-            yield getpass.getpass(f"Passphrase for {path}: ")
-
-
-def _interactive() -> bool:
-    try:
-        return sys.stdin is not None and sys.stdin.isatty()
-    except (ValueError, OSError):
-        return False
 
 
 def _new_passphrase(*, also_current: bool) -> str:
@@ -56,7 +27,7 @@ def _new_passphrase(*, also_current: bool) -> str:
         given = passphrases.from_environment()
     if given is not None:
         return given
-    if not _interactive():
+    if not prompt.interactive():
         raise KnownError(
             "no new passphrase: type it on a terminal, or set "
             f"{passphrases.NEW_PASSPHRASE_ENV_VAR} in a script"

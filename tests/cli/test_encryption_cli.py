@@ -204,9 +204,9 @@ def test_the_fixture_parameter_makes_every_database_encrypted(cli, db_path):
 
 def test_on_a_terminal_the_passphrase_is_asked(cli, plain, monkeypatch):
     """Asked (hidden) only when standard input is a terminal: three tries, then one line."""
-    import relationship_crm.cli.encryption as encryption_cli
+    import relationship_crm.cli.passphrase_prompt as prompt
 
-    monkeypatch.setattr(encryption_cli, "_interactive", lambda: True)
+    monkeypatch.setattr(prompt, "interactive", lambda: True)
     typed = iter([PASSPHRASE, PASSPHRASE])
     prompts: list[str] = []
 
@@ -214,7 +214,7 @@ def test_on_a_terminal_the_passphrase_is_asked(cli, plain, monkeypatch):
         prompts.append(prompt)
         return next(typed)
 
-    monkeypatch.setattr(encryption_cli.getpass, "getpass", getpass)
+    monkeypatch.setattr(prompt.getpass, "getpass", getpass)
     encrypted = cli("encrypt")
     assert encrypted.code == 0, encrypted.err
     assert prompts == ["New passphrase: ", "The same passphrase again: "]
