@@ -221,22 +221,7 @@ def _reminders(
     ids = list(session.scalars(ids_query))
     if not ids:
         return ()
-    query = (
-        select(
-            FollowUp.id,
-            FollowUp.contact_id,
-            Contact.display_name.label("contact_name"),
-            FollowUp.due_local,
-            FollowUp.tz,
-            FollowUp.note,
-            FollowUp.rrule,
-            FollowUp.anchor_local,
-            FollowUp.snoozed_until,
-            FollowUp.meeting_id,
-        )
-        .join(Contact, Contact.id == FollowUp.contact_id)
-        .where(FollowUp.id.in_(ids))
-    )
+    query = followups.spec_select().where(FollowUp.id.in_(ids))
     zone = get_zone(tz)
     found = {row.id: FollowUpSpec(**row._asdict()) for row in session.execute(query)}
     out: list[Reminder] = []

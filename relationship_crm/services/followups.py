@@ -11,9 +11,10 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, or_, select, type_coerce
+from sqlalchemy import Select, String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain import bounds
@@ -150,24 +151,29 @@ def list_follow_ups(
     return [_view(row, name) for row, name in session.execute(query)]
 
 
+def spec_select() -> Select[*tuple[Any, ...]]:
+    """The columns of a FollowUpSpec, in its field order, with the contact's name.
+
+    Plain columns, not ORM objects: the daily list may hold thousands of overdue rows.
+    """
+    return select(
+        FollowUp.id,
+        FollowUp.contact_id,
+        Contact.display_name.label("contact_name"),
+        FollowUp.due_local,
+        FollowUp.tz,
+        FollowUp.note,
+        FollowUp.rrule,
+        FollowUp.anchor_local,
+        FollowUp.snoozed_until,
+        FollowUp.meeting_id,
+    ).join(Contact, Contact.id == FollowUp.contact_id)
+
+
 def open_specs(session: Session, *, before: datetime | None = None) -> list[FollowUpSpec]:
     """Open follow-ups as scheduler input; only those needing the rep before `before` if given."""
-    # Plain columns, not ORM objects: the daily list may hold thousands of overdue rows.
-    query = (
-        select(
-            FollowUp.id,
-            FollowUp.contact_id,
-            Contact.display_name.label("contact_name"),
-            FollowUp.due_local,
-            FollowUp.tz,
-            FollowUp.note,
-            FollowUp.rrule,
-            FollowUp.anchor_local,
-            FollowUp.snoozed_until,
-            FollowUp.meeting_id,
-        )
-        .join(Contact, Contact.id == FollowUp.contact_id)
-        .where(FollowUp.status == FollowUpStatus.OPEN.value, Contact.deleted_at.is_(None))
+    query = spec_select().where(
+        FollowUp.status == FollowUpStatus.OPEN.value, Contact.deleted_at.is_(None)
     )
     if before is not None:
         query = query.where(FollowUp.remind_at < before)
