@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ScalarSelect, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.text import fold
@@ -55,6 +55,17 @@ class ContactFilter:
     descending: bool = False
     # Only these contacts (a dashboard chart's bar: the drifting contacts of a tag).
     ids: tuple[int, ...] | None = None
+
+
+def _first_email() -> ScalarSelect[str]:
+    """A contact's first email address (a correlated subquery on Contact)."""
+    return (
+        select(ContactEmail.value)
+        .where(ContactEmail.contact_id == Contact.id)
+        .order_by(ContactEmail.position)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def _last_contact(now: datetime) -> Any:
@@ -113,13 +124,7 @@ def page(
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     last = _last_contact(now).label("last_contact")
     nxt = _next_follow_up().label("next_follow_up")
-    first_email = (
-        select(ContactEmail.value)
-        .where(ContactEmail.contact_id == Contact.id)
-        .order_by(ContactEmail.position)
-        .limit(1)
-        .scalar_subquery()
-    )
+    first_email = _first_email()
     rows_query = (
         select(
             Contact.id, Contact.display_name, Company.name, Contact.stage, first_email, last, nxt

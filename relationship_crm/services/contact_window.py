@@ -23,11 +23,12 @@ from relationship_crm.services.contact_list import (
     ContactFilter,
     ContactRow,
     _base,
+    _first_email,
     _last_contact,
     _next_follow_up,
     _row,
 )
-from relationship_crm.storage.schema import Company, Contact, ContactEmail
+from relationship_crm.storage.schema import Company, Contact
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +114,7 @@ def rows(session: Session, ids: Sequence[int], *, now: datetime | None = None) -
     if not ids:
         return []
     now = now or utcnow()
-    first_email = (
-        select(ContactEmail.value)
-        .where(ContactEmail.contact_id == Contact.id)
-        .order_by(ContactEmail.position)
-        .limit(1)
-        .scalar_subquery()
-    )
+    first_email = _first_email()
     query = (
         select(
             Contact.id,
