@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,34 +27,6 @@ def plain(cli, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert cli("backup").code == 0  # a plain backup, made before encrypting
     encryption.forget_all()
     return db_path
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
-    """An in-memory system keyring (never the developer's real one)."""
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    store: dict[tuple[str, str], str] = {}
-
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return store.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            store[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            store.pop((service, username), None)
-
-    old = keyring.get_keyring()
-    keyring.set_keyring(Memory())
-    try:
-        yield store
-    finally:
-        keyring.set_keyring(old)
 
 
 def _encrypt(cli, monkeypatch: pytest.MonkeyPatch, *extra: str):  # type: ignore[no-untyped-def]

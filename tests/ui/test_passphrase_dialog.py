@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,33 +33,6 @@ def encrypted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cipher_files.encrypt(path, RIGHT)
     encryption.forget_all()
     return path
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    store: dict[tuple[str, str], str] = {}
-
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return store.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            store[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            store.pop((service, username), None)
-
-    old = keyring.get_keyring()
-    keyring.set_keyring(Memory())
-    try:
-        yield store
-    finally:
-        keyring.set_keyring(old)
 
 
 def test_the_dialog_hides_the_passphrase_and_says_when_one_was_wrong(qtbot, tmp_path):
