@@ -51,11 +51,16 @@ def card(rng: random.Random, n: int) -> str:
     )
 
 
-def main(count: int) -> None:
+def write_cards(source: Path, count: int) -> None:
+    """`count` distinct cards into `source` (the same cards for the same count)."""
     rng = random.Random(1)
+    source.write_text("".join(card(rng, n) for n in range(count)), encoding="utf-8")
+
+
+def main(count: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="crm-bench-"))
     source = folder / "contacts.vcf"
-    source.write_text("".join(card(rng, n) for n in range(count)), encoding="utf-8")
+    write_cards(source, count)
     db = open_database(folder / "crm.sqlite3")
     for label, rule in (("first import", "skip"), ("same file again, merge", "merge")):
         start = time.perf_counter()

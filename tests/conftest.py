@@ -18,7 +18,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pg_cluster  # noqa: E402
 
 from relationship_crm.cli import main as cli_main  # noqa: E402
+from relationship_crm.services.passphrases import NEW_PASSPHRASE_ENV_VAR  # noqa: E402
+from relationship_crm.storage import encryption  # noqa: E402
 from relationship_crm.storage.db import Database, open_database  # noqa: E402
+
+# CRM_TEST_ENCRYPTED=1 runs the tests on encrypted databases (issue 21): every database a test
+# creates (the `db` and `cli` fixtures, the command line) is encrypted with TEST_PASSPHRASE, which
+# the command line reads from RELATIONSHIP_CRM_PASSPHRASE as a rep's script would.
+ENCRYPTED = os.environ.get("CRM_TEST_ENCRYPTED") == "1"
+TEST_PASSPHRASE = "a 'test' passphrase: \"quotes\", spaces, ünïcode"
 
 # Profiles of the fuzzers (tests/cli/test_fuzz_commands.py, tests/services/test_fuzz_services.py).
 # "fuzz" is the bounded, repeatable run of every test session (each file well under 60 s on two
@@ -52,6 +60,15 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("TZ", "America/New_York")
     monkeypatch.delenv("RELATIONSHIP_CRM_DB", raising=False)
     monkeypatch.delenv("RELATIONSHIP_CRM_DEBUG", raising=False)
+    monkeypatch.delenv(NEW_PASSPHRASE_ENV_VAR, raising=False)
+    # The keys of encrypted files are kept per process: each test starts knowing none.
+    # With the passphrase in the environment, new databases are created encrypted and encrypted
+    # ones open, in this process and in the processes tests start.
+    encryption.reset()
+    if ENCRYPTED:
+        monkeypatch.setenv(encryption.PASSPHRASE_ENV_VAR, TEST_PASSPHRASE)
+    else:
+        monkeypatch.delenv(encryption.PASSPHRASE_ENV_VAR, raising=False)
 
 
 @pytest.fixture
@@ -206,3 +223,31 @@ def cli(database_target: Any, capsys: pytest.CaptureFixture[str]) -> Callable[..
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
+    """An in-memory system keyring (never the developer's real one)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    store: dict[tuple[str, str], str] = {}
+
+    class Memory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            store.pop((service, username), None)
+
+    old = keyring.get_keyring()
+    keyring.set_keyring(Memory())
+    try:
+        yield store
+    finally:
+        keyring.set_keyring(old)

@@ -14,65 +14,113 @@ declared), `args` (argument types), `output` (the one list printer) and `encoder
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Protocol, cast
 
 from relationship_crm import __version__
-from relationship_crm.cli import (
-    campaigns,
-    companies,
-    contacts,
-    database,
-    events,
-    followups,
-    gifts,
-    health,
-    launch,
-    lookup,
-    meetings,
-    reports,
-    stages,
-    sync,
-    thanks,
-    transfer,
-)
+from relationship_crm.cli import launch
 from relationship_crm.cli.common import (
     DB_HELP,
     EXIT_BUG,
     EXIT_ERROR,
     PROG,
+    Commands,
     Common,
     FileHandler,
     Parser,
 )
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.paths import AppPaths
-from relationship_crm.storage.db import open_database
 
-# In the order `--help` lists the commands.
+# The command group modules (relationship_crm.cli.NAME), in the order `--help` lists the commands.
 # `health` adds `contact keep-in-touch`, so it comes after `contacts`.
 GROUPS = (
-    contacts,
-    stages,
-    companies,
-    meetings,
-    events,
-    followups,
-    health,
-    gifts,
-    thanks,
-    campaigns,
-    reports,
-    transfer,
-    lookup,
-    database,
-    sync,
+    "contacts",
+    "stages",
+    "companies",
+    "meetings",
+    "events",
+    "followups",
+    "health",
+    "gifts",
+    "thanks",
+    "campaigns",
+    "reports",
+    "transfer",
+    "lookup",
+    "database",
+    "encryption",
+    "sync",
 )
 
+# The top-level commands each group declares: a command loads only its own groups before parsing
+# (start-up is what a rep waits for on every command, issue 18). tests/cli/test_lazy_cli.py checks
+# this table against what the modules register.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "contact": ("contacts", "health"),
+    "trash": ("contacts",),
+    "stage": ("stages",),
+    "pipeline": ("stages",),
+    "company": ("companies",),
+    "meeting": ("meetings",),
+    "research": ("meetings",),
+    "event": ("events",),
+    "followup": ("followups",),
+    "today": ("followups",),
+    "health": ("health",),
+    "tag": ("health",),
+    "gift": ("gifts",),
+    "thanks": ("thanks",),
+    "campaign": ("campaigns",),
+    "report": ("reports",),
+    "import": ("transfer",),
+    "export": ("transfer",),
+    "duplicates": ("lookup",),
+    "search": ("lookup",),
+    "sample-data": ("database",),
+    "backup": ("database",),
+    "restore": ("database",),
+    "check": ("database",),
+    "config": ("database",),
+    "sync": ("sync",),
+    "encrypt": ("encryption",),
+    "decrypt": ("encryption",),
+    "change-passphrase": ("encryption",),
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser (also used to document the commands)."""
+
+class Group(Protocol):
+    """A command group module."""
+
+    def register(self, commands: Commands, common: Common) -> None: ...
+
+
+def group_module(name: str) -> Group:
+    """The command group module `relationship_crm.cli.NAME` (imported on first use)."""
+    return cast(Group, importlib.import_module(f"relationship_crm.cli.{name}"))
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The top-level command `argv` names, if it can be told before parsing (else None)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return None
+        if word.startswith("--") and "--db".startswith(word) and len(word) > 2:
+            next(words, None)  # --db PATH (or an abbreviation argparse accepts)
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+        elif not word.startswith("--db="):
+            return None  # --help, --version or a mistake: the full parser answers
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: the full one (also used to document the commands), or only the
+    groups that declare `command`, which parses that command's lines exactly as the full one."""
     parser = Parser(
         prog=PROG,
         description="Relationship CRM: contacts, meetings, follow-ups and gifts for sales reps. "
@@ -82,14 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = Common.create()
-    for group in GROUPS:
-        group.register(commands, common)
+    for name in COMMANDS.get(command, GROUPS) if command is not None else GROUPS:
+        group_module(name).register(commands, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `relationship-crm` and `python -m relationship_crm`."""
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(command_of(argv))
     args = parser.parse_args(argv)
     try:
         paths = AppPaths.resolve(args.db)
@@ -98,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnownError as exc:
         sys.stderr.write(f"{PROG}: error: {exc}\n")
         return EXIT_ERROR
+    from relationship_crm.cli.passphrase_prompt import use_passphrases
+
+    use_passphrases()  # how an encrypted file is unlocked: environment, keyring or terminal
     if args.command is None:
         return launch.desktop_app(paths)
     try:
@@ -106,6 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file_code = file_handler(args, paths, sys.stdout)
             sys.stdout.flush()
             return file_code
+        from relationship_crm.storage.db import open_database
+
         db = open_database(paths.target)
         try:
             code: int = args.handler(args, db, sys.stdout)

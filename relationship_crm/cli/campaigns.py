@@ -7,22 +7,18 @@ import argparse
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common, note_wall_time, tell
 from relationship_crm.cli.encoders import TEMPLATE_TABLE, iso, money, template_json
 from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.services import campaigns, note_templates, settings
-from relationship_crm.services.campaigns import (
-    CampaignDraft,
-    CampaignResults,
-    MemberView,
-    Segment,
-    SegmentMember,
-)
-from relationship_crm.storage.db import Database
+from relationship_crm.domain.vocabulary import OUTCOMES
+
+if TYPE_CHECKING:
+    from relationship_crm.services.campaigns import CampaignResults, MemberView, SegmentMember
+    from relationship_crm.storage.db import Database
 
 WALL_CLOCK = '"YYYY-MM-DD HH:MM"'
 campaign_id = types.record_id("campaign")
@@ -153,6 +149,9 @@ MEMBER_TABLE: Table[SegmentMember] = Table(
 
 
 def _create(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns, note_templates, settings
+    from relationship_crm.services.campaigns import CampaignDraft, Segment
+
     segment = Segment(
         stages=frozenset(args.stage),
         tags=frozenset(args.tag),
@@ -228,6 +227,8 @@ CAMPAIGN_TABLE: Table[CampaignResults] = Table(
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns
+
     with db.read() as s:
         found = campaigns.list_campaigns(s)
     print_list(found, args.format, out, to_json=_campaign_json, text=CAMPAIGN_TABLE)
@@ -252,6 +253,9 @@ def _member_view_json(m: MemberView) -> JsonRow:
 
 
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns
+    from relationship_crm.services.campaigns import MemberView
+
     with db.read() as s:
         page = campaigns.get_campaign(s, args.campaign_id)
     c = page.results
@@ -325,7 +329,7 @@ def _print_options(p: argparse.ArgumentParser) -> None:
 
 def _print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Write every member's letter (as stored) to one PDF and mark them printed, all or nothing."""
-    from relationship_crm.services import note_pages
+    from relationship_crm.services import campaigns, note_pages, settings
 
     _load_printing()
     from relationship_crm.ui import printing
@@ -356,7 +360,7 @@ def _labels_options(p: argparse.ArgumentParser) -> None:
 
 def _labels(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Labels for the members with an address; the others are listed (stderr, or JSON)."""
-    from relationship_crm.services import label_sheets
+    from relationship_crm.services import campaigns, label_sheets
 
     _load_printing()
     from relationship_crm.ui import printing
@@ -386,10 +390,12 @@ def _labels(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 def _outcome_options(p: argparse.ArgumentParser) -> None:
     _id_option(p)
     p.add_argument("contact_id", metavar="CONTACT_ID", type=types.contact_id)
-    p.add_argument("outcome", metavar="OUTCOME", help=", ".join(campaigns.OUTCOMES))
+    p.add_argument("outcome", metavar="OUTCOME", help=", ".join(OUTCOMES))
 
 
 def _outcome(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns
+
     with db.write() as s:
         campaigns.set_outcome(s, args.campaign_id, args.contact_id, args.outcome)
     return 0
@@ -401,12 +407,16 @@ def _member_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add_member(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns
+
     with db.write() as s:
         campaigns.add_member(s, args.campaign_id, args.contact_id)
     return 0
 
 
 def _remove_member(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns
+
     with db.write() as s:
         changes = campaigns.remove_member(s, args.campaign_id, args.contact_id)
     if changes.follow_ups:
@@ -415,6 +425,8 @@ def _remove_member(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _mark_sent(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns
+
     with db.write() as s:
         moved = campaigns.mark_sent(s, args.campaign_id).value
     noun = "letter" if moved == 1 else "letters"
@@ -423,6 +435,8 @@ def _mark_sent(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns
+
     with db.write() as s:
         cancelled = campaigns.delete(s, args.campaign_id).value
     noun = "follow-up" if cancelled == 1 else "follow-ups"
@@ -434,6 +448,8 @@ def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _templates(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import note_templates
+
     with db.read() as s:
         found = note_templates.list_templates(s, note_templates.CAMPAIGN)
     print_list(found, args.format, out, to_json=template_json, text=TEMPLATE_TABLE)

@@ -7,16 +7,18 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from relationship_crm.paths import DB_ENV_VAR, AppPaths
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 PROG = "relationship-crm"
 EXIT_ERROR = 1
 EXIT_BUG = 70  # EX_SOFTWARE: not the user's fault
 
-Handler = Callable[[argparse.Namespace, Database, TextIO], int]
+Handler = Callable[[argparse.Namespace, "Database", TextIO], int]
 # Commands on the database file itself (backup, restore, check) get its path, not an open
 # Database: opening would migrate, and they must work on a file the app refuses to open.
 FileHandler = Callable[[argparse.Namespace, AppPaths, TextIO], int]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import Commands, Common
 from relationship_crm.cli.encoders import contact_json, iso
 from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.timefmt import iso_day
-from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.services import companies, settings
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.services import companies
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -38,6 +39,8 @@ COMPANY_TABLE: Table[companies.CompanyRow] = Table(
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import companies
+
     with db.read() as s:
         found = companies.list_companies(s)
     print_list(found, args.format, out, to_json=_row_json, text=COMPANY_TABLE)
@@ -45,6 +48,9 @@ def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.scheduling.zones import get_zone
+    from relationship_crm.services import companies, settings
+
     with db.read() as s:
         c = companies.get(s, args.company_id)
         zone = get_zone(settings.zone(s))

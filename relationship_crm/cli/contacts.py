@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo
 
 import relationship_crm.cli.args as types
@@ -18,21 +18,14 @@ from relationship_crm.cli.encoders import (
     meeting_json,
     money,
 )
-from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
+from relationship_crm.cli.output import JsonRow, Table, print_json, print_list, print_table
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.domain.timefmt import iso_day, long_moment
-from relationship_crm.services import (
-    campaigns,
-    contacts,
-    followups,
-    gifts,
-    health,
-    meetings,
-    research,
-    settings,
-)
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.services import health
+    from relationship_crm.storage.db import Database
 
 STAGES = ", ".join(s.value for s in Stage) + " or one of yours (see `stage list`)"
 
@@ -147,6 +140,8 @@ def _address_option(p: argparse.ArgumentParser) -> None:
 
 
 def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import contacts
+
     draft = ContactDraft(
         name=args.name,
         given_name=args.given or "",
@@ -181,13 +176,34 @@ def _list_options(p: argparse.ArgumentParser) -> None:
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import contacts
+
     with db.read() as s:
-        found = contacts.list_contacts(s, stage=args.stage, tag=args.tag, mine=args.mine)
+        if args.format == "text":  # the table's cells straight from SQL (issue 18)
+            cells = contacts.list_cells(s, stage=args.stage, tag=args.tag, mine=args.mine)
+            if not cells:
+                out.write(f"{CONTACT_TABLE.empty}\n")
+            else:
+                print_table(cells, CONTACT_TABLE.headers, out)
+            return 0
+        found = contacts.list_contacts(
+            s, stage=args.stage, tag=args.tag, details=False, mine=args.mine
+        )
     print_list(found, args.format, out, to_json=contact_json, text=CONTACT_TABLE)
     return 0
 
 
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import (
+        contacts,
+        followups,
+        gifts,
+        health,
+        meetings,
+        research,
+        settings,
+    )
+
     with db.read() as s:
         c = contacts.get(s, args.contact_id)
         zone = settings.zone(s)
@@ -327,6 +343,8 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns, contacts
+
     with db.write() as s:
         contacts.update(
             s,
@@ -365,6 +383,8 @@ def _stage_options(p: argparse.ArgumentParser) -> None:
 
 
 def _stage(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import contacts
+
     with db.write() as s:
         contacts.set_stage(s, args.contact_id, args.stage, on=args.date)
     return 0
@@ -372,6 +392,8 @@ def _stage(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Move a contact to the trash (`trash restore` brings it back); prints its id."""
+    from relationship_crm.services import contacts
+
     with db.write() as s:
         contacts.trash(s, args.contact_id)
     out.write(f"{args.contact_id}\n")
@@ -384,7 +406,7 @@ def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _trash_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    from relationship_crm.services import trash
+    from relationship_crm.services import settings, trash
 
     with db.write() as s:
         trash.purge(s, now=datetime.now(UTC))

@@ -6,18 +6,17 @@ import argparse
 import sys
 from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import TextIO
-
-from sqlalchemy import func, select
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import EXIT_ERROR, PROG, Commands, Common
 from relationship_crm.cli.output import print_json
 from relationship_crm.domain.errors import KnownError
+from relationship_crm.domain.vocabulary import KNOWN_SETTINGS
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import settings, thanks
-from relationship_crm.storage.db import Database, open_database
-from relationship_crm.storage.schema import Contact
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -89,6 +88,12 @@ def _sample_data_options(p: argparse.ArgumentParser) -> None:
         help="how many: 1 to 1,000,000",
     )
     p.add_argument("--seed", type=int, default=0, help="same seed, same data (default: 0)")
+    p.add_argument(
+        "--worst-case",
+        action="store_true",
+        help="for benchmarks: a fifth of the follow-ups overdue whatever the size (by default "
+        "the daily list holds what a busy rep's does, a few hundred overdue at most)",
+    )
     # For reproducible tests and demos: the day the sample's dates are placed around.
     p.add_argument("--today", type=types.day, default=None, help=argparse.SUPPRESS)
 
@@ -96,7 +101,7 @@ def _sample_data_options(p: argparse.ArgumentParser) -> None:
 def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Fill the database with sample data; prints one summary line."""
     from relationship_crm.scheduling.zones import localize
-    from relationship_crm.services import sample_data
+    from relationship_crm.services import sample_data, settings
 
     with db.write() as s:
         zone = settings.zone(s)
@@ -106,7 +111,13 @@ def _sample_data(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             # A given day makes the sample reproducible: "now" is that day's noon.
             today, now = args.today, localize(datetime.combine(args.today, time(12)), zone)
         summary = sample_data.generate(
-            s, contacts=args.contacts, seed=args.seed, today=today, tz=zone, now=now
+            s,
+            contacts=args.contacts,
+            seed=args.seed,
+            today=today,
+            tz=zone,
+            now=now,
+            worst_case=args.worst_case,
         )
     out.write(f"{summary.describe()}\n")
     return 0
@@ -148,7 +159,7 @@ def _restore_options(p: argparse.ArgumentParser) -> None:
 
 def _restore(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
     """Replace the database with a checked copy of FILE; the current one is kept beside it."""
-    from relationship_crm.storage import backups
+    from relationship_crm.storage import backups, encryption
 
     source = Path(args.file).expanduser()
     if paths.url is not None:
@@ -156,6 +167,11 @@ def _restore(args: argparse.Namespace, paths: AppPaths, out: TextIO) -> int:
     kept = backups.restore(paths.db, source)
     aside = f"; the previous database is kept as {kept}" if kept else ""
     sys.stderr.write(f"{PROG}: restored {source} to {paths.db}{aside}\n")
+    if kept is not None and encryption.is_encrypted(kept) and not encryption.is_encrypted(paths.db):
+        sys.stderr.write(
+            f"{PROG}: warning: the restored database is not encrypted (the backup was made "
+            f"before it was); encrypt it again with {PROG} encrypt\n"
+        )
     return 0
 
 
@@ -199,6 +215,7 @@ def _server_backup(args: argparse.Namespace, paths: AppPaths, out: TextIO, now: 
     """A server database is backed up as the JSON copy (what `export --format json` writes):
     readable by any version of the app and restorable into any engine; pg_dump is the admin's."""
     from relationship_crm.services import export_files, json_copy
+    from relationship_crm.storage.db import open_database
     from relationship_crm.storage.server import database_name
 
     folder = Path(args.to).expanduser() if args.to is not None else paths.backups
@@ -222,7 +239,11 @@ def _server_backup(args: argparse.Namespace, paths: AppPaths, out: TextIO, now: 
 def _server_restore(url: str, source: Path) -> int:
     """Read a JSON copy into an empty server database (a restore never merges into a team's
     records: `import` does that, with its duplicate rules)."""
+    from sqlalchemy import func, select
+
     from relationship_crm.services import json_copy
+    from relationship_crm.storage.db import open_database
+    from relationship_crm.storage.schema import Contact
 
     try:
         data = source.read_bytes()
@@ -250,6 +271,7 @@ def _server_restore(url: str, source: Path) -> int:
 
 def _server_check(args: argparse.Namespace, url: str, out: TextIO) -> int:
     from relationship_crm.services import server_check
+    from relationship_crm.storage.db import open_database
 
     if args.repair:
         raise KnownError("check --repair works on a database file; on a server, run `check`")
@@ -269,6 +291,8 @@ def _server_check(args: argparse.Namespace, url: str, out: TextIO) -> int:
 
 
 def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import settings
+
     with db.read() as s:
         stored = settings.all_settings(s)
         zone = settings.zone(s)
@@ -294,14 +318,16 @@ def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 def _config_set_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "key",
-        choices=list(settings.KNOWN_SETTINGS),
+        choices=list(KNOWN_SETTINGS),
         metavar="KEY",
-        help=", ".join(settings.KNOWN_SETTINGS),
+        help=", ".join(KNOWN_SETTINGS),
     )
     p.add_argument("value", metavar="VALUE")
 
 
 def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import thanks
+
     with db.write() as s:
         # Through thanks: unedited drafts follow the rep's details in the same transaction.
         thanks.put_setting(s, args.key, args.value)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from relationship_crm.cli.output import JsonRow, Table
 from relationship_crm.domain.records import ContactView, FollowUpView, GiftView, MeetingView
-from relationship_crm.services.note_templates import TemplateInfo
+
+if TYPE_CHECKING:
+    from relationship_crm.services.note_templates import TemplateInfo
 
 
 def iso(moment: datetime | None) -> str | None:

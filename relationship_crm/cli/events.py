@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import Commands, Common, note_wall_time, tell
@@ -14,9 +14,10 @@ from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import TriggerKind
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.timefmt import iso_day, long_moment
-from relationship_crm.services import companies, followups
-from relationship_crm.services import trigger_events as events
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.services import trigger_events as events
+    from relationship_crm.storage.db import Database
 
 KINDS = ", ".join(k.value for k in TriggerKind)
 event_id = types.record_id("trigger event")
@@ -86,6 +87,9 @@ def _add_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import companies
+    from relationship_crm.services import trigger_events as events
+
     if args.no_follow_up and args.tz is not None:
         raise InvalidInputError("--tz is the follow-ups' zone; leave it out with --no-follow-up")
     with db.write() as s:
@@ -159,6 +163,9 @@ EVENT_TABLE: Table[events.TriggerEventView] = Table(
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import companies
+    from relationship_crm.services import trigger_events as events
+
     with db.read() as s:
         company_id = companies.id_named(s, args.company) if args.company is not None else None
         found = events.list_events(
@@ -169,6 +176,9 @@ def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import followups
+    from relationship_crm.services import trigger_events as events
+
     with db.read() as s:
         e = events.get(s, args.event_id)
         linked = [followups.get(s, fid) for fid in e.followup_ids]
@@ -196,6 +206,8 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import trigger_events as events
+
     with db.write() as s:
         events.update_event(
             s,
@@ -210,6 +222,8 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import trigger_events as events
+
     with db.write() as s:
         kept = events.get(s, args.event_id).followup_ids
         events.delete(s, args.event_id)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common, note_wall_time
@@ -16,8 +16,9 @@ from relationship_crm.domain.enums import FollowUpStatus
 from relationship_crm.domain.followups import Agenda, Reminder
 from relationship_crm.domain.records import FollowUpDraft, FollowUpView
 from relationship_crm.domain.timefmt import clock, long_day, long_moment, short_moment
-from relationship_crm.services import followups, settings
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 WALL_CLOCK = '"YYYY-MM-DD HH:MM"'
 
@@ -72,6 +73,8 @@ def _add_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import followups, settings
+
     with db.write() as s:
         draft = FollowUpDraft(
             contact_id=args.contact_id,
@@ -89,6 +92,8 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _done(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import followups
+
     with db.write() as s:
         result = followups.complete(s, args.followup_id).value
     if result.next_due is not None:
@@ -106,6 +111,7 @@ def _snooze_options(p: argparse.ArgumentParser) -> None:
 
 def _snooze(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.scheduling.zones import localize
+    from relationship_crm.services import followups
 
     with db.write() as s:
         row = followups.get(s, args.followup_id)
@@ -116,6 +122,8 @@ def _snooze(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _cancel(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import followups
+
     with db.write() as s:
         followups.cancel(s, args.followup_id)
     return 0
@@ -157,6 +165,8 @@ def _status_text(f: FollowUpView) -> str:
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import followups
+
     statuses = tuple(FollowUpStatus) if args.status == "all" else (FollowUpStatus(args.status),)
     with db.read() as s:
         found = followups.list_follow_ups(
@@ -202,6 +212,7 @@ def _reminder_json(r: Reminder) -> JsonRow:
 
 def _today(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.scheduling.zones import get_zone
+    from relationship_crm.services import followups, settings
 
     with db.read() as s:
         zone = get_zone(args.tz or settings.zone(s)).key

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import Commands, Common, tell
 from relationship_crm.cli.encoders import gift_json, money
 from relationship_crm.cli.output import Table, print_list
 from relationship_crm.domain.records import GiftDraft, GiftView
-from relationship_crm.services import gifts, settings
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -33,6 +34,8 @@ def _add_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import gifts, settings
+
     cost = gifts.parse_cost(args.cost) if args.cost is not None else None
     with db.write() as s:
         draft = GiftDraft(
@@ -75,6 +78,8 @@ GIFT_TABLE: Table[GiftView] = Table(
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import gifts
+
     with db.read() as s:
         found = gifts.list_gifts(s, contact_id=args.contact_id)
     print_list(found, args.format, out, to_json=gift_json, text=GIFT_TABLE)
@@ -95,6 +100,8 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import gifts
+
     clear_cost = args.cost is not None and not args.cost.strip()
     cost = gifts.parse_cost(args.cost) if args.cost is not None and not clear_cost else None
     with db.write() as s:
@@ -112,6 +119,8 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import gifts
+
     with db.write() as s:
         gifts.delete(s, args.gift_id)
     out.write(f"{args.gift_id}\n")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import Commands, Common, tell
 from relationship_crm.cli.output import JsonRow, Table, print_list
 from relationship_crm.domain.errors import InvalidInputError
-from relationship_crm.services import health, settings
-from relationship_crm.services.health import ContactHealth
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.services.health import ContactHealth
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -97,6 +98,8 @@ HEALTH_TABLE: Table[ContactHealth] = Table(
 
 
 def _health(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import health, settings
+
     with db.read() as s:
         zone = settings.zone(s)
         found = health.health(s, on=args.date or types.today_in(zone), zone=zone)
@@ -143,6 +146,8 @@ def _one_mode(args: argparse.Namespace, allowed: str) -> str:
 
 
 def _contact_rhythm(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import health, settings
+
     mode = _one_mode(args, "--ideal/--max, --off, --pause-until, --resume or --clear")
     if args.reason is not None and mode != "pause":
         raise InvalidInputError("--reason goes with --pause-until")
@@ -178,6 +183,8 @@ def _tag_options(p: argparse.ArgumentParser) -> None:
 
 
 def _tag_rhythm(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import health
+
     mode = _one_mode(args, "--ideal/--max, --off or --clear")
     with db.write() as s:
         if mode == "rhythm":

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, TextIO
 from relationship_crm.cli.common import PROG, Commands, Common
 from relationship_crm.cli.encoders import CONTACT_TABLE, contact_json
 from relationship_crm.cli.output import JsonRow, print_list
-from relationship_crm.services import contacts
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 if TYPE_CHECKING:
     from relationship_crm.services.duplicates import DuplicateGroup
@@ -65,6 +66,8 @@ def _search_options(p: argparse.ArgumentParser) -> None:
 
 
 def _search(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import contacts
+
     with db.read() as s:
         found = contacts.search(s, args.query, limit=args.limit)
     print_list(found, args.format, out, to_json=contact_json, text=CONTACT_TABLE)

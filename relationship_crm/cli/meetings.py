@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import Commands, Common, note_wall_time, tell
@@ -14,9 +14,10 @@ from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.records import MeetingDraft, MeetingView, ResearchView
 from relationship_crm.domain.timefmt import iso_day, long_moment, numeric_moment
-from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.services import meeting_log, meetings, research, settings
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.services import meeting_log
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -112,6 +113,8 @@ def _log_options(p: argparse.ArgumentParser) -> None:
 
 
 def _log(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import meeting_log, meetings, settings
+
     with db.write() as s:
         draft = MeetingDraft(
             title=args.title,
@@ -162,6 +165,8 @@ MEETING_TABLE: Table[MeetingView] = Table(
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import meetings
+
     with db.read() as s:
         found = meetings.list_meetings(s, contact_id=args.contact, limit=args.limit)
     print_list(found, args.format, out, to_json=meeting_json, text=MEETING_TABLE)
@@ -178,6 +183,8 @@ def _research_add_options(p: argparse.ArgumentParser) -> None:
 
 
 def _research_add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import research
+
     with db.write() as s:
         new_id = research.add(
             s,
@@ -208,6 +215,9 @@ def _research_json(n: ResearchView) -> JsonRow:
 
 
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.scheduling.zones import get_zone
+    from relationship_crm.services import meeting_log, settings
+
     with db.read() as s:
         found = meeting_log.load_details(s, args.meeting_id)
         zone = get_zone(settings.zone(s))
@@ -288,6 +298,8 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import meetings
+
     with db.write() as s:
         meetings.update(
             s,
@@ -306,6 +318,8 @@ def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import meetings
+
     with db.write() as s:
         meetings.delete(s, args.meeting_id)
     out.write(f"{args.meeting_id}\n")
@@ -324,6 +338,9 @@ def _research_list_options(p: argparse.ArgumentParser) -> None:
 
 
 def _research_list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.scheduling.zones import get_zone
+    from relationship_crm.services import research, settings
+
     with db.read() as s:
         found = research.list_notes(
             s, contact_id=args.contact, company_id=args.company, meeting_id=args.meeting
@@ -359,12 +376,16 @@ def _research_edit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _research_edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import research
+
     with db.write() as s:
         research.update(s, args.note_id, text=args.text, source_url=args.source)
     return 0
 
 
 def _research_delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import research
+
     with db.write() as s:
         research.delete(s, args.note_id)
     out.write(f"{args.note_id}\n")

@@ -7,16 +7,17 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common
 from relationship_crm.cli.encoders import iso, money
 from relationship_crm.domain import timefmt
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.services import dashboard, settings
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.services import dashboard
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -41,6 +42,9 @@ def register(commands: Commands, common: Common) -> None:
 
 def _weekly(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Read the review in one transaction, then print it, or paint it into a PDF."""
+    from relationship_crm.scheduling.zones import get_zone
+    from relationship_crm.services import dashboard, settings
+
     pdf: Path | None = Path(args.pdf) if args.pdf else None
     qt: tuple[Any, Any] | None = None
     if pdf is not None:
@@ -189,6 +193,8 @@ def review_json(review: dashboard.WeeklyReview) -> dict[str, Any]:
 
 
 def _write_text(review: dashboard.WeeklyReview, out: TextIO) -> None:
+    from relationship_crm.services import dashboard
+
     board = review.dashboard
     out.write(f"Weekly review from {timefmt.long_day(review.first_day)} ({board.zone})\n\n")
     out.write("Pipeline: ")

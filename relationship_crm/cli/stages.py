@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import Commands, Common
 from relationship_crm.cli.output import JsonRow, Table, print_list
 from relationship_crm.domain.errors import InvalidInputError
-from relationship_crm.services import health, settings, stages
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.services import stages
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -64,6 +66,8 @@ STAGE_TABLE: Table[stages.StageInfo] = Table(
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import stages
+
     with db.read() as s:
         found = stages.list_stages(s)
     print_list(found, args.format, out, to_json=stage_json, text=STAGE_TABLE)
@@ -88,6 +92,8 @@ def set_options(p: argparse.ArgumentParser) -> None:
 
 
 def _set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import health, stages
+
     with db.write() as s:
         key = stages.check_stage(s, args.stage)
         changes = (args.label, args.definition, args.stuck_after, args.keep_in_touch)
@@ -121,6 +127,8 @@ def _add_options(p: argparse.ArgumentParser) -> None:
 
 
 def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import stages
+
     with db.write() as s:
         stages.add_stage(
             s,
@@ -174,6 +182,8 @@ PIPELINE_TABLE: Table[stages.PipelineRow] = Table(
 
 
 def _pipeline(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import settings, stages
+
     with db.read() as s:
         day = args.date or types.today_in(settings.zone(s))
         found = stages.pipeline(s, today=day)

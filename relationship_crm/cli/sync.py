@@ -10,12 +10,13 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from relationship_crm.cli.common import Commands, Common, tell
 from relationship_crm.domain.errors import InvalidInputError
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 COUNTS = (
     "events_created",
@@ -97,48 +98,39 @@ def _read_stdin(wanted: bool) -> str | None:
 
 def _setup(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.sync import account
-    from relationship_crm.sync.dav import DavClient, check_url
+    from relationship_crm.sync.dav import check_url
 
     url = check_url(args.url)
     username = account.check_username(args.username)
-    calendar = account.check_name(args.calendar or account.DEFAULT_NAME, "calendar")
-    book = account.check_name(args.address_book or account.DEFAULT_NAME, "address book")
-    ca_file: str | None = None
-    if args.ca_file is not None:
-        path = Path(args.ca_file).expanduser()
-        if not path.is_file():
-            raise InvalidInputError(f"--ca-file: no such file: {args.ca_file}")
-        ca_file = str(path.resolve())
+    account.check_name(args.calendar or account.DEFAULT_NAME, "calendar")
+    account.check_name(args.address_book or account.DEFAULT_NAME, "address book")
+    ca_file = account.check_ca_file(args.ca_file)
     password = account.given_password(_read_stdin(args.password_stdin))
     if password is None:
         raise InvalidInputError(f"no password: pass --password-stdin or set {account.PASSWORD_ENV}")
-    with DavClient(username, password, ca_file=ca_file) as client:
-        found = account.discover(
-            client, url, calendar=calendar, address_book=book, create=args.create
-        )
-    saved = account.store_password(url, username, password)
-    with db.write() as session:
-        account.save(
-            session,
-            url=url,
-            username=username,
-            found=found,
-            ca_file=ca_file,
-            password_saved=saved,
-            now=datetime.now(UTC),
-        )
-    for what in found.created:
+    done = account.set_up(
+        db,
+        url=url,
+        username=username,
+        password=password,
+        calendar=args.calendar,
+        address_book=args.address_book,
+        create=args.create,
+        ca_file=ca_file,
+        now=datetime.now(UTC),
+    )
+    for what in done.found.created:
         tell("note", f"created the {what} on the server")
-    if not saved:
+    if not done.password_saved:
         tell(
             "note",
             "no system keyring here: the password was not saved; give it at each sync "
             f"(--password-stdin or {account.PASSWORD_ENV})",
         )
     out.write(f"Sync account set up: {username} at {url}\n")
-    out.write(f"Calendar: {found.calendar_url}\n")
-    if found.address_book_url:
-        out.write(f"Address book: {found.address_book_url}\n")
+    out.write(f"Calendar: {done.found.calendar_url}\n")
+    if done.found.address_book_url:
+        out.write(f"Address book: {done.found.address_book_url}\n")
     return 0
 
 
@@ -203,16 +195,12 @@ def _forget(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.storage.schema import SyncAccount
 
     with db.read() as session:
-        row = session.get(SyncAccount, 1)
-        who = None if row is None else (row.url, row.username, bool(row.password_saved))
-    if who is None:
+        configured = session.get(SyncAccount, 1) is not None
+    if not configured:  # no need to load the sync package (and its HTTP client)
         out.write("Sync is not set up.\n")
         return 0
     from relationship_crm.sync import account
 
-    if who[2]:
-        account.delete_password(who[0], who[1])
-    with db.write() as session:
-        account.forget(session)
+    account.forget_account(db)
     out.write("Sync account forgotten.\n")
     return 0

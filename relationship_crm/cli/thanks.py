@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common
@@ -13,8 +13,10 @@ from relationship_crm.cli.encoders import TEMPLATE_TABLE, template_json
 from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.services import note_templates, settings, thanks
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.services import thanks
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:
@@ -66,6 +68,8 @@ def _draft_options(p: argparse.ArgumentParser) -> None:
 
 def _draft(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Draft a note to each attendee who has none yet; prints the new ids, one per line."""
+    from relationship_crm.services import thanks
+
     with db.write() as s:
         ids = thanks.draft_for_meeting(s, args.meeting_id, template=args.template).value
     for note_id in ids:
@@ -101,6 +105,8 @@ NOTE_TABLE: Table[thanks.ThanksView] = Table(
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import thanks
+
     with db.read() as s:
         found = thanks.list_notes(s, status=args.status, meeting_id=args.meeting)
     print_list(found, args.format, out, to_json=_thanks_json, text=NOTE_TABLE)
@@ -112,6 +118,8 @@ def _show_options(p: argparse.ArgumentParser) -> None:
 
 
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import thanks
+
     with db.read() as s:
         note = thanks.get_note(s, args.note_id)
     if args.format == "json":
@@ -149,7 +157,7 @@ def _print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     into place before the notes are marked, so a failure leaves neither a half PDF nor notes
     marked printed that were not.
     """
-    from relationship_crm.services import note_pages
+    from relationship_crm.services import note_pages, settings, thanks
 
     # The only Qt this package loads, and only here (pyproject.toml's import-linter contract).
     try:
@@ -190,12 +198,16 @@ def _sent_options(p: argparse.ArgumentParser) -> None:
 
 
 def _sent(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import thanks
+
     with db.write() as s:
         thanks.mark_sent(s, args.note_ids)
     return 0
 
 
 def _templates(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import note_templates
+
     with db.read() as s:
         found = note_templates.list_templates(s)
     print_list(found, args.format, out, to_json=template_json, text=TEMPLATE_TABLE)

@@ -7,10 +7,12 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from relationship_crm.cli.common import PROG, Commands, Common
-from relationship_crm.storage.db import Database
+
+if TYPE_CHECKING:
+    from relationship_crm.storage.db import Database
 
 
 def register(commands: Commands, common: Common) -> None:

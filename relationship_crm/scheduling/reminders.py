@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from relationship_crm.scheduling.zones import as_utc, day_bounds, get_zone, loca
 
 __all__ = [
     "agenda",
+    "agenda_of",
     "due_instant",
     "effective_instant",
     "next_due_after_completion",
@@ -33,12 +35,22 @@ SNOOZE_PICKS: dict[str, QuickPick] = {
 
 
 def _zone_of(tz: str | ZoneInfo) -> ZoneInfo:
-    return tz if isinstance(tz, ZoneInfo) else get_zone(tz)
+    return tz if isinstance(tz, ZoneInfo) else _named_zone(tz)
+
+
+# A rep's follow-ups use a handful of zones; looking each name up again for every one of tens of
+# thousands cost more than placing it (an unknown name raises, and is not cached).
+_named_zone = functools.lru_cache(maxsize=256)(get_zone)
 
 
 def due_instant(spec: FollowUpSpec) -> datetime:
     """Return the scheduled due of `spec` as an aware UTC instant (its wall clock in its zone)."""
-    return localize(spec.due_local, spec.tz).astimezone(UTC)
+    wall = spec.due_local
+    if wall.tzinfo is not None:
+        raise ValueError(f"a follow-up's due needs a naive wall-clock time, got {wall!r}")
+    # localize()'s instant without its trip back into the zone (the daily list places tens of
+    # thousands of follow-ups, issue 18): fold=0 reads a skipped or repeated time the same way.
+    return wall.replace(tzinfo=_zone_of(spec.tz), fold=0).astimezone(UTC)
 
 
 def effective_instant(spec: FollowUpSpec) -> datetime:
@@ -67,6 +79,19 @@ def agenda(
     Reminder's `due` is shown in `tz`; each list is sorted by moment, case-folded contact name,
     then id.
     """
+    return agenda_of(
+        ((effective_instant(s), s) for s in specs), day=day, tz=tz, horizon_days=horizon_days
+    )
+
+
+def agenda_of(
+    timed: Iterable[tuple[datetime, FollowUpSpec]],
+    *,
+    day: date,
+    tz: str | ZoneInfo,
+    horizon_days: int = 7,
+) -> Agenda:
+    """`agenda` of follow-ups whose effective instants (UTC) the caller has worked out already."""
     if horizon_days < 0:
         raise InvalidInputError(f"the number of days ahead must be 0 or more, got {horizon_days}")
     zone = _zone_of(tz)
@@ -79,8 +104,7 @@ def agenda(
         ) from None
     # Half-open intervals of UTC instants: [start, end) is the day, [end, horizon_end) the rest.
     buckets: dict[Bucket, list[tuple[datetime, FollowUpSpec]]] = {b: [] for b in Bucket}
-    for spec in specs:
-        instant = effective_instant(spec)
+    for instant, spec in timed:
         if instant < start:
             buckets[Bucket.OVERDUE].append((instant, spec))
         elif instant < end:

@@ -31,6 +31,7 @@ from relationship_crm.domain.enums import FollowUpStatus, Stage, ThanksStatus
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.templating import CAMPAIGN_PLACEHOLDERS, check_template
 from relationship_crm.domain.text import clean_block, clean_line, fold
+from relationship_crm.domain.vocabulary import OUTCOMES as OUTCOMES
 from relationship_crm.scheduling.zones import get_zone, localize
 from relationship_crm.services import health, note_templates, settings, stages
 from relationship_crm.services.common import live_contact, required_line, utcnow
@@ -57,8 +58,6 @@ from relationship_crm.storage.schema import (
     meeting_attendees,
 )
 
-#: The outcomes a rep sets per member; every one but `no-response` counts as a response.
-OUTCOMES = ("no-response", "replied", "meeting", "lead", "deal", "opted-out")
 NO_RESPONSE = "no-response"
 OPTED_OUT = "opted-out"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ScalarSelect, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.text import fold
@@ -59,6 +59,17 @@ class ContactFilter:
     mine: bool = False
 
 
+def _first_email() -> ScalarSelect[str]:
+    """A contact's first email address (a correlated subquery on Contact)."""
+    return (
+        select(ContactEmail.value)
+        .where(ContactEmail.contact_id == Contact.id)
+        .order_by(ContactEmail.position)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def _last_contact(now: datetime) -> Any:
     # The last meeting that has happened: a lunch booked for next week is not "last contact".
     return (
@@ -77,8 +88,11 @@ def _next_follow_up() -> Any:
     )
 
 
-def _base(flt: ContactFilter) -> Select[Any]:
+def _base(session: Session, flt: ContactFilter) -> Select[Any]:
     query = select(Contact.id).where(Contact.deleted_at.is_(None))
+    owners = team.mine(session) if flt.mine else None
+    if owners is not None:
+        query = query.where(Contact.owner.in_(owners))
     if flt.ids is not None:
         query = query.where(Contact.id.in_(flt.ids))
     if flt.stage is not None:
@@ -107,10 +121,8 @@ def page(
     "Last contact" is the latest meeting at or before `now` (default: the current time).
     """
     now = now or utcnow()
-    base = _base(flt)
+    base = _base(session, flt)
     owners = team.mine(session) if flt.mine else None
-    if owners is not None:
-        base = base.where(Contact.owner.in_(owners))
     ranked: list[int] | None = None
     if flt.query.strip():
         ranked = [c.id for c in contacts.search(session, flt.query, limit=SEARCH_LIMIT)]
@@ -118,13 +130,7 @@ def page(
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     last = _last_contact(now).label("last_contact")
     nxt = _next_follow_up().label("next_follow_up")
-    first_email = (
-        select(ContactEmail.value)
-        .where(ContactEmail.contact_id == Contact.id)
-        .order_by(ContactEmail.position)
-        .limit(1)
-        .scalar_subquery()
-    )
+    first_email = _first_email()
     rows_query = (
         select(
             Contact.id, Contact.display_name, Company.name, Contact.stage, first_email, last, nxt

@@ -11,9 +11,10 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, or_, select, type_coerce
+from sqlalchemy import Select, String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -147,7 +148,7 @@ def list_follow_ups(
         .join(Contact, Contact.id == FollowUp.contact_id)
         .where(Contact.deleted_at.is_(None), FollowUp.status.in_([s.value for s in statuses]))
         .order_by(FollowUp.remind_at, FollowUp.id)
-        .where(*_owned(session, mine))
+        .where(*owned(session, mine))
     )
     if contact_id is not None:
         live_contact(session, contact_id)
@@ -158,6 +159,25 @@ def list_follow_ups(
     return [_view(row, name) for row, name in session.execute(query)]
 
 
+def spec_select() -> Select[*tuple[Any, ...]]:
+    """The columns of a FollowUpSpec, in its field order, with the contact's name.
+
+    Plain columns, not ORM objects: the daily list may hold thousands of overdue rows.
+    """
+    return select(
+        FollowUp.id,
+        FollowUp.contact_id,
+        Contact.display_name.label("contact_name"),
+        FollowUp.due_local,
+        FollowUp.tz,
+        FollowUp.note,
+        FollowUp.rrule,
+        FollowUp.anchor_local,
+        FollowUp.snoozed_until,
+        FollowUp.meeting_id,
+    ).join(Contact, Contact.id == FollowUp.contact_id)
+
+
 def open_specs(
     session: Session, *, before: datetime | None = None, mine: bool = False
 ) -> list[FollowUpSpec]:
@@ -165,27 +185,39 @@ def open_specs(
 
     `mine`: only the rep's own and everyone's (on a server database; a file is all one rep's).
     """
-    # Plain columns, not ORM objects: the daily list may hold thousands of overdue rows.
-    query = (
-        select(
-            FollowUp.id,
-            FollowUp.contact_id,
-            Contact.display_name.label("contact_name"),
-            FollowUp.due_local,
-            FollowUp.tz,
-            FollowUp.note,
-            FollowUp.rrule,
-            FollowUp.anchor_local,
-            FollowUp.snoozed_until,
-            FollowUp.meeting_id,
-        )
-        .join(Contact, Contact.id == FollowUp.contact_id)
-        .where(FollowUp.status == FollowUpStatus.OPEN.value, Contact.deleted_at.is_(None))
+    query = spec_select().where(
+        FollowUp.status == FollowUpStatus.OPEN.value, Contact.deleted_at.is_(None)
     )
     if before is not None:
         query = query.where(FollowUp.remind_at < before)
-    query = query.where(*_owned(session, mine))
-    return [FollowUpSpec(**row._asdict()) for row in session.execute(query)]
+    query = query.where(*owned(session, mine))
+    # Unpacked, not Row._asdict(): the daily list can hold tens of thousands (issue 18).
+    return [
+        FollowUpSpec(
+            id=fid,
+            contact_id=contact_id,
+            contact_name=name,
+            due_local=due_local,
+            tz=tz,
+            note=note,
+            rrule=rrule,
+            anchor_local=anchor_local,
+            snoozed_until=snoozed_until,
+            meeting_id=meeting_id,
+        )
+        for (
+            fid,
+            contact_id,
+            name,
+            due_local,
+            tz,
+            note,
+            rrule,
+            anchor_local,
+            snoozed_until,
+            meeting_id,
+        ) in session.execute(query)
+    ]
 
 
 def agenda(
@@ -213,11 +245,16 @@ def agenda(
     # fetch them too, so they are either listed by their due time or reported as skipped.
     seen = {spec.id for spec in specs}
     specs += [s for s in _odd_remind_specs(session, mine=mine) if s.id not in seen]
-    readable: list[FollowUpSpec] = []
+    # Each follow-up's instant is worked out once: the list can hold tens of thousands (issue 18).
+    timed: list[tuple[datetime, FollowUpSpec]] = []
     skipped: list[FollowUpSpec] = []
     for spec in specs:
-        (readable if _spec_readable(spec) else skipped).append(spec)
-    plan = reminders.agenda(readable, day=day, tz=zone, horizon_days=horizon_days)
+        instant = _readable_instant(spec)
+        if instant is None:
+            skipped.append(spec)
+        else:
+            timed.append((instant, spec))
+    plan = reminders.agenda_of(timed, day=day, tz=zone, horizon_days=horizon_days)
     return dataclasses.replace(plan, skipped=tuple(sorted(s.id for s in skipped)))
 
 
@@ -244,16 +281,15 @@ def _odd_remind_specs(session: Session, *, mine: bool = False) -> list[FollowUpS
     return [s for s in open_specs(session, mine=mine) if s.id in set(ids)]
 
 
-def _spec_readable(spec: FollowUpSpec) -> bool:
-    """Whether the scheduler can place this follow-up (its times and zone can be read)."""
+def _readable_instant(spec: FollowUpSpec) -> datetime | None:
+    """When the scheduler places this follow-up (UTC); None if its times or zone are unreadable."""
     for value in (spec.due_local, spec.anchor_local, spec.snoozed_until):
         if bounds.unreadable_text(value) is not None:
-            return False
+            return None
     try:
-        reminders.effective_instant(spec)
+        return reminders.effective_instant(spec)
     except (KnownError, ValueError, OverflowError):
-        return False
-    return True
+        return None
 
 
 def next_wakeup(session: Session, *, now: datetime, mine: bool = False) -> datetime | None:
@@ -267,7 +303,7 @@ def next_wakeup(session: Session, *, now: datetime, mine: bool = False) -> datet
             # Text that is not a stored instant sorts after every date: never a wake-up time.
             portable.matches_glob(session, FollowUp.remind_at, _INSTANT_GLOB),
             Contact.deleted_at.is_(None),
-            *_owned(session, mine),
+            *owned(session, mine),
         )
         .order_by(FollowUp.remind_at)
         .limit(1)
@@ -298,7 +334,7 @@ def load_agenda(
     )
 
 
-def _owned(session: Session, mine: bool) -> list[ColumnElement[bool]]:
+def owned(session: Session, mine: bool) -> list[ColumnElement[bool]]:
     """The WHERE clause of "only this rep's follow-ups" (none on a file: all are the rep's)."""
     owners = team.mine(session) if mine else None
     return [] if owners is None else [FollowUp.owner.in_(owners)]

@@ -32,7 +32,7 @@ from relationship_crm.domain.errors import DatabaseFileError, InvalidInputError,
 from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.recurrence import next_occurrence
 from relationship_crm.scheduling.zones import localize
-from relationship_crm.storage import search_index
+from relationship_crm.storage import encryption, search_index
 from relationship_crm.storage.backups import raise_if_busy, sqlite_checks
 from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS, SCHEMA_HEAD, inspect_file
 from relationship_crm.storage.schema import CONTACT_FTS_TABLE, Base
@@ -123,7 +123,7 @@ def run(db_path: Path, *, limit: int = MAX_EXAMPLES) -> CheckReport:
         for kind, app_check in APP_CHECKS:
             try:
                 found.extend(app_check(conn, limit))
-            except sqlite3.DatabaseError as exc:
+            except encryption.DATABASE_ERRORS as exc:
                 raise_if_busy(exc)
                 found.append(Problem(kind, f"could not be checked: {exc}"))
     return CheckReport(path, revision, tuple(found), len(APP_CHECKS))
@@ -133,10 +133,8 @@ def run(db_path: Path, *, limit: int = MAX_EXAMPLES) -> CheckReport:
 def _snapshot(path: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection inside one read transaction, with the app's SQL functions."""
     try:
-        conn = sqlite3.connect(
-            f"{path.absolute().as_uri()}?mode=ro", uri=True, isolation_level=None
-        )
-    except sqlite3.Error as exc:
+        conn = encryption.connect(path, mode="ro", isolation_level=None)
+    except encryption.ERRORS as exc:
         raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -125,17 +125,41 @@ def generate(
     tz: str,
     now: datetime,
     progress: Progress | None = None,
+    worst_case: bool = False,
 ) -> SampleSummary:
     """Add `contacts` sample contacts with their companies, meetings, notes, follow-ups and gifts.
 
     `today` is the rep's calendar day in zone `tz` (the sample's dates are placed around it) and
     `now` the aware moment of generation (no past timestamp is later). `progress(done, total)` is
     called now and then. The search index is rebuilt at the end. Runs in the caller's transaction.
+
+    However big the book, the daily list holds what a busy rep's does: a few hundred overdue at
+    most (`words.FU_CAPS`). `worst_case` keeps a small book's proportions at every size instead
+    (a fifth of the follow-ups overdue: tens of thousands at 100,000 contacts), for benchmarks.
     """
     count = check_contact_count(contacts)
     zone = get_zone(tz)
     as_utc(now)  # a naive `now` is a programming error: fail before writing anything
-    return _Generator(session, count, seed, today, zone, now, progress).run()
+    weights = words.FU_WEIGHTS if worst_case else follow_up_weights(count)
+    return _Generator(session, count, seed, today, zone, now, progress, weights).run()
+
+
+def follow_up_weights(contacts: int) -> tuple[int, ...]:
+    """`words.FU_WEIGHTS` for a book of `contacts`, with the overdue, due-today and snoozed
+    shares cut so that their expected counts stay under `words.FU_CAPS` (the rest is done)."""
+    per_contact = sum(n * w for n, w in enumerate(words.FOLLOW_UPS_PER_CONTACT))
+    expected = contacts * per_contact / sum(words.FOLLOW_UPS_PER_CONTACT)
+    total = sum(words.FU_WEIGHTS)
+    # In thousandths, so a share a thousand times smaller still has a whole weight.
+    weights = {k: w * 1000 for k, w in zip(words.FU_KINDS, words.FU_WEIGHTS, strict=True)}
+    for kind, cap in words.FU_CAPS.items():
+        allowed = max(1, int(1000 * total * cap / expected)) if expected else weights[kind]
+        if allowed < weights[kind]:
+            weights["done"] += weights[kind] - allowed
+            weights[kind] = allowed
+    if weights["done"] == words.FU_WEIGHTS[words.FU_KINDS.index("done")] * 1000:
+        return words.FU_WEIGHTS  # a small book: the same draws as ever
+    return tuple(weights[k] for k in words.FU_KINDS)
 
 
 #: How many contacts the desktop app's "Load sample data" invents.
@@ -212,8 +236,10 @@ class _Generator:
         zone: ZoneInfo,
         now: datetime,
         progress: Progress | None,
+        follow_up_weights: tuple[int, ...] = words.FU_WEIGHTS,
     ) -> None:
         self.session = session
+        self.follow_up_weights = follow_up_weights
         self.count = count
         self.rng = random.Random(seed)
         self.today = today
@@ -701,7 +727,9 @@ class _Generator:
         """One follow-up: overdue, today, soon, later, done, cancelled or snoozed; some recur."""
         rng = self.rng
         n = self.tally["follow_ups"]
-        situation = words.FU_KINDS[n] if n < 3 else self.weighted(words.FU_KINDS, words.FU_WEIGHTS)
+        situation = (
+            words.FU_KINDS[n] if n < 3 else self.weighted(words.FU_KINDS, self.follow_up_weights)
+        )
         if situation == "overdue":
             day = -self.between(1, 21)
         elif situation == "today":

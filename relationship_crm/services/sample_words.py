@@ -462,6 +462,10 @@ RECURRING_SHARE = 0.17  # of open follow-ups; ~15% of all
 # soon, so even the smallest sample fills every section of the daily list.
 FU_KINDS = ("overdue", "today", "soon", "later", "done", "cancelled", "snoozed")
 FU_WEIGHTS = (18, 9, 30, 20, 15, 5, 3)
+# What a heavy rep's daily list really holds, whatever the size of the book: follow-ups past these
+# counts (on average) are ones the rep dealt with, so they become "done" instead (issue 18). The
+# worst case (`--worst-case`) keeps FU_WEIGHTS at every size: a fifth of them overdue.
+FU_CAPS = {"overdue": 250, "today": 60, "snoozed": 40}
 FOLLOW_UPS_PER_CONTACT = (10, 75, 15)  # weights of 0, 1, 2 follow-ups
 
 THANKS_STATUSES = tuple(ThanksStatus)  # draft, printed, sent

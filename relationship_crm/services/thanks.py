@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from relationship_crm.domain.bounds import MAX_ID, in_id_range
@@ -750,6 +750,78 @@ def unsent_due(
         )
         for note, name, meeting in rows
     ]
+
+
+def count_notes(session: Session, *, statuses: Iterable[str | ThanksStatus] | None = None) -> int:
+    """How many notes to live contacts have one of `statuses` (all when None): a count of what
+    `list_notes` lists, without reading the notes."""
+    query = (
+        select(func.count())
+        .select_from(ThankYouNote)
+        .join(Contact, Contact.id == ThankYouNote.contact_id)
+        .where(Contact.deleted_at.is_(None))
+    )
+    if statuses is not None:
+        query = query.where(ThankYouNote.status.in_([parse_status(v).value for v in statuses]))
+    return int(session.scalar(query) or 0)
+
+
+def unsent_due_first(
+    session: Session, *, limit: int, now: datetime | None = None, zone: str | None = None
+) -> tuple[list[ThanksDue], int]:
+    """The first `limit` of `unsent_due` (same order) and how many there are in all.
+
+    What the Reminders panel's box shows: a rep with thousands of late notes sees the oldest and
+    the count, read as plain rows, not every note.
+    """
+    now = now or utcnow()
+    today = now.astimezone(get_zone(zone or settings.zone(session))).date()
+    cutoff = today - timedelta(days=UNSENT_AFTER_DAYS)
+    before = datetime.combine(cutoff + timedelta(days=1), datetime.min.time())
+    conditions = (
+        Contact.deleted_at.is_(None),
+        # "Not sent" as the statuses it is: SQLite then starts from the status index (the
+        # unsent few) rather than from every contact.
+        ThankYouNote.status.in_([v.value for v in ThanksStatus if v is not ThanksStatus.SENT]),
+        Meeting.starts_local < before,
+    )
+    total = session.scalar(
+        select(func.count())
+        .select_from(ThankYouNote)
+        .join(Contact, Contact.id == ThankYouNote.contact_id)
+        .join(Meeting, Meeting.id == ThankYouNote.meeting_id)
+        .where(*conditions)
+    )
+    rows = session.execute(
+        select(
+            ThankYouNote.id,
+            ThankYouNote.contact_id,
+            Contact.display_name,
+            Meeting.id,
+            Meeting.title,
+            Meeting.starts_local,
+            ThankYouNote.status,
+        )
+        .join(Contact, Contact.id == ThankYouNote.contact_id)
+        .join(Meeting, Meeting.id == ThankYouNote.meeting_id)
+        .where(*conditions)
+        .order_by(Meeting.starts_local, Contact.sort_name, ThankYouNote.id)
+        .limit(max(limit, 0))
+    )
+    first = [
+        ThanksDue(
+            note_id=note_id,
+            contact_id=contact_id,
+            contact_name=name,
+            meeting_id=meeting_id,
+            meeting_title=title,
+            meeting_day=starts.date(),
+            status=ThanksStatus(status),
+            days_since=(today - starts.date()).days,
+        )
+        for note_id, contact_id, name, meeting_id, title, starts, status in rows
+    ]
+    return first, int(total or 0)
 
 
 # --- what the thank-you windows show, each read in one transaction ---------------------------

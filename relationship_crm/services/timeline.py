@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from relationship_crm.domain.bounds import FIRST_YEAR
 from relationship_crm.domain.records import ContactView, MeetingView
@@ -69,7 +69,11 @@ def timeline(session: Session, contact_id: int, *, limit: int | None = None) -> 
     meeting_ids = select(meeting_attendees.c.meeting_id).where(
         meeting_attendees.c.contact_id == contact_id
     )
-    for m in session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids))):
+    # The attendees of every meeting in one query, not one per meeting (200 meetings, issue 18).
+    found = session.scalars(
+        select(Meeting).where(Meeting.id.in_(meeting_ids)).options(selectinload(Meeting.attendees))
+    )
+    for m in found:
         others = [c.display_name for c in m.attendees if c.id != contact_id]
         detail = m.notes
         if others:

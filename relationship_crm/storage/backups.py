@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from relationship_crm.domain.errors import DatabaseFileError, KnownError
+from relationship_crm.storage import encryption
 from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS, inspect_file
 
 SUFFIX = ".sqlite3"
@@ -326,7 +327,7 @@ def has_data(db_path: Path) -> bool:
                 conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{name}")').fetchone()[0]
                 for name in names
             )
-        except sqlite3.DatabaseError as exc:
+        except encryption.DATABASE_ERRORS as exc:
             raise_if_busy(exc)
             raise DatabaseFileError(f"{db_path} is damaged or not a database ({exc})") from exc
 
@@ -374,7 +375,7 @@ def sqlite_checks(conn: sqlite3.Connection, *, limit: int = MAX_FINDINGS) -> lis
     """
     try:
         rows = [str(r[0]) for r in conn.execute(f"PRAGMA integrity_check({limit})")]
-    except sqlite3.DatabaseError as exc:
+    except encryption.DATABASE_ERRORS as exc:
         raise_if_busy(exc)
         return [("integrity", f"the file is damaged ({exc})")]
     if rows != ["ok"]:
@@ -384,12 +385,12 @@ def sqlite_checks(conn: sqlite3.Connection, *, limit: int = MAX_FINDINGS) -> lis
         return found
     try:
         return _foreign_key_findings(conn, limit)
-    except sqlite3.DatabaseError as exc:
+    except encryption.DATABASE_ERRORS as exc:
         raise_if_busy(exc)
         return [("integrity", f"the file is damaged ({exc})")]
 
 
-def raise_if_busy(exc: sqlite3.Error) -> None:
+def raise_if_busy(exc: Exception) -> None:
     """A lock held too long by another program is not damage: say so (KnownError) instead."""
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
@@ -462,6 +463,7 @@ def restore(db_path: Path, backup: Path, *, now: datetime | None = None) -> Path
             if kept is not None:
                 _move_with_side_files(kept, db_path)
             raise KnownError(f"{failure}: {_os_reason(exc)}; nothing was changed") from exc
+        _same_key(partial, db_path)
         _fsync_folder(folder)
     return kept
 
@@ -501,8 +503,8 @@ def _take_offline(db_path: Path) -> None:
     any other program) has the database open.
     """
     try:
-        conn = sqlite3.connect(db_path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
-    except sqlite3.Error as exc:
+        conn = encryption.connect(db_path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+    except encryption.ERRORS as exc:
         raise DatabaseFileError(f"cannot open {db_path}: {exc}; nothing was changed") from exc
     try:
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -510,7 +512,7 @@ def _take_offline(db_path: Path) -> None:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("COMMIT")  # the lock stays until close (EXCLUSIVE locking mode)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-    except sqlite3.OperationalError as exc:
+    except encryption.OPERATIONAL_ERRORS as exc:
         text = str(exc).lower()
         if "locked" in text or "busy" in text:
             raise KnownError(
@@ -520,7 +522,7 @@ def _take_offline(db_path: Path) -> None:
         raise DatabaseFileError(
             f"cannot restore over {db_path}: {exc}; nothing was changed"
         ) from exc
-    except sqlite3.DatabaseError:
+    except encryption.DATABASE_ERRORS:
         pass  # damaged beyond reading: it is set aside as it is
     finally:
         conn.close()
@@ -533,6 +535,8 @@ def _move_with_side_files(source: Path, target: Path) -> None:
         raise KnownError(
             f"cannot rename {source} to {target.name}: {_os_reason(exc)}; nothing was changed"
         ) from exc
+    _same_key(source, target)
+    encryption.forget(source)
     for suffix in _SIDE_FILES:
         side = Path(f"{source}{suffix}")
         if side.exists():
@@ -549,16 +553,17 @@ def _copy_database(source: Path, target: Path, *, failure: str, outcome: str) ->
     the copy is a consistent snapshot however busy its writers are. It is switched to a rollback
     journal so that it is one self-contained file.
     """
+    _same_key(source, target)  # the copy of an encrypted file is encrypted with its key
     try:
         with (
             _read_only(source) as src,
-            closing(sqlite3.connect(target, isolation_level=None)) as dst,
+            closing(encryption.connect(target, isolation_level=None)) as dst,
         ):
             src.backup(dst, pages=-1)
             dst.execute("PRAGMA journal_mode = DELETE").fetchall()
             verdict = [str(r[0]) for r in dst.execute("PRAGMA quick_check")]
         _fsync_file(target)
-    except sqlite3.Error as exc:
+    except encryption.ERRORS as exc:
         text = str(exc).lower()
         if "malformed" in text or "not a database" in text or "corrupt" in text:
             raise DatabaseFileError(f"{source} is damaged ({exc}); {outcome}") from exc
@@ -602,6 +607,7 @@ def _publish(
         except OSError as exc:
             raise KnownError(f"{failure}: {_os_reason(exc)}; no backup was made") from exc
         _fsync_folder(folder)
+        _same_key(partial, final)
         return final
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -618,6 +624,7 @@ def _private_temp(folder: Path, *, prefix: str, failure: str) -> Iterator[Path]:
     try:
         yield path
     finally:
+        encryption.forget(path)
         for leftover in _with_side_files(path):
             try:
                 leftover.unlink(missing_ok=True)
@@ -646,14 +653,23 @@ def _make_private_folder(folder: Path, *, failure: str) -> None:
 def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection (URI mode=ro): nothing done through it can change the file."""
     try:
-        conn = sqlite3.connect(f"{Path(path).absolute().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        conn = encryption.connect(path, mode="ro")
+    except encryption.ERRORS as exc:
         raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         yield conn
     finally:
         conn.close()
+
+
+def _same_key(source: Path, target: Path) -> None:
+    """`target` (a copy or the new name of `source`) is encrypted as `source` is, or plain."""
+    key = encryption.key_for(source)
+    if key is None:
+        encryption.forget(target)
+    else:
+        encryption.remember(target, key)
 
 
 def _fsync_file(path: Path) -> None:

@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 
 from relationship_crm.domain.errors import DatabaseFileError
+from relationship_crm.storage import encryption
 
 # The revisions shipped with this version, oldest first; the last is the head. A test checks this
 # against the Alembic scripts, so opening an up-to-date file never has to load Alembic at all.
@@ -56,11 +57,11 @@ def inspect_file(path: Path) -> str | None:
     if path.stat().st_size == 0:
         return None  # an empty file: SQLite treats it as a new database
     try:
-        return _read_revision(path)
+        return _read_revision_or_unlock(path)
     except _HotJournal:
         recover_hot_journal(path)
         try:
-            return _read_revision(path)
+            return _read_revision_or_unlock(path)
         except _HotJournal as again:  # another writer was killed in between: rare, honest
             raise DatabaseFileError(
                 f"{path} has an unfinished transaction that could not be rolled back"
@@ -71,26 +72,55 @@ class _HotJournal(Exception):
     """The read-only look met a rollback journal that only a writing connection can roll back."""
 
 
+class _NotSQLite(Exception):
+    """SQLite could not read the file as a plain database: not one at all, or encrypted."""
+
+
+def _read_revision_or_unlock(path: Path) -> str | None:
+    try:
+        return _read_revision(path)
+    except _NotSQLite:
+        pass
+    if encryption.is_encrypted(path) and has_sqlite_header(path):
+        encryption.forget(path)  # decrypted since this process met it
+        return _read_revision(path)
+    # No connection of this process has the file open now: unlock may read its salt. (A key
+    # already known for the path did not fit: the file was replaced, and unlock replaces it.)
+    if encryption.unlock(path):
+        try:
+            return _read_revision(path)
+        except _NotSQLite:
+            pass
+    if encryption.looks_encrypted(path):
+        raise DatabaseFileError(
+            f"{path} is not a Relationship CRM database (not an SQLite file), or it is "
+            "encrypted: give its passphrase (asked on a terminal; scripts set "
+            f"{encryption.PASSPHRASE_ENV_VAR})"
+        )
+    raise DatabaseFileError(f"{path} is not a Relationship CRM database (not an SQLite file)")
+
+
 def _read_revision(path: Path) -> str | None:
     # Only SQLite reads the file, never open() here: closing any descriptor of the file drops every
     # POSIX lock this process holds on it, its SQLite connections' too; another process may then
     # take itself for the last user and delete the write-ahead log under them, losing commits
     # (sqlite.org/howtocorrupt.html, 2.2). SQLite itself keeps such descriptors open.
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        conn = encryption.connect(path, mode="ro")
+    except encryption.ERRORS as exc:
         raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             conn.execute("PRAGMA schema_version").fetchone()
-        except sqlite3.DatabaseError as exc:
-            # Not a database at all, so no connection of this process can hold a lock on it:
-            # reading its first bytes here to word the message is safe.
-            if exc.sqlite_errorcode == sqlite3.SQLITE_NOTADB and not has_sqlite_header(path):
-                raise DatabaseFileError(
-                    f"{path} is not a Relationship CRM database (not an SQLite file)"
-                ) from None
+        except encryption.DATABASE_ERRORS as exc:
+            # Not a database at all (or encrypted), so no connection of this process can hold a
+            # lock on it: reading its first bytes here to word the message is safe.
+            code = getattr(exc, "sqlite_errorcode", None)
+            if code == sqlite3.SQLITE_NOTADB and (
+                encryption.is_encrypted(path) or not has_sqlite_header(path)
+            ):
+                raise _NotSQLite() from None
             if is_hot_journal_error(exc, path):
                 raise _HotJournal(str(exc)) from exc
             raise
@@ -102,7 +132,7 @@ def _read_revision(path: Path) -> str | None:
                 f"{path} is an SQLite database of another program, not of Relationship CRM"
             )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except encryption.DATABASE_ERRORS as exc:
         raise DatabaseFileError(f"{path} is damaged or not a database ({exc})") from exc
     finally:
         conn.close()
@@ -117,7 +147,7 @@ def _read_revision(path: Path) -> str | None:
     return revision
 
 
-def is_hot_journal_error(exc: sqlite3.Error, path: Path) -> bool:
+def is_hot_journal_error(exc: Exception, path: Path) -> bool:
     """Whether a read-only connection failed only because a rollback journal must be rolled back.
 
     SQLite says SQLITE_READONLY_ROLLBACK ("attempt to write a readonly database") on a healthy
@@ -139,13 +169,13 @@ def recover_hot_journal(path: Path) -> None:
     damaged after all.
     """
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True)
-    except sqlite3.Error as exc:
+        conn = encryption.connect(path, mode="rw")
+    except encryption.ERRORS as exc:
         raise DatabaseFileError(f"cannot open {path}: {exc}") from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA schema_version").fetchone()  # the first read rolls the journal back
-    except sqlite3.DatabaseError as exc:
+    except encryption.DATABASE_ERRORS as exc:
         code = getattr(exc, "sqlite_errorcode", None)
         if code is not None and code & 0xFF in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN):
             raise DatabaseFileError(

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from relationship_crm.domain.errors import DatabaseFileError, KnownError
 from relationship_crm.domain.text import fold
-from relationship_crm.storage import backups
+from relationship_crm.storage import encryption
 
 # The first look at a file lives in storage.database_file, which backups uses too (backups
 # imports nothing from this module).
@@ -117,7 +117,7 @@ def _translated_errors(path: Path) -> Iterator[None]:
             raise KnownError(f"cannot write {path}: the file is read-only") from exc
         raise
     except DBAPIError as exc:
-        if isinstance(exc.orig, sqlite3.DatabaseError) and "malformed" in str(exc.orig):
+        if isinstance(exc.orig, encryption.DATABASE_ERRORS) and "malformed" in str(exc.orig):
             raise DatabaseFileError(f"the database {path} is damaged: {exc.orig}") from exc
         raise
 
@@ -167,7 +167,7 @@ def _on_begin(conn: Any) -> None:
 
 def make_engine(path: Path) -> Engine:
     """An engine with the app's pragmas on every connection."""
-    engine = create_engine(f"sqlite+pysqlite:///{path}")
+    engine = create_engine(f"sqlite+pysqlite:///{path}", **encryption.engine_options(path))
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
@@ -192,7 +192,10 @@ def open_database(path: Path | str) -> Database:
     revision = inspect_file(path)
     if revision is None:
         _create_private_file(path)
+        encryption.prepare_new(path)
     elif revision != SCHEMA_HEAD:
+        from relationship_crm.storage import backups  # only then: every command opens a file
+
         backups.automatic_backup(path, reason="before-migration")
     engine = make_engine(path)
     db = Database(path, engine)
@@ -256,7 +259,7 @@ def migrate(path: Path) -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     # Migrations run on a connection without PRAGMA foreign_keys (batch mode copies tables).
-    engine = create_engine(f"sqlite+pysqlite:///{path}")
+    engine = create_engine(f"sqlite+pysqlite:///{path}", **encryption.engine_options(path))
     # One transaction for the whole upgrade, the first schema creation included: pysqlite BEGINs
     # only before INSERT/UPDATE/DELETE, so CREATE TABLE ran in autocommit and a process killed
     # during the first start left half a schema that the app then refused ("no schema version").

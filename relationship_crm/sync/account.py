@@ -15,6 +15,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from sqlalchemy import delete
@@ -22,8 +23,18 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError, KnownError
+from relationship_crm.storage.db import Database
 from relationship_crm.storage.schema import SyncAccount, SyncItem
-from relationship_crm.sync.dav import CALDAV, CARDDAV, DAV, DavClient, Resource, check_url
+from relationship_crm.sync.dav import (
+    CALDAV,
+    CARDDAV,
+    DAV,
+    DavClient,
+    LoginRefused,
+    Resource,
+    Unreachable,
+    check_url,
+)
 
 PASSWORD_ENV = "RELATIONSHIP_CRM_SYNC_PASSWORD"
 DEFAULT_NAME = "Relationship CRM"
@@ -69,6 +80,16 @@ def check_username(username: str) -> str:
     if not username or len(username) > MAX_USERNAME or any(ord(c) < 32 for c in username):
         raise InvalidInputError("the username must be 1 to 200 printable characters")
     return username
+
+
+def check_ca_file(path: str | None, what: str = "--ca-file") -> str | None:
+    """The absolute path of a company certificate authority file, or None when none is given."""
+    if path is None or not path.strip():
+        return None
+    found = Path(path.strip()).expanduser()
+    if not found.is_file():
+        raise InvalidInputError(f"{what}: no such file: {path.strip()}")
+    return str(found.resolve())
 
 
 def check_name(name: str, what: str) -> str:
@@ -136,7 +157,7 @@ def card_homes_via_well_known(client: DavClient, url: str) -> list[str]:
             return []
         homes = client.propfind(principals[0], [_CARD_HOME])
     except KnownError as exc:
-        if "refused the username" in str(exc):
+        if isinstance(exc, LoginRefused):
             raise
         return []
     return [urljoin(principals[0], h) for r in homes for h in r.hrefs(_CARD_HOME)]
@@ -152,10 +173,10 @@ def _principal(client: DavClient, url: str) -> str:
     for candidate in tried:
         try:
             found = client.propfind(candidate, [_PRINCIPAL])
+        except (LoginRefused, Unreachable):
+            raise
         except KnownError as exc:
-            if "refused the username" in str(exc) or "cannot reach" in str(exc):
-                raise
-            if "certificate" in str(exc) or "did not answer" in str(exc):
+            if "certificate" in str(exc):
                 raise
             continue
         for resource in found:
@@ -233,6 +254,79 @@ def _make_address_book(client: DavClient, home: str, name: str) -> str:
             f"the server did not create the address book {name!r} ({response.status_code})"
         )
     return url
+
+
+@dataclass(frozen=True, slots=True)
+class SetUp:
+    """What `set_up` did: the collections found (and created), and whether the keyring has
+    the password."""
+
+    url: str
+    username: str
+    found: Found
+    password_saved: bool
+
+
+def set_up(
+    db: Database,
+    *,
+    url: str,
+    username: str,
+    password: str,
+    calendar: str | None = None,
+    address_book: str | None = None,
+    create: bool = False,
+    ca_file: str | None = None,
+    now: datetime,
+) -> SetUp:
+    """`sync setup` and the app's Sync account dialog: check what was typed, find (or create)
+    the collections while logging in, keep the password in the keyring and the rest in the
+    database. Nothing is saved unless the server accepted the login."""
+    url = check_url(url)
+    username = check_username(username)
+    calendar = check_name(calendar or DEFAULT_NAME, "calendar")
+    book = check_name(address_book or DEFAULT_NAME, "address book")
+    if not password:
+        raise InvalidInputError("no password: type the password of the account")
+    with DavClient(username, password, ca_file=ca_file) as client:
+        found = discover(client, url, calendar=calendar, address_book=book, create=create)
+    with db.read() as session:
+        before = load(session)
+    saved = store_password(url, username, password)
+    with db.write() as session:
+        save(
+            session,
+            url=url,
+            username=username,
+            found=found,
+            ca_file=ca_file,
+            password_saved=saved,
+            now=now,
+        )
+    if (
+        before is not None
+        and before.password_saved
+        and (before.url, before.username)
+        != (
+            url,
+            username,
+        )
+    ):
+        delete_password(before.url, before.username)  # the old account's, no longer used
+    return SetUp(url, username, found, saved)
+
+
+def forget_account(db: Database) -> bool:
+    """`sync forget`: the account and its saved password removed; False when there was none."""
+    with db.read() as session:
+        before = load(session)
+    if before is None:
+        return False
+    if before.password_saved:
+        delete_password(before.url, before.username)
+    with db.write() as session:
+        forget(session)
+    return True
 
 
 # ------------------------------------------------------------ the saved account

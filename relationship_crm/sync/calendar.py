@@ -173,10 +173,8 @@ def push(
         tally.events_deleted += 1
 
 
-def check_collection(client: DavClient, calendar_url: str) -> None:
-    """A one-line error when the calendar was removed from the server."""
-    response = client.request("PROPFIND", calendar_url, headers={"Depth": "0"})
-    if response.status_code == 404:
-        raise KnownError(
-            f"the calendar {calendar_url} is no longer on the server; run `sync setup` again"
-        )
+def check_collection(client: DavClient, url: str, what: str = "calendar") -> None:
+    """A one-line error when the calendar (or address book) was removed from the server."""
+    response = client.request("PROPFIND", url, headers={"Depth": "0"})
+    if response.status_code in (404, 410):
+        raise KnownError(f"the {what} {url} is no longer on the server; run `sync setup` again")

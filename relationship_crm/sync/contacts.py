@@ -10,17 +10,20 @@ or email is added, empty fields filled); a field that can hold one value (job ti
 birthday) takes the phone's value when only the phone changed it, and when both sides changed
 since the last sync the app's value is kept and the phone's is written into the contact's notes,
 so nothing is lost. A card deleted on the phone sends the contact to the trash (restorable).
-Cards created on the phone are left alone for now.
+A card created on the phone goes through the import (`services.importing.import_contacts`:
+a duplicate of a contact here is merged into it, anyone else becomes a new contact); the push
+then puts the contact's own card on the server in its place.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +31,7 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.interchange.vcard_export import card
 from relationship_crm.interchange.vcard_import import parse_vcards
-from relationship_crm.services import contacts, importing, settings
+from relationship_crm.services import contacts, importing, settings, stages
 from relationship_crm.storage.schema import Contact, SyncItem
 from relationship_crm.sync.calendar import Known, Tally
 from relationship_crm.sync.dav import DAV, DavClient, parse_multistatus
@@ -38,6 +41,9 @@ COLLECTION = "contacts"
 SINGLE = (("title", "Job title"), ("company", "Company"), ("birthday", "Birthday"))
 
 Record = Callable[[str, str | None, str | None, str | None], None]
+#: The file names the push gives cards (`contact-12.vcf`): a card so named that the app has no
+#: record of is one of ours from an interrupted run, never one the phone made.
+_OURS = re.compile(r"contact-\d+\.vcf")
 
 
 def uid_of(contact_id: int) -> str:
@@ -213,7 +219,77 @@ def pull(
         tally.contacts_pulled += 1
         # The server's card is now the base: the push sends the merged one over it.
         record(uid, before.href, answer.headers.get("ETag") or etags[before.href], "")
+    recorded = {k.href for k in known.values()}
+    for url, etag in sorted(etags.items()):
+        if url in recorded or etag is None or url.endswith("/") or is_ours(url):
+            continue
+        _pull_new(client, url, etag, apply, tally, now)
     return new_token
+
+
+def is_ours(url: str) -> bool:
+    return bool(_OURS.fullmatch(unquote(urlsplit(url).path.rsplit("/", 1)[-1])))
+
+
+def _pull_new(
+    client: DavClient,
+    url: str,
+    etag: str,
+    apply: Callable[[Callable[[Session], object]], object],
+    tally: Tally,
+    now: datetime,
+) -> None:
+    """A card the phone created: imported, and marked for removal in the same transaction."""
+    answer = client.request("GET", url)
+    if answer.status_code in (404, 410):
+        return  # deleted again since the listing
+    if answer.status_code != 200:
+        tally.errors += 1
+        return
+    tag = answer.headers.get("ETag") or etag
+
+    def take(session: Session, body: bytes = answer.content) -> object:
+        return import_phone_card(session, body, url, tag, now=now)
+
+    if apply(take):
+        tally.contacts_pulled += 1
+
+
+def import_phone_card(
+    session: Session, data: bytes, href: str, etag: str | None, *, now: datetime
+) -> bool:
+    """Import one card made on the phone through the import's rules (a duplicate is merged into
+    the contact it matches); False when it holds nothing the import can read (left alone).
+
+    The card is recorded under a UID that names no contact, so the push removes it from the
+    server: the contact's own card replaces it. A server keeps a card's UID for good (RFC 6352
+    no-uid-conflict), and the app's cards carry the app's. Recorded in the import's own
+    transaction, so a sync stopped before the removal never imports the card twice."""
+    try:
+        read = parse_vcards(data, strict=False, stages=stages.stage_keys(session))
+    except KnownError:
+        return False
+    if len(read) != 1:
+        return False
+    summary = importing.import_contacts(
+        session,
+        read,
+        on_duplicate=importing.OnDuplicate.MERGE,
+        strict=False,
+        within_file=False,
+        source="phone",
+        now=now,
+    )
+    if not summary.record_ids:
+        return False
+    marker = "phone-card-" + hashlib.sha256(href.encode("utf-8")).hexdigest()[:40]
+    if session.get(SyncItem, (COLLECTION, marker)) is None:
+        session.add(
+            SyncItem(
+                collection=COLLECTION, uid=marker, href=href, etag=etag, digest="", synced_at=now
+            )
+        )
+    return True
 
 
 def push(

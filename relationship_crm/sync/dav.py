@@ -26,6 +26,14 @@ MAX_REDIRECTS = 5
 USER_AGENT = "relationship-crm-sync"
 
 
+class Unreachable(KnownError):
+    """The server could not be reached or did not answer in time: offline, try again later."""
+
+
+class LoginRefused(KnownError):
+    """The server refused the username or password."""
+
+
 def check_url(url: str) -> str:
     """`url` if it is an https:// URL, or http:// to this machine; else one clear line."""
     try:
@@ -112,14 +120,16 @@ class DavClient:
                     "for a company certificate authority, pass --ca-file"
                 ) from None
             except requests.exceptions.Timeout:
-                raise KnownError(f"the server {_host(url)} did not answer in time") from None
+                raise Unreachable(f"the server {_host(url)} did not answer in time") from None
             except requests.exceptions.RequestException as exc:
-                raise KnownError(f"cannot reach the server {_host(url)} ({_reason(exc)})") from None
+                raise Unreachable(
+                    f"cannot reach the server {_host(url)} ({_reason(exc)})"
+                ) from None
             if response.status_code in (301, 302, 303, 307, 308) and "Location" in response.headers:
                 url = urljoin(url, response.headers["Location"])
                 continue
             if response.status_code == 401:
-                raise KnownError(f"the server {_host(url)} refused the username or password")
+                raise LoginRefused(f"the server {_host(url)} refused the username or password")
             if response.status_code == 403 and 403 not in allow:
                 raise KnownError(f"the server {_host(url)} does not allow this account to do that")
             response.url = url

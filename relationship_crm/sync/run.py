@@ -61,6 +61,10 @@ def _contacts(
             row.contacts_sync_token = token
 
 
+class PasswordNeeded(KnownError):
+    """No password was given and none is saved (no system keyring)."""
+
+
 def password_for(info: account.AccountInfo, given: str | None) -> str:
     """The password given, else the keyring's; one clear line when there is neither."""
     if given:
@@ -68,7 +72,7 @@ def password_for(info: account.AccountInfo, given: str | None) -> str:
     saved = account.saved_password(info.url, info.username) if info.password_saved else None
     if saved:
         return saved
-    raise KnownError(
+    raise PasswordNeeded(
         "the sync password is not saved on this computer (no system keyring); pass "
         f"--password-stdin or set {account.PASSWORD_ENV}"
     )
@@ -92,6 +96,8 @@ def run(
     try:
         with DavClient(info.username, secret, ca_file=info.ca_file) as client:
             calendar.check_collection(client, info.calendar_url)
+            if info.address_book_url:
+                calendar.check_collection(client, info.address_book_url, "address book")
             if info.address_book_url:
                 _contacts(db, client, info.address_book_url, tally, moment)
             with db.read() as session:

@@ -95,11 +95,15 @@ def _run_window(app: QApplication, paths: AppPaths, instance: SingleInstance) ->
     # The command line (or a script) may write to the same file while the window is open.
     watcher = OutsideChangesWatcher(runner, ctx.events)
     window.show()
+    collector.freeze()
     watcher.start()
     _daily_backup(ctx, paths, window)
+    # Syncs only when an account is set up; otherwise the app connects to nothing.
+    window.background_sync.start()
     try:
         code = app.exec()
     finally:
+        window.background_sync.stop()
         watcher.stop()
         runner.shutdown()
         runner.db.close()  # not `db`: a restore from a backup reopens the file as a new Database
@@ -108,12 +112,28 @@ def _run_window(app: QApplication, paths: AppPaths, instance: SingleInstance) ->
 
 
 def _open_or_offer_backup(paths: AppPaths) -> Database | None:
-    """The database, or None after telling the rep why not (offering the newest backup)."""
-    from relationship_crm.ui.dialogs.bad_database import offer_latest_backup
+    """The database, or None after telling the rep why not (offering the newest backup).
 
+    An encrypted database asks for its passphrase (a dialog) unless the environment or the
+    keyring has it; a cancelled or wrong passphrase is said, and no backup is offered.
+    """
+    from relationship_crm.storage import encryption
+    from relationship_crm.ui.dialogs.bad_database import offer_latest_backup
+    from relationship_crm.ui.dialogs.passphrase_dialog import DialogPassphrases
+
+    asker = DialogPassphrases()
+    encryption.set_passphrase_source(asker)
     try:
-        return open_database(paths.target)
+        database = open_database(paths.target)
+        if paths.url is None:
+            asker.keep_if_asked(paths.db)
+        return database
+    except encryption.WrongPassphraseError as exc:
+        QMessageBox.warning(None, APP_TITLE, f"Cannot open the database.\n\n{exc}")
+        return None
     except KnownError as exc:
+        if asker.cancelled:
+            return None  # the rep chose not to give the passphrase: nothing to explain
         if paths.url is not None:  # a server: no backup of ours to offer
             QMessageBox.critical(None, APP_TITLE, f"Cannot open the database.\n\n{exc}")
             return None

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDockWidget,
     QFileDialog,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -27,6 +28,7 @@ from relationship_crm.domain.changes import Changes
 from relationship_crm.paths import AppPaths
 from relationship_crm.services import contacts, duplicates, meetings, trash
 from relationship_crm.services import settings as rep_settings
+from relationship_crm.ui.background_sync import BackgroundSync
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.database_actions import DatabaseActions
 from relationship_crm.ui.dialogs.contact_editor import ContactEditor
@@ -41,6 +43,7 @@ from relationship_crm.ui.undo import UndoStack, shorten
 if TYPE_CHECKING:
     from relationship_crm.ui.dialogs.import_dialog import ImportDialog
     from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
+    from relationship_crm.ui.dialogs.sync_account import SyncAccountDialog
     from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
     from relationship_crm.ui.dialogs.trash_dialog import TrashDialog
     from relationship_crm.ui.dialogs.trigger_events import TriggerEventsDialog
@@ -105,6 +108,12 @@ class MainWindow(QMainWindow):
         self.reminders = self._build_reminders()
         self.reminders_dock.setWidget(self.reminders)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.reminders_dock)
+
+        # Started by the app (ui/launch.py), not here: a window alone connects to nothing.
+        self.background_sync = BackgroundSync(ctx, self)
+        self.sync_status = QLabel()
+        self.sync_status.setObjectName("syncStatus")
+        self.statusBar().addPermanentWidget(self.sync_status)
 
         self._build_menus()
         self._connect_signals()
@@ -220,6 +229,10 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         self.settings_action = self._action("&Settings…", "Ctrl+,", self.edit_settings)
         edit_menu.addAction(self.settings_action)
+        self.sync_account_action = self._action("S&ync account…", None, self.edit_sync_account)
+        self.sync_now_action = self._action("Sync &now", None, self.sync_now)
+        edit_menu.addAction(self.sync_account_action)
+        edit_menu.addAction(self.sync_now_action)
 
         notes_menu = bar.addMenu("&Notes")
         self.thanks_action = self._action("&Thank-you notes…", "Ctrl+T", self.show_thanks)
@@ -298,6 +311,7 @@ class MainWindow(QMainWindow):
         self.dashboard.close_requested.connect(self.show_contacts)
         self._ctx.events.changed.connect(self._on_events_changed)
         self._ctx.runner.failed.connect(self._on_runner_failed)
+        self.background_sync.status_changed.connect(self._on_sync_status)
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -426,6 +440,26 @@ class MainWindow(QMainWindow):
         from relationship_crm.ui.dialogs.rep_details_dialog import RepDetailsDialog
 
         RepDetailsDialog(self._ctx, self, page=page).open()
+
+    def edit_sync_account(self) -> SyncAccountDialog:
+        """Edit → Sync account…: the CalDAV/CardDAV server the app syncs with."""
+        from relationship_crm.ui.dialogs.sync_account import SyncAccountDialog
+
+        dialog = SyncAccountDialog(self._ctx, self.background_sync, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def sync_now(self) -> None:
+        """Edit → Sync now: at once rather than at the next interval (set up first if need be)."""
+        if self.background_sync.configured:
+            self.background_sync.sync_now()
+        else:
+            self.edit_sync_account()
+
+    def _on_sync_status(self, text: str) -> None:
+        self.sync_status.setText(text)
+        self.sync_status.setToolTip(self.background_sync.detail)
 
     def delete_contact(self, contact_id: int) -> None:
         contact = self.contact_page.contact

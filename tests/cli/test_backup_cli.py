@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import stat
 from contextlib import closing
 from datetime import UTC, datetime
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from relationship_crm.storage import backups
+from tests.database_files import connect_file
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -21,7 +21,7 @@ def _digest(path: Path) -> str:
 
 
 def _names(path: Path) -> list[str]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect_file(path)) as conn:
         return sorted(r[0] for r in conn.execute("SELECT display_name FROM contacts"))
 
 

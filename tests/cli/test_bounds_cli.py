@@ -8,13 +8,14 @@ with a warning, exported whole with a marker, named by `check` and handled by `c
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.database_files import connect_file
 
 Cli = Callable[..., Any]
 
@@ -87,7 +88,7 @@ def test_gift_dates_meetings_and_birthdays_have_windows(cli: Cli, jane: int) -> 
 
 
 def _poke(db_path: Path, sql: str, *params: object) -> None:
-    with closing(sqlite3.connect(db_path)) as conn:
+    with closing(connect_file(db_path)) as conn:
         conn.execute(sql, params)
         conn.commit()
 

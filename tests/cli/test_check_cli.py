@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from relationship_crm.services import integrity
+from tests.database_files import connect_file
 
 OK = f"database OK: integrity, foreign keys and {len(integrity.APP_CHECKS)} app checks passed\n"
 
@@ -41,7 +41,7 @@ def _digest(path: Path) -> str:
 
 
 def _sql(path: Path, *statements: str, foreign_keys: bool = False) -> None:
-    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+    with closing(connect_file(path, isolation_level=None)) as conn:
         conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         for statement in statements:
             conn.execute(statement)
@@ -167,7 +167,7 @@ def test_many_broken_rows_are_summarised(cli, sample_db):
 
 @pytest.mark.parametrize("where", [0.5, 0.9], ids=["middle", "near-the-end"])
 def test_a_damaged_file_is_reported_and_left_unchanged(cli, sample_db, where):
-    with closing(sqlite3.connect(sample_db)) as conn:  # one file: fold the WAL in first
+    with closing(connect_file(sample_db)) as conn:  # one file: fold the WAL in first
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(sample_db.read_bytes())
     start = int(len(data) * where) // 4096 * 4096

@@ -9,7 +9,6 @@ their own `open_database` handles stand in for it here (no Qt needed).
 from __future__ import annotations
 
 import random
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from relationship_crm.domain.records import ContactDraft, FollowUpDraft, Labeled
 from relationship_crm.services import contacts, followups
 from relationship_crm.services.common import utcnow
 from relationship_crm.storage.db import Database, open_database
+from tests.database_files import connect_file
 
 CLI_PROCESSES = 4
 ADDS_PER_PROCESS = 5
@@ -115,7 +115,7 @@ def test_command_line_and_app_write_at_once_without_locked_errors(tmp_path: Path
     assert len(app_ids) == THREADS * WRITES_PER_THREAD
     assert len(set(cli_ids) | set(app_ids)) == len(cli_ids) + len(app_ids), "a commit was lost"
 
-    with sqlite3.connect(db_path) as conn:
+    with connect_file(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         total = conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
         fups = conn.execute("SELECT count(*) FROM follow_ups").fetchone()[0]
@@ -157,7 +157,7 @@ def test_looking_at_the_file_while_the_app_has_it_open_loses_no_commit(
         for db in [app, *others]:
             db.close()
     assert int(second.stdout) != app_two, "two commits were given the same id: one is lost"
-    with sqlite3.connect(db_path) as conn:
+    with connect_file(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         names = {row[0] for row in conn.execute("SELECT display_name FROM contacts")}
     assert names == {"Already Here", "App One", "Cli One", "App Two", "Cli Two"}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -25,6 +24,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from relationship_crm.cli import build_parser
+from tests.database_files import connect_file
 
 Result = Any  # tests/conftest.py's Result (conftest is not imported by test modules)
 FUZZ_SETTINGS = settings(
@@ -335,5 +335,5 @@ def _tally(line: str) -> None:
 def _copy_database(source: Path, target: Path) -> None:
     for side in ("", "-wal", "-shm"):
         Path(f"{target}{side}").unlink(missing_ok=True)
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+    with closing(connect_file(source)) as src, closing(connect_file(target, like=source)) as dst:
         src.backup(dst)

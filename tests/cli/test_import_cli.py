@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -14,11 +13,13 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from tests.database_files import connect_file
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def count(db_path: Path) -> int:
-    with sqlite3.connect(db_path) as conn:
+    with connect_file(db_path) as conn:
         return conn.execute("SELECT count(*) FROM contacts WHERE deleted_at IS NULL").fetchone()[0]
 
 
@@ -253,7 +254,7 @@ def test_a_killed_import_leaves_the_database_as_it_was(tmp_path):
         assert process.poll() is None, "the import ended before it could be killed"
         process.send_signal(signal.SIGKILL)
         process.wait()
-        with sqlite3.connect(db_path) as conn:
+        with connect_file(db_path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 1
     listed = subprocess.run(

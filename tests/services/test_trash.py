@@ -3,7 +3,6 @@ contacts trashed for more than 30 days are deleted for good with everything that
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from relationship_crm.services import (
     timeline,
     trash,
 )
+from tests.database_files import connect_file
 
 NY = "America/New_York"
 T0 = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)
@@ -31,7 +31,7 @@ def table(db, sql: str) -> list[tuple]:
     if db.on_server:
         with db.engine.connect() as conn:
             return [tuple(row) for row in conn.exec_driver_sql(sql)]
-    conn = sqlite3.connect(db.path)
+    conn = connect_file(db.path)
     try:
         return conn.execute(sql).fetchall()
     finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from relationship_crm.domain.errors import DatabaseFileError
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.services import contacts
 from relationship_crm.storage.db import open_database
+from tests.database_files import connect_file
 
 # The writer: the real services, one transaction per step. A line is printed (and flushed, one
 # write() call) only after `with db.write()` has returned, i.e. after the commit.
@@ -96,7 +96,7 @@ def assert_sound(
     """
     if app_first:
         _app_opens(db_path, committed, context)
-    conn = sqlite3.connect(db_path)
+    conn = connect_file(db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], context
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == [], context
@@ -270,7 +270,7 @@ def test_an_import_killed_at_random_moments_leaves_nothing_half_written(tmp_path
             assert process.returncode == 0, f"{context}: {err!r}"
         else:
             killed_while_writing += 1
-        with sqlite3.connect(db_path) as conn:
+        with connect_file(db_path) as conn:
             now = conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
         assert now in (expected, expected + rows), f"{context}: {now} contacts, half an import"
         expected = now

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,12 +15,13 @@ from relationship_crm.services import contacts, followups, gifts, json_copy
 from relationship_crm.storage.db import Database
 from relationship_crm.storage.schema import FollowUp
 from relationship_crm.storage.types import format_instant, format_wall_clock, parse_stored_time
+from tests.database_files import connect_file
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def _poke(db_path: Path, sql: str) -> None:
-    with closing(sqlite3.connect(db_path)) as conn:
+    with closing(connect_file(db_path)) as conn:
         conn.execute(sql)
         conn.commit()
 

@@ -9,7 +9,7 @@ from contextlib import closing
 
 import pytest
 import requests
-from conftest import PASSWORD, Server
+from radicale_server import PASSWORD, Server
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -171,7 +171,7 @@ def test_calendar_removed_from_the_server(cli, radicale, user, sync_env):
 
 
 def test_unreachable_server(cli, sync_env):
-    from conftest import _free_port
+    from radicale_server import free_port as _free_port
 
     port = _free_port()  # nothing listens there
     err = one_line_error(
@@ -201,7 +201,7 @@ def test_status_and_run_without_an_account(cli):
 def test_offline_at_sync_time_is_one_line_and_kept_in_the_status(
     cli, radicale, user, sync_env, db_path
 ):
-    from conftest import _free_port
+    from radicale_server import free_port as _free_port
 
     from relationship_crm.storage.db import open_database
     from relationship_crm.storage.schema import SyncAccount
@@ -230,3 +230,21 @@ def test_address_book_home_found_through_the_well_known_carddav_address(radicale
         assert card_homes_via_well_known(client, radicale.url + "/some/where") == [
             f"{radicale.url}/{user}/"
         ]
+
+
+def test_address_book_removed_from_the_server(cli, radicale, user, sync_env):
+    assert cli("sync", "setup", "--url", radicale.url, "--username", user).code == 0
+    book = cli("sync", "status", "--format", "json").json()["address_book_url"]
+    assert requests.delete(book, auth=(user, PASSWORD), timeout=30).status_code in (200, 204)
+    err = one_line_error(cli("sync", "run"))
+    assert "the address book" in err and "no longer on the server" in err
+
+
+def test_a_password_changed_on_the_server_is_one_line_at_sync_time(
+    cli, radicale, user, sync_env, monkeypatch
+):
+    assert cli("sync", "setup", "--url", radicale.url, "--username", user).code == 0
+    monkeypatch.setenv("RELATIONSHIP_CRM_SYNC_PASSWORD", "changed-since")
+    err = one_line_error(cli("sync", "run"))
+    assert "refused the username or password" in err
+    assert cli("sync", "status", "--format", "json").json()["last_error"] in err

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from conftest import PASSWORD
 from icalendar import Calendar
+from radicale_server import PASSWORD
 
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft, MeetingDraft
 from relationship_crm.scheduling.recurrence import next_occurrence
@@ -222,6 +222,8 @@ def test_a_sync_killed_between_the_server_and_the_record_does_not_duplicate(db, 
         s.execute(delete(SyncItem))
     assert counts(sync(db)) == (1, 0, 0)
     assert len(account.etags()) == 1
+    with db.read() as s:  # its card, unrecorded, is known as the app's own: not imported again
+        assert contacts.count(s) == 1
     assert counts(sync(db)) == (0, 0, 0)
 
 
@@ -242,3 +244,29 @@ def test_sync_run_prints_the_counts(cli, db, account):
     text = cli("sync", "run")
     assert text.code == 0 and "Events created: 0" in text.out
     assert cli("sync", "status", "--format", "json").json()["last_sync_at"] is not None
+
+
+def test_a_snoozed_occurrence_is_an_override_with_its_zone_and_an_alarm(db, account):
+    jane = person(db, "Jane Doe")
+    weekly = follow_up(db, jane, datetime(2026, 10, 19, 9, 0), cadence="FREQ=WEEKLY;COUNT=3")
+    assert counts(sync(db)) == (1, 0, 0)
+    put_off = datetime(2026, 10, 20, 16, 30, tzinfo=ZoneInfo(NY))
+    with db.write() as s:
+        followups.snooze(s, weekly, until=put_off, now=NOW)
+    assert counts(sync(db)) == (0, 1, 0)
+    (name,) = account.etags()
+    stored = Calendar.from_ical(
+        requests.get(account.url + name, auth=account.auth, timeout=30).content
+    )
+    assert [str(z["TZID"]) for z in stored.walk("VTIMEZONE")] == [NY]
+    master, moved = stored.walk("VEVENT")
+    assert master["DTSTART"].params["TZID"] == NY and "RRULE" in master
+    assert moved.decoded("RECURRENCE-ID") == datetime(2026, 10, 19, 9, 0, tzinfo=ZoneInfo(NY))
+    assert [a["ACTION"] for e in (master, moved) for a in e.walk("VALARM")] == ["DISPLAY"] * 2
+    # The phone's expansion: the first occurrence moved to the snooze, the others in place.
+    seen = [when for _, when in account.expanded(NOW, NOW + timedelta(days=60))]
+    assert seen == [
+        put_off.astimezone(UTC),
+        datetime(2026, 10, 26, 13, 0, tzinfo=UTC),
+        datetime(2026, 11, 2, 14, 0, tzinfo=UTC),
+    ]

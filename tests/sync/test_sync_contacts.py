@@ -1,6 +1,6 @@
 """`sync run`, contacts both ways, against a real Radicale: cards pushed, a phone-side edit comes
-back through the import's merge rule, a clash keeps both values, a deletion goes to the trash.
-The phone is a second client with plain WebDAV requests."""
+back through the import's merge rule, a clash keeps both values, a deletion goes to the trash, a
+card made on the phone is imported. The phone is a second client with plain WebDAV requests."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
-from conftest import PASSWORD
+from radicale_server import PASSWORD
 
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft, Labeled
 from relationship_crm.services import contacts, followups, trash
@@ -55,6 +55,13 @@ class Phone:
     def delete(self, name: str) -> None:
         answer = requests.delete(self.url + name, auth=self.auth, timeout=30)
         assert answer.status_code in (200, 204)
+
+    def create(self, name: str, body: str) -> None:
+        answer = requests.put(
+            self.url + name, data=body.encode(), auth=self.auth, timeout=30,
+            headers={"Content-Type": "text/vcard", "If-None-Match": "*"},
+        )  # fmt: skip
+        assert answer.status_code == 201, answer.text
 
 
 @pytest.fixture
@@ -184,3 +191,101 @@ def test_later_syncs_ask_only_for_what_changed(db, phone, monkeypatch):
     assert ("PROPFIND", phone.url, "1") in asked
     with db.read() as s:
         assert [e.value for e in contacts.get(s, bob).emails] == ["bob@stone.org"]
+
+
+def phone_card(uid: str, name: str, *lines: str) -> str:
+    """A card as a phone writes it (vCard 3.0, its own UID and file name)."""
+    family, given = name.split()[-1], name.split()[0]
+    body = [
+        "BEGIN:VCARD", "VERSION:3.0", f"UID:{uid}", f"FN:{name}", f"N:{family};{given};;;",
+        *lines, "END:VCARD",
+    ]  # fmt: skip
+    return "\r\n".join(body) + "\r\n"
+
+
+def everyone(db) -> dict[str, int]:
+    """name -> id of every contact not in the trash."""
+    from sqlalchemy import select
+
+    from relationship_crm.storage.schema import Contact
+
+    with db.read() as s:
+        ids = s.scalars(select(Contact.id).where(Contact.deleted_at.is_(None))).all()
+        return {contacts.get(s, i).name: i for i in ids}
+
+
+def test_a_contact_created_on_the_phone_is_imported(db, phone):
+    # Made on the phone before the first sync (the full listing) ...
+    phone.create(
+        "8F2C-11.vcf",
+        phone_card("8F2C-11", "Ana Lima", "TEL;TYPE=CELL:+1 917 555 0142", "ORG:Lima & Co"),
+    )
+    tally = sync(db)
+    assert (tally.contacts_pulled, tally.contacts_pushed, tally.conflicts) == (1, 1, 0)
+    ana = everyone(db)["Ana Lima"]
+    with db.read() as s:
+        view = contacts.get(s, ana)
+    assert (view.company, [p.value for p in view.phones]) == ("Lima & Co", ["+1 917 555 0142"])
+    # ... its card replaced by the app's, which keeps the values (no duplicate on the phone).
+    cards = phone.cards()
+    assert list(cards) == [f"contact-{ana}.vcf"]
+    assert "+1 917 555 0142" in cards[f"contact-{ana}.vcf"]
+    # ... and one made after a sync (the incremental listing).
+    phone.create("C0FFEE.vcf", phone_card("C0FFEE", "Tom Berg", "EMAIL:tom@berg.io"))
+    tally = sync(db)
+    assert (tally.contacts_pulled, tally.contacts_pushed) == (1, 1)
+    tom = everyone(db)["Tom Berg"]
+    assert sorted(phone.cards()) == sorted([f"contact-{ana}.vcf", f"contact-{tom}.vcf"])
+    again = sync(db)
+    assert (again.contacts_pulled, again.contacts_pushed) == (0, 0)
+    assert sorted(everyone(db)) == ["Ana Lima", "Tom Berg"]
+
+
+def test_a_card_made_on_the_phone_for_someone_already_here_is_merged(db, phone):
+    jane = add(db, "Jane Doe", emails=(Labeled("jane@acme.com", "work"),))
+    sync(db)
+    phone.create(
+        "jane-again.vcf",
+        phone_card("jane-again", "Jane Doe", "EMAIL:jane@acme.com", "TEL:+1 212 555 0177"),
+    )
+    tally = sync(db)
+    assert (tally.contacts_pulled, tally.contacts_pushed) == (1, 1)
+    assert everyone(db) == {"Jane Doe": jane}
+    with db.read() as s:
+        assert [p.value for p in contacts.get(s, jane).phones] == ["+1 212 555 0177"]
+    cards = phone.cards()
+    assert list(cards) == [f"contact-{jane}.vcf"]
+    assert "+1 212 555 0177" in cards[f"contact-{jane}.vcf"]
+
+
+def test_a_card_the_import_cannot_read_is_left_on_the_phone(db, phone):
+    phone.create("nameless.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:x1\r\nFN: \r\nEND:VCARD\r\n")
+    tally = sync(db)
+    assert (tally.contacts_pulled, tally.errors) == (0, 0)
+    assert everyone(db) == {}
+    assert list(phone.cards()) == ["nameless.vcf"]  # not ours to delete
+
+
+def test_a_sync_stopped_after_importing_a_phone_card_does_not_import_it_twice(
+    db, phone, monkeypatch
+):
+    from relationship_crm.sync.dav import DavClient
+
+    sync(db)
+    phone.create("A1.vcf", phone_card("A1", "Ana Lima", "TEL:+1 917 555 0142"))
+    real = DavClient.request
+
+    def stopped(self, method, url, **kw):
+        if method in ("PUT", "DELETE"):  # the connection dies right after the import
+            raise KeyboardInterrupt
+        return real(self, method, url, **kw)
+
+    monkeypatch.setattr(DavClient, "request", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        sync_run.run(db, PASSWORD, now=NOW)
+    monkeypatch.setattr(DavClient, "request", real)
+    assert list(everyone(db)) == ["Ana Lima"]
+    tally = sync(db)
+    assert (tally.contacts_pulled, tally.contacts_pushed) == (0, 1)
+    assert list(everyone(db)) == ["Ana Lima"]
+    assert list(phone.cards()) == [f"contact-{everyone(db)['Ana Lima']}.vcf"]

@@ -9,7 +9,7 @@ from ipaddress import IPv4Address
 from pathlib import Path
 
 import pytest
-from conftest import Server, running_radicale
+from radicale_server import Server, running_radicale
 
 x509 = pytest.importorskip("cryptography.x509")
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402

@@ -18,13 +18,18 @@ from PySide6.QtCore import (
 )
 
 from relationship_crm.domain.timefmt import clock, day_month
-from relationship_crm.services import contact_list
-from relationship_crm.services.contact_list import ContactFilter, ContactRow
+from relationship_crm.services import contact_window
+from relationship_crm.services.contact_list import SEARCH_LIMIT, ContactFilter, ContactRow
 from relationship_crm.ui.colours import readable
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.board_model import stage_colour
 
 Index = QModelIndex | QPersistentModelIndex
+
+#: A search first asks for this many matches: enough to fill the list, and fast to rank.
+QUICK_SEARCH = 200
+#: Rows read for a new filter (a keystroke): two screens; the rest in pages as the list scrolls.
+FIRST_ROWS = 60
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Name", "name"),
@@ -33,6 +38,33 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Last contact", "last_contact"),
     ("Next follow-up", "next_follow_up"),
 )
+
+
+_KEYS = [key for _, key in COLUMNS]
+_NAME_COLUMN, _STAGE_COLUMN, _NEXT_COLUMN = (
+    _KEYS.index(k) for k in ("name", "stage", "next_follow_up")
+)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ID = int(Qt.ItemDataRole.UserRole.value) + 1
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ID})
+
+
+_Row = tuple[int, str, str, str, str, datetime | None, datetime | None]
+
+
+def _plain(row: ContactRow) -> _Row:
+    """The row as a plain tuple, in ContactRow's field order (ContactRow(*t) gives it back)."""
+    return (
+        row.id,
+        row.name,
+        row.company,
+        row.stage,
+        row.email,
+        row.last_contact,
+        row.next_follow_up,
+    )
 
 
 class ContactsModel(QAbstractTableModel):
@@ -47,19 +79,31 @@ class ContactsModel(QAbstractTableModel):
     Lives on the GUI thread; database work goes through ctx.runner.
     """
 
-    IdRole = Qt.ItemDataRole.UserRole + 1
+    IdRole = _ID
     loaded = Signal(int)
 
     def __init__(self, ctx: UiContext, page_size: int = 200, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
         self._page_size = page_size
-        self._rows: list[ContactRow] = []
+        # Every contact the filter shows, in order; in name order (`_keyset`) only those loaded:
+        # a page is then read from the last row on, along the index.
+        self._ids: tuple[int, ...] = ()
+        self._keyset = False
         self._total = 0
+        self._more = False  # a search stopped at its quick limit: the rest is read on demand
+        # The rows of the first of them, loaded so far, as plain tuples (`_Row`): a tuple of
+        # strings and dates leaves the garbage collector's lists, a dataclass would not (100,000
+        # of them made each full collection a visible hitch in scrolling).
+        self._rows: list[_Row] = []
         self._filter = ContactFilter()
         self._generation = 0
         self._loading = False
+        self._searching = False
         self._stage_labels: dict[str, str] = {}
+        # Texts and colours are made once per row, when the row is first painted (see data()).
+        self._cells: dict[int, tuple[str, str, str, str, str]] = {}
+        self._colours: dict[str, Any] = {}
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -71,73 +115,138 @@ class ContactsModel(QAbstractTableModel):
     def total(self) -> int:
         return self._total
 
+    @property
+    def searching(self) -> bool:
+        """The first page of a new filter is on its way."""
+        return self._searching
+
     def set_filter(self, flt: ContactFilter) -> None:
         """Show the contacts matching `flt` (starts again from the first page)."""
         if flt.query.strip() and not self._filter.query.strip() and flt.sort == "name":
             flt = replace(flt, sort="relevance")  # typing a search ranks best matches first
         if not flt.query.strip() and flt.sort == "relevance":
             flt = replace(flt, sort="name")
+        if flt == self._filter and self._generation:
+            return  # loaded or on its way already (a change in the data calls reload itself)
         self._filter = flt
-        self.reload()
+        # A keystroke's answer: a few screens of rows (more come in pages as the list scrolls).
+        self.reload(rows=min(self._page_size, FIRST_ROWS))
 
     def set_stage_labels(self, labels: dict[str, str]) -> None:
         """Show stages by these labels (key -> label) rather than by their keys."""
         self._stage_labels = dict(labels)
+        self._cells.clear()
         if self._rows:
             column = [k for _, k in COLUMNS].index("stage")
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
-    def reload(self) -> None:
-        """Load the first page again (after a change), keeping at least as many rows as before."""
+    def reload(self, rows: int | None = None) -> None:
+        """Load the first page again (after a change), keeping at least as many rows as before;
+        or only the first `rows` (a new filter: the screen's worth, then pages as it scrolls).
+
+        The first rows come with how to read the rest (`contact_window.first_window`); a search
+        asks first for a page of matches, so a keystroke is answered fast, and for the rest only
+        when the list is scrolled to their end (`fetchMore`).
+        """
         self._generation += 1
         self._loading = True
-        want = max(self._page_size, len(self._rows))
-        flt = self._filter
+        self._searching = True
+        want = max(self._page_size, len(self._rows)) if rows is None else rows
+        flt, now = self._filter, self._ctx.clock()
+        quick = max(want, QUICK_SEARCH) if flt.query.strip() else SEARCH_LIMIT
         self._ctx.runner.query(
-            lambda s: contact_list.page(s, flt, offset=0, limit=want, now=self._ctx.clock()),
+            lambda s: contact_window.first_window(
+                s, flt, limit=want, now=now, search_limit=min(quick, SEARCH_LIMIT)
+            ),
             partial(self._on_first_page, self._generation),
         )
 
-    def _on_first_page(self, generation: int, result: tuple[list[ContactRow], int]) -> None:
+    def _on_first_page(self, generation: int, result: contact_window.ContactWindow) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
-        self._rows, self._total = result
+        self._ids = result.ids
+        self._keyset = result.keyset
+        self._total = result.total
+        self._more = result.more
+        self._rows = [_plain(r) for r in result.rows]
+        self._cells.clear()
         self._loading = False
+        self._searching = False
         self.endResetModel()
-        self.loaded.emit(self._total)
+        self.loaded.emit(self.total)
+
+    @property
+    def more(self) -> bool:
+        """The search found at least `total` contacts and may find more (read as the list
+        scrolls to its end): "200+"."""
+        return self._more
+
+    def _on_more_ids(self, generation: int, ids: list[int]) -> None:
+        if generation != self._generation:
+            return
+        self._loading = False
+        self._more = False
+        loaded = len(self._rows)
+        if tuple(ids[:loaded]) != tuple(r[0] for r in self._rows):
+            self.reload()  # the order moved under the rows shown: start again
+            return
+        self._ids = tuple(ids)
+        self._total = len(ids)
+        self.loaded.emit(self.total)
+        self.fetchMore()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._loading and len(self._rows) < self._total
+        if parent.isValid() or self._loading:
+            return False
+        return len(self._rows) < self._total or self._more
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         # Re-entrancy-safe: the view and the model tester may both ask while a page is on its way.
-        if parent.isValid() or self._loading or len(self._rows) >= self._total:
+        if not self.canFetchMore(parent):
             return
         self._loading = True
-        flt, offset, generation = self._filter, len(self._rows), self._generation
+        offset, generation, now = len(self._rows), self._generation, self._ctx.clock()
+        if len(self._rows) >= self._total:
+            # The quick search's matches are all shown: now the whole search, then its rows.
+            flt = self._filter
+            self._ctx.runner.query(
+                lambda s: contact_window.ordered_ids(s, flt, now=now),
+                partial(self._on_more_ids, generation),
+            )
+            return
+        if self._keyset:
+            flt, after, asked = self._filter, self._rows[-1][0], self._page_size
+            self._ctx.runner.query(
+                lambda s: contact_window.rows_after(s, flt, after, limit=asked, now=now),
+                partial(self._on_next_page, generation, offset, asked),
+            )
+            return
+        wanted = self._ids[offset : offset + self._page_size]
         self._ctx.runner.query(
-            lambda s: contact_list.page(
-                s, flt, offset=offset, limit=self._page_size, now=self._ctx.clock()
-            ),
-            partial(self._on_next_page, generation, offset),
+            lambda s: contact_window.rows(s, wanted, now=now),
+            partial(self._on_next_page, generation, offset, len(wanted)),
         )
 
     def _on_next_page(
-        self, generation: int, offset: int, result: tuple[list[ContactRow], int]
+        self, generation: int, offset: int, asked: int, rows: list[ContactRow]
     ) -> None:
         if generation != self._generation or offset != len(self._rows):
             return
-        rows, total = result
         self._loading = False
+        if self._keyset:
+            if len(rows) < asked:  # the list ends here (contacts went since it was counted)
+                self._total = offset + len(rows)
+        elif len(rows) < asked:
+            # Some of the page's contacts went since the ids were read: leave them out.
+            ids = self._ids
+            self._ids = (*ids[:offset], *(r.id for r in rows), *ids[offset + asked :])
+            self._total = len(self._ids)
         if rows:
             self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
-            self._rows.extend(rows)
-            self._total = total
+            self._rows.extend(_plain(r) for r in rows)
             self.endInsertRows()
-        else:
-            self._total = len(self._rows)
-        self.loaded.emit(self._total)
+        self.loaded.emit(self.total)
 
     # --- Qt model API -------------------------------------------------------------------------
 
@@ -156,36 +265,54 @@ class ContactsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # A paint asks each visible cell for seven roles; most get None at the first test.
+        if role not in _ROLES:
             return None
-        row = self._rows[index.row()]
-        key = COLUMNS[index.column()][1]
-        if role == self.IdRole:
-            return row.id
-        if role == Qt.ItemDataRole.DisplayRole:
-            if key == "name":
-                return row.name
-            if key == "company":
-                return row.company
-            if key == "stage":
-                return self._stage_labels.get(row.stage) or row.stage.capitalize()
-            moment = row.last_contact if key == "last_contact" else row.next_follow_up
-            return self._format(moment)
-        if role == Qt.ItemDataRole.ToolTipRole and key == "name" and row.email:
-            return row.email
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "stage":
-                return readable(stage_colour(row.stage))
-            if key == "next_follow_up" and row.next_follow_up is not None:
-                if row.next_follow_up < self._ctx.clock():
-                    return readable("#b91c1c")  # overdue
+        row_number = index.row()
+        if not 0 <= row_number < len(self._rows):
+            return None
+        column = index.column()
+        if role == _DISPLAY:
+            return self._cells_of(row_number)[column]
+        cid, _name, _company, stage, email, _last, next_follow_up = self._rows[row_number]
+        if role == _ID:
+            return cid
+        if role == _TOOLTIP:
+            return email if column == _NAME_COLUMN and email else None
+        if column == _STAGE_COLUMN:
+            colour = self._colours.get(stage)
+            if colour is None:
+                colour = self._colours[stage] = readable(stage_colour(stage))
+            return colour
+        if column == _NEXT_COLUMN and next_follow_up is not None:
+            if next_follow_up < self._ctx.clock():
+                return readable("#b91c1c")  # overdue
         return None
 
-    def _format(self, moment: datetime | None) -> str:
+    def _cells_of(self, row: int) -> tuple[str, str, str, str, str]:
+        """The row's five texts, made the first time it is shown (a paint asks many times)."""
+        cells = self._cells.get(row)
+        if cells is None:
+            item = ContactRow(*self._rows[row])
+            stage = self._stage_labels.get(item.stage) or item.stage.capitalize()
+            zone = ZoneInfo(self._ctx.zone)
+            year = self._ctx.now().year
+            cells = (
+                item.name,
+                item.company,
+                stage,
+                self._format(item.last_contact, zone, year),
+                self._format(item.next_follow_up, zone, year),
+            )
+            self._cells[row] = cells
+        return cells
+
+    @staticmethod
+    def _format(moment: datetime | None, zone: ZoneInfo, year: int) -> str:
         if moment is None:
             return ""
-        local = moment.astimezone(ZoneInfo(self._ctx.zone))
-        if local.year == self._ctx.now().year:
+        local = moment.astimezone(zone)
+        if local.year == year:
             return f"{day_month(local)} {clock(local)}"
         return day_month(local, year=True)
 
@@ -193,19 +320,23 @@ class ContactsModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        self._filter = replace(self._filter, sort=COLUMNS[column][1], descending=descending)
-        self.reload()
+        flt = replace(self._filter, sort=COLUMNS[column][1], descending=descending)
+        if flt == self._filter and self._generation:
+            return  # the header restoring its indicator at start-up, say: nothing to sort again
+        self._filter = flt
+        self.reload(rows=min(self._page_size, FIRST_ROWS))
 
     # --- helpers ------------------------------------------------------------------------------
 
     def contact_id(self, row: int) -> int | None:
-        return self._rows[row].id if 0 <= row < len(self._rows) else None
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
 
     def row_of(self, contact_id: int) -> int | None:
+        """The row of this contact, if it is loaded."""
         for i, row in enumerate(self._rows):
-            if row.id == contact_id:
+            if row[0] == contact_id:
                 return i
         return None
 
     def row_data(self, row: int) -> ContactRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return ContactRow(*self._rows[row]) if 0 <= row < len(self._rows) else None

@@ -66,12 +66,21 @@ class ReminderDelegate(QStyledItemDelegate):
         )
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        _, bold, small = self._fonts(option)
+        title, row = self._heights(option)
         width = 1  # the list stretches rows to its width; wider hints would add a scroll bar
-        if index.data(RemindersModel.IsSectionRole):
-            return QSize(width, QFontMetrics(small).height() + 2 * self.PAD + 6)
-        height = QFontMetrics(bold).height() + 2 + QFontMetrics(small).height() + 2 * self.PAD
-        return QSize(width, height)
+        return QSize(width, title if index.data(RemindersModel.IsSectionRole) else row)
+
+    def heights(self, font: QFont) -> tuple[int, int]:
+        """The height of a title row and of a reminder row in `font` (the list sets them)."""
+        option = QStyleOptionViewItem()
+        option.font = QFont(font)
+        return self._heights(option)
+
+    def _heights(self, option: QStyleOptionViewItem) -> tuple[int, int]:
+        _, bold, small = self._fonts(option)
+        title = QFontMetrics(small).height() + 2 * self.PAD + 6
+        row = QFontMetrics(bold).height() + 2 + QFontMetrics(small).height() + 2 * self.PAD
+        return title, row
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         if index.data(RemindersModel.IsSectionRole):
@@ -118,7 +127,9 @@ class ReminderDelegate(QStyledItemDelegate):
     def _paint_reminder(
         self, painter: QPainter, option: QStyleOptionViewItem, index: Index
     ) -> None:
-        item: Reminder = index.data(RemindersModel.ReminderRole)
+        item: Reminder | None = index.data(RemindersModel.ReminderRole)
+        if item is None:
+            return  # a long agenda's row still loading: blank until its page arrives
         model = index.model()
         assert isinstance(model, RemindersModel)
         opt = QStyleOptionViewItem(option)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont
 
 from relationship_crm.domain.followups import Agenda, Bucket, Reminder
@@ -32,12 +40,12 @@ WHEN, CONTACT, NOTE, STATUS = range(len(COLUMNS))
 
 
 @dataclass(frozen=True, slots=True)
-class _Row:
-    """One line of the model: a section title (`reminder` None) or a reminder in `bucket`."""
+class _Section:
+    """A title row at `title` and `shown` reminder rows below it (none while collapsed)."""
 
     bucket: Bucket
-    reminder: Reminder | None = None
-    count: int = 0
+    title: int
+    shown: int
 
 
 class RemindersModel(QAbstractTableModel):
@@ -47,9 +55,16 @@ class RemindersModel(QAbstractTableModel):
     collapsed) and Upcoming. Each section is a title row (not selectable; DisplayRole
     "Overdue", CountRole the number of reminders) followed by its reminders. Columns: When
     ("09:00" today, else "Mon 23 Nov 09:00"), Contact, Note, Status ("Snoozed", the cadence).
-    The model does no I/O: the panel loads the agenda through the runner and calls `set_agenda`.
+    The model does no I/O: the panel loads the agenda through the runner and calls `set_agenda`
+    (the whole agenda) or `set_window` (a long one: the counts and the first reminders of each
+    section). Rows not loaded yet are blank, disabled placeholders; the first time the view asks
+    for one, `window_needed` names the page to load, and `fill` puts it in. Nothing is done per
+    reminder on a load: a row's section is found by arithmetic, its texts when it is painted.
 
-    Emits only the standard model signals (modelReset on each new agenda).
+    Signals:
+        window_needed(str, int): a section's (Bucket value) page starting at this offset is
+            wanted; emitted once per page and load, from the event loop (never inside data()).
+    Emits the standard model signals too (modelReset on each new agenda).
     Lives on the GUI thread.
     """
 
@@ -62,22 +77,83 @@ class RemindersModel(QAbstractTableModel):
     DueNowRole = Qt.ItemDataRole.UserRole + 7  # True once the reminder's moment has passed
     CollapsedRole = Qt.ItemDataRole.UserRole + 8  # on the Overdue title: its rows are hidden
 
-    def __init__(self, parent: Any = None) -> None:
+    window_needed = Signal(str, int)
+
+    def __init__(self, parent: Any = None, page: int = 100) -> None:
         super().__init__(parent)
-        self._rows: list[_Row] = []
+        # Per section, its reminders in order; None where a long agenda's row is not loaded yet.
+        self._items: dict[Bucket, list[Reminder | None]] = {b: [] for b in Bucket}
+        self._sections: list[_Section] = []
+        self._row_count = 0
         self._now: datetime | None = None
-        self._agenda: Agenda | None = None
+        self._loaded = False
+        self._complete = True
         self._overdue_collapsed = False
+        self._page = page
+        self._requested: set[tuple[Bucket, int]] = set()
+        self._wanted: list[tuple[Bucket, int]] = []
+        self._want_timer = QTimer(self)
+        self._want_timer.setSingleShot(True)
+        self._want_timer.setInterval(0)
+        self._want_timer.timeout.connect(self._emit_wanted)
 
     # --- loading ------------------------------------------------------------------------------
 
     def set_agenda(self, agenda: Agenda, *, now: datetime | None = None) -> None:
         """Show `agenda`; `now` (aware) marks reminders already due and years other than its own."""
+        items: dict[Bucket, list[Reminder | None]] = {
+            Bucket.OVERDUE: list(agenda.overdue),
+            Bucket.TODAY: list(agenda.today),
+            Bucket.UPCOMING: list(agenda.upcoming),
+        }
+        self._reset(items, now, complete=True)
+
+    def set_window(
+        self,
+        counts: dict[Bucket, int],
+        first: dict[Bucket, tuple[Reminder, ...]],
+        *,
+        now: datetime | None = None,
+    ) -> None:
+        """Show a long agenda: `counts` reminders per section, of which `first` are loaded."""
+        items: dict[Bucket, list[Reminder | None]] = {}
+        for bucket in Bucket:
+            loaded: list[Reminder | None] = list(first.get(bucket, ())[: counts[bucket]])
+            loaded.extend([None] * (counts[bucket] - len(loaded)))  # one C call, not a loop
+            items[bucket] = loaded
+        self._reset(items, now, complete=False)
+
+    def _reset(
+        self, items: dict[Bucket, list[Reminder | None]], now: datetime | None, complete: bool
+    ) -> None:
         self.beginResetModel()
-        self._agenda = agenda
+        self._items = items
         self._now = now
-        self._rows = self._build_rows()
+        self._loaded = True
+        self._complete = complete
+        self._requested.clear()
+        self._wanted.clear()
+        self._layout()
         self.endResetModel()
+
+    def fill(self, bucket: Bucket, offset: int, reminders: Sequence[Reminder]) -> None:
+        """Put a loaded page of a section in (rows `offset`.. of that section)."""
+        items = self._items[bucket]
+        end = min(offset + len(reminders), len(items))
+        if offset < 0 or end <= offset:
+            return
+        items[offset:end] = reminders[: end - offset]
+        for section in self._sections:
+            if section.bucket is bucket and section.shown:
+                first = section.title + 1 + offset
+                last = section.title + min(end, section.shown)
+                if first <= last:
+                    self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+
+    @property
+    def complete(self) -> bool:
+        """Every reminder is loaded (a short agenda, read whole)."""
+        return self._complete
 
     @property
     def overdue_collapsed(self) -> bool:
@@ -89,30 +165,62 @@ class RemindersModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._overdue_collapsed = collapsed
-        self._rows = self._build_rows()
+        self._layout()
         self.endResetModel()
 
-    def _build_rows(self) -> list[_Row]:
+    def _layout(self) -> None:
         # Today first and always titled: it is what the rep works through; a long overdue backlog
         # below it (collapsible) no longer pushes today's calls out of sight.
-        agenda = self._agenda
-        if agenda is None:
-            return []
-        rows = [_Row(Bucket.TODAY, None, len(agenda.today))]
-        rows.extend(_Row(Bucket.TODAY, item) for item in agenda.today)
-        if agenda.overdue:
-            rows.append(_Row(Bucket.OVERDUE, None, len(agenda.overdue)))
-            if not self._overdue_collapsed:
-                rows.extend(_Row(Bucket.OVERDUE, item) for item in agenda.overdue)
-        if agenda.upcoming:
-            rows.append(_Row(Bucket.UPCOMING, None, len(agenda.upcoming)))
-            rows.extend(_Row(Bucket.UPCOMING, item) for item in agenda.upcoming)
-        return rows
+        self._sections = []
+        if not self._loaded:
+            self._row_count = 0
+            return
+        row = 0
+        for bucket in (Bucket.TODAY, Bucket.OVERDUE, Bucket.UPCOMING):
+            count = len(self._items[bucket])
+            if bucket is not Bucket.TODAY and not count:
+                continue
+            shown = 0 if bucket is Bucket.OVERDUE and self._overdue_collapsed else count
+            self._sections.append(_Section(bucket, row, shown))
+            row += 1 + shown
+        self._row_count = row
+
+    def _locate(self, row: int) -> tuple[_Section, int] | None:
+        """The section of `row` and the row's place in it (-1 for the title row)."""
+        for section in reversed(self._sections):
+            if row >= section.title:
+                offset = row - section.title - 1
+                return (section, offset) if offset < section.shown else None
+        return None
+
+    def _item(self, row: int) -> tuple[_Section, Reminder | None] | None:
+        found = self._locate(row)
+        if found is None:
+            return None
+        section, offset = found
+        if offset < 0:
+            return section, None
+        item = self._items[section.bucket][offset]
+        if item is None:
+            self._want(section.bucket, offset)
+        return section, item
+
+    def _want(self, bucket: Bucket, offset: int) -> None:
+        start = offset - offset % self._page
+        if (bucket, start) not in self._requested:
+            self._requested.add((bucket, start))
+            self._wanted.append((bucket, start))
+            self._want_timer.start()
+
+    def _emit_wanted(self) -> None:
+        wanted, self._wanted = self._wanted, []
+        for bucket, start in wanted:
+            self.window_needed.emit(bucket.value, start)
 
     # --- Qt model API -------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._row_count
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -126,39 +234,47 @@ class RemindersModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        if self._rows[index.row()].reminder is None:
-            # Title rows are not enabled, so the views' cursor keys step over them.
+        found = self._item(index.row())
+        if found is None or found[1] is None:
+            # Title rows (and rows still loading) are not enabled: the cursor keys step over them.
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        found = self._locate(index.row())
+        if found is None:
+            return None
+        section, offset = found
         if role == self.BucketRole:
-            return row.bucket.value
+            return section.bucket.value
         if role == self.IsSectionRole:
-            return row.reminder is None
-        if row.reminder is None:
-            return self._section_data(row, index.column(), role)
-        return self._reminder_data(row.reminder, index.column(), role)
+            return offset < 0
+        if offset < 0:
+            return self._section_data(section.bucket, index.column(), role)
+        item = self._items[section.bucket][offset]
+        if item is None:
+            self._want(section.bucket, offset)
+            return None  # a blank row until its page arrives
+        return self._reminder_data(item, index.column(), role)
 
-    def _section_data(self, row: _Row, column: int, role: int) -> Any:
+    def _section_data(self, bucket: Bucket, column: int, role: int) -> Any:
         if role == self.CountRole:
-            return row.count
+            return len(self._items[bucket])
         if role == self.CollapsedRole:
-            return row.bucket is Bucket.OVERDUE and self._overdue_collapsed
+            return bucket is Bucket.OVERDUE and self._overdue_collapsed
         if column != WHEN:
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return SECTION_TITLES[row.bucket]
+            return SECTION_TITLES[bucket]
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.ItemDataRole.ForegroundRole and row.bucket is Bucket.OVERDUE:
+        if role == Qt.ItemDataRole.ForegroundRole and bucket is Bucket.OVERDUE:
             return readable(OVERDUE_COLOUR)
         return None
 
@@ -229,24 +345,39 @@ class RemindersModel(QAbstractTableModel):
     # --- helpers ------------------------------------------------------------------------------
 
     def reminder_at(self, row: int) -> Reminder | None:
-        """The reminder on `row`, None for a title row or out of range."""
-        return self._rows[row].reminder if 0 <= row < len(self._rows) else None
+        """The reminder on `row`, None for a title row, a row still loading or out of range."""
+        found = self._item(row) if 0 <= row < self._row_count else None
+        return None if found is None else found[1]
 
     def row_of(self, follow_up_id: int) -> int | None:
-        for i, row in enumerate(self._rows):
-            if row.reminder is not None and row.reminder.spec.id == follow_up_id:
-                return i
+        """The row of this follow-up, if it is loaded and shown."""
+        for section in self._sections:
+            items = self._items[section.bucket]
+            for offset in range(section.shown):
+                item = items[offset]
+                if item is not None and item.spec.id == follow_up_id:
+                    return section.title + 1 + offset
         return None
 
     def reminders(self, bucket: Bucket | None = None) -> list[Reminder]:
-        """The agenda's reminders by moment (collapsed ones too), or only those in `bucket`."""
-        agenda = self._agenda
-        if agenda is None:
-            return []
-        every = (*agenda.overdue, *agenda.today, *agenda.upcoming)
-        return [r for r in every if bucket is None or r.bucket is bucket]
+        """The loaded reminders by moment (collapsed ones too), or only those in `bucket`."""
+        order = (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING)
+        return [
+            item
+            for b in order
+            if bucket is None or b is bucket
+            for item in self._items[b]
+            if item is not None
+        ]
+
+    def title_rows(self) -> list[int]:
+        """The rows of the section titles."""
+        return [section.title for section in self._sections]
+
+    def count(self, bucket: Bucket) -> int:
+        """How many reminders the section holds (loaded or not)."""
+        return len(self._items[bucket])
 
     def is_empty(self) -> bool:
         """Nothing overdue, today or upcoming (Today's title alone does not count)."""
-        agenda = self._agenda
-        return agenda is None or not (agenda.overdue or agenda.today or agenda.upcoming)
+        return not any(self._items.values())

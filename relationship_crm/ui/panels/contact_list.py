@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,7 +25,6 @@ from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.contacts_model import COLUMNS, ContactsModel
 from relationship_crm.ui.widgets.stage_combo import StageCombo
 
-SEARCH_DELAY_MS = 150
 NAME_WIDTH = 170  # the rep may widen it; the layout is remembered
 #: Narrowest a name and a company may get before a column makes way for them.
 NAME_MIN_WIDTH = 120
@@ -87,8 +86,9 @@ class ContactListPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # The indicator first: enabling sorting sorts by it, once (the default is descending).
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
@@ -119,15 +119,16 @@ class ContactListPanel(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.view)
 
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        # A keystroke searches at once unless a search is still on its way; then the newest text
+        # is searched as soon as that one lands (no fixed delay, and no queue of stale searches).
+        self._search_pending = False
         self.view.viewport().installEventFilter(self)
         self._connect_signals()
         self.reload_tags()
         self.reload_stages()
 
     def _connect_signals(self) -> None:
-        self._search_timer.timeout.connect(self._apply_filter)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.textChanged.connect(self._on_search_text_changed)
         self.search.returnPressed.connect(self._on_search_return)
         self.stage_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.tag_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
@@ -237,6 +238,7 @@ class ContactListPanel(QWidget):
     # --- slots --------------------------------------------------------------------------------
 
     def _apply_filter(self) -> None:
+        self._search_pending = False
         flt = replace(
             self.model.contact_filter,
             query=self.search.text(),
@@ -247,8 +249,14 @@ class ContactListPanel(QWidget):
         )
         self.model.set_filter(flt)
 
+    def _on_search_text_changed(self, _text: str) -> None:
+        if self.model.searching:
+            self._search_pending = True
+        else:
+            self._apply_filter()
+
     def _on_search_return(self) -> None:
-        self._search_timer.stop()
+        self._search_pending = False
         self._apply_filter()
         self.view.setFocus()
         if self.model.rowCount() > 0:
@@ -266,7 +274,12 @@ class ContactListPanel(QWidget):
         self.tag_filter.blockSignals(False)
 
     def _on_model_loaded(self, total: int) -> None:
-        self.count_label.setText(f"{total:,} contact{'s' if total != 1 else ''}")
+        if self._search_pending:
+            self._search_pending = False
+            if self.model.contact_filter.query != self.search.text():
+                self._apply_filter()
+        more = "+" if self.model.more else ""
+        self.count_label.setText(f"{total:,}{more} contact{'s' if total != 1 or more else ''}")
         if self._pending_select is not None:
             self.select_contact(self._pending_select)
 

@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QListView,
     QMenu,
     QMessageBox,
     QSizePolicy,
     QStackedWidget,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -40,11 +41,11 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.domain.followups import Agenda, Bucket, Reminder
+from relationship_crm.domain.followups import Bucket, Reminder
 from relationship_crm.domain.records import FollowUpView
 from relationship_crm.domain.timefmt import short_day
 from relationship_crm.scheduling.zones import day_bounds
-from relationship_crm.services import followups
+from relationship_crm.services import agenda_window, followups
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.followup_dialog import FollowUpDialog
 from relationship_crm.ui.models.delegates import ReminderDelegate
@@ -58,6 +59,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 #: Days after today the Upcoming section covers.
 HORIZON_DAYS = 7
+#: Reminders of each section read with the counts (a long agenda), then per page as it scrolls.
+FIRST_PAGE = 50
+WINDOW_PAGE = 100
 #: The wake-up timer never waits longer than this: a sleeping laptop's timers drift, so look again.
 MAX_WAIT = timedelta(hours=6)
 #: ...nor less than this, so a moment that is (almost) now cannot make it spin.
@@ -108,7 +112,9 @@ class RemindersPanel(QWidget):
         self.context_menu: QMenu | None = None
         self.edit_dialog: FollowUpDialog | None = None
 
-        self.model = RemindersModel(self)
+        self._span: agenda_window.Span | None = None
+        self.model = RemindersModel(self, page=WINDOW_PAGE)
+        self.model.window_needed.connect(self._on_window_needed)
         self._build()
         self._build_actions()
 
@@ -134,14 +140,11 @@ class RemindersPanel(QWidget):
         self.summary_label.setWordWrap(True)
         self.summary_label.setStyleSheet("color: palette(placeholder-text);")
 
-        self.view = QListView()
-        self.view.setModel(self.model)
-        self.view.setItemDelegate(ReminderDelegate(self.view))
+        self.view = ReminderList(self.model)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.view.setResizeMode(QListView.ResizeMode.Adjust)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.setAccessibleName("Reminders")
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
@@ -245,13 +248,25 @@ class RemindersPanel(QWidget):
     # --- loading ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Load the agenda again; a load started earlier and still on its way is then ignored."""
+        """Load the agenda again; a load started earlier and still on its way is then ignored.
+
+        A long agenda comes as counts and first pages (`agenda_window.load`): the list asks for
+        more pages as it scrolls (`_on_window_needed`), so a refresh costs the same at 30 or
+        30,000 reminders.
+        """
         self._generation += 1
-        now, zone = self._ctx.now(), self._ctx.zone
+        now, zone, since = self._ctx.now(), self._ctx.zone, self._announced_until
         mine = bool(self.owner_filter.currentData())
         self._ctx.runner.query(
-            lambda s: followups.load_agenda(
-                s, now=now, tz=zone, horizon_days=HORIZON_DAYS, mine=mine
+            lambda s: agenda_window.load(
+                s,
+                now=now,
+                tz=zone,
+                horizon_days=HORIZON_DAYS,
+                since=since,
+                page=FIRST_PAGE,
+                full_limit=agenda_window.FULL_LIMIT,
+                mine=mine,
             ),
             partial(self._on_agenda_loaded, self._generation, now),
             self._on_agenda_failed,
@@ -260,30 +275,60 @@ class RemindersPanel(QWidget):
         self.keep_in_touch.refresh()
 
     def _on_agenda_loaded(
-        self, generation: int, now: datetime, result: followups.AgendaLoad
+        self, generation: int, now: datetime, result: agenda_window.AgendaWindow
     ) -> None:
         if generation != self._generation:
             return  # a newer load is on its way
-        agenda, wakeup = result.agenda, result.next_wakeup
         selected = self.current_reminder()
         old_row = self._selected_row()
-        self.model.set_agenda(agenda, now=now)
+        self._span = result.span
+        if result.complete:
+            self.model.set_agenda(result.agenda(), now=now)
+        else:
+            self.model.set_window(result.counts, result.first, now=now)
         self._restore_selection(selected.spec.id if selected else None, old_row)
         self._loaded = True
         empty = self.model.is_empty()
         self.stack.setCurrentWidget(self.empty_label if empty else self.view)
         self.button_bar.setVisible(not empty)
-        self.reschedule_button.setVisible(bool(agenda.overdue))
-        self.summary_label.setText(self._summary(agenda, now))
-        self._schedule(now, wakeup)
+        self.reschedule_button.setVisible(result.counts[Bucket.OVERDUE] > 0)
+        self.summary_label.setText(self._summary(result.counts, result.skipped, now))
+        self._schedule(now, result.next_wakeup)
         self._update_actions()
-        due = [r for r in self.model.reminders() if self._announced_until < r.due <= now]
+        due = [r for r in result.due if self._announced_until < r.due <= now]
         self._announced_until = max(self._announced_until, now)
         self.refreshed.emit()
         for item in due:
             self.reminder_due.emit(item)
         if due:
             self.reminders_due.emit(due)
+
+    def _on_window_needed(self, bucket: str, offset: int) -> None:
+        """Load a page of a long agenda's section that the list scrolled to."""
+        span, zone, generation = self._span, self._ctx.zone, self._generation
+        if span is None:
+            return
+        which = Bucket(bucket)
+        mine = bool(self.owner_filter.currentData())
+        self._ctx.runner.query(
+            lambda s: agenda_window.window(
+                s,
+                span=span,
+                tz=zone,
+                bucket=which,
+                offset=offset,
+                limit=WINDOW_PAGE,
+                mine=mine,
+            ),
+            partial(self._on_window_loaded, generation, which, offset),
+            self._on_agenda_failed,
+        )
+
+    def _on_window_loaded(
+        self, generation: int, bucket: Bucket, offset: int, found: tuple[Reminder, ...]
+    ) -> None:
+        if generation == self._generation:
+            self.model.fill(bucket, offset, found)
 
     def _on_agenda_failed(self, exc: BaseException) -> None:
         self._ctx.runner.failed.emit(str(exc), not isinstance(exc, KnownError))
@@ -298,15 +343,18 @@ class RemindersPanel(QWidget):
         self.midnight_timer.start(_wait_ms(midnight - now))
 
     @staticmethod
-    def _summary(agenda: Agenda, now: datetime) -> str:
-        counts = [
-            f"{len(agenda.overdue)} overdue" if agenda.overdue else "",
-            f"{len(agenda.today)} today" if agenda.today else "",
-            f"{len(agenda.upcoming)} upcoming" if agenda.upcoming else "",
+    def _summary(counts: dict[Bucket, int], skipped: tuple[int, ...], now: datetime) -> str:
+        overdue, today, upcoming = (
+            counts[b] for b in (Bucket.OVERDUE, Bucket.TODAY, Bucket.UPCOMING)
+        )
+        parts = [
+            f"{overdue} overdue" if overdue else "",
+            f"{today} today" if today else "",
+            f"{upcoming} upcoming" if upcoming else "",
             # Rows whose stored time cannot be read are left out of the list, never silently.
-            _unreadable_text(agenda.skipped),
+            _unreadable_text(skipped),
         ]
-        return " · ".join([f"Today is {short_day(now)}", *[c for c in counts if c]])
+        return " · ".join([f"Today is {short_day(now)}", *[c for c in parts if c]])
 
     @property
     def loaded(self) -> bool:
@@ -645,6 +693,50 @@ class RemindersPanel(QWidget):
                 if first is not None:
                     self.view.setCurrentIndex(self.model.index(first, 0))
         return super().eventFilter(watched, event)
+
+
+class ReminderList(QTableView):
+    """The reminders as a list: one column, no headers, no grid, painted by ReminderDelegate.
+
+    A table rather than a QListView: a list view lays every row out again on each new agenda
+    (asking the model about each row: a second for 47,000 reminders), while a table's rows take
+    the vertical header's height, so a long agenda costs what the rows on screen cost. The title
+    rows get their own, smaller height after each reset. Tab leaves the list, as from a list.
+    """
+
+    def __init__(self, model: RemindersModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._delegate = ReminderDelegate(self)
+        self._titles: list[int] = []
+        self.setModel(model)
+        self.setItemDelegate(self._delegate)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setTabKeyNavigation(False)
+        self.setCornerButtonEnabled(False)
+        self.horizontalHeader().hide()
+        self.verticalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.verticalHeader().setMinimumSectionSize(1)
+        model.modelReset.connect(self.fit_rows)
+        self.fit_rows()
+
+    def fit_rows(self) -> None:
+        """Only the first column shows; titles and reminders each get their height."""
+        model = self.model()
+        for column in range(1, model.columnCount()):
+            self.setColumnHidden(column, True)
+        title, row = self._delegate.heights(self.font())
+        header = self.verticalHeader()
+        header.setDefaultSectionSize(row)
+        titles = model.title_rows() if isinstance(model, RemindersModel) else []
+        # A header keeps a section's size across resets: the rows titles were on get theirs back.
+        for old in self._titles:
+            if old not in titles and old < model.rowCount():
+                header.resizeSection(old, row)
+        for title_row in titles:
+            header.resizeSection(title_row, title)
+        self._titles = titles
 
 
 def _unreadable_text(skipped: tuple[int, ...]) -> str:

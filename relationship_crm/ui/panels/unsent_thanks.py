@@ -31,6 +31,8 @@ from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.widgets.messages import plain_tooltip
 
 NoteIdRole = Qt.ItemDataRole.UserRole + 1
+#: Late notes listed at most; the title gives the count and the notes window has them all.
+MAX_ROWS = 50
 
 
 def _ago(days: int) -> str:
@@ -110,10 +112,12 @@ class UnsentThanksBox(QWidget):
         self._generation += 1
         generation, now, zone = self._generation, self._ctx.clock(), self._ctx.zone
 
-        def op(session: Session) -> tuple[list[thanks.ThanksDue], int]:
+        def op(session: Session) -> tuple[list[thanks.ThanksDue], int, int]:
             # The notes window's "To send" count, so the two never disagree about how many.
-            to_send = thanks.list_notes(session, statuses=FILTER_STATUSES["to_send"])
-            return thanks.unsent_due(session, now=now, zone=zone), len(to_send)
+            to_send = thanks.count_notes(session, statuses=FILTER_STATUSES["to_send"])
+            # The oldest MAX_ROWS and the count: a backlog of thousands costs no more to show.
+            due, count = thanks.unsent_due_first(session, limit=MAX_ROWS, now=now, zone=zone)
+            return due, count, to_send
 
         self._ctx.runner.query(
             op, lambda loaded: self._on_loaded(generation, *loaded), self._on_failed
@@ -121,12 +125,15 @@ class UnsentThanksBox(QWidget):
 
     def note_ids(self) -> list[int]:
         """The notes listed, top to bottom."""
-        return [int(self.list.item(i).data(NoteIdRole)) for i in range(self.list.count())]
+        found = (self.list.item(i).data(NoteIdRole) for i in range(self.list.count()))
+        return [int(note_id) for note_id in found if note_id is not None]
 
     def selected_ids(self) -> list[int]:
         return [int(item.data(NoteIdRole)) for item in self.list.selectedItems()]
 
-    def _on_loaded(self, generation: int, due: list[thanks.ThanksDue], to_send: int) -> None:
+    def _on_loaded(
+        self, generation: int, due: list[thanks.ThanksDue], count: int, to_send: int
+    ) -> None:
         if generation != self._generation:
             return
         selected = set(self.selected_ids())
@@ -147,7 +154,10 @@ class UnsentThanksBox(QWidget):
             item.setData(NoteIdRole, entry.note_id)
             self.list.addItem(item)
             item.setSelected(entry.note_id in selected)
-        count = len(due)
+        if count > len(due):
+            more = QListWidgetItem(f"… and {count - len(due)} more in Thank-you notes (Ctrl+T)")
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(more)
         title = f"Thank-you note{'s' if to_send != 1 else ''} to send ({to_send})"
         if to_send != count:  # the newer ones are not late yet: they are in the notes window
             title += f": {count} met 2+ days ago"
@@ -184,4 +194,5 @@ class UnsentThanksBox(QWidget):
         self.mark_sent()
 
     def _on_list_item_double_clicked(self, item: QListWidgetItem) -> None:
-        self.open_requested.emit(int(item.data(NoteIdRole)))
+        if item.data(NoteIdRole) is not None:  # not the "… and N more" line
+            self.open_requested.emit(int(item.data(NoteIdRole)))

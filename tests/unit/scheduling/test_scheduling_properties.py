@@ -192,48 +192,25 @@ def utc(moment: datetime) -> datetime:
 _CHATHAM_FALL_BACK = datetime(2028, 4, 2, 3, 44)  # clocks go 03:45 -> 02:45 that night
 
 
+def _chatham(ident: int, *, snoozed: bool = False) -> FollowUpSpec:
+    """Due at 03:44 on the fall-back night; snoozed to 14:00 UTC, the second 02:45 there."""
+    return FollowUpSpec(
+        id=ident,
+        contact_id=ident,
+        contact_name="ann",
+        due_local=_CHATHAM_FALL_BACK,
+        tz="Pacific/Chatham",
+        snoozed_until=datetime(2028, 4, 1, 14, 0, tzinfo=UTC) if snoozed else None,
+    )
+
+
 @quick
 @given(book=books())
 @example(  # found by CI: the second 02:45 is later than the first 03:44
-    book=(
-        [
-            FollowUpSpec(
-                id=0,
-                contact_id=0,
-                contact_name="ann",
-                due_local=_CHATHAM_FALL_BACK,
-                tz="Pacific/Chatham",
-            ),
-            FollowUpSpec(
-                id=8,
-                contact_id=8,
-                contact_name="ann",
-                due_local=_CHATHAM_FALL_BACK,
-                tz="Pacific/Chatham",
-                snoozed_until=datetime(2028, 4, 1, 14, 0, tzinfo=UTC),
-            ),
-        ],
-        date(2028, 4, 2),
-        "Pacific/Chatham",
-        0,
-    )
+    book=([_chatham(0), _chatham(8, snoozed=True)], date(2028, 4, 2), "Pacific/Chatham", 0)
 )
 @example(  # found by CI: an instant shown with fold=1 never equals the same instant in UTC
-    book=(
-        [
-            FollowUpSpec(
-                id=0,
-                contact_id=0,
-                contact_name="ann",
-                due_local=_CHATHAM_FALL_BACK,
-                tz="Pacific/Chatham",
-                snoozed_until=datetime(2028, 4, 1, 14, 0, tzinfo=UTC),
-            )
-        ],
-        date(2028, 4, 2),
-        "Pacific/Chatham",
-        0,
-    )
+    book=([_chatham(0, snoozed=True)], date(2028, 4, 2), "Pacific/Chatham", 0)
 )
 def test_agenda_partitions_the_follow_ups(book: tuple[list[FollowUpSpec], date, str, int]) -> None:
     specs, day, shown_in, horizon = book

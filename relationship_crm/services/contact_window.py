@@ -1,0 +1,179 @@
+"""The app's contact list at any size: the filtered ids in order once, then only the rows shown.
+
+`contact_list.page` reads a page with LIMIT/OFFSET over a join whose subqueries SQLite must work
+out for every contact before it can sort (seconds at 100,000 contacts, more for each deeper page).
+Here the order is read once as ids (the sort-name index answers it), and a page is the rows of a
+slice of those ids: the same cost for the first page and the last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+from relationship_crm.services import contacts
+from relationship_crm.services.common import utcnow
+from relationship_crm.services.contact_list import (
+    SEARCH_LIMIT,
+    ContactFilter,
+    ContactRow,
+    _base,
+    _first_email,
+    _last_contact,
+    _next_follow_up,
+    _row,
+)
+from relationship_crm.storage.schema import Company, Contact
+
+
+@dataclass(frozen=True, slots=True)
+class ContactWindow:
+    """The first rows of the list the filter shows, how many it shows, and how to go on.
+
+    In name order (the usual list) `keyset` is True: `ids` are the first rows' ids only, and
+    `rows_after` reads the next page from where the last row is, along the sort-name index.
+    Otherwise `ids` are every contact's, in order, and a page is `rows` of a slice of them.
+    `more` is True when a search stopped at its quick limit: `ordered_ids` with the full limit
+    finds the rest (the ids found here are their first ones, in the same order).
+    """
+
+    ids: tuple[int, ...]
+    rows: tuple[ContactRow, ...]
+    total: int
+    more: bool = False
+    keyset: bool = False
+
+
+def _by_name(flt: ContactFilter) -> bool:
+    """Whether the list is in plain name order (no search): pages go along the index."""
+    return not flt.query.strip() and flt.sort in ("name", "relevance") and not flt.descending
+
+
+def ordered_ids(
+    session: Session,
+    flt: ContactFilter,
+    *,
+    now: datetime | None = None,
+    search_limit: int = SEARCH_LIMIT,
+) -> list[int]:
+    """The ids of the contacts `flt` shows, in the list's order (as `contact_list.page` sorts)."""
+    return _ordered(session, flt, now or utcnow(), search_limit)[0]
+
+
+def _ordered(
+    session: Session, flt: ContactFilter, now: datetime, search_limit: int
+) -> tuple[list[int], int]:
+    """The ordered ids, and how many contacts the search found (0 without a search)."""
+    base = _base(session, flt)
+    sort = flt.sort
+    found = 0
+    if flt.query.strip():
+        ranked = contacts.search_ids(session, flt.query, limit=search_limit)
+        found = len(ranked)
+        if not ranked:
+            return [], 0
+        if sort == "relevance":
+            narrowed = flt.stage or flt.tag or flt.ids is not None or flt.mine
+            if not narrowed:
+                return ranked, found
+            kept = set(session.scalars(base.where(Contact.id.in_(ranked))))
+            return [i for i in ranked if i in kept], found
+        base = base.where(Contact.id.in_(ranked))
+    if sort not in ("company", "stage", "last_contact", "next_follow_up"):
+        sort = "name"
+    query = base
+    if sort == "company":
+        key: Any = func.coalesce(Company.name_key, "\uffff")
+        query = query.outerjoin(Company, Company.id == Contact.company_id)
+    else:
+        key = {
+            "name": Contact.sort_name,
+            "stage": Contact.stage,
+            "last_contact": _last_contact(now),
+            "next_follow_up": _next_follow_up(),
+        }[sort]
+    order = key.desc() if flt.descending else key.asc()
+    if sort in ("last_contact", "next_follow_up"):
+        # Contacts with no date go last either way.
+        query = query.order_by(key.is_(None), order, Contact.sort_name, Contact.id)
+    elif sort == "name":
+        # Along the sort-name index (which ends in the rowid): no sorting of 100,000 rows.
+        query = query.order_by(order, Contact.id)
+    else:
+        query = query.order_by(order, Contact.sort_name, Contact.id)
+    return list(session.scalars(query)), found
+
+
+def rows(session: Session, ids: Sequence[int], *, now: datetime | None = None) -> list[ContactRow]:
+    """The list rows of these contacts, in the order given (a contact gone since is left out)."""
+    if not ids:
+        return []
+    now = now or utcnow()
+    first_email = _first_email()
+    query = (
+        select(
+            Contact.id,
+            Contact.display_name,
+            Company.name,
+            Contact.stage,
+            first_email,
+            _last_contact(now),
+            _next_follow_up(),
+        )
+        .outerjoin(Company, Company.id == Contact.company_id)
+        .where(Contact.id.in_(list(ids)), Contact.deleted_at.is_(None))
+    )
+    found = {r[0]: r for r in session.execute(query)}
+    return [_row(found[i]) for i in ids if i in found]
+
+
+def first_window(
+    session: Session,
+    flt: ContactFilter,
+    *,
+    limit: int,
+    now: datetime | None = None,
+    search_limit: int = SEARCH_LIMIT,
+) -> ContactWindow:
+    """The first `limit` rows of `flt`'s list and how to read the rest, in one read.
+
+    A search asks first for `search_limit` matches (set it low to answer a keystroke fast) and
+    says `more` when there may be others.
+    """
+    now = now or utcnow()
+    if _by_name(flt):
+        base = _base(session, flt)
+        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+        first = list(session.scalars(base.order_by(Contact.sort_name, Contact.id).limit(limit)))
+        return ContactWindow(tuple(first), tuple(rows(session, first, now=now)), total, keyset=True)
+    ids, found = _ordered(session, flt, now, search_limit)
+    more = search_limit < SEARCH_LIMIT and found >= search_limit
+    return ContactWindow(tuple(ids), tuple(rows(session, ids[:limit], now=now)), len(ids), more)
+
+
+def rows_after(
+    session: Session,
+    flt: ContactFilter,
+    after_id: int,
+    *,
+    limit: int,
+    now: datetime | None = None,
+) -> list[ContactRow]:
+    """The `limit` rows after contact `after_id` in name order (a `keyset` window's next page)."""
+    sort_name = session.scalar(select(Contact.sort_name).where(Contact.id == after_id))
+    if sort_name is None:
+        return []  # the contact was purged: the list reloads on that change anyway
+    ids = list(
+        session.scalars(
+            _base(session, flt)
+            .where(tuple_(Contact.sort_name, Contact.id) > tuple_(sort_name, after_id))
+            .order_by(Contact.sort_name, Contact.id)
+            .limit(limit)
+        )
+    )
+    return rows(session, ids, now=now)

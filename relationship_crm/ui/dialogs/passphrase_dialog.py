@@ -1,0 +1,103 @@
+"""At start, for an encrypted database: ask its passphrase, and offer to keep it in the keyring.
+
+`DialogPassphrases` is the app's passphrase source (`storage.encryption.set_passphrase_source`):
+the environment and the keyring first, then this dialog until the rep gives the right passphrase
+or cancels. Only the GUI thread shows it; anything asked on another thread gets no passphrase
+(the database thread works on files whose key is already known: the database and its backups).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from relationship_crm.services import passphrases
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    passphrase: str
+    remember: bool
+
+
+class PassphraseDialog(QDialog):
+    """ "<file> is encrypted. Passphrase: [......]  [x] Remember it in the system keyring"."""
+
+    def __init__(self, path: Path, *, retry: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Encrypted database")
+        layout = QVBoxLayout(self)
+        said = "That passphrase does not open it. " if retry else ""
+        self.prompt = QLabel(f"{path} is encrypted.\n{said}Passphrase:")
+        self.prompt.setWordWrap(True)
+        layout.addWidget(self.prompt)
+        self.field = QLineEdit()
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        layout.addWidget(self.field)
+        self.remember = QCheckBox("Remember it in the system keyring (not asked again)")
+        layout.addWidget(self.remember)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def answer(self) -> Answer:
+        return Answer(self.field.text(), self.remember.isChecked())
+
+
+def ask_with_dialog(path: Path, retry: bool) -> Answer | None:
+    """Show the dialog; None when the rep cancels."""
+    dialog = PassphraseDialog(path, retry=retry)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.answer()
+
+
+class DialogPassphrases:
+    """The app's passphrase source; remembers the last answer so the start can keep it."""
+
+    def __init__(self, ask: Callable[[Path, bool], Answer | None] | None = None) -> None:
+        self._ask = ask if ask is not None else ask_with_dialog
+        self.last: Answer | None = None
+        self.cancelled = False
+
+    def __call__(self, path: Path, retry: bool) -> Iterator[str]:
+        given = passphrases.from_environment()
+        if given:
+            yield given
+        kept = passphrases.remembered(path)
+        if kept:
+            yield kept
+        app = QApplication.instance()
+        if app is None or QThread.currentThread() is not app.thread():
+            return
+        wrong = retry
+        while True:
+            answer = self._ask(path, wrong)
+            if answer is None:
+                self.cancelled = True
+                return
+            self.last = answer
+            yield answer.passphrase
+            wrong = True  # asked again: the one given did not fit
+
+    def keep_if_asked(self, db_path: Path) -> bool:
+        """After the database opened: keep the passphrase typed, if the rep ticked the box."""
+        if self.last is None or not self.last.remember:
+            return False
+        return passphrases.remember(db_path, self.last.passphrase)

@@ -1,0 +1,152 @@
+"""The app's long lists read in windows (issue 18): the same rows, in the same order, as whole."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from relationship_crm.domain.enums import Stage
+from relationship_crm.domain.followups import Bucket
+from relationship_crm.domain.records import ContactDraft, FollowUpDraft
+from relationship_crm.services import (
+    agenda_window,
+    contact_list,
+    contact_window,
+    contacts,
+    followups,
+)
+from relationship_crm.services.contact_list import ContactFilter
+
+NY = "America/New_York"
+NOW = datetime(2026, 11, 23, 19, tzinfo=UTC)  # 14:00 in New York
+
+
+def _agenda_db(db) -> dict[str, int]:
+    """Forty follow-ups over the three sections, each at its own minute; one contact trashed."""
+    ids: dict[str, int] = {}
+    with db.write() as s:
+        people = [contacts.create(s, ContactDraft(name=f"Person {i}")).id for i in range(8)]
+        start = datetime(2026, 11, 10, 9)
+        for i in range(40):
+            due = start + timedelta(hours=9 * i, minutes=i)  # 10 Nov .. 25 Nov
+            fid = followups.add(s, FollowUpDraft(people[i % 8], due, NY, note=f"n{i}"), now=NOW).id
+            ids[f"f{i}"] = fid
+        ids["trashed"] = people[7]
+        contacts.trash(s, people[7], now=NOW)
+    return ids
+
+
+def _full(db):
+    with db.read() as s:
+        return followups.agenda(s, day=datetime(2026, 11, 23).date(), tz=NY)
+
+
+def test_a_windowed_agenda_has_the_full_agendas_counts_and_order(db) -> None:
+    _agenda_db(db)
+    whole = _full(db)
+    with db.read() as s:
+        loaded = agenda_window.load(s, now=NOW, tz=NY, page=3, full_limit=5)
+        assert not loaded.complete
+        assert loaded.counts == {
+            Bucket.OVERDUE: len(whole.overdue),
+            Bucket.TODAY: len(whole.today),
+            Bucket.UPCOMING: len(whole.upcoming),
+        }
+        for bucket, expected in (
+            (Bucket.OVERDUE, whole.overdue),
+            (Bucket.TODAY, whole.today),
+            (Bucket.UPCOMING, whole.upcoming),
+        ):
+            assert [r.spec.id for r in loaded.first[bucket]] == [r.spec.id for r in expected[:3]]
+            pages = [
+                agenda_window.window(
+                    s, span=loaded.span, tz=NY, bucket=bucket, offset=offset, limit=4
+                )
+                for offset in range(0, len(expected) + 4, 4)
+            ]
+            got = [r for page in pages for r in page]
+            assert [(r.spec.id, r.due, r.bucket) for r in got] == [
+                (r.spec.id, r.due, r.bucket) for r in expected
+            ]
+    assert whole.overdue and whole.today and whole.upcoming
+
+
+def test_a_short_agenda_is_read_whole(db) -> None:
+    _agenda_db(db)
+    whole = _full(db)
+    with db.read() as s:
+        loaded = agenda_window.load(s, now=NOW, tz=NY)
+    assert loaded.complete
+    assert loaded.agenda() == whole
+
+
+def test_the_reminders_due_since_a_moment_come_with_the_load(db) -> None:
+    _agenda_db(db)
+    since = NOW - timedelta(hours=20)
+    whole = _full(db)
+    every = (*whole.overdue, *whole.today, *whole.upcoming)
+    expected = [r.spec.id for r in every if since < r.due <= NOW]
+    assert expected
+    with db.read() as s:
+        windowed = agenda_window.load(s, now=NOW, tz=NY, since=since, page=1, full_limit=1)
+        read_whole = agenda_window.load(s, now=NOW, tz=NY, since=since)
+    assert sorted(r.spec.id for r in windowed.due) == sorted(expected)
+    assert sorted(r.spec.id for r in read_whole.due) == sorted(expected)
+
+
+def _contacts_db(db) -> None:
+    with db.write() as s:
+        for i in range(45):
+            stage = Stage.LEAD if i % 3 == 0 else Stage.PROSPECT
+            name = f"{'Smith' if i % 2 else 'Jones'} {44 - i:02d}"
+            cid = contacts.create(s, ContactDraft(name=name, stage=stage, company=f"Co {i % 7}")).id
+            if i % 4 == 0:
+                followups.add(s, FollowUpDraft(cid, datetime(2026, 12, 1 + i % 20, 9), NY))
+        contacts.trash(s, 3, now=NOW)
+
+
+def _page_ids(db, flt: ContactFilter) -> list[int]:
+    with db.read() as s:
+        rows, total = contact_list.page(s, flt, offset=0, limit=1000, now=NOW)
+    assert total == len(rows)
+    return [r.id for r in rows]
+
+
+def test_the_contact_windows_list_what_the_pages_list(db) -> None:
+    _contacts_db(db)
+    filters = [
+        ContactFilter(),
+        ContactFilter(stage=Stage.LEAD),
+        ContactFilter(descending=True),
+        ContactFilter(sort="company"),
+        ContactFilter(sort="stage", descending=True),
+        ContactFilter(sort="next_follow_up"),
+        ContactFilter(sort="last_contact"),
+        ContactFilter(query="smith", sort="relevance"),
+        ContactFilter(query="smith", stage=Stage.LEAD, sort="relevance"),
+        ContactFilter(query="smith", sort="name"),
+    ]
+    for flt in filters:
+        expected = _page_ids(db, flt)
+        with db.read() as s:
+            first = contact_window.first_window(s, flt, limit=10, now=NOW)
+            assert first.total == len(expected), flt
+            assert [r.id for r in first.rows] == expected[:10], flt
+            if first.keyset:
+                got = [r.id for r in first.rows]
+                while len(got) < first.total:
+                    page = contact_window.rows_after(s, flt, got[-1], limit=7, now=NOW)
+                    assert page, flt
+                    got += [r.id for r in page]
+            else:
+                got = [r.id for r in contact_window.rows(s, first.ids, now=NOW)]
+        assert got == expected, flt
+
+
+def test_a_quick_search_says_there_may_be_more(db) -> None:
+    _contacts_db(db)
+    flt = ContactFilter(query="smith", sort="relevance")
+    with db.read() as s:
+        quick = contact_window.first_window(s, flt, limit=5, now=NOW, search_limit=5)
+        whole = contact_window.ordered_ids(s, flt, now=NOW)
+    assert quick.more and quick.total == 5
+    assert list(quick.ids) == whole[:5] and len(whole) > 5
