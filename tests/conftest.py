@@ -171,6 +171,11 @@ class Team:
     def url(self, rep: str) -> str:
         return self.cluster.url(self.name, user=rep)
 
+    def share(self, database: str) -> None:
+        """The README's grants to the reps on another database of the cluster (after its
+        tables are made: GRANT ... ON ALL TABLES covers the tables there are)."""
+        self.cluster.admin(*REPS_ROLE_SQL, database=database)
+
 
 @pytest.fixture
 def team(pg_server: pg_cluster.Cluster) -> Iterator[Team]:

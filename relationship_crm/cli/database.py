@@ -296,12 +296,18 @@ def _config_show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     with db.read() as s:
         stored = settings.all_settings(s)
         zone = settings.zone(s)
+        # On a team's server: whether each value is the rep's own or the team's (JSON only:
+        # the text stays the same on every database).
+        scopes = {key: settings.scope(s, key) for key in settings.KNOWN_SETTINGS}
     if args.format == "json":
         rows = [
             {"key": key, "value": stored.get(key), "description": help_text}
             for key, help_text in settings.KNOWN_SETTINGS.items()
         ]
         rows[0]["effective"] = zone  # timezone: what is used when the setting is empty
+        if scopes["timezone"] != "file":
+            for row in rows:
+                row["scope"] = scopes[str(row["key"])]
         print_json(rows, out)
         return 0
     out.write(f"database: {db.where}\n")
@@ -323,6 +329,12 @@ def _config_set_options(p: argparse.ArgumentParser) -> None:
         help=", ".join(KNOWN_SETTINGS),
     )
     p.add_argument("value", metavar="VALUE")
+    p.add_argument(
+        "--team",
+        action="store_true",
+        help="on a team's server database: the team's value, for every rep who set none (your "
+        "name, signature, time zone... are otherwise yours alone)",
+    )
 
 
 def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
@@ -330,5 +342,5 @@ def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
     with db.write() as s:
         # Through thanks: unedited drafts follow the rep's details in the same transaction.
-        thanks.put_setting(s, args.key, args.value)
+        thanks.put_setting(s, args.key, args.value, for_team=args.team)
     return 0

@@ -33,7 +33,7 @@ from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.domain.text import fold
 from relationship_crm.interchange.records import ImportedContact, RecordError
 from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.services import contacts, health, importing, settings, stages
+from relationship_crm.services import contacts, health, importing, settings, stages, team
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
 from relationship_crm.storage import identity
@@ -140,12 +140,21 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
             for c in completions.get(follow_up.id, [])
         ]
         follow_ups.append(row)
+    shared: dict[str, Any] = {}
+    if team.is_shared(session):
+        # A server's copy keeps the team's values and each rep's own (`settings` is the
+        # exporting rep's view of both, what a laptop's file takes).
+        shared = {
+            "team_settings": settings.team_settings(session),
+            "rep_settings": settings.every_rep_settings(session),
+        }
     return {
         "format": FORMAT,
         "version": VERSION,
         "app_version": __version__,
         "exported_at": _encode(now),
         "settings": settings.all_settings(session),
+        **shared,
         "stages": [_row(st) for st in _all(session, StageDefinition)],
         "companies": [_row(c, skip=("name_key",)) for c in _all(session, Company)],
         "contacts": people,
@@ -409,9 +418,15 @@ def _import_document(
     progress: Progress | None,
     now: datetime,
 ) -> CopySummary:
-    for key, value in _settings(document):
-        if settings.get(session, key) is None:
-            settings.put(session, key, value)
+    if team.is_shared(session) and "team_settings" in document:
+        for key, value in _settings(document, "team_settings"):
+            settings.put_stored(session, None, key, value)
+        for rep, key, value in _rep_settings(document):
+            settings.put_stored(session, rep, key, value)
+    else:
+        for key, value in _settings(document):
+            if settings.get(session, key) is None:
+                settings.put(session, key, value)
     _stages(session, document)
     company_ids = _companies(session, document, now=now)
     contact_ids, summary = _contacts(session, document, on_duplicate, progress, now)
@@ -482,13 +497,28 @@ def _rhythms(session: Session, document: Mapping[str, Any]) -> list[health.RuleV
     return rules
 
 
-def _settings(document: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    values = document.get("settings", {})
+def _settings(
+    document: Mapping[str, Any], name: str = "settings"
+) -> Iterator[tuple[str, str]]:
+    values = document.get(name, {})
     if not isinstance(values, dict):
-        raise _Path("settings").fail("must be an object")
+        raise _Path(name).fail("must be an object")
     for key, value in values.items():
         if key in settings.KNOWN_SETTINGS and isinstance(value, str):
             yield key, value
+
+
+def _rep_settings(document: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(rep, key, value) of a server copy's `rep_settings` ({rep: {key: value}})."""
+    reps = document.get("rep_settings", {})
+    if not isinstance(reps, dict):
+        raise _Path("rep_settings").fail("must be an object")
+    for rep, values in reps.items():
+        if not isinstance(values, dict) or not rep or len(rep) > team.MAX_LOGIN:
+            raise _Path("rep_settings").fail(f"has an odd entry for {rep!r}")
+        for key, value in values.items():
+            if key in settings.KNOWN_SETTINGS and isinstance(value, str):
+                yield rep, key, value
 
 
 def _stages(session: Session, document: Mapping[str, Any]) -> None:

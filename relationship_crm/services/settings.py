@@ -1,4 +1,10 @@
-"""User preferences kept in the database: time zone, currency, phone region, rep details."""
+"""User preferences kept in the database: time zone, currency, phone region, rep details.
+
+On a team's server database (issue 20) the personal ones (`PERSONAL_SETTINGS`: a rep's name,
+signature, time zone...) are each rep's own: a rep's value (`rep_settings`) overrides the team's
+(`settings`), which is what a rep who set nothing gets. On a laptop's file there is one rep and
+one table.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +22,19 @@ from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.text import clean_line
 from relationship_crm.domain.vocabulary import KNOWN_SETTINGS as KNOWN_SETTINGS
 from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.storage.schema import Setting
+from relationship_crm.storage import identity
+from relationship_crm.storage.portable import POSTGRESQL, dialect_of
+from relationship_crm.storage.schema import RepSetting, Setting
 
 #: Longest text accepted for the rep's details (one letterhead line).
 MAX_TEXT_SETTING = 200
 
 #: Settings whose line breaks are kept (an address on an envelope, a signature under a note).
 MULTI_LINE_SETTINGS = frozenset({"rep_address", "signature"})
+
+#: Settings each rep of a team has their own of; the others (currency, company, gift budget) are
+#: the team's.
+PERSONAL_SETTINGS = frozenset(KNOWN_SETTINGS) - {"currency", "rep_company", "gift_budget"}
 
 #: Values accepted by the settings that are a choice.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -31,19 +43,87 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _rep(session: Session) -> str | None:
+    """The rep whose personal settings apply: on a server database, the login; else None."""
+    if dialect_of(session) != POSTGRESQL:
+        return None
+    return identity.current_rep(session)
+
+
 def get(session: Session, key: str) -> str | None:
-    """The stored value of `key`, or None."""
+    """The stored value of `key` for this rep (their own, else the team's), or None."""
+    rep = _rep(session) if key in PERSONAL_SETTINGS else None
+    if rep is not None:
+        own = session.get(RepSetting, (rep, key))
+        if own is not None:
+            return own.value
     row = session.get(Setting, key)
     return row.value if row is not None else None
 
 
 def all_settings(session: Session) -> dict[str, str]:
-    """Every stored setting."""
+    """Every stored setting as this rep sees it (their own values over the team's)."""
+    found = team_settings(session)
+    rep = _rep(session)
+    if rep is not None:
+        found.update(own_settings(session, rep))
+    return dict(sorted(found.items()))
+
+
+def team_settings(session: Session) -> dict[str, str]:
+    """The settings table itself: the team's values (on a file, simply the settings)."""
     return {row.key: row.value for row in session.scalars(select(Setting).order_by(Setting.key))}
 
 
-def put(session: Session, key: str, value: str) -> Changes:
-    """Store a setting after checking it; an empty value removes it (back to the default)."""
+def own_settings(session: Session, rep: str) -> dict[str, str]:
+    """`rep`'s own values of the personal settings."""
+    query = select(RepSetting).where(RepSetting.rep == rep).order_by(RepSetting.key)
+    return {row.key: row.value for row in session.scalars(query)}
+
+
+def every_rep_settings(session: Session) -> dict[str, dict[str, str]]:
+    """Each rep's own values, by rep (for the JSON copy of a server database)."""
+    found: dict[str, dict[str, str]] = {}
+    for row in session.scalars(select(RepSetting).order_by(RepSetting.rep, RepSetting.key)):
+        found.setdefault(row.rep, {})[row.key] = row.value
+    return found
+
+
+def scope(session: Session, key: str) -> str:
+    """Where this rep's value of `key` comes from: "yours" or "team" (a server), else "file"."""
+    rep = _rep(session)
+    if rep is None:
+        return "file"
+    if key in PERSONAL_SETTINGS and session.get(RepSetting, (rep, key)) is not None:
+        return "yours"
+    return "team"
+
+
+def put(session: Session, key: str, value: str, *, team: bool = False) -> Changes:
+    """Store a setting after checking it; an empty value removes it (back to the default).
+
+    On a server database a personal setting is the rep's own unless `team` (the value every rep
+    who set none gets); emptying the rep's own falls back to the team's.
+    """
+    value = checked(key, value)
+    rep = None if team or key not in PERSONAL_SETTINGS else _rep(session)
+    row: Setting | RepSetting | None = (
+        session.get(Setting, key) if rep is None else session.get(RepSetting, (rep, key))
+    )
+    if not value:
+        if row is not None:
+            session.delete(row)
+    elif row is not None:
+        row.value = value
+    elif rep is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        session.add(RepSetting(rep=rep, key=key, value=value))
+    return Changes(settings=True)
+
+
+def checked(key: str, value: str) -> str:
+    """`value` as `key` stores it (trimmed, canonical), or InvalidInputError saying why not."""
     if key not in KNOWN_SETTINGS:
         raise InvalidInputError(f"unknown setting {key!r}; known: {', '.join(KNOWN_SETTINGS)}")
     value = value.strip()
@@ -78,15 +158,21 @@ def put(session: Session, key: str, value: str) -> Changes:
             raise InvalidInputError(
                 f"{key} is too long ({len(value)} characters; at most {MAX_TEXT_SETTING})"
             )
-    row = session.get(Setting, key)
+    return value
+
+
+def put_stored(session: Session, rep: str | None, key: str, value: str) -> None:
+    """Write a value exactly as a copy holds it (`rep` None: the team's), unless one is there."""
+    if key not in KNOWN_SETTINGS:
+        return
+    value = checked(key, value)
     if not value:
-        if row is not None:
-            session.delete(row)
-    elif row is None:
-        session.add(Setting(key=key, value=value))
-    else:
-        row.value = value
-    return Changes(settings=True)
+        return
+    if rep is None:
+        if session.get(Setting, key) is None:
+            session.add(Setting(key=key, value=value))
+    elif key in PERSONAL_SETTINGS and session.get(RepSetting, (rep, key)) is None:
+        session.add(RepSetting(rep=rep, key=key, value=value))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from relationship_crm.domain.templating import check_template, fill_template
 from relationship_crm.domain.text import clean_block, clean_line
 from relationship_crm.domain.timefmt import FULL_DAY_NAMES, FULL_MONTH_NAMES
 from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.services import meetings, note_templates, settings
+from relationship_crm.services import meetings, note_templates, settings, team
 from relationship_crm.services.common import existing_meeting, utcnow
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.services.snapshots import RowValues, reinsert, row_values
@@ -87,13 +87,16 @@ TEMPLATE_SETTINGS = frozenset(
 )
 
 
-def put_setting(session: Session, key: str, value: str, *, now: datetime | None = None) -> Changes:
+def put_setting(
+    session: Session, key: str, value: str, *, now: datetime | None = None, for_team: bool = False
+) -> Changes:
     """Store a setting (`settings.put`); when the templates use it, fill unedited drafts again.
 
-    In one transaction, so a draft never shows one signature and prints another.
+    In one transaction, so a draft never shows one signature and prints another. `for_team`: the
+    team's value of a personal setting, on a server database.
     """
     before = settings.get(session, key)
-    changes = settings.put(session, key, value)
+    changes = settings.put(session, key, value, team=for_team)
     if key in TEMPLATE_SETTINGS and settings.get(session, key) != before:
         changes = Changes.combined([changes, refill_drafts(session, now=now)])
     return changes
@@ -102,11 +105,16 @@ def put_setting(session: Session, key: str, value: str, *, now: datetime | None 
 def refill_drafts(session: Session, *, now: datetime | None = None) -> Changes:
     """Fill every draft the rep has not edited again from its template with today's details."""
     now = now or utcnow()
+    # On a team's server, a rep's details sign that rep's own drafts only.
+    own = (
+        [ThankYouNote.created_by == team.current_rep(session)] if team.is_shared(session) else []
+    )
     notes = list(
         session.scalars(
             select(ThankYouNote).where(
                 ThankYouNote.status == ThanksStatus.DRAFT.value,
                 ThankYouNote.edited_at.is_(None),
+                *own,
             )
         )
     )

@@ -537,6 +537,17 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class RepSetting(Base):
+    """A rep's own value of a personal setting on a team's server database (issue 20): it
+    overrides the team's value in `settings` for that rep only."""
+
+    __tablename__ = "rep_settings"
+
+    rep: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 # The full-text index over contacts lives outside the ORM (FTS5 virtual table, rowid = contact id).
 # It is created by the migrations and kept current by services.contacts.
 CONTACT_FTS_TABLE = "contacts_fts"

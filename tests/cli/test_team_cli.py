@@ -158,3 +158,62 @@ def test_an_account_and_a_follow_up_are_handed_to_another_rep(cli, team) -> None
     assert [
         r["followup_id"] for r in cli("today", "--mine", "--format", "json", db=alice).json()
     ] == [everyone.id]
+
+
+def test_each_rep_has_their_own_name_signature_and_zone(cli, team) -> None:
+    alice, bob = team.url("alice"), team.url("bob")
+    assert cli("config", "set", "signature", "The Acme team", "--team", db=alice).code == 0
+    assert cli("config", "set", "rep_name", "Alice Archer", db=alice).code == 0
+    assert cli("config", "set", "timezone", "Europe/London", db=alice).code == 0
+    assert cli("config", "set", "currency", "EUR", db=bob).code == 0  # the team's, always
+
+    def shown(url: str) -> dict[str, tuple[str | None, str]]:
+        rows = cli("config", "show", "--format", "json", db=url).json()
+        return {row["key"]: (row["value"], row["scope"]) for row in rows}
+
+    mine, theirs = shown(alice), shown(bob)
+    assert mine["rep_name"] == ("Alice Archer", "yours")
+    assert mine["timezone"] == ("Europe/London", "yours")
+    assert theirs["rep_name"] == (None, "team") and theirs["timezone"] == (None, "team")
+    assert mine["signature"] == theirs["signature"] == ("The Acme team", "team")
+    assert mine["currency"] == theirs["currency"] == ("EUR", "team")
+    assert "rep_name = Alice Archer\t#" in cli("config", "show", db=alice).out
+    # Emptying one's own value falls back to the team's.
+    assert cli("config", "set", "signature", "Alice", db=alice).code == 0
+    assert shown(alice)["signature"] == ("Alice", "yours")
+    assert cli("config", "set", "signature", "", db=alice).code == 0
+    assert shown(alice)["signature"] == ("The Acme team", "team")
+
+
+def test_a_server_copy_keeps_the_teams_and_each_reps_settings(cli, team, pg_server, tmp_path):
+    alice, bob = team.url("alice"), team.url("bob")
+    assert cli("config", "set", "rep_name", "Alice Archer", db=alice).code == 0
+    assert cli("config", "set", "rep_name", "Bob Baker", db=bob).code == 0
+    assert cli("config", "set", "rep_name", "A rep of Acme", "--team", db=bob).code == 0
+    made = cli("backup", "--to", str(tmp_path), db=alice)
+    assert made.code == 0, made.err
+    backup = tmp_path / made.out.strip().rsplit("/", 1)[-1]
+    copy = json.loads(backup.read_text())
+    assert copy["settings"]["rep_name"] == "Alice Archer"  # what a laptop's file takes
+    assert copy["team_settings"]["rep_name"] == "A rep of Acme"
+    assert copy["rep_settings"] == {
+        "alice": {"rep_name": "Alice Archer"},
+        "bob": {"rep_name": "Bob Baker"},
+    }
+    empty = pg_server.new_database()
+    try:
+        restored = cli("restore", str(backup), db=pg_server.url(empty))
+        assert restored.code == 0, restored.err
+        team.share(empty)
+        for rep, name in (("alice", "Alice Archer"), ("bob", "Bob Baker")):
+            rows = cli(
+                "config", "show", "--format", "json", db=pg_server.url(empty, user=rep)
+            ).json()
+            assert {r["key"]: r["value"] for r in rows}["rep_name"] == name
+    finally:
+        pg_server.drop_database(empty)
+    laptop = tmp_path / "laptop.sqlite3"
+    assert cli("import", str(backup), db=laptop).code == 0
+    assert cli("config", "show", "--format", "json", db=laptop).json()[3]["value"] == (
+        "Alice Archer"
+    )

@@ -15,8 +15,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from relationship_crm.domain.errors import EditConflictError
-from relationship_crm.domain.records import ContactDraft, FollowUpDraft, GiftDraft
-from relationship_crm.services import contacts, followups, gifts, research, team
+from relationship_crm.domain.records import ContactDraft, FollowUpDraft, GiftDraft, MeetingDraft
+from relationship_crm.services import (
+    contacts,
+    followups,
+    gifts,
+    meetings,
+    research,
+    settings,
+    team,
+    thanks,
+)
 from relationship_crm.storage.db import Database, open_database
 from relationship_crm.storage.schema import Contact
 
@@ -220,3 +229,35 @@ def test_a_writer_kept_waiting_too_long_is_told_busy(team, monkeypatch) -> None:
     finally:
         holder.close()
         waiter.close()
+
+
+def _drafts_after_a_meeting(db: Database, name: str) -> list[int]:
+    with db.write() as s:
+        contact = contacts.create(s, ContactDraft(name=name), now=NOW).id
+        meeting = meetings.log(
+            s,
+            MeetingDraft(
+                title="Kick-off",
+                starts_local=datetime(2026, 11, 20, 10, 0),
+                tz="America/New_York",
+                attendee_ids=(contact,),
+            ),
+            now=NOW,
+        ).id
+        return list(thanks.draft_for_meeting(s, meeting, now=NOW).value)
+
+
+def test_a_reps_signature_signs_their_own_drafts_only(alice, bob) -> None:
+    with alice.write() as s:
+        settings.put(s, "signature", "The Acme team", team=True)
+    (alices,) = _drafts_after_a_meeting(alice, "Jane Doe")
+    (bobs,) = _drafts_after_a_meeting(bob, "John Roe")
+    with alice.write() as s:
+        thanks.put_setting(s, "signature", "Alice", now=NOW)
+    with alice.read() as s:
+        bodies = {n.id: n.body for n in thanks.list_notes(s)}
+        assert settings.get(s, "signature") == "Alice"
+    with bob.read() as s:
+        assert settings.get(s, "signature") == "The Acme team"
+    assert bodies[alices].rstrip().endswith("Alice")
+    assert bodies[bobs].rstrip().endswith("The Acme team")

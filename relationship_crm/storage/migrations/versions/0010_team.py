@@ -4,7 +4,8 @@
 copy is refused; `updated_by` names who saved last. `owner` (contacts, follow-ups) is the rep
 whose account or reminder it is; `created_by` (follow-ups, gifts, research and thank-you notes)
 who wrote it. A rep is the database login on PostgreSQL, the computer's login on SQLite; rows from
-before are everyone's ('').
+before are everyone's (''). `rep_settings` holds a rep's own value of a personal setting (name,
+signature, time zone...), which on a server overrides the team's value in `settings`.
 
 Revision ID: 0010_team
 Revises: 0008_sync_state
@@ -40,9 +41,17 @@ def upgrade() -> None:
     for table in _CREATED_BY:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(_rep_column("created_by"))
+    op.create_table(
+        "rep_settings",
+        sa.Column("rep", sa.String(length=100), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("rep", "key", name=op.f("pk_rep_settings")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("rep_settings")
     for table in _CREATED_BY:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("created_by")
