@@ -6,6 +6,9 @@ cluster is made with `initdb` and started with `pg_ctl` (both from ``pg_config -
 temp folder, with its own socket folder and port, listening on no TCP address; as root the two run
 as the `postgres` user, since initdb refuses root. fsync is off: the cluster dies with the session.
 
+A session that dies without cleaning up (SIGKILL) leaves its server running: the next session
+stops and removes such clusters first (`sweep_orphans`: an `owner.pid` whose process is gone).
+
 Each test gets a fresh database copied from a migrated template (CREATE DATABASE ... TEMPLATE),
 which is much faster than running the migrations again.
 """
@@ -107,6 +110,41 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def sweep_orphans(bindir: Path, as_user: list[str]) -> list[Path]:
+    """Stop and remove the clusters of test sessions that died without cleaning up (a SIGKILL,
+    a power cut): their server would otherwise run on. Returns the folders removed."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob("crm-pg-*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or still being made
+        if _alive(owner):
+            continue
+        if (folder / "data" / "postmaster.pid").exists():
+            subprocess.run(
+                [*as_user, str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate",
+                 "stop"],
+                check=False, capture_output=True,
+            )  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 @contextmanager
 def running_cluster() -> Iterator[Cluster]:
     """The server of this test session, with the migrated template database in it."""
@@ -120,16 +158,19 @@ def running_cluster() -> Iterator[Cluster]:
             cluster.admin(f"DROP DATABASE IF EXISTS {TEMPLATE} WITH (FORCE)")
         return
     bindir = _bindir()
-    folder = Path(tempfile.mkdtemp(prefix="crm-pg-"))
     as_user: list[str] = []
     user = "postgres"
     if os.geteuid() == 0:
         as_user = ["runuser", "-u", "postgres", "--"]
-        shutil.chown(folder, "postgres")
     else:
         import getpass
 
         user = getpass.getuser()
+    sweep_orphans(bindir, as_user)
+    folder = Path(tempfile.mkdtemp(prefix="crm-pg-"))
+    (folder / OWNER_FILE).write_text(str(os.getpid()))
+    if as_user:
+        shutil.chown(folder, "postgres")
     data = folder / "data"
     port = _free_port()
     began = time.monotonic()
