@@ -7,8 +7,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
-
 from relationship_crm.domain.errors import KnownError
 
 APP_NAME = "relationship-crm"
@@ -116,4 +114,8 @@ def is_server_url(target: str | os.PathLike[str]) -> bool:
 
 def default_db_path() -> Path:
     """`crm.sqlite3` in the user data folder (e.g. ~/.local/share/relationship-crm on Linux)."""
+    # Imported here: platformdirs loads tempfile, shutil and random, which a command given --db
+    # (or the environment variable) never needs (issue 18: start-up).
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DEFAULT_DB_NAME

@@ -14,6 +14,7 @@ declared), `args` (argument types), `output` (the one list printer) and `encoder
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -136,9 +137,21 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `relationship-crm` and `python -m relationship_crm`."""
-    if argv is None:
-        argv = sys.argv[1:]
+    """Entry point of `relationship-crm` and `python -m relationship_crm` (no `argv`: this
+    process's arguments, and the process ends with the command)."""
+    if argv is not None:
+        return _run(argv)
+    try:
+        return _run(sys.argv[1:])
+    finally:
+        # The process ends now, and Python's shutdown would first run a full garbage collection
+        # over every object the command loaded (SQLAlchemy, the ORM, the services): a fifth of
+        # a short command's time on these machines (issue 18). Nothing waits on it: the database
+        # is closed and the output flushed above, and the system frees the memory anyway.
+        gc.freeze()
+
+
+def _run(argv: Sequence[str]) -> int:
     parser = build_parser(command_of(argv))
     args = parser.parse_args(argv)
     try:

@@ -150,3 +150,86 @@ def test_a_quick_search_says_there_may_be_more(db) -> None:
         whole = contact_window.ordered_ids(s, flt, now=NOW)
     assert quick.more and quick.total == 5
     assert list(quick.ids) == whole[:5] and len(whole) > 5
+
+
+def _names_db(db) -> dict[str, int]:
+    names = [
+        "Sam Stone",
+        "Ómar Smith",
+        "Sabine Bauer",
+        "sara lowe",
+        "Olga Sanz",
+        "Smita Rao",
+        "Saoirse Ní Bhriain",
+        "Oona Ó Sé",
+        "Zed Sm",
+        "Seán Ó Briain",
+    ]
+    with db.write() as s:
+        ids = {n: contacts.create(s, ContactDraft(name=n, stage=Stage.LEAD)).id for n in names}
+        contacts.trash(s, ids["Sabine Bauer"], now=NOW)
+    return ids
+
+
+def _window_names(db, flt: ContactFilter, page: int = 2) -> tuple[list[str], int]:
+    """Every name the list shows for `flt`, read as the app reads them (first rows, then pages
+    after the last one), and the total it says."""
+    with db.read() as s:
+        first = contact_window.first_window(s, flt, limit=page, now=NOW, search_limit=200)
+        assert first.keyset and not first.more
+        rows = list(first.rows)
+        while len(rows) < first.total:
+            more = contact_window.rows_after(s, flt, rows[-1].id, limit=page, now=NOW)
+            assert more
+            rows += more
+        return [r.name for r in rows], first.total
+
+
+def test_a_one_or_two_letter_search_lists_the_names_that_start_with_it(db) -> None:
+    _names_db(db)
+    # Case and accents folded, in name order, a trashed contact left out, read in pages.
+    assert _window_names(db, ContactFilter(query="s", sort="relevance")) == (
+        ["Sam Stone", "Saoirse Ní Bhriain", "sara lowe", "Seán Ó Briain", "Smita Rao"],
+        5,
+    )
+    assert _window_names(db, ContactFilter(query="Ó", sort="relevance")) == (
+        ["Olga Sanz", "Ómar Smith", "Oona Ó Sé"],
+        3,
+    )
+    assert _window_names(db, ContactFilter(query="SM ", sort="relevance")) == (["Smita Rao"], 1)
+    assert _window_names(db, ContactFilter(query="sa", sort="name")) == (
+        ["Sam Stone", "Saoirse Ní Bhriain", "sara lowe"],
+        3,
+    )
+    assert _window_names(db, ContactFilter(query="q")) == ([], 0)
+
+
+def test_a_short_search_keeps_the_filters_and_sorts_by_any_column(db) -> None:
+    ids = _names_db(db)
+    with db.write() as s:
+        contacts.set_stage(s, ids["Sam Stone"], Stage.CUSTOMER.value, now=NOW)
+    flt = ContactFilter(query="s", stage=Stage.LEAD, sort="relevance")
+    leads = ["Saoirse Ní Bhriain", "sara lowe", "Seán Ó Briain", "Smita Rao"]
+    assert _window_names(db, flt) == (leads, 4)
+    only = ContactFilter(query="s", ids=(ids["Smita Rao"], ids["Zed Sm"]))
+    assert _window_names(db, only) == (["Smita Rao"], 1)
+    with db.read() as s:
+        backwards = contact_window.ordered_ids(s, ContactFilter(query="s", descending=True))
+        window = contact_window.first_window(s, ContactFilter(query="s", sort="stage"), limit=9)
+    by_name = ["Sam Stone", "Saoirse Ní Bhriain", "sara lowe", "Seán Ó Briain", "Smita Rao"]
+    assert backwards == [ids[n] for n in reversed(by_name)]
+    assert not window.keyset and window.total == 5 and set(window.ids) == set(backwards)
+
+
+def test_three_letters_are_a_full_search(db) -> None:
+    ids = _names_db(db)
+    with db.read() as s:
+        found = contact_window.first_window(
+            s, ContactFilter(query="smi", sort="relevance"), limit=10, search_limit=200
+        )
+    # Any word of the name (and the other fields) again, best match first.
+    assert not found.keyset
+    assert set(found.ids) == {ids["Ómar Smith"], ids["Smita Rao"]}
+    assert contact_window.name_prefix("smi") is None
+    assert contact_window.name_prefix("s m") is None  # two words: a search
+    assert contact_window.name_prefix("  É ") == "e"

@@ -67,6 +67,16 @@ def test_type_ahead_search_is_accent_insensitive(qtbot, panel, wait_idle):
     qtbot.waitUntil(lambda: len(names(panel.model)) == 3)
 
 
+def test_one_or_two_letters_list_the_names_that_start_with_them(qtbot, panel):
+    qtbot.keyClicks(panel.search, "s")  # Siobhán, not Bob Stone: names starting with S
+    qtbot.waitUntil(lambda: names(panel.model) == ["Siobhán Ó Briain"])
+    qtbot.waitUntil(lambda: panel.count_label.text() == "1 contact")
+    qtbot.keyClicks(panel.search, "t")
+    qtbot.waitUntil(lambda: names(panel.model) == [] and panel.count_label.text() == "0 contacts")
+    qtbot.keyClicks(panel.search, "o")  # three letters: the full search, any word
+    qtbot.waitUntil(lambda: names(panel.model) == ["Bob Stone"])
+
+
 def test_return_in_search_selects_the_first_match(qtbot, panel):
     with qtbot.waitSignal(panel.contact_selected, timeout=3000) as blocker:
         qtbot.keyClicks(panel.search, "jane")

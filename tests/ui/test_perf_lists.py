@@ -147,7 +147,7 @@ def test_the_contact_list_shows_its_first_rows_at_30000_as_fast_as_at_300(qtbot,
         def run() -> None:
             with qtbot.waitSignal(model.loaded, timeout=30_000):
                 model.reload()
-            for row in range(40):  # a screen of rows, every column and the roles a paint asks
+            for row in range(40):  # a screen of rows, every column, the roles a styled paint asks
                 for column in range(model.columnCount()):
                     index = model.index(row, column)
                     for role in (0, 1, 3, 6, 7, 8, 9):

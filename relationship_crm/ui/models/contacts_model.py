@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
@@ -16,6 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 from relationship_crm.domain.timefmt import clock, day_month
 from relationship_crm.services import contact_window
@@ -23,6 +26,9 @@ from relationship_crm.services.contact_list import SEARCH_LIMIT, ContactFilter, 
 from relationship_crm.ui.colours import readable
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.board_model import stage_colour
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -41,8 +47,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 _KEYS = [key for _, key in COLUMNS]
-_NAME_COLUMN, _STAGE_COLUMN, _NEXT_COLUMN = (
-    _KEYS.index(k) for k in ("name", "stage", "next_follow_up")
+_NAME_COLUMN, _STAGE_COLUMN, _LAST_COLUMN, _NEXT_COLUMN = (
+    _KEYS.index(k) for k in ("name", "stage", "last_contact", "next_follow_up")
 )
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
@@ -51,20 +57,67 @@ _ID = int(Qt.ItemDataRole.UserRole.value) + 1
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ID})
 
 
-_Row = tuple[int, str, str, str, str, datetime | None, datetime | None]
+#: A loaded row: ContactRow's fields in order, the two dates as the list shows them, and the
+#: widths in pixels of the name, company and the two date texts (-1: not measured).
+_Row = tuple[
+    int, str, str, str, str, datetime | None, datetime | None, str, str, int, int, int, int
+]
+_UNMEASURED = (-1, -1, -1, -1)
 
 
-def _plain(row: ContactRow) -> _Row:
-    """The row as a plain tuple, in ContactRow's field order (ContactRow(*t) gives it back)."""
-    return (
-        row.id,
-        row.name,
-        row.company,
-        row.stage,
-        row.email,
-        row.last_contact,
-        row.next_follow_up,
-    )
+def _format(moment: datetime | None, zone: ZoneInfo, year: int) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    if local.year == year:
+        return f"{day_month(local)} {clock(local)}"
+    return day_month(local, year=True)
+
+
+def _plain_rows(
+    rows: Iterable[ContactRow], zone: str, now: datetime, font: QFont | None
+) -> list[_Row]:
+    """The rows as plain tuples with their date texts and, given the view's font, their widths.
+
+    Made on the database thread with the page, so that a paint neither formats nor measures
+    (Qt measures text in any thread; this one has its own QFontMetricsF). A tuple of strings,
+    dates and small ints also leaves the garbage collector's lists, where 100,000 dataclasses
+    made each full collection a visible hitch.
+    """
+    tz = ZoneInfo(zone)
+    year = now.astimezone(tz).year
+    width = _measure(font)
+    plain: list[_Row] = []
+    for r in rows:
+        last, next_ = _format(r.last_contact, tz, year), _format(r.next_follow_up, tz, year)
+        plain.append(
+            (
+                r.id,
+                r.name,
+                r.company,
+                r.stage,
+                r.email,
+                r.last_contact,
+                r.next_follow_up,
+                last,
+                next_,
+                *(
+                    (width(r.name), width(r.company), width(last), width(next_))
+                    if width
+                    else _UNMEASURED
+                ),
+            )
+        )
+    return plain
+
+
+def _measure(font: QFont | None) -> Callable[[str], int] | None:
+    """How wide a text is in `font`, in whole pixels rounded up (what QFontMetrics.elidedText
+    compares with the room it is given), or None without a font."""
+    if font is None:
+        return None
+    advance = QFontMetricsF(font).horizontalAdvance
+    return lambda text: math.ceil(advance(text)) if text else 0
 
 
 class ContactsModel(QAbstractTableModel):
@@ -92,18 +145,16 @@ class ContactsModel(QAbstractTableModel):
         self._keyset = False
         self._total = 0
         self._more = False  # a search stopped at its quick limit: the rest is read on demand
-        # The rows of the first of them, loaded so far, as plain tuples (`_Row`): a tuple of
-        # strings and dates leaves the garbage collector's lists, a dataclass would not (100,000
-        # of them made each full collection a visible hitch in scrolling).
+        # The rows of the first of them, loaded so far, as plain tuples with their texts (`_Row`).
         self._rows: list[_Row] = []
         self._filter = ContactFilter()
         self._generation = 0
         self._loading = False
         self._searching = False
         self._stage_labels: dict[str, str] = {}
-        # Texts and colours are made once per row, when the row is first painted (see data()).
-        self._cells: dict[int, tuple[str, str, str, str, str]] = {}
-        self._colours: dict[str, Any] = {}
+        self._stage_texts: dict[str, str] = {}  # stage key -> what the Stage column shows
+        self._colours: dict[str, QColor] = {}
+        self._font: QFont | None = None  # what the rows' texts are measured in (set_text_font)
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -132,10 +183,23 @@ class ContactsModel(QAbstractTableModel):
         # A keystroke's answer: a few screens of rows (more come in pages as the list scrolls).
         self.reload(rows=min(self._page_size, FIRST_ROWS))
 
+    def set_text_font(self, font: QFont | None) -> None:
+        """Measure the texts in `font` (the view's) as their rows are read, off the GUI thread:
+        `cell` then gives each text's width, so a paint needs no measuring to elide. The rows
+        measured in another font lose their widths."""
+        if font == self._font:
+            return
+        self._font = None if font is None else QFont(font)
+        self._rows = [self._unmeasured(r) for r in self._rows]
+
+    @staticmethod
+    def _unmeasured(row: _Row) -> _Row:
+        return (*row[:9], *_UNMEASURED)
+
     def set_stage_labels(self, labels: dict[str, str]) -> None:
         """Show stages by these labels (key -> label) rather than by their keys."""
         self._stage_labels = dict(labels)
-        self._cells.clear()
+        self._stage_texts.clear()
         if self._rows:
             column = [k for _, k in COLUMNS].index("stage")
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
@@ -152,25 +216,38 @@ class ContactsModel(QAbstractTableModel):
         self._loading = True
         self._searching = True
         want = max(self._page_size, len(self._rows)) if rows is None else rows
-        flt, now = self._filter, self._ctx.clock()
+        flt, now, zone, font = self._filter, self._ctx.clock(), self._ctx.zone, self._font
         quick = max(want, QUICK_SEARCH) if flt.query.strip() else SEARCH_LIMIT
-        self._ctx.runner.query(
-            lambda s: contact_window.first_window(
-                s, flt, limit=want, now=now, search_limit=min(quick, SEARCH_LIMIT)
-            ),
-            partial(self._on_first_page, self._generation),
-        )
 
-    def _on_first_page(self, generation: int, result: contact_window.ContactWindow) -> None:
+        def first(s: Session) -> tuple[contact_window.ContactWindow, list[_Row]]:
+            found = contact_window.first_window(
+                s, flt, limit=want, now=now, search_limit=min(quick, SEARCH_LIMIT)
+            )
+            return found, _plain_rows(found.rows, zone, now, font)
+
+        self._ctx.runner.query(first, partial(self._on_first_page, self._generation, font))
+
+    def _in_font(self, rows: list[_Row], font: QFont | None) -> list[_Row]:
+        """`rows`, without their widths if they were measured in a font no longer the view's."""
+        if font is None or font == self._font:
+            return rows
+        return [self._unmeasured(r) for r in rows]
+
+    def _on_first_page(
+        self,
+        generation: int,
+        font: QFont | None,
+        result: tuple[contact_window.ContactWindow, list[_Row]],
+    ) -> None:
         if generation != self._generation:
             return
+        window, rows = result
         self.beginResetModel()
-        self._ids = result.ids
-        self._keyset = result.keyset
-        self._total = result.total
-        self._more = result.more
-        self._rows = [_plain(r) for r in result.rows]
-        self._cells.clear()
+        self._ids = window.ids
+        self._keyset = window.keyset
+        self._total = window.total
+        self._more = window.more
+        self._rows = self._in_font(rows, font)
         self._loading = False
         self._searching = False
         self.endResetModel()
@@ -207,6 +284,7 @@ class ContactsModel(QAbstractTableModel):
             return
         self._loading = True
         offset, generation, now = len(self._rows), self._generation, self._ctx.clock()
+        zone, font = self._ctx.zone, self._font
         if len(self._rows) >= self._total:
             # The quick search's matches are all shown: now the whole search, then its rows.
             flt = self._filter
@@ -218,18 +296,20 @@ class ContactsModel(QAbstractTableModel):
         if self._keyset:
             flt, after, asked = self._filter, self._rows[-1][0], self._page_size
             self._ctx.runner.query(
-                lambda s: contact_window.rows_after(s, flt, after, limit=asked, now=now),
-                partial(self._on_next_page, generation, offset, asked),
+                lambda s: _plain_rows(
+                    contact_window.rows_after(s, flt, after, limit=asked, now=now), zone, now, font
+                ),
+                partial(self._on_next_page, generation, offset, asked, font),
             )
             return
         wanted = self._ids[offset : offset + self._page_size]
         self._ctx.runner.query(
-            lambda s: contact_window.rows(s, wanted, now=now),
-            partial(self._on_next_page, generation, offset, len(wanted)),
+            lambda s: _plain_rows(contact_window.rows(s, wanted, now=now), zone, now, font),
+            partial(self._on_next_page, generation, offset, len(wanted), font),
         )
 
     def _on_next_page(
-        self, generation: int, offset: int, asked: int, rows: list[ContactRow]
+        self, generation: int, offset: int, asked: int, font: QFont | None, rows: list[_Row]
     ) -> None:
         if generation != self._generation or offset != len(self._rows):
             return
@@ -240,11 +320,11 @@ class ContactsModel(QAbstractTableModel):
         elif len(rows) < asked:
             # Some of the page's contacts went since the ids were read: leave them out.
             ids = self._ids
-            self._ids = (*ids[:offset], *(r.id for r in rows), *ids[offset + asked :])
+            self._ids = (*ids[:offset], *(r[0] for r in rows), *ids[offset + asked :])
             self._total = len(self._ids)
         if rows:
             self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
-            self._rows.extend(_plain(r) for r in rows)
+            self._rows.extend(self._in_font(rows, font))
             self.endInsertRows()
         self.loaded.emit(self.total)
 
@@ -266,55 +346,50 @@ class ContactsModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # A paint asks each visible cell for seven roles; most get None at the first test.
+        # (The list's own view paints through ContactCellDelegate, which reads cell() directly.)
         if role not in _ROLES:
             return None
         row_number = index.row()
         if not 0 <= row_number < len(self._rows):
             return None
         column = index.column()
-        if role == _DISPLAY:
-            return self._cells_of(row_number)[column]
-        cid, _name, _company, stage, email, _last, next_follow_up = self._rows[row_number]
+        row = self._rows[row_number]
         if role == _ID:
-            return cid
+            return row[0]
         if role == _TOOLTIP:
-            return email if column == _NAME_COLUMN and email else None
+            return row[4] if column == _NAME_COLUMN and row[4] else None
+        text, colour, _width = self._cell(row, column)
+        return text if role == _DISPLAY else colour
+
+    def cell(self, row: int, column: int) -> tuple[str, QColor | None, int] | None:
+        """The text a cell shows, its colour (None: the palette's) and its width in the
+        `set_text_font` font (-1: not measured): data()'s display and foreground roles without
+        Qt in between. None when the row is not loaded."""
+        if not 0 <= row < len(self._rows):
+            return None
+        return self._cell(self._rows[row], column)
+
+    def _cell(self, row: _Row, column: int) -> tuple[str, QColor | None, int]:
+        (_id, name, company, stage, _email, _last, next_follow_up, last_text, next_text) = row[:9]
+        if column == _NAME_COLUMN:
+            return name, None, row[9]
         if column == _STAGE_COLUMN:
+            text = self._stage_texts.get(stage)
+            if text is None:
+                text = self._stage_texts[stage] = (
+                    self._stage_labels.get(stage) or stage.capitalize()
+                )
             colour = self._colours.get(stage)
             if colour is None:
                 colour = self._colours[stage] = readable(stage_colour(stage))
-            return colour
-        if column == _NEXT_COLUMN and next_follow_up is not None:
-            if next_follow_up < self._ctx.clock():
-                return readable("#b91c1c")  # overdue
-        return None
-
-    def _cells_of(self, row: int) -> tuple[str, str, str, str, str]:
-        """The row's five texts, made the first time it is shown (a paint asks many times)."""
-        cells = self._cells.get(row)
-        if cells is None:
-            item = ContactRow(*self._rows[row])
-            stage = self._stage_labels.get(item.stage) or item.stage.capitalize()
-            zone = ZoneInfo(self._ctx.zone)
-            year = self._ctx.now().year
-            cells = (
-                item.name,
-                item.company,
-                stage,
-                self._format(item.last_contact, zone, year),
-                self._format(item.next_follow_up, zone, year),
-            )
-            self._cells[row] = cells
-        return cells
-
-    @staticmethod
-    def _format(moment: datetime | None, zone: ZoneInfo, year: int) -> str:
-        if moment is None:
-            return ""
-        local = moment.astimezone(zone)
-        if local.year == year:
-            return f"{day_month(local)} {clock(local)}"
-        return day_month(local, year=True)
+            return text, colour, -1
+        if column == _NEXT_COLUMN:
+            if next_follow_up is not None and next_follow_up < self._ctx.clock():
+                return next_text, readable("#b91c1c"), row[12]  # overdue
+            return next_text, None, row[12]
+        if column == _LAST_COLUMN:
+            return last_text, None, row[11]
+        return company, None, row[10]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -339,4 +414,4 @@ class ContactsModel(QAbstractTableModel):
         return None
 
     def row_data(self, row: int) -> ContactRow | None:
-        return ContactRow(*self._rows[row]) if 0 <= row < len(self._rows) else None
+        return ContactRow(*self._rows[row][:7]) if 0 <= row < len(self._rows) else None

@@ -23,6 +23,7 @@ from relationship_crm.services import contact_list, stages
 from relationship_crm.services.stages import StageInfo
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.models.contacts_model import COLUMNS, ContactsModel
+from relationship_crm.ui.models.delegates import ContactCellDelegate
 from relationship_crm.ui.widgets.stage_combo import StageCombo
 
 NAME_WIDTH = 170  # the rep may widen it; the layout is remembered
@@ -84,6 +85,9 @@ class ContactListPanel(QWidget):
 
         self.view = QTableView()
         self.view.setModel(self.model)
+        # Cells painted straight from the model's texts, measured as their pages are read.
+        self.view.setItemDelegate(ContactCellDelegate(self.model, self.view))
+        self.model.set_text_font(self.view.font())
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # The indicator first: enabling sorting sorts by it, once (the default is descending).
