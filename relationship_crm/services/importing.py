@@ -400,7 +400,7 @@ def strip_invisible(text: str, *, keep_joiners: bool = False) -> str:
     """`text` without invisible formatting characters (Unicode Cf: direction marks U+202A…,
     zero-width spaces, the BOM, soft hyphens); with `keep_joiners`, a zero-width (non-)joiner
     between two visible characters stays."""
-    if text.isascii():
+    if not _may_hide(text):
         return text
     kept: list[str] = []
     last = len(text) - 1
@@ -418,6 +418,19 @@ def strip_invisible(text: str, *, keep_joiners: bool = False) -> str:
     return "".join(kept)
 
 
+def _may_hide(text: str) -> bool:
+    """Whether `text` may hold an invisible formatting character (Unicode Cf).
+
+    Text that is ASCII, or printable but for its line breaks and tabs, holds none (Cf is not
+    printable): the character by character pass is for the few values that are not.
+    """
+    return not (
+        text.isascii()
+        or text.isprintable()
+        or text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable()
+    )
+
+
 def as_written(draft: ContactDraft, clean: CleanContact) -> CleanContact:
     """`clean` without name parts guessed from a name that is no person's: a file that gives
     an email address or the company as the name, and no parts, keeps the parts empty."""
@@ -430,6 +443,27 @@ def as_written(draft: ContactDraft, clean: CleanContact) -> CleanContact:
 
 def without_invisible(draft: ContactDraft) -> ContactDraft:
     """The draft with invisible formatting characters stripped from every value."""
+
+    every = "".join(
+        (
+            draft.name,
+            draft.given_name,
+            draft.family_name,
+            draft.company,
+            draft.title,
+            draft.notes,
+            draft.birthday or "",
+            *draft.tags,
+            *(e.value + e.label for e in draft.emails),
+            *(p.value + p.label for p in draft.phones),
+            *(
+                a.street + a.city + a.region + a.postcode + a.country + a.label
+                for a in draft.addresses
+            ),
+        )
+    )
+    if not _may_hide(every):  # nearly every record: nothing to strip, one test for all its text
+        return draft
 
     def free(text: str) -> str:
         return strip_invisible(text, keep_joiners=True)
