@@ -31,6 +31,7 @@ from relationship_crm.interchange.records import (
     UnknownFormatError,
 )
 from relationship_crm.services import importing, json_copy
+from relationship_crm.services.common import collector_paused
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
 from relationship_crm.services.stages import stage_keys
 
@@ -200,7 +201,8 @@ def prepare(
         return Prepared(info, data, None)
     if info.needs_mapping and mapping is None:
         return Prepared(info, data, None)
-    parsed = parse_contacts(data, info, mapping, strict=strict, stages=stages)
+    with collector_paused():
+        parsed = parse_contacts(data, info, mapping, strict=strict, stages=stages)
     return Prepared(
         info, data, parsed.contacts, parsed.skipped, parsed.skipped_blank, parsed.warnings
     )

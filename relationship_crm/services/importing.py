@@ -41,7 +41,12 @@ from relationship_crm.interchange.records import (
     with_note_lines,
 )
 from relationship_crm.services import contacts, settings, stages
-from relationship_crm.services.common import optional_line, required_line, utcnow
+from relationship_crm.services.common import (
+    collector_paused,
+    optional_line,
+    required_line,
+    utcnow,
+)
 from relationship_crm.services.contacts import CheckedValue, CleanContact
 from relationship_crm.storage.schema import (
     CONTACT_FTS_TABLE,
@@ -305,6 +310,30 @@ def import_contacts(
     `problems` with the parser's own; a record with nothing to name it by is listed and
     skipped. ImportCancelled when `progress` says so, either way.
     """
+    with collector_paused():
+        return _import_contacts(
+            session,
+            records,
+            on_duplicate=on_duplicate,
+            progress=progress,
+            source=source,
+            within_file=within_file,
+            strict=strict,
+            now=now,
+        )
+
+
+def _import_contacts(
+    session: Session,
+    records: Sequence[ImportedContact],
+    *,
+    on_duplicate: OnDuplicate | str,
+    progress: Progress | None,
+    source: str,
+    within_file: bool,
+    strict: bool,
+    now: datetime | None,
+) -> ImportSummary:
     now = now or utcnow()
     rule = parse_on_duplicate(on_duplicate)
     total = len(records) * 2
