@@ -854,7 +854,12 @@ class _Card:
         if not text:
             return
         label = self.labels.get((group or "").lower(), params.label)
-        if _VANITY.fullmatch(text) and re.search("[A-Za-z]{2}", _PHONE_WORDS.sub("", text)):
+        # (A number without a cased letter has no letters to spell with: the pattern is skipped.)
+        if (
+            text.lower() != text.upper()
+            and _VANITY.fullmatch(text)
+            and re.search("[A-Za-z]{2}", _PHONE_WORDS.sub("", text))
+        ):
             # The import service takes digits only; the notes keep the number as written.
             self.notes.append(f"phone ({label}): {text}" if label else f"phone: {text}")
             return
