@@ -26,7 +26,6 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from charset_normalizer import from_bytes
 from vobject.base import ParseError, parseLine  # type: ignore[import-untyped]
 
 from relationship_crm.domain.enums import SHIPPED_STAGES, Stage
@@ -605,6 +604,9 @@ def _detect_code_page(data: bytes) -> str:
             return "cp1252"
     except UnicodeDecodeError:
         pass
+    # Loaded only for the few cards that need a guess: an import pays its start-up otherwise.
+    from charset_normalizer import from_bytes
+
     try:
         matches = list(from_bytes(data, cp_isolation=list(_CODE_PAGES)))
     except (LookupError, ValueError):  # pragma: no cover - the detector's own trouble
