@@ -873,7 +873,7 @@ def _insert_new(
         ids.extend(chunk_ids)
         report(total - len(new) + first + len(chunk), total)
     if connection.dialect.name == "sqlite":
-        _index_new(connection, new, ids, first_id, tag_ids)
+        _index_new(session, new, ids, first_id, company_ids, tag_ids)
     else:  # another engine folds in its own SQL: let it build the rows
         contacts.reindex(session, ids)
     return ids
@@ -940,35 +940,43 @@ def _bulk(
 
 
 def _index_new(
-    connection: Connection,
+    session: Session,
     new: Sequence[CleanContact],
     ids: Sequence[int],
     first_id: int,
+    company_ids: dict[str, int],
     tag_ids: dict[str, int],
 ) -> None:
     """The search index rows of new contacts, folded here from what was just inserted.
 
     The same text as `contacts.reindex` builds in SQL, without its per-contact subqueries and
-    five calls back into Python per row: the company's and the tags' folded names are their
-    keys, the tags in the order of their ids (as the index's join reads them).
+    five calls back into Python per row: the company's and the tags' names as stored (a
+    company or tag already there keeps its first spelling), the tags in the order of their ids
+    (as the index's join reads them).
     """
+    companies = {
+        key: fold(name) for key, name in _stored_names(session, Company, company_ids).items()
+    }
+    tag_names = _stored_names(session, Tag, tag_ids)
 
     def tag_words(tags: tuple[tuple[str, str], ...]) -> str:
         if len(tags) > 1:
-            return " ".join(sorted((key for _, key in tags), key=tag_ids.__getitem__))
-        return tags[0][1] if tags else ""
+            keys = sorted((key for _, key in tags), key=tag_ids.__getitem__)
+            return fold(" ".join(tag_names[key] for key in keys))
+        return fold(tag_names[tags[0][1]]) if tags else ""
 
     rows = [
         (
             cid,
             fold(f"{c.name} {c.given_name} {c.family_name}"),
             fold(" ".join(e.value for e in c.emails)),
-            c.company_key,
+            companies.get(c.company_key, "") if c.company else "",
             fold(f"{c.title}\n{c.notes}"),
             tag_words(c.tags),
         )
         for c, cid in zip(new, ids, strict=True)
     ]
+    connection = session.connection()
     # Rows a contact deleted without its index row left behind would stand in the way.
     connection.exec_driver_sql(f"DELETE FROM {CONTACT_FTS_TABLE} WHERE rowid >= ?", (first_id,))
     connection.exec_driver_sql(
@@ -976,6 +984,20 @@ def _index_new(
         "VALUES (?, ?, ?, ?, ?, ?)",
         rows,
     )
+
+
+def _stored_names(
+    session: Session, model: type[Company] | type[Tag], ids: dict[str, int]
+) -> dict[str, str]:
+    """The stored name of each company or tag, by its key (`ids`: key -> id)."""
+    keys_by_id = {i: key for key, i in ids.items()}
+    found: dict[str, str] = {}
+    wanted = list(keys_by_id)
+    for first in range(0, len(wanted), 500):
+        chunk = wanted[first : first + 500]
+        for i, name in session.execute(select(model.id, model.name).where(model.id.in_(chunk))):
+            found[keys_by_id[i]] = name
+    return found
 
 
 def _ids_for(

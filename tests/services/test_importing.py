@@ -323,6 +323,16 @@ def test_the_index_rows_an_import_writes_are_those_a_rebuild_writes(db, jane):
     # accents, no company, no email: the import folds these rows itself (issue 18).
     with db.write() as s:
         contacts.create(s, ContactDraft(name="Ann Tagged", tags=("zebra", "Älg")), now=T0)
+        # Rows whose key is not their folded name (an older fold, another program): the index
+        # holds the stored name, as a rebuild reads it.
+        s.execute(
+            text(
+                "INSERT INTO companies (name, name_key, website, notes, created_at, updated_at) "
+                "VALUES ('Initech Old Name', 'initech', '', '', :t, :t)"
+            ),
+            {"t": "2026-11-23 15:00:00.000000"},
+        )
+        s.execute(text("INSERT INTO tags (name, name_key) VALUES ('Ski Club', 'ski')"))
     summary = run(
         db,
         ContactDraft(
@@ -335,13 +345,15 @@ def test_the_index_rows_an_import_writes_are_those_a_rebuild_writes(db, jane):
         ),
         ContactDraft(name="Plain Person", given_name="Plain", family_name="Person"),
         ContactDraft(name="Ⅻ ﬁne", company="Straße GmbH", tags=("ﬁsh",)),
+        ContactDraft(name="Old Firm", company="INITECH", tags=("ski", "golf")),
     )
-    assert summary.added == 3
+    assert summary.added == 4
     with db.write() as s:
         written = index_rows(s)
         contacts.rebuild_index(s)
         assert index_rows(s) == written
         assert [c.id for c in contacts.search(s, "obriain")] == [summary.added_ids[0]]
+        assert (written[-1][3], written[-1][5]) == ("initech old name", "golf ski club")
 
 
 @settings(
