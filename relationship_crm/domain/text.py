@@ -23,6 +23,7 @@ _EXTRA_FOLDS = str.maketrans(
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_BASIC_ACCENTS = re.compile("[\u0300-\u036f]+")
 
 # Lower-case particles that belong to the family name ("Ludwig van Beethoven", "Siobhán Ó Briain").
 _PARTICLES = frozenset(
@@ -63,6 +64,11 @@ def fold(text: str) -> str:
         return text.lower()
     # NFKD before and after casefold: compatibility forms (math letters, ligatures) fold too.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    # Western names ("Chloé", "Müller") are ASCII letters and combining accents once decomposed:
+    # those accents (U+0300-U+036F, all marks) go in one pass; other text goes letter by letter.
+    plain = _BASIC_ACCENTS.sub("", decomposed)
+    if plain.isascii():
+        return plain
     # Drop every mark, not only those with a combining class: SQLite's tokenizer and Python's
     # \w disagree on newer marks, and search must fold the query and the index the same way.
     stripped = "".join(
@@ -95,6 +101,8 @@ def clean_line(text: str) -> str:
     """One line of user text: control characters removed, whitespace collapsed and trimmed."""
     if not text.isprintable():  # printable text has no control or format characters
         text = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    elif "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # its only white space is single spaces between words: nothing to change
     return " ".join(text.split())
 
 

@@ -26,7 +26,6 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from charset_normalizer import from_bytes
 from vobject.base import ParseError, parseLine  # type: ignore[import-untyped]
 
 from relationship_crm.domain.enums import SHIPPED_STAGES, Stage
@@ -202,7 +201,7 @@ def read_vcards(
         text = text.replace("\r\r\n", "\n")
     if "\n" in text:
         # A CR alone inside a value is data (Outlook writes them in notes), not a line end.
-        lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
+        lines = text.replace("\r\n", "\n").split("\n")
     else:  # old Mac files end lines with CR alone
         lines = text.split("\r")
     result = VCardFile([])
@@ -219,6 +218,10 @@ def read_vcards(
                 record, start, card = record + 1, line_no, []
             elif stray is None:
                 stray = (line_no, line)
+            continue
+        first = line[0]
+        if first not in "EeBb" and not first.isspace():  # most lines: neither END nor BEGIN
+            card.append((line_no, line))
             continue
         head, colon, value = line.partition(":")
         name = head.strip().upper()
@@ -262,7 +265,7 @@ def _read_card(
     stages: Collection[str] = SHIPPED_STAGES,
 ) -> ImportedContact | None:
     """One card from its content lines (BEGIN and END left out); None when it is left out."""
-    card = _Card(raw, _card_charset(lines), lines, stages)
+    card = _Card(raw, lines, stages)
 
     def bad(problem: str, kept: str) -> None:
         if strict:
@@ -536,7 +539,7 @@ class _Params:
         raw = card.raw
         if not encoding and (not raw or value.isascii()):
             return value
-        charset = self.charset or card.charset
+        charset = self.charset or card.charset()
         if encoding == "QUOTED-PRINTABLE":
             data = _quoted_printable(value, raw)
             return _decode_bytes(data, charset, strict=True, card=card)
@@ -601,6 +604,9 @@ def _detect_code_page(data: bytes) -> str:
             return "cp1252"
     except UnicodeDecodeError:
         pass
+    # Loaded only for the few cards that need a guess: an import pays its start-up otherwise.
+    from charset_normalizer import from_bytes
+
     try:
         matches = list(from_bytes(data, cp_isolation=list(_CODE_PAGES)))
     except (LookupError, ValueError):  # pragma: no cover - the detector's own trouble
@@ -770,7 +776,7 @@ class _Card:
 
     __slots__ = (
         "raw",
-        "charset",
+        "card_charset",
         "lines",
         "guessed",
         "nickname",
@@ -793,13 +799,12 @@ class _Card:
     def __init__(
         self,
         raw: bool,
-        charset: str,
         lines: list[tuple[int, str]],
         stages: Collection[str] = SHIPPED_STAGES,
     ) -> None:
         self.raw = raw
         self.known_stages = stages
-        self.charset = charset  # the CHARSET some line of the card names
+        self.card_charset: str | None = None  # found when a value first needs it
         self.lines = lines
         self.guessed: str | None = None  # the code page detected, once a value needed it
         self.nickname = ""
@@ -814,6 +819,12 @@ class _Card:
         self.phones: list[_Item] = []
         self.addresses: list[tuple[int, str, str, _Parts]] = []
         self.labels: dict[str, str] = {}  # item group -> X-ABLabel
+
+    def charset(self) -> str:
+        """The CHARSET some line of the card names ("" for none), looked for once."""
+        if self.card_charset is None:
+            self.card_charset = _card_charset(self.lines)
+        return self.card_charset
 
     def code_page(self) -> str:
         """The code page of the card's 8-bit text (detected once, from all of it)."""
@@ -845,7 +856,12 @@ class _Card:
         if not text:
             return
         label = self.labels.get((group or "").lower(), params.label)
-        if _VANITY.fullmatch(text) and re.search("[A-Za-z]{2}", _PHONE_WORDS.sub("", text)):
+        # (A number without a cased letter has no letters to spell with: the pattern is skipped.)
+        if (
+            text.lower() != text.upper()
+            and _VANITY.fullmatch(text)
+            and re.search("[A-Za-z]{2}", _PHONE_WORDS.sub("", text))
+        ):
             # The import service takes digits only; the notes keep the number as written.
             self.notes.append(f"phone ({label}): {text}" if label else f"phone: {text}")
             return

@@ -17,22 +17,29 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import SHIPPED_STAGES
 from relationship_crm.domain.errors import InvalidInputError, KnownError
-from relationship_crm.interchange import csv_import, sniff, vcard_import
+from relationship_crm.interchange import sniff, vcard_import
 from relationship_crm.interchange.records import (
     ImportedContact,
     ImportProblem,
     ParsedContacts,
     UnknownFormatError,
 )
-from relationship_crm.services import importing, json_copy
+from relationship_crm.services import importing
+from relationship_crm.services.common import collector_paused
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
 from relationship_crm.services.stages import stage_keys
+
+# CSV and JSON copies are read by modules of their own, loaded when such a file comes: a vCard
+# import does not pay their start-up (issue 18).
+if TYPE_CHECKING:
+    from relationship_crm.interchange import csv_import
 
 MAX_BYTES = 1 << 30  # a 1 GiB contacts file is a mistake, not an address book
 
@@ -75,6 +82,8 @@ def inspect(data: bytes) -> FileInfo:
         return FileInfo("vcard", "vCard file")
     if kind == "json":
         return FileInfo("json", "Relationship CRM copy (JSON)")
+    from relationship_crm.interchange import csv_import
+
     table = csv_import.read_csv(data)
     return FileInfo("csv", table.description, table)
 
@@ -99,6 +108,8 @@ def parse_contacts(
             tuple(cards.contacts), warnings=tuple(str(warning) for warning in cards.warnings)
         )
     if info.csv is not None:
+        from relationship_crm.interchange import csv_import
+
         return csv_import.read_contacts(info.csv, mapping, stages=stages)
     raise InvalidInputError(f"{info.description} holds more than contacts")
 
@@ -196,11 +207,14 @@ def prepare(
     the import refuses it only when strict; a strict vCard read refuses a bad value too)."""
     info = inspect(data)
     if info.kind == "json":
+        from relationship_crm.services import json_copy
+
         json_copy.parse_document(data)  # a broken copy fails here, before the rep confirms
         return Prepared(info, data, None)
     if info.needs_mapping and mapping is None:
         return Prepared(info, data, None)
-    parsed = parse_contacts(data, info, mapping, strict=strict, stages=stages)
+    with collector_paused():
+        parsed = parse_contacts(data, info, mapping, strict=strict, stages=stages)
     return Prepared(
         info, data, parsed.contacts, parsed.skipped, parsed.skipped_blank, parsed.warnings
     )
@@ -221,6 +235,8 @@ def import_prepared(
     rule = importing.parse_on_duplicate(on_duplicate)
     info = prepared.info
     if info.kind == "json":
+        from relationship_crm.services import json_copy
+
         copy = json_copy.import_document(
             session, prepared.data, on_duplicate=rule, progress=progress, now=now
         )
@@ -274,6 +290,8 @@ def import_data(
 
 
 def _unknown_csv_message(table: csv_import.CsvFile) -> str:
+    from relationship_crm.interchange import csv_import
+
     try:
         csv_import.contacts_from_csv(table, None)
     except UnknownFormatError as error:

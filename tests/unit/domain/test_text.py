@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from relationship_crm.domain import text as text_module
 from relationship_crm.domain.text import clean_block, clean_line, fold, split_name, words
 
 
@@ -57,3 +60,34 @@ def test_clean_line_has_no_control_characters_or_newlines(text):
 
 def test_clean_block_keeps_lines():
     assert clean_block("  a\r\nb\x00c\n\tz  ") == "a\nbc\n\tz"
+
+
+def letter_by_letter(text: str) -> str:
+    """fold as it was before its shortcuts (issue 18): the reference they must agree with."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    stripped = "".join(
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c)[0] != "M"
+    )
+    return stripped.translate(text_module._EXTRA_FOLDS)
+
+
+accented = st.text(
+    alphabet=st.sampled_from(
+        "aeiouAEIOU ÀÁÂÃÄÅÇÈÉÍÑÓÖØÚÜßàáâãäåçèéíñóöøúüÆæŒœĳ\u0301\u0308\u0327\u0338ΣσςΆİıŁłǅ"
+    )
+)
+
+
+@given(st.one_of(st.text(), accented))
+def test_fold_shortcuts_agree_with_folding_letter_by_letter(text):
+    assert fold(text) == letter_by_letter(text)
+
+
+@given(st.one_of(st.text(), st.text(alphabet=" ab\tc\u00a0\n")))
+def test_clean_line_shortcut_agrees_with_splitting(text):
+    spaced = (
+        "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+        if not text.isprintable()
+        else text
+    )
+    assert clean_line(text) == " ".join(spaced.split())
