@@ -48,6 +48,7 @@ from relationship_crm.services.common import (
     utcnow,
 )
 from relationship_crm.services.contacts import CheckedValue, CleanContact
+from relationship_crm.storage import identity, portable
 from relationship_crm.storage.schema import (
     CONTACT_FTS_TABLE,
     Base,
@@ -843,6 +844,7 @@ def _insert_new(
         raise ValueError("an import needs an aware `now`")
     stamp = format_instant(now)
     connection = session.connection()
+    rep = identity.current_rep(connection)  # whose they are (a team's server: this rep's)
     for first in range(0, len(new), _CHUNK):
         chunk = new[first : first + _CHUNK]
         chunk_ids = range(next_id, next_id + len(chunk))
@@ -865,6 +867,8 @@ def _insert_new(
                     c.notes,
                     stamp,
                     stamp,
+                    rep,
+                    rep,
                 )
                 for c, cid in zip(chunk, chunk_ids, strict=True)
             ],
@@ -872,6 +876,8 @@ def _insert_new(
         _insert_children(connection, chunk, chunk_ids, tag_ids, stamp)
         ids.extend(chunk_ids)
         report(total - len(new) + first + len(chunk), total)
+    # The ids were given: a server's id sequence must move past them.
+    portable.ids_written(connection, [_table(Contact), _table(Company), _table(Tag)])
     if connection.dialect.name == "sqlite":
         _index_new(session, new, ids, first_id, company_ids, tag_ids)
     else:  # another engine folds in its own SQL: let it build the rows
@@ -892,6 +898,8 @@ _CONTACT_COLUMNS = (
     "notes",
     "created_at",
     "updated_at",
+    "owner",
+    "updated_by",
 )
 _VALUE_COLUMNS = ("contact_id", "label", "value", "value_key", "position")
 _ADDRESS_COLUMNS = ("contact_id", "position", *_ADDRESS_FIELDS)

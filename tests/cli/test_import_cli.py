@@ -390,3 +390,21 @@ def test_a_guessed_code_page_is_a_warning_in_text_and_json(cli, tmp_path):
     assert summary["source"] == "Thunderbird CSV" and len(summary["warnings"]) == 1
     names = {c["name"] for c in cli("contact", "list", "--format", "json", db=other).json()}
     assert names == {"山田 太郎", "佐藤 花子"}
+
+
+def test_contacts_added_after_an_import_get_new_ids_and_are_the_reps(cli, tmp_path):
+    cards = tmp_path / "two.vcf"
+    cards.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Chen\r\nEND:VCARD\r\n"
+    )
+    assert cli("import", str(cards)).code == 0
+    later = cli("contact", "add", "Cy Diaz")
+    assert later.code == 0, later.err
+    shown = cli("contact", "list", "--format", "json").json()
+    assert [c["name"] for c in shown] == ["Ann Lee", "Bo Chen", "Cy Diaz"]
+    assert len({c["id"] for c in shown}) == 3
+    shows = [cli("contact", "show", str(c["id"]), "--format", "json").json()[0] for c in shown]
+    # One rep made all three: the same owner, whether imported or typed.
+    assert len({(c["owner"], c["updated_by"]) for c in shows}) == 1
+    assert shows[0]["owner"] != ""
