@@ -24,7 +24,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import cast
 
-from sqlalchemy import Connection, Table, column, func, insert, select, table
+from sqlalchemy import Connection, Table, column, func, insert, select, table, text
 from sqlalchemy.orm import Session, selectinload
 
 from relationship_crm.domain.changes import Changes
@@ -836,8 +836,8 @@ def _insert_new(
     # Ids are given, not returned: the write transaction (BEGIN IMMEDIATE) holds the lock, so
     # nobody else can take them, and SQLite's RETURNING in parameter order runs one INSERT per
     # row (20,000 statements for 20,000 contacts, measured) where executemany runs a few.
-    next_id = _next_id(session, Contact)
-    first_id = next_id
+    new_ids = _new_ids(session, Contact, len(new))
+    first_id = new_ids[0]
     # The rows go in as plain values (the stamp formatted once for all): SQLAlchemy's per-row
     # parameter processing cost more than SQLite's own work (issue 18).
     if now.tzinfo is None:
@@ -847,8 +847,7 @@ def _insert_new(
     rep = identity.current_rep(connection)  # whose they are (a team's server: this rep's)
     for first in range(0, len(new), _CHUNK):
         chunk = new[first : first + _CHUNK]
-        chunk_ids = range(next_id, next_id + len(chunk))
-        next_id += len(chunk)
+        chunk_ids = new_ids[first : first + _CHUNK]
         _bulk(
             connection,
             "contacts",
@@ -876,8 +875,6 @@ def _insert_new(
         _insert_children(connection, chunk, chunk_ids, tag_ids, stamp)
         ids.extend(chunk_ids)
         report(total - len(new) + first + len(chunk), total)
-    # The ids were given: a server's id sequence must move past them.
-    portable.ids_written(connection, [_table(Contact), _table(Company), _table(Tag)])
     if connection.dialect.name == "sqlite":
         _index_new(session, new, ids, first_id, company_ids, tag_ids)
     else:  # another engine folds in its own SQL: let it build the rows
@@ -1029,8 +1026,7 @@ def _ids_for(
             if model is Company
             else {}
         )
-        first = _next_id(session, model)
-        new_ids = range(first, first + len(missing))
+        new_ids = _new_ids(session, model, len(missing))
         rows = [
             {"id": i, "name": wanted[k], "name_key": k, **extra}
             for k, i in zip(missing, new_ids, strict=True)
@@ -1040,8 +1036,24 @@ def _ids_for(
     return found
 
 
-def _next_id(session: Session, model: type[Company] | type[Tag] | type[Contact]) -> int:
-    return (session.scalar(select(func.max(model.id))) or 0) + 1
+def _new_ids(
+    session: Session, model: type[Company] | type[Tag] | type[Contact], count: int
+) -> Sequence[int]:
+    """`count` ids for new rows of `model`: after the largest on SQLite (the write lock is held),
+    from the id sequence on a server (where other reps' rows take theirs from it too)."""
+    if portable.dialect_of(session) == portable.POSTGRESQL:
+        table = _table(model).name
+        return list(
+            session.scalars(
+                text(
+                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": count},
+            )
+        )
+    first = (session.scalar(select(func.max(model.id))) or 0) + 1
+    return range(first, first + count)
 
 
 def _table(model: type[Base]) -> Table:
