@@ -221,6 +221,35 @@ class StageChange(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class StageStay(Base):
+    """One stay in a stage: the pipeline's summary of the history, kept by triggers.
+
+    Written only by the database (storage.stage_stays): the id is the stage change's.
+    """
+
+    __tablename__ = "stage_stays"
+    __table_args__ = (
+        # Open stays (left_at NULL) by entry time: counts, the stuck range and the median's
+        # offset; closed ones by when they ended: the 30- and 365-day windows.
+        Index(
+            "ix_stage_stays_stage_left",
+            "stage",
+            "left_at",
+            "entered_at",
+            "next_stage",
+            "contact_id",
+        ),
+        Index("ix_stage_stays_stage_entered", "stage", "entered_at", "contact_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    contact_id: Mapped[int] = mapped_column(Integer, index=True)
+    stage: Mapped[str] = mapped_column(String(16))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_stage: Mapped[str | None] = mapped_column(String(16))
+
+
 class Meeting(Base):
     """A meeting, call, lunch, event or email exchange, at an exact moment, with attendees."""
 
