@@ -11,7 +11,8 @@ contacts is checked in a few seconds (most of it ``PRAGMA integrity_check`` itse
 The app's own checks (`APP_CHECKS`) cover the derived columns the app keeps beside what the rep
 typed and relies on without re-checking: the search index, folded sort names and lookup keys,
 the instants computed from a wall-clock time and a zone, reminder times, the stage history,
-recurrence rules, thank-you note states, the pipeline summary and the text format of every date and time column.
+recurrence rules, thank-you note states, the pipeline summary and the text format of every date
+and time column.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ readable); a reminder time from the due and snooze times; a snooze that cannot b
 (the follow-up then reminds at its due time); a zone spelled in the wrong case gets its proper
 spelling; the folded sort names, the search index and the pipeline summary (with its triggers)
 are rebuilt. Anything else (a row whose moment cannot be recovered, a bad repeat rule, a damaged
-file) is left as it is and named, so the rep can fix it by hand. A backup is made first; nothing is written when there is nothing to fix.
+file) is left as it is and named, so the rep can fix it by hand. A backup is made first;
+nothing is written when there is nothing to fix.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 A server keeps its own pages, indexes and foreign keys sound (and its admin runs its backups), so
 what is left to check is what the app derives and relies on: the search index, the folded sort
-names, the stage history, the stage keys and the pipeline summary. Read in one read-only transaction.
+names, the stage history, the stage keys and the pipeline summary. Read in one read-only
+transaction.
 """
 
 from __future__ import annotations

@@ -84,7 +84,8 @@ SQLITE_TRIGGERS: Final = (
     f"{_refresh('OLD.contact_id')}\nEND",
     "CREATE TRIGGER IF NOT EXISTS stage_stays_trash AFTER UPDATE OF deleted_at ON contacts "
     f"WHEN OLD.deleted_at IS NOT NEW.deleted_at BEGIN\n{_TRASH};\nEND",
-    f"CREATE TRIGGER IF NOT EXISTS stage_stays_purge AFTER DELETE ON contacts BEGIN\n{_PURGE};\nEND",
+    "CREATE TRIGGER IF NOT EXISTS stage_stays_purge AFTER DELETE ON contacts BEGIN\n"
+    f"{_PURGE};\nEND",
 )
 
 POSTGRESQL_TRIGGERS: Final = (
