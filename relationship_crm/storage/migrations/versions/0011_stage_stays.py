@@ -2,7 +2,8 @@
 
 One row per stage change: the stay it starts, when it ended (the next change, or the trash) and
 where it went, so today's pipeline reads index ranges instead of the whole history. Built here
-from the existing history; triggers (storage.stage_stays) keep it in step from then on.
+from the existing history; triggers (storage.stage_stays) keep it in step from then on. Also a
+covering index of each contact's emails in order, for the contact list's email cell.
 
 Revision ID: 0011_stage_stays
 Revises: 0010_team
@@ -46,6 +47,12 @@ def upgrade() -> None:
         ["stage", "entered_at", "contact_id"],
         unique=False,
     )
+    op.create_index(
+        "ix_contact_emails_contact_order",
+        "contact_emails",
+        ["contact_id", "position", "id", "value"],
+        unique=False,
+    )
     stage_stays.rebuild(op)
     stage_stays.create_triggers(op)
 
@@ -53,3 +60,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     stage_stays.drop_triggers(op)
     op.drop_table("stage_stays")
+    op.drop_index("ix_contact_emails_contact_order", table_name="contact_emails")
