@@ -15,7 +15,15 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from relationship_crm.domain.records import ContactDraft
-from relationship_crm.services import contacts, integrity, repair, server_check, stages, trash
+from relationship_crm.services import (
+    contacts,
+    integrity,
+    json_copy,
+    repair,
+    server_check,
+    stages,
+    trash,
+)
 from relationship_crm.storage import stage_stays
 from relationship_crm.storage.db import open_database
 
@@ -256,3 +264,20 @@ def test_check_reports_a_wrong_summary_and_repair_rebuilds_it(tmp_path):
             assert stage_stays.missing_triggers(s) == []
     finally:
         db.close()
+
+
+@pytest.mark.sqlite_only
+def test_a_json_copy_imported_elsewhere_rebuilds_the_summary(db, tmp_path):
+    today = busy_history(db)
+    with db.read() as s:
+        data = json_copy.export_json(s)
+        expected = figures(s, today)
+    fresh = open_database(tmp_path / "fresh.sqlite3")
+    try:
+        with fresh.write() as s:
+            json_copy.import_document(s, data)
+        with fresh.read() as s:
+            assert [s.execute(text(sql)).all() for sql in stage_stays.DIFFERENCES_SQL] == [[], []]
+            assert figures(s, today) == expected == reference(s, today)
+    finally:
+        fresh.close()
