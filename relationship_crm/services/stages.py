@@ -430,8 +430,8 @@ def pipeline(session: Session, *, today: date) -> list[PipelineRow]:
             StageDefinition.position,
         ).order_by(StageDefinition.position, StageDefinition.key)
     ).all()
-    latest = session.execute(text(_LATEST_SQL)).one()
-    if any(moment is not None and moment >= params["end"] for moment in latest):
+    latest = session.execute(text(_LATEST_SQL)).scalar()
+    if latest is not None and latest >= params["end"]:
         return _from_history(session, params)
     days_sql = _for_engine(session, _MEDIAN_SQL)
     stuck_sql = _for_engine(session, _STUCK_EDGE_SQL)
@@ -483,24 +483,26 @@ def pipeline(session: Session, *, today: date) -> list[PipelineRow]:
     return result
 
 
-# The latest entry and exit of a stay in any stage: when neither is at or after the as-of
-# instant, the table stands as it did then (one index look-up per stage).
+# The latest exit of a stay in any stage (one index look-up per stage): when none is at or
+# after the as-of instant, the table stands as it did then for the stays entered before it
+# (a later entry would have ended the stay before it after the instant).
 _LATEST_SQL = """
-SELECT MAX((SELECT MAX(s.entered_at) FROM stage_stays s WHERE s.stage = st.key)),
-       MAX((SELECT MAX(s.left_at) FROM stage_stays s WHERE s.stage = st.key))
-FROM stages st
+SELECT MAX((SELECT MAX(s.left_at) FROM stage_stays s WHERE s.stage = st.key)) FROM stages st
 """
 
 _FIGURES_SQL = """
 SELECT
-  (SELECT COUNT(*) FROM stage_stays s WHERE s.stage = :stage AND s.left_at IS NULL),
+  (SELECT COUNT(*) FROM stage_stays s
+   WHERE s.stage = :stage AND s.left_at IS NULL AND s.entered_at < :end),
   (SELECT COUNT(DISTINCT s.contact_id) FROM stage_stays s
-   WHERE s.stage = :stage AND s.entered_at >= :since30),
+   WHERE s.stage = :stage AND s.entered_at >= :since30 AND s.entered_at < :end),
   (SELECT COUNT(DISTINCT s.contact_id) FROM stage_stays s
-   WHERE s.stage = :stage AND s.left_at >= :since30),
-  (SELECT COUNT(*) FROM stage_stays s WHERE s.stage = :stage AND s.left_at >= :since365),
+   WHERE s.stage = :stage AND s.left_at >= :since30 AND s.entered_at < :end),
+  (SELECT COUNT(*) FROM stage_stays s
+   WHERE s.stage = :stage AND s.left_at >= :since365 AND s.entered_at < :end),
   (SELECT COUNT(*) FROM stage_stays s JOIN stages nx ON nx.key = s.next_stage
-   WHERE s.stage = :stage AND s.left_at >= :since365 AND nx.position > :position)
+   WHERE s.stage = :stage AND s.left_at >= :since365 AND s.entered_at < :end
+     AND nx.position > :position)
 """
 
 _STUCK_EDGE_SQL = """
@@ -514,7 +516,7 @@ SELECT
 
 _MEDIAN_SQL = """
 SELECT @DAYS(s.entered_at)@ FROM stage_stays s
-WHERE s.stage = :stage AND s.left_at IS NULL
+WHERE s.stage = :stage AND s.left_at IS NULL AND s.entered_at < :end
 ORDER BY s.entered_at DESC LIMIT :take OFFSET :skip
 """
 

@@ -60,13 +60,28 @@ def _refresh(contact: str) -> str:
     )
 
 
+# A change after every other of its contact (the usual case: a move, a new contact, an import in
+# time order) only closes the contact's last stay and opens one: no recomputation.
+_LATER = (
+    "SELECT 1 FROM stage_changes l WHERE l.contact_id = NEW.contact_id"
+    " AND (l.changed_at > NEW.changed_at OR (l.changed_at = NEW.changed_at AND l.id > NEW.id))"
+)
+_APPEND = (
+    f"UPDATE {TABLE} SET left_at = NEW.changed_at, next_stage = NEW.stage"
+    " WHERE contact_id = NEW.contact_id AND next_stage IS NULL AND id <> NEW.id;\n"
+    f"INSERT INTO {TABLE} ({COLUMNS})"
+    " SELECT NEW.id, NEW.contact_id, NEW.stage, NEW.changed_at, c.deleted_at, NULL"
+    " FROM contacts c WHERE c.id = NEW.contact_id;"
+)
+
 _TRASH = (
     f"UPDATE {TABLE} SET left_at = NEW.deleted_at WHERE contact_id = NEW.id AND next_stage IS NULL"
 )
 _PURGE = f"DELETE FROM {TABLE} WHERE contact_id = OLD.id"
 
-#: The trigger names (the same on both engines).
+#: The trigger names (on PostgreSQL one function serves both inserts: no "appended").
 TRIGGERS: Final = (
+    "stage_stays_appended",
     "stage_stays_inserted",
     "stage_stays_updated",
     "stage_stays_deleted",
@@ -75,8 +90,10 @@ TRIGGERS: Final = (
 )
 
 SQLITE_TRIGGERS: Final = (
-    "CREATE TRIGGER IF NOT EXISTS stage_stays_inserted AFTER INSERT ON stage_changes BEGIN\n"
-    f"{_refresh('NEW.contact_id')}\nEND",
+    "CREATE TRIGGER IF NOT EXISTS stage_stays_appended AFTER INSERT ON stage_changes "
+    f"WHEN NOT EXISTS ({_LATER}) BEGIN\n{_APPEND}\nEND",
+    "CREATE TRIGGER IF NOT EXISTS stage_stays_inserted AFTER INSERT ON stage_changes "
+    f"WHEN EXISTS ({_LATER}) BEGIN\n{_refresh('NEW.contact_id')}\nEND",
     "CREATE TRIGGER IF NOT EXISTS stage_stays_updated "
     "AFTER UPDATE OF contact_id, stage, changed_at ON stage_changes BEGIN\n"
     f"{_refresh('OLD.contact_id')}\n{_refresh('NEW.contact_id')}\nEND",
@@ -94,7 +111,8 @@ POSTGRESQL_TRIGGERS: Final = (
     "CREATE OR REPLACE FUNCTION crm_stage_stays_history() RETURNS trigger LANGUAGE plpgsql AS $$\n"
     "BEGIN\n"
     "  IF TG_OP <> 'INSERT' THEN PERFORM crm_stage_stays_refresh(OLD.contact_id); END IF;\n"
-    "  IF TG_OP <> 'DELETE' THEN PERFORM crm_stage_stays_refresh(NEW.contact_id); END IF;\n"
+    f"  IF TG_OP = 'INSERT' AND NOT EXISTS ({_LATER}) THEN\n    {_APPEND}\n"
+    "  ELSIF TG_OP <> 'DELETE' THEN PERFORM crm_stage_stays_refresh(NEW.contact_id); END IF;\n"
     "  RETURN NULL;\n"
     "END $$",
     "CREATE OR REPLACE FUNCTION crm_stage_stays_contact() RETURNS trigger LANGUAGE plpgsql AS $$\n"
@@ -102,6 +120,7 @@ POSTGRESQL_TRIGGERS: Final = (
     f"  IF TG_OP = 'DELETE' THEN {_PURGE}; ELSE {_TRASH}; END IF;\n"
     "  RETURN NULL;\n"
     "END $$",
+    "DROP TRIGGER IF EXISTS stage_stays_appended ON stage_changes",
     "DROP TRIGGER IF EXISTS stage_stays_inserted ON stage_changes",
     "CREATE TRIGGER stage_stays_inserted AFTER INSERT ON stage_changes "
     "FOR EACH ROW EXECUTE FUNCTION crm_stage_stays_history()",
@@ -121,6 +140,7 @@ POSTGRESQL_TRIGGERS: Final = (
 )
 
 _TRIGGER_TABLES: Final = {
+    "stage_stays_appended": "stage_changes",
     "stage_stays_inserted": "stage_changes",
     "stage_stays_updated": "stage_changes",
     "stage_stays_deleted": "stage_changes",
@@ -168,6 +188,8 @@ def missing_triggers(bind: Any) -> list[str]:
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
     present = {row[0] for row in bind.execute(text(sql))}
+    if dialect_of(bind) == POSTGRESQL:
+        present.add("stage_stays_appended")
     return [name for name in TRIGGERS if name not in present]
 
 

@@ -7,6 +7,7 @@ the same figures from the table as from the history, on today and on past days.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.services import (
     contacts,
@@ -124,7 +126,9 @@ def figures(session, today: date) -> list[tuple[object, ...]]:
 
 # One step: (what, which contact (an index into those made), a stage, hours later).
 step = st.tuples(
-    st.sampled_from(["add", "add", "move", "move", "move", "undo", "trash", "restore", "purge"]),
+    st.sampled_from(
+        ["add", "add", "move", "move", "move", "undo", "trash", "restore", "purge", "insert"]
+    ),
     st.integers(0, 7),
     st.sampled_from(STAGES),
     st.integers(0, 24 * 120),
@@ -152,13 +156,22 @@ def apply(session, steps) -> datetime:
             if change is not None:
                 undo[cid] = change
         elif what == "undo" and live and cid in undo:
-            contacts.undo_stage_change(session, cid, undo.pop(cid))
+            with contextlib.suppress(InvalidInputError):  # an inserted change came after it
+                contacts.undo_stage_change(session, cid, undo.pop(cid))
         elif what == "trash" and live:
             contacts.trash(session, cid, now=now)
         elif what == "restore" and not live:
             trash.restore(session, cid)
         elif what == "purge":
             trash.empty_trash(session)
+        elif what == "insert":  # as an import or a script may: out of order, or ahead of now
+            at = now - timedelta(hours=hours * 3) if hours % 2 else now + timedelta(hours=hours)
+            session.execute(
+                text(
+                    "INSERT INTO stage_changes (contact_id, stage, changed_at) VALUES (:c, :s, :t)"
+                ),
+                {"c": cid, "s": stage, "t": stages.format_instant(at)},
+            )
     return now
 
 
