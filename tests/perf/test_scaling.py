@@ -177,5 +177,13 @@ def test_the_pipeline_costs_about_the_same_with_ten_times_the_history(books):
     with big.read() as s:
         assert sum(r.contacts for r in stages.pipeline(s, today=DAY)) == BIG
     # Measured 1.0-2.3x (3-9 ms); the whole-history query it replaced: 6-15x, growing with the
-    # history. Fifteen runs: a few milliseconds each, easily disturbed.
-    assert best(figures(big), 15) < 5 * best(figures(small), 15)
+    # history. A few milliseconds each, easily disturbed: many runs, the two sizes alternated so
+    # that a burst of load hits both.
+    on_big, on_small = figures(big), figures(small)
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(21):
+        for work, found in ((on_big, times[0]), (on_small, times[1])):
+            start = time.perf_counter()
+            work()
+            found.append(time.perf_counter() - start)
+    assert min(times[0]) < 6 * min(times[1]), times
