@@ -34,11 +34,12 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 def print_table(rows: Sequence[Sequence[str]], headers: Sequence[str], out: TextIO) -> None:
     """Left-aligned columns sized to their content; the last column is not padded."""
-    # Column by column and through one format string: a list can be 25,000 rows (issue 18).
+    # Widths column by column, then one format string and one write: a list can be 25,000 rows
+    # (issue 18).
     columns = [list(map(str, column)) for column in zip(headers, *rows, strict=False)]
     widths = [max(map(len, column)) for column in columns[:-1]]
-    line = "  ".join([*(f"{{:<{w}}}" for w in widths), "{}"])
-    out.write("".join(f"{line.format(*row).rstrip()}\n" for row in zip(*columns, strict=True)))
+    fmt = "  ".join([*(f"{{:<{w}}}" for w in widths), "{}"]).format
+    out.write("\n".join([fmt(*row).rstrip() for row in zip(*columns, strict=True)]) + "\n")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ contacts is checked in a few seconds (most of it ``PRAGMA integrity_check`` itse
 The app's own checks (`APP_CHECKS`) cover the derived columns the app keeps beside what the rep
 typed and relies on without re-checking: the search index, folded sort names and lookup keys,
 the instants computed from a wall-clock time and a zone, reminder times, the stage history,
-recurrence rules, thank-you note states and the text format of every date and time column.
+recurrence rules, thank-you note states, the pipeline summary and the text format of every date
+and time column.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from relationship_crm.domain.errors import DatabaseFileError, InvalidInputError,
 from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.recurrence import next_occurrence
 from relationship_crm.scheduling.zones import localize
-from relationship_crm.storage import encryption, search_index
+from relationship_crm.storage import encryption, search_index, stage_stays
 from relationship_crm.storage.backups import raise_if_busy, sqlite_checks
 from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS, SCHEMA_HEAD, inspect_file
 from relationship_crm.storage.schema import CONTACT_FTS_TABLE, Base
@@ -337,6 +338,36 @@ def _stage_keys(conn: sqlite3.Connection, limit: int) -> list[Problem]:
     )
 
 
+def summary_problems(
+    missing: list[str], wrong: list[Any], stray: list[Any], limit: int
+) -> list[Problem]:
+    """The problems of the pipeline summary (stage_stays), given what was found wrong."""
+    kind = "stage-summary"
+    problems = [
+        Problem(kind, f"the pipeline summary's trigger {name} is missing") for name in missing
+    ]
+    for rows, what in (
+        (wrong, "is missing or out of date in the pipeline summary"),
+        (stray, "is in the pipeline summary but not in the stage history"),
+    ):
+        problems += [Problem(kind, f"stage change {row[0]} {what}") for row in rows[:limit]]
+        if len(rows) > limit:
+            extra = len(rows) - limit
+            problems.append(Problem(kind, f"... and {extra:,} more stage changes {what}", extra))
+    return problems
+
+
+def _stage_summary(conn: sqlite3.Connection, limit: int) -> list[Problem]:
+    """The pipeline summary (stage_stays) is what its triggers compute from the stage history
+    and the trash, and the triggers are there to keep it so."""
+    present = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    missing = [name for name in stage_stays.TRIGGERS if name not in present]
+    wrong, stray = (conn.execute(sql).fetchall() for sql in stage_stays.DIFFERENCES_SQL)
+    return summary_problems(missing, wrong, stray, limit)
+
+
 def _time_zones(conn: sqlite3.Connection, limit: int) -> list[Problem]:
     """Zones of meetings and follow-ups, and the timezone setting, are valid IANA names."""
     problems = []
@@ -503,6 +534,7 @@ APP_CHECKS: tuple[tuple[str, AppCheck], ...] = (
     ("tag-key", _name_keys("tags", "tag")),
     ("stage-history", _stage_history),
     ("unknown-stage", _stage_keys),
+    ("stage-summary", _stage_summary),
     ("time-zone", _time_zones),
     (
         "follow-up-time",

@@ -5,9 +5,10 @@ foreign text form that still reads unambiguously is rewritten in the stored form
 recomputed from its wall clock and zone (or the wall clock from the instant when only that is
 readable); a reminder time from the due and snooze times; a snooze that cannot be read is dropped
 (the follow-up then reminds at its due time); a zone spelled in the wrong case gets its proper
-spelling; the folded sort names and the search index are rebuilt. Anything else (a row whose
-moment cannot be recovered, a bad repeat rule, a damaged file) is left as it is and named, so the
-rep can fix it by hand. A backup is made first; nothing is written when there is nothing to fix.
+spelling; the folded sort names, the search index and the pipeline summary (with its triggers)
+are rebuilt. Anything else (a row whose moment cannot be recovered, a bad repeat rule, a damaged
+file) is left as it is and named, so the rep can fix it by hand. A backup is made first;
+nothing is written when there is nothing to fix.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.scheduling.zones import get_zone, localize
 from relationship_crm.services import contacts, integrity
-from relationship_crm.storage import backups
+from relationship_crm.storage import backups, stage_stays
 from relationship_crm.storage.db import open_database
 from relationship_crm.storage.schema import Base
 from relationship_crm.storage.types import (
@@ -204,10 +205,23 @@ def _derived_text(session: Session) -> list[str]:
     return fixed
 
 
+def _stage_summary(session: Session) -> list[str]:
+    """The pipeline summary and its triggers, recomputed from the stage history (last: the
+    steps before may have rewritten the times it copies)."""
+    missing = stage_stays.missing_triggers(session)
+    wrong = [session.execute(text(sql)).first() for sql in stage_stays.DIFFERENCES_SQL]
+    if not missing and wrong == [None, None]:
+        return []
+    stage_stays.create_triggers(session)
+    stage_stays.rebuild(session)
+    return ["the pipeline summary (stage_stays) rebuilt from the stage history"]
+
+
 _STEPS: tuple[Step, ...] = (
     _time_forms,
     _moments("follow_ups", "follow-up", "due_local", "due_at", "WHERE status = 'open'"),
     _moments("meetings", "meeting", "starts_local", "starts_at", ""),
     _follow_up_extras,
     _derived_text,
+    _stage_summary,
 )

@@ -2,7 +2,8 @@
 
 A server keeps its own pages, indexes and foreign keys sound (and its admin runs its backups), so
 what is left to check is what the app derives and relies on: the search index, the folded sort
-names, the stage history and the stage keys. Read in one read-only transaction.
+names, the stage history, the stage keys and the pipeline summary. Read in one read-only
+transaction.
 """
 
 from __future__ import annotations
@@ -14,8 +15,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.text import fold
-from relationship_crm.services.integrity import MAX_EXAMPLES, CheckReport, Problem
-from relationship_crm.storage import search_index
+from relationship_crm.services.integrity import (
+    MAX_EXAMPLES,
+    CheckReport,
+    Problem,
+    summary_problems,
+)
+from relationship_crm.storage import search_index, stage_stays
 from relationship_crm.storage.database_file import SCHEMA_HEAD
 from relationship_crm.storage.schema import CONTACT_FTS_TABLE
 
@@ -130,11 +136,17 @@ def _stage_keys(session: Session, limit: int) -> list[Problem]:
     )
 
 
+def _stage_summary(session: Session, limit: int) -> list[Problem]:
+    wrong, stray = (list(session.execute(text(sql)).all()) for sql in stage_stays.DIFFERENCES_SQL)
+    return summary_problems(stage_stays.missing_triggers(session), wrong, stray, limit)
+
+
 SERVER_CHECKS: tuple[tuple[str, Callable[[Session, int], list[Problem]]], ...] = (
     ("search-index", _search_index),
     ("sort-name", _sort_names),
     ("stage-history", _stage_history),
     ("unknown-stage", _stage_keys),
+    ("stage-summary", _stage_summary),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from sqlalchemy import func, select, text
@@ -347,10 +347,11 @@ class PipelineRow:
     converted_pct: float | None
 
 
-# One stay per stage change: the stage, when it was entered, and when and how it was left (the
-# next change, or the trash). Only changes before the as-of instant count, so a past date shows
-# the funnel as it stood then. Window functions keep this one pass over the history.
-_PIPELINE_SQL = """
+# The pipeline from the whole history, for a day before the latest change or trash (a past day
+# may cost more): one stay per stage change: the stage, when it was entered, and when and how
+# it was left (the next change, or the trash). Only changes before the as-of instant count, so a
+# past date shows the funnel as it stood then. Window functions keep this one pass.
+_HISTORY_SQL = """
 WITH ch AS (
     SELECT sc.contact_id, sc.stage, sc.changed_at,
            LEAD(sc.stage) OVER w AS next_stage,
@@ -410,6 +411,10 @@ def pipeline(session: Session, *, today: date) -> list[PipelineRow]:
     `median_days_in_stage`: of the contacts in it; `converted_pct`: of the stays in it that ended
     in the last 365 days, the share that moved to a later stage rather than back or out (to the
     trash). None when there is nothing to take a median or a share of.
+
+    Read from the stays table (storage.stage_stays) by index ranges, so the cost follows the
+    number of stages, not the history; a day before the latest stage change or trash is computed
+    from the whole history instead (the table holds only how things stand now).
     """
     end = as_of_instant(session, today)
     params = {
@@ -417,7 +422,107 @@ def pipeline(session: Session, *, today: date) -> list[PipelineRow]:
         "since30": format_instant(end - timedelta(days=30)),
         "since365": format_instant(end - timedelta(days=365)),
     }
-    rows = session.execute(text(_for_engine(session, _PIPELINE_SQL)), params).all()
+    stages = session.execute(
+        select(
+            StageDefinition.key,
+            StageDefinition.label,
+            StageDefinition.stuck_after_days,
+            StageDefinition.position,
+        ).order_by(StageDefinition.position, StageDefinition.key)
+    ).all()
+    latest = session.execute(text(_LATEST_SQL)).scalar()
+    if latest is not None and latest >= params["end"]:
+        return _from_history(session, params)
+    days_sql = _for_engine(session, _MEDIAN_SQL)
+    stuck_sql = _for_engine(session, _STUCK_EDGE_SQL)
+    end_utc = end.astimezone(UTC)
+    result = []
+    for key, label, limit, position in stages:
+        row = session.execute(
+            text(_FIGURES_SQL), {**params, "stage": key, "position": position}
+        ).one()
+        contacts, entered, left, left365, forward = (int(v or 0) for v in row)
+        stuck = 0
+        if limit is not None and contacts:
+            # Surely stuck: entered over limit + 2 days ago (julianday's rounding is far below
+            # a day); the day before that edge is counted with the exact rule.
+            stuck = int(
+                session.execute(
+                    text(stuck_sql),
+                    {
+                        "stage": key,
+                        "end": params["end"],
+                        "limit": limit,
+                        "sure": format_instant(end_utc - timedelta(days=limit + 2)),
+                        "maybe": format_instant(end_utc - timedelta(days=limit)),
+                    },
+                ).scalar_one()
+            )
+        median = None
+        if contacts:
+            # The middle one or two of the open stays, youngest first (days ascending).
+            skip = (contacts + 1) // 2 - 1
+            take = (contacts + 2) // 2 - skip
+            middle = session.scalars(
+                text(days_sql),
+                {"stage": key, "end": params["end"], "take": take, "skip": skip},
+            ).all()
+            median = sum(float(d) for d in middle) / len(middle)
+        result.append(
+            PipelineRow(
+                stage=key,
+                label=label,
+                contacts=contacts,
+                entered_30d=entered,
+                left_30d=left,
+                stuck=stuck,
+                median_days_in_stage=median,
+                converted_pct=round(100 * forward / left365, 1) if left365 else None,
+            )
+        )
+    return result
+
+
+# The latest exit of a stay in any stage (one index look-up per stage): when none is at or
+# after the as-of instant, the table stands as it did then for the stays entered before it
+# (a later entry would have ended the stay before it after the instant).
+_LATEST_SQL = """
+SELECT MAX((SELECT MAX(s.left_at) FROM stage_stays s WHERE s.stage = st.key)) FROM stages st
+"""
+
+_FIGURES_SQL = """
+SELECT
+  (SELECT COUNT(*) FROM stage_stays s
+   WHERE s.stage = :stage AND s.left_at IS NULL AND s.entered_at < :end),
+  (SELECT COUNT(DISTINCT s.contact_id) FROM stage_stays s
+   WHERE s.stage = :stage AND s.entered_at >= :since30 AND s.entered_at < :end),
+  (SELECT COUNT(DISTINCT s.contact_id) FROM stage_stays s
+   WHERE s.stage = :stage AND s.left_at >= :since30 AND s.entered_at < :end),
+  (SELECT COUNT(*) FROM stage_stays s
+   WHERE s.stage = :stage AND s.left_at >= :since365 AND s.entered_at < :end),
+  (SELECT COUNT(*) FROM stage_stays s JOIN stages nx ON nx.key = s.next_stage
+   WHERE s.stage = :stage AND s.left_at >= :since365 AND s.entered_at < :end
+     AND nx.position > :position)
+"""
+
+_STUCK_EDGE_SQL = """
+SELECT
+  (SELECT COUNT(*) FROM stage_stays s
+   WHERE s.stage = :stage AND s.left_at IS NULL AND s.entered_at < :sure)
+  + (SELECT COUNT(*) FROM stage_stays s
+     WHERE s.stage = :stage AND s.left_at IS NULL AND s.entered_at >= :sure
+       AND s.entered_at < :maybe AND @DAYS(s.entered_at)@ > :limit)
+"""
+
+_MEDIAN_SQL = """
+SELECT @DAYS(s.entered_at)@ FROM stage_stays s
+WHERE s.stage = :stage AND s.left_at IS NULL AND s.entered_at < :end
+ORDER BY s.entered_at DESC LIMIT :take OFFSET :skip
+"""
+
+
+def _from_history(session: Session, params: dict[str, str]) -> list[PipelineRow]:
+    rows = session.execute(text(_for_engine(session, _HISTORY_SQL)), params).all()
     result = []
     for key, label, contacts, entered, left, stuck, median, left365, forward in rows:
         result.append(

@@ -29,6 +29,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0007_campaigns",
     "0008_sync_state",
     "0010_team",
+    "0011_stage_stays",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

@@ -127,6 +127,14 @@ BREAKAGES = {
         ["UPDATE stage_changes SET stage = 'bogus' WHERE id = 3"],
         "unknown-stage: stage history entry 3 has the unknown stage 'bogus'",
     ),
+    "stage-summary-row": (
+        ["DELETE FROM stage_stays WHERE id = 3"],
+        "stage-summary: stage change 3 is missing or out of date in the pipeline summary",
+    ),
+    "stage-summary-trigger": (
+        ["DROP TRIGGER stage_stays_trash"],
+        "stage-summary: the pipeline summary's trigger stage_stays_trash is missing",
+    ),
     "unreadable-time": (
         ["UPDATE gifts SET given_on = 'last Tuesday' WHERE id = 1"],
         "time-format: gifts row 1: given_on 'last Tuesday' is not a date",
@@ -217,3 +225,17 @@ def test_an_older_schema_gets_sqlite_checks_only(cli, sample_db):
     assert result.code == 0
     assert result.out.startswith("database OK: integrity and foreign keys passed; the app checks")
     assert "0002" in result.out
+
+
+def test_repair_rebuilds_the_pipeline_summary_and_its_triggers(cli, sample_db):
+    before = cli("pipeline", "--date", "2026-11-20", "--format", "json").json()
+    _sql(sample_db, "DROP TRIGGER stage_stays_purge", "UPDATE stage_stays SET left_at = NULL")
+    assert cli("check").code == 1
+    repaired = cli("check", "--repair")
+    assert repaired.code == 0, repaired.out
+    assert (
+        "repaired: the pipeline summary (stage_stays) rebuilt from the stage history"
+        in repaired.out
+    )
+    assert cli("pipeline", "--date", "2026-11-20", "--format", "json").json() == before
+    assert cli("check").out == OK
