@@ -31,6 +31,7 @@ from relationship_crm.services import settings as rep_settings
 from relationship_crm.ui.background_sync import BackgroundSync
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.database_actions import DatabaseActions
+from relationship_crm.ui.encryption_actions import EncryptionActions
 from relationship_crm.ui.dialogs.contact_editor import ContactEditor
 from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.panels.contact_list import ContactListPanel
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self._paths = paths
         self.undo_stack = UndoStack(ctx, self)
         self.database = DatabaseActions(ctx, paths, self)
+        self.encryption = EncryptionActions(ctx, paths, self)
         self.trash_dialog: TrashDialog | None = None
         self.events_dialog: TriggerEventsDialog | None = None
         self.thanks_window: ThanksWindow | None = None
@@ -207,6 +209,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
+        self.encryption.add_to(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
