@@ -211,7 +211,11 @@ class EncryptionActions(QObject):
             self.last_message = f"Nothing was {verb}.\n\n{error}"
             QMessageBox.warning(self._window, "Relationship CRM", self.last_message)
 
-        self._ctx.runner.with_file_closed(op, lambda result: (self._enable(), done(result)), failed)
+        def succeeded(result: Converted) -> None:
+            self._enable()
+            done(result)
+
+        self._ctx.runner.with_file_closed(op, succeeded, failed)
 
     def _enable(self) -> None:
         for action in (self.encrypt_action, self.decrypt_action, self.change_action):

@@ -31,8 +31,8 @@ from relationship_crm.services import settings as rep_settings
 from relationship_crm.ui.background_sync import BackgroundSync
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.database_actions import DatabaseActions
-from relationship_crm.ui.encryption_actions import EncryptionActions
 from relationship_crm.ui.dialogs.contact_editor import ContactEditor
+from relationship_crm.ui.encryption_actions import EncryptionActions
 from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.panels.contact_list import ContactListPanel
 from relationship_crm.ui.panels.contact_page import ContactPage

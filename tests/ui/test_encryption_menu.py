@@ -243,3 +243,74 @@ def test_the_dialog_asks_the_new_passphrase_twice_and_checks_the_current(qtbot):
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.answer() == Answer("new one", True)
+
+
+def _backup(db_path: Path) -> Path:
+    from relationship_crm.storage import backups
+
+    made = backups.make_backup(db_path, reason="manual")
+    encryption.forget(made)  # as in an app started after the backup: its key is not known
+    return made
+
+
+def test_restore_of_a_backup_with_an_older_passphrase_asks_it_and_re_keys(
+    plain_window, db, ctx, wait_idle, informed, memory_keyring
+):
+    db_path = Path(db.path)
+    _encrypt(plain_window, wait_idle)
+    made = _backup(db_path)  # encrypted with RIGHT
+    plain_window.encryption.ask = _answers(Answer("the new one", True))
+    plain_window.encryption.change_action.trigger()
+    wait_idle()
+    with ctx.runner.db.write() as s:
+        contacts.create(s, ContactDraft(name="Added Later"))
+    asked: list[tuple[Path, bool]] = []
+    answers = [Answer("not it either", False), Answer(RIGHT, False)]
+
+    def ask(path: Path, retry: bool) -> Answer | None:
+        asked.append((path, retry))
+        return answers.pop(0)
+
+    plain_window.database.ask_backup_passphrase = ask
+    assert plain_window.restore_from_backup(made, confirm=False)
+    assert asked == [(made, False), (made, True)]  # which backup, and "that one was wrong"
+    with ctx.runner.db.read() as s:
+        assert [c.name for c in contacts.list_contacts(s)] == [SECRET]
+    # Restored with the current passphrase: the keyring's still opens it, the old one not.
+    encryption.forget_all()
+    encryption.set_passphrase_source(lambda _p, _r: [RIGHT])
+    with pytest.raises(encryption.WrongPassphraseError):
+        encryption.unlock(db_path)
+    encryption.set_passphrase_source(lambda _p, _r: list(memory_keyring.values()))
+    assert encryption.unlock(db_path)
+
+
+def test_restore_refused_in_one_line_when_the_backup_passphrase_is_not_given(
+    plain_window, db, ctx, wait_idle, informed, monkeypatch
+):
+    db_path = Path(db.path)
+    _encrypt(plain_window, wait_idle)
+    made = _backup(db_path)
+    plain_window.encryption.ask = _answers(Answer("the new one", False))
+    plain_window.encryption.change_action.trigger()
+    wait_idle()
+    before = db_path.read_bytes()
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    plain_window.database.ask_backup_passphrase = lambda _path, _retry: None
+    assert not plain_window.restore_from_backup(made, confirm=False)
+    assert warned == [
+        f"This file cannot be restored.\n\n{made.name} is encrypted with another passphrase, "
+        "which was not given; nothing was changed"
+    ]
+    assert db_path.read_bytes() == before
+
+
+def test_the_backup_passphrase_dialog_names_the_backup(qtbot, tmp_path):
+    dialog = PassphraseDialog(
+        tmp_path / "crm-20261123-140501Z-manual.sqlite3",
+        retry=False,
+        what="The backup crm-20261123-140501Z-manual.sqlite3 was made with another passphrase",
+    )
+    qtbot.addWidget(dialog)
+    assert "crm-20261123-140501Z-manual.sqlite3 was made with" in dialog.prompt.text()

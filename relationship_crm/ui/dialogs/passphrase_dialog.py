@@ -37,12 +37,19 @@ class Answer:
 class PassphraseDialog(QDialog):
     """ "<file> is encrypted. Passphrase: [......]  [x] Remember it in the system keyring"."""
 
-    def __init__(self, path: Path, *, retry: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        retry: bool,
+        what: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Encrypted database")
         layout = QVBoxLayout(self)
         said = "That passphrase does not open it. " if retry else ""
-        self.prompt = QLabel(f"{path} is encrypted.\n{said}Passphrase:")
+        self.prompt = QLabel(f"{what or f'{path} is encrypted.'}\n{said}Passphrase:")
         self.prompt.setWordWrap(True)
         layout.addWidget(self.prompt)
         self.field = QLineEdit()
@@ -64,6 +71,20 @@ class PassphraseDialog(QDialog):
 def ask_with_dialog(path: Path, retry: bool) -> Answer | None:
     """Show the dialog; None when the rep cancels."""
     dialog = PassphraseDialog(path, retry=retry)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.answer()
+
+
+def ask_backup_passphrase(path: Path, retry: bool) -> Answer | None:
+    """File → Restore from backup…: the passphrase of a backup the current one does not open."""
+    dialog = PassphraseDialog(
+        path,
+        retry=retry,
+        what=f"The backup {path.name} was made with another passphrase (one used before the "
+        "last change). Give that passphrase: the backup is restored with your current one.",
+    )
+    dialog.remember.hide()  # a backup's old passphrase is not one to keep
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.answer()
