@@ -47,6 +47,7 @@ class PassphraseDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Encrypted database")
+        self.setMinimumWidth(460)  # a long path wraps onto two lines, not five
         layout = QVBoxLayout(self)
         said = "That passphrase does not open it. " if retry else ""
         self.prompt = QLabel(f"{what or f'{path} is encrypted.'}\n{said}Passphrase:")
@@ -144,6 +145,7 @@ class PassphraseChangeDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(460)
         self._fits = fits
         layout = QVBoxLayout(self)
         intro = QLabel(explanation)
