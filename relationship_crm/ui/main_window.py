@@ -585,6 +585,7 @@ class MainWindow(QMainWindow):
     def restore_from_backup(self, chosen: Path | None = None, *, confirm: bool = True) -> bool:
         """File → Restore from backup…: swap a backup in; undo entries of the old file go."""
         restored = self.database.restore_from_backup(chosen, confirm=confirm)
+        self.encryption.refresh()  # a backup may be plain where the database was encrypted
         if restored:
             self.undo_stack.clear()
             self.contact_page.show_contact(0)

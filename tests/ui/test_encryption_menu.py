@@ -314,3 +314,17 @@ def test_the_backup_passphrase_dialog_names_the_backup(qtbot, tmp_path):
     )
     qtbot.addWidget(dialog)
     assert "crm-20261123-140501Z-manual.sqlite3 was made with" in dialog.prompt.text()
+
+
+def test_a_plain_backup_restored_over_an_encrypted_database_is_said(
+    plain_window, db, ctx, wait_idle, informed, monkeypatch
+):
+    db_path = Path(db.path)
+    made = _backup(db_path)  # plain: made before encrypting
+    _encrypt(plain_window, wait_idle)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    assert plain_window.restore_from_backup(made, confirm=False)
+    assert len(warned) == 1 and "the restored database is a plain file" in warned[0]
+    assert not encryption.is_encrypted(db_path)
+    assert plain_window.encryption.encrypt_action.isVisible()
