@@ -57,7 +57,8 @@ class EncryptionActions(QObject):
         self._window = window
         self.ask: Asker = ask_with_dialog
         self.last_message = ""
-        self.encrypt_action = QAction("&Encrypt database…", window)
+        # "&E" is File → Export's: Encr&ypt.
+        self.encrypt_action = QAction("Encr&ypt database…", window)
         self.encrypt_action.triggered.connect(self.encrypt_database)
         self.decrypt_action = QAction("&Decrypt database…", window)
         self.decrypt_action.triggered.connect(self.decrypt_database)
