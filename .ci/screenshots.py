@@ -7,7 +7,8 @@ Run under a virtual X display, e.g.:
 It makes a sample database in a temporary folder (the rep's own data is never opened), opens the
 main window maximised on the screen, then the dialogs a rep uses every day, and saves one PNG of
 the whole screen for each: main.png, settings-details.png, settings-region.png, log-meeting.png,
-follow-up.png, contact-list-1024.png (the window at 1024x640).
+follow-up.png, passphrase.png, encrypt-database.png, contact-list-1024.png (the window at
+1024x640).
 """
 
 from __future__ import annotations
@@ -119,6 +120,31 @@ def main() -> int:
     follow_up.zone_picker.set_zone("Asia/Tokyo")
     shoot(app, args.out, "follow-up")
     follow_up.reject()
+
+    # Issue 21: the passphrase asked at start for an encrypted database, and File → Encrypt
+    # database… (shown over the window here; the real ones are modal).
+    from relationship_crm.ui.dialogs.passphrase_dialog import (
+        PassphraseChangeDialog,
+        PassphraseDialog,
+    )
+
+    home = Path("/home/rep/.local/share/relationship-crm")
+    asked = PassphraseDialog(home / "crm.sqlite3", retry=False)
+    asked.field.setText("a passphrase")
+    asked.show()
+    shoot(app, args.out, "passphrase")
+    asked.close()
+    encrypt = PassphraseChangeDialog(
+        "Encrypt database",
+        "Encrypt the database with a passphrase. Without it nobody can read the database or its "
+        "new backups, and neither can you: keep the passphrase safe.",
+        fits=None,
+        new=True,
+    )
+    encrypt.first.setText("a passphrase")
+    encrypt.show()
+    shoot(app, args.out, "encrypt-database")
+    encrypt.close()
 
     window.showNormal()
     window.resize(1024, 640)

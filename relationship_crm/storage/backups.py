@@ -439,7 +439,9 @@ def restore(db_path: Path, backup: Path, *, now: datetime | None = None) -> Path
     checkpointed (only if it is a database of ours: a file the app refuses is kept byte for byte)
     and it is renamed to ``<name>.before-restore-YYYYMMDD-HHMMSSZ`` beside itself, with its -wal
     and -shm files. The backup is copied to a private temporary file, synced, and renamed into
-    place (0600). Returns None when there was no database (or an empty file) to keep.
+    place (0600). A backup encrypted with another passphrase than the current database's (known
+    to this process) is re-keyed to the current one (`_rekey_like`). Returns None when there was
+    no database (or an empty file) to keep.
     """
     db_path = Path(db_path)
     backup = Path(backup)
@@ -456,6 +458,7 @@ def restore(db_path: Path, backup: Path, *, now: datetime | None = None) -> Path
     with _private_temp(folder, prefix=f".{db_path.name}.restore-", failure=failure) as partial:
         # The copy is made first: a full disk fails here, before the current file is moved.
         _copy_database(backup, partial, failure=failure, outcome="nothing was changed")
+        _rekey_like(partial, db_path, failure=failure)
         kept = _set_aside(db_path, moment)
         try:
             os.replace(partial, db_path)
@@ -466,6 +469,26 @@ def restore(db_path: Path, backup: Path, *, now: datetime | None = None) -> Path
         _same_key(partial, db_path)
         _fsync_folder(folder)
     return kept
+
+
+def _rekey_like(copy: Path, db_path: Path, *, failure: str) -> None:
+    """A backup encrypted with another passphrase (one changed since) is restored with the
+    passphrase the current database has, when this process knows it: the rep keeps using the
+    passphrase they know (and the keyring keeps fitting)."""
+    current = encryption.key_for(db_path) if db_path.exists() else None
+    key = encryption.key_for(copy)
+    if current is None or key is None or key.passphrase == current.passphrase:
+        return
+    new = encryption.derive(current.passphrase, key.salt)
+    try:
+        with closing(encryption.connect(copy, isolation_level=None)) as conn:
+            conn.execute(f"PRAGMA rekey = {new.pragma}")
+    except encryption.ERRORS as exc:
+        raise KnownError(f"{failure}: cannot re-key the copy ({exc}); nothing was changed") from exc
+    encryption.remember(copy, new)
+    if not encryption.try_key(copy, new):  # pragma: no cover - SQLCipher's own guarantee
+        raise DatabaseFileError(f"{failure}: the re-keyed copy does not open; nothing was changed")
+    _fsync_file(copy)
 
 
 def _set_aside(db_path: Path, moment: datetime) -> Path | None:

@@ -23,7 +23,8 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,6 +97,19 @@ def set_passphrase_source(source: PassphraseSource | None) -> None:
     """Where `unlock` gets passphrases for a file it meets encrypted (None: the environment)."""
     global _source
     _source = source
+
+
+@contextmanager
+def passphrase_source(source: PassphraseSource) -> Iterator[None]:
+    """Use `source` for the files met inside the block (a backup's own dialog), then the one
+    set before again."""
+    global _source
+    before = _source
+    _source = source
+    try:
+        yield
+    finally:
+        _source = before
 
 
 def _from_environment(_path: Path, _retry: bool) -> list[str]:

@@ -7,6 +7,7 @@ aside, never overwritten), reopens the database and tells every panel to reload.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt
@@ -16,8 +17,10 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.paths import AppPaths
+from relationship_crm.storage import encryption
 from relationship_crm.storage.db import open_database
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.passphrase_dialog import Answer, ask_backup_passphrase
 
 
 class DatabaseActions(QObject):
@@ -29,6 +32,7 @@ class DatabaseActions(QObject):
         self._paths = paths
         self._window = window
         self.last_report = ""
+        self.ask_backup_passphrase: Callable[[Path, bool], Answer | None] = ask_backup_passphrase
 
     def _status(self, text: str, timeout: int = 10_000) -> None:
         self._window.statusBar().showMessage(text, timeout)
@@ -69,7 +73,7 @@ class DatabaseActions(QObject):
                 return False
             chosen = Path(name)
         try:
-            backups.check_backup(chosen)
+            self._check_backup(chosen)
         except KnownError as error:
             _warn(self._window, f"This file cannot be restored.\n\n{error}")
             return False
@@ -79,6 +83,7 @@ class DatabaseActions(QObject):
             "Your current database is kept aside beside it, so nothing is lost.",
         ):
             return False
+        was_encrypted = encryption.is_encrypted(self._paths.db)
         runner = self._ctx.runner
         while not runner.idle:  # queued work finishes on the old file first
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
@@ -94,7 +99,31 @@ class DatabaseActions(QObject):
         self._ctx.events.notify(Changes.everything(), self)
         aside = f" The previous database is kept as {kept.name}." if kept else ""
         self._status(f"Restored {chosen.name}.{aside}", 20_000)
+        if was_encrypted and not encryption.is_encrypted(self._paths.db):
+            _warn(
+                self._window,
+                f"The backup {chosen.name} was made before the database was encrypted: the "
+                "restored database is a plain file, readable by anyone who has it. File → "
+                "Encrypt database… encrypts it again.",
+            )
         return True
+
+    def _check_backup(self, chosen: Path) -> None:
+        """`backups.check_backup`, asking for the backup's own passphrase in a dialog when the
+        current one does not open it (a backup made before the passphrase was changed)."""
+        from relationship_crm.storage import backups
+
+        asked = _BackupPassphrases(self.ask_backup_passphrase)
+        with encryption.passphrase_source(asked):
+            try:
+                backups.check_backup(chosen)
+            except KnownError as error:
+                if asked.cancelled:
+                    raise KnownError(
+                        f"{chosen.name} is encrypted with another passphrase, which was not "
+                        "given; nothing was changed"
+                    ) from error
+                raise
 
     # --- check --------------------------------------------------------------------------------
 
@@ -142,6 +171,30 @@ _ON_SERVER = (
     "This is a team's server database: its backups are the database admin's. To keep a copy "
     "of your own, use File → Export (a JSON copy) or `relationship-crm backup`."
 )
+
+
+class _BackupPassphrases:
+    """The passphrases to try for a backup: the environment's (a script's), then the dialog
+    until the right one or Cancel. (The current database's is tried before any of these.)"""
+
+    def __init__(self, ask: Callable[[Path, bool], Answer | None]) -> None:
+        self._ask = ask
+        self.cancelled = False
+
+    def __call__(self, path: Path, retry: bool) -> Iterator[str]:
+        from relationship_crm.services import passphrases
+
+        given = passphrases.from_environment()
+        if given:
+            yield given
+        wrong = retry
+        while True:
+            answer = self._ask(path, wrong)
+            if answer is None:
+                self.cancelled = True
+                return
+            yield answer.passphrase
+            wrong = True
 
 
 def _ask(parent: QWidget, text: str) -> bool:

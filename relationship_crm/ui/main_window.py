@@ -32,6 +32,7 @@ from relationship_crm.ui.background_sync import BackgroundSync
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.database_actions import DatabaseActions
 from relationship_crm.ui.dialogs.contact_editor import ContactEditor
+from relationship_crm.ui.encryption_actions import EncryptionActions
 from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.panels.contact_list import ContactListPanel
 from relationship_crm.ui.panels.contact_page import ContactPage
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self._paths = paths
         self.undo_stack = UndoStack(ctx, self)
         self.database = DatabaseActions(ctx, paths, self)
+        self.encryption = EncryptionActions(ctx, paths, self)
         self.trash_dialog: TrashDialog | None = None
         self.events_dialog: TriggerEventsDialog | None = None
         self.thanks_window: ThanksWindow | None = None
@@ -207,6 +209,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
+        self.encryption.add_to(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
@@ -582,6 +585,7 @@ class MainWindow(QMainWindow):
     def restore_from_backup(self, chosen: Path | None = None, *, confirm: bool = True) -> bool:
         """File → Restore from backup…: swap a backup in; undo entries of the old file go."""
         restored = self.database.restore_from_backup(chosen, confirm=confirm)
+        self.encryption.refresh()  # a backup may be plain where the database was encrypted
         if restored:
             self.undo_stack.clear()
             self.contact_page.show_contact(0)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.storage.db import Database
+from relationship_crm.storage.db import Database, open_database
 
 T = TypeVar("T")
 
@@ -82,6 +82,32 @@ class TaskRunner(QObject):
             raise _detached(exc) from None
         finally:
             del op
+
+    def with_file_closed(
+        self,
+        op: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> Future[T]:
+        """Run `op()` off the GUI thread with the database closed (it may replace or re-key the
+        file: encrypt, decrypt), then open the file at the same path again."""
+        return self._start(self._closed, op, on_done, on_error)
+
+    def _closed(self, holder: list[Callable[[], T]]) -> T:
+        op = holder.pop()
+        # Queued after everything submitted before, on the one database thread: nothing else
+        # holds the file while `op` runs (the swap needs the only lock on it).
+        path = self.db.path
+        if path is None:
+            raise KnownError("a server database has no file to close and replace")
+        self.db.close()
+        try:
+            return op()
+        except BaseException as exc:
+            raise _detached(exc) from None
+        finally:
+            del op
+            self.db = open_database(path)
 
     def _in_read(self, holder: list[Callable[[Session], T]]) -> T:
         op = holder.pop()

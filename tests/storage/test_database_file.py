@@ -18,9 +18,12 @@ import relationship_crm.storage.db as storage_db
 from relationship_crm.domain.errors import DatabaseFileError
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.services import contacts
+from relationship_crm.storage import encryption
 from relationship_crm.storage.database_file import KNOWN_REVISIONS, SCHEMA_HEAD
 from relationship_crm.storage.db import open_database
+from relationship_crm.storage.encryption import WrongPassphraseError
 from relationship_crm.storage.schema import Base
+from tests.database_files import connect_file
 
 
 def _script_directory() -> ScriptDirectory:
@@ -37,7 +40,7 @@ def test_known_revisions_match_the_alembic_scripts():
 
 
 def test_migrated_schema_matches_the_orm_metadata(db):
-    engine = create_engine(f"sqlite:///{db.path}")
+    engine = create_engine(f"sqlite:///{db.path}", **encryption.engine_options(Path(db.path)))
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn,
@@ -89,7 +92,7 @@ def test_another_programs_sqlite_file_is_refused_and_untouched(tmp_path):
 def test_a_newer_schema_is_refused_and_untouched(tmp_path):
     path = tmp_path / "crm.sqlite3"
     open_database(path).close()
-    conn = sqlite3.connect(path)
+    conn = connect_file(path)
     conn.execute("UPDATE alembic_version SET version_num = '9999'")
     conn.commit()
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -106,8 +109,14 @@ def test_a_damaged_file_is_refused(tmp_path):
     data = bytearray(path.read_bytes())
     data[100:4096] = b"\xff" * (4096 - 100)  # smash the first page after the header
     path.write_bytes(bytes(data))
-    with pytest.raises(DatabaseFileError):
+    # SQLCipher cannot tell a damaged first page from a wrong key (its checksum fails either
+    # way): an encrypted file is refused with "wrong passphrase ... (or it is not a Relationship
+    # CRM database)" instead.
+    refusal = WrongPassphraseError if encryption.is_encrypted(path) else DatabaseFileError
+    before = _digest(path)
+    with pytest.raises(refusal):
         open_database(path)
+    assert _digest(path) == before
 
 
 def test_a_folder_is_refused(tmp_path):
@@ -119,7 +128,7 @@ def test_an_empty_file_becomes_a_database(tmp_path):
     path = tmp_path / "empty.sqlite3"
     path.touch()
     open_database(path).close()
-    conn = sqlite3.connect(path)
+    conn = connect_file(path)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_HEAD,)
     conn.close()
 

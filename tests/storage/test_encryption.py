@@ -149,6 +149,30 @@ def test_backups_are_encrypted_with_the_same_key_and_restore(tmp_path: Path) -> 
     assert integrity.run(path).ok
 
 
+def test_a_backup_with_an_older_passphrase_is_restored_with_the_current_one(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "crm.sqlite3"
+    _filled(path)
+    cipher_files.encrypt(path, "old one")
+    made = backups.make_backup(path, reason="manual")
+    cipher_files.change_passphrase(path, "current one")
+    encryption.forget(made)  # as a later session: the backup's key is not known
+    _source("old one")  # the backup's own passphrase, asked for (the current one is tried first)
+    backups.restore(path, made)
+    # Same salt as the backup, the key of the current passphrase: the old one opens it no more.
+    encryption.forget_all()
+    _source("old one")
+    with pytest.raises(encryption.WrongPassphraseError):
+        open_database(path)
+    _source("current one")
+    db = open_database(path)
+    with db.read() as s:
+        assert s.execute(text("SELECT count(*) FROM contacts")).scalar() == 21
+    db.close()
+    assert not _plain_text_in(path) and integrity.run(path).ok
+
+
 def test_the_write_ahead_log_is_encrypted_and_outside_changes_are_seen(tmp_path: Path) -> None:
     """data_version (the app's outside-change detection) moves on an encrypted file too."""
     path = tmp_path / "crm.sqlite3"

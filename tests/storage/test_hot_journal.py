@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -23,16 +22,23 @@ import pytest
 from relationship_crm.domain.errors import DatabaseFileError
 from relationship_crm.domain.records import ContactDraft
 from relationship_crm.services import contacts, integrity
-from relationship_crm.storage import backups
+from relationship_crm.storage import backups, encryption
 from relationship_crm.storage.database_file import SCHEMA_HEAD, inspect_file, journal_path
 from relationship_crm.storage.db import open_database
+from tests.database_files import connect_file
 
 # The killed writer: a transaction that renames every contact, overwrites the schema version and
 # adds a big table, with a one-page cache so the changed pages are written to the file (and the
 # originals to the journal) before the kill.
 WRITER = r"""
-import os, signal, sqlite3, sys
+import os, signal, sys
+if len(sys.argv) > 2:  # an encrypted file (CRM_TEST_ENCRYPTED=1): keyed with its raw key
+    from sqlcipher3 import dbapi2 as sqlite3
+else:
+    import sqlite3
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+if len(sys.argv) > 2:
+    conn.execute("PRAGMA key = " + sys.argv[2])
 conn.execute("PRAGMA cache_size = 1")
 conn.execute("BEGIN IMMEDIATE")
 conn.execute("UPDATE contacts SET display_name = 'Overwritten'")
@@ -54,19 +60,23 @@ def _hot_file(folder: Path) -> Path:
         for name in NAMES:
             contacts.create(session, ContactDraft(name=name))
     db.close()
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = connect_file(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = DELETE").fetchall()  # as a file before its switch to WAL
     conn.close()
     before = path.read_bytes()
+    key = encryption.key_for(path)
     writer = subprocess.run(
-        [sys.executable, "-c", WRITER, str(path)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", WRITER, str(path), *([key.pragma] if key else [])],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert writer.returncode == -signal.SIGKILL, writer.stderr
     # The file really is hot: changed in place, its journal left, unreadable read-only.
     assert journal_path(path).stat().st_size > 0
     assert path.read_bytes() != before
-    ro = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-    with pytest.raises(sqlite3.OperationalError, match="readonly database"):
+    ro = connect_file(path, mode="ro")
+    with pytest.raises(encryption.OPERATIONAL_ERRORS, match="readonly database"):
         ro.execute("PRAGMA schema_version").fetchone()
     ro.close()
     return path
@@ -75,7 +85,7 @@ def _hot_file(folder: Path) -> Path:
 def _assert_recovered(path: Path) -> None:
     """The file holds its last commit again, passes SQLite's checks, and has no journal."""
     assert not journal_path(path).exists()
-    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    conn = connect_file(path, mode="ro")
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         rows = conn.execute("SELECT display_name FROM contacts ORDER BY id").fetchall()

@@ -154,3 +154,17 @@ def test_the_filters_are_hidden_on_a_laptop_file(qtbot, tmp_path, ctx) -> None:
         qtbot.waitUntil(lambda: runner.idle, timeout=5000)
         runner.shutdown()
         laptop.close()
+
+
+def test_the_file_menus_encryption_items_are_not_offered_for_a_server(qtbot, ctx, tmp_path):
+    from PySide6.QtWidgets import QMainWindow
+
+    from relationship_crm.paths import AppPaths
+    from relationship_crm.ui.encryption_actions import EncryptionActions
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    server = AppPaths(tmp_path / "crm.sqlite3", url="postgresql://alice@db.example.com/crm")
+    actions = EncryptionActions(ctx, server, window)
+    shown = [a for a in (actions.encrypt_action, actions.decrypt_action, actions.change_action)]
+    assert not any(a.isVisible() for a in shown)

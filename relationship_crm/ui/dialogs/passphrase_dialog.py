@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -36,12 +37,20 @@ class Answer:
 class PassphraseDialog(QDialog):
     """ "<file> is encrypted. Passphrase: [......]  [x] Remember it in the system keyring"."""
 
-    def __init__(self, path: Path, *, retry: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        retry: bool,
+        what: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Encrypted database")
+        self.setMinimumWidth(460)  # a long path wraps onto two lines, not five
         layout = QVBoxLayout(self)
         said = "That passphrase does not open it. " if retry else ""
-        self.prompt = QLabel(f"{path} is encrypted.\n{said}Passphrase:")
+        self.prompt = QLabel(f"{what or f'{path} is encrypted.'}\n{said}Passphrase:")
         self.prompt.setWordWrap(True)
         layout.addWidget(self.prompt)
         self.field = QLineEdit()
@@ -63,6 +72,20 @@ class PassphraseDialog(QDialog):
 def ask_with_dialog(path: Path, retry: bool) -> Answer | None:
     """Show the dialog; None when the rep cancels."""
     dialog = PassphraseDialog(path, retry=retry)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.answer()
+
+
+def ask_backup_passphrase(path: Path, retry: bool) -> Answer | None:
+    """File → Restore from backup…: the passphrase of a backup the current one does not open."""
+    dialog = PassphraseDialog(
+        path,
+        retry=retry,
+        what=f"The backup {path.name} was made with another passphrase (one used before the "
+        "last change). Give that passphrase: the backup is restored with your current one.",
+    )
+    dialog.remember.hide()  # a backup's old passphrase is not one to keep
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.answer()
@@ -101,3 +124,85 @@ class DialogPassphrases:
         if self.last is None or not self.last.remember:
             return False
         return passphrases.remember(db_path, self.last.passphrase)
+
+
+class PassphraseChangeDialog(QDialog):
+    """File → Encrypt / Decrypt / Change passphrase: the current passphrase once (when the file
+    has one), a new one twice (when it gets one), and whether to keep the new one in the keyring.
+
+    `fits(text)` tells whether a text is the current passphrase; OK is refused, with one line
+    said in the dialog, until the fields agree.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        explanation: str,
+        *,
+        fits: Callable[[str], bool] | None,
+        new: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        self._fits = fits
+        layout = QVBoxLayout(self)
+        intro = QLabel(explanation)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.current = self._field("currentPassphrase")
+        self.first = self._field("newPassphrase")
+        self.again = self._field("newPassphraseAgain")
+        if fits is not None:
+            form.addRow("&Current passphrase:", self.current)
+        if new:
+            form.addRow("&New passphrase:", self.first)
+            form.addRow("The same &again:", self.again)
+        layout.addLayout(form)
+        self.remember = QCheckBox("Remember the new passphrase in the system keyring")
+        self.remember.setVisible(new)
+        layout.addWidget(self.remember)
+        self.error = QLabel()
+        self.error.setObjectName("passphraseError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self._new = new
+
+    def _field(self, name: str) -> QLineEdit:
+        field = QLineEdit()
+        field.setObjectName(name)
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        return field
+
+    def problem(self) -> str | None:
+        """What keeps the answer from being taken (one line), None when it is fine."""
+        if self._fits is not None and not self._fits(self.current.text()):
+            return "That is not the current passphrase."
+        if self._new:
+            if not self.first.text():
+                return "Choose a new passphrase."
+            if self.first.text() != self.again.text():
+                return "The two new passphrases differ."
+        return None
+
+    def accept(self) -> None:
+        said = self.problem()
+        if said is not None:
+            self.error.setText(said)
+            self.error.show()
+            return
+        super().accept()
+
+    def answer(self) -> Answer:
+        """The new passphrase (the current one when none is asked) and the keyring choice."""
+        chosen = self.first.text() if self._new else self.current.text()
+        return Answer(chosen, self._new and self.remember.isChecked())
