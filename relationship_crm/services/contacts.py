@@ -86,8 +86,11 @@ def phone_key(value: str, region: str | None) -> str:
     if _PLAIN_PHONE.fullmatch(value):
         # Spaces, brackets, dashes and dots mean nothing to libphonenumber: a number written
         # with only those reads as its digits do, so "+1 (415) 555-0100" and "+1.415.555.0100"
-        # share one parse, once per import or sync (issue 18: 20 us a number).
-        value = ("+" if value[0] == "+" else "") + value.translate(_NOT_DIGITS)
+        # share one parse, once per import or sync (issue 18: 20 us a number). Not for two
+        # digits or fewer, which it reads as a number only when written without punctuation.
+        digits = value.translate(_NOT_DIGITS)
+        if len(digits) - (value[0] == "+") > 2:
+            value = digits
     return _parsed_phone_key(value, region)
 
 

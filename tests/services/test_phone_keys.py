@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from relationship_crm.services import contacts
@@ -27,6 +27,7 @@ plain_numbers = st.one_of(
 
 @settings(max_examples=400, deadline=None)
 @given(plain_numbers, st.sampled_from(REGIONS))
+@example("1.0", "DE")  # two digits: libphonenumber reads "10" as a number, "1.0" not (CI)
 def test_a_plain_number_keys_as_its_parse_as_typed_does(value, region):
     assert contacts.phone_key(value, region) == contacts._parsed_phone_key.__wrapped__(
         value, region
