@@ -87,6 +87,13 @@ def _keyring_password(url: str) -> str | None:
 def make_server_engine(url: str) -> Engine:
     """An engine on the server database: lock timeouts like SQLite's busy timeout."""
     check_url(url)
+    try:
+        import psycopg  # noqa: F401  (SQLAlchemy would fail later, deep in create_engine)
+    except ImportError:
+        raise KnownError(
+            f"{describe(url)} is a PostgreSQL database: install the server driver first "
+            "(pip install 'relationship-crm[server]')"
+        ) from None
     connect_args: dict[str, Any] = {
         "options": f"-c lock_timeout={BUSY_TIMEOUT_MS} -c idle_in_transaction_session_timeout=0",
         "connect_timeout": 10,

@@ -76,6 +76,7 @@ def test_a_save_from_an_older_version_is_refused_with_who_and_when(cli, team) ->
 
 
 def test_an_unreachable_server_is_one_line(cli, tmp_path) -> None:
+    pytest.importorskip("psycopg", reason="the `server` extra (psycopg) is not installed")
     nowhere = f"postgresql://jane@/crm?host={tmp_path}&port=1"
     result = cli("contact", "list", db=nowhere)
     assert result.code == 1, result.err
@@ -217,3 +218,17 @@ def test_a_server_copy_keeps_the_teams_and_each_reps_settings(cli, team, pg_serv
     assert cli("config", "show", "--format", "json", db=laptop).json()[3]["value"] == (
         "Alice Archer"
     )
+
+
+def test_a_server_url_without_the_driver_installed_is_one_line(cli) -> None:
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        result = cli("contact", "list", db="postgresql://jane@db.example.com/crm")
+        assert result.code == 1
+        assert result.err == (
+            "relationship-crm: error: postgresql://jane@db.example.com/crm is a PostgreSQL "
+            "database: install the server driver first (pip install 'relationship-crm[server]')\n"
+        )
+    else:
+        pytest.skip("psycopg is installed here (the Qt-free CI run has it not)")

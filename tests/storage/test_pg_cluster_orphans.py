@@ -27,6 +27,7 @@ with pg_cluster.running_cluster() as cluster:
 
 def test_a_killed_sessions_cluster_is_stopped_and_removed_by_the_next(monkeypatch) -> None:
     monkeypatch.delenv(pg_cluster.URL_ENV_VAR, raising=False)
+    pytest.importorskip("psycopg", reason="the `server` extra (psycopg) is not installed")
     try:
         bindir = pg_cluster._bindir()
     except pg_cluster.Unavailable as exc:
