@@ -8,14 +8,13 @@ does not go unnoticed.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 
 from relationship_crm.services import contacts, import_files
 from relationship_crm.storage.db import Database
+from tests.perf.timing import best
 
 pytestmark = pytest.mark.perf
 
@@ -48,16 +47,6 @@ def cards(count: int) -> bytes:
     return "".join(out).encode()
 
 
-def best(work: Callable[[], object], runs: int = 3) -> float:
-    """The fastest of `runs` runs, in seconds (the least disturbed by the rest of the machine)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def test_storing_cards_costs_a_few_times_parsing_them(db: Database) -> None:
     data = cards(CARDS)
     prepared = import_files.prepare(data)
@@ -72,4 +61,4 @@ def test_storing_cards_costs_a_few_times_parsing_them(db: Database) -> None:
         return result
 
     # Measured 1.3-2.5x on the busy 2-core machine (3.3-3.8x before issue 18's import work).
-    assert best(store) < 20 * best(lambda: import_files.prepare(data))
+    assert best(store, runs=3) < 20 * best(lambda: import_files.prepare(data), runs=3)

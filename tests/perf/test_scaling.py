@@ -24,6 +24,7 @@ from relationship_crm.cli.encoders import CONTACT_TABLE, contact_json
 from relationship_crm.cli.output import print_json, print_list, print_table
 from relationship_crm.services import contacts, followups, sample_data, stages
 from relationship_crm.storage.db import Database, open_database
+from tests.perf.timing import best
 
 pytestmark = pytest.mark.perf
 
@@ -48,16 +49,6 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, 
     yield big, small
     big.close()
     small.close()
-
-
-def best(work: Callable[[], object], runs: int = 5) -> float:
-    """The fastest of `runs` runs, in seconds (the least disturbed by the rest of the machine)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def raw(db: Database, sql: str) -> Callable[[], object]:
