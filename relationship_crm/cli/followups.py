@@ -68,7 +68,7 @@ def _add_options(p: argparse.ArgumentParser) -> None:
         "--for",
         dest="owner",
         metavar="LOGIN",
-        help="the rep it rings for, by database login (default: you; \"\" for everyone)",
+        help='the rep it rings for, by database login (default: you; "" for everyone)',
     )
 
 

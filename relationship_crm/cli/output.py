@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -34,12 +35,17 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 def print_table(rows: Sequence[Sequence[str]], headers: Sequence[str], out: TextIO) -> None:
     """Left-aligned columns sized to their content; the last column is not padded."""
-    # Widths column by column, then one format string and one write: a list can be 25,000 rows
-    # (issue 18).
-    columns = [list(map(str, column)) for column in zip(headers, *rows, strict=False)]
-    widths = [max(map(len, column)) for column in columns[:-1]]
-    fmt = "  ".join([*(f"{{:<{w}}}" for w in widths), "{}"]).format
-    out.write("\n".join([fmt(*row).rstrip() for row in zip(*columns, strict=True)]) + "\n")
+    # Widths column by column, then one %-format a row and one write: a list can be 25,000 rows
+    # (issue 18), so nothing here is a Python loop over the cells.
+    if rows and not (type(rows[0]) is tuple and all(type(cell) is str for cell in rows[0])):
+        rows = [tuple(map(str, row)) for row in rows]  # cells made in Python (a Table's)
+    widths = [
+        max(len(header), max(map(len, column), default=0))
+        for header, column in zip(headers[:-1], zip(*rows, strict=False), strict=False)
+    ] or [len(header) for header in headers[:-1]]
+    fmt = "  ".join([*(f"%-{w}s" for w in widths), "%s"])
+    lines = [(fmt % row).rstrip() for row in itertools.chain([tuple(headers)], rows)]
+    out.write("\n".join(lines) + "\n")
 
 
 @dataclass(frozen=True)

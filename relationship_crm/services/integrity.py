@@ -33,7 +33,7 @@ from relationship_crm.domain.errors import DatabaseFileError, InvalidInputError,
 from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.recurrence import next_occurrence
 from relationship_crm.scheduling.zones import localize
-from relationship_crm.storage import encryption, search_index, stage_stays
+from relationship_crm.storage import encryption, list_cells, search_index, stage_stays
 from relationship_crm.storage.backups import raise_if_busy, sqlite_checks
 from relationship_crm.storage.database_file import BUSY_TIMEOUT_MS, SCHEMA_HEAD, inspect_file
 from relationship_crm.storage.schema import CONTACT_FTS_TABLE, Base
@@ -368,6 +368,36 @@ def _stage_summary(conn: sqlite3.Connection, limit: int) -> list[Problem]:
     return summary_problems(missing, wrong, stray, limit)
 
 
+def list_cell_problems(missing: list[str], wrong: list[Any], limit: int) -> list[Problem]:
+    """The problems of the contact list's cells (contacts.list_emails, list_tags)."""
+    kind = "list-cells"
+    problems = [
+        Problem(
+            kind,
+            f"the contact list's {'index' if name == list_cells.INDEX else 'trigger'} "
+            f"{name} is missing",
+        )
+        for name in missing
+    ]
+    what = "has list cells (emails, tags) that differ from its emails and tags"
+    problems += [Problem(kind, f"contact {row[0]} {what}") for row in wrong[:limit]]
+    if len(wrong) > limit:
+        extra = len(wrong) - limit
+        problems.append(Problem(kind, f"... and {extra:,} more contacts {what}", extra))
+    return problems
+
+
+def _list_cells(conn: sqlite3.Connection, limit: int) -> list[Problem]:
+    """Each contact's list cells are what its emails and tags make, and the triggers (and the
+    list's index) are there to keep them so."""
+    present = {
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")
+    }
+    missing = [name for name in (*list_cells.TRIGGERS, list_cells.INDEX) if name not in present]
+    return list_cell_problems(missing, conn.execute(list_cells.differences_sql()).fetchall(), limit)
+
+
 def _time_zones(conn: sqlite3.Connection, limit: int) -> list[Problem]:
     """Zones of meetings and follow-ups, and the timezone setting, are valid IANA names."""
     problems = []
@@ -535,6 +565,7 @@ APP_CHECKS: tuple[tuple[str, AppCheck], ...] = (
     ("stage-history", _stage_history),
     ("unknown-stage", _stage_keys),
     ("stage-summary", _stage_summary),
+    ("list-cells", _list_cells),
     ("time-zone", _time_zones),
     (
         "follow-up-time",

@@ -110,7 +110,7 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
     company_names = dict(session.execute(select(Company.id, Company.name)).all())
     people = []
     for contact in session.scalars(select(Contact).order_by(Contact.id)):
-        row = _row(contact, skip=("sort_name", "version"))
+        row = _row(contact, skip=("sort_name", "version", "list_emails", "list_tags"))
         row["name"] = row.pop("display_name")
         row["company"] = company_names.get(contact.company_id or 0, "")
         row["emails"] = [{"value": e.value, "label": e.label} for e in emails.get(contact.id, [])]
@@ -497,9 +497,7 @@ def _rhythms(session: Session, document: Mapping[str, Any]) -> list[health.RuleV
     return rules
 
 
-def _settings(
-    document: Mapping[str, Any], name: str = "settings"
-) -> Iterator[tuple[str, str]]:
+def _settings(document: Mapping[str, Any], name: str = "settings") -> Iterator[tuple[str, str]]:
     values = document.get(name, {})
     if not isinstance(values, dict):
         raise _Path(name).fail("must be an object")

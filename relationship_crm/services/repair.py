@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.scheduling.zones import get_zone, localize
 from relationship_crm.services import contacts, integrity
-from relationship_crm.storage import backups, stage_stays
+from relationship_crm.storage import backups, list_cells, stage_stays
 from relationship_crm.storage.db import open_database
+from relationship_crm.storage.portable import POSTGRESQL, dialect_of
 from relationship_crm.storage.schema import Base
 from relationship_crm.storage.types import (
     UTCDateTime,
@@ -217,6 +218,18 @@ def _stage_summary(session: Session) -> list[str]:
     return ["the pipeline summary (stage_stays) rebuilt from the stage history"]
 
 
+def _list_cells(session: Session) -> list[str]:
+    """The contact list's cells and their triggers, recomputed from the emails and tags."""
+    on_server = dialect_of(session) == POSTGRESQL
+    missing = list_cells.missing_triggers(session)
+    wrong = session.execute(text(list_cells.differences_sql(postgresql=on_server))).first()
+    if not missing and wrong is None:
+        return []
+    list_cells.create_triggers(session)
+    list_cells.rebuild(session)
+    return ["the contact list's cells (emails, tags) computed again"]
+
+
 _STEPS: tuple[Step, ...] = (
     _time_forms,
     _moments("follow_ups", "follow-up", "due_local", "due_at", "WHERE status = 'open'"),
@@ -224,4 +237,5 @@ _STEPS: tuple[Step, ...] = (
     _follow_up_extras,
     _derived_text,
     _stage_summary,
+    _list_cells,
 )

@@ -124,12 +124,14 @@ class Insert:
 
     @classmethod
     def of(cls, table: Table) -> Insert:
-        names = [c.name for c in table.columns]
+        # Not the columns the database's triggers write (info "derived": the list cells).
+        columns = [c for c in table.columns if not c.info.get("derived")]
+        names = [c.name for c in columns]
         head = f"INSERT INTO {table.name} ({', '.join(names)}) "
         sql = f"{head}VALUES ({', '.join(':' + n for n in names)})"
         pg_sql = f"{head}VALUES ({', '.join(f'%({n})s' for n in names)})"
-        coded = ((c.name, encoder(c)) for c in table.columns)
-        booleans = tuple(c.name for c in table.columns if isinstance(c.type, Boolean))
+        coded = ((c.name, encoder(c)) for c in columns)
+        booleans = tuple(c.name for c in columns if isinstance(c.type, Boolean))
         return cls(sql, tuple((name, f) for name, f in coded if f is not None), pg_sql, booleans)
 
     def run(self, connection: Connection, rows: list[Row], memo: Memo) -> None:

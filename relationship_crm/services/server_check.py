@@ -19,9 +19,10 @@ from relationship_crm.services.integrity import (
     MAX_EXAMPLES,
     CheckReport,
     Problem,
+    list_cell_problems,
     summary_problems,
 )
-from relationship_crm.storage import search_index, stage_stays
+from relationship_crm.storage import list_cells, search_index, stage_stays
 from relationship_crm.storage.database_file import SCHEMA_HEAD
 from relationship_crm.storage.schema import CONTACT_FTS_TABLE
 
@@ -141,12 +142,18 @@ def _stage_summary(session: Session, limit: int) -> list[Problem]:
     return summary_problems(stage_stays.missing_triggers(session), wrong, stray, limit)
 
 
+def _list_cells(session: Session, limit: int) -> list[Problem]:
+    wrong = list(session.execute(text(list_cells.differences_sql(postgresql=True))).all())
+    return list_cell_problems(list_cells.missing_triggers(session), wrong, limit)
+
+
 SERVER_CHECKS: tuple[tuple[str, Callable[[Session, int], list[Problem]]], ...] = (
     ("search-index", _search_index),
     ("sort-name", _sort_names),
     ("stage-history", _stage_history),
     ("unknown-stage", _stage_keys),
     ("stage-summary", _stage_summary),
+    ("list-cells", _list_cells),
 )
 
 

@@ -106,9 +106,7 @@ def refill_drafts(session: Session, *, now: datetime | None = None) -> Changes:
     """Fill every draft the rep has not edited again from its template with today's details."""
     now = now or utcnow()
     # On a team's server, a rep's details sign that rep's own drafts only.
-    own = (
-        [ThankYouNote.created_by == team.current_rep(session)] if team.is_shared(session) else []
-    )
+    own = [ThankYouNote.created_by == team.current_rep(session)] if team.is_shared(session) else []
     notes = list(
         session.scalars(
             select(ThankYouNote).where(

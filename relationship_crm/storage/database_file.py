@@ -30,6 +30,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0008_sync_state",
     "0010_team",
     "0011_stage_stays",
+    "0012_list_cells",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

@@ -181,6 +181,13 @@ def rebuild(bind: Any) -> None:
         _execute(bind, statement)
 
 
+def add_stays(bind: Any, where: str) -> None:
+    """Add the stays of the stage changes that match `where` (SQL on `sc`, the changes), whose
+    contacts have none yet: a bulk import's new contacts, written while the triggers were
+    dropped."""
+    _execute(bind, f"INSERT INTO {TABLE} ({COLUMNS}) {stays_select(where)}")
+
+
 def missing_triggers(bind: Any) -> list[str]:
     """The names of the triggers that are not in the database."""
     if dialect_of(bind) == POSTGRESQL:

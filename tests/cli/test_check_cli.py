@@ -135,6 +135,18 @@ BREAKAGES = {
         ["DROP TRIGGER stage_stays_trash"],
         "stage-summary: the pipeline summary's trigger stage_stays_trash is missing",
     ),
+    "list-cells-row": (
+        ["UPDATE contacts SET list_emails = 'old@example.com' WHERE id = 3"],
+        "list-cells: contact 3 has list cells (emails, tags) that differ from its emails and tags",
+    ),
+    "list-cells-trigger": (
+        ["DROP TRIGGER list_cells_tag_renamed"],
+        "list-cells: the contact list's trigger list_cells_tag_renamed is missing",
+    ),
+    "list-cells-index": (
+        ["DROP INDEX ix_contacts_list_cells"],
+        "list-cells: the contact list's index ix_contacts_list_cells is missing",
+    ),
     "unreadable-time": (
         ["UPDATE gifts SET given_on = 'last Tuesday' WHERE id = 1"],
         "time-format: gifts row 1: given_on 'last Tuesday' is not a date",
@@ -225,6 +237,22 @@ def test_an_older_schema_gets_sqlite_checks_only(cli, sample_db):
     assert result.code == 0
     assert result.out.startswith("database OK: integrity and foreign keys passed; the app checks")
     assert "0002" in result.out
+
+
+def test_repair_computes_the_list_cells_again_with_their_triggers(cli, sample_db):
+    before = cli("contact", "list").out
+    _sql(
+        sample_db,
+        "DROP TRIGGER list_cells_email_added",
+        "DROP INDEX ix_contacts_list_cells",
+        "UPDATE contacts SET list_emails = '', list_tags = 'stale'",
+    )
+    assert cli("check").code == 1
+    repaired = cli("check", "--repair")
+    assert repaired.code == 0, repaired.out
+    assert "repaired: the contact list's cells (emails, tags) computed again" in repaired.out
+    assert cli("contact", "list").out == before
+    assert cli("check").out == OK
 
 
 def test_repair_rebuilds_the_pipeline_summary_and_its_triggers(cli, sample_db):

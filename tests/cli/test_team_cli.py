@@ -116,7 +116,7 @@ def test_check_backup_and_restore_on_a_server(cli, team, pg_server, tmp_path) ->
     checked = cli("check", db=url)
     assert checked.code == 0, checked.err
     assert checked.out == (
-        "database OK: 5 app checks passed "
+        "database OK: 6 app checks passed "
         "(integrity and foreign keys are the PostgreSQL server's)\n"
     )
     assert "works on a database file" in cli("check", "--repair", db=url).err
