@@ -229,7 +229,10 @@ def open_database(path: Path | str) -> Database:
     db = Database(path, engine)
     if revision != SCHEMA_HEAD:
         try:
-            migrate(path)
+            if revision is None:
+                _create_schema(path)
+            else:
+                migrate(path)
         except (OperationalError, sqlite3.OperationalError) as exc:
             db.close()
             if "unable to open database file" in str(exc):
@@ -277,6 +280,13 @@ def _create_private_file(path: Path) -> None:
         except OSError as exc:
             raise DatabaseFileError(f"cannot create the database {path}: {exc.strerror}") from exc
         os.close(fd)
+
+
+def _create_schema(path: Path) -> None:
+    """The head schema in a new file, in one step (storage.head_schema; Alembic not loaded)."""
+    from relationship_crm.storage import head_schema
+
+    head_schema.create(path, encryption.engine_options(path), _on_migration_connect)
 
 
 def migrate(path: Path) -> None:
