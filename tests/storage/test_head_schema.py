@@ -40,7 +40,7 @@ def test_the_script_is_what_the_migrations_make_now(tmp_path):
         head_schema.SCRIPT.read_text(encoding="utf-8")
     ), (
         "a migration changed the schema: write the script again with "
-        "`python -m relationship_crm.storage.head_schema`"
+        "`python -m relationship_crm.storage.write_head_schema`"
     )
 
 

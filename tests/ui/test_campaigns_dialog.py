@@ -224,9 +224,7 @@ def test_a_sent_letter_opens_read_only(qtbot, db, page, campaign, wait_idle):
     assert "was sent" in editor.hint_label.text()
 
 
-def test_members_are_added_by_hand_and_removed_after_asking(
-    qtbot, db, page, campaign, wait_idle
-):
+def test_members_are_added_by_hand_and_removed_after_asking(qtbot, db, page, campaign, wait_idle):
     with db.write() as s:
         cat = 3  # made third by `people`
         dan = contacts.create(s, ContactDraft(name="Dan Dee")).id
@@ -307,7 +305,5 @@ def test_the_print_preview_paints_one_page_per_letter_and_printing_marks_them(
         preview.accept()
     wait_idle()
     with db.read() as s:
-        assert {m.letter_status for m in campaigns.get_campaign(s, campaign).members} == {
-            "printed"
-        }
+        assert {m.letter_status for m in campaigns.get_campaign(s, campaign).members} == {"printed"}
     assert "2 letters printed." in page.message_label.text()
