@@ -275,6 +275,9 @@ class BackgroundSync(QObject):
         self.detail = ""
         self._running = False
         self._again = False
+        self._held = False
+        self._when_idle: list[Callable[[], None]] = []
+        self.worker.busy_changed.connect(self._on_worker_busy)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.sync_now)
@@ -309,10 +312,36 @@ class BackgroundSync(QObject):
             self.password = None
             self._set_status("", "")
 
+    def hold(self, then: Callable[[], None]) -> None:
+        """Start no run until `release()`, and call `then()` once no run is going (at once when
+        none is): the database file is about to be closed and replaced (encrypt, decrypt),
+        which a run's connection would block, or which it would use half-way."""
+        self._held = True
+        if self.idle:
+            then()
+        else:
+            self._when_idle.append(then)
+
+    def release(self) -> None:
+        """Runs may start again; one asked for while held starts now."""
+        self._held = False
+        if self._again:
+            self._again = False
+            self.sync_now()
+
+    def _on_worker_busy(self, busy: bool) -> None:
+        if not busy and not self._running:
+            waiting, self._when_idle = self._when_idle, []
+            for then in waiting:
+                then()
+
     def sync_now(self) -> None:
         if not self.configured:
             return
         self._debounce.stop()
+        if self._held:
+            self._again = True  # after the file is open again
+            return
         if self._running:
             self._again = True  # once this run is over: what changed meanwhile goes too
             return

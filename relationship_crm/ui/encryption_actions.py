@@ -13,6 +13,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -24,6 +25,11 @@ from relationship_crm.paths import AppPaths
 from relationship_crm.storage import encryption
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.passphrase_dialog import Answer, PassphraseChangeDialog
+
+if TYPE_CHECKING:
+    from relationship_crm.ui.background_sync import BackgroundSync
+
+T = TypeVar("T")
 
 # (title, explanation, fits: tells the current passphrase or None, new: ask a new one twice)
 Asker = Callable[[str, str, Callable[[str], bool] | None, bool], Answer | None]
@@ -57,6 +63,8 @@ class EncryptionActions(QObject):
         self._window = window
         self.ask: Asker = ask_with_dialog
         self.last_message = ""
+        # The window's background sync (set by the window): held while the file is converted.
+        self.sync: BackgroundSync | None = None
         # "&E" is File → Export's: Encr&ypt.
         self.encrypt_action = QAction("Encr&ypt database…", window)
         self.encrypt_action.triggered.connect(self.encrypt_database)
@@ -220,7 +228,27 @@ class EncryptionActions(QObject):
             self._enable()
             done(result)
 
-        self._ctx.runner.with_file_closed(op, succeeded, failed)
+        sync = self.sync
+        if sync is None:
+            self._ctx.runner.with_file_closed(op, succeeded, failed)
+            return
+
+        def released(then: Callable[[T], None]) -> Callable[[T], None]:
+            def call(value: T) -> None:
+                sync.release()
+                then(value)
+
+            return call
+
+        def start() -> None:
+            self._status(doing, 0)
+            self._ctx.runner.with_file_closed(op, released(succeeded), released(failed))
+
+        # A sync's connection would keep the file locked ("in use by another program"), and a
+        # sync started meanwhile would use the file being replaced: none runs until it is done.
+        if not sync.idle:
+            self._status("Waiting for the sync to finish…", 0)
+        sync.hold(start)
 
     def _enable(self) -> None:
         for action in (self.encrypt_action, self.decrypt_action, self.change_action):

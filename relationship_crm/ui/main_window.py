@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
 
         # Started by the app (ui/launch.py), not here: a window alone connects to nothing.
         self.background_sync = BackgroundSync(ctx, self)
+        self.encryption.sync = self.background_sync
         self.sync_status = QLabel()
         self.sync_status.setObjectName("syncStatus")
         self.statusBar().addPermanentWidget(self.sync_status)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import text
 
 from relationship_crm import app
 from relationship_crm.domain.records import ContactDraft
@@ -328,3 +330,34 @@ def test_a_plain_backup_restored_over_an_encrypted_database_is_said(
     assert len(warned) == 1 and "the restored database is a plain file" in warned[0]
     assert not encryption.is_encrypted(db_path)
     assert plain_window.encryption.encrypt_action.isVisible()
+
+
+def test_encrypt_waits_for_a_running_sync_and_no_sync_starts_meanwhile(
+    plain_window, ctx, db, qtbot, informed
+):
+    """A sync run holds a connection to the file: Encrypt waits for it instead of failing with
+    "in use by another program", and a sync asked for meanwhile waits for the new file."""
+    sync = plain_window.background_sync
+    go_on = threading.Event()
+
+    def running_sync() -> None:  # as a real run: a read on the runner's database, then network
+        with ctx.runner.db.read() as s:
+            s.execute(text("SELECT count(*) FROM contacts")).scalar()
+            go_on.wait(20)
+
+    sync.worker.run(running_sync, lambda _result: None, lambda _error: None)
+    assert not sync.idle
+    _answers_then = _answers(Answer(RIGHT, False))
+    plain_window.encryption.ask = _answers_then
+    plain_window.encryption.encrypt_action.trigger()
+    assert plain_window.statusBar().currentMessage() == "Waiting for the sync to finish…"
+    started: list[object] = []
+    sync.configured = True
+    sync.worker.run = lambda job, done, failed: started.append(job)  # type: ignore[method-assign]
+    sync.sync_now()  # the rep changed something meanwhile: held
+    assert started == []
+    go_on.set()
+    qtbot.waitUntil(lambda: len(informed) == 1, timeout=15_000)
+    assert "kept as" in informed[0]
+    assert SECRET.encode() not in Path(db.path).read_bytes()
+    assert len(started) == 1  # the held run, once the file is open again
