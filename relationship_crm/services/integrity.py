@@ -18,7 +18,7 @@ and time column.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -338,6 +338,21 @@ def _stage_keys(conn: sqlite3.Connection, limit: int) -> list[Problem]:
     )
 
 
+def row_problems(
+    rows: Sequence[Sequence[Any]],
+    kind: str,
+    describe: Callable[[Sequence[Any]], str],
+    limit: int,
+    rest: str,
+) -> list[Problem]:
+    """One problem per row (up to `limit`), then one counting the rest ("... and 3 more REST")."""
+    problems = [Problem(kind, describe(row)) for row in rows[:limit]]
+    if len(rows) > limit:
+        extra = len(rows) - limit
+        problems.append(Problem(kind, f"... and {extra:,} more {rest}", extra))
+    return problems
+
+
 def summary_problems(
     missing: list[str], wrong: list[Any], stray: list[Any], limit: int
 ) -> list[Problem]:
@@ -346,15 +361,14 @@ def summary_problems(
     problems = [
         Problem(kind, f"the pipeline summary's trigger {name} is missing") for name in missing
     ]
-    for rows, what in (
-        (wrong, "is missing or out of date in the pipeline summary"),
-        (stray, "is in the pipeline summary but not in the stage history"),
-    ):
-        problems += [Problem(kind, f"stage change {row[0]} {what}") for row in rows[:limit]]
-        if len(rows) > limit:
-            extra = len(rows) - limit
-            problems.append(Problem(kind, f"... and {extra:,} more stage changes {what}", extra))
-    return problems
+    late = "is missing or out of date in the pipeline summary"
+    extra = "is in the pipeline summary but not in the stage history"
+    problems += row_problems(
+        wrong, kind, lambda row: f"stage change {row[0]} {late}", limit, f"stage changes {late}"
+    )
+    return problems + row_problems(
+        stray, kind, lambda row: f"stage change {row[0]} {extra}", limit, f"stage changes {extra}"
+    )
 
 
 def _stage_summary(conn: sqlite3.Connection, limit: int) -> list[Problem]:
@@ -380,11 +394,9 @@ def list_cell_problems(missing: list[str], wrong: list[Any], limit: int) -> list
         for name in missing
     ]
     what = "has list cells (emails, tags) that differ from its emails and tags"
-    problems += [Problem(kind, f"contact {row[0]} {what}") for row in wrong[:limit]]
-    if len(wrong) > limit:
-        extra = len(wrong) - limit
-        problems.append(Problem(kind, f"... and {extra:,} more contacts {what}", extra))
-    return problems
+    return problems + row_problems(
+        wrong, kind, lambda row: f"contact {row[0]} {what}", limit, f"contacts {what}"
+    )
 
 
 def _list_cells(conn: sqlite3.Connection, limit: int) -> list[Problem]:

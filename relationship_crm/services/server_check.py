@@ -8,8 +8,7 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -20,6 +19,7 @@ from relationship_crm.services.integrity import (
     CheckReport,
     Problem,
     list_cell_problems,
+    row_problems,
     summary_problems,
 )
 from relationship_crm.storage import list_cells, search_index, stage_stays
@@ -27,20 +27,6 @@ from relationship_crm.storage.database_file import SCHEMA_HEAD
 from relationship_crm.storage.schema import CONTACT_FTS_TABLE
 
 _INDEX_SELECT = search_index.POSTGRESQL_ROWS[search_index.POSTGRESQL_ROWS.index("SELECT") :]
-
-
-def _rows(
-    rows: Sequence[Sequence[Any]],
-    kind: str,
-    describe: Callable[[Sequence[Any]], str],
-    limit: int,
-    rest: str,
-) -> list[Problem]:
-    problems = [Problem(kind, describe(row)) for row in rows[:limit]]
-    if len(rows) > limit:
-        extra = len(rows) - limit
-        problems.append(Problem(kind, f"... and {extra:,} more {rest}", extra))
-    return problems
 
 
 def _search_index(session: Session, limit: int) -> list[Problem]:
@@ -51,7 +37,7 @@ def _search_index(session: Session, limit: int) -> list[Problem]:
             f"LEFT JOIN {CONTACT_FTS_TABLE} f ON f.rowid = w.id ORDER BY w.id"
         )
     ).all()
-    problems = _rows(
+    problems = row_problems(
         wrong,
         "search-index",
         lambda r: (
@@ -68,7 +54,7 @@ def _search_index(session: Session, limit: int) -> list[Problem]:
             "ON c.id = f.rowid WHERE c.id IS NULL OR c.deleted_at IS NOT NULL ORDER BY f.rowid"
         )
     ).all()
-    return problems + _rows(
+    return problems + row_problems(
         stray,
         "search-index",
         lambda r: (
@@ -89,7 +75,7 @@ def _sort_names(session: Session, limit: int) -> list[Problem]:
         )
         if row[2] != fold(row[1] or "")
     ]
-    return _rows(
+    return row_problems(
         rows,
         "sort-name",
         lambda r: f"contact {r[0]} ({r[1]!r}) has the sort name {r[2]!r}, not {fold(r[1])!r}",
@@ -107,7 +93,7 @@ def _stage_history(session: Session, limit: int) -> list[Problem]:
             "ORDER BY id"
         )
     ).all()
-    return _rows(
+    return row_problems(
         rows,
         "stage-history",
         lambda r: (
@@ -128,7 +114,7 @@ def _stage_keys(session: Session, limit: int) -> list[Problem]:
             " WHERE stage NOT IN (SELECT key FROM stages)"
         )
     ).all()
-    return _rows(
+    return row_problems(
         rows,
         "unknown-stage",
         lambda r: f"{r[0]} {r[1]} has the unknown stage {r[2]!r}",
