@@ -371,13 +371,16 @@ def summary_problems(
     )
 
 
+def _missing(conn: sqlite3.Connection, names: Sequence[str]) -> list[str]:
+    """Those of `names` (triggers, indexes) that the file's schema lacks."""
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    return [name for name in names if name not in present]
+
+
 def _stage_summary(conn: sqlite3.Connection, limit: int) -> list[Problem]:
     """The pipeline summary (stage_stays) is what its triggers compute from the stage history
     and the trash, and the triggers are there to keep it so."""
-    present = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    }
-    missing = [name for name in stage_stays.TRIGGERS if name not in present]
+    missing = _missing(conn, stage_stays.TRIGGERS)
     wrong, stray = (conn.execute(sql).fetchall() for sql in stage_stays.DIFFERENCES_SQL)
     return summary_problems(missing, wrong, stray, limit)
 
@@ -402,11 +405,7 @@ def list_cell_problems(missing: list[str], wrong: list[Any], limit: int) -> list
 def _list_cells(conn: sqlite3.Connection, limit: int) -> list[Problem]:
     """Each contact's list cells are what its emails and tags make, and the triggers (and the
     list's index) are there to keep them so."""
-    present = {
-        row[0]
-        for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")
-    }
-    missing = [name for name in (*list_cells.TRIGGERS, list_cells.INDEX) if name not in present]
+    missing = _missing(conn, (*list_cells.TRIGGERS, list_cells.INDEX))
     return list_cell_problems(missing, conn.execute(list_cells.differences_sql()).fetchall(), limit)
 
 

@@ -14,8 +14,8 @@ merge, an import, sync, the JSON copy, a tag renamed or deleted, a script):
 - after a tag is given or taken, the contact's tag cell; after a tag is renamed, the cells of
   its contacts (a tag's deletion removes its `contact_tags` rows, which fire the first).
 
-`EMAILS` and `TAGS` are the same SELECTs for the migration's fill, `check --repair`'s rebuild and
-what `check` compares the cells with (`DIFFERENCES_SQL`).
+The same cell SELECTs serve the triggers, the migration's fill and `check --repair`'s
+(`rebuild`), and what `check` compares the cells with (`differences_sql`).
 
 A later migration that makes Alembic's batch mode copy `contacts`, `contact_emails`,
 `contact_tags` or `tags` on SQLite must call `drop_triggers(op)` before and `create_triggers(op)`

@@ -13,7 +13,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -28,8 +28,6 @@ from relationship_crm.ui.dialogs.passphrase_dialog import Answer, PassphraseChan
 
 if TYPE_CHECKING:
     from relationship_crm.ui.background_sync import BackgroundSync
-
-T = TypeVar("T")
 
 # (title, explanation, fits: tells the current passphrase or None, new: ask a new one twice)
 Asker = Callable[[str, str, Callable[[str], bool] | None, bool], Answer | None]
@@ -211,11 +209,13 @@ class EncryptionActions(QObject):
         op: Callable[[], Converted],
         done: Callable[[Converted], None],
     ) -> None:
-        self._status(doing, 0)
         for action in (self.encrypt_action, self.decrypt_action, self.change_action):
             action.setEnabled(False)
+        sync = self.sync
 
         def failed(error: BaseException) -> None:
+            if sync is not None:
+                sync.release()
             self._enable()
             if not isinstance(error, KnownError):
                 self._ctx.runner.failed.emit(str(error), True)
@@ -225,25 +225,18 @@ class EncryptionActions(QObject):
             QMessageBox.warning(self._window, "Relationship CRM", self.last_message)
 
         def succeeded(result: Converted) -> None:
+            if sync is not None:
+                sync.release()
             self._enable()
             done(result)
 
-        sync = self.sync
-        if sync is None:
-            self._ctx.runner.with_file_closed(op, succeeded, failed)
-            return
-
-        def released(then: Callable[[T], None]) -> Callable[[T], None]:
-            def call(value: T) -> None:
-                sync.release()
-                then(value)
-
-            return call
-
         def start() -> None:
             self._status(doing, 0)
-            self._ctx.runner.with_file_closed(op, released(succeeded), released(failed))
+            self._ctx.runner.with_file_closed(op, succeeded, failed)
 
+        if sync is None:
+            start()
+            return
         # A sync's connection would keep the file locked ("in use by another program"), and a
         # sync started meanwhile would use the file being replaced: none runs until it is done.
         if not sync.idle:
