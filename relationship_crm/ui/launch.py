@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.orm import Session
@@ -91,7 +92,7 @@ def _run_window(app: QApplication, paths: AppPaths, instance: SingleInstance) ->
     runner = TaskRunner(db)
     ctx = UiContext(runner=runner, events=AppEvents(), zone=zone)
     window = MainWindow(ctx, paths)
-    instance.raise_requested.connect(lambda: bring_to_front(window))
+    raising = instance.raise_requested.connect(lambda: bring_to_front(window))
     # The command line (or a script) may write to the same file while the window is open.
     watcher = OutsideChangesWatcher(runner, ctx.events)
     window.show()
@@ -107,6 +108,12 @@ def _run_window(app: QApplication, paths: AppPaths, instance: SingleInstance) ->
         watcher.stop()
         runner.shutdown()
         runner.db.close()  # not `db`: a restore from a backup reopens the file as a new Database
+        # The window goes now, with its timers: the frozen collector and the raise call-back
+        # would otherwise keep it (and its midnight and wake-up timers) alive after the app
+        # ended, where a script or a test calling `main` again would still see it tick.
+        instance.raise_requested.disconnect(raising)
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         collector.stop()
     return int(code)
 

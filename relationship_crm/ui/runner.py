@@ -38,6 +38,7 @@ class TaskRunner(QObject):
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="db")
         self._pending = 0
         self._inflight: dict[Future[Any], tuple[Any, Any, Any]] = {}
+        self._closed_down = False
         # Queued across threads: the slot runs on the thread that owns this object (the GUI).
         self._finished.connect(self._deliver)
 
@@ -60,6 +61,12 @@ class TaskRunner(QObject):
         return self._start(self._in_read, op, on_done, on_error)
 
     def _start(self, wrapper: Any, op: Any, on_done: Any, on_error: Any) -> Future[Any]:
+        if self._closed_down:
+            # The window is closing: a timer or a late signal asking for a refresh has nowhere
+            # to show it. The work is dropped, and the caller gets a cancelled future.
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            return dropped
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
@@ -120,7 +127,10 @@ class TaskRunner(QObject):
             del op
 
     def _deliver(self, future: Future[Any]) -> None:
-        _op, on_done, on_error = self._inflight.pop(future)
+        entry = self._inflight.pop(future, None)
+        if entry is None:
+            return  # finished while the app quit (`shutdown`): nothing is left to show it
+        _op, on_done, on_error = entry
         self._pending -= 1
         if self._pending == 0:
             self.busy_changed.emit(False)
@@ -139,8 +149,14 @@ class TaskRunner(QObject):
         return self._pending == 0
 
     def shutdown(self) -> None:
-        """Finish queued work and stop the thread (on quit)."""
+        """Finish queued work and stop the thread (on quit); work asked for later is dropped."""
+        self._closed_down = True
         self._pool.shutdown(wait=True)
+        # What finished but was not delivered yet stays undelivered: its widgets may be gone.
+        self._inflight.clear()
+        if self._pending:
+            self._pending = 0
+            self.busy_changed.emit(False)
 
 
 def _detached(exc: BaseException) -> BaseException:

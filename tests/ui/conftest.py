@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtWidgets import QApplication
 
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.events import AppEvents
@@ -68,6 +69,11 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
             QCoreApplication.processEvents()
             time.sleep(0.001)  # a poll for the worker thread, not a wait for a guessed moment
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # A window that outlived its test keeps its timers: on a later test's stopped database
+    # thread they failed at random (the app's window, kept by the frozen collector, did).
+    left = [type(w).__name__ for w in QApplication.topLevelWidgets() if w.isVisible()]
+    if left:
+        pytest.fail(f"windows left open after the test: {', '.join(left)}")
 
 
 @pytest.fixture

@@ -41,6 +41,9 @@ def test_app_opens_the_window_and_ctrl_q_exits_with_code_0(qapp, tmp_path: Path)
     assert code == 0
     assert seen["title"] == "Relationship CRM — gui.sqlite3"
     assert (tmp_path / "gui.sqlite3").exists()
+    # The window went with the app: none of its timers is left to tick (a later `main`, or the
+    # next test, would see them fire on a stopped database thread).
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow)]
 
 
 def test_a_file_that_is_not_a_database_is_refused_with_a_message(qapp, tmp_path, monkeypatch):

@@ -511,6 +511,17 @@ def test_midnight_turns_today_into_overdue(qtbot, clock, make_panel, agenda_ids)
     )
 
 
+def test_a_timer_firing_while_the_app_quits_is_ignored(qtbot, make_panel, runner, agenda_ids):
+    """Once the database thread has stopped (the app quits), a timer's refresh is dropped."""
+    panel = make_panel()
+    runner.shutdown()
+    with qtbot.assertNotEmitted(panel.refreshed, wait=100):
+        panel.midnight_timer.start(1)
+        panel.wakeup_timer.start(1)
+        qtbot.wait(50)
+    assert runner.idle
+
+
 # --- notifier -----------------------------------------------------------------------------------
 
 
