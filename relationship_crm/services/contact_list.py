@@ -26,6 +26,7 @@ from relationship_crm.storage.schema import (
     contact_tags,
     meeting_attendees,
 )
+from relationship_crm.storage.types import stored_instant as stored
 
 SORT_KEYS = ("name", "company", "stage", "last_contact", "next_follow_up", "relevance")
 SEARCH_LIMIT = 2000
@@ -72,10 +73,12 @@ def _first_email() -> ScalarSelect[str]:
 
 def _last_contact(now: datetime) -> Any:
     # The last meeting that has happened: a lunch booked for next week is not "last contact".
+    # `now` as its stored text, a plain string: a query with no parameter but text and numbers
+    # can be read straight from the driver (`fetch_tuples`).
     return (
         select(func.max(Meeting.starts_at))
         .join(meeting_attendees, meeting_attendees.c.meeting_id == Meeting.id)
-        .where(meeting_attendees.c.contact_id == Contact.id, Meeting.starts_at <= now)
+        .where(meeting_attendees.c.contact_id == Contact.id, Meeting.starts_at <= stored(now))
         .scalar_subquery()
     )
 

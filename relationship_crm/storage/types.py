@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, String
+from sqlalchemy import BindParameter, Date, String, bindparam
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -86,6 +86,13 @@ def format_instant(value: datetime) -> str:
     return f"{v.year:04d}-{v:%m-%d %H:%M:%S}.{v.microsecond:06d}"
 
 
+def stored_instant(value: datetime) -> BindParameter[str]:
+    """`value` as a bound parameter of UTCDateTime's stored text, typed as plain text."""
+    if value.tzinfo is None:
+        raise ValueError("UTCDateTime needs an aware datetime")
+    return bindparam(None, format_instant(value), type_=String(26))
+
+
 def format_wall_clock(value: datetime) -> str:
     """The canonical stored text of a naive wall-clock time."""
     return f"{value.year:04d}-{value:%m-%d %H:%M}"
@@ -109,17 +116,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         return format_instant(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        # Never raises: text nobody can read (or an instant no zone can show) comes back as an
-        # UnreadableTime marker, and the services flag or skip that row (see domain.bounds).
-        if value is None:
-            return None
-        fast = _canonical_instant(value)
-        if fast is not None:
-            return fast
-        parsed = parse_stored_time(value)
-        if parsed is None:
-            return UnreadableTime.of(value, aware=True)
-        return parsed.replace(tzinfo=UTC)
+        return read_instant(value)
+
+
+def read_instant(value: Any) -> datetime | None:
+    """A stored UTCDateTime value as UTCDateTime reads it (for rows read past SQLAlchemy, see
+    `storage.db.fetch_tuples`); a value read already is returned as it is.
+
+    Never raises: text nobody can read (or an instant no zone can show) comes back as an
+    UnreadableTime marker, and the services flag or skip that row (see domain.bounds).
+    """
+    if value is None or isinstance(value, datetime):
+        return value
+    fast = _canonical_instant(value)
+    if fast is not None:
+        return fast
+    parsed = parse_stored_time(value)
+    if parsed is None:
+        return UnreadableTime.of(value, aware=True)
+    return parsed.replace(tzinfo=UTC)
 
 
 class WallClock(TypeDecorator[datetime]):

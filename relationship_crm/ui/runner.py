@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.errors import KnownError
@@ -39,6 +39,13 @@ class TaskRunner(QObject):
         self._pending = 0
         self._inflight: dict[Future[Any], tuple[Any, Any, Any]] = {}
         self._closed_down = False
+        # A zero timer object (not QTimer.singleShot(0), which is a posted call and so runs
+        # before the paint, a low-priority posted event): it fires once the posted events ran.
+        self._after_paint: list[tuple[Any, Any, Any]] = []
+        self._after_paint_timer = QTimer(self)
+        self._after_paint_timer.setSingleShot(True)
+        self._after_paint_timer.setInterval(0)
+        self._after_paint_timer.timeout.connect(self._start_after_paint)
         # Queued across threads: the slot runs on the thread that owns this object (the GUI).
         self._finished.connect(self._deliver)
 
@@ -60,16 +67,47 @@ class TaskRunner(QObject):
         """Run `op` in a read-only transaction off the GUI thread."""
         return self._start(self._in_read, op, on_done, on_error)
 
-    def _start(self, wrapper: Any, op: Any, on_done: Any, on_error: Any) -> Future[Any]:
+    def query_after_paint(
+        self,
+        op: Callable[[Session], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """As `query`, but started once the event loop has handled what is posted now, the
+        paint among them.
+
+        For a page a list asks for while it scrolls: read during this frame, its Python would
+        share the GIL with the frame's paint (a frame 3-5 ms longer at each page's end, issue 18);
+        started after it, it reads in the gap before the next frame. The runner counts it as
+        busy from now on, so `idle` still means "everything asked for has arrived".
+        """
+        if self._closed_down:
+            return
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+
+        self._after_paint.append((op, on_done, on_error))
+        self._after_paint_timer.start()
+
+    def _start_after_paint(self) -> None:
+        waiting, self._after_paint = self._after_paint, []
+        for op, on_done, on_error in waiting:
+            self._start(self._in_read, op, on_done, on_error, counted=True)
+
+    def _start(
+        self, wrapper: Any, op: Any, on_done: Any, on_error: Any, *, counted: bool = False
+    ) -> Future[Any]:
         if self._closed_down:
             # The window is closing: a timer or a late signal asking for a refresh has nowhere
             # to show it. The work is dropped, and the caller gets a cancelled future.
             dropped: Future[Any] = Future()
             dropped.cancel()
             return dropped
-        self._pending += 1
-        if self._pending == 1:
-            self.busy_changed.emit(True)
+        if not counted:  # (query_after_paint counted it when it was asked for)
+            self._pending += 1
+            if self._pending == 1:
+                self.busy_changed.emit(True)
         # Python objects must die on the GUI thread: an op closes over widgets, and a widget's
         # wrapper freed on the worker thread deletes it there (a random segfault). So the worker
         # gets the op through a holder it empties, while this thread keeps the op (and the
@@ -151,6 +189,8 @@ class TaskRunner(QObject):
     def shutdown(self) -> None:
         """Finish queued work and stop the thread (on quit); work asked for later is dropped."""
         self._closed_down = True
+        self._after_paint_timer.stop()
+        self._after_paint.clear()
         self._pool.shutdown(wait=True)
         # What finished but was not delivered yet stays undelivered: its widgets may be gone.
         self._inflight.clear()

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import text
+
+from relationship_crm.domain.bounds import unreadable_text
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.followups import Bucket
-from relationship_crm.domain.records import ContactDraft, FollowUpDraft
+from relationship_crm.domain.records import ContactDraft, FollowUpDraft, Labeled, MeetingDraft
 from relationship_crm.services import (
     agenda_window,
     contact_list,
     contact_window,
     contacts,
     followups,
+    meetings,
 )
 from relationship_crm.services.contact_list import ContactFilter
 
@@ -140,6 +144,29 @@ def test_the_contact_windows_list_what_the_pages_list(db) -> None:
             else:
                 got = [r.id for r in contact_window.rows(s, first.ids, now=NOW)]
         assert got == expected, flt
+
+
+def test_the_windows_rows_are_the_pages_rows_field_for_field(db) -> None:
+    """Read straight from the driver on SQLite: the same texts and instants as SQLAlchemy gives,
+    a date another program left unreadable included (a marker, never an error)."""
+    _contacts_db(db)
+    with db.write() as s:
+        met = meetings.log(s, MeetingDraft("Lunch", datetime(2026, 11, 20, 12), NY, (1, 2))).id
+        meetings.log(s, MeetingDraft("Call", datetime(2026, 11, 21, 9), NY, (2,)))
+        meetings.log(s, MeetingDraft("Later", datetime(2026, 12, 21, 9), NY, (4,)))  # not yet
+        mails = (Labeled("zed@example.com"), Labeled("amy@example.com"))
+        two = contacts.create(s, ContactDraft(name="Two Mails", emails=mails)).id
+        s.execute(text("UPDATE meetings SET starts_at = '20 Nov 2026' WHERE id = :id"), {"id": met})
+    with db.read() as s:
+        whole, _total = contact_list.page(s, ContactFilter(), offset=0, limit=1000, now=NOW)
+        window = contact_window.rows(s, [r.id for r in whole], now=NOW)
+    assert window == whole
+    by_id = {r.id: r for r in window}
+    assert unreadable_text(by_id[1].last_contact) == "20 Nov 2026"
+    assert by_id[2].last_contact == datetime(2026, 11, 21, 14, tzinfo=UTC)
+    assert by_id[4].last_contact is None
+    assert by_id[1].next_follow_up == datetime(2026, 12, 1, 14, tzinfo=UTC)
+    assert by_id[two].email == "zed@example.com"  # the first, not the least
 
 
 def test_a_quick_search_says_there_may_be_more(db) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -18,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetricsF
+from PySide6.QtGui import QColor
 
 from relationship_crm.domain.timefmt import clock, day_month
 from relationship_crm.services import contact_window
@@ -57,12 +56,8 @@ _ID = int(Qt.ItemDataRole.UserRole.value) + 1
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ID})
 
 
-#: A loaded row: ContactRow's fields in order, the two dates as the list shows them, and the
-#: widths in pixels of the name, company and the two date texts (-1: not measured).
-_Row = tuple[
-    int, str, str, str, str, datetime | None, datetime | None, str, str, int, int, int, int
-]
-_UNMEASURED = (-1, -1, -1, -1)
+#: A loaded row: ContactRow's fields in order, then the two dates as the list shows them.
+_Row = tuple[int, str, str, str, str, datetime | None, datetime | None, str, str]
 
 
 def _format(moment: datetime | None, zone: ZoneInfo, year: int) -> str:
@@ -74,50 +69,32 @@ def _format(moment: datetime | None, zone: ZoneInfo, year: int) -> str:
     return day_month(local, year=True)
 
 
-def _plain_rows(
-    rows: Iterable[ContactRow], zone: str, now: datetime, font: QFont | None
-) -> list[_Row]:
-    """The rows as plain tuples with their date texts and, given the view's font, their widths.
+def _plain_rows(rows: Iterable[ContactRow], zone: str, now: datetime) -> list[_Row]:
+    """The rows as plain tuples with their date texts.
 
-    Made on the database thread with the page, so that a paint neither formats nor measures
-    (Qt measures text in any thread; this one has its own QFontMetricsF). A tuple of strings,
-    dates and small ints also leaves the garbage collector's lists, where 100,000 dataclasses
-    made each full collection a visible hitch.
+    Made on the database thread with the page, so that a paint does not format. Nothing else:
+    the database thread's Python holds the GIL that the GUI thread's paint needs, so each
+    millisecond here is one more on a frame painted while a page is read (issue 18; measuring
+    the texts here, 2 ms a page, made the frames at each page's end the slowest). A tuple of
+    strings, dates and small ints also leaves the garbage collector's lists, where 100,000
+    dataclasses made each full collection a visible hitch.
     """
     tz = ZoneInfo(zone)
     year = now.astimezone(tz).year
-    width = _measure(font)
-    plain: list[_Row] = []
-    for r in rows:
-        last, next_ = _format(r.last_contact, tz, year), _format(r.next_follow_up, tz, year)
-        plain.append(
-            (
-                r.id,
-                r.name,
-                r.company,
-                r.stage,
-                r.email,
-                r.last_contact,
-                r.next_follow_up,
-                last,
-                next_,
-                *(
-                    (width(r.name), width(r.company), width(last), width(next_))
-                    if width
-                    else _UNMEASURED
-                ),
-            )
+    return [
+        (
+            r.id,
+            r.name,
+            r.company,
+            r.stage,
+            r.email,
+            r.last_contact,
+            r.next_follow_up,
+            _format(r.last_contact, tz, year),
+            _format(r.next_follow_up, tz, year),
         )
-    return plain
-
-
-def _measure(font: QFont | None) -> Callable[[str], int] | None:
-    """How wide a text is in `font`, in whole pixels rounded up (what QFontMetrics.elidedText
-    compares with the room it is given), or None without a font."""
-    if font is None:
-        return None
-    advance = QFontMetricsF(font).horizontalAdvance
-    return lambda text: math.ceil(advance(text)) if text else 0
+        for r in rows
+    ]
 
 
 class ContactsModel(QAbstractTableModel):
@@ -154,7 +131,6 @@ class ContactsModel(QAbstractTableModel):
         self._stage_labels: dict[str, str] = {}
         self._stage_texts: dict[str, str] = {}  # stage key -> what the Stage column shows
         self._colours: dict[str, QColor] = {}
-        self._font: QFont | None = None  # what the rows' texts are measured in (set_text_font)
 
     # --- loading ------------------------------------------------------------------------------
 
@@ -183,19 +159,6 @@ class ContactsModel(QAbstractTableModel):
         # A keystroke's answer: a few screens of rows (more come in pages as the list scrolls).
         self.reload(rows=min(self._page_size, FIRST_ROWS))
 
-    def set_text_font(self, font: QFont | None) -> None:
-        """Measure the texts in `font` (the view's) as their rows are read, off the GUI thread:
-        `cell` then gives each text's width, so a paint needs no measuring to elide. The rows
-        measured in another font lose their widths."""
-        if font == self._font:
-            return
-        self._font = None if font is None else QFont(font)
-        self._rows = [self._unmeasured(r) for r in self._rows]
-
-    @staticmethod
-    def _unmeasured(row: _Row) -> _Row:
-        return (*row[:9], *_UNMEASURED)
-
     def set_stage_labels(self, labels: dict[str, str]) -> None:
         """Show stages by these labels (key -> label) rather than by their keys."""
         self._stage_labels = dict(labels)
@@ -216,27 +179,20 @@ class ContactsModel(QAbstractTableModel):
         self._loading = True
         self._searching = True
         want = max(self._page_size, len(self._rows)) if rows is None else rows
-        flt, now, zone, font = self._filter, self._ctx.clock(), self._ctx.zone, self._font
+        flt, now, zone = self._filter, self._ctx.clock(), self._ctx.zone
         quick = max(want, QUICK_SEARCH) if flt.query.strip() else SEARCH_LIMIT
 
         def first(s: Session) -> tuple[contact_window.ContactWindow, list[_Row]]:
             found = contact_window.first_window(
                 s, flt, limit=want, now=now, search_limit=min(quick, SEARCH_LIMIT)
             )
-            return found, _plain_rows(found.rows, zone, now, font)
+            return found, _plain_rows(found.rows, zone, now)
 
-        self._ctx.runner.query(first, partial(self._on_first_page, self._generation, font))
-
-    def _in_font(self, rows: list[_Row], font: QFont | None) -> list[_Row]:
-        """`rows`, without their widths if they were measured in a font no longer the view's."""
-        if font is None or font == self._font:
-            return rows
-        return [self._unmeasured(r) for r in rows]
+        self._ctx.runner.query(first, partial(self._on_first_page, self._generation))
 
     def _on_first_page(
         self,
         generation: int,
-        font: QFont | None,
         result: tuple[contact_window.ContactWindow, list[_Row]],
     ) -> None:
         if generation != self._generation:
@@ -247,7 +203,7 @@ class ContactsModel(QAbstractTableModel):
         self._keyset = window.keyset
         self._total = window.total
         self._more = window.more
-        self._rows = self._in_font(rows, font)
+        self._rows = rows
         self._loading = False
         self._searching = False
         self.endResetModel()
@@ -280,37 +236,36 @@ class ContactsModel(QAbstractTableModel):
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         # Re-entrancy-safe: the view and the model tester may both ask while a page is on its way.
+        # Read after this frame's paint (`query_after_paint`): the view asks as it scrolls.
         if not self.canFetchMore(parent):
             return
         self._loading = True
         offset, generation, now = len(self._rows), self._generation, self._ctx.clock()
-        zone, font = self._ctx.zone, self._font
+        zone = self._ctx.zone
         if len(self._rows) >= self._total:
             # The quick search's matches are all shown: now the whole search, then its rows.
             flt = self._filter
-            self._ctx.runner.query(
+            self._ctx.runner.query_after_paint(
                 lambda s: contact_window.ordered_ids(s, flt, now=now),
                 partial(self._on_more_ids, generation),
             )
             return
         if self._keyset:
             flt, after, asked = self._filter, self._rows[-1][0], self._page_size
-            self._ctx.runner.query(
+            self._ctx.runner.query_after_paint(
                 lambda s: _plain_rows(
-                    contact_window.rows_after(s, flt, after, limit=asked, now=now), zone, now, font
+                    contact_window.rows_after(s, flt, after, limit=asked, now=now), zone, now
                 ),
-                partial(self._on_next_page, generation, offset, asked, font),
+                partial(self._on_next_page, generation, offset, asked),
             )
             return
         wanted = self._ids[offset : offset + self._page_size]
-        self._ctx.runner.query(
-            lambda s: _plain_rows(contact_window.rows(s, wanted, now=now), zone, now, font),
-            partial(self._on_next_page, generation, offset, len(wanted), font),
+        self._ctx.runner.query_after_paint(
+            lambda s: _plain_rows(contact_window.rows(s, wanted, now=now), zone, now),
+            partial(self._on_next_page, generation, offset, len(wanted)),
         )
 
-    def _on_next_page(
-        self, generation: int, offset: int, asked: int, font: QFont | None, rows: list[_Row]
-    ) -> None:
+    def _on_next_page(self, generation: int, offset: int, asked: int, rows: list[_Row]) -> None:
         if generation != self._generation or offset != len(self._rows):
             return
         self._loading = False
@@ -324,7 +279,7 @@ class ContactsModel(QAbstractTableModel):
             self._total = len(self._ids)
         if rows:
             self.beginInsertRows(QModelIndex(), offset, offset + len(rows) - 1)
-            self._rows.extend(self._in_font(rows, font))
+            self._rows.extend(rows)
             self.endInsertRows()
         self.loaded.emit(self.total)
 
@@ -358,21 +313,20 @@ class ContactsModel(QAbstractTableModel):
             return row[0]
         if role == _TOOLTIP:
             return row[4] if column == _NAME_COLUMN and row[4] else None
-        text, colour, _width = self._cell(row, column)
+        text, colour = self._cell(row, column)
         return text if role == _DISPLAY else colour
 
-    def cell(self, row: int, column: int) -> tuple[str, QColor | None, int] | None:
-        """The text a cell shows, its colour (None: the palette's) and its width in the
-        `set_text_font` font (-1: not measured): data()'s display and foreground roles without
-        Qt in between. None when the row is not loaded."""
+    def cell(self, row: int, column: int) -> tuple[str, QColor | None] | None:
+        """The text a cell shows and its colour (None: the palette's): data()'s display and
+        foreground roles without Qt in between. None when the row is not loaded."""
         if not 0 <= row < len(self._rows):
             return None
         return self._cell(self._rows[row], column)
 
-    def _cell(self, row: _Row, column: int) -> tuple[str, QColor | None, int]:
-        (_id, name, company, stage, _email, _last, next_follow_up, last_text, next_text) = row[:9]
+    def _cell(self, row: _Row, column: int) -> tuple[str, QColor | None]:
+        (_id, name, company, stage, _email, _last, next_follow_up, last_text, next_text) = row
         if column == _NAME_COLUMN:
-            return name, None, row[9]
+            return name, None
         if column == _STAGE_COLUMN:
             text = self._stage_texts.get(stage)
             if text is None:
@@ -382,14 +336,14 @@ class ContactsModel(QAbstractTableModel):
             colour = self._colours.get(stage)
             if colour is None:
                 colour = self._colours[stage] = readable(stage_colour(stage))
-            return text, colour, -1
+            return text, colour
         if column == _NEXT_COLUMN:
             if next_follow_up is not None and next_follow_up < self._ctx.clock():
-                return next_text, readable("#b91c1c"), row[12]  # overdue
-            return next_text, None, row[12]
+                return next_text, readable("#b91c1c")  # overdue
+            return next_text, None
         if column == _LAST_COLUMN:
-            return last_text, None, row[11]
-        return company, None, row[10]
+            return last_text, None
+        return company, None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):

@@ -85,9 +85,8 @@ class ContactListPanel(QWidget):
 
         self.view = QTableView()
         self.view.setModel(self.model)
-        # Cells painted straight from the model's texts, measured as their pages are read.
+        # Cells painted straight from the model's texts.
         self.view.setItemDelegate(ContactCellDelegate(self.model, self.view))
-        self.model.set_text_font(self.view.font())
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         # The indicator first: enabling sorting sorts by it, once (the default is descending).
