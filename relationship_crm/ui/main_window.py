@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import contacts, duplicates, meetings, trash
+from relationship_crm.services import contacts, duplicates
 from relationship_crm.services import settings as rep_settings
 from relationship_crm.ui.background_sync import BackgroundSync
 from relationship_crm.ui.context import UiContext
@@ -39,14 +39,14 @@ from relationship_crm.ui.panels.contact_page import ContactPage
 from relationship_crm.ui.panels.dashboard import DashboardPanel
 from relationship_crm.ui.panels.empty_state import EmptyState
 from relationship_crm.ui.resources import app_icon
-from relationship_crm.ui.undo import UndoStack, shorten
+from relationship_crm.ui.trash_actions import TrashActions
+from relationship_crm.ui.undo import UndoStack
 
 if TYPE_CHECKING:
     from relationship_crm.ui.dialogs.import_dialog import ImportDialog
     from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
     from relationship_crm.ui.dialogs.sync_account import SyncAccountDialog
     from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
-    from relationship_crm.ui.dialogs.trash_dialog import TrashDialog
     from relationship_crm.ui.dialogs.trigger_events import TriggerEventsDialog
     from relationship_crm.ui.panels.pipeline_board import PipelineBoard
     from relationship_crm.ui.panels.reminders_panel import RemindersPanel
@@ -74,7 +74,6 @@ class MainWindow(QMainWindow):
         self.undo_stack = UndoStack(ctx, self)
         self.database = DatabaseActions(ctx, paths, self)
         self.encryption = EncryptionActions(ctx, paths, self)
-        self.trash_dialog: TrashDialog | None = None
         self.events_dialog: TriggerEventsDialog | None = None
         self.thanks_window: ThanksWindow | None = None
         self.print_dialog: PrintNotesDialog | None = None
@@ -84,6 +83,14 @@ class MainWindow(QMainWindow):
 
         self.contact_list = ContactListPanel(ctx)
         self.contact_page = ContactPage(ctx)
+        self.trash = TrashActions(
+            ctx,
+            self,
+            self.undo_stack,
+            confirm=lambda title, text: self.confirm(title, text),  # tests answer self.confirm
+            open_contact=self.open_contact,
+            contact_closed=lambda: self.contact_page.show_contact(0),
+        )
         self.empty_state = EmptyState()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -124,7 +131,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.statusBar().showMessage(f"Database: {paths.shown}", 5000)
         self._check_empty()
-        self.purge_old_trash()
+        self.trash.purge_old()
 
     # --- construction -------------------------------------------------------------------------
 
@@ -220,7 +227,7 @@ class MainWindow(QMainWindow):
         self.undo_action = QAction(self)
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.undo_stack.bind(self.undo_action)  # "Undo delete Jane Doe", disabled when empty
-        self.trash_action = self._action("&Trash…", None, self.show_trash)
+        self.trash_action = self._action("&Trash…", None, self.trash.show_trash)
         self.find_action = self._action("&Find contact", "Ctrl+F", self.contact_list.focus_search)
         self.duplicates_action = self._action(
             "Find &duplicate contacts…", None, self.find_duplicates
@@ -300,8 +307,9 @@ class MainWindow(QMainWindow):
         self.contact_page.follow_up_requested.connect(self.add_follow_up)
         self.contact_page.gift_requested.connect(self.add_gift)
         self.contact_page.thanks_requested.connect(self.show_thanks_note)
-        self.contact_page.delete_meeting_requested.connect(self.delete_meeting)
-        self.undo_stack.undone.connect(self._on_undone)
+        self.contact_page.delete_meeting_requested.connect(
+            lambda meeting_id, _title: self.trash.delete_meeting(meeting_id)
+        )
         self.reminders.unsent_thanks.open_requested.connect(self.show_thanks_note)
         self.empty_state.add_contact_requested.connect(self.new_contact)
         self.empty_state.sample_data_requested.connect(self.load_sample_data)
@@ -337,11 +345,14 @@ class MainWindow(QMainWindow):
 
             self.pipeline_board = PipelineBoard(self._ctx, self.undo_stack)
             self.pipeline_board.contact_opened.connect(self.open_contact)
-            self.pipeline_board.moved.connect(self._on_undone)  # a status-bar message too
+            self.pipeline_board.moved.connect(self._on_stage_moved)
             self.stack.addWidget(self.pipeline_board)
         self.stack.setCurrentWidget(self.pipeline_board)
         self.dashboard_action.setChecked(False)
         return self.pipeline_board
+
+    def _on_stage_moved(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
 
     def edit_stages(self) -> QDialog:
         """View → Stages…: labels, definitions, stuck limits, and stages of the rep's own."""
@@ -468,19 +479,7 @@ class MainWindow(QMainWindow):
     def delete_contact(self, contact_id: int) -> None:
         contact = self.contact_page.contact
         name = contact.name if contact else f"#{contact_id}"
-        answer = self.confirm(
-            "Delete contact",
-            f"Move {name} to the trash?\nTheir meetings, follow-ups and gifts stay with them, "
-            "and Edit → Undo (Ctrl+Z) brings everything back.",
-        )
-        if not answer:
-            return
-        run_write(
-            self,
-            self._ctx,
-            lambda s: contacts.trash(s, contact_id, now=self._ctx.clock()),
-            lambda _changes: self._on_trashed(contact_id, name),
-        )
+        self.trash.delete_contact(contact_id, name)
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask a yes/no question (tests replace this method to answer it)."""
@@ -488,29 +487,6 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
-
-    def delete_meeting(self, meeting_id: int, title: str = "") -> None:
-        """Delete a meeting (with its research and thank-you notes) at once: Ctrl+Z undoes it."""
-        run_write(
-            self, self._ctx, lambda s: meetings.delete(s, meeting_id), self._on_meeting_deleted
-        )
-
-    def undo_delete(self) -> None:
-        """Edit → Undo: take back the newest delete."""
-        self.undo_stack.undo()
-
-    def show_trash(self) -> TrashDialog:
-        """Open the trash (one per window), or bring it forward."""
-        from relationship_crm.ui.dialogs.trash_dialog import TrashDialog
-
-        if self.trash_dialog is None:
-            self.trash_dialog = TrashDialog(self._ctx, self)
-            self.trash_dialog.restored.connect(self.open_contact)
-            self.trash_dialog.finished.connect(self._on_trash_dialog_finished)
-        self.trash_dialog.show()
-        self.trash_dialog.raise_()
-        self.trash_dialog.activateWindow()
-        return self.trash_dialog
 
     def show_trigger_events(self) -> TriggerEventsDialog:
         """Open the Events list (one per main window), or bring it forward."""
@@ -522,11 +498,6 @@ class MainWindow(QMainWindow):
         self.events_dialog.raise_()
         self.events_dialog.activateWindow()
         return self.events_dialog
-
-    def purge_old_trash(self) -> None:
-        """Delete for good the contacts trashed more than 30 days ago (run at start)."""
-        now = self._ctx.clock()
-        self._ctx.runner.submit(lambda s: trash.purge(s, now=now))
 
     def import_file(self, path: Path | None = None) -> ImportDialog | None:
         """Ask for a file (unless given), then import it in the import dialog."""
@@ -743,36 +714,6 @@ class MainWindow(QMainWindow):
 
     def _on_sample_loaded(self, _summary: object) -> None:
         self.statusBar().showMessage("Sample data loaded.", 5000)
-
-    def _on_trashed(self, contact_id: int, name: str) -> None:
-        def restored(_changes: Changes) -> None:
-            self.open_contact(contact_id)
-
-        self.undo_stack.push(
-            f"delete {shorten(name)}",
-            lambda s: trash.restore(s, contact_id),
-            message=f"Restored {name}.",
-            after=restored,
-        )
-        self.contact_page.show_contact(0)
-        self.statusBar().showMessage(f"Moved {name} to the trash. Ctrl+Z to undo.", 10000)
-
-    def _on_meeting_deleted(self, deleted: meetings.DeletedMeeting) -> None:
-        title = deleted.title
-        self.undo_stack.push(
-            f"delete meeting {shorten(title)}",
-            lambda s: meetings.undelete(s, deleted),
-            message=f"Brought back the meeting {title}.",
-        )
-        self.statusBar().showMessage(f"Deleted the meeting {title}. Ctrl+Z to undo.", 10000)
-
-    def _on_undone(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10000)
-
-    def _on_trash_dialog_finished(self) -> None:
-        if self.trash_dialog is not None:
-            self.trash_dialog.deleteLater()
-        self.trash_dialog = None
 
     def _on_contact_activated(self, contact_id: int) -> None:
         self.contact_page.show_contact(contact_id)

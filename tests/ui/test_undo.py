@@ -292,17 +292,17 @@ def trashed(db, people) -> None:
 
 
 def test_trash_lists_contacts_with_the_day_they_go_for_good(qtbot, window, trashed, wait_idle):
-    dialog = window.show_trash()
+    dialog = window.trash.show_trash()
     wait_idle()
     assert dialog.rows() == [
         ["Bob & Sons", "", "23 Nov 2026", "23 Dec 2026"],
         ["Jane Doe", "Acme", "20 Nov 2026", "20 Dec 2026"],
     ]
-    assert window.show_trash() is dialog
+    assert window.trash.show_trash() is dialog
 
 
 def test_restore_from_the_trash_opens_the_contact(qtbot, window, people, trashed, db, wait_idle):
-    dialog = window.show_trash()
+    dialog = window.trash.show_trash()
     wait_idle()
     dialog.select_ids([people["jane"]])
     dialog.restore_button.click()
@@ -315,7 +315,7 @@ def test_restore_from_the_trash_opens_the_contact(qtbot, window, people, trashed
 
 
 def test_empty_trash_asks_then_deletes_for_good(qtbot, window, trashed, db, wait_idle):
-    dialog = window.show_trash()
+    dialog = window.trash.show_trash()
     wait_idle()
     asked: list[str] = []
     dialog.confirm = lambda title, text, action: asked.append(text) or False
