@@ -88,9 +88,13 @@ def format_instant(value: datetime) -> str:
 
 def stored_instant(value: datetime) -> BindParameter[str]:
     """`value` as a bound parameter of UTCDateTime's stored text, typed as plain text."""
+    return bindparam(None, _aware_text(value), type_=String(26))
+
+
+def _aware_text(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("UTCDateTime needs an aware datetime")
-    return bindparam(None, format_instant(value), type_=String(26))
+    return format_instant(value)
 
 
 def format_wall_clock(value: datetime) -> str:
@@ -109,11 +113,7 @@ class UTCDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("UTCDateTime needs an aware datetime")
-        return format_instant(value)
+        return None if value is None else _aware_text(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         return read_instant(value)

@@ -83,31 +83,31 @@ class TaskRunner(QObject):
         """
         if self._closed_down:
             return
-        self._pending += 1
-        if self._pending == 1:
-            self.busy_changed.emit(True)
-
+        self._count()
         self._after_paint.append((op, on_done, on_error))
         self._after_paint_timer.start()
 
     def _start_after_paint(self) -> None:
         waiting, self._after_paint = self._after_paint, []
         for op, on_done, on_error in waiting:
-            self._start(self._in_read, op, on_done, on_error, counted=True)
+            self._submit(self._in_read, op, on_done, on_error)
 
-    def _start(
-        self, wrapper: Any, op: Any, on_done: Any, on_error: Any, *, counted: bool = False
-    ) -> Future[Any]:
+    def _count(self) -> None:
+        self._pending += 1
+        if self._pending == 1:
+            self.busy_changed.emit(True)
+
+    def _start(self, wrapper: Any, op: Any, on_done: Any, on_error: Any) -> Future[Any]:
         if self._closed_down:
             # The window is closing: a timer or a late signal asking for a refresh has nowhere
             # to show it. The work is dropped, and the caller gets a cancelled future.
             dropped: Future[Any] = Future()
             dropped.cancel()
             return dropped
-        if not counted:  # (query_after_paint counted it when it was asked for)
-            self._pending += 1
-            if self._pending == 1:
-                self.busy_changed.emit(True)
+        self._count()
+        return self._submit(wrapper, op, on_done, on_error)
+
+    def _submit(self, wrapper: Any, op: Any, on_done: Any, on_error: Any) -> Future[Any]:
         # Python objects must die on the GUI thread: an op closes over widgets, and a widget's
         # wrapper freed on the worker thread deletes it there (a random segfault). So the worker
         # gets the op through a holder it empties, while this thread keeps the op (and the
