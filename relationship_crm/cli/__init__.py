@@ -141,6 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     process's arguments, and the process ends with the command)."""
     if argv is not None:
         return _run(argv)
+    # Starting is importing: SQLAlchemy, the ORM schema and the services allocate some 300,000
+    # objects that live as long as the process, and the collector would scan them over and over
+    # while they pile up (150 collections, a tenth of a short command's time: issue 18). They
+    # are not garbage, so collection waits until the command starts (`_started`).
+    gc.disable()
     try:
         return _run(sys.argv[1:])
     finally:
@@ -149,6 +154,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # a short command's time on these machines (issue 18). Nothing waits on it: the database
         # is closed and the output flushed above, and the system frees the memory anyway.
         gc.freeze()
+        gc.enable()  # (if the command never started) for a caller that goes on
+
+
+def _started() -> None:
+    """The process has loaded what its command needs: what was loaded so far is kept out of every
+    later collection (`gc.freeze`), and the collector runs again for what the command makes."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _run(argv: Sequence[str]) -> int:
@@ -165,16 +179,19 @@ def _run(argv: Sequence[str]) -> int:
 
     use_passphrases()  # how an encrypted file is unlocked: environment, keyring or terminal
     if args.command is None:
+        _started()
         return launch.desktop_app(paths)
     try:
         file_handler: FileHandler | None = getattr(args, "file_handler", None)
         if file_handler is not None:
+            _started()
             file_code = file_handler(args, paths, sys.stdout)
             sys.stdout.flush()
             return file_code
         from relationship_crm.storage.db import open_database
 
         db = open_database(paths.target)
+        _started()
         try:
             code: int = args.handler(args, db, sys.stdout)
         finally:

@@ -32,25 +32,43 @@ from typing import Any
 
 from relationship_crm.domain.errors import KnownError
 
-try:  # the optional extra: without it every file is opened by the standard library
-    from sqlcipher3 import dbapi2 as _cipher
-except ImportError:  # pragma: no cover - the core test environment has it too
-    _cipher = None
-
 PASSPHRASE_ENV_VAR = "RELATIONSHIP_CRM_PASSPHRASE"
 KDF_ROUNDS = 256_000  # SQLCipher 4's default, so the file opens in any SQLCipher 4
 SALT_BYTES = 16
 #: SQLCipher's page size: an encrypted file is a whole number of pages (at least 512 bytes each).
 _MIN_PAGE = 512
 
-#: Errors of either driver, for ``except`` clauses that handle both plain and encrypted files.
-ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
-DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError,)
-OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,)
-if _cipher is not None:
-    ERRORS += (_cipher.Error,)
-    DATABASE_ERRORS += (_cipher.DatabaseError,)
-    OPERATIONAL_ERRORS += (_cipher.OperationalError,)
+
+@lru_cache(maxsize=1)
+def _driver() -> Any:
+    """The optional extra's driver (sqlcipher3.dbapi2), or None without it: every file is then
+    opened by the standard library. Loaded when first needed, not by every command (issue 18)."""
+    try:
+        from sqlcipher3 import dbapi2
+    except ImportError:  # pragma: no cover - the core test environment has it too
+        return None
+    return dbapi2
+
+
+#: Errors of either driver, for ``except`` clauses that handle both plain and encrypted files:
+#: ERRORS, DATABASE_ERRORS and OPERATIONAL_ERRORS (module attributes, made on first use).
+_ERROR_CLASSES = {
+    "ERRORS": (sqlite3.Error, "Error"),
+    "DATABASE_ERRORS": (sqlite3.DatabaseError, "DatabaseError"),
+    "OPERATIONAL_ERRORS": (sqlite3.OperationalError, "OperationalError"),
+}
+
+
+def __getattr__(name: str) -> tuple[type[Exception], ...]:
+    if name not in _ERROR_CLASSES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    standard, cipher_name = _ERROR_CLASSES[name]
+    cipher = _driver()
+    errors: tuple[type[Exception], ...] = (standard,)
+    if cipher is not None:
+        errors += (getattr(cipher, cipher_name),)
+    globals()[name] = errors  # asked once
+    return errors
 
 
 class WrongPassphraseError(KnownError):
@@ -83,11 +101,11 @@ _source: PassphraseSource | None = None
 
 def available() -> bool:
     """Whether SQLCipher is installed (``pip install relationship-crm[encryption]``)."""
-    return _cipher is not None
+    return _driver() is not None
 
 
 def require() -> None:
-    if _cipher is None:
+    if _driver() is None:
         raise KnownError(
             "encryption needs SQLCipher: install it with pip install 'relationship-crm[encryption]'"
         )
@@ -211,8 +229,7 @@ def connect(path: Path | str, *, mode: str | None = None, **kwargs: Any) -> Any:
 
 def _keyed(target: str, key: Key, **kwargs: Any) -> Any:
     require()
-    assert _cipher is not None
-    conn = _cipher.connect(target, **kwargs)
+    conn = _driver().connect(target, **kwargs)
     try:
         # SQLCipher writes its own log lines to stderr on a wrong key; errors are raised anyway.
         conn.execute("PRAGMA cipher_log_level = NONE")
@@ -229,13 +246,13 @@ def engine_options(path: Path) -> dict[str, Any]:
     key = key_for(path)
     if key is None:
         return {}
-    assert _cipher is not None
+    require()
 
     def creator() -> Any:
         # As SQLAlchemy's pysqlite does for a file: connections may move between threads.
         return _keyed(str(path), key, check_same_thread=False)
 
-    return {"module": _cipher, "creator": creator}
+    return {"module": _driver(), "creator": creator}
 
 
 def looks_encrypted(path: Path) -> bool:
@@ -247,7 +264,7 @@ def looks_encrypted(path: Path) -> bool:
         size = path.stat().st_size
     except OSError:
         return False
-    return _cipher is not None and size >= _MIN_PAGE and size % _MIN_PAGE == 0
+    return _driver() is not None and size >= _MIN_PAGE and size % _MIN_PAGE == 0
 
 
 def _salt(path: Path) -> bytes | None:
@@ -261,15 +278,16 @@ def _salt(path: Path) -> bytes | None:
 
 def try_key(path: Path, key: Key) -> bool:
     """Whether `key` opens `path` (read-only; a wrong key changes nothing)."""
-    assert _cipher is not None
+    cipher = _driver()
+    assert cipher is not None
     try:
         conn = _keyed(f"{path.absolute().as_uri()}?mode=ro", key, uri=True)
-    except _cipher.Error:
+    except cipher.Error:
         return False
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
-    except _cipher.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             return False
         raise
@@ -340,7 +358,6 @@ def export(source: Any, target: Path, key: Key | None) -> None:
 def open_plain_with_cipher(path: Path) -> Any:
     """An sqlcipher3 connection without a key: reads a plain file, and can export it encrypted."""
     require()
-    assert _cipher is not None
-    conn = _cipher.connect(str(path), isolation_level=None)
+    conn = _driver().connect(str(path), isolation_level=None)
     conn.execute("PRAGMA cipher_log_level = NONE")
     return conn

@@ -24,9 +24,25 @@ def test_the_process_entry_point_leaves_its_objects_out_of_the_exit_collection(
 ):
     db = tmp_path / "crm.sqlite3"
     monkeypatch.setattr(sys, "argv", ["relationship-crm", "--db", str(db), "today"])
-    assert cli_main() == 0
+    collections: list[str] = []
+    gc.callbacks.append(_count := lambda phase, info: collections.append(phase))
+    try:
+        assert cli_main() == 0
+    finally:
+        gc.callbacks.remove(_count)
     assert gc.get_freeze_count() > 0  # the whole heap: nothing left for the shutdown to walk
     assert db.is_file()
+    # Loading the modules is not collected (none of it is garbage), the command's work is.
+    assert collections and gc.isenabled()
+
+
+def test_a_process_whose_command_fails_before_it_starts_collects_again(
+    tmp_path, capsys, monkeypatch, unfrozen
+):
+    missing = tmp_path / "no" / "such" / "crm.sqlite3"
+    monkeypatch.setattr(sys, "argv", ["relationship-crm", "--db", str(missing), "today"])
+    assert cli_main() == 1
+    assert gc.isenabled()
 
 
 def test_a_command_called_with_arguments_keeps_the_collector(tmp_path, capsys, unfrozen):
