@@ -236,6 +236,9 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
     import keyring
     from keyring.backend import KeyringBackend
 
+    # Before the class exists: a keyring not yet set up picks the highest-priority backend
+    # class defined so far, and this one (priority 1) would then be "restored" after the test.
+    old = keyring.get_keyring()
     store: dict[tuple[str, str], str] = {}
 
     class Memory(KeyringBackend):
@@ -250,7 +253,6 @@ def memory_keyring() -> Iterator[dict[tuple[str, str], str]]:
         def delete_password(self, service: str, username: str) -> None:
             store.pop((service, username), None)
 
-    old = keyring.get_keyring()
     keyring.set_keyring(Memory())
     try:
         yield store

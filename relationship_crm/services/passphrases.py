@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from relationship_crm.services.system_keyring import usable_keyring
 from relationship_crm.storage.encryption import PASSPHRASE_ENV_VAR
 
 KEYRING_SERVICE = "relationship-crm-database"
@@ -29,29 +30,9 @@ def _account(db_path: Path) -> str:
     return os.path.realpath(db_path)
 
 
-def _usable_keyring() -> bool:
-    try:
-        import keyring
-        from keyring.backends import fail
-    except ImportError:
-        return False
-    try:
-        backend = keyring.get_keyring()
-    except Exception:  # a broken keyring configuration is the same as none
-        return False
-    if isinstance(backend, fail.Keyring):
-        return False
-    module = type(backend).__module__
-    if module.startswith("keyring.backends.null"):
-        return False
-    return not (
-        module.startswith("keyring.backends.chainer") and not getattr(backend, "backends", None)
-    )
-
-
 def remembered(db_path: Path) -> str | None:
     """The passphrase kept in the system keyring for this database, if any."""
-    if not _usable_keyring():
+    if usable_keyring() is None:
         return None
     import keyring
     from keyring.errors import KeyringError
@@ -64,7 +45,7 @@ def remembered(db_path: Path) -> str | None:
 
 def remember(db_path: Path, passphrase: str) -> bool:
     """Keep the passphrase in the system keyring; False when there is none to keep it in."""
-    if not _usable_keyring():
+    if usable_keyring() is None:
         return False
     import keyring
     from keyring.errors import KeyringError
@@ -78,7 +59,7 @@ def remember(db_path: Path, passphrase: str) -> bool:
 
 def forget(db_path: Path) -> None:
     """Remove this database's passphrase from the system keyring (nothing if it is not there)."""
-    if not _usable_keyring():
+    if usable_keyring() is None:
         return
     import keyring
     from keyring.errors import KeyringError

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError, KnownError
+from relationship_crm.services.system_keyring import usable_keyring
 from relationship_crm.storage.db import Database
 from relationship_crm.storage.schema import SyncAccount, SyncItem
 from relationship_crm.sync.dav import (
@@ -406,28 +407,6 @@ def record_run(session: Session, *, now: datetime, error: str | None) -> Changes
 
 def keyring_key(url: str, username: str) -> str:
     return f"{username}@{url}"
-
-
-def usable_keyring() -> object | None:
-    """The system keyring backend, or None where there is none (a server, a bare container)."""
-    try:
-        import keyring
-        from keyring.backends import fail
-    except ImportError:
-        return None
-    try:
-        backend = keyring.get_keyring()
-    except Exception:  # a broken keyring configuration is the same as none
-        return None
-    if (
-        isinstance(backend, fail.Keyring)
-        or type(backend).__module__.startswith(
-            ("keyring.backends.null", "keyring.backends.chainer")
-        )
-        and not getattr(backend, "backends", None)
-    ):
-        return None
-    return backend
 
 
 def store_password(url: str, username: str, password: str) -> bool:

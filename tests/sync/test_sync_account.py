@@ -94,38 +94,17 @@ def test_password_from_stdin(cli, radicale, user, monkeypatch):
     assert missing.err.count("\n") == 1 and "--password-stdin" in missing.err
 
 
-def test_the_password_goes_to_a_real_keyring(cli, radicale, user, monkeypatch):
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-        store: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service, username):
-            return self.store.get((service, username))
-
-        def set_password(self, service, username, password):
-            self.store[(service, username)] = password
-
-        def delete_password(self, service, username):
-            self.store.pop((service, username), None)
-
+def test_the_password_goes_to_a_real_keyring(cli, radicale, user, monkeypatch, memory_keyring):
     monkeypatch.setenv("RELATIONSHIP_CRM_SYNC_PASSWORD", PASSWORD)
-    old = keyring.get_keyring()
-    keyring.set_keyring(Memory())
-    try:
-        assert cli("sync", "setup", "--url", radicale.url, "--username", user).code == 0
-        assert list(Memory.store.values()) == [PASSWORD]
-        assert cli("sync", "status", "--format", "json").json()["password_saved"] is True
-        monkeypatch.delenv("RELATIONSHIP_CRM_SYNC_PASSWORD")
-        ran = cli("sync", "run", "--format", "json")
-        assert ran.code == 0, ran.err
-        forgot = cli("sync", "forget")
-        assert forgot.code == 0 and Memory.store == {}
-        assert cli("sync", "status", "--format", "json").json() == {"configured": False}
-    finally:
-        keyring.set_keyring(old)
+    assert cli("sync", "setup", "--url", radicale.url, "--username", user).code == 0
+    assert list(memory_keyring.values()) == [PASSWORD]
+    assert cli("sync", "status", "--format", "json").json()["password_saved"] is True
+    monkeypatch.delenv("RELATIONSHIP_CRM_SYNC_PASSWORD")
+    ran = cli("sync", "run", "--format", "json")
+    assert ran.code == 0, ran.err
+    forgot = cli("sync", "forget")
+    assert forgot.code == 0 and memory_keyring == {}
+    assert cli("sync", "status", "--format", "json").json() == {"configured": False}
 
 
 def one_line_error(result) -> str:

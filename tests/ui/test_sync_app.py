@@ -40,41 +40,6 @@ def user(radicale) -> str:
     return next(radicale.users)
 
 
-class Memory:
-    """A keyring backend in memory (never the developer's real keyring)."""
-
-    def __init__(self) -> None:
-        from keyring.backend import KeyringBackend
-
-        store: dict[tuple[str, str], str] = {}
-        self.store = store
-
-        class Backend(KeyringBackend):
-            priority = 1  # type: ignore[assignment]
-
-            def get_password(self, service, username):
-                return store.get((service, username))
-
-            def set_password(self, service, username, password):
-                store[(service, username)] = password
-
-            def delete_password(self, service, username):
-                store.pop((service, username), None)
-
-        self.backend = Backend()
-
-
-@pytest.fixture
-def keyring_memory() -> Iterator[Memory]:
-    import keyring
-
-    old = keyring.get_keyring()
-    memory = Memory()
-    keyring.set_keyring(memory.backend)
-    yield memory
-    keyring.set_keyring(old)
-
-
 @pytest.fixture
 def no_keyring() -> Iterator[None]:
     import keyring
@@ -139,7 +104,7 @@ def no_message_boxes() -> bool:
 
 
 def test_the_sync_account_dialog_sets_up_and_the_app_syncs(
-    qtbot, window, db, db_path, radicale, user, keyring_memory, tmp_path
+    qtbot, window, db, db_path, radicale, user, memory_keyring, tmp_path
 ):
     jane = add_contact(db, "Jane Doe")
     dialog = open_dialog(qtbot, window)
@@ -153,7 +118,7 @@ def test_the_sync_account_dialog_sets_up_and_the_app_syncs(
     assert result.args == [True], dialog.error_label.text()
     assert "Created the calendar 'Relationship CRM'" in dialog.state_label.text()
     # The password went to the keyring, and nowhere else.
-    assert list(keyring_memory.store.values()) == [PASSWORD]
+    assert list(memory_keyring.values()) == [PASSWORD]
     assert dialog.password_edit.text() == ""
     # Saving starts the background sync at once; the status bar says when it synced.
     sync = window.background_sync
@@ -177,7 +142,7 @@ def _account(db) -> dict[str, str]:
 
 
 def test_changes_are_synced_after_a_pause_and_on_the_timer(
-    qtbot, ctx, db, radicale, user, keyring_memory
+    qtbot, ctx, db, radicale, user, memory_keyring
 ):
     from datetime import UTC, datetime
 
@@ -210,7 +175,7 @@ def test_changes_are_synced_after_a_pause_and_on_the_timer(
 
 
 def test_a_contact_made_on_the_phone_shows_in_the_list_after_a_sync(
-    qtbot, window, db, radicale, user, keyring_memory
+    qtbot, window, db, radicale, user, memory_keyring
 ):
     from datetime import UTC, datetime
 
@@ -240,7 +205,7 @@ def test_a_contact_made_on_the_phone_shows_in_the_list_after_a_sync(
     qtbot.waitUntil(lambda: window.contact_list.model.rowCount() == 2)
 
 
-def test_offline_is_a_status_not_a_dialog(qtbot, window, db, radicale, user, keyring_memory):
+def test_offline_is_a_status_not_a_dialog(qtbot, window, db, radicale, user, memory_keyring):
     from datetime import UTC, datetime
 
     from relationship_crm.sync import account
@@ -258,14 +223,14 @@ def test_offline_is_a_status_not_a_dialog(qtbot, window, db, radicale, user, key
     assert sync._timer.isActive()  # it tries again at the next interval
 
 
-def test_a_refused_login_says_where_to_fix_it(qtbot, window, db, radicale, user, keyring_memory):
+def test_a_refused_login_says_where_to_fix_it(qtbot, window, db, radicale, user, memory_keyring):
     from datetime import UTC, datetime
 
     from relationship_crm.sync import account
 
     account.set_up(db, url=radicale.url, username=user, password=PASSWORD, now=datetime.now(UTC))
-    (key,) = keyring_memory.store
-    keyring_memory.store[key] = "changed-on-the-server"
+    (key,) = memory_keyring
+    memory_keyring[key] = "changed-on-the-server"
     sync = window.background_sync
     with qtbot.waitSignal(sync.failed, timeout=60000):
         sync.start()
@@ -303,7 +268,7 @@ def test_without_a_keyring_the_password_is_kept_in_memory_only(
     ],
 )
 def test_what_goes_wrong_in_the_dialog_is_one_line_and_nothing_is_saved(
-    qtbot, window, db, radicale, user, keyring_memory, what, said
+    qtbot, window, db, radicale, user, memory_keyring, what, said
 ):
     url, password, calendar = radicale.url, PASSWORD, "Relationship CRM"
     if what == "password":
@@ -322,14 +287,14 @@ def test_what_goes_wrong_in_the_dialog_is_one_line_and_nothing_is_saved(
     assert result.args == [False]
     text = dialog.error_label.text()
     assert said in text and "\n" not in text, text
-    assert _account(db) == {} and keyring_memory.store == {}
+    assert _account(db) == {} and memory_keyring == {}
     assert not window.background_sync.configured
     assert dialog.save_button.isEnabled()
     dialog.close()
 
 
 def test_forget_stops_the_sync_and_removes_the_password(
-    qtbot, window, db, radicale, user, keyring_memory
+    qtbot, window, db, radicale, user, memory_keyring
 ):
     dialog = open_dialog(qtbot, window)
     fill(dialog, radicale.url, user, PASSWORD)
@@ -344,13 +309,13 @@ def test_forget_stops_the_sync_and_removes_the_password(
     with qtbot.waitSignal(again.checked, timeout=60000) as result:
         again.forget_button.click()
     assert result.args == [True]
-    assert _account(db) == {} and keyring_memory.store == {}
+    assert _account(db) == {} and memory_keyring == {}
     assert not window.background_sync.configured and window.sync_status.text() == ""
     again.close()
 
 
 def test_a_server_that_does_not_answer_never_blocks_the_window_or_the_database(
-    qtbot, window, ctx, db, radicale, user, keyring_memory
+    qtbot, window, ctx, db, radicale, user, memory_keyring
 ):
     from datetime import UTC, datetime
 
