@@ -25,7 +25,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 from screenshots import NOW, spin  # noqa: E402  (the same fixed moment and event loop)
 
 from relationship_crm.paths import AppPaths  # noqa: E402
-from relationship_crm.services import campaigns, health, sample_data, settings  # noqa: E402
+from relationship_crm.services import (  # noqa: E402
+    campaign_results,
+    campaigns,
+    health,
+    sample_data,
+    settings,
+)
 from relationship_crm.storage.db import open_database  # noqa: E402
 from relationship_crm.ui.context import UiContext  # noqa: E402
 from relationship_crm.ui.events import AppEvents  # noqa: E402
@@ -64,8 +70,10 @@ def main() -> int:
             ),
             now=NOW,
         ).id
-        members = campaigns.get_campaign(s, made, now=NOW).members
-        for member, outcome in zip(members, ("replied", "meeting", "deal", "replied"), strict=False):
+        members = campaign_results.get_campaign(s, made, now=NOW).members
+        for member, outcome in zip(
+            members, ("replied", "meeting", "deal", "replied"), strict=False
+        ):
             campaigns.set_outcome(s, made, member.contact_id, outcome, now=NOW)
     runner = TaskRunner(db)
     ctx = UiContext(runner=runner, events=AppEvents(), zone=zone, clock=lambda: NOW)

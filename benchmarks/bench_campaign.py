@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from relationship_crm.services import campaigns, sample_data
+from relationship_crm.services import campaign_letters, campaign_results, campaigns, sample_data
 from relationship_crm.services.campaigns import CampaignDraft, Segment
 from relationship_crm.storage.db import open_database
 from relationship_crm.storage.schema import Contact, Tag, contact_tags
@@ -63,11 +63,11 @@ def main(count: int) -> None:
     print(f"create: {preview.count} letters and follow-ups in {took:.2f} s (one transaction)")
     with db.read() as s:
         started = time.perf_counter()
-        (results,) = campaigns.list_campaigns(s, now=NOW)
+        (results,) = campaign_results.list_campaigns(s, now=NOW)
         took = time.perf_counter() - started
         print(f"results: {results.members} members read in {took:.2f} s")
         started = time.perf_counter()
-        found, skipped = campaigns.labels(s, campaign_id)
+        found, skipped = campaign_letters.labels(s, campaign_id)
         took = time.perf_counter() - started
         print(f"labels: {len(found)} labels, {len(skipped)} skipped, in {took:.2f} s")
     db.close()

@@ -17,7 +17,8 @@ from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.vocabulary import OUTCOMES
 
 if TYPE_CHECKING:
-    from relationship_crm.services.campaigns import CampaignResults, MemberView, SegmentMember
+    from relationship_crm.services.campaign_results import CampaignResults, MemberView
+    from relationship_crm.services.campaigns import SegmentMember
     from relationship_crm.storage.db import Database
 
 WALL_CLOCK = '"YYYY-MM-DD HH:MM"'
@@ -227,10 +228,10 @@ CAMPAIGN_TABLE: Table[CampaignResults] = Table(
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    from relationship_crm.services import campaigns
+    from relationship_crm.services import campaign_results
 
     with db.read() as s:
-        found = campaigns.list_campaigns(s)
+        found = campaign_results.list_campaigns(s)
     print_list(found, args.format, out, to_json=_campaign_json, text=CAMPAIGN_TABLE)
     return 0
 
@@ -253,11 +254,11 @@ def _member_view_json(m: MemberView) -> JsonRow:
 
 
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    from relationship_crm.services import campaigns
-    from relationship_crm.services.campaigns import MemberView
+    from relationship_crm.services import campaign_results
+    from relationship_crm.services.campaign_results import MemberView
 
     with db.read() as s:
-        page = campaigns.get_campaign(s, args.campaign_id)
+        page = campaign_results.get_campaign(s, args.campaign_id)
     c = page.results
     if args.format == "json":
         row = _campaign_json(c)
@@ -329,20 +330,20 @@ def _print_options(p: argparse.ArgumentParser) -> None:
 
 def _print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Write every member's letter (as stored) to one PDF and mark them printed, all or nothing."""
-    from relationship_crm.services import campaigns, note_pages, settings
+    from relationship_crm.services import campaign_letters, note_pages, settings
 
     _load_printing()
     from relationship_crm.ui import printing
 
     with db.write() as s:
-        pages = campaigns.letter_pages(s, args.campaign_id)
+        pages = campaign_letters.letter_pages(s, args.campaign_id)
         if not pages:
             raise KnownError(f"campaign {args.campaign_id} has no members to print for")
         sheet = note_pages.paper(args.page_size or settings.page_size(s))
         printing.write_pdf(
             Path(args.pdf), pages, sheet, envelopes=args.envelopes, title="Campaign letters"
         )
-        campaigns.mark_printed(s, args.campaign_id)
+        campaign_letters.mark_printed(s, args.campaign_id)
     noun = "letter" if len(pages) == 1 else "letters"
     extra = " with envelopes" if args.envelopes else ""
     sys.stderr.write(f"{PROG}: {len(pages)} {noun} printed{extra} to {args.pdf} ({sheet.label})\n")
@@ -360,14 +361,14 @@ def _labels_options(p: argparse.ArgumentParser) -> None:
 
 def _labels(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Labels for the members with an address; the others are listed (stderr, or JSON)."""
-    from relationship_crm.services import campaigns, label_sheets
+    from relationship_crm.services import campaign_letters, label_sheets
 
     _load_printing()
     from relationship_crm.ui import printing
 
     sheet = label_sheets.label_sheet(args.sheet)
     with db.read() as s:
-        found, skipped = campaigns.labels(s, args.campaign_id)
+        found, skipped = campaign_letters.labels(s, args.campaign_id)
     if not found:
         raise KnownError(f"no member of campaign {args.campaign_id} has a postal address")
     printing.write_labels_pdf(Path(args.pdf), [label.lines for label in found], sheet)
@@ -425,10 +426,10 @@ def _remove_member(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _mark_sent(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    from relationship_crm.services import campaigns
+    from relationship_crm.services import campaign_letters
 
     with db.write() as s:
-        moved = campaigns.mark_sent(s, args.campaign_id).value
+        moved = campaign_letters.mark_sent(s, args.campaign_id).value
     noun = "letter" if moved == 1 else "letters"
     sys.stderr.write(f"{PROG}: {moved} printed {noun} marked sent\n")
     return 0

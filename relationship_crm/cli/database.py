@@ -241,7 +241,7 @@ def _server_restore(url: str, source: Path) -> int:
     records: `import` does that, with its duplicate rules)."""
     from sqlalchemy import func, select
 
-    from relationship_crm.services import json_copy
+    from relationship_crm.services import json_copy_import, json_copy_reading
     from relationship_crm.storage.db import open_database
     from relationship_crm.storage.schema import Contact
 
@@ -249,7 +249,7 @@ def _server_restore(url: str, source: Path) -> int:
         data = source.read_bytes()
     except OSError as exc:
         raise KnownError(f"cannot read {source}: {exc.strerror}") from None
-    if not json_copy.looks_like_copy(data):
+    if not json_copy_reading.looks_like_copy(data):
         raise KnownError(
             f"{source} is not a JSON copy; a server database is restored from one "
             "(`backup` or `export --format json` writes it)"
@@ -262,7 +262,7 @@ def _server_restore(url: str, source: Path) -> int:
                     f"{db.where} is not empty; restore into a new, empty database, or add the "
                     "copy's records with `import`"
                 )
-            json_copy.import_document(s, data)
+            json_copy_import.import_document(s, data)
     finally:
         db.close()
     sys.stderr.write(f"{PROG}: restored {source} to {db.where}\n")

@@ -35,9 +35,8 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain import bounds, currencies, timefmt
 from relationship_crm.domain.enums import FollowUpStatus, ThanksStatus
 from relationship_crm.scheduling.zones import day_bounds, get_zone
-from relationship_crm.services import campaigns as campaign_service
+from relationship_crm.services import campaign_results, settings, stages
 from relationship_crm.services import health as health_service
-from relationship_crm.services import settings, stages
 from relationship_crm.services.settings import GiftBudget
 from relationship_crm.storage import portable
 from relationship_crm.storage.schema import (
@@ -553,10 +552,11 @@ class CampaignBar:
 
 
 def campaigns(session: Session, *, now: datetime) -> tuple[CampaignBar, ...]:
-    """Responses, meetings and deals per campaign, newest first (`campaigns.list_campaigns`)."""
+    """Responses, meetings and deals per campaign, newest first
+    (`campaign_results.list_campaigns`)."""
     return tuple(
         CampaignBar(c.id, c.name, c.responses, c.meetings_after, c.deals)
-        for c in campaign_service.list_campaigns(session, now=now)
+        for c in campaign_results.list_campaigns(session, now=now)
     )
 
 

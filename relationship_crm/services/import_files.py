@@ -207,9 +207,9 @@ def prepare(
     the import refuses it only when strict; a strict vCard read refuses a bad value too)."""
     info = inspect(data)
     if info.kind == "json":
-        from relationship_crm.services import json_copy
+        from relationship_crm.services import json_copy_reading
 
-        json_copy.parse_document(data)  # a broken copy fails here, before the rep confirms
+        json_copy_reading.parse_document(data)  # a broken copy fails here, before the rep confirms
         return Prepared(info, data, None)
     if info.needs_mapping and mapping is None:
         return Prepared(info, data, None)
@@ -235,9 +235,9 @@ def import_prepared(
     rule = importing.parse_on_duplicate(on_duplicate)
     info = prepared.info
     if info.kind == "json":
-        from relationship_crm.services import json_copy
+        from relationship_crm.services import json_copy_import
 
-        copy = json_copy.import_document(
+        copy = json_copy_import.import_document(
             session, prepared.data, on_duplicate=rule, progress=progress, now=now
         )
         return ImportResult(copy.contacts, info.description, copy.added, copy.skipped)

@@ -103,7 +103,21 @@ def test_today_loads_only_what_it_uses(tmp_path):
     assert "relationship_crm.services.followups" in loaded
     groups = {m.rsplit(".", 1)[1] for m in loaded if m.startswith("relationship_crm.cli.")}
     assert groups & set(GROUPS) == {"followups"}
-    for heavy in ("campaigns", "dashboard", "health", "thanks", "import_files", "json_copy"):
+    heavy_modules = (
+        "campaigns",
+        "campaign_merge",
+        "campaign_letters",
+        "campaign_results",
+        "dashboard",
+        "health",
+        "thanks",
+        "import_files",
+        "json_copy",
+        "json_copy_reading",
+        "json_copy_import",
+        "json_copy_rows",
+    )
+    for heavy in heavy_modules:
         assert f"relationship_crm.services.{heavy}" not in loaded
 
 

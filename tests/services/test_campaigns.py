@@ -13,6 +13,8 @@ from relationship_crm.domain.enums import FollowUpStatus, Stage
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import Address, ContactDraft, MeetingDraft
 from relationship_crm.services import (
+    campaign_letters,
+    campaign_results,
     campaigns,
     contacts,
     followups,
@@ -151,7 +153,7 @@ def test_a_segment_can_take_the_drifting_or_the_lost(db, people):
 def test_creating_writes_letters_and_follow_ups_in_one_go(db, people):
     campaign_id = create(db)
     with db.read() as s:
-        page = campaigns.get_campaign(s, campaign_id, now=C)
+        page = campaign_results.get_campaign(s, campaign_id, now=C)
         ann = next(m for m in page.members if m.contact_name == "Ann Archer")
         follow_up = followups.get(s, ann.followup_id)
     assert page.results.members == 3 and page.results.drafts == 3
@@ -165,7 +167,7 @@ def test_creating_writes_letters_and_follow_ups_in_one_go(db, people):
     # Frozen: a contact tagged later does not join by itself.
     contact(db, "Hal Hill", tags=("spring",))
     with db.read() as s:
-        assert campaigns.get_campaign(s, campaign_id, now=C).results.members == 3
+        assert campaign_results.get_campaign(s, campaign_id, now=C).results.members == 3
 
 
 def test_a_failed_creation_writes_nothing(db, people):
@@ -200,15 +202,15 @@ def test_the_campaign_walked_end_to_end_gives_the_expected_results(db, people):
     campaign_id = create(db)
     day = timedelta(days=1)
     with db.write() as s:
-        campaigns.mark_printed(s, campaign_id, now=C + day)
-        campaigns.update_letter(
+        campaign_letters.mark_printed(s, campaign_id, now=C + day)
+        campaign_letters.update_letter(
             s, campaign_id, ids["ann"], "Dear Ann,\n\nA note of my own.\n\nSam", now=C + day
         )
         campaigns.add_member(s, campaign_id, ids["fay"], now=C + day)
     with db.read() as s:
         fay = next(
             m
-            for m in campaigns.get_campaign(s, campaign_id, now=C).members
+            for m in campaign_results.get_campaign(s, campaign_id, now=C).members
             if m.contact_id == ids["fay"]
         )
     assert fay.added_by_hand and fay.letter_status == "draft" and fay.followup_id is not None
@@ -216,19 +218,19 @@ def test_the_campaign_walked_end_to_end_gives_the_expected_results(db, people):
     with db.write() as s:
         campaigns.remove_member(s, campaign_id, ids["fay"], now=C + day)
         assert followups.get(s, fay.followup_id).status is FollowUpStatus.CANCELLED
-        moved = campaigns.mark_sent(s, campaign_id, now=C + 2 * day).value
+        moved = campaign_letters.mark_sent(s, campaign_id, now=C + 2 * day).value
         assert moved == 2
     meeting(db, [ids["ben"]], "2026-11-25 10:00")
     with db.write() as s:
         contacts.update(s, ids["cat"], stage="lead", now=C + 3 * day)
         contacts.update(s, ids["ann"], stage="other", now=C + 4 * day)
-        page = campaigns.get_campaign(s, campaign_id, now=C + 4 * day)
+        page = campaign_results.get_campaign(s, campaign_id, now=C + 4 * day)
         ann = next(m for m in page.members if m.contact_id == ids["ann"])
         followups.complete(s, ann.followup_id, now=C + 4 * day)
     with db.read() as s:
         suggested = {
             m.contact_name: m.suggested_outcome
-            for m in campaigns.get_campaign(s, campaign_id, now=NOW).members
+            for m in campaign_results.get_campaign(s, campaign_id, now=NOW).members
         }
     assert suggested == {"Ann Archer": None, "Ben Baker": "meeting", "Cat Cole": "lead"}
     with db.write() as s:
@@ -236,8 +238,8 @@ def test_the_campaign_walked_end_to_end_gives_the_expected_results(db, people):
         campaigns.set_outcome(s, campaign_id, ids["cat"], "Deal", now=C + 7 * day)
         campaigns.set_outcome(s, campaign_id, ids["ann"], "no-response", now=C + 7 * day)
     with db.read() as s:
-        (results,) = campaigns.list_campaigns(s, now=NOW)
-        page = campaigns.get_campaign(s, campaign_id, now=NOW)
+        (results,) = campaign_results.list_campaigns(s, now=NOW)
+        page = campaign_results.get_campaign(s, campaign_id, now=NOW)
     assert page.members[0].body == "Dear Ann,\n\nA note of my own.\n\nSam"
     assert page.members[0].edited
     figures = {
@@ -285,11 +287,11 @@ def test_members_and_letters_follow_the_rules(db, people):
         with pytest.raises(NotFoundError, match="not a member"):
             campaigns.remove_member(s, campaign_id, people["fay"], now=C)
         with pytest.raises(InvalidInputError, match="needs some text"):
-            campaigns.update_letter(s, campaign_id, people["ann"], "  \n ", now=C)
-        campaigns.mark_printed(s, campaign_id, now=C)
-        campaigns.mark_sent(s, campaign_id, now=C)
+            campaign_letters.update_letter(s, campaign_id, people["ann"], "  \n ", now=C)
+        campaign_letters.mark_printed(s, campaign_id, now=C)
+        campaign_letters.mark_sent(s, campaign_id, now=C)
         with pytest.raises(InvalidInputError, match="already sent"):
-            campaigns.update_letter(s, campaign_id, people["ann"], "New text", now=C)
+            campaign_letters.update_letter(s, campaign_id, people["ann"], "New text", now=C)
 
 
 def test_deleting_a_campaign_cancels_its_open_follow_ups(db, people):
@@ -326,7 +328,7 @@ def test_campaign_templates_are_their_own_kind(db):
 
 def test_stage_position_orders_the_funnel(db):
     with db.read() as s:
-        order = [campaigns.stage_position(s, stage.value) for stage in Stage]
+        order = [campaign_results.stage_position(s, stage.value) for stage in Stage]
     assert order == [0, 1, 2, 3, None]
 
 
@@ -336,7 +338,9 @@ def test_a_stage_the_rep_added_takes_its_place_in_the_funnel(db):
     with db.write() as s:
         stages.add_stage(s, "qualified", label="Qualified", after="lead")
     with db.read() as s:
-        assert [campaigns.stage_position(s, k) for k in ("lead", "qualified", "customer")] == [
+        assert [
+            campaign_results.stage_position(s, k) for k in ("lead", "qualified", "customer")
+        ] == [
             1,
             2,
             3,
@@ -372,7 +376,7 @@ def test_merging_duplicates_keeps_campaign_ties_and_the_opt_out(db, people):
         duplicates.merge_contacts(s, kept, [people["ben"]], now=C)
         duplicates.merge_contacts(s, dan_again, [people["dan"]], now=C)
     with db.read() as s:
-        page = campaigns.get_campaign(s, campaign_id, now=C)
+        page = campaign_results.get_campaign(s, campaign_id, now=C)
         members = {m.contact_id for m in page.members}
         later = campaigns.preview_segment(s, Segment(stages=frozenset({"lead"})))
         rule = health.contact_health(s, kept, on=date(2026, 12, 1), zone=NY).rhythm

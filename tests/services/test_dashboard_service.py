@@ -410,7 +410,7 @@ def test_health_bars_count_the_drifting_and_lost_by_tag(db):
 
 
 def test_campaign_bars_come_from_the_campaign_results(db):
-    from relationship_crm.services import campaigns
+    from relationship_crm.services import campaign_results, campaigns
     from relationship_crm.services.campaigns import CampaignDraft, Segment
 
     person(db, "Ann", tags=("spring",))
@@ -424,7 +424,7 @@ def test_campaign_bars_come_from_the_campaign_results(db):
             ),
             now=NOW - timedelta(days=5),
         ).id
-        (member,) = campaigns.get_campaign(s, made, now=NOW).members
+        (member,) = campaign_results.get_campaign(s, made, now=NOW).members
         campaigns.set_outcome(s, made, member.contact_id, "deal", now=NOW)
     with db.read() as s:
         (bar,) = dashboard.campaigns(s, now=NOW)

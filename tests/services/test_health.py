@@ -12,7 +12,15 @@ from relationship_crm.domain import bounds
 from relationship_crm.domain.enums import MeetingKind, Stage
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ContactDraft, GiftDraft, MeetingDraft
-from relationship_crm.services import contacts, gifts, health, json_copy, meetings, thanks
+from relationship_crm.services import (
+    contacts,
+    gifts,
+    health,
+    json_copy,
+    json_copy_import,
+    meetings,
+    thanks,
+)
 
 NY = "America/New_York"
 # Everyone is created on 2026-01-01 (New York); "today" is 2026-03-01 unless said otherwise.
@@ -274,7 +282,7 @@ def test_json_copy_round_trips_rhythms(db, tmp_path) -> None:
     other = open_database(tmp_path / "other.sqlite3")
     try:
         with other.write() as s:
-            json_copy.import_document(s, data)
+            json_copy_import.import_document(s, data)
         with other.read() as s:
             after = health.list_rules(s)
             names = {c.name: c.id for c in contacts.list_contacts(s)}
@@ -289,7 +297,7 @@ def test_json_copy_round_trips_rhythms(db, tmp_path) -> None:
         assert jane_there.rhythm.ideal_days == 20 and jane_there.state == "paused"
         # Importing the copy again doubles nothing.
         with other.write() as s:
-            json_copy.import_document(s, data)
+            json_copy_import.import_document(s, data)
         with other.read() as s:
             assert len(health.list_rules(s)) == len(before)
     finally:

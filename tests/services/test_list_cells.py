@@ -17,7 +17,14 @@ from sqlalchemy import text
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.records import ContactDraft, Labeled
 from relationship_crm.interchange.records import ImportedContact
-from relationship_crm.services import contacts, duplicates, importing, json_copy, trash
+from relationship_crm.services import (
+    contacts,
+    duplicates,
+    importing,
+    json_copy,
+    json_copy_import,
+    trash,
+)
 from relationship_crm.services.importing import ImportCancelled
 from relationship_crm.storage import list_cells, stage_stays
 from relationship_crm.storage.db import open_database
@@ -200,7 +207,7 @@ def test_a_json_copy_restored_elsewhere_has_the_cells(db, tmp_path):
     other = open_database(tmp_path / "other.sqlite3")
     try:
         with other.write() as s:
-            json_copy.import_document(s, document)
+            json_copy_import.import_document(s, document)
         with other.read() as s:
             assert list(listed(s).values()) == [("ann@x.example", "vip")]
     finally:

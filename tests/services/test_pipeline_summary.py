@@ -21,6 +21,7 @@ from relationship_crm.services import (
     contacts,
     integrity,
     json_copy,
+    json_copy_import,
     repair,
     server_check,
     stages,
@@ -288,7 +289,7 @@ def test_a_json_copy_imported_elsewhere_rebuilds_the_summary(db, tmp_path):
     fresh = open_database(tmp_path / "fresh.sqlite3")
     try:
         with fresh.write() as s:
-            json_copy.import_document(s, data)
+            json_copy_import.import_document(s, data)
         with fresh.read() as s:
             assert [s.execute(text(sql)).all() for sql in stage_stays.DIFFERENCES_SQL] == [[], []]
             assert figures(s, today) == expected == reference(s, today)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import ContactDraft
-from relationship_crm.services import contacts, json_copy, stages
+from relationship_crm.services import contacts, json_copy, json_copy_import, stages
 from relationship_crm.services import settings as rep_settings
 from relationship_crm.storage.db import open_database
 
@@ -311,7 +311,7 @@ def test_a_json_copy_carries_the_stage_table(db, tmp_path):
     fresh = open_database(tmp_path / "fresh.sqlite3")
     try:
         with fresh.write() as s:
-            json_copy.import_document(s, data)
+            json_copy_import.import_document(s, data)
         with fresh.read() as s:
             assert [(x.key, x.label, x.stuck_after_days) for x in stages.list_stages(s)][:3] == [
                 ("prospect", "Prospect", 180),
@@ -322,7 +322,7 @@ def test_a_json_copy_carries_the_stage_table(db, tmp_path):
             assert [h.stage for h in contacts.get(s, j).stage_history] == ["lead", "qualified"]
         with fresh.write() as s:  # a stage the rep edited here stays as they left it
             stages.edit_stage(s, "lead", label="Mine")
-            json_copy.import_document(s, data)
+            json_copy_import.import_document(s, data)
             assert stages.get_stage(s, "lead").label == "Mine"
     finally:
         fresh.close()

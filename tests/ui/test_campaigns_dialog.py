@@ -10,7 +10,13 @@ import pytest
 
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.records import Address, ContactDraft
-from relationship_crm.services import campaigns, contacts, settings
+from relationship_crm.services import (
+    campaign_letters,
+    campaign_results,
+    campaigns,
+    contacts,
+    settings,
+)
 from relationship_crm.ui.dialogs.campaigns_dialog import CampaignsDialog
 
 pytestmark = pytest.mark.gui
@@ -106,7 +112,7 @@ def test_the_wizard_creates_a_campaign_and_the_page_shows_it(
     qtbot.waitUntil(lambda: "2 letters saved" in dialog.message_label.text(), timeout=5000)
     assert letters.exists() and labels.exists()
     with db.read() as s:
-        page = campaigns.get_campaign(s, 1)
+        page = campaign_results.get_campaign(s, 1)
     assert {m.letter_status for m in page.members} == {"printed"}
     assert page.results.cost is not None and page.results.cost == 40
 
@@ -184,7 +190,7 @@ def test_one_letter_is_edited_and_prints_exactly_as_saved(
     assert "Letter to Ann Archer saved." in page.message_label.text()
     qtbot.waitUntil(lambda: "(edited)" in page.members_table.item(0, 1).text(), timeout=3000)
     with db.read() as s:
-        assert campaigns.member_letter(s, campaign, ann).endswith("see you in March.\n\nSam")
+        assert campaign_letters.member_letter(s, campaign, ann).endswith("see you in March.\n\nSam")
 
     letters = tmp_path / "letters.pdf"
     page.save_letters(str(letters))
@@ -196,7 +202,7 @@ def test_one_letter_is_edited_and_prints_exactly_as_saved(
 def test_an_empty_letter_is_refused_and_the_stored_one_kept(qtbot, db, page, campaign, wait_idle):
     ann = pick(page, "Ann Archer")
     with db.read() as s:
-        before = campaigns.member_letter(s, campaign, ann)
+        before = campaign_letters.member_letter(s, campaign, ann)
     page.edit_letter()
     qtbot.waitUntil(lambda: page.letter_editor is not None, timeout=3000)
     editor = page.letter_editor
@@ -206,13 +212,13 @@ def test_an_empty_letter_is_refused_and_the_stored_one_kept(qtbot, db, page, cam
     qtbot.waitUntil(lambda: "a letter needs some text" in editor.error_label.text(), timeout=3000)
     assert editor.isVisible()
     with db.read() as s:
-        assert campaigns.member_letter(s, campaign, ann) == before
+        assert campaign_letters.member_letter(s, campaign, ann) == before
 
 
 def test_a_sent_letter_opens_read_only(qtbot, db, page, campaign, wait_idle):
     with db.write() as s:
-        campaigns.mark_printed(s, campaign)
-        campaigns.mark_sent(s, campaign)
+        campaign_letters.mark_printed(s, campaign)
+        campaign_letters.mark_sent(s, campaign)
     page.reload()
     qtbot.waitUntil(lambda: page.members_table.item(0, 1).text() == "sent", timeout=3000)
     pick(page, "Ann Archer")
@@ -245,7 +251,7 @@ def test_members_are_added_by_hand_and_removed_after_asking(qtbot, db, page, cam
     qtbot.waitUntil(lambda: len(member_names(page)) == 3, timeout=3000)
     assert "1 member added." in page.message_label.text()
     with db.read() as s:
-        shown = campaigns.get_campaign(s, campaign)
+        shown = campaign_results.get_campaign(s, campaign)
     cat_row = next(m for m in shown.members if m.contact_id == cat)
     assert cat_row.letter_status == "draft" and cat_row.followup_id is not None
 
@@ -275,7 +281,7 @@ def test_a_campaign_is_deleted_after_asking(qtbot, db, page, campaign, wait_idle
     qtbot.waitUntil(lambda: page.title_label.text() == "No campaigns yet", timeout=3000)
     assert "2 open follow-ups cancelled" in page.message_label.text()
     with db.read() as s:
-        assert campaigns.list_campaigns(s) == []
+        assert campaign_results.list_campaigns(s) == []
 
 
 def test_the_print_preview_paints_one_page_per_letter_and_printing_marks_them(
@@ -299,11 +305,15 @@ def test_the_print_preview_paints_one_page_per_letter_and_printing_marks_them(
     assert len(pages) == 4  # a letter and its envelope for each member
     assert pages[0].startswith("Dear Ann,") or "Dear Ann," in pages[0]
     with db.read() as s:
-        assert {m.letter_status for m in campaigns.get_campaign(s, campaign).members} == {"draft"}
+        assert {m.letter_status for m in campaign_results.get_campaign(s, campaign).members} == {
+            "draft"
+        }
 
     with qtbot.waitSignal(ctx.events.changed, timeout=5000):
         preview.accept()
     wait_idle()
     with db.read() as s:
-        assert {m.letter_status for m in campaigns.get_campaign(s, campaign).members} == {"printed"}
+        assert {m.letter_status for m in campaign_results.get_campaign(s, campaign).members} == {
+            "printed"
+        }
     assert "2 letters printed." in page.message_label.text()

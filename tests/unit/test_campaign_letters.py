@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relationship_crm.domain.templating import CAMPAIGN_PLACEHOLDERS
-from relationship_crm.services.campaigns import fill_letter, parse_outcome
+from relationship_crm.services.campaign_merge import fill_letter
+from relationship_crm.services.campaigns import parse_outcome
 
 FIELDS = sorted(CAMPAIGN_PLACEHOLDERS)
 values = st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=30))

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Created
 from relationship_crm.domain.enums import Stage
-from relationship_crm.services import campaigns, note_templates
+from relationship_crm.services import campaign_merge, campaigns, note_templates
 from relationship_crm.services.campaigns import (
     CampaignDraft,
     Segment,
@@ -192,7 +192,7 @@ class NewCampaignWizard(QWizard):
             preview = campaigns.preview_segment(s, segment)
             letter = ""
             if template and preview.members:
-                letter = campaigns.preview_member_letter(
+                letter = campaign_merge.preview_member_letter(
                     s,
                     str(template),
                     preview.members[0].contact_id,

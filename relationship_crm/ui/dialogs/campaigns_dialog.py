@@ -42,8 +42,14 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.services import campaigns, note_pages, settings
-from relationship_crm.services.campaigns import (
+from relationship_crm.services import (
+    campaign_letters,
+    campaign_results,
+    campaigns,
+    note_pages,
+    settings,
+)
+from relationship_crm.services.campaign_results import (
     CampaignPage,
     CampaignResults,
 )
@@ -226,7 +232,7 @@ class CampaignsDialog(QDialog):
     def reload(self, select: int | None = None) -> None:
         now = self._ctx.clock()
         self._ctx.runner.query(
-            lambda s: campaigns.list_campaigns(s, now=now),
+            lambda s: campaign_results.list_campaigns(s, now=now),
             while_alive(self, partial(self._on_list, select)),
         )
 
@@ -257,7 +263,7 @@ class CampaignsDialog(QDialog):
             return
         now = self._ctx.clock()
         self._ctx.runner.query(
-            lambda s: campaigns.get_campaign(s, campaign_id, now=now),
+            lambda s: campaign_results.get_campaign(s, campaign_id, now=now),
             while_alive(self, self._show_page),
         )
 
@@ -354,7 +360,7 @@ class CampaignsDialog(QDialog):
         run_write(
             self,
             self._ctx,
-            lambda s: campaigns.mark_sent(s, campaign_id),
+            lambda s: campaign_letters.mark_sent(s, campaign_id),
             lambda r: self._say(f"{r.value} printed letters marked sent."),
             show_error=self._say,
         )
@@ -370,7 +376,7 @@ class CampaignsDialog(QDialog):
         envelopes = self.envelopes_box.isChecked()
 
         def load(session: Session) -> tuple[list[NotePage], note_pages.Paper]:
-            pages = campaigns.letter_pages(session, campaign_id)
+            pages = campaign_letters.letter_pages(session, campaign_id)
             return pages, note_pages.paper(settings.page_size(session))
 
         def on_pages(result: tuple[list[NotePage], note_pages.Paper]) -> None:
@@ -396,7 +402,9 @@ class CampaignsDialog(QDialog):
             return
         sheet = label_sheets.label_sheet(str(self.sheet_combo.currentData()))
 
-        def on_labels(result: tuple[list[campaigns.Label], list[campaigns.SegmentMember]]) -> None:
+        def on_labels(
+            result: tuple[list[campaign_letters.Label], list[campaigns.SegmentMember]],
+        ) -> None:
             from relationship_crm.ui import printing
 
             found, skipped = result
@@ -410,7 +418,7 @@ class CampaignsDialog(QDialog):
             self._say(text)
 
         self._ctx.runner.query(
-            lambda s: campaigns.labels(s, campaign_id), while_alive(self, on_labels)
+            lambda s: campaign_letters.labels(s, campaign_id), while_alive(self, on_labels)
         )
 
     def preview(self) -> None:
@@ -419,7 +427,7 @@ class CampaignsDialog(QDialog):
         if campaign_id is None:
             return
         self._ctx.runner.query(
-            lambda s: (campaigns.letter_pages(s, campaign_id), settings.page_size(s)),
+            lambda s: (campaign_letters.letter_pages(s, campaign_id), settings.page_size(s)),
             while_alive(self, partial(self._on_preview_pages, campaign_id)),
         )
 
@@ -460,7 +468,7 @@ class CampaignsDialog(QDialog):
         run_write(
             self,
             self._ctx,
-            lambda s: campaigns.mark_printed(s, campaign_id),
+            lambda s: campaign_letters.mark_printed(s, campaign_id),
             lambda _r: self._say(f"{count} letters{where}."),
             show_error=self._say,
         )
@@ -473,7 +481,7 @@ class CampaignsDialog(QDialog):
             return
         name = self._selected_name()
         self._ctx.runner.query(
-            lambda s: campaigns.member_letter(s, campaign_id, contact_id),
+            lambda s: campaign_letters.member_letter(s, campaign_id, contact_id),
             while_alive(self, partial(self._open_letter, campaign_id, contact_id, name)),
         )
 
@@ -601,7 +609,7 @@ class LetterEditor(QDialog):
         run_write(
             self,
             self._ctx,
-            lambda s: campaigns.update_letter(s, campaign_id, contact_id, body),
+            lambda s: campaign_letters.update_letter(s, campaign_id, contact_id, body),
             lambda _r: self._done(),
             show_error=self.error_label.setText,
         )

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.templating import template_problems
-from relationship_crm.services import campaigns, note_templates, thanks
+from relationship_crm.services import campaign_merge, note_templates, thanks
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
@@ -383,7 +383,7 @@ class TemplatesDialog(SavingDialog):
         now = self._ctx.clock()
         self._ctx.runner.query(
             (
-                (lambda s: campaigns.preview_template(s, text, now=now))
+                (lambda s: campaign_merge.preview_template(s, text, now=now))
                 if self._kind == note_templates.CAMPAIGN
                 else (lambda s: thanks.preview_template(s, text, now=now))
             ),
