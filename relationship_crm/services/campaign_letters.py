@@ -20,7 +20,7 @@ from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.text import clean_block, clean_line
 from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.services import settings
-from relationship_crm.services.campaigns import SegmentMember, _campaign, _member
+from relationship_crm.services.campaigns import SegmentMember, campaign_row, member_row
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.thanks import (
     NotePage,
@@ -47,7 +47,7 @@ def update_letter(
 
     A sent letter cannot change; a printed one edited afterwards is a draft again.
     """
-    member = _member(session, campaign_id, contact_id)
+    member = member_row(session, campaign_id, contact_id)
     if member.status == ThanksStatus.SENT.value:
         raise InvalidInputError(f"the letter to contact {contact_id} was already sent")
     text = clean_block(body)
@@ -64,13 +64,13 @@ def update_letter(
 
 def member_letter(session: Session, campaign_id: int, contact_id: int) -> str:
     """A member's letter text, as it prints."""
-    return _member(session, campaign_id, contact_id).body
+    return member_row(session, campaign_id, contact_id).body
 
 
 # --- letters: print and send -------------------------------------------------------------------
 
 
-def _recipient(contact: Contact) -> tuple[tuple[str, ...], bool]:
+def recipient_lines(contact: Contact) -> tuple[tuple[str, ...], bool]:
     lines = [clean_line(contact.display_name)]
     if contact.company is not None and contact.company.name:
         lines.append(clean_line(contact.company.name))
@@ -81,10 +81,10 @@ def _recipient(contact: Contact) -> tuple[tuple[str, ...], bool]:
     return tuple(lines), False
 
 
-def _members_with_contacts(
+def members_with_contacts(
     session: Session, campaign_id: int
 ) -> list[tuple[CampaignMember, Contact]]:
-    _campaign(session, campaign_id)
+    campaign_row(session, campaign_id)
     rows = session.execute(
         select(CampaignMember, Contact)
         .join(Contact, Contact.id == CampaignMember.contact_id)
@@ -108,8 +108,8 @@ def letter_pages(
     date_line = long_date(today, settings.date_style(session))
     back = tuple(line for line in (rep.name, rep.company, *address_lines(rep.address)) if line)
     pages = []
-    for member, contact in _members_with_contacts(session, campaign_id):
-        recipient, has_address = _recipient(contact)
+    for member, contact in members_with_contacts(session, campaign_id):
+        recipient, has_address = recipient_lines(contact)
         pages.append(
             NotePage(
                 note_id=contact.id,
@@ -128,7 +128,7 @@ def letter_pages(
 def mark_printed(session: Session, campaign_id: int, *, now: datetime | None = None) -> Changes:
     """Record that the campaign's letters were printed; a sent letter stays sent."""
     now = now or utcnow()
-    for member in _campaign(session, campaign_id).members:
+    for member in campaign_row(session, campaign_id).members:
         member.printed_at = now
         if member.status == ThanksStatus.DRAFT.value:
             member.status = ThanksStatus.PRINTED.value
@@ -139,7 +139,7 @@ def mark_sent(session: Session, campaign_id: int, *, now: datetime | None = None
     """Move the printed letters to sent; returns how many moved."""
     now = now or utcnow()
     moved = 0
-    for member in _campaign(session, campaign_id).members:
+    for member in campaign_row(session, campaign_id).members:
         if member.status == ThanksStatus.PRINTED.value:
             member.status = ThanksStatus.SENT.value
             member.sent_at = now
@@ -160,8 +160,8 @@ def labels(session: Session, campaign_id: int) -> tuple[list[Label], list[Segmen
     """Address labels for the members with a postal address, and the members without one."""
     found: list[Label] = []
     skipped: list[SegmentMember] = []
-    for _member_row, contact in _members_with_contacts(session, campaign_id):
-        lines, has_address = _recipient(contact)
+    for _member_row, contact in members_with_contacts(session, campaign_id):
+        lines, has_address = recipient_lines(contact)
         if has_address:
             found.append(Label(contact.id, contact.display_name, lines))
         else:

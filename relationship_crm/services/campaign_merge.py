@@ -2,9 +2,9 @@
 
 Every campaign placeholder (`domain.templating.CAMPAIGN_PLACEHOLDERS`) has a value per member:
 the contact's names, company and title, the campaign's name and topic, the rep's details and the
-day's date in the rep's style. `_Writer` writes the member rows, their letters and follow-ups in
-bulk for `campaigns.create` and `campaigns.add_member`; the previews fill a template the same
-way without writing anything.
+day's date in the rep's style. `LetterWriter` writes the member rows, their letters and
+follow-ups in bulk for `campaigns.create` and `campaigns.add_member`; the previews fill a
+template the same way without writing anything.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def fill_letter(template_body: str, values: dict[str, str]) -> str:
     return compose("\n".join(kept), values)
 
 
-class _Writer:
+class LetterWriter:
     """Drafts letters and follow-ups for members of one campaign (shared by create and add)."""
 
     def __init__(self, session: Session, campaign: Campaign, now: datetime) -> None:
@@ -153,7 +153,7 @@ class _Writer:
         self.session.expire(campaign, ["members"])
 
 
-def _load_people(session: Session, ids: Sequence[int]) -> list[_Person]:
+def load_people(session: Session, ids: Sequence[int]) -> list[_Person]:
     found: dict[int, _Person] = {}
     # In chunks: SQLite caps the number of bound parameters of one statement.
     for start in range(0, len(ids), 500):
@@ -206,7 +206,7 @@ def preview_member_letter(
     live preview); nothing is written."""
     now = now or utcnow()
     info = note_templates.get_template(session, template, note_templates.CAMPAIGN)
-    (person,) = _load_people(session, [bounds.check_id(contact_id, "contact")])
+    (person,) = load_people(session, [bounds.check_id(contact_id, "contact")])
     campaign = Campaign(name=clean_line(name), topic=clean_block(topic))
     today = now.astimezone(get_zone(settings.zone(session))).date()
     values = _letter_values(

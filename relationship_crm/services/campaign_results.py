@@ -20,8 +20,8 @@ from relationship_crm.domain.currencies import MINOR_UNITS
 from relationship_crm.domain.enums import FollowUpStatus, Stage, ThanksStatus
 from relationship_crm.domain.vocabulary import OUTCOMES
 from relationship_crm.services import stages
-from relationship_crm.services.campaign_letters import _members_with_contacts, _recipient
-from relationship_crm.services.campaigns import NO_RESPONSE, _campaign
+from relationship_crm.services.campaign_letters import members_with_contacts, recipient_lines
+from relationship_crm.services.campaigns import NO_RESPONSE, campaign_row
 from relationship_crm.services.common import utcnow
 from relationship_crm.storage.schema import (
     Campaign,
@@ -272,8 +272,8 @@ def get_campaign(
 ) -> CampaignPage:
     """One campaign, its results and its members (by name) with suggested outcomes."""
     now = now or utcnow()
-    campaign = _campaign(session, campaign_id)
-    pairs = _members_with_contacts(session, campaign_id)
+    campaign = campaign_row(session, campaign_id)
+    pairs = members_with_contacts(session, campaign_id)
     members = [m for m, _ in pairs]
     signals = _signals(session, campaign, [m.contact_id for m in members], now)
     follow_up_ids = [m.follow_up_id for m in members if m.follow_up_id is not None]
@@ -287,7 +287,7 @@ def get_campaign(
             statuses[fid] = status
     views = []
     for member, contact in pairs:
-        _lines, has_address = _recipient(contact)
+        _lines, has_address = recipient_lines(contact)
         views.append(
             MemberView(
                 contact_id=contact.id,

@@ -34,7 +34,7 @@ from relationship_crm.domain.text import clean_block, clean_line, fold
 from relationship_crm.domain.vocabulary import OUTCOMES as OUTCOMES
 from relationship_crm.scheduling.zones import get_zone, localize
 from relationship_crm.services import health, note_templates, settings, stages
-from relationship_crm.services.campaign_merge import _load_people, _Writer
+from relationship_crm.services.campaign_merge import LetterWriter, load_people
 from relationship_crm.services.common import live_contact, required_line, utcnow
 from relationship_crm.storage.schema import (
     Campaign,
@@ -252,8 +252,8 @@ def create(session: Session, draft: CampaignDraft, *, now: datetime | None = Non
     )
     session.add(campaign)
     session.flush()
-    _Writer(session, campaign, now).add(
-        _load_people(session, [m.contact_id for m in chosen]), by_hand=False
+    LetterWriter(session, campaign, now).add(
+        load_people(session, [m.contact_id for m in chosen]), by_hand=False
     )
     return Created(campaign.id, Changes(campaigns=True, follow_ups=local is not None))
 
@@ -261,7 +261,7 @@ def create(session: Session, draft: CampaignDraft, *, now: datetime | None = Non
 # --- members ------------------------------------------------------------------------------------
 
 
-def _campaign(session: Session, campaign_id: int) -> Campaign:
+def campaign_row(session: Session, campaign_id: int) -> Campaign:
     bounds.check_id(campaign_id, "campaign")
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
@@ -269,8 +269,8 @@ def _campaign(session: Session, campaign_id: int) -> Campaign:
     return campaign
 
 
-def _member(session: Session, campaign_id: int, contact_id: int) -> CampaignMember:
-    _campaign(session, campaign_id)
+def member_row(session: Session, campaign_id: int, contact_id: int) -> CampaignMember:
+    campaign_row(session, campaign_id)
     bounds.check_id(contact_id, "contact")
     member = session.scalar(
         select(CampaignMember).where(
@@ -287,7 +287,7 @@ def add_member(
 ) -> Changes:
     """Add a contact by hand: a letter draft and (if the campaign has one) a follow-up too."""
     now = now or utcnow()
-    campaign = _campaign(session, campaign_id)
+    campaign = campaign_row(session, campaign_id)
     contact = live_contact(session, contact_id)
     if contact.campaign_opt_out:
         raise InvalidInputError(
@@ -303,7 +303,7 @@ def add_member(
         raise InvalidInputError(
             f"{contact.display_name} is already a member of campaign {campaign_id}"
         )
-    _Writer(session, campaign, now).add(_load_people(session, [contact_id]), by_hand=True)
+    LetterWriter(session, campaign, now).add(load_people(session, [contact_id]), by_hand=True)
     return Changes(campaigns=True, follow_ups=campaign.follow_up_local is not None)
 
 
@@ -323,7 +323,7 @@ def remove_member(
 ) -> Changes:
     """Take a member out: their letter goes, their open follow-up is cancelled (kept in history)."""
     now = now or utcnow()
-    member = _member(session, campaign_id, contact_id)
+    member = member_row(session, campaign_id, contact_id)
     cancelled = _cancel_follow_up(session, member, now)
     session.delete(member)
     session.flush()
@@ -333,7 +333,7 @@ def remove_member(
 def delete(session: Session, campaign_id: int, *, now: datetime | None = None) -> Outcome[int]:
     """Delete a campaign and its letters; its open follow-ups are cancelled (their number)."""
     now = now or utcnow()
-    campaign = _campaign(session, campaign_id)
+    campaign = campaign_row(session, campaign_id)
     cancelled = sum(_cancel_follow_up(session, m, now) for m in campaign.members)
     session.delete(campaign)
     session.flush()
@@ -362,7 +362,7 @@ def set_outcome(
     """Record what came of a member; `opted-out` also keeps them out of later campaigns."""
     now = now or utcnow()
     key = parse_outcome(outcome)
-    member = _member(session, campaign_id, contact_id)
+    member = member_row(session, campaign_id, contact_id)
     changes = Changes(campaigns=True)
     if member.outcome != key:
         member.outcome = key

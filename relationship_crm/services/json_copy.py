@@ -55,13 +55,13 @@ UNREADABLE_KEY = "unreadable"
 
 FORMAT = "relationship-crm"
 VERSION = 1
-_ADDRESS = ("label", "street", "city", "region", "postcode", "country")
+ADDRESS_FIELDS = ("label", "street", "city", "region", "postcode", "country")
 
 
 # --- encoding -----------------------------------------------------------------------------------
 
 
-def _encode(value: object) -> object:
+def encode_value(value: object) -> object:
     raw = unreadable_text(value)
     if raw is not None:
         # A stored time nobody can read is given back as it is, marked, so the copy is whole.
@@ -78,7 +78,9 @@ def _encode(value: object) -> object:
 
 
 def _row(obj: DeclarativeBase, *, skip: Sequence[str] = ()) -> dict[str, object]:
-    return {c.key: _encode(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in skip}
+    return {
+        c.key: encode_value(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in skip
+    }
 
 
 def export_document(session: Session, *, now: datetime | None = None) -> dict[str, object]:
@@ -102,11 +104,11 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
         row["emails"] = [{"value": e.value, "label": e.label} for e in emails.get(contact.id, [])]
         row["phones"] = [{"value": p.value, "label": p.label} for p in phones.get(contact.id, [])]
         row["addresses"] = [
-            {k: getattr(a, k) for k in _ADDRESS} for a in addresses.get(contact.id, [])
+            {k: getattr(a, k) for k in ADDRESS_FIELDS} for a in addresses.get(contact.id, [])
         ]
         row["tags"] = tags.get(contact.id, [])
         row["stage_history"] = [
-            {"stage": s.stage, "changed_at": _encode(s.changed_at)}
+            {"stage": s.stage, "changed_at": encode_value(s.changed_at)}
             for s in stages.get(contact.id, [])
         ]
         people.append(row)
@@ -122,7 +124,7 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
     for follow_up in session.scalars(select(FollowUp).order_by(FollowUp.id)):
         row = _row(follow_up)
         row["completions"] = [
-            {"due_at": _encode(c.due_at), "completed_at": _encode(c.completed_at)}
+            {"due_at": encode_value(c.due_at), "completed_at": encode_value(c.completed_at)}
             for c in completions.get(follow_up.id, [])
         ]
         follow_ups.append(row)
@@ -138,7 +140,7 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
         "format": FORMAT,
         "version": VERSION,
         "app_version": __version__,
-        "exported_at": _encode(now),
+        "exported_at": encode_value(now),
         "settings": settings.all_settings(session),
         **shared,
         "stages": [_row(st) for st in _all(session, StageDefinition)],

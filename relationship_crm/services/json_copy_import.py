@@ -26,17 +26,17 @@ from relationship_crm.interchange.records import ImportedContact, RecordError
 from relationship_crm.services import contacts, health, importing, settings, stages, team
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
-from relationship_crm.services.json_copy import _ADDRESS, _encode
+from relationship_crm.services.json_copy import ADDRESS_FIELDS, encode_value
 from relationship_crm.services.json_copy_reading import (
-    _column_value,
-    _items,
-    _list,
-    _optional_id,
-    _Path,
-    _text,
+    DocPath,
+    column_value,
+    items_of,
+    list_of,
+    optional_id,
     parse_document,
+    text_of,
 )
-from relationship_crm.services.json_copy_rows import _Rows
+from relationship_crm.services.json_copy_rows import RowImporter
 from relationship_crm.storage import identity
 from relationship_crm.storage.schema import (
     Company,
@@ -104,7 +104,7 @@ def _import_document(
     contact_ids, summary = _contacts(session, document, on_duplicate, progress, now)
     added: dict[str, int] = {}
     skipped: dict[str, int] = {}
-    importer = _Rows(session, contact_ids, company_ids, added, skipped)
+    importer = RowImporter(session, contact_ids, company_ids, added, skipped)
     importer.meetings(document)
     importer.research(document)
     importer.trigger_events(document)
@@ -128,9 +128,9 @@ def _import_document(
 def _rhythms(session: Session, document: Mapping[str, Any]) -> list[health.RuleView]:
     """The keep-in-touch rules of the copy, checked as the commands check them."""
     rules: list[health.RuleView] = []
-    for path, row in _items(document, "keep_in_touch_rhythms"):
-        scope = _text(row, "scope", path)
-        key = _text(row, "key", path)
+    for path, row in items_of(document, "keep_in_touch_rhythms"):
+        scope = text_of(row, "scope", path)
+        key = text_of(row, "key", path)
         try:
             if scope == "tag":
                 key = fold(contacts.normalize_tag(key))
@@ -138,7 +138,7 @@ def _rhythms(session: Session, document: Mapping[str, Any]) -> list[health.RuleV
                 key = health.check_stage_key(session, key)
             elif scope != "contact":
                 raise InvalidInputError("the scope must be contact, tag or stage")
-            ideal, most = _optional_id(row, "ideal_days", path), _optional_id(row, "max_days", path)
+            ideal, most = optional_id(row, "ideal_days", path), optional_id(row, "max_days", path)
             if ideal is not None or most is not None:
                 ideal, most = bounds.check_rhythm(ideal or 0, most or 0)
             off = row.get("off", False)
@@ -148,19 +148,19 @@ def _rhythms(session: Session, document: Mapping[str, Any]) -> list[health.RuleV
             until = (
                 None
                 if paused is None
-                else _column_value(
+                else column_value(
                     KeepInTouchRhythm.__table__.columns["paused_until"],
                     paused,
                     path / "paused_until",
                 )
             )
-            reason = _text(row, "pause_reason", path)[: health.MAX_REASON]
+            reason = text_of(row, "pause_reason", path)[: health.MAX_REASON]
         except InvalidInputError as error:
             raise path.fail(str(error)) from None
         if scope == "contact":
             if ideal is None and not off and until is None:
                 continue  # an empty contact rule says nothing
-            key = str(_optional_id(row, "contact_id", path) or key)
+            key = str(optional_id(row, "contact_id", path) or key)
         elif ideal is None:
             continue  # a tag or stage rule without days says nothing
         rules.append(
@@ -172,7 +172,7 @@ def _rhythms(session: Session, document: Mapping[str, Any]) -> list[health.RuleV
 def _settings(document: Mapping[str, Any], name: str = "settings") -> Iterator[tuple[str, str]]:
     values = document.get(name, {})
     if not isinstance(values, dict):
-        raise _Path(name).fail("must be an object")
+        raise DocPath(name).fail("must be an object")
     for key, value in values.items():
         if key in settings.KNOWN_SETTINGS and isinstance(value, str):
             yield key, value
@@ -182,10 +182,10 @@ def _rep_settings(document: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]
     """(rep, key, value) of a server copy's `rep_settings` ({rep: {key: value}})."""
     reps = document.get("rep_settings", {})
     if not isinstance(reps, dict):
-        raise _Path("rep_settings").fail("must be an object")
+        raise DocPath("rep_settings").fail("must be an object")
     for rep, values in reps.items():
         if not isinstance(values, dict) or not rep or len(rep) > team.MAX_LOGIN:
-            raise _Path("rep_settings").fail(f"has an odd entry for {rep!r}")
+            raise DocPath("rep_settings").fail(f"has an odd entry for {rep!r}")
         for key, value in values.items():
             if key in settings.KNOWN_SETTINGS and isinstance(value, str):
                 yield rep, key, value
@@ -194,14 +194,14 @@ def _rep_settings(document: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]
 def _stages(session: Session, document: Mapping[str, Any]) -> None:
     """The copy's stages: new keys join the funnel in the copy's order; a stage here stays as
     the rep left it, unless it was never edited (then it takes the copy's words and limit)."""
-    items = list(_items(document, "stages"))
+    items = list(items_of(document, "stages"))
     ordered = sorted(items, key=lambda item: _position(item[1], item[0]))
     previous: str | None = None
     for path, row in ordered:
-        key = _text(row, "key", path)
+        key = text_of(row, "key", path)
         values = {
-            "label": _text(row, "label", path),
-            "definition": _text(row, "definition", path),
+            "label": text_of(row, "label", path),
+            "definition": text_of(row, "definition", path),
         }
         limit = row.get("stuck_after_days")
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
@@ -218,7 +218,7 @@ def _stages(session: Session, document: Mapping[str, Any]) -> None:
         previous = key
 
 
-def _position(row: Mapping[str, Any], path: _Path) -> int:
+def _position(row: Mapping[str, Any], path: DocPath) -> int:
     value = row.get("position", 0)
     if isinstance(value, bool) or not isinstance(value, int):
         raise (path / "position").fail("must be a whole number")
@@ -227,21 +227,21 @@ def _position(row: Mapping[str, Any], path: _Path) -> int:
 
 def _companies(session: Session, document: Mapping[str, Any], *, now: datetime) -> dict[int, int]:
     ids: dict[int, int] = {}
-    for path, row in _items(document, "companies"):
-        name = _text(row, "name", path)
+    for path, row in items_of(document, "companies"):
+        name = text_of(row, "name", path)
         try:
             company = contacts.company_named(session, name, now=now)
         except InvalidInputError as error:
             raise (path / "name").fail(str(error)) from None
-        company.website = company.website or _text(row, "website", path)[:500]
-        company.notes = company.notes or _text(row, "notes", path)
+        company.website = company.website or text_of(row, "website", path)[:500]
+        company.notes = company.notes or text_of(row, "notes", path)
         if company.id is None:  # new here: keep the copy's dates
             columns = Company.__table__.columns
             for key in ("created_at", "updated_at"):
                 if row.get(key) is not None:
-                    setattr(company, key, _column_value(columns[key], row[key], path / key))
+                    setattr(company, key, column_value(columns[key], row[key], path / key))
         session.flush()
-        old = _optional_id(row, "id", path)
+        old = optional_id(row, "id", path)
         if old is not None:
             ids[old] = company.id
     return ids
@@ -261,16 +261,16 @@ def _contacts(
     only: a copy's contacts are distinct even when two share a name and company.
     """
     same = {
-        (name, _encode(created)): cid
+        (name, encode_value(created)): cid
         for cid, name, created in session.execute(
             select(Contact.id, Contact.sort_name, Contact.created_at)
         )
     }
     live: list[ImportedContact] = []
     trashed: list[ImportedContact] = []
-    rows: list[tuple[_Path, dict[str, Any]]] = []
+    rows: list[tuple[DocPath, dict[str, Any]]] = []
     by_record: dict[int, int] = {}
-    for path, row in _items(document, "contacts"):
+    for path, row in items_of(document, "contacts"):
         rows.append((path, row))
         item = ImportedContact(_draft(row, path), len(rows), 0)
         known = same.get((fold(" ".join(item.draft.name.split())), row.get("created_at")))
@@ -286,7 +286,7 @@ def _contacts(
     added = set(summary.added_ids) | set(trashed_summary.added_ids)
     for record, (path, row) in enumerate(rows, start=1):
         new_id = by_record[record]
-        old = _optional_id(row, "id", path)
+        old = optional_id(row, "id", path)
         if old is not None:
             ids[old] = new_id
         if new_id in added:
@@ -324,50 +324,50 @@ def _contact_records(
         raise InvalidInputError(f"contacts[{error.record - 1}]: {error.problem}") from None
 
 
-def _draft(row: Mapping[str, Any], path: _Path) -> ContactDraft:
+def _draft(row: Mapping[str, Any], path: DocPath) -> ContactDraft:
     def labeled(key: str) -> tuple[Labeled, ...]:
         found = []
-        for i, item in enumerate(_list(row, key, path)):
+        for i, item in enumerate(list_of(row, key, path)):
             at = path / key / i
             if not isinstance(item, dict):
                 raise at.fail("must be an object")
-            found.append(Labeled(_text(item, "value", at), _text(item, "label", at)))
+            found.append(Labeled(text_of(item, "value", at), text_of(item, "label", at)))
         return tuple(found)
 
     addresses = []
-    for i, item in enumerate(_list(row, "addresses", path)):
+    for i, item in enumerate(list_of(row, "addresses", path)):
         at = path / "addresses" / i
         if not isinstance(item, dict):
             raise at.fail("must be an object")
-        addresses.append(Address(**{k: _text(item, k, at) for k in _ADDRESS}))
-    tags = _list(row, "tags", path)
+        addresses.append(Address(**{k: text_of(item, k, at) for k in ADDRESS_FIELDS}))
+    tags = list_of(row, "tags", path)
     if not all(isinstance(t, str) for t in tags):
         raise (path / "tags").fail("must be a list of text")
     birthday = row.get("birthday")
     if birthday is not None and not isinstance(birthday, str):
         raise (path / "birthday").fail("must be text")
     try:
-        stage = contacts.parse_stage(_text(row, "stage", path, default="prospect"))
+        stage = contacts.parse_stage(text_of(row, "stage", path, default="prospect"))
     except InvalidInputError as error:
         raise (path / "stage").fail(str(error)) from None
     return ContactDraft(
-        name=_text(row, "name", path),
-        given_name=_text(row, "given_name", path),
-        family_name=_text(row, "family_name", path),
+        name=text_of(row, "name", path),
+        given_name=text_of(row, "given_name", path),
+        family_name=text_of(row, "family_name", path),
         emails=labeled("emails"),
         phones=labeled("phones"),
         addresses=tuple(addresses),
-        company=_text(row, "company", path),
-        title=_text(row, "title", path),
+        company=text_of(row, "company", path),
+        title=text_of(row, "title", path),
         stage=stage,
         tags=tuple(tags),
         birthday=birthday,
-        notes=_text(row, "notes", path),
+        notes=text_of(row, "notes", path),
     )
 
 
 def _restore_history(
-    session: Session, contact_id: int, row: Mapping[str, Any], path: _Path
+    session: Session, contact_id: int, row: Mapping[str, Any], path: DocPath
 ) -> None:
     """A contact added from a copy keeps its dates, company link, trash state and stage history."""
     contact = session.get(Contact, contact_id)
@@ -384,17 +384,17 @@ def _restore_history(
         "updated_by",
     ):
         if row.get(key) is not None:
-            setattr(contact, key, _column_value(columns[key], row[key], path / key))
+            setattr(contact, key, column_value(columns[key], row[key], path / key))
     history = []
-    for i, item in enumerate(_list(row, "stage_history", path)):
+    for i, item in enumerate(list_of(row, "stage_history", path)):
         at = path / "stage_history" / i
         if not isinstance(item, dict):
             raise at.fail("must be an object")
         try:
-            stage = stages.check_stage(session, _text(item, "stage", at))
+            stage = stages.check_stage(session, text_of(item, "stage", at))
         except InvalidInputError as error:
             raise (at / "stage").fail(str(error)) from None
-        changed = _column_value(
+        changed = column_value(
             StageChange.__table__.columns["changed_at"], item.get("changed_at"), at / "changed_at"
         )
         history.append({"contact_id": contact_id, "stage": stage, "changed_at": changed})

@@ -59,30 +59,30 @@ def parse_document(data: bytes) -> dict[str, Any]:
 
 
 @dataclass(slots=True)
-class _Path:
+class DocPath:
     """Where in the document a value is, for messages: contacts[3].emails[0].value."""
 
     text: str
 
-    def __truediv__(self, key: str | int) -> _Path:
-        return _Path(f"{self.text}[{key}]" if isinstance(key, int) else f"{self.text}.{key}")
+    def __truediv__(self, key: str | int) -> DocPath:
+        return DocPath(f"{self.text}[{key}]" if isinstance(key, int) else f"{self.text}.{key}")
 
     def fail(self, problem: str) -> InvalidInputError:
         return InvalidInputError(f"{self.text}: {problem}")
 
 
-def _items(document: Mapping[str, Any], key: str) -> Iterator[tuple[_Path, dict[str, Any]]]:
+def items_of(document: Mapping[str, Any], key: str) -> Iterator[tuple[DocPath, dict[str, Any]]]:
     values = document.get(key, [])
     if not isinstance(values, list):
-        raise _Path(key).fail("must be a list")
+        raise DocPath(key).fail("must be a list")
     for i, value in enumerate(values):
-        path = _Path(key) / i
+        path = DocPath(key) / i
         if not isinstance(value, dict):
             raise path.fail("must be an object")
         yield path, value
 
 
-def _text(row: Mapping[str, Any], key: str, path: _Path, *, default: str = "") -> str:
+def text_of(row: Mapping[str, Any], key: str, path: DocPath, *, default: str = "") -> str:
     value = row.get(key, default)
     if value is None:
         return default
@@ -91,7 +91,7 @@ def _text(row: Mapping[str, Any], key: str, path: _Path, *, default: str = "") -
     return value
 
 
-def _optional_id(row: Mapping[str, Any], key: str, path: _Path) -> int | None:
+def optional_id(row: Mapping[str, Any], key: str, path: DocPath) -> int | None:
     value = row.get(key)
     if value is None:
         return None
@@ -100,7 +100,7 @@ def _optional_id(row: Mapping[str, Any], key: str, path: _Path) -> int | None:
     return value
 
 
-def _column_value(column: Any, raw: object, path: _Path) -> object:
+def column_value(column: Any, raw: object, path: DocPath) -> object:
     """A JSON value turned into what the column stores, or a clear error."""
     kind = column.type
     if raw is None:
@@ -150,7 +150,7 @@ def _column_value(column: Any, raw: object, path: _Path) -> object:
 _Bounded = TypeVar("_Bounded", date, datetime)
 
 
-def _in_window(value: _Bounded, path: _Path) -> _Bounded:
+def _in_window(value: _Bounded, path: DocPath) -> _Bounded:
     """A date or time from the copy, refused outside the years the app can store and read."""
     try:
         bounds.check_year(value.year, "the date", value.isoformat())
@@ -175,10 +175,10 @@ def _kind_name(kind: object) -> str:
     return "whole number"
 
 
-def _values(
+def values_of(
     model: type[DeclarativeBase],
     row: Mapping[str, Any],
-    path: _Path,
+    path: DocPath,
     *,
     remap: Mapping[str, Callable[[int | None], int | None]] = {},  # noqa: B006
 ) -> dict[str, object]:
@@ -187,7 +187,7 @@ def _values(
     for column in model.__table__.columns:
         if column.key == "id" or (column.key not in row and column.key not in remap):
             continue
-        value = _column_value(column, row.get(column.key), path / column.key)
+        value = column_value(column, row.get(column.key), path / column.key)
         if column.key in remap:
             value = remap[column.key](cast(int | None, value))
         if column.key == "tz" and value is not None:
@@ -199,7 +199,7 @@ def _values(
     return values
 
 
-def _list(row: Mapping[str, Any], key: str, path: _Path) -> list[Any]:
+def list_of(row: Mapping[str, Any], key: str, path: DocPath) -> list[Any]:
     value = row.get(key, [])
     if value is None:
         return []

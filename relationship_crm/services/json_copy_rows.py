@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from relationship_crm.services.json_copy_reading import (
-    _items,
-    _list,
-    _optional_id,
-    _Path,
-    _values,
+    DocPath,
+    items_of,
+    list_of,
+    optional_id,
+    values_of,
 )
 from relationship_crm.storage.schema import (
     Campaign,
@@ -37,7 +37,7 @@ from relationship_crm.storage.schema import (
 )
 
 
-class _Rows:
+class RowImporter:
     """The records that hang off contacts and meetings, with old ids mapped to new ones."""
 
     def __init__(
@@ -73,7 +73,7 @@ class _Rows:
         self.used: dict[type[DeclarativeBase], set[object]] = {}
 
     def _map(
-        self, ids: dict[int, int], what: str, path: _Path
+        self, ids: dict[int, int], what: str, path: DocPath
     ) -> Callable[[int | None], int | None]:
         def remap(old: int | None) -> int | None:
             if old is None:
@@ -84,7 +84,7 @@ class _Rows:
 
         return remap
 
-    def _refs(self, path: _Path, *keys: str) -> dict[str, Callable[[int | None], int | None]]:
+    def _refs(self, path: DocPath, *keys: str) -> dict[str, Callable[[int | None], int | None]]:
         """Remappers for these foreign-key columns (contact_id, company_id, meeting_id)."""
         tables = {
             "contact_id": (self.contact_ids, "contact"),
@@ -123,7 +123,7 @@ class _Rows:
         model: type[DeclarativeBase],
         values: dict[str, object],
         natural: Sequence[str],
-        path: _Path,
+        path: DocPath,
     ) -> Any:
         found = self._existing(model, values, natural)
         self._count(key, found is None)
@@ -134,23 +134,23 @@ class _Rows:
         self._flush(path)
         return obj
 
-    def _flush(self, path: _Path) -> None:
+    def _flush(self, path: DocPath) -> None:
         try:
             self.session.flush()
         except IntegrityError as error:
             raise path.fail(f"the database refuses it ({error.orig})") from None
 
     def meetings(self, document: Mapping[str, Any]) -> None:
-        for path, row in _items(document, "meetings"):
-            values = _values(Meeting, row, path)
+        for path, row in items_of(document, "meetings"):
+            values = values_of(Meeting, row, path)
             values["title"] = " ".join(str(values.get("title", "")).split()) or "(untitled)"
             meeting = self._add(
                 "meetings", Meeting, values, ("starts_at", "kind", "title", "created_at"), path
             )
-            old = _optional_id(row, "id", path)
+            old = optional_id(row, "id", path)
             if old is not None:
                 self.meeting_ids[old] = meeting.id
-            attendees = _list(row, "attendee_ids", path)
+            attendees = list_of(row, "attendee_ids", path)
             have = set(
                 self.session.scalars(
                     select(meeting_attendees.c.contact_id).where(
@@ -170,8 +170,8 @@ class _Rows:
                     )
 
     def research(self, document: Mapping[str, Any]) -> None:
-        for path, row in _items(document, "research_notes"):
-            values = _values(
+        for path, row in items_of(document, "research_notes"):
+            values = values_of(
                 ResearchNote,
                 row,
                 path,
@@ -186,21 +186,21 @@ class _Rows:
             )
 
     def trigger_events(self, document: Mapping[str, Any]) -> None:
-        for path, row in _items(document, "trigger_events"):
-            values = _values(
+        for path, row in items_of(document, "trigger_events"):
+            values = values_of(
                 TriggerEvent, row, path, remap=self._refs(path, "contact_id", "company_id")
             )
             if (values.get("contact_id") is None) == (values.get("company_id") is None):
                 raise path.fail("must be about exactly one company or one contact")
             natural = ("company_id", "contact_id", "kind", "happened_on", "created_at")
             event = self._add("trigger_events", TriggerEvent, values, natural, path)
-            old = _optional_id(row, "id", path)
+            old = optional_id(row, "id", path)
             if old is not None:
                 self.event_ids[old] = event.id
 
     def follow_ups(self, document: Mapping[str, Any]) -> None:
-        for path, row in _items(document, "follow_ups"):
-            values = _values(
+        for path, row in items_of(document, "follow_ups"):
+            values = values_of(
                 FollowUp,
                 row,
                 path,
@@ -210,7 +210,7 @@ class _Rows:
                 raise (path / "contact_id").fail("must name the contact")
             found = self._existing(FollowUp, values, ("contact_id", "created_at", "note"))
             self._count("follow_ups", found is None)
-            old = _optional_id(row, "id", path)
+            old = optional_id(row, "id", path)
             if found is not None:
                 if old is not None:
                     self.follow_up_ids[old] = found.id
@@ -220,17 +220,17 @@ class _Rows:
             self._flush(path)
             if old is not None:
                 self.follow_up_ids[old] = follow_up.id
-            for i, item in enumerate(_list(row, "completions", path)):
+            for i, item in enumerate(list_of(row, "completions", path)):
                 at = path / "completions" / i
                 if not isinstance(item, dict):
                     raise at.fail("must be an object")
-                done = _values(FollowUpCompletion, item, at)
+                done = values_of(FollowUpCompletion, item, at)
                 done["follow_up_id"] = follow_up.id
                 self.session.add(FollowUpCompletion(**done))
 
     def thanks(self, document: Mapping[str, Any]) -> None:
-        for path, row in _items(document, "thank_you_notes"):
-            values = _values(
+        for path, row in items_of(document, "thank_you_notes"):
+            values = values_of(
                 ThankYouNote,
                 row,
                 path,
@@ -239,8 +239,8 @@ class _Rows:
             self._add("thank_you_notes", ThankYouNote, values, ("meeting_id", "contact_id"), path)
 
     def gifts(self, document: Mapping[str, Any]) -> None:
-        for path, row in _items(document, "gifts"):
-            values = _values(
+        for path, row in items_of(document, "gifts"):
+            values = values_of(
                 Gift,
                 row,
                 path,
@@ -250,8 +250,8 @@ class _Rows:
             self._add("gifts", Gift, values, natural, path)
 
     def templates(self, document: Mapping[str, Any]) -> None:
-        for path, row in _items(document, "note_templates"):
-            values = _values(NoteTemplate, row, path)
+        for path, row in items_of(document, "note_templates"):
+            values = values_of(NoteTemplate, row, path)
             if not str(values.get("name", "")).strip():
                 raise (path / "name").fail("must not be empty")
             self._add("note_templates", NoteTemplate, values, ("name",), path)
@@ -259,8 +259,8 @@ class _Rows:
     def campaigns(self, document: Mapping[str, Any]) -> None:
         """Campaigns with their members; a campaign already here (same name and creation
         instant) is left as it is, members included."""
-        for path, row in _items(document, "campaigns"):
-            values = _values(Campaign, row, path)
+        for path, row in items_of(document, "campaigns"):
+            values = values_of(Campaign, row, path)
             found = self._existing(Campaign, values, ("name", "created_at"))
             self._count("campaigns", found is None)
             if found is not None:
@@ -268,11 +268,11 @@ class _Rows:
             campaign = Campaign(**values)
             self.session.add(campaign)
             self._flush(path)
-            for i, item in enumerate(_list(row, "members", path)):
+            for i, item in enumerate(list_of(row, "members", path)):
                 at = path / "members" / i
                 if not isinstance(item, dict):
                     raise at.fail("must be an object")
-                member = _values(
+                member = values_of(
                     CampaignMember,
                     item,
                     at,
