@@ -16,7 +16,6 @@ from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.csv_import import (
     FIELDS,
-    NO_CONTENT,
     CsvFile,
     contacts_and_errors,
     contacts_from_csv,
@@ -24,6 +23,7 @@ from relationship_crm.interchange.csv_import import (
     read_contacts,
     read_csv,
 )
+from relationship_crm.interchange.csv_rows import NO_CONTENT
 from relationship_crm.interchange.records import RecordError, UnknownFormatError
 
 DATA = Path(__file__).parents[2] / "data" / "csv"
