@@ -7,7 +7,7 @@ delimiter (comma, semicolon as European Excel writes, tab), skips a preamble suc
 "Notes:" paragraph to find the header, and says which export it is. `contacts_from_csv` turns its
 rows into drafts, with built-in rules for the known exports or a column mapping the user chose in
 the import dialog (`FIELDS` lists the choices, `guess_mapping` pre-selects them). Reading lives in
-`csv_reading` and the mapping's fields and guesses in `csv_mapping`; both are re-exported here.
+`csv_reading` and the mapping's fields and guesses in `csv_mapping`.
 The known exports' rules are in `csv_rules`, and what a rule makes of a row (the name fallbacks,
 the birthday, the notes) in `csv_rows`; this module picks the rule and reads every row with it.
 
@@ -26,13 +26,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from relationship_crm.domain.enums import SHIPPED_STAGES
 from relationship_crm.domain.errors import BugError
 from relationship_crm.domain.records import Address
-from relationship_crm.interchange.csv_mapping import FIELD_KEYS as FIELD_KEYS
-from relationship_crm.interchange.csv_mapping import FIELDS as FIELDS
-from relationship_crm.interchange.csv_mapping import MULTI_FIELDS as MULTI_FIELDS
-from relationship_crm.interchange.csv_mapping import guess_mapping as guess_mapping
-from relationship_crm.interchange.csv_mapping import name_words
-from relationship_crm.interchange.csv_reading import CsvFile as CsvFile
-from relationship_crm.interchange.csv_reading import read_csv as read_csv
+from relationship_crm.interchange.csv_mapping import FIELD_KEYS, name_words
+from relationship_crm.interchange.csv_reading import CsvFile
 from relationship_crm.interchange.csv_rows import (
     NO_CONTENT,
     Builder,
