@@ -1,13 +1,11 @@
 """Contacts from vCard 2.1, 3.0 and 4.0 files (vCard 2.1 spec, RFC 2426, RFC 6350), as real
 programs write them: Outlook, Android, iPhone, Google Contacts and our own exporter.
 
-We split the file into cards and logical lines ourselves and let vobject's content-line parser
-(`parseLine`) read each line head: name, parameters, group. `vobject.readComponents` is many
-times slower on big files and misreads quoted-printable soft line breaks the way Outlook and
-Android write them (measured on real files), so the splitting, the
-quoted-printable and charset decoding, the unescaping and the structured values are ours. A big
-file repeats a few dozen heads ("EMAIL;TYPE=INTERNET,WORK"), so each distinct head goes to vobject
-once; that keeps 20,000 cards well under a second.
+We split the file into cards here; the logical lines, their heads (read by vobject's
+`parseLine`), the quoted-printable and charset decoding and the unescaping are `vcard_reading`'s.
+This module turns each card's properties into a contact: names, labelled emails, phones and
+addresses, birthday, tags. A big file repeats a few dozen heads ("EMAIL;TYPE=INTERNET,WORK"), so
+each distinct head is read once; that keeps 20,000 cards well under a second.
 
 Only structure is decoded here: values go out stripped but otherwise as written, and the import
 service checks them (is this an email address?). Pure: bytes in, `ImportedContact`s out; every
@@ -17,32 +15,30 @@ holds no card at all, an `UnknownFormatError`.
 
 from __future__ import annotations
 
-import binascii
-import codecs
-import functools
 import re
-import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
-
-from vobject.base import ParseError, parseLine  # type: ignore[import-untyped]
 
 from relationship_crm.domain.enums import SHIPPED_STAGES, Stage
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.records import ImportedContact, RecordError, UnknownFormatError
-from relationship_crm.interchange.sniff import bomless_utf16
+from relationship_crm.interchange.vcard_reading import (
+    BLANK,
+    CODE_PAGES,
+    BadValue,
+    CardText,
+    Params,
+    decode,
+    logical_lines,
+    parse_head,
+    snippet,
+    split,
+    unescape,
+    value_after_head,
+)
 
 __all__ = ["VCardFile", "VCardRecordError", "VCardWarning", "parse_vcards", "read_vcards"]
-
-_NO_PREF = 1000  # sorts after every PREF=1..100
-
-# Characters a "blank" line may hold: old DOS tools end files with Ctrl-Z, some phones pad with NUL.
-_BLANK = " \t\x00\x1a\x0b\x0c"
-_FOLD = (" ", "\t")
-
-# vCard 2.1 lets an encoding stand alone as a parameter word (`NOTE;QUOTED-PRINTABLE:...`).
-_ENCODING_WORDS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
 
 # Apple's built-in labels are wrapped: `_$!<Mobile>!$_`. Custom ones are plain text.
 _APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_", re.S)
@@ -63,63 +59,9 @@ _KNOWN_LABELS = {
     "otherfax": "fax",
 }
 
-# TYPE words that make a label, most telling first; others (internet, voice, pref, x400, postal,
-# text...) are noise. "work,cell" is a mobile; "work,fax" a work fax.
-_TYPE_LABELS = ("fax", "mobile", "mobile", "mobile", "pager", "main", "work", "home", "other")
-_TYPE_RANK = {
-    word: rank
-    for rank, word in enumerate(
-        ("fax", "cell", "mobile", "iphone", "pager", "main", "work", "home", "other")
-    )
-}
-_FAX_KINDS = {"work": 1, "home": 2, "fax": 4}
-# TYPE words that say how, not whose: never a label of their own.
-_NOISE_TYPES = frozenset(
-    (
-        "internet x400 voice pref postal parcel dom intl text msg bbs modem car isdn video pcs "
-        "textphone aol applelink attmail cis eworld ibmmail mcimail powershare prodigy tlx "
-        "uri x-internet"
-    ).split()
-)
-
-# The lines vobject's `parseLine` reads, up to the colon before the value: the same language as
-# its pattern, written so that no string makes it backtrack. vobject's own pattern nests
-# quantifiers and takes exponential time on a line like `A;B=,=,=,=,...` with no colon (20 pairs
-# are minutes), so a damaged file could hang the import; we ask vobject only about lines this
-# accepts. A parameter value may hold "=", so "=" also starts the next value piece here.
-_LINE_SHAPE = re.compile(
-    r"""
-    (?:[A-Za-z0-9_-]++\.)?[A-Za-z0-9_-]++          # group. name
-    (?:;(?=[;:]))?                                  # vobject allows one stray ";"
-    (?:;[A-Za-z0-9_-]++(?:[=,](?:"[^"]*+"|[^";:,=]*+))*+)*+   # ;param=value,value
-    :""",
-    re.VERBOSE,
-)
-
-_ESCAPED = re.compile(r"\\(.)", re.S)
-_UNESCAPE = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":", '"': '"'}
-_EMPTY_PARAMS = re.compile(r";{2,}")
-_CHARSET = re.compile(r";\s*CHARSET\s*=\s*([A-Za-z0-9_.:-]+)", re.I)
 # A phone number with letters in it (`+1-800-MYFAX`) that the service's check would refuse.
 _VANITY = re.compile(r"(?=.*\d)(?=(?:.*[A-Za-z]){2})[\dA-Za-z\s+().\-/#*]+")
 _PHONE_WORDS = re.compile(r"\b(?:ext|x)\b\.?", re.I)
-
-# The code pages a vCard 2.1 file without CHARSET is likely in (Windows first: Outlook writes
-# them), most likely first: on a tie the earlier one wins.
-_CODE_PAGES = {
-    "cp1252": "Windows-1252 (Western European)",
-    "cp1250": "Windows-1250 (Central European)",
-    "cp1251": "Windows-1251 (Cyrillic)",
-    "cp1253": "Windows-1253 (Greek)",
-    "cp1255": "Windows-1255 (Hebrew)",
-    "cp1254": "Windows-1254 (Turkish)",
-    "cp1257": "Windows-1257 (Baltic)",
-    "cp1256": "Windows-1256 (Arabic)",
-    "koi8_r": "KOI8-R (Cyrillic)",
-}
-# Scripts whose words start with a capital in names; a name in them all in lower case is a
-# sign of the wrong code page (Hebrew bytes read as cp1251 are lower-case Cyrillic).
-_CASED_SCRIPTS = frozenset({"LATIN", "GREEK", "CYRILLIC"})
 
 _PROPERTY_NAMES = {
     "BDAY": "birthday",
@@ -134,14 +76,9 @@ _PROPERTY_NAMES = {
     "CATEGORIES": "categories",
     "NICKNAME": "nickname",
 }
-_QP_BAD_ESCAPE = re.compile(r"=(?![0-9A-Fa-f]{2})")
 _DATE = re.compile(r"([0-9]{4})-?([0-9]{2})-?([0-9]{2})(?:T[0-9:.,Z+\-]*)?")
 _NO_YEAR_DATE = re.compile(r"--([0-9]{2})-?([0-9]{2})")
 _TEL_EXT = re.compile(r"(?:^|;)ext=([^;]*)", re.I)
-
-
-class _BadValue(Exception):
-    """A value of a card cannot be decoded; the card loop turns it into a RecordError."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +133,7 @@ def read_vcards(
     by is left out with a warning. A file that is not vCard, or a card cut short, is refused
     either way. Guessing a card's code page always gives a warning.
     """
-    text, raw = _decode(data)
+    text, raw = decode(data)
     if "\r\r\n" in text:  # CRLF written through a text-mode stream on Windows: one line end
         text = text.replace("\r\r\n", "\n")
     if "\n" in text:
@@ -210,9 +147,9 @@ def read_vcards(
     stray: tuple[int, str] | None = None  # the first text outside a card, reported if cards follow
     # Line heads already read (what comes before the value's colon), with what they mean.
     heads: dict[str, _Head] = {}
-    for line_no, line in _logical_lines(lines):
+    for line_no, line in logical_lines(lines):
         if card is None:
-            if line.strip(_BLANK).upper() == "BEGIN:VCARD":
+            if line.strip(BLANK).upper() == "BEGIN:VCARD":
                 if stray is not None:
                     raise _stray_error(record + 1, stray)
                 record, start, card = record + 1, line_no, []
@@ -228,7 +165,7 @@ def read_vcards(
         if colon and name == "END":
             if value.strip().upper() != "VCARD":
                 raise VCardRecordError(
-                    record, start, f"line {line_no}: unexpected END:{_snippet(value)}"
+                    record, start, f"line {line_no}: unexpected END:{snippet(value)}"
                 )
             contact = _read_card(record, start, card, raw, heads, strict, result.warnings, stages)
             if contact is not None:
@@ -238,7 +175,7 @@ def read_vcards(
             raise VCardRecordError(
                 record,
                 start,
-                f"line {line_no}: BEGIN:{_snippet(value)} inside a card that has no END:VCARD",
+                f"line {line_no}: BEGIN:{snippet(value)} inside a card that has no END:VCARD",
             )
         else:
             card.append((line_no, line))
@@ -279,22 +216,22 @@ def _read_card(
         if known is None:
             known = _read_head(line)
             if known is None:
-                bad(f"line {line_no} cannot be read: {_snippet(line)}", f"unreadable line: {line}")
+                bad(f"line {line_no} cannot be read: {snippet(line)}", f"unreadable line: {line}")
                 continue
             if '"' not in head:  # else the value may not start at the first colon
                 heads[head] = known
             else:
-                value = _value_after_head(line)
+                value = value_after_head(line)
         key, take, params, group = known
         if take is not None:
             try:
                 take(card, params, value, group)
-            except _BadValue as exc:
+            except BadValue as exc:
                 what = _PROPERTY_NAMES.get(key, key.lower())
                 bad(f"line {line_no}: {exc}", f"unreadable {what}: {value.strip()}")
     try:
         draft = card.draft()
-    except _BadValue as exc:
+    except BadValue as exc:
         if strict:
             raise VCardRecordError(record, start, str(exc)) from None
         warnings.append(VCardWarning(record, start, f"{exc}; the card was left out"))
@@ -305,37 +242,18 @@ def _read_card(
                 record,
                 start,
                 "the card names no character set; its text was read as "
-                f"{_CODE_PAGES.get(card.guessed, card.guessed)} (a guess: check its names)",
+                f"{CODE_PAGES.get(card.guessed, card.guessed)} (a guess: check its names)",
             )
         )
     return ImportedContact(draft, record, start)
 
 
 def _read_head(line: str) -> _Head | None:
-    """What a line's head means, or None when it cannot be read.
-
-    Empty parameters (`ADR;HOME;PREF;:`, as Outlook writes) are dropped, and a legacy property
-    name with "/" (`X-messaging/twitter-All`) is read with "-" in its place.
-    """
-    head, colon, value = line.partition(":")
-    legacy = ""
-    if colon and '"' not in head:
-        name, semicolon, params = head.partition(";")
-        if "/" in name:
-            legacy = name
-            name = name.replace("/", "-")
-        if semicolon:
-            params = _EMPTY_PARAMS.sub(";", ";" + params).strip(";")
-            head = f"{name};{params}" if params else name
-        else:
-            head = name
-        line = f"{head}:{value}"
-    try:
-        if not _LINE_SHAPE.match(line):  # checked first: see _LINE_SHAPE
-            raise ParseError(line)
-        name, raw_params, value, group = parseLine(line)
-    except ParseError:
+    """What a line's head means, or None when it cannot be read (see `parse_head`)."""
+    parsed = parse_head(line)
+    if parsed is None:
         return None
+    name, raw_params, group, legacy = parsed
     key = name.upper()
     if legacy or key.endswith("-ALL"):
         service = (legacy or name).rpartition("/")[2]
@@ -343,43 +261,21 @@ def _read_head(line: str) -> _Head | None:
             service = service[:-4]
         if service.upper().startswith("X-"):
             service = service[2:]
-        return (key, _legacy_taker(service.lower()), _Params(raw_params), group)
-    return (key, _TAKE.get(key), _Params(raw_params), group)
+        return (key, _legacy_taker(service.lower()), Params(raw_params), group)
+    return (key, _TAKE.get(key), Params(raw_params), group)
 
 
-def _value_after_head(line: str) -> str:
-    try:
-        return str(parseLine(line)[2])
-    except ParseError:
-        return line.partition(":")[2]
-
-
-def _legacy_taker(service: str) -> Callable[[_Card, _Params, str, str | None], None] | None:
+def _legacy_taker(service: str) -> Callable[[_Card, Params, str, str | None], None] | None:
     """Old programs' `X-messaging/twitter-All:@ada`: kept in the notes as "twitter: @ada"."""
     if not service:
         return None
 
-    def take(card: _Card, params: _Params, value: str, group: str | None) -> None:
-        text = _unescape(params.text(value, card))
+    def take(card: _Card, params: Params, value: str, group: str | None) -> None:
+        text = unescape(params.text(value, card))
         if text:
             card.notes.append(f"{service}: {text}")
 
     return take
-
-
-def _card_charset(lines: list[tuple[int, str]]) -> str:
-    """The first CHARSET any line of the card names: Outlook names it on some lines only."""
-    for _, line in lines:
-        head = line.partition(":")[0]
-        if "=" in head:
-            match = _CHARSET.search(head)
-            if match:
-                try:
-                    codecs.lookup(match.group(1))
-                except LookupError:
-                    continue
-                return match.group(1)
-    return ""
 
 
 def _looks_like_vcard(line: str) -> bool:
@@ -389,303 +285,15 @@ def _looks_like_vcard(line: str) -> bool:
     return ":" in line and (name in _TAKE or name in ("VERSION", "UID", "END", "PHOTO"))
 
 
-# --- bytes and lines ----------------------------------------------------------------------------
-
-
-def _decode(data: bytes) -> tuple[str, bool]:
-    """The file as text, and whether it was read byte for byte (latin-1) to decode value by value.
-
-    UTF-8 (with or without BOM) and UTF-16/32 (with a BOM, or UTF-16 without one, known by its
-    NUL bytes) are decoded whole. Anything else (a vCard 2.1 file in a Windows code page, or one
-    mixing UTF-8 and Latin-1 values) is mapped byte for byte, and each non-ASCII value is decoded
-    later with its card's CHARSET, else UTF-8, else the card's code page as detected.
-    """
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32-be"),
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            data = data[len(bom) :]
-            if codec != "utf-8":
-                return data.decode(codec, errors="replace"), False
-            break
-    else:
-        codec16 = bomless_utf16(data)
-        if codec16 is not None:
-            return data.decode(codec16, errors="replace"), False
-    try:
-        return data.decode("utf-8"), False
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), True
-
-
-def _logical_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
-    """(first physical line number, logical line) for each non-blank logical line.
-
-    Quoted-printable soft breaks come first: a QP line ending in "=" goes on with the next line
-    as it is (Outlook and Android do not indent it, and a leading space there is data). Then
-    folding (a line starting with a space or tab continues the one before). Then vCard 2.1
-    base64, whose lines need not be indented and which ends at a blank line.
-    """
-    count = len(lines)
-    lines.append("")  # a sentinel: lines[i] always exists below
-    i = 0
-    while i < count:
-        line = lines[i]
-        i += 1
-        if not line or (line[0] in _BLANK and not line.strip(_BLANK)):
-            continue
-        first = i
-        following = lines[i]
-        if line[-1] == "=" or following[:1] in _FOLD:
-            qp: bool | None = None  # is this a quoted-printable property? (asked only when needed)
-            while i < count:
-                following = lines[i]
-                if line.endswith("="):
-                    if qp is None:
-                        qp = "QUOTED-PRINTABLE" in line.partition(":")[0].upper()
-                    if qp and not _is_boundary(following):
-                        line = line[:-1] + following
-                        i += 1
-                        continue
-                if following[:1] in _FOLD:
-                    line += following[1:]
-                    i += 1
-                    continue
-                break
-            following = lines[i]
-        if following and ":" not in following and following.strip(_BLANK) and _is_base64(line):
-            while i < count and ":" not in lines[i] and lines[i].strip(_BLANK):
-                line += lines[i].strip()
-                i += 1
-        yield first, line
-
-
-def _is_base64(line: str) -> bool:
-    """A base64 property: vCard 2.1 `ENCODING=BASE64` or bare `BASE64`, 3.0 `ENCODING=b`."""
-    head = line.partition(":")[0].upper()
-    return "BASE64" in head or "ENCODING=B" in head
-
-
-def _is_boundary(line: str) -> bool:
-    """BEGIN:VCARD or END:VCARD, which a dangling soft break must not swallow."""
-    return line.strip(_BLANK).upper() in ("END:VCARD", "BEGIN:VCARD")
-
-
-def _snippet(text: str) -> str:
-    return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
 def _stray_error(record: int, stray: tuple[int, str]) -> RecordError:
-    return RecordError(record, stray[0], f"text outside a card: {_snippet(stray[1])}")
-
-
-# --- parameters and values ----------------------------------------------------------------------
-
-
-class _Params:
-    """The parameters we use: the label their TYPE words make, PREF rank, ENCODING, CHARSET...
-
-    Read once per distinct line head and shared by every line with that head: never changed.
-    """
-
-    __slots__ = ("label", "pref", "encoding", "charset", "omit_year", "value_type")
-
-    def __init__(self, raw: list[list[str]]) -> None:
-        types: list[str] = []
-        self.pref = _NO_PREF
-        self.encoding = self.charset = self.omit_year = self.value_type = ""
-        for item in raw:
-            name = item[0].upper()
-            if len(item) == 1:  # vCard 2.1 bare word: TEL;CELL;PREF, NOTE;QUOTED-PRINTABLE
-                if name in _ENCODING_WORDS:
-                    self.encoding = name
-                elif name == "PREF":
-                    self.pref = 1
-                else:
-                    types.append(item[0])
-            elif name == "TYPE":
-                for value in item[1:]:
-                    for word in value.split(","):  # 4.0 quotes lists: TYPE="work,voice"
-                        word = word.strip()
-                        if word.lower() == "pref":
-                            self.pref = min(self.pref, 1)
-                        elif word:
-                            types.append(word)
-            elif name == "PREF":
-                try:
-                    self.pref = min(self.pref, int(item[1]))
-                except ValueError:
-                    pass
-            elif name == "ENCODING":
-                self.encoding = item[1].strip().upper()
-            elif name == "CHARSET":
-                self.charset = item[1].strip()
-            elif name == "X-APPLE-OMIT-YEAR":
-                self.omit_year = item[1].strip()
-            elif name == "VALUE":
-                self.value_type = item[1].strip().lower()
-        self.label = _type_label(types)
-
-    def text(self, value: str, card: _Card) -> str:
-        """The value decoded (quoted-printable, base64, charset) but still vCard-escaped.
-
-        Without a CHARSET of its own a value takes the one the card names on another line.
-        """
-        encoding = self.encoding
-        raw = card.raw
-        if not encoding and (not raw or value.isascii()):
-            return value
-        charset = self.charset or card.charset()
-        if encoding == "QUOTED-PRINTABLE":
-            data = _quoted_printable(value, raw)
-            return _decode_bytes(data, charset, strict=True, card=card)
-        if encoding in ("B", "BASE64"):
-            try:
-                data = binascii.a2b_base64(value.encode("latin-1" if raw else "utf-8"))
-            except (binascii.Error, UnicodeError):
-                raise _BadValue("a base64 value cannot be decoded") from None
-            return _decode_bytes(data, charset, strict=True, card=card)
-        if raw and not value.isascii():
-            return _decode_bytes(value.encode("latin-1"), charset, strict=False, card=card)
-        return value
-
-
-def _quoted_printable(value: str, raw: bool) -> bytes:
-    if value.endswith("="):  # a soft break just before END:VCARD
-        value = value[:-1]
-    if _QP_BAD_ESCAPE.search(value):
-        raise _BadValue(f"quoted-printable value {_snippet(value)} cannot be decoded")
-    return binascii.a2b_qp(value.encode("latin-1" if raw else "utf-8"))
-
-
-def _decode_bytes(data: bytes, charset: str, *, strict: bool, card: _Card) -> str:
-    """Bytes in the CHARSET named; without one (or an unknown one) UTF-8, then the card's code
-    page as detected from all its 8-bit text (cp1252 when nothing fits).
-
-    `strict`: bytes that are not valid in the named charset are an error (quoted-printable and
-    base64 values say exactly which bytes they mean), not a reason to guess.
-    """
-    if charset:
-        try:
-            return data.decode(charset)
-        except LookupError:
-            pass  # a charset Python does not know: guess as if none was named
-        except (UnicodeError, ValueError):
-            if strict:
-                raise _BadValue(f"a value is not valid {charset} text") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode(card.code_page())
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")  # the five bytes cp1252 leaves undefined
-
-
-@functools.lru_cache(maxsize=512)
-def _detect_code_page(data: bytes) -> str:
-    """The code page 8-bit text is most likely in: charset-normalizer's least chaotic candidates,
-    then (names are short, so several often tie) the one whose words look most like names.
-
-    Text that reads as plausible Western European (cp1252, the most common by far) is taken as
-    that without asking the detector, which is slow next to the rest of the parser.
-    """
-    try:
-        if _implausibility(data.decode("cp1252"), cased=False) == 0:
-            return "cp1252"
-    except UnicodeDecodeError:
-        pass
-    # Loaded only for the few cards that need a guess: an import pays its start-up otherwise.
-    from charset_normalizer import from_bytes
-
-    try:
-        matches = list(from_bytes(data, cp_isolation=list(_CODE_PAGES)))
-    except (LookupError, ValueError):  # pragma: no cover - the detector's own trouble
-        matches = []
-    if not matches:
-        return "cp1252"
-    least = min(m.chaos for m in matches)
-    candidates = {m.encoding for m in matches if m.chaos <= least + 0.05}
-    best, best_score = "cp1252", float("inf")
-    for code_page in _CODE_PAGES:
-        if code_page not in candidates:
-            continue
-        score = _implausibility(data.decode(code_page, errors="replace"))
-        if score < best_score:
-            best, best_score = code_page, score
-    return best
-
-
-def _implausibility(text: str, *, cased: bool = True) -> float:
-    """How unlike names and notes a decoding looks: symbols among letters, words that mix
-    scripts, Latin words made mostly of accented letters, and (`cased`) words of a cased script
-    without a capital (Hebrew read as cp1251 is lower-case Cyrillic; email addresses are too)."""
-    score = 0.0
-    for word in re.findall(r"[^\W\d_]+", text):
-        scripts: set[str] = set()
-        accented = upper = 0
-        for char in word:
-            script = unicodedata.name(char, "X").split(" ")[0]
-            scripts.add(script)
-            if not char.isascii():
-                accented += 1
-            upper += char.isupper()
-        if len(scripts) > 1:
-            score += 2
-        if accented and scripts == {"LATIN"} and len(word) > 2 and accented * 2 > len(word):
-            score += 1
-        if cased and accented and not upper and scripts <= _CASED_SCRIPTS and len(word) > 1:
-            score += 0.5
-    score += 2 * sum(
-        1 for char in text if not char.isascii() and unicodedata.category(char)[0] in "SC"
-    )
-    return score
-
-
-def _unescape(text: str) -> str:
-    """A vCard text value unescaped (\\n, \\N, \\, \\; \\\\), line ends as \\n, stripped."""
-    if "\\" in text:
-        text = _ESCAPED.sub(lambda m: _UNESCAPE.get(m.group(1), m.group(0)), text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip()
-
-
-def _split(text: str, separators: str) -> list[str]:
-    """`text` split at separators that are not escaped with a backslash (pieces stay escaped)."""
-    if "\\" not in text:
-        if len(separators) == 1:
-            return text.split(separators)
-        return re.split(f"[{re.escape(separators)}]", text)
-    parts: list[str] = []
-    begin = i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char in separators:
-            parts.append(text[begin:i])
-            begin = i + 1
-        i += 1
-    parts.append(text[begin:])
-    return parts
+    return RecordError(record, stray[0], f"text outside a card: {snippet(stray[1])}")
 
 
 def _name_part(component: str, joiner: str = " ") -> str:
     """One N component; a list of names (`Philip,Paul`) joined with spaces."""
     if "," not in component:
-        return _unescape(component)
-    return joiner.join(p for p in (_unescape(v) for v in _split(component, ",")) if p)
+        return unescape(component)
+    return joiner.join(p for p in (unescape(v) for v in split(component, ",")) if p)
 
 
 def _phone(value: str) -> str:
@@ -714,37 +322,14 @@ def _birthday(value: str, omit_year: str) -> str | None:
     else:
         match = _NO_YEAR_DATE.fullmatch(text)
         if not match:
-            raise _BadValue(f"the birthday {_snippet(text)} is not a date")
+            raise BadValue(f"the birthday {snippet(text)} is not a date")
         year = None
         month, day = match.groups()
     try:  # 2000 is a leap year, so "--02-29" passes
         date(int(year or 2000), int(month), int(day))
     except ValueError:
-        raise _BadValue(f"the birthday {_snippet(text)} is not a date") from None
+        raise BadValue(f"the birthday {snippet(text)} is not a date") from None
     return f"{year}-{month}-{day}" if year else f"--{month}-{day}"
-
-
-def _type_label(types: list[str]) -> str:
-    """The simple label for TYPE words: mobile, work fax, pager... ("" for none we know).
-
-    Android writes a custom label of a vCard 2.1 property as a type word: `TEL;X-Assistant:`.
-    """
-    best = len(_TYPE_RANK)
-    kinds = 0  # which of work (1), home (2) and fax (4) were named, to make "work fax"
-    custom = ""
-    for word in types:
-        lower = word.lower()
-        rank = _TYPE_RANK.get(lower)
-        if rank is not None:
-            best = min(best, rank)
-            kinds |= _FAX_KINDS.get(lower, 0)
-        elif not custom and lower.startswith("x-"):
-            custom = word[2:].strip()
-        elif not custom and lower not in _NOISE_TYPES:  # `EMAIL;TYPE=school:` keeps "school"
-            custom = word.strip()
-    if kinds & 4:
-        return "work fax" if kinds & 1 else "home fax" if kinds & 2 else "fax"
-    return _TYPE_LABELS[best] if best < len(_TYPE_LABELS) else custom
 
 
 def _ab_label(text: str) -> str:
@@ -768,17 +353,13 @@ _Item = tuple[int, str, str, str]
 _Parts = tuple[str, str, str, str, str]  # street, city, region, postcode, country
 
 
-class _Card:
+class _Card(CardText):
     """Collects the properties of one card while its lines are read; `draft()` builds the result.
 
-    One `_take_*` method per property we read (see `_TAKE`); they raise `_BadValue`.
+    One `_take_*` method per property we read (see `_TAKE`); they raise `BadValue`.
     """
 
     __slots__ = (
-        "raw",
-        "card_charset",
-        "lines",
-        "guessed",
         "nickname",
         "organisation",
         "fn",
@@ -802,11 +383,8 @@ class _Card:
         lines: list[tuple[int, str]],
         stages: Collection[str] = SHIPPED_STAGES,
     ) -> None:
-        self.raw = raw
+        super().__init__(raw, lines)
         self.known_stages = stages
-        self.card_charset: str | None = None  # found when a value first needs it
-        self.lines = lines
-        self.guessed: str | None = None  # the code page detected, once a value needed it
         self.nickname = ""
         self.organisation = False
         self.fn = self.org = self.title = ""
@@ -820,39 +398,13 @@ class _Card:
         self.addresses: list[tuple[int, str, str, _Parts]] = []
         self.labels: dict[str, str] = {}  # item group -> X-ABLabel
 
-    def charset(self) -> str:
-        """The CHARSET some line of the card names ("" for none), looked for once."""
-        if self.card_charset is None:
-            self.card_charset = _card_charset(self.lines)
-        return self.card_charset
-
-    def code_page(self) -> str:
-        """The code page of the card's 8-bit text (detected once, from all of it)."""
-        if self.guessed is None:
-            self.guessed = _detect_code_page(self._eight_bit())
-        return self.guessed
-
-    def _eight_bit(self) -> bytes:
-        """Every non-ASCII value of the card as bytes (quoted-printable ones decoded)."""
-        pieces: list[bytes] = []
-        for _, line in self.lines:
-            head, _, value = line.partition(":")
-            try:
-                if "QUOTED-PRINTABLE" in head.upper():
-                    pieces.append(_quoted_printable(value, self.raw))
-                elif not value.isascii():
-                    pieces.append(value.encode("latin-1" if self.raw else "utf-8"))
-            except (_BadValue, UnicodeError):
-                continue
-        return b"\n".join(p for p in pieces if not p.isascii())
-
-    def _take_email(self, params: _Params, value: str, group: str | None) -> None:
-        text = _unescape(params.text(value, self))
+    def _take_email(self, params: Params, value: str, group: str | None) -> None:
+        text = unescape(params.text(value, self))
         if text:
             self.emails.append((params.pref, (group or "").lower(), params.label, text))
 
-    def _take_tel(self, params: _Params, value: str, group: str | None) -> None:
-        text = _phone(_unescape(params.text(value, self)))
+    def _take_tel(self, params: Params, value: str, group: str | None) -> None:
+        text = _phone(unescape(params.text(value, self)))
         if not text:
             return
         label = self.labels.get((group or "").lower(), params.label)
@@ -867,8 +419,8 @@ class _Card:
             return
         self.phones.append((params.pref, (group or "").lower(), params.label, text))
 
-    def _take_adr(self, params: _Params, value: str, group: str | None) -> None:
-        parts = [_unescape(p) for p in _split(params.text(value, self), ";")]
+    def _take_adr(self, params: Params, value: str, group: str | None) -> None:
+        parts = [unescape(p) for p in split(params.text(value, self), ";")]
         if any(parts):
             parts += [""] * (7 - len(parts))
             box, extended, street, city, region, code, country = parts[:7]
@@ -876,59 +428,59 @@ class _Card:
             address = (street, city, region, code, country)
             self.addresses.append((params.pref, (group or "").lower(), params.label, address))
 
-    def _take_fn(self, params: _Params, value: str, group: str | None) -> None:
+    def _take_fn(self, params: Params, value: str, group: str | None) -> None:
         if not self.fn:
-            self.fn = _unescape(params.text(value, self))
+            self.fn = unescape(params.text(value, self))
 
-    def _take_n(self, params: _Params, value: str, group: str | None) -> None:
+    def _take_n(self, params: Params, value: str, group: str | None) -> None:
         if self.n is None:
-            parts = _split(params.text(value, self), ";")
+            parts = split(params.text(value, self), ";")
             parts += [""] * (5 - len(parts))
             # family; given; additional; prefix; suffix ("Jr.,M.D." -> "Jr., M.D.")
             self.n = [_name_part(p) for p in parts[:4]] + [_name_part(parts[4], ", ")]
 
-    def _take_org(self, params: _Params, value: str, group: str | None) -> None:
+    def _take_org(self, params: Params, value: str, group: str | None) -> None:
         if not self.org:  # organization name; then units, which we do not keep
-            self.org = _unescape(_split(params.text(value, self), ";")[0])
+            self.org = unescape(split(params.text(value, self), ";")[0])
 
-    def _take_title(self, params: _Params, value: str, group: str | None) -> None:
+    def _take_title(self, params: Params, value: str, group: str | None) -> None:
         if not self.title:
-            self.title = _unescape(params.text(value, self))
+            self.title = unescape(params.text(value, self))
 
-    def _take_note(self, params: _Params, value: str, group: str | None) -> None:
-        note = _unescape(params.text(value, self))
+    def _take_note(self, params: Params, value: str, group: str | None) -> None:
+        note = unescape(params.text(value, self))
         if note:
             self.notes.append(note)
 
-    def _take_categories(self, params: _Params, value: str, group: str | None) -> None:
-        for piece in _split(params.text(value, self), ",;"):
-            tag = _unescape(piece)
+    def _take_categories(self, params: Params, value: str, group: str | None) -> None:
+        for piece in split(params.text(value, self), ",;"):
+            tag = unescape(piece)
             if tag and tag not in self.tags:
                 self.tags.append(tag)
 
-    def _take_bday(self, params: _Params, value: str, group: str | None) -> None:
+    def _take_bday(self, params: Params, value: str, group: str | None) -> None:
         if params.value_type == "text":  # vCard 4.0 `BDAY;VALUE=text:circa 1800`: not a date
-            text = _unescape(params.text(value, self))
+            text = unescape(params.text(value, self))
             if text:
                 self.notes.append(f"birthday: {text}")
         elif self.birthday is None:
             self.birthday = _birthday(params.text(value, self), params.omit_year)
 
-    def _take_nickname(self, params: _Params, value: str, group: str | None) -> None:
+    def _take_nickname(self, params: Params, value: str, group: str | None) -> None:
         if not self.nickname:
-            self.nickname = _unescape(_split(params.text(value, self), ",")[0])
+            self.nickname = unescape(split(params.text(value, self), ",")[0])
 
-    def _take_kind(self, params: _Params, value: str, group: str | None) -> None:
+    def _take_kind(self, params: Params, value: str, group: str | None) -> None:
         # vCard 4.0 KIND:org, Apple's X-ABShowAs:COMPANY: the card is an organisation
         if value.strip().lower() in ("org", "organization", "organisation", "company"):
             self.organisation = True
 
-    def _take_ablabel(self, params: _Params, value: str, group: str | None) -> None:
-        label = _ab_label(_unescape(params.text(value, self)))
+    def _take_ablabel(self, params: Params, value: str, group: str | None) -> None:
+        label = _ab_label(unescape(params.text(value, self)))
         if group and label:  # Apple's label for the other properties of its item group
             self.labels[group.lower()] = label
 
-    def _take_stage(self, params: _Params, value: str, group: str | None) -> None:
+    def _take_stage(self, params: Params, value: str, group: str | None) -> None:
         # Our own exporter writes it; anything this database does not know leaves the default.
         key = value.strip().lower()
         if key in self.known_stages:
@@ -941,7 +493,7 @@ class _Card:
         return tuple(Labeled(value, labels.get(group, label)) for _, group, label, value in items)
 
     def draft(self) -> ContactDraft:
-        """The card as a draft. Raises _BadValue for a card with nothing to call it by.
+        """The card as a draft. Raises BadValue for a card with nothing to call it by.
 
         FN is the name when the file gives one; N's parts are the given and family names as they
         are (nothing is guessed from FN when the card has N). An organisation card (KIND:org,
@@ -972,7 +524,7 @@ class _Card:
             or (phones[0].value if phones else "")
         )
         if not name:
-            raise _BadValue("the card has no name")
+            raise BadValue("the card has no name")
         # Parts are guessed from FN only for a person's card that has no N at all (vCard 4.0
         # allows that); never from a nickname, an email address or a company's name.
         guess = not organisation and self.n is None and bool(self.fn)
@@ -994,7 +546,7 @@ class _Card:
 
 
 # The properties we read, by upper-cased name; all others (PHOTO, UID, URL, X-...) are skipped.
-_TAKE: dict[str, Callable[[_Card, _Params, str, str | None], None]] = {
+_TAKE: dict[str, Callable[[_Card, Params, str, str | None], None]] = {
     "FN": _Card._take_fn,
     "N": _Card._take_n,
     "EMAIL": _Card._take_email,
@@ -1013,4 +565,4 @@ _TAKE: dict[str, Callable[[_Card, _Params, str, str | None], None]] = {
 }
 
 # What a line head reads as: upper-cased name, what takes it (None: skipped), parameters, group.
-_Head = tuple[str, Callable[[_Card, _Params, str, str | None], None] | None, _Params, str | None]
+_Head = tuple[str, Callable[[_Card, Params, str, str | None], None] | None, Params, str | None]

@@ -39,7 +39,7 @@ from relationship_crm.services.stages import stage_keys
 # CSV and JSON copies are read by modules of their own, loaded when such a file comes: a vCard
 # import does not pay their start-up (issue 18).
 if TYPE_CHECKING:
-    from relationship_crm.interchange import csv_import
+    from relationship_crm.interchange import csv_reading
 
 MAX_BYTES = 1 << 30  # a 1 GiB contacts file is a mistake, not an address book
 
@@ -67,7 +67,7 @@ class FileInfo:
 
     kind: str
     description: str
-    csv: csv_import.CsvFile | None = None
+    csv: csv_reading.CsvFile | None = None
 
     @property
     def needs_mapping(self) -> bool:
@@ -82,9 +82,9 @@ def inspect(data: bytes) -> FileInfo:
         return FileInfo("vcard", "vCard file")
     if kind == "json":
         return FileInfo("json", "Relationship CRM copy (JSON)")
-    from relationship_crm.interchange import csv_import
+    from relationship_crm.interchange import csv_reading
 
-    table = csv_import.read_csv(data)
+    table = csv_reading.read_csv(data)
     return FileInfo("csv", table.description, table)
 
 
@@ -289,7 +289,7 @@ def import_data(
     )
 
 
-def _unknown_csv_message(table: csv_import.CsvFile) -> str:
+def _unknown_csv_message(table: csv_reading.CsvFile) -> str:
     from relationship_crm.interchange import csv_import
 
     try:

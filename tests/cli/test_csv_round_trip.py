@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relationship_crm.domain.records import ContactView
-from relationship_crm.interchange import csv_import
+from relationship_crm.interchange import csv_reading
 from relationship_crm.interchange.csv_export import neutralise, unneutralise
 from relationship_crm.services import contacts
 from relationship_crm.storage.db import open_database
@@ -51,7 +51,7 @@ def test_our_csv_imports_back_with_everything_it_holds(cli, tmp_path, database_t
     out = tmp_path / "contacts.csv"
     assert cli("export", "--format", "csv", str(out)).code == 0
     assert b"'--07-04" in out.read_bytes()  # still safe for a spreadsheet
-    assert csv_import.read_csv(out.read_bytes()).describe() == "Relationship CRM CSV"
+    assert csv_reading.read_csv(out.read_bytes()).describe() == "Relationship CRM CSV"
 
     fresh = tmp_path / "fresh.sqlite3"
     result = cli("import", str(out), db=fresh)

@@ -8,7 +8,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QComboBox
 
-from relationship_crm.interchange.csv_import import FIELDS, NO_CONTENT, CsvFile, read_csv
+from relationship_crm.interchange.csv_mapping import FIELDS
+from relationship_crm.interchange.csv_reading import CsvFile, read_csv
+from relationship_crm.interchange.csv_rows import NO_CONTENT
 from relationship_crm.ui.dialogs.column_mapping import (
     COLUMN,
     INTRO,

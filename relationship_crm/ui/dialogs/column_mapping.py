@@ -24,13 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from relationship_crm.domain.records import ContactDraft
-from relationship_crm.interchange.csv_import import (
-    FIELDS,
-    MULTI_FIELDS,
-    CsvFile,
-    guess_mapping,
-    read_contacts,
-)
+from relationship_crm.interchange.csv_import import read_contacts
+from relationship_crm.interchange.csv_mapping import FIELDS, MULTI_FIELDS, guess_mapping
+from relationship_crm.interchange.csv_reading import CsvFile
 from relationship_crm.interchange.records import UnknownFormatError
 from relationship_crm.ui.widgets.messages import WARNING_COLOUR
 
@@ -128,7 +124,7 @@ class ColumnMappingDialog(QDialog):
 
     One table row per CSV column: its header, a few sample values from the first rows (plain
     text, elided; the full values in the tooltip) and a combo box ("Ignore" or one of
-    `csv_import.FIELDS`) pre-selected from `guess_mapping`. A field that takes one value (all
+    `csv_mapping.FIELDS`) pre-selected from `guess_mapping`. A field that takes one value (all
     but `MULTI_FIELDS`) can feed from one column only: choosing it on a second column sets the
     first back to Ignore, and a note under the table says so. Below, a preview of how the first
     PREVIEW_ROWS rows would import (name, email, phone, company), read with the same code the

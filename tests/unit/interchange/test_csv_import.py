@@ -15,15 +15,13 @@ from hypothesis import strategies as st
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.csv_import import (
-    FIELDS,
-    NO_CONTENT,
-    CsvFile,
     contacts_and_errors,
     contacts_from_csv,
-    guess_mapping,
     read_contacts,
-    read_csv,
 )
+from relationship_crm.interchange.csv_mapping import FIELDS, guess_mapping
+from relationship_crm.interchange.csv_reading import CsvFile, read_csv
+from relationship_crm.interchange.csv_rows import NO_CONTENT
 from relationship_crm.interchange.records import RecordError, UnknownFormatError
 
 DATA = Path(__file__).parents[2] / "data" / "csv"
