@@ -33,7 +33,15 @@ from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.domain.text import fold
 from relationship_crm.interchange.records import ImportedContact, RecordError
 from relationship_crm.scheduling.zones import get_zone
-from relationship_crm.services import contacts, health, importing, settings, stages, team
+from relationship_crm.services import (
+    contact_fields,
+    contacts,
+    health,
+    importing,
+    settings,
+    stages,
+    team,
+)
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
 from relationship_crm.storage import identity
@@ -461,7 +469,7 @@ def _rhythms(session: Session, document: Mapping[str, Any]) -> list[health.RuleV
         key = _text(row, "key", path)
         try:
             if scope == "tag":
-                key = fold(contacts.normalize_tag(key))
+                key = fold(contact_fields.normalize_tag(key))
             elif scope == "stage":
                 key = health.check_stage_key(session, key)
             elif scope != "contact":
@@ -675,7 +683,7 @@ def _draft(row: Mapping[str, Any], path: _Path) -> ContactDraft:
     if birthday is not None and not isinstance(birthday, str):
         raise (path / "birthday").fail("must be text")
     try:
-        stage = contacts.parse_stage(_text(row, "stage", path, default="prospect"))
+        stage = contact_fields.parse_stage(_text(row, "stage", path, default="prospect"))
     except InvalidInputError as error:
         raise (path / "stage").fail(str(error)) from None
     return ContactDraft(
