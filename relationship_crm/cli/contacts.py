@@ -140,7 +140,7 @@ def _address_option(p: argparse.ArgumentParser) -> None:
 
 
 def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    from relationship_crm.services import contacts
+    from relationship_crm.services import contact_fields, contacts
 
     draft = ContactDraft(
         name=args.name,
@@ -151,7 +151,7 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         addresses=tuple(args.address),
         company=args.company or "",
         title=args.title or "",
-        stage=contacts.parse_stage(args.stage),
+        stage=contact_fields.parse_stage(args.stage),
         tags=tuple(args.tag),
         birthday=args.birthday,
         notes=args.notes or "",
@@ -195,6 +195,7 @@ def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.services import (
+        contact_fields,
         contacts,
         followups,
         gifts,
@@ -215,7 +216,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     if args.format == "json":
         data = contact_json(c)
         data["addresses"] = [
-            {"label": a.label, "value": contacts.address_text(a)} for a in c.addresses
+            {"label": a.label, "value": contact_fields.address_text(a)} for a in c.addresses
         ]
         data["stage_history"] = [
             {"stage": h.stage, "changed_at": iso(h.changed_at)} for h in c.stage_history
@@ -240,7 +241,7 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     for p in c.phones:
         out.write(f"  phone {p.label + ': ' if p.label else ''}{p.value}\n")
     for a in c.addresses:
-        text = contacts.address_text(a).replace("\n", "\n           ")
+        text = contact_fields.address_text(a).replace("\n", "\n           ")
         out.write(f"  address {a.label + ': ' if a.label else ''}{text}\n")
     if c.tags:
         out.write(f"  tags: {', '.join(c.tags)}\n")

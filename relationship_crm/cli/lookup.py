@@ -66,9 +66,9 @@ def _search_options(p: argparse.ArgumentParser) -> None:
 
 
 def _search(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    from relationship_crm.services import contacts
+    from relationship_crm.services import contact_search
 
     with db.read() as s:
-        found = contacts.search(s, args.query, limit=args.limit)
+        found = contact_search.search(s, args.query, limit=args.limit)
     print_list(found, args.format, out, to_json=contact_json, text=CONTACT_TABLE)
     return 0

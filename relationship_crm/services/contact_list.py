@@ -14,7 +14,7 @@ from sqlalchemy import ScalarSelect, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.text import fold
-from relationship_crm.services import contacts, team
+from relationship_crm.services import contact_search, team
 from relationship_crm.services.common import utcnow
 from relationship_crm.storage.schema import (
     Company,
@@ -132,7 +132,7 @@ def page(
     owners = team.mine(session) if flt.mine else None
     ranked: list[int] | None = None
     if flt.query.strip():
-        ranked = [c.id for c in contacts.search(session, flt.query, limit=SEARCH_LIMIT)]
+        ranked = [c.id for c in contact_search.search(session, flt.query, limit=SEARCH_LIMIT)]
         base = base.where(Contact.id.in_(ranked))
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     last = _last_contact(now).label("last_contact")

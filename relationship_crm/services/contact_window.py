@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.text import words
-from relationship_crm.services import contacts
+from relationship_crm.services import contact_search
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.contact_list import (
     SEARCH_LIMIT,
@@ -116,7 +116,7 @@ def _ordered(
     if flt.query.strip() and name_prefix(flt.query) is not None:
         sort = "name" if sort == "relevance" else sort  # names that start with it: no ranking
     elif flt.query.strip():
-        ranked = contacts.search_ids(session, flt.query, limit=search_limit)
+        ranked = contact_search.search_ids(session, flt.query, limit=search_limit)
         found = len(ranked)
         if not ranked:
             return [], 0

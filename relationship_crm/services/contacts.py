@@ -1,9 +1,11 @@
-"""Contacts: create, edit, stage changes with history, tags, listing and full-text search."""
+"""Contacts: create, edit, stage changes with history, tags, trash, listing and the search index.
+
+The checks of each field are services.contact_fields; the search over the index this module keeps
+current is services.contact_search.
+"""
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,16 +13,27 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, func, null, select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from relationship_crm.domain import bounds, timefmt
 from relationship_crm.domain.changes import Changes, Created, Outcome
-from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import EditConflictError, InvalidInputError, NotFoundError
 from relationship_crm.domain.records import Address, ContactDraft, ContactView, Labeled, StageEntry
-from relationship_crm.domain.text import clean_block, fold, split_name, words
+from relationship_crm.domain.text import fold, split_name
 from relationship_crm.services import settings, stages, team
 from relationship_crm.services.common import live_contact, optional_line, required_line, utcnow
+from relationship_crm.services.contact_fields import (
+    MAX_ADDRESS,
+    address_fields,
+    address_text,
+    check_birthday,
+    check_notes,
+    clean_draft,
+    clean_emails,
+    clean_phones,
+    normalize_tag,
+    phone_key,
+)
 from relationship_crm.storage import search_index
 from relationship_crm.storage.db import fetch_tuples
 from relationship_crm.storage.schema import (
@@ -35,176 +48,7 @@ from relationship_crm.storage.schema import (
     contact_tags,
 )
 
-_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+$")
-_PHONE_CHARS = re.compile(r"[\d\s+().\-/#*,;xXextEXT.]+")
-_BIRTHDAY = re.compile(r"^(?:(\d{4})|-)-(\d{2})-(\d{2})$")
-MAX_NOTES = 100_000
-
-
-# --- validation -------------------------------------------------------------------------------
-
-
-MAX_ADDRESS = 2_000
-
-
-def parse_stage(value: str) -> str:
-    """A stage key from its name, case-insensitive (`stages.check_stage` says whether it exists).
-
-    The shape is checked here, so code without a session (a draft being cleaned) refuses
-    nonsense early; a well-formed key of no stage is refused when the contact is stored.
-    """
-    key = str(value).strip().lower()
-    if not stages.KEY_PATTERN.fullmatch(key):
-        valid = ", ".join(s.value for s in Stage)
-        raise InvalidInputError(f"unknown stage {str(value)!r}; use one of: {valid}, or yours")
-    return key
-
-
-def check_email(value: str) -> str:
-    """A plausible email address (no spaces, one @, something either side)."""
-    value = value.strip()
-    if value.lower().startswith("mailto:"):
-        value = value[7:]
-    if not _EMAIL.match(value) or len(value) > 320:
-        raise InvalidInputError(f"{value!r} is not an email address")
-    return value
-
-
-def check_phone(value: str) -> str:
-    """A phone number as typed: it must contain digits, and only phone-like characters."""
-    value = " ".join(value.split())
-    if value.lower().startswith("tel:"):
-        value = value[4:]
-    digits = sum(map(str.isdigit, value))
-    if digits < 3 or digits > 20 or not _PHONE_CHARS.fullmatch(value):
-        raise InvalidInputError(f"{value!r} is not a phone number")
-    return value
-
-
-def phone_key(value: str, region: str | None) -> str:
-    """E.164 form when the number can be understood (so +44 20 and 020 match), else its digits."""
-    if _PLAIN_PHONE.fullmatch(value):
-        # Spaces, brackets, dashes and dots mean nothing to libphonenumber: a number written
-        # with only those reads as its digits do, so "+1 (415) 555-0100" and "+1.415.555.0100"
-        # share one parse, once per import or sync (issue 18: 20 us a number). Not for two
-        # digits or fewer, which it reads as a number only when written without punctuation.
-        digits = value.translate(_NOT_DIGITS)
-        if len(digits) - (value[0] == "+") > 2:
-            value = digits
-    return _parsed_phone_key(value, region)
-
-
-_PLAIN_PHONE = re.compile(r"\+?[0-9 ().\-]{1,60}")
-_NOT_DIGITS = str.maketrans("", "", " ().-")
-
-
-@functools.lru_cache(maxsize=4096)
-def _parsed_phone_key(value: str, region: str | None) -> str:
-    # Imported here: loading it costs a listing command a tenth of its start-up (issue 18).
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(value, region)
-        if phonenumbers.is_possible_number(number):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    except phonenumbers.NumberParseException:
-        pass
-    return ("+" if value.strip().startswith("+") else "") + "".join(filter(str.isdigit, value))
-
-
-def check_birthday(value: str | None) -> str | None:
-    """ "YYYY-MM-DD" or "--MM-DD" (year unknown); a real calendar date either way."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    match = _BIRTHDAY.match(value)
-    if match:
-        year = int(match.group(1) or 2000)  # 2000 is a leap year: "--02-29" is a valid birthday
-        try:
-            day = date(year, int(match.group(2)), int(match.group(3)))
-        except ValueError:
-            pass
-        else:
-            if match.group(1):
-                bounds.check_birthday_day(day, today=date.today())
-            return value
-    raise InvalidInputError(f"birthday {value!r} is not a date; use YYYY-MM-DD or --MM-DD")
-
-
-def normalize_tag(value: str) -> str:
-    tag = " ".join(value.split())
-    if not tag:
-        raise InvalidInputError("a tag must not be empty")
-    if len(tag) > 100:
-        raise InvalidInputError(f"tag {tag[:20]!r}... is too long (at most 100 characters)")
-    return tag
-
-
 # --- writing ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CleanContact:
-    """A draft after every check: values trimmed, keys computed, ready to store or compare."""
-
-    name: str
-    given_name: str
-    family_name: str
-    sort_name: str
-    title: str
-    stage: str
-    birthday: str | None
-    notes: str
-    company: str
-    company_key: str
-    emails: tuple[CheckedValue, ...]
-    phones: tuple[CheckedValue, ...]
-    addresses: tuple[dict[str, str], ...]
-    tags: tuple[tuple[str, str], ...]  # (name, folded key)
-
-    @property
-    def identity(self) -> tuple[str, str]:
-        """Full name and company, folded: the third duplicate rule."""
-        return (self.sort_name, self.company_key)
-
-
-@dataclass(frozen=True, slots=True)
-class CheckedValue:
-    """A checked email address or phone number: as typed, its lookup key, its label."""
-
-    value: str
-    key: str
-    label: str
-
-
-def clean_draft(draft: ContactDraft, *, phone_region: str | None) -> CleanContact:
-    """Check every field of a draft (InvalidInputError names the first bad one)."""
-    name = required_line(draft.name, "the contact's name", max_length=300)
-    guessed_given, guessed_family = ("", "") if draft.name_parts_known else split_name(name)
-    company = optional_line(draft.company, "company name", max_length=200)
-    tags: list[tuple[str, str]] = []
-    for raw in draft.tags:
-        tag = normalize_tag(raw)
-        key = fold(tag)
-        if all(k != key for _, k in tags):
-            tags.append((tag, key))
-    return CleanContact(
-        name=name,
-        given_name=optional_line(draft.given_name, "given name", max_length=150) or guessed_given,
-        family_name=optional_line(draft.family_name, "family name", max_length=150)
-        or guessed_family,
-        sort_name=fold(name),
-        title=optional_line(draft.title, "job title", max_length=200),
-        stage=parse_stage(draft.stage),
-        birthday=check_birthday(draft.birthday),
-        notes=_check_notes(draft.notes),
-        company=company,
-        company_key=fold(company),
-        emails=tuple(_clean_emails(draft.emails)),
-        phones=tuple(_clean_phones(draft.phones, phone_region)),
-        addresses=tuple(_address_fields(a) for a in draft.addresses),
-        tags=tuple(tags),
-    )
 
 
 def create(session: Session, draft: ContactDraft, *, now: datetime | None = None) -> Created:
@@ -285,7 +129,7 @@ def update(
     if title is not None:
         contact.title = optional_line(title, "job title", max_length=200)
     if notes is not None:
-        contact.notes = _check_notes(notes)
+        contact.notes = check_notes(notes)
     if birthday is not None:
         contact.birthday = check_birthday(birthday)
     if remove_emails:
@@ -419,7 +263,7 @@ def replace_details(
     contact.sort_name = fold(name)
     contact.title = optional_line(draft.title, "job title", max_length=200)
     contact.birthday = check_birthday(draft.birthday)
-    contact.notes = _check_notes(draft.notes)
+    contact.notes = check_notes(draft.notes)
     contact.company = (
         company_named(session, draft.company, now=now) if draft.company.strip() else None
     )
@@ -523,62 +367,18 @@ def company_named(session: Session, name: str, *, now: datetime | None = None) -
     return company
 
 
-def _check_notes(notes: str) -> str:
-    cleaned = clean_block(notes)
-    if len(cleaned) > MAX_NOTES:
-        raise InvalidInputError(
-            f"notes are too long ({len(cleaned)} characters; at most {MAX_NOTES})"
-        )
-    return cleaned
-
-
-def _clean_emails(items: Iterable[Labeled]) -> list[CheckedValue]:
-    result: list[CheckedValue] = []
-    seen: set[str] = set()
-    for item in items:
-        value = check_email(item.value)
-        key = value.lower()
-        if key not in seen:
-            seen.add(key)
-            label = optional_line(item.label, "email label", max_length=50)
-            result.append(CheckedValue(value, key, label))
-    return result
-
-
-def _clean_phones(items: Iterable[Labeled], region: str | None) -> list[CheckedValue]:
-    result: list[CheckedValue] = []
-    seen: set[str] = set()
-    for item in items:
-        value = check_phone(item.value)
-        key = phone_key(value, region)
-        if key not in seen:
-            seen.add(key)
-            label = optional_line(item.label, "phone label", max_length=50)
-            result.append(CheckedValue(value, key, label))
-    return result
-
-
 def _emails(items: Iterable[Labeled]) -> list[ContactEmail]:
     return [
         ContactEmail(label=e.label, value=e.value, value_key=e.key, position=i)
-        for i, e in enumerate(_clean_emails(items))
+        for i, e in enumerate(clean_emails(items))
     ]
 
 
 def _phones(items: Iterable[Labeled], region: str | None) -> list[ContactPhone]:
     return [
         ContactPhone(label=p.label, value=p.value, value_key=p.key, position=i)
-        for i, p in enumerate(_clean_phones(items, region))
+        for i, p in enumerate(clean_phones(items, region))
     ]
-
-
-def address_text(address: Address | ContactAddress) -> str:
-    """An address as one text, its parts on their own lines (street lines first)."""
-    town = ", ".join(
-        p for p in (address.city.strip(), address.region.strip(), address.postcode.strip()) if p
-    )
-    parts = [*address.street.splitlines(), town, address.country.strip()]
-    return "\n".join(p.strip() for p in parts if p.strip())
 
 
 def _edit_addresses(contact: Contact, add: Sequence[Address], remove: Sequence[str]) -> None:
@@ -590,24 +390,13 @@ def _edit_addresses(contact: Contact, add: Sequence[Address], remove: Sequence[s
     ]
     for address in add:
         bounds.check_length(address.street, "the address", MAX_ADDRESS)
-        fields = _address_fields(address)
+        fields = address_fields(address)
         if not address_text(Address(**fields)):
             raise InvalidInputError("the address is empty")
         kept.append(ContactAddress(**fields))
     for i, a in enumerate(kept):
         a.position = i
     contact.addresses = kept
-
-
-def _address_fields(address: Address) -> dict[str, str]:
-    return {
-        "label": optional_line(address.label, "address label", max_length=50),
-        "street": clean_block(address.street),
-        "city": optional_line(address.city, "city", max_length=200),
-        "region": optional_line(address.region, "region", max_length=200),
-        "postcode": optional_line(address.postcode, "postcode", max_length=50),
-        "country": optional_line(address.country, "country", max_length=200),
-    }
 
 
 def _tags(session: Session, names: Iterable[str]) -> list[Tag]:
@@ -646,34 +435,13 @@ def reindex_company(session: Session, company_id: int) -> None:
     reindex(session, ids)
 
 
-def _load(session: Session, ids: Sequence[int]) -> list[Contact]:
-    found: list[Contact] = []
-    # SQLite limits bound parameters per statement; chunk long id lists.
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        found.extend(
-            session.scalars(
-                select(Contact)
-                .where(Contact.id.in_(chunk), Contact.deleted_at.is_(None))
-                .options(
-                    selectinload(Contact.emails),
-                    selectinload(Contact.phones),
-                    selectinload(Contact.tags),
-                    selectinload(Contact.company),
-                    selectinload(Contact.addresses),
-                )
-            )
-        )
-    return found
-
-
 # --- reading ----------------------------------------------------------------------------------
 
 
 def get(session: Session, contact_id: int) -> ContactView:
     """One contact with its stage history."""
     contact = live_contact(session, contact_id)
-    return _view(contact, with_history=True)
+    return view_of(contact, with_history=True)
 
 
 def list_contacts(
@@ -846,159 +614,10 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count()).where(Contact.deleted_at.is_(None))) or 0
 
 
-# A phone number as typed in a search box: digits and the punctuation numbers are written with.
-_PHONE_QUERY = re.compile(r"[\d\s+().\-/]+")
-# Fewer digits than this is more likely a year or a house number than part of a phone number.
-MIN_PHONE_DIGITS = 4
-# A stored number this long is a whole number: found inside a query that adds a country code.
-MIN_WHOLE_NUMBER_DIGITS = 7
-
-
-def _sql_digits(column: str) -> str:
-    """SQL for `column` with the usual phone punctuation removed (SQLite has no regex replace)."""
-    expression = column
-    for mark in (" ", "-", "(", ")", ".", "/", "+"):
-        expression = f"replace({expression}, '{mark}', '')"
-    return expression
-
-
-def search(session: Session, query: str, *, limit: int = 50) -> list[ContactView]:
-    """Contacts matching every word of the query, best match first (see `search_ids`)."""
-    ranked = search_ids(session, query, limit=limit)
-    by_id = {c.id: c for c in _load(session, ranked)}
-    return [_view(by_id[i]) for i in ranked if i in by_id]
-
-
-def search_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
-    """The ids of the contacts matching every word of the query, best match first.
-
-    The app's list reads only the ids (and then the few rows it shows), not whole contacts.
-
-    Each word must be found somewhere: in the name, emails, company, title, notes or tags, in the
-    text of the contact's own research notes, or (a word of digits) in a phone number. Matching
-    ignores case and accents ("briain" finds "Ó Briain"). Contacts with every word as a word
-    prefix come first (ranked by BM25, name hits weigh most), then those with a word inside a
-    longer word ("donald" in "McDonald") or in their research. A query that is a phone number
-    ("+1 (212) 555-0100") finds it by digits whatever the format, and those contacts lead.
-    """
-    terms = list(dict.fromkeys(words(query)))[:20]
-    phone_digits = _phone_query_digits(query)
-    if not terms and not phone_digits:
-        return []
-    ranked: list[int] = []
-    seen: set[int] = set()  # the list can hold thousands of ids (the desktop list asks for 2000)
-
-    def add(ids: Iterable[int]) -> None:
-        for i in ids:
-            if i not in seen and len(ranked) < limit:
-                seen.add(i)
-                ranked.append(i)
-
-    if phone_digits:
-        add(_phone_matches(session, query, phone_digits, limit))
-    if terms and len(ranked) < limit:
-        # Every word as a word prefix: the full-text index answers and ranks.
-        sql, found = search_index.prefix_search(session, terms)
-        add(session.execute(text(sql), {**found, "n": limit}).scalars())
-    if terms and len(ranked) < limit:
-        # Every word anywhere: inside a longer word, in research notes, in a phone's digits.
-        # The IN subqueries are not correlated, so SQLite runs each once per search.
-        clauses = []
-        params: dict[str, object] = {}
-        for i, term in enumerate(terms):
-            params[f"t{i}"] = f"%{_like_escape(term)}%"
-            where = [
-                f"f.{column} LIKE :t{i} ESCAPE '\\'"
-                for column in ("name", "emails", "company", "notes", "tags")
-            ]
-            if _research_mentions(session, params[f"t{i}"]):
-                where.append(
-                    f"c.id IN (SELECT r.contact_id FROM research_notes r WHERE {_CONTACT_RESEARCH} "
-                    f"AND crm_fold(r.text) LIKE :t{i} ESCAPE '\\')"
-                )
-            if term.isdigit():
-                where.append(
-                    "c.id IN (SELECT p.contact_id FROM contact_phones p "
-                    f"WHERE {_sql_digits('p.value')} LIKE :t{i})"
-                )
-            clauses.append("(" + " OR ".join(where) + ")")
-        params["n"] = limit + len(ranked)  # what was found above comes back too
-        add(
-            session.execute(
-                text(
-                    f"SELECT f.rowid FROM {CONTACT_FTS_TABLE} f JOIN contacts c ON c.id = f.rowid "
-                    f"WHERE {' AND '.join(clauses)} AND c.deleted_at IS NULL "
-                    "ORDER BY c.sort_name LIMIT :n"
-                ),
-                params,
-            ).scalars()
-        )
-    return ranked
-
-
-# Research about a contact (not a company or a meeting) is what a contact search looks in.
-_CONTACT_RESEARCH = "r.contact_id IS NOT NULL"
-
-
-def _research_mentions(session: Session, pattern: object) -> bool:
-    """Whether any contact's research note matches the LIKE `pattern`.
-
-    Asked first so the common case (no research mentions the word) leaves the research clause
-    out of the scan over every contact.
-    """
-    sql = (
-        f"SELECT EXISTS (SELECT 1 FROM research_notes r WHERE {_CONTACT_RESEARCH} "
-        "AND crm_fold(r.text) LIKE :p ESCAPE '\\')"
-    )
-    return bool(session.execute(text(sql), {"p": pattern}).scalar())
-
-
-def _phone_query_digits(query: str) -> str:
-    """The digits of a query that is a phone number (at least MIN_PHONE_DIGITS), else ""."""
-    stripped = query.strip()
-    if not stripped or not _PHONE_QUERY.fullmatch(stripped):
-        return ""
-    digits = "".join(c for c in stripped if c.isdigit())
-    return digits if len(digits) >= MIN_PHONE_DIGITS else ""
-
-
-def _phone_matches(session: Session, query: str, digits: str, limit: int) -> list[int]:
-    """Contacts with a phone whose digits contain the query's, or are contained in them.
-
-    Both ways, and on the stored E.164 key too, so "+1 (212) 555-0100" finds "212-555-0100"
-    (typed without the country code) and "212 555 0100" finds "+1 212 555 0100".
-    """
-    key_digits = "".join(
-        c for c in phone_key(query, settings.get(session, "phone_region")) if c.isdigit()
-    )
-    stored = _sql_digits("p.value")
-    stored_key = _sql_digits("p.value_key")
-    sql = (
-        "SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id "
-        "WHERE c.deleted_at IS NULL AND ("
-        f"{stored} LIKE :inside OR {stored_key} LIKE :inside OR {stored_key} LIKE :key_inside "
-        f"OR (length({stored}) >= :whole AND :digits LIKE '%' || {stored} || '%') "
-        f"OR (length({stored_key}) >= :whole AND :key LIKE '%' || {stored_key} || '%')) "
-        "GROUP BY p.contact_id ORDER BY min(c.sort_name) LIMIT :n"
-    )
-    params = {
-        "inside": f"%{digits}%",
-        "key_inside": f"%{key_digits or digits}%",
-        "digits": digits,
-        "key": key_digits or digits,
-        "whole": MIN_WHOLE_NUMBER_DIGITS,
-        "n": limit,
-    }
-    return list(session.execute(text(sql), params).scalars())
-
-
-def _like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _view(
+def view_of(
     contact: Contact, *, with_history: bool = False, with_addresses: bool = False
 ) -> ContactView:
+    """A loaded contact as its view; the stage history and addresses only when asked for."""
     history: tuple[StageEntry, ...] = ()
     if with_history:
         history = tuple(StageEntry(h.stage, h.changed_at) for h in contact.stage_changes)

@@ -31,7 +31,7 @@ from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.services import stages
 from relationship_crm.services.common import live_contact, optional_line, utcnow
-from relationship_crm.services.contacts import normalize_tag
+from relationship_crm.services.contact_fields import normalize_tag
 from relationship_crm.storage.schema import (
     Contact,
     Gift,

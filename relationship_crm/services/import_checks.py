@@ -1,8 +1,8 @@
 """The import's tolerant checks: a record's bad values kept in its notes, not refused (issue 14).
 
-`salvage` checks a parsed record as `contacts.clean_draft` does, but keeps what cannot be stored
-as written in the contact's notes and lists it as an `ImportProblem`; `strip_invisible` removes
-the invisible formatting characters other programs leave in names, numbers and addresses.
+`salvage` checks a parsed record as `contact_fields.clean_draft` does, but keeps what cannot be
+stored as written in the contact's notes and lists it as an `ImportProblem`; `strip_invisible`
+removes the invisible formatting characters other programs leave in names, numbers and addresses.
 Used by `services.importing`.
 """
 
@@ -22,9 +22,9 @@ from relationship_crm.interchange.records import (
     unreadable_note,
     with_note_lines,
 )
-from relationship_crm.services import contacts
+from relationship_crm.services import contact_fields
 from relationship_crm.services.common import optional_line, required_line
-from relationship_crm.services.contacts import CleanContact
+from relationship_crm.services.contact_fields import CleanContact
 
 # Zero-width joiners shape Persian, Indic and emoji text: kept inside a word of free text.
 _JOINERS = frozenset("\u200c\u200d")
@@ -155,7 +155,7 @@ def salvage(
     """
     draft = without_invisible(item.draft)
     try:  # most records pass every check: one pass, as strict
-        return as_written(draft, contacts.clean_draft(draft, phone_region=region))
+        return as_written(draft, contact_fields.clean_draft(draft, phone_region=region))
     except InvalidInputError:
         pass
     notes: list[str] = []
@@ -185,8 +185,8 @@ def salvage(
             kept.append(Labeled(entry.value, label))
         return kept
 
-    emails = labelled(draft.emails, "email", contacts.check_email, "not an email address")
-    phones = labelled(draft.phones, "phone", contacts.check_phone, "not a phone number")
+    emails = labelled(draft.emails, "email", contact_fields.check_email, "not an email address")
+    phones = labelled(draft.phones, "phone", contact_fields.check_phone, "not a phone number")
     lines: dict[str, str] = {}
     for field_name, attribute, longest, what in _LINES:
         value = getattr(draft, attribute)
@@ -198,7 +198,7 @@ def salvage(
         lines[attribute] = value
     birthday = draft.birthday
     try:
-        contacts.check_birthday(birthday)
+        contact_fields.check_birthday(birthday)
     except InvalidInputError as error:
         bad("birthday", (birthday or "").strip(), str(error))
         birthday = None
@@ -208,7 +208,7 @@ def salvage(
         if not tag.strip():
             continue
         try:
-            tags.append(contacts.normalize_tag(tag))
+            tags.append(contact_fields.normalize_tag(tag))
         except InvalidInputError as error:
             bad("tag", tag, str(error))
     name = draft.name
@@ -228,8 +228,8 @@ def salvage(
         problems.append(ImportProblem(item.record, item.line, "name", "", NO_NAME, RECORD_SKIPPED))
         return None
     text = with_note_lines(draft.notes, notes)
-    if len(clean_block(text)) > contacts.MAX_NOTES:
-        cut = clean_block(text)[: contacts.MAX_NOTES]
+    if len(clean_block(text)) > contact_fields.MAX_NOTES:
+        cut = clean_block(text)[: contact_fields.MAX_NOTES]
         problems.append(
             ImportProblem(
                 item.record,
@@ -237,7 +237,7 @@ def salvage(
                 "notes",
                 cut[:40] + "…",
                 f"notes are too long ({len(clean_block(text)):,} characters)",
-                f"cut to {contacts.MAX_NOTES:,} characters",
+                f"cut to {contact_fields.MAX_NOTES:,} characters",
             )
         )
         text = cut
@@ -256,7 +256,7 @@ def salvage(
         title=lines["title"],
     )
     try:
-        return as_written(fixed, contacts.clean_draft(fixed, phone_region=region))
+        return as_written(fixed, contact_fields.clean_draft(fixed, phone_region=region))
     except InvalidInputError as error:  # a check this salvage does not know: skip, say why
         problems.append(
             ImportProblem(item.record, item.line, "record", "", str(error), RECORD_SKIPPED)

@@ -37,12 +37,12 @@ from relationship_crm.interchange.records import (
     ImportProblem,
     RecordError,
 )
-from relationship_crm.services import contacts, settings, stages
+from relationship_crm.services import contact_fields, contacts, settings, stages
 from relationship_crm.services.common import (
     collector_paused,
     utcnow,
 )
-from relationship_crm.services.contacts import CheckedValue, CleanContact
+from relationship_crm.services.contact_fields import CheckedValue, CleanContact
 from relationship_crm.services.import_checks import as_written, salvage, without_invisible
 from relationship_crm.services.import_checks import strip_invisible as strip_invisible
 from relationship_crm.storage import identity, list_cells, portable, stage_stays
@@ -159,7 +159,7 @@ def combine(base: CleanContact, extra: CleanContact) -> CleanContact:
         family_name=base.family_name or extra.family_name,
         title=base.title or extra.title,
         birthday=base.birthday or extra.birthday,
-        notes=notes[: contacts.MAX_NOTES],
+        notes=notes[: contact_fields.MAX_NOTES],
         company=company,
         company_key=company_key,
         emails=emails,
@@ -207,7 +207,7 @@ def _stored_form(
         family_name=contact.family_name,
         sort_name=contact.sort_name,
         title=contact.title,
-        stage=contacts.parse_stage(contact.stage),
+        stage=contact_fields.parse_stage(contact.stage),
         birthday=contact.birthday,
         notes=contact.notes,
         company=company[0],
@@ -353,7 +353,9 @@ def _import_contacts(
             if item.problems:
                 raise item.problems[0].as_error()
             try:
-                clean = contacts.clean_draft(without_invisible(item.draft), phone_region=region)
+                clean = contact_fields.clean_draft(
+                    without_invisible(item.draft), phone_region=region
+                )
             except InvalidInputError as error:
                 raise RecordError(item.record, item.line, str(error)) from None
             clean = as_written(item.draft, clean)

@@ -23,7 +23,15 @@ from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.domain.text import fold
 from relationship_crm.interchange.records import ImportedContact, RecordError
-from relationship_crm.services import contacts, health, importing, settings, stages, team
+from relationship_crm.services import (
+    contact_fields,
+    contacts,
+    health,
+    importing,
+    settings,
+    stages,
+    team,
+)
 from relationship_crm.services.common import utcnow
 from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
 from relationship_crm.services.json_copy import ADDRESS_FIELDS, encode_value
@@ -133,7 +141,7 @@ def _rhythms(session: Session, document: Mapping[str, Any]) -> list[health.RuleV
         key = text_of(row, "key", path)
         try:
             if scope == "tag":
-                key = fold(contacts.normalize_tag(key))
+                key = fold(contact_fields.normalize_tag(key))
             elif scope == "stage":
                 key = health.check_stage_key(session, key)
             elif scope != "contact":
@@ -347,7 +355,7 @@ def _draft(row: Mapping[str, Any], path: DocPath) -> ContactDraft:
     if birthday is not None and not isinstance(birthday, str):
         raise (path / "birthday").fail("must be text")
     try:
-        stage = contacts.parse_stage(text_of(row, "stage", path, default="prospect"))
+        stage = contact_fields.parse_stage(text_of(row, "stage", path, default="prospect"))
     except InvalidInputError as error:
         raise (path / "stage").fail(str(error)) from None
     return ContactDraft(

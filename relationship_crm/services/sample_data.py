@@ -548,7 +548,7 @@ class _Generator:
             phones.append(("mobile", self.fill(self.one(country.mobiles))))
         for position, (label, value) in enumerate(phones):
             # All these formats are valid international numbers whose E.164 form is "+" and the
-            # digits, which is what contacts.phone_key gives (without a slow parse per row).
+            # digits, which is what contact_fields.phone_key gives (without a slow parse per row).
             self.add(
                 "contact_phones",
                 {

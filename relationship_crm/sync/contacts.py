@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.interchange.vcard_export import card
 from relationship_crm.interchange.vcard_import import parse_vcards
-from relationship_crm.services import contacts, importing, settings, stages
+from relationship_crm.services import contact_fields, contacts, importing, settings, stages
 from relationship_crm.storage.schema import Contact, SyncItem
 from relationship_crm.sync.calendar import Known, Tally
 from relationship_crm.sync.dav import DAV, DavClient, parse_multistatus
@@ -130,7 +130,7 @@ def merge_phone_card(
         return False
     region = settings.get(session, "phone_region")
     try:
-        phone = contacts.clean_draft(read[0].draft, phone_region=region)
+        phone = contact_fields.clean_draft(read[0].draft, phone_region=region)
     except KnownError:
         return False
     stored = importing.clean_from_contact(contact)
@@ -150,7 +150,7 @@ def merge_phone_card(
         stamp = now.strftime("%Y-%m-%d %H:%M UTC")
         extra = f"From the phone ({stamp}), not applied: " + "; ".join(clashes)
         notes = f"{merged.notes}\n\n{extra}" if merged.notes else extra
-        merged = dataclasses.replace(merged, notes=notes[: contacts.MAX_NOTES])
+        merged = dataclasses.replace(merged, notes=notes[: contact_fields.MAX_NOTES])
     if merged != stored:
         importing.store_merge(session, contact, stored, merged, now=now)
         session.flush()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft, Labeled
-from relationship_crm.services import contacts, followups
+from relationship_crm.services import contact_search, contacts, followups
 from relationship_crm.services.common import utcnow
 from relationship_crm.storage.db import Database, open_database
 from tests.database_files import connect_file
@@ -74,7 +74,7 @@ def _app_writer(db: Database, worker: int) -> tuple[list[int], float]:
         longest = max(longest, time.monotonic() - began)
         made.append(cid)
         with db.read() as s:  # and reads in between, as the panels refresh
-            contacts.search(s, f"App{worker}", limit=5)
+            contact_search.search(s, f"App{worker}", limit=5)
         time.sleep(rng.uniform(0, 0.1))  # spread over the time the command lines run
     return made, longest
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from relationship_crm.services import contacts, import_files
+from relationship_crm.services import contact_search, import_files
 from relationship_crm.storage.db import Database
 from tests.perf.timing import best
 
@@ -56,7 +56,7 @@ def test_storing_cards_costs_a_few_times_parsing_them(db: Database) -> None:
         with db.write() as s:
             result = import_files.import_prepared(s, prepared, now=NOW)
             assert result.contacts.added == CARDS
-            assert [c.id for c in contacts.search(s, "chloe smith 7")] != []
+            assert [c.id for c in contact_search.search(s, "chloe smith 7")] != []
             s.rollback()  # each run stores into the same empty book
         return result
 

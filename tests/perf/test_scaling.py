@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from relationship_crm.cli.encoders import CONTACT_TABLE, contact_json
 from relationship_crm.cli.output import print_json, print_list, print_table
-from relationship_crm.services import contacts, followups, sample_data, stages
+from relationship_crm.services import contact_search, contacts, followups, sample_data, stages
 from relationship_crm.storage.db import Database, open_database
 from tests.perf.timing import best
 
@@ -131,7 +131,7 @@ def test_search_costs_the_same_in_a_book_ten_times_bigger(books):
     def search(db: Database) -> Callable[[], object]:
         def run() -> object:
             with db.read() as s:
-                return contacts.search(s, "smith")
+                return contact_search.search(s, "smith")
 
         return run
 

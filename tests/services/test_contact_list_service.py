@@ -6,7 +6,14 @@ from datetime import UTC, datetime
 
 from relationship_crm.domain.enums import MeetingKind, Stage
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft, MeetingDraft
-from relationship_crm.services import contact_list, contacts, followups, meetings, timeline
+from relationship_crm.services import (
+    contact_list,
+    contact_search,
+    contacts,
+    followups,
+    meetings,
+    timeline,
+)
 from relationship_crm.services.contact_list import ContactFilter
 
 NOW = datetime(2026, 11, 23, 15, tzinfo=UTC)
@@ -62,12 +69,12 @@ def test_trashed_contacts_leave_the_list_and_come_back(db):
         contacts.trash(s, cid)
     with db.read() as s:
         assert contact_list.page(s, ContactFilter(), now=NOW) == ([], 0)
-        assert contacts.search(s, "gone") == []
+        assert contact_search.search(s, "gone") == []
         assert contact_list.tags_in_use(s) == []
     with db.write() as s:
         contacts.restore(s, cid)
     with db.read() as s:
-        assert [c.id for c in contacts.search(s, "gone")] == [cid]
+        assert [c.id for c in contact_search.search(s, "gone")] == [cid]
 
 
 def test_timeline_is_newest_first_and_brief_gathers_each_attendee(db):
@@ -115,4 +122,4 @@ def test_the_desktop_search_narrows_and_finds_phones_and_research(db):
     assert found("+1 (212) 555-0100") == [zoe]
     assert found("lisbon") == [raj]
     with db.read() as s:  # the same service as the command line's `search`
-        assert [c.id for c in contacts.search(s, "raj acme")] == [raj]
+        assert [c.id for c in contact_search.search(s, "raj acme")] == [raj]

@@ -13,7 +13,7 @@ from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import ContactDraft, GiftDraft, Labeled
 from relationship_crm.domain.text import clean_line, fold, words
-from relationship_crm.services import contacts, gifts
+from relationship_crm.services import contact_search, contacts, gifts
 from relationship_crm.storage.db import open_database
 
 T0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
@@ -45,7 +45,7 @@ def test_any_name_round_trips_and_is_found_by_each_of_its_words(shared_db, name,
         # Companies are one per folded name: "Y" joins an existing "ý".
         assert fold(view.company) == (fold(clean_line(company)) if company else "")
         for word in words(name)[:3]:
-            found = [c.id for c in contacts.search(s, word, limit=10_000)]
+            found = [c.id for c in contact_search.search(s, word, limit=10_000)]
             assert cid in found, word
 
 
@@ -96,8 +96,8 @@ def test_renaming_updates_the_search_index(db):
         cid = contacts.create(s, ContactDraft(name="Old Name"), now=T0).id
         contacts.update(s, cid, name="Brand Newname", now=T0)
     with db.read() as s:
-        assert contacts.search(s, "old") == []
-        assert [c.id for c in contacts.search(s, "newname")] == [cid]
+        assert contact_search.search(s, "old") == []
+        assert [c.id for c in contact_search.search(s, "newname")] == [cid]
 
 
 def test_birthday_without_a_year_is_accepted(db):

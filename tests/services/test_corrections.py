@@ -20,6 +20,7 @@ from relationship_crm.domain.records import (
 )
 from relationship_crm.services import (
     companies,
+    contact_fields,
     contacts,
     followups,
     gifts,
@@ -232,7 +233,7 @@ def test_contact_addresses_and_phones_are_edited(db, people) -> None:
     with db.read() as s:
         c = contacts.get(s, ann)
     assert [p.value for p in c.phones] == ["+1 212 555 0199"]
-    assert [(a.label, contacts.address_text(a)) for a in c.addresses] == [
+    assert [(a.label, contact_fields.address_text(a)) for a in c.addresses] == [
         ("home", "12 Main St\nSpringfield, IL 62701"),
         ("work", "1 Infinite Loop"),
     ]

@@ -32,6 +32,7 @@ from relationship_crm.domain.records import (
 )
 from relationship_crm.services import (
     calendar_export,
+    contact_search,
     contacts,
     followups,
     gifts,
@@ -233,7 +234,7 @@ def _reads_work(db: Database, path: Path) -> None:
             contacts.get(s, view.id)
             timeline.timeline(s, view.id)
         events.list_events(s)
-        contacts.search(s, "a")
+        contact_search.search(s, "a")
         meetings.list_meetings(s)
         gifts.list_gifts(s)
         json_copy.export_json(s, now=NOW)

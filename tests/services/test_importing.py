@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.records import ImportedContact, RecordError
-from relationship_crm.services import contacts, importing, json_copy
+from relationship_crm.services import contact_search, contacts, importing, json_copy
 from relationship_crm.services import settings as app_settings
 from relationship_crm.services.importing import ImportCancelled, OnDuplicate
 
@@ -71,8 +71,8 @@ def test_new_contacts_are_added_with_every_field_and_their_notes_are_searchable(
     assert (summary.added, summary.merged, summary.skipped) == (1, 0, 0)
     with db.read() as s:
         view = contacts.get(s, summary.added_ids[0])
-        assert [c.id for c in contacts.search(s, "walnuts")] == [view.id]
-        assert [c.id for c in contacts.search(s, "zoe angstrom")] == [view.id]
+        assert [c.id for c in contact_search.search(s, "walnuts")] == [view.id]
+        assert [c.id for c in contact_search.search(s, "zoe angstrom")] == [view.id]
     assert view.emails == (Labeled("zoe@example.se", "home"), Labeled("z@work.se", "work"))
     assert view.phones == (Labeled("+46 8 123 456 78", "mobile"),)
     assert (view.company, view.title, view.birthday) == ("Nordvik AB", "Buyer", "--03-14")
@@ -127,7 +127,7 @@ def test_merge_adds_what_is_new_and_keeps_what_is_there(db, jane):
     assert view.notes == "Likes oolong tea.\n\nMet at Dreamforce."
     assert view.tags == ("golf", "vip")
     with db.read() as s:
-        assert [c.id for c in contacts.search(s, "dreamforce")] == [jane]
+        assert [c.id for c in contact_search.search(s, "dreamforce")] == [jane]
 
     # The same record again: nothing new, nothing written.
     before = snapshot(db)
@@ -352,7 +352,7 @@ def test_the_index_rows_an_import_writes_are_those_a_rebuild_writes(db, jane):
         written = index_rows(s)
         contacts.rebuild_index(s)
         assert index_rows(s) == written
-        assert [c.id for c in contacts.search(s, "obriain")] == [summary.added_ids[0]]
+        assert [c.id for c in contact_search.search(s, "obriain")] == [summary.added_ids[0]]
         assert (written[-1][3], written[-1][5]) == ("initech old name", "golf ski club")
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from relationship_crm.services import contacts
+from relationship_crm.services import contact_fields
 
 REGIONS = [None, "US", "GB", "IT", "DE", "AR", "FR", "BR", "IN", "JP", "MX", "CN", "RU"]
 
@@ -29,7 +29,7 @@ plain_numbers = st.one_of(
 @given(plain_numbers, st.sampled_from(REGIONS))
 @example("1.0", "DE")  # two digits: libphonenumber reads "10" as a number, "1.0" not (CI)
 def test_a_plain_number_keys_as_its_parse_as_typed_does(value, region):
-    assert contacts.phone_key(value, region) == contacts._parsed_phone_key.__wrapped__(
+    assert contact_fields.phone_key(value, region) == contact_fields._parsed_phone_key.__wrapped__(
         value, region
     )
 
@@ -44,8 +44,12 @@ def test_a_plain_number_keys_as_its_parse_as_typed_does(value, region):
         ("020 7946 0000", "GB", "+442079460000"),
         ("011 44 20 7946 0000", "US", "+442079460000"),
         ("555-0100", None, "5550100"),  # no country: its digits
-        ("+1 800 FLOWERS", "US", contacts._parsed_phone_key.__wrapped__("+1 800 FLOWERS", "US")),
+        (
+            "+1 800 FLOWERS",
+            "US",
+            contact_fields._parsed_phone_key.__wrapped__("+1 800 FLOWERS", "US"),
+        ),
     ],
 )
 def test_phone_keys_of_common_spellings(value, region, key):
-    assert contacts.phone_key(value, region) == key
+    assert contact_fields.phone_key(value, region) == key

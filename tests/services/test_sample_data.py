@@ -17,7 +17,7 @@ from relationship_crm.domain.records import ContactDraft
 from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.recurrence import parse_cadence
 from relationship_crm.scheduling.zones import localize
-from relationship_crm.services import contacts, sample_data, sample_rows
+from relationship_crm.services import contact_fields, contacts, sample_data, sample_rows
 from relationship_crm.storage.schema import (
     Company,
     Contact,
@@ -223,12 +223,12 @@ def test_derived_keys_are_what_the_contact_service_computes(db):
         assert all(t.name_key == fold(t.name) for t in s.scalars(select(Tag)))
         emails = s.scalars(select(ContactEmail)).all()
         assert all(e.value_key == e.value.lower() for e in emails)
-        assert all(contacts.check_email(e.value) == e.value for e in emails)
+        assert all(contact_fields.check_email(e.value) == e.value for e in emails)
         assert {e.label for e in emails} == {"work", "home"}
         phones = s.scalars(select(ContactPhone)).all()
-        assert all(p.value_key == contacts.phone_key(p.value, None) for p in phones)
+        assert all(p.value_key == contact_fields.phone_key(p.value, None) for p in phones)
         assert {p.label for p in phones} == {"work", "mobile"}
-        assert all(contacts.check_birthday(c.birthday) for c in people if c.birthday)
+        assert all(contact_fields.check_birthday(c.birthday) for c in people if c.birthday)
 
 
 def test_work_emails_are_first_dot_last_at_the_company_domain(db):

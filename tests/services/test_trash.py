@@ -11,6 +11,7 @@ import pytest
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft, GiftDraft, MeetingDraft
 from relationship_crm.services import (
+    contact_search,
     contacts,
     followups,
     gifts,
@@ -240,7 +241,7 @@ def test_restore_brings_a_contact_back_and_refuses_one_not_in_the_trash(db, worl
     with db.write() as s:
         trash.restore(s, world["jane"])
     with db.read() as s:
-        assert [c.name for c in contacts.search(s, "jane")] == ["Jane Doe"]
+        assert [c.name for c in contact_search.search(s, "jane")] == ["Jane Doe"]
         assert trash.list_trash(s) == []
     with db.write() as s, pytest.raises(InvalidInputError, match="not in the trash"):
         trash.restore(s, world["jane"])
@@ -289,8 +290,8 @@ def test_the_search_index_stays_consistent_after_emptying_the_trash(db, world):
         trash.empty_trash(s)
         assert contacts.rebuild_index(s) == 1
     with db.read() as s:
-        assert [c.name for c in contacts.search(s, "golf")] == []
-        assert [c.name for c in contacts.search(s, "acme")] == ["Jane Doe"]
+        assert [c.name for c in contact_search.search(s, "golf")] == []
+        assert [c.name for c in contact_search.search(s, "acme")] == ["Jane Doe"]
     assert table(db, "SELECT rowid FROM contacts_fts") == [(world["jane"],)]
 
 

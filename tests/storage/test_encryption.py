@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from relationship_crm.domain.errors import DatabaseFileError, KnownError
 from relationship_crm.domain.records import ContactDraft
-from relationship_crm.services import contacts, integrity, sample_data
+from relationship_crm.services import contact_search, contacts, integrity, sample_data
 from relationship_crm.storage import backups, cipher_files, encryption
 from relationship_crm.storage.db import open_database
 
@@ -88,7 +88,7 @@ def test_any_passphrase_encrypts_and_opens(tmp_path: Path, passphrase: str) -> N
     db = open_database(path)
     try:
         with db.read() as s:
-            assert [c.name for c in contacts.search(s, "Quaxworth")] == [SECRET]  # FTS5
+            assert [c.name for c in contact_search.search(s, "Quaxworth")] == [SECRET]  # FTS5
     finally:
         db.close()
 

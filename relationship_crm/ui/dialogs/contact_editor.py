@@ -18,7 +18,7 @@ from relationship_crm.domain.changes import Created
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import EditConflictError, InvalidInputError
 from relationship_crm.domain.records import ContactDraft, ContactView, Labeled
-from relationship_crm.services import contacts
+from relationship_crm.services import contact_fields, contacts
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
@@ -146,7 +146,7 @@ class ContactEditor(SavingDialog):
         values = []
         for item in parse_labeled_lines(self.emails.toPlainText()):
             try:
-                values.append(contacts.check_email(item.value))
+                values.append(contact_fields.check_email(item.value))
             except InvalidInputError:
                 continue  # a bad address is reported when saving
         if not values:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.records import ContactDraft, ContactView
 from relationship_crm.domain.text import clean_line, fold
-from relationship_crm.services import contacts
+from relationship_crm.services import contact_search, contacts
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.operations import run_write
@@ -192,7 +192,7 @@ class _Field(QWidget):
 class ContactPicker(QWidget):
     """Owns the chosen contacts (ids and names, in the order picked) and the suggestion list.
 
-    Typing searches `contacts.search` through `ctx.runner.query`, debounced by a single-shot
+    Typing searches `contact_search.search` through `ctx.runner.query`, debounced by a single-shot
     timer; a result for text that has changed since is dropped. The suggestions float over the
     window under the text box (a child of the window, so no popup steals the focus). Keys in the
     text box: Down/Up move through the suggestions, Return adds the highlighted one (the best
@@ -376,7 +376,7 @@ class ContactPicker(QWidget):
             self._hide_suggestions()
             return
         self._ctx.runner.query(
-            lambda s: contacts.search(s, text, limit=SEARCH_LIMIT),
+            lambda s: contact_search.search(s, text, limit=SEARCH_LIMIT),
             while_alive(self, lambda found: self._on_search_done(generation, text, found)),
             while_alive(self, self._on_runner_error),
         )
