@@ -101,23 +101,49 @@ def _done(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     return 0
 
 
+#: `followup snooze --to`: the app's snooze presets (scheduling.quick_picks.QuickPick values).
+SNOOZE_TO = {
+    "1-hour": "one_hour",
+    "tomorrow": "tomorrow_morning",
+    "monday": "next_monday_morning",
+    "next-week": "next_week",
+}
+
+
 def _snooze_options(p: argparse.ArgumentParser) -> None:
     _id_option(p)
-    p.add_argument("--until", required=True, type=types.wall_clock, metavar=WALL_CLOCK)
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--until", type=types.wall_clock, metavar=WALL_CLOCK)
+    when.add_argument(
+        "--to",
+        choices=tuple(SNOOZE_TO),
+        help="a preset, as in the app: an hour from now, tomorrow 09:00, next Monday 09:00, or "
+        "the same time next week (in the follow-up's own zone); prints the new time",
+    )
     # The same rule as `add` where it matters: --tz wins; else the follow-up's own zone (the one
     # its due was typed in), not the default zone, so a snooze reads like the due it replaces.
     p.add_argument("--tz", metavar="ZONE", help="zone of --until (default: the follow-up's own)")
 
 
 def _snooze(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.scheduling.quick_picks import QuickPick, quick_pick
     from relationship_crm.scheduling.zones import localize
     from relationship_crm.services import followups
+    from relationship_crm.services.common import utcnow
 
     with db.write() as s:
         row = followups.get(s, args.followup_id)
         zone = args.tz or row.tz
-        followups.snooze(s, args.followup_id, until=localize(args.until, zone))
-    note_wall_time(args.until, zone)
+        if args.to is not None:
+            pick = QuickPick(SNOOZE_TO[args.to])
+            until = quick_pick(pick, now=utcnow(), tz=zone)
+        else:
+            until = localize(args.until, zone)
+        followups.snooze(s, args.followup_id, until=until)
+    if args.to is not None:
+        sys.stderr.write(f"snoozed until {long_moment(until)}\n")
+    else:
+        note_wall_time(args.until, zone)
     return 0
 
 

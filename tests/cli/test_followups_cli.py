@@ -372,3 +372,45 @@ def test_followup_list_shows_snoozes(cli, jane):
     rows = {r["id"]: r for r in cli("followup", "list", "--format", "json").json()}
     assert rows[fid]["snoozed_until"] == "2027-01-06T14:30:00-05:00"
     assert rows[other]["snoozed_until"] is None
+
+
+@pytest.mark.parametrize(
+    ("preset", "days", "weekday"),
+    [("tomorrow", 1, None), ("monday", None, 0)],
+)
+def test_snooze_to_a_preset_puts_it_at_nine_in_its_own_zone(cli, jane, preset, days, weekday):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    fid = cli("followup", "add", str(jane), "--due", "2030-03-04 18:00", "--tz", "Asia/Tokyo").id
+    before = datetime.now(tokyo).date()
+    result = cli("followup", "snooze", str(fid), "--to", preset)
+    after = datetime.now(tokyo).date()
+    assert result.code == 0 and result.out == ""
+    (row,) = cli("followup", "list", "--format", "json").json()
+    until = datetime.fromisoformat(row["snoozed_until"]).astimezone(tokyo)
+    assert until.time().isoformat() == "09:00:00"
+    if days is not None:  # the day after today in Tokyo (today read before and after the call)
+        assert until.date() in {before + timedelta(days), after + timedelta(days)}
+    else:  # the Monday after today, never today
+        assert until.weekday() == weekday and 1 <= (until.date() - after).days <= 7
+    assert result.err == f"snoozed until {until.strftime('%a %d %b %Y')} 09:00 JST\n"
+
+
+def test_snooze_by_an_hour_and_the_one_line_errors(cli, jane):
+    from datetime import UTC, datetime, timedelta
+
+    fid = cli("followup", "add", str(jane), "--due", "2030-03-04 09:00").id
+    start = datetime.now(UTC)
+    assert cli("followup", "snooze", str(fid), "--to", "1-hour").code == 0
+    (row,) = cli("followup", "list", "--format", "json").json()
+    until = datetime.fromisoformat(row["snoozed_until"])
+    assert timedelta(minutes=59) <= until - start <= timedelta(minutes=61)
+    for argv, said in [
+        (["--to", "yesterday"], "invalid choice: 'yesterday'"),
+        (["--to", "monday", "--until", "2030-03-05 09:00"], "not allowed with argument --to"),
+        ([], "one of the arguments --until --to is required"),
+    ]:
+        refused = cli("followup", "snooze", str(fid), *argv)
+        assert refused.code == 1 and refused.err.count("\n") == 1 and said in refused.err
