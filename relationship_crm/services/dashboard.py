@@ -132,14 +132,16 @@ def _monday(day: date) -> date:
 
 
 def week_edges(now: datetime, zone: str) -> list[tuple[str, str, datetime | None, datetime]]:
-    """(key, label, start, end) of the overdue bar and the WEEKS_AHEAD weeks from `now`.
+    """(key, label, start, end) of the overdue bar and the WEEKS_AHEAD weeks from `now`'s day.
 
-    Weeks run Monday to Sunday in `zone`; the first one starts at `now` (earlier is overdue).
+    Weeks run Monday to Sunday in `zone`; the first one starts at the beginning of today there.
+    Overdue is what was due before today, as in the daily list and the Reminders panel
+    (`scheduling.reminders.agenda_of`): a call due at 08:00 is today's work all day.
     """
     tz = get_zone(zone)
     today = now.astimezone(tz).date()
-    edges: list[tuple[str, str, datetime | None, datetime]] = [(OVERDUE, "Overdue", None, now)]
-    start = now
+    start = day_bounds(today, tz)[0]
+    edges: list[tuple[str, str, datetime | None, datetime]] = [(OVERDUE, "Overdue", None, start)]
     monday = _monday(today)
     for week in range(WEEKS_AHEAD):
         next_monday = monday + timedelta(days=7 * (week + 1))
