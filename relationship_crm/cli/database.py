@@ -338,9 +338,9 @@ def _config_set_options(p: argparse.ArgumentParser) -> None:
 
 
 def _config_set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    from relationship_crm.services import thanks
+    from relationship_crm.services import thanks_drafts
 
     with db.write() as s:
-        # Through thanks: unedited drafts follow the rep's details in the same transaction.
-        thanks.put_setting(s, args.key, args.value, for_team=args.team)
+        # Through thanks_drafts: unedited drafts follow the rep's details in the same transaction.
+        thanks_drafts.put_setting(s, args.key, args.value, for_team=args.team)
     return 0

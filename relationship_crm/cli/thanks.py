@@ -68,10 +68,10 @@ def _draft_options(p: argparse.ArgumentParser) -> None:
 
 def _draft(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     """Draft a note to each attendee who has none yet; prints the new ids, one per line."""
-    from relationship_crm.services import thanks
+    from relationship_crm.services import thanks_drafts
 
     with db.write() as s:
-        ids = thanks.draft_for_meeting(s, args.meeting_id, template=args.template).value
+        ids = thanks_drafts.draft_for_meeting(s, args.meeting_id, template=args.template).value
     for note_id in ids:
         out.write(f"{note_id}\n")
     if not ids:
@@ -157,7 +157,7 @@ def _print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     into place before the notes are marked, so a failure leaves neither a half PDF nor notes
     marked printed that were not.
     """
-    from relationship_crm.services import note_pages, settings, thanks
+    from relationship_crm.services import note_pages, settings, thanks, thanks_printing
 
     # The only Qt this package loads, and only here (pyproject.toml's import-linter contract).
     try:
@@ -169,11 +169,11 @@ def _print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         ) from None
     printing.offscreen_application()
     with db.write() as s:
-        ids = thanks.notes_to_print(
+        ids = thanks_printing.notes_to_print(
             s, meeting_id=args.meeting, all_drafts=args.all_drafts, note_ids=args.note_ids
         )
         sheet = note_pages.paper(args.page_size or settings.page_size(s))
-        pages, kept = thanks.prepare_pages(s, ids, template=args.template).value
+        pages, kept = thanks_printing.prepare_pages(s, ids, template=args.template).value
         printing.write_pdf(Path(args.pdf), pages, sheet, envelopes=args.envelopes)
         thanks.mark_printed(s, ids)
     for note_id in kept:

@@ -1,8 +1,9 @@
 """Campaign letters after they are written: a hand edit, printing, sending, address labels.
 
 What is stored is what prints: a member's letter is printed exactly as it stands, with the rep's
-letterhead and the member's envelope address (as thank-you notes are, `services.thanks`). A
-letter goes draft -> printed -> sent; a printed one edited afterwards is a draft again.
+letterhead and the member's envelope address (as thank-you notes are,
+`services.thanks_printing`). A letter goes draft -> printed -> sent; a printed one edited
+afterwards is a draft again.
 """
 
 from __future__ import annotations
@@ -22,13 +23,8 @@ from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.services import settings
 from relationship_crm.services.campaigns import SegmentMember, campaign_row, member_row
 from relationship_crm.services.common import utcnow
-from relationship_crm.services.thanks import (
-    NotePage,
-    address_lines,
-    format_address,
-    long_date,
-    rep_details,
-)
+from relationship_crm.services.thanks_printing import NotePage, address_lines, format_address
+from relationship_crm.services.thanks_text import long_date, rep_details
 from relationship_crm.storage.schema import CampaignMember, Contact
 
 #: Longest letter, in characters.

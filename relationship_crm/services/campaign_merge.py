@@ -24,7 +24,7 @@ from relationship_crm.domain.text import clean_block, clean_line
 from relationship_crm.scheduling.zones import get_zone, localize
 from relationship_crm.services import note_templates, settings
 from relationship_crm.services.common import utcnow
-from relationship_crm.services.thanks import RepDetails, compose, long_date, rep_details
+from relationship_crm.services.thanks_text import RepDetails, compose, long_date, rep_details
 from relationship_crm.storage.schema import Campaign, CampaignMember, Company, Contact, FollowUp
 
 

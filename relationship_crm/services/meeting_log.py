@@ -20,7 +20,7 @@ from relationship_crm.domain.records import (
     MeetingView,
     ResearchView,
 )
-from relationship_crm.services import followups, meetings, research, thanks
+from relationship_crm.services import followups, meetings, research, thanks, thanks_drafts
 
 
 class FollowUpScope(StrEnum):
@@ -80,7 +80,7 @@ def save_plan(session: Session, plan: MeetingPlan, *, now: datetime) -> LoggedMe
             changes |= added.changes
     thanks_ids: list[int] = []
     if plan.draft_thanks:
-        drafted = thanks.draft_for_meeting(session, meeting_id, now=now)
+        drafted = thanks_drafts.draft_for_meeting(session, meeting_id, now=now)
         thanks_ids, changes = drafted.value, changes | drafted.changes
     return LoggedMeeting(
         meeting_id,

@@ -1,8 +1,9 @@
 """Printed thank-you notes as pages of HTML: paper sizes, letterhead, body and envelope layout.
 
-This module is pure: it turns a `thanks.NotePage` into the HTML subset Qt's QTextDocument renders
-(`ui.printing` does the rendering, for print preview, printers and PDF files alike). Every piece
-of text is escaped here: names, notes and signatures are data, so "<b>" prints as "<b>".
+This module is pure: it turns a `thanks_printing.NotePage` into the HTML subset Qt's
+QTextDocument renders (`ui.printing` does the rendering, for print preview, printers and PDF
+files alike). Every piece of text is escaped here: names, notes and signatures are data, so
+"<b>" prints as "<b>".
 Qt measures a block's left and right margins in device pixels but its top and bottom margins in
 96-dpi pixels (scaled to the device, as it scales the document margin), so horizontal lengths
 need the resolution the caller draws at and vertical ones do not. A block's top margin is ignored
@@ -16,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from relationship_crm.domain.errors import InvalidInputError
-from relationship_crm.services.thanks import NotePage
+from relationship_crm.services.thanks_printing import NotePage
 
 #: The typeface of printed notes (shipped in resources/fonts, OFL), then fallbacks per system.
 NOTE_FONTS = ("EB Garamond", "Garamond", "Georgia", "Palatino Linotype", "DejaVu Serif", "serif")

@@ -40,7 +40,7 @@ from relationship_crm.services.note_pages import (
     margin_px,
     note_html,
 )
-from relationship_crm.services.thanks import NotePage
+from relationship_crm.services.thanks_printing import NotePage
 
 _fonts_loaded = False
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from relationship_crm.services import thanks
+from relationship_crm.services import thanks_drafts
 from relationship_crm.storage.db import open_database
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -140,7 +140,7 @@ def edit_note(db_path: Path, note_id: int, body: str) -> None:
     db = open_database(db_path)
     try:
         with db.write() as s:
-            thanks.update_body(s, note_id, body)
+            thanks_drafts.update_body(s, note_id, body)
     finally:
         db.close()
 

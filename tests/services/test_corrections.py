@@ -27,7 +27,7 @@ from relationship_crm.services import (
     meeting_log,
     meetings,
     research,
-    thanks,
+    thanks_drafts,
     timeline,
 )
 
@@ -69,7 +69,7 @@ def test_load_details_has_the_meeting_whole(db, people, meeting) -> None:
             FollowUpDraft(people["ann"], datetime(2026, 11, 27, 9), NY, "send deck", meeting),
             now=T0,
         )
-        thanks.draft_for_meeting(s, meeting, now=T0)
+        thanks_drafts.draft_for_meeting(s, meeting, now=T0)
     with db.read() as s:
         found = meeting_log.load_details(s, meeting)
     assert found.meeting.notes == "Agenda: budget\nThey want a pilot"

@@ -22,6 +22,7 @@ from relationship_crm.services import (
     meetings,
     settings,
     thanks,
+    thanks_drafts,
 )
 
 NOW = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)  # Thursday
@@ -325,7 +326,7 @@ def meeting_on(db, cids, day):
             ),
             now=NOW,
         ).id
-        ids = thanks.draft_for_meeting(s, mid).value
+        ids = thanks_drafts.draft_for_meeting(s, mid).value
     return ids
 
 

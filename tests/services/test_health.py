@@ -20,6 +20,7 @@ from relationship_crm.services import (
     json_copy_import,
     meetings,
     thanks,
+    thanks_drafts,
 )
 
 NY = "America/New_York"
@@ -89,7 +90,7 @@ def test_states_move_as_meetings_notes_and_gifts_are_recorded(db, monkeypatch, f
     assert late(db, date(2026, 3, 20)) == {jane: "drifting"}
     lunch = meet(db, jane, date(2026, 1, 25), MeetingKind.LUNCH)  # older: changes nothing
     with db.write() as s:
-        note_ids = thanks.draft_for_meeting(s, lunch, now=CREATED).value
+        note_ids = thanks_drafts.draft_for_meeting(s, lunch, now=CREATED).value
     assert late(db, date(2026, 3, 20)) == {jane: "drifting"}  # a draft is no touch
     with db.write() as s:
         thanks.mark_sent(s, note_ids, now=datetime(2026, 3, 15, 3, 0, tzinfo=UTC))

@@ -25,6 +25,7 @@ from relationship_crm.services import (
     settings,
     team,
     thanks,
+    thanks_drafts,
 )
 from relationship_crm.storage.db import Database, open_database
 from relationship_crm.storage.schema import Contact
@@ -244,7 +245,7 @@ def _drafts_after_a_meeting(db: Database, name: str) -> list[int]:
             ),
             now=NOW,
         ).id
-        return list(thanks.draft_for_meeting(s, meeting, now=NOW).value)
+        return list(thanks_drafts.draft_for_meeting(s, meeting, now=NOW).value)
 
 
 def test_a_reps_signature_signs_their_own_drafts_only(alice, bob) -> None:
@@ -253,7 +254,7 @@ def test_a_reps_signature_signs_their_own_drafts_only(alice, bob) -> None:
     (alices,) = _drafts_after_a_meeting(alice, "Jane Doe")
     (bobs,) = _drafts_after_a_meeting(bob, "John Roe")
     with alice.write() as s:
-        thanks.put_setting(s, "signature", "Alice", now=NOW)
+        thanks_drafts.put_setting(s, "signature", "Alice", now=NOW)
     with alice.read() as s:
         bodies = {n.id: n.body for n in thanks.list_notes(s)}
         assert settings.get(s, "signature") == "Alice"

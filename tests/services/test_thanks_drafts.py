@@ -9,7 +9,7 @@ import pytest
 from relationship_crm.domain.enums import MeetingKind, ThanksStatus
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ContactDraft, MeetingDraft
-from relationship_crm.services import contacts, meetings, thanks
+from relationship_crm.services import contacts, meetings, thanks, thanks_drafts
 from relationship_crm.storage.schema import Contact, ThankYouNote
 
 NY = "America/New_York"
@@ -44,7 +44,7 @@ def log(db, attendees, *, title="Kick-off", kind=MeetingKind.MEETING, when="2026
 def test_one_draft_per_attendee_addressed_by_first_name(db, people):
     meeting_id = log(db, [people["jane"], people["siobhan"]])
     with db.write() as s:
-        ids = thanks.draft_for_meeting(s, meeting_id, now=T0).value
+        ids = thanks_drafts.draft_for_meeting(s, meeting_id, now=T0).value
     assert len(ids) == 2
     with db.read() as s:
         notes = thanks.list_notes(s, meeting_id=meeting_id)
@@ -65,9 +65,9 @@ def test_one_draft_per_attendee_addressed_by_first_name(db, people):
 def test_running_again_creates_nothing(db, people):
     meeting_id = log(db, [people["jane"], people["siobhan"]])
     with db.write() as s:
-        first = thanks.draft_for_meeting(s, meeting_id, now=T0).value
+        first = thanks_drafts.draft_for_meeting(s, meeting_id, now=T0).value
     with db.write() as s:
-        again = thanks.draft_for_meeting(s, meeting_id, now=T0).value
+        again = thanks_drafts.draft_for_meeting(s, meeting_id, now=T0).value
     assert len(first) == 2
     assert again == []
     with db.read() as s:
@@ -77,10 +77,12 @@ def test_running_again_creates_nothing(db, people):
 def test_only_attendees_without_a_note_get_one(db, people):
     meeting_id = log(db, [people["jane"], people["siobhan"], people["cher"]])
     with db.write() as s:
-        (jane_note,) = thanks.draft_for_meeting(s, meeting_id, contact_ids=[people["jane"]]).value
+        (jane_note,) = thanks_drafts.draft_for_meeting(
+            s, meeting_id, contact_ids=[people["jane"]]
+        ).value
         s.get(ThankYouNote, jane_note).status = ThanksStatus.SENT.value  # already sent: still skip
     with db.write() as s:
-        new = thanks.draft_for_meeting(s, meeting_id, now=T0).value
+        new = thanks_drafts.draft_for_meeting(s, meeting_id, now=T0).value
     with db.read() as s:
         notes = thanks.list_notes(s, meeting_id=meeting_id)
     assert len(new) == 2
@@ -90,7 +92,9 @@ def test_only_attendees_without_a_note_get_one(db, people):
 def test_a_subset_of_attendees(db, people):
     meeting_id = log(db, [people["jane"], people["siobhan"]])
     with db.write() as s:
-        ids = thanks.draft_for_meeting(s, meeting_id, contact_ids=[people["siobhan"]], now=T0).value
+        ids = thanks_drafts.draft_for_meeting(
+            s, meeting_id, contact_ids=[people["siobhan"]], now=T0
+        ).value
     with db.read() as s:
         notes = thanks.list_notes(s, meeting_id=meeting_id)
     assert [n.contact_id for n in notes] == [people["siobhan"]]
@@ -100,12 +104,12 @@ def test_a_subset_of_attendees(db, people):
 def test_someone_who_did_not_attend_is_refused(db, people):
     meeting_id = log(db, [people["jane"]])
     with db.write() as s, pytest.raises(InvalidInputError, match="did not attend"):
-        thanks.draft_for_meeting(s, meeting_id, contact_ids=[people["cher"]])
+        thanks_drafts.draft_for_meeting(s, meeting_id, contact_ids=[people["cher"]])
 
 
 def test_unknown_meeting(db):
     with db.write() as s, pytest.raises(NotFoundError):
-        thanks.draft_for_meeting(s, 999)
+        thanks_drafts.draft_for_meeting(s, 999)
 
 
 def test_attendee_in_the_trash_gets_no_draft(db, people):
@@ -113,7 +117,7 @@ def test_attendee_in_the_trash_gets_no_draft(db, people):
     with db.write() as s:
         contacts.trash(s, people["cher"], now=T0)
     with db.write() as s:
-        ids = thanks.draft_for_meeting(s, meeting_id, now=T0).value
+        ids = thanks_drafts.draft_for_meeting(s, meeting_id, now=T0).value
     with db.read() as s:
         assert [n.contact_id for n in thanks.list_notes(s)] == [people["jane"]]
     assert len(ids) == 1
@@ -124,7 +128,7 @@ def test_display_name_is_used_when_there_is_no_given_name(db, people):
     with db.write() as s:
         s.get(Contact, people["cher"]).given_name = ""  # e.g. imported without name parts
     with db.write() as s:
-        thanks.draft_for_meeting(s, meeting_id, now=T0)
+        thanks_drafts.draft_for_meeting(s, meeting_id, now=T0)
     with db.read() as s:
         (note,) = thanks.list_notes(s)
     assert note.body.startswith("Dear Cher,\n\n")
@@ -143,7 +147,7 @@ def test_display_name_is_used_when_there_is_no_given_name(db, people):
 def test_the_draft_uses_the_template_for_the_kind(db, people, kind, template, sentence):
     meeting_id = log(db, [people["jane"]], kind=kind, title="Q2", when="2026-03-03 10:00")
     with db.write() as s:
-        thanks.draft_for_meeting(s, meeting_id, now=T0)
+        thanks_drafts.draft_for_meeting(s, meeting_id, now=T0)
     with db.read() as s:
         (note,) = thanks.list_notes(s)
     assert note.template == template
@@ -158,7 +162,7 @@ def test_names_and_titles_are_inserted_as_typed_plain_text(db):
         odd = contacts.create(s, ContactDraft(name="{{rep_name}} <b>Bob</b>"), now=T0).id
     meeting_id = log(db, [odd], title="Renewal <i>2027</i> {{date}}")
     with db.write() as s:
-        thanks.draft_for_meeting(s, meeting_id, now=T0)
+        thanks_drafts.draft_for_meeting(s, meeting_id, now=T0)
     with db.read() as s:
         (note,) = thanks.list_notes(s)
     assert note.body.startswith("Dear {{rep_name}},")  # "{{rep_name}}" is the given name here
@@ -168,9 +172,9 @@ def test_names_and_titles_are_inserted_as_typed_plain_text(db):
 def test_an_explicit_template_and_an_unknown_one(db, people):
     meeting_id = log(db, [people["jane"]])
     with db.write() as s, pytest.raises(NotFoundError, match="after-meeting"):
-        thanks.draft_for_meeting(s, meeting_id, template="after-party")
+        thanks_drafts.draft_for_meeting(s, meeting_id, template="after-party")
     with db.write() as s:
-        thanks.draft_for_meeting(s, meeting_id, template="after-deal", now=T0)
+        thanks_drafts.draft_for_meeting(s, meeting_id, template="after-deal", now=T0)
     with db.read() as s:
         (note,) = thanks.list_notes(s)
     assert note.template == "after-deal"
@@ -181,8 +185,8 @@ def test_list_notes_filters_by_status(db, people):
     first = log(db, [people["jane"]])
     second = log(db, [people["siobhan"]], title="Demo")
     with db.write() as s:
-        (sent,) = thanks.draft_for_meeting(s, first, now=T0).value
-        thanks.draft_for_meeting(s, second, now=T0)
+        (sent,) = thanks_drafts.draft_for_meeting(s, first, now=T0).value
+        thanks_drafts.draft_for_meeting(s, second, now=T0)
         note = s.get(ThankYouNote, sent)
         note.status = ThanksStatus.SENT.value
         note.sent_at = T0

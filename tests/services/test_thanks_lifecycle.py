@@ -10,7 +10,15 @@ import pytest
 from relationship_crm.domain.enums import MeetingKind, ThanksStatus
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import Address, ContactDraft, MeetingDraft
-from relationship_crm.services import contacts, meetings, note_templates, settings, thanks
+from relationship_crm.services import (
+    contacts,
+    meetings,
+    note_templates,
+    settings,
+    thanks,
+    thanks_drafts,
+    thanks_printing,
+)
 
 NY = "America/New_York"
 T0 = datetime(2026, 11, 23, 19, 0, tzinfo=UTC)  # Monday 23 November, 14:00 in New York
@@ -38,7 +46,7 @@ def meeting(db, attendees, *, when="2026-11-20 10:00", kind=MeetingKind.MEETING,
 
 def drafts(db, meeting_id, **kwargs):
     with db.write() as s:
-        return thanks.draft_for_meeting(s, meeting_id, now=T0, **kwargs).value
+        return thanks_drafts.draft_for_meeting(s, meeting_id, now=T0, **kwargs).value
 
 
 def note(db, note_id):
@@ -58,7 +66,7 @@ def jane_note(db) -> int:
 
 def test_a_hand_edit_is_kept_and_marked(db, jane_note):
     with db.write() as s:
-        thanks.update_body(s, jane_note, "Dear Jane,\n\nLovely to meet you.\n\nAlex", now=T0)
+        thanks_drafts.update_body(s, jane_note, "Dear Jane,\n\nLovely to meet you.\n\nAlex", now=T0)
     edited = note(db, jane_note)
     assert edited.body == "Dear Jane,\n\nLovely to meet you.\n\nAlex"
     assert edited.edited
@@ -68,7 +76,7 @@ def test_a_hand_edit_is_kept_and_marked(db, jane_note):
 def test_an_empty_edit_is_refused_and_the_text_kept(db, jane_note):
     before = note(db, jane_note).body
     with db.write() as s, pytest.raises(InvalidInputError, match="needs some text"):
-        thanks.update_body(s, jane_note, "  \n ")
+        thanks_drafts.update_body(s, jane_note, "  \n ")
     assert note(db, jane_note).body == before
 
 
@@ -76,7 +84,7 @@ def test_editing_a_printed_note_makes_it_a_draft_again(db, jane_note):
     with db.write() as s:
         thanks.mark_printed(s, [jane_note], now=T0)
     with db.write() as s:
-        thanks.update_body(s, jane_note, "Dear Jane, thanks!", now=T0)
+        thanks_drafts.update_body(s, jane_note, "Dear Jane, thanks!", now=T0)
     assert note(db, jane_note).status is ThanksStatus.DRAFT
 
 
@@ -84,16 +92,16 @@ def test_a_sent_note_cannot_change(db, jane_note):
     with db.write() as s:
         thanks.mark_sent(s, [jane_note], now=T0)
     with db.write() as s, pytest.raises(InvalidInputError, match="already sent"):
-        thanks.update_body(s, jane_note, "new text")
+        thanks_drafts.update_body(s, jane_note, "new text")
     with db.write() as s, pytest.raises(InvalidInputError, match="already sent"):
-        thanks.redraft(s, jane_note, template="after-deal")
+        thanks_drafts.redraft(s, jane_note, template="after-deal")
 
 
 def test_redraft_from_another_template_drops_hand_edits(db, jane_note):
     with db.write() as s:
-        thanks.update_body(s, jane_note, "my own words", now=T0)
+        thanks_drafts.update_body(s, jane_note, "my own words", now=T0)
     with db.write() as s:
-        thanks.redraft(s, jane_note, template="after-gift", now=T0)
+        thanks_drafts.redraft(s, jane_note, template="after-gift", now=T0)
     again = note(db, jane_note)
     assert again.template == "after-gift"
     assert not again.edited
@@ -236,11 +244,11 @@ def test_unedited_drafts_pick_up_details_set_after_drafting(db):
     (note_id,) = drafts(db, meeting(db, [jane]))
     assert note(db, note_id).body.endswith("With best regards,")  # no signature known yet
     with db.write() as s:
-        thanks.put_setting(s, "rep_name", "Alex Morgan", now=T0)
-        thanks.put_setting(s, "signature", "Alex", now=T0)
+        thanks_drafts.put_setting(s, "rep_name", "Alex Morgan", now=T0)
+        thanks_drafts.put_setting(s, "signature", "Alex", now=T0)
     shown = note(db, note_id).body  # filled again when the signature was set
     with db.write() as s:
-        pages, kept = thanks.prepare_pages(s, [note_id], now=T0).value
+        pages, kept = thanks_printing.prepare_pages(s, [note_id], now=T0).value
     assert pages[0].body == shown
     assert kept == []
     assert pages[0].body.endswith("With best regards,\n\nAlex")
@@ -256,9 +264,9 @@ def test_hand_edited_notes_print_as_edited_even_with_a_template(db):
         by_contact = {n.contact_id: n.id for n in thanks.list_notes(s)}
     jane_note, bob_note = by_contact[jane], by_contact[bob]
     with db.write() as s:
-        thanks.update_body(s, jane_note, "Jane, you are a star.", now=T0)
+        thanks_drafts.update_body(s, jane_note, "Jane, you are a star.", now=T0)
     with db.write() as s:
-        pages, kept = thanks.prepare_pages(
+        pages, kept = thanks_printing.prepare_pages(
             s, [jane_note, bob_note], template="after-deal", now=T0
         ).value
     assert kept == [jane_note]
@@ -286,7 +294,7 @@ def test_envelope_addresses(db):
     nobody = contact(db, "Cher")
     ids = drafts(db, meeting(db, [us, de, nobody]))
     with db.write() as s:
-        pages, _ = thanks.prepare_pages(s, ids, now=T0).value
+        pages, _ = thanks_printing.prepare_pages(s, ids, now=T0).value
     by_name = {p.contact_name: p for p in pages}
     assert by_name["Jane Doe"].recipient == (
         "Jane Doe",
@@ -310,13 +318,13 @@ def test_choosing_notes_to_print(db):
     empty = meeting(db, [jane], title="Another")
     (note_id,) = drafts(db, mid)
     with db.read() as s:
-        assert thanks.notes_to_print(s, meeting_id=mid) == [note_id]
-        assert thanks.notes_to_print(s, all_drafts=True) == [note_id]
-        assert thanks.notes_to_print(s, note_ids=[note_id]) == [note_id]
+        assert thanks_printing.notes_to_print(s, meeting_id=mid) == [note_id]
+        assert thanks_printing.notes_to_print(s, all_drafts=True) == [note_id]
+        assert thanks_printing.notes_to_print(s, note_ids=[note_id]) == [note_id]
         with pytest.raises(InvalidInputError, match="no thank-you notes"):
-            thanks.notes_to_print(s, meeting_id=empty)
+            thanks_printing.notes_to_print(s, meeting_id=empty)
         with pytest.raises(InvalidInputError, match="choose"):
-            thanks.notes_to_print(s, meeting_id=mid, all_drafts=True)
+            thanks_printing.notes_to_print(s, meeting_id=mid, all_drafts=True)
 
 
 def test_international_dates(db):
@@ -374,9 +382,11 @@ def test_listing_several_statuses_at_once(db):
 
 def test_multi_line_settings_keep_their_lines_and_a_closing_is_not_doubled(db):
     with db.write() as s:
-        thanks.put_setting(s, "rep_address", " 1 Main St \r\n\n Springfield\x07 ", now=T0)
-        thanks.put_setting(s, "signature", "With best wishes,\nAlex", now=T0)
-        thanks.put_setting(s, "rep_name", "Alex\nMorgan", now=T0)  # one-line settings stay one
+        thanks_drafts.put_setting(s, "rep_address", " 1 Main St \r\n\n Springfield\x07 ", now=T0)
+        thanks_drafts.put_setting(s, "signature", "With best wishes,\nAlex", now=T0)
+        thanks_drafts.put_setting(
+            s, "rep_name", "Alex\nMorgan", now=T0
+        )  # one-line settings stay one
     with db.read() as s:
         assert settings.get(s, "rep_address") == "1 Main St\nSpringfield"
         assert settings.get(s, "rep_name") == "Alex Morgan"
@@ -386,13 +396,13 @@ def test_multi_line_settings_keep_their_lines_and_a_closing_is_not_doubled(db):
     assert "With best regards," not in body  # the template's closing gave way to the signature's
     assert body.endswith("\n\nWith best wishes,\nAlex")
     with db.write() as s:
-        pages, _ = thanks.prepare_pages(s, [note_id], now=T0).value
+        pages, _ = thanks_printing.prepare_pages(s, [note_id], now=T0).value
     assert pages[0].return_address == ("Alex Morgan", "1 Main St", "Springfield")
 
 
 def test_a_signature_without_a_closing_keeps_the_templates(db):
     with db.write() as s:
-        thanks.put_setting(s, "signature", "Smith, John", now=T0)
+        thanks_drafts.put_setting(s, "signature", "Smith, John", now=T0)
     jane = contact(db, "Jane Doe")
     (note_id,) = drafts(db, meeting(db, [jane]))
     assert note(db, note_id).body.endswith("With best regards,\n\nSmith, John")

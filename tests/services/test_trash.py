@@ -18,6 +18,7 @@ from relationship_crm.services import (
     meetings,
     research,
     thanks,
+    thanks_drafts,
     timeline,
     trash,
 )
@@ -60,7 +61,7 @@ def world(db) -> dict[str, int]:
             now=T0,
         ).id
         lunch = meetings.log(s, MeetingDraft("Lunch", datetime(2026, 11, 21, 12), NY, (bob,))).id
-        thanks.draft_for_meeting(s, kickoff, now=T0)
+        thanks_drafts.draft_for_meeting(s, kickoff, now=T0)
         notes = {n.contact_id: n.id for n in thanks.list_notes(s)}
         follow_up = followups.add(
             s,
@@ -182,7 +183,7 @@ def test_deleting_a_missing_meeting_says_so(db):
 
 def test_a_deleted_note_comes_back_as_it_was(db, world):
     with db.write() as s:
-        thanks.update_body(s, world["jane_note"], "Dear Jane, thanks!", now=T0)
+        thanks_drafts.update_body(s, world["jane_note"], "Dear Jane, thanks!", now=T0)
         thanks.mark_printed(s, [world["jane_note"]], now=T0)
     before = table(db, "SELECT * FROM thank_you_notes ORDER BY id")
     with db.write() as s:
@@ -202,7 +203,7 @@ def test_a_deleted_note_comes_back_as_it_was(db, world):
 def test_a_note_redrafted_since_blocks_the_undelete(db, world):
     with db.write() as s:
         deleted = thanks.delete_note(s, world["jane_note"])
-        (newer,) = thanks.draft_for_meeting(s, world["kickoff"], now=T0).value
+        (newer,) = thanks_drafts.draft_for_meeting(s, world["kickoff"], now=T0).value
     with db.write() as s, pytest.raises(InvalidInputError, match="newer thank-you note to Jane"):
         thanks.undelete_note(s, deleted)
     with db.read() as s:

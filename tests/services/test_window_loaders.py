@@ -21,6 +21,8 @@ from relationship_crm.services import (
     research,
     settings,
     thanks,
+    thanks_drafts,
+    thanks_printing,
     timeline,
 )
 
@@ -54,7 +56,7 @@ def log(db, title: str, when: str, attendees: list[int]) -> int:
 
 def draft(db, meeting_id: int) -> list[int]:
     with db.write() as s:
-        return thanks.draft_for_meeting(s, meeting_id, now=T0).value
+        return thanks_drafts.draft_for_meeting(s, meeting_id, now=T0).value
 
 
 def test_load_notes_orders_by_meeting_then_recipient_and_filters(db, people) -> None:
@@ -95,7 +97,7 @@ def test_load_print_job_keeps_the_order_given_and_skips_missing_notes(db, people
     with db.write() as s:
         settings.put(s, "page_size", "a6")
     with db.read() as s:
-        job = thanks.load_print_job(s, [second, 999, first])
+        job = thanks_printing.load_print_job(s, [second, 999, first])
     assert [n.id for n in job.notes] == [second, first]
     assert job.page_size == "a6"
 

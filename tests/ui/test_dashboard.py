@@ -149,7 +149,7 @@ def test_a_click_on_the_thank_you_chart_opens_the_notes_window(
     qtbot, window, wait_idle, db, people
 ):
     from relationship_crm.domain.records import MeetingDraft
-    from relationship_crm.services import meetings, thanks
+    from relationship_crm.services import meetings, thanks_drafts
 
     with db.write() as s:
         mid = meetings.log(
@@ -162,7 +162,7 @@ def test_a_click_on_the_thank_you_chart_opens_the_notes_window(
             ),
             now=FIXED_NOW,
         ).id
-        thanks.draft_for_meeting(s, mid)
+        thanks_drafts.draft_for_meeting(s, mid)
     board = open_dashboard(qtbot, window, wait_idle)
     assert [b.total for b in board.charts["thanks_outstanding"].chart.bars] == [0, 1, 0, 0]
     click_bar(qtbot, board.charts["thanks_outstanding"], "2-7")

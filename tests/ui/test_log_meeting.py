@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft
-from relationship_crm.services import contacts, followups, meetings, research, thanks
+from relationship_crm.services import contacts, followups, meetings, research, thanks, thanks_drafts
 from relationship_crm.ui.dialogs.log_meeting import LogMeetingDialog, round_down_to_quarter
 from relationship_crm.ui.widgets.contact_picker import ContactPicker
 from relationship_crm.ui.widgets.wall_clock import set_wall_clock, wall_clock
@@ -126,7 +126,7 @@ def test_logging_a_meeting_writes_meeting_follow_ups_and_drafts(
     assert sorted(n.contact_id for n in notes) == sorted(people.values())
     assert all(n.body.startswith("Dear ") and "Kick-off" in n.body for n in notes)
     with db.write() as s:
-        assert thanks.draft_for_meeting(s, meeting_id).value == []
+        assert thanks_drafts.draft_for_meeting(s, meeting_id).value == []
 
 
 def test_no_attendees_shows_the_error_and_writes_nothing(qtbot, db, people, open_dialog, runner):

@@ -173,7 +173,7 @@ def test_a_sent_note_opened_from_the_timeline_is_shown_under_all(qtbot, ctx, db,
 
     from relationship_crm.domain.records import ContactDraft, MeetingDraft
     from relationship_crm.paths import AppPaths
-    from relationship_crm.services import contacts, meetings, thanks
+    from relationship_crm.services import contacts, meetings, thanks, thanks_drafts
     from relationship_crm.ui.main_window import MainWindow
 
     with db.write() as s:
@@ -181,7 +181,7 @@ def test_a_sent_note_opened_from_the_timeline_is_shown_under_all(qtbot, ctx, db,
         meeting = meetings.log(
             s, MeetingDraft("Kick-off", datetime(2026, 11, 20, 10), "America/New_York", (jane,))
         ).id
-        (note_id,) = thanks.draft_for_meeting(s, meeting).value
+        (note_id,) = thanks_drafts.draft_for_meeting(s, meeting).value
         thanks.mark_sent(s, [note_id])
     window = MainWindow(ctx, AppPaths(tmp_path / "data"))
     qtbot.addWidget(window)
@@ -197,7 +197,7 @@ def test_print_all_drafts_opens_the_print_dialog_for_every_draft(qtbot, ctx, db,
 
     from relationship_crm.domain.records import ContactDraft, MeetingDraft
     from relationship_crm.paths import AppPaths
-    from relationship_crm.services import contacts, meetings, thanks
+    from relationship_crm.services import contacts, meetings, thanks_drafts
     from relationship_crm.ui.main_window import MainWindow
 
     window = MainWindow(ctx, AppPaths(tmp_path / "data"))
@@ -209,7 +209,7 @@ def test_print_all_drafts_opens_the_print_dialog_for_every_draft(qtbot, ctx, db,
         meeting = meetings.log(
             s, MeetingDraft("Kick-off", datetime(2026, 11, 20, 10), "America/New_York", tuple(ids))
         ).id
-        drafts = thanks.draft_for_meeting(s, meeting).value
+        drafts = thanks_drafts.draft_for_meeting(s, meeting).value
     window.print_drafts_action.trigger()
     qtbot.waitUntil(lambda: window.print_dialog is not None)
     assert sorted(window.print_dialog.note_ids) == sorted(drafts)

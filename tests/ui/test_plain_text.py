@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from relationship_crm.domain.records import ContactDraft, FollowUpDraft, MeetingDraft
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import contacts, followups, meetings, thanks
+from relationship_crm.services import contacts, followups, meetings, thanks_drafts
 from relationship_crm.ui.main_window import MainWindow
 from relationship_crm.ui.models.reminders_model import CONTACT, NOTE
 
@@ -48,7 +48,7 @@ def marked(db) -> dict[str, int]:
         mid = meetings.log(
             s, MeetingDraft(TITLE, datetime(2026, 11, 18, 10), NY, (cid,), notes=NOTES)
         ).id
-        (note_id,) = thanks.draft_for_meeting(s, mid).value
+        (note_id,) = thanks_drafts.draft_for_meeting(s, mid).value
         fid = followups.add(s, FollowUpDraft(cid, datetime(2026, 11, 23, 9, 0), NY, FOLLOW_UP)).id
     return {"contact": cid, "meeting": mid, "note": note_id, "follow_up": fid}
 

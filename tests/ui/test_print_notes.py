@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind, ThanksStatus
 from relationship_crm.domain.records import ContactDraft, MeetingDraft
-from relationship_crm.services import contacts, meetings, settings, thanks
+from relationship_crm.services import contacts, meetings, settings, thanks, thanks_drafts
 from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog, name_list
 
 pytestmark = pytest.mark.gui
@@ -42,8 +42,8 @@ def note_ids(db) -> list[int]:
             ),
             now=DRAFTED,
         ).id
-        ids = thanks.draft_for_meeting(s, kickoff, now=DRAFTED).value
-        ids += thanks.draft_for_meeting(s, lunch, now=DRAFTED).value
+        ids = thanks_drafts.draft_for_meeting(s, kickoff, now=DRAFTED).value
+        ids += thanks_drafts.draft_for_meeting(s, lunch, now=DRAFTED).value
     return ids
 
 
@@ -153,8 +153,10 @@ def test_unedited_drafts_print_with_details_set_after_drafting(
     qtbot, db, open_dialog, note_ids, tmp_path, wait_idle
 ):
     with db.write() as s:
-        thanks.put_setting(s, "signature", "Samantha")
-        thanks.update_body(s, note_ids[1], "Dear Zoë,\n\nTack så mycket!\n\nSam", now=DRAFTED)
+        thanks_drafts.put_setting(s, "signature", "Samantha")
+        thanks_drafts.update_body(
+            s, note_ids[1], "Dear Zoë,\n\nTack så mycket!\n\nSam", now=DRAFTED
+        )
     dialog = open_dialog(note_ids[:2])
     with qtbot.waitSignal(dialog.printed):
         dialog.save_pdf(tmp_path / "notes.pdf")

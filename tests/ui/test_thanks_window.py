@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import MeetingKind, ThanksStatus
 from relationship_crm.domain.records import ContactDraft, MeetingDraft
-from relationship_crm.services import contacts, meetings, settings, thanks
+from relationship_crm.services import contacts, meetings, settings, thanks, thanks_drafts
 from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
 from relationship_crm.ui.dialogs.thanks_window import DRAFTING_HINT, ThanksModel, ThanksWindow
 
@@ -38,8 +38,8 @@ def notes(db) -> dict[str, int]:
         bob = contacts.create(s, ContactDraft(name="<b>Bob</b>"), now=EARLY).id
         lunch = log(s, "Lunch", datetime(2026, 11, 20, 12, 0), (bob,), MeetingKind.LUNCH)
         kickoff = log(s, "Kick-off", datetime(2026, 11, 18, 10, 0), (jane, zoe))
-        (bob_note,) = thanks.draft_for_meeting(s, lunch, now=EARLY).value
-        jane_note, zoe_note = thanks.draft_for_meeting(s, kickoff, now=LATER).value
+        (bob_note,) = thanks_drafts.draft_for_meeting(s, lunch, now=EARLY).value
+        jane_note, zoe_note = thanks_drafts.draft_for_meeting(s, kickoff, now=LATER).value
     return {
         "jane": jane_note,
         "zoe": zoe_note,
@@ -198,7 +198,7 @@ def test_refreshes_when_notes_change_elsewhere(qtbot, ctx, db, open_window, note
     window = open_window()
     with db.write() as s:
         dinner = log(s, "Dinner", datetime(2026, 11, 22, 19, 0), (notes["bob_contact"],))
-        thanks.draft_for_meeting(s, dinner, now=LATER)
+        thanks_drafts.draft_for_meeting(s, dinner, now=LATER)
     with qtbot.waitSignal(window.refreshed):
         ctx.events.notify(Changes(thanks=True), None)
     assert [r[1] for r in rows(window)] == ["Kick-off", "Kick-off", "Lunch", "Dinner"]
@@ -385,7 +385,7 @@ def test_redraft_from_another_template_replaces_the_text(qtbot, db, open_window,
 
 def test_redraft_of_a_hand_edited_note_asks_first(db, open_window, notes, wait_idle, runner):
     with db.write() as s:
-        thanks.update_body(s, notes["jane"], "Dear Jane,\n\nMy own words.", now=LATER)
+        thanks_drafts.update_body(s, notes["jane"], "Dear Jane,\n\nMy own words.", now=LATER)
     window = open_window()
     questions: list[str] = []
     window.confirm = lambda title, text, action: questions.append(text) or False

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.records import ContactDraft, MeetingDraft
 from relationship_crm.paths import AppPaths
-from relationship_crm.services import contacts, meetings, research, thanks, trash
+from relationship_crm.services import contacts, meetings, research, thanks, thanks_drafts, trash
 from relationship_crm.ui.dialogs.trash_dialog import EMPTY_TEXT, TrashDialog
 from relationship_crm.ui.main_window import MainWindow
 from relationship_crm.ui.undo import UndoStack, shorten
@@ -36,7 +36,7 @@ def people(db) -> dict[str, int]:
             ),
             now=T0,
         ).id
-        thanks.draft_for_meeting(s, kickoff, now=T0)
+        thanks_drafts.draft_for_meeting(s, kickoff, now=T0)
         notes = {n.contact_id: n.id for n in thanks.list_notes(s)}
     return {
         "jane": jane,

@@ -7,7 +7,7 @@ from datetime import datetime
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.records import ContactDraft, MeetingDraft
-from relationship_crm.services import contacts, meetings, thanks
+from relationship_crm.services import contacts, meetings, thanks, thanks_drafts
 from relationship_crm.ui.panels.reminders_panel import RemindersPanel
 
 NY = "America/New_York"
@@ -27,7 +27,7 @@ def lunch(db, names: list[str], when: str, title: str) -> list[int]:
                 kind="lunch",
             ),
         ).id
-        return thanks.draft_for_meeting(s, meeting_id).value
+        return thanks_drafts.draft_for_meeting(s, meeting_id).value
 
 
 def make_panel(qtbot, ctx) -> RemindersPanel:

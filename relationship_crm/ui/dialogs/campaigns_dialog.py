@@ -53,7 +53,7 @@ from relationship_crm.services.campaign_results import (
     CampaignPage,
     CampaignResults,
 )
-from relationship_crm.services.thanks import NotePage
+from relationship_crm.services.thanks_printing import NotePage
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.campaign_wizard import NewCampaignWizard

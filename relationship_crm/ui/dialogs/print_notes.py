@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
 from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.enums import ThanksStatus
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.services import thanks
+from relationship_crm.services import thanks, thanks_printing
 from relationship_crm.services.note_pages import PAPERS, Paper
-from relationship_crm.services.thanks import NotePage, ThanksView
+from relationship_crm.services.thanks import ThanksView
+from relationship_crm.services.thanks_printing import NotePage
 from relationship_crm.ui import printing
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
@@ -50,7 +51,7 @@ class PrintNotesDialog(SavingDialog):
     """Owns the paper and envelope choices for printing some thank-you notes, and the output.
 
     On opening it loads (through `ctx.runner.query`) the notes' recipients and the default paper
-    (`settings.page_size`). Every output first runs `thanks.prepare_pages` through
+    (`settings.page_size`). Every output first runs `thanks_printing.prepare_pages` through
     `ctx.runner.submit` (the stored text of each note, exactly as the notes window shows it; a
     write only when a template is chosen, told to the other windows once), then paints with
     `ui.printing` on the GUI thread, then marks the notes printed (`thanks.mark_printed` through
@@ -97,7 +98,7 @@ class PrintNotesDialog(SavingDialog):
         self._update_buttons()
         ids = list(self._ids)
         ctx.runner.query(
-            lambda s: thanks.load_print_job(s, ids),
+            lambda s: thanks_printing.load_print_job(s, ids),
             while_alive(self, self._on_job_loaded),
             while_alive(self, self._on_job_failed),
         )
@@ -184,7 +185,7 @@ class PrintNotesDialog(SavingDialog):
 
     # --- loading ------------------------------------------------------------------------------
 
-    def _on_job_loaded(self, job: thanks.PrintJob) -> None:
+    def _on_job_loaded(self, job: thanks_printing.PrintJob) -> None:
         self._loaded = True
         self._notes = job.notes
         self._ids = [n.id for n in job.notes]  # notes deleted meanwhile are left out
@@ -285,7 +286,7 @@ class PrintNotesDialog(SavingDialog):
         ids, now = list(self._ids), self._ctx.clock()
         self._set_busy(True, "Preparing the pages…")
         self._ctx.runner.submit(
-            lambda s: thanks.prepare_pages(s, ids, now=now),
+            lambda s: thanks_printing.prepare_pages(s, ids, now=now),
             while_alive(self, partial(self._on_prepared, then)),
             while_alive(self, self._on_output_failed),
         )

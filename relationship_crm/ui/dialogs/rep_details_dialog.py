@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import KnownError
-from relationship_crm.services import settings, thanks
-from relationship_crm.services.thanks import long_date
+from relationship_crm.services import settings, thanks_drafts
+from relationship_crm.services.thanks_text import long_date
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.dialogs.base import SavingDialog
@@ -77,9 +77,9 @@ def choice_label(key: str, value: str, today: date) -> str:
 
 def save_details(session: Session, values: Mapping[str, str]) -> Changes:
     """Store every value (an empty one removes its setting); all of them, or none on an error."""
-    # thanks.put_setting fills unedited drafts again, so they show what they will print.
+    # thanks_drafts.put_setting fills unedited drafts again, so they show what they will print.
     return Changes.combined(
-        [thanks.put_setting(session, key, value) for key, value in values.items()]
+        [thanks_drafts.put_setting(session, key, value) for key, value in values.items()]
     )
 
 
@@ -110,7 +110,7 @@ class RepDetailsDialog(SavingDialog):
     they are shown, so an early click cannot blank them). The text fields are the rep_* settings
     and the signature; the choices start with "Automatic (…)", meaning no setting, naming what
     automatic gives now; "Follow this computer's time zone" means no `timezone` setting. Save
-    writes every key in one `_write` transaction (`thanks.put_setting` each; an empty value
+    writes every key in one `_write` transaction (`thanks_drafts.put_setting` each; an empty value
     removes a setting), which notifies the changes, and accepts. A KnownError shows in red
     under the form, nothing is stored and the input stays as typed.
 

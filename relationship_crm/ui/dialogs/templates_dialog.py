@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from relationship_crm.domain.changes import Changes
 from relationship_crm.domain.errors import InvalidInputError, KnownError
 from relationship_crm.domain.templating import template_problems
-from relationship_crm.services import campaign_merge, note_templates, thanks
+from relationship_crm.services import campaign_merge, note_templates, thanks_text
 from relationship_crm.services.note_templates import TemplateInfo
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
@@ -96,10 +96,10 @@ class TemplatesDialog(SavingDialog):
     Lists every template (`note_templates.list_templates`, read through `ctx.runner.query`): the
     shipped ones (marked, and marked "edited" where the rep's copy replaces the shipped text), then
     the rep's own. The body is checked as the rep types (`template_problems`, a pure function run
-    here) and a preview filled with example data (`thanks.preview_template`) follows 300 ms after
-    the last keystroke. Save, Revert to shipped and Delete write through `_write` (which notifies
-    their changes); a KnownError (an unknown placeholder, say) shows inline and nothing is
-    stored. Switching template, New… or closing with unsaved edits asks Save / Discard / Cancel.
+    here) and a preview filled with example data (`thanks_text.preview_template`) follows 300 ms
+    after the last keystroke. Save, Revert to shipped and Delete write through `_write` (which
+    notifies their changes); a KnownError (an unknown placeholder, say) shows inline and nothing
+    is stored. Switching template, New… or closing with unsaved edits asks Save / Discard / Cancel.
 
     Signals:
         templates_loaded(): the list was (re)read from the database.
@@ -385,7 +385,7 @@ class TemplatesDialog(SavingDialog):
             (
                 (lambda s: campaign_merge.preview_template(s, text, now=now))
                 if self._kind == note_templates.CAMPAIGN
-                else (lambda s: thanks.preview_template(s, text, now=now))
+                else (lambda s: thanks_text.preview_template(s, text, now=now))
             ),
             while_alive(self, partial(self._on_preview_filled, serial)),
             while_alive(self, partial(self._on_preview_failed, serial)),

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.enums import ThanksStatus
-from relationship_crm.services import thanks
+from relationship_crm.services import thanks, thanks_drafts
 from relationship_crm.services.thanks import ThanksView
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
@@ -66,13 +66,13 @@ class ThanksWindow(QDialog):
     shows the current note: who and which meeting, its template and dates, and its text.
 
     Writes go through `operations.run_write`, which notifies `ctx.events` with their changes:
-    Save text (Ctrl+S; `thanks.update_body`), Re-draft from template (`thanks.redraft`, asking
-    first when the note was edited by hand), and on the selection Print… (Ctrl+P; opens
-    PrintNotesDialog), Mark sent and Delete… (Delete on the list). Given the window's `undo`
-    stack, Delete goes ahead at once and Ctrl+Z (outside the text editor) brings the notes
-    back; without one it asks first, as it cannot be undone. Sent notes are
-    read-only. Leaving a note with unsaved text (another row, another filter, closing) asks
-    Save / Discard / Cancel. The questions go through the `confirm` and `ask_unsaved`
+    Save text (Ctrl+S; `thanks_drafts.update_body`), Re-draft from template
+    (`thanks_drafts.redraft`, asking first when the note was edited by hand), and on the
+    selection Print… (Ctrl+P; opens PrintNotesDialog), Mark sent and Delete… (Delete on the
+    list). Given the window's `undo` stack, Delete goes ahead at once and Ctrl+Z (outside the
+    text editor) brings the notes back; without one it asks first, as it cannot be undone. Sent
+    notes are read-only. Leaving a note with unsaved text (another row, another filter, closing)
+    asks Save / Discard / Cancel. The questions go through the `confirm` and `ask_unsaved`
     attributes; replace them to answer without a message box.
 
     Signals:
@@ -502,7 +502,7 @@ class ThanksWindow(QDialog):
         self._clear_messages()
         note_id, now = note.id, self._ctx.clock()
         self._write(
-            lambda s: thanks.update_body(s, note_id, text, now=now),
+            lambda s: thanks_drafts.update_body(s, note_id, text, now=now),
             partial(self._on_text_saved, note),
             what=f"The note to {note.contact_name} was not saved",
             failed=partial(self._on_text_failed, note, text),
@@ -541,7 +541,7 @@ class ThanksWindow(QDialog):
         self._reload_note_id = note.id
         note_id, template, now = note.id, str(name), self._ctx.clock()
         self._write(
-            lambda s: thanks.redraft(s, note_id, template=template, now=now),
+            lambda s: thanks_drafts.redraft(s, note_id, template=template, now=now),
             self._on_write_done,
             what="Not re-drafted",
             failed=self._on_write_failed,
