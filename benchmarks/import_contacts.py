@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from relationship_crm.services import contacts, import_files, importing
+from relationship_crm.services import contacts, import_files, import_insert
 from relationship_crm.storage.db import open_database
 
 GIVEN = ["Ann", "Bob", "Chloé", "Dmitri", "Eva", "Farah", "Günter", "Hiro", "Iñès", "Jon"]
@@ -93,8 +93,8 @@ def split(count: int, runs: int) -> None:
     data = import_files.load(source)
     spent: dict[str, float] = {}
     # The parts are timed by wrapping the import's own steps (what they call is theirs).
-    for part, name in (("insert", "_insert_new"), ("index", "_index_new")):
-        original = getattr(importing, name)
+    for part, name in (("insert", "insert_new"), ("index", "_index_new")):
+        original = getattr(import_insert, name)
 
         def timed(
             *args: object, _original: object = original, _part: str = part, **kw: object
@@ -105,7 +105,7 @@ def split(count: int, runs: int) -> None:
             finally:
                 spent[_part] = spent.get(_part, 0.0) + time.process_time() - start
 
-        setattr(importing, name, timed)
+        setattr(import_insert, name, timed)
     rows: list[dict[str, float]] = []
     for n in range(runs):
         db = open_database(folder / f"split-{n}.sqlite3")
@@ -119,7 +119,7 @@ def split(count: int, runs: int) -> None:
             stored = time.process_time() - start
             start = time.process_time()
         spent["commit"] = time.process_time() - start
-        spent["insert"] -= spent["index"]  # the index rows are written inside _insert_new
+        spent["insert"] -= spent["index"]  # the index rows are written inside insert_new
         spent["check"] = stored - spent["insert"] - spent["index"]
         spent["total"] = spent["parse"] + stored + spent["commit"]
         rows.append(dict(spent))

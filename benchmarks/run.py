@@ -35,7 +35,10 @@ SEED = 7
 # What the cached databases depend on: a change to any of these builds them again.
 BUILT_FROM = (
     "relationship_crm/services/sample_data.py",
+    "relationship_crm/services/sample_history.py",
+    "relationship_crm/services/sample_people.py",
     "relationship_crm/services/sample_rows.py",
+    "relationship_crm/services/sample_run.py",
     "relationship_crm/services/sample_words.py",
     "relationship_crm/storage/schema.py",
     "relationship_crm/storage/database_file.py",

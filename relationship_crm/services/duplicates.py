@@ -24,7 +24,7 @@ from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ContactView
 from relationship_crm.services import contacts
 from relationship_crm.services.common import live_contact, utcnow
-from relationship_crm.services.importing import clean_from_contact, combine, store_merge
+from relationship_crm.services.import_merge import clean_from_contact, combine, store_merge
 from relationship_crm.storage.schema import (
     CampaignMember,
     Company,

@@ -33,7 +33,12 @@ from relationship_crm.interchange.records import (
 )
 from relationship_crm.services import importing
 from relationship_crm.services.common import collector_paused
-from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
+from relationship_crm.services.import_summary import (
+    ImportSummary,
+    OnDuplicate,
+    Progress,
+    parse_on_duplicate,
+)
 from relationship_crm.services.stages import stage_keys
 
 # CSV and JSON copies are read by modules of their own, loaded when such a file comes: a vCard
@@ -232,7 +237,7 @@ def import_prepared(
     """Import a prepared file inside the caller's transaction. Tolerant: bad values kept in
     notes and listed, unusable records listed and skipped. `strict`: all of it, or nothing
     (the first bad record raises its RecordError)."""
-    rule = importing.parse_on_duplicate(on_duplicate)
+    rule = parse_on_duplicate(on_duplicate)
     info = prepared.info
     if info.kind == "json":
         from relationship_crm.services import json_copy_import

@@ -33,7 +33,7 @@ from relationship_crm.services import (
     team,
 )
 from relationship_crm.services.common import utcnow
-from relationship_crm.services.importing import ImportSummary, OnDuplicate, Progress
+from relationship_crm.services.import_summary import ImportSummary, OnDuplicate, Progress
 from relationship_crm.services.json_copy import ADDRESS_FIELDS, encode_value
 from relationship_crm.services.json_copy_reading import (
     DocPath,

@@ -5,8 +5,8 @@ like the calendar's events; a contact trashed here is removed from the server. P
 push: what changed since the last sync (an RFC 6578 sync-collection REPORT from the saved token;
 the full listing of ETags the first time or when the server lost the token), compared with the
 ETags the app recorded, shows what the phone changed. A
-changed card goes through the import's merge rule (`services.importing.combine`: a second phone
-or email is added, empty fields filled); a field that can hold one value (job title, company,
+changed card goes through the import's merge rule (`services.import_merge.combine`: a second
+phone or email is added, empty fields filled); a field that can hold one value (job title, company,
 birthday) takes the phone's value when only the phone changed it, and when both sides changed
 since the last sync the app's value is kept and the phone's is written into the contact's notes,
 so nothing is lost. A card deleted on the phone sends the contact to the trash (restorable).
@@ -31,7 +31,15 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.interchange.vcard_export import card
 from relationship_crm.interchange.vcard_import import parse_vcards
-from relationship_crm.services import contact_fields, contacts, importing, settings, stages
+from relationship_crm.services import (
+    contact_fields,
+    contacts,
+    import_merge,
+    importing,
+    settings,
+    stages,
+)
+from relationship_crm.services.import_summary import OnDuplicate
 from relationship_crm.storage.schema import Contact, SyncItem
 from relationship_crm.sync.calendar import Known, Tally
 from relationship_crm.sync.dav import DAV, DavClient, parse_multistatus
@@ -133,8 +141,8 @@ def merge_phone_card(
         phone = contact_fields.clean_draft(read[0].draft, phone_region=region)
     except KnownError:
         return False
-    stored = importing.clean_from_contact(contact)
-    merged = importing.combine(stored, phone)
+    stored = import_merge.clean_from_contact(contact)
+    merged = import_merge.combine(stored, phone)
     clashes: list[str] = []
     for field, label in SINGLE:
         ours, theirs = getattr(stored, field), getattr(phone, field)
@@ -152,7 +160,7 @@ def merge_phone_card(
         notes = f"{merged.notes}\n\n{extra}" if merged.notes else extra
         merged = dataclasses.replace(merged, notes=notes[: contact_fields.MAX_NOTES])
     if merged != stored:
-        importing.store_merge(session, contact, stored, merged, now=now)
+        import_merge.store_merge(session, contact, stored, merged, now=now)
         session.flush()
         contacts.reindex(session, [contact_id])
     return bool(clashes)
@@ -274,7 +282,7 @@ def import_phone_card(
     summary = importing.import_contacts(
         session,
         read,
-        on_duplicate=importing.OnDuplicate.MERGE,
+        on_duplicate=OnDuplicate.MERGE,
         strict=False,
         within_file=False,
         source="phone",

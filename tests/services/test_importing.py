@@ -12,9 +12,9 @@ from sqlalchemy import text
 
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.interchange.records import ImportedContact, RecordError
-from relationship_crm.services import contact_search, contacts, importing, json_copy
+from relationship_crm.services import contact_search, contacts, import_summary, importing, json_copy
 from relationship_crm.services import settings as app_settings
-from relationship_crm.services.importing import ImportCancelled, OnDuplicate
+from relationship_crm.services.import_summary import ImportCancelled, OnDuplicate
 
 T0 = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 
@@ -214,7 +214,7 @@ def test_progress_is_reported_and_cancel_keeps_nothing(db):
 
 def test_unknown_duplicate_rule_is_a_clear_error():
     with pytest.raises(Exception, match="use one of: skip, merge, add"):
-        importing.parse_on_duplicate("replace")
+        import_summary.parse_on_duplicate("replace")
 
 
 names = st.from_regex(r"[A-Za-zÀ-ÿŁłΑ-ω'. -]{0,12}[A-Za-zÀ-ÿ]", fullmatch=True)

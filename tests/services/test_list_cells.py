@@ -25,7 +25,7 @@ from relationship_crm.services import (
     json_copy_import,
     trash,
 )
-from relationship_crm.services.importing import ImportCancelled
+from relationship_crm.services.import_summary import ImportCancelled
 from relationship_crm.storage import list_cells, stage_stays
 from relationship_crm.storage.db import open_database
 from relationship_crm.storage.portable import POSTGRESQL, dialect_of

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from relationship_crm.domain.records import ContactDraft, Labeled
 from relationship_crm.services import contacts
-from relationship_crm.services.importing import OnDuplicate
+from relationship_crm.services.import_summary import OnDuplicate
 from relationship_crm.ui.dialogs import column_mapping
 from relationship_crm.ui.dialogs.import_dialog import ImportDialog
 

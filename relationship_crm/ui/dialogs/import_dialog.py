@@ -36,7 +36,7 @@ from relationship_crm.domain.errors import KnownError
 from relationship_crm.interchange.records import ImportProblem
 from relationship_crm.services import import_files, stages
 from relationship_crm.services.import_files import ImportResult, Prepared
-from relationship_crm.services.importing import ImportCancelled, OnDuplicate
+from relationship_crm.services.import_summary import ImportCancelled, OnDuplicate
 from relationship_crm.ui.context import UiContext
 
 RULES: tuple[tuple[OnDuplicate, str], ...] = (
