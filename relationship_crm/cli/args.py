@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 from datetime import date, datetime
 
+from relationship_crm.domain.bounds import MAX_ADDRESS
 from relationship_crm.domain.records import Address, Labeled
 
 
@@ -95,9 +96,6 @@ def labeled(text: str) -> Labeled:
     if sep and head.isalpha() and head.lower() not in {"mailto", "tel"} and tail.strip():
         return Labeled(tail.strip(), head.strip().lower())
     return Labeled(text.strip())
-
-
-MAX_ADDRESS = 2_000
 
 
 def address(text: str) -> Address:

@@ -28,6 +28,8 @@ MAX_ID = 2**63 - 1
 MAX_NAME = 200
 MAX_LINE = 1_000
 MAX_NOTES = 100_000
+#: A postal address as typed (its lines together).
+MAX_ADDRESS = 2_000
 
 #: Days ahead a daily list may look (about ten years; further is never a reminder).
 MAX_HORIZON_DAYS = 3_660

@@ -26,8 +26,6 @@ from relationship_crm.storage.schema import ContactAddress
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+$")
 _PHONE_CHARS = re.compile(r"[\d\s+().\-/#*,;xXextEXT.]+")
 _BIRTHDAY = re.compile(r"^(?:(\d{4})|-)-(\d{2})-(\d{2})$")
-MAX_NOTES = 100_000
-MAX_ADDRESS = 2_000
 
 
 def parse_stage(value: str) -> str:
@@ -124,11 +122,11 @@ def normalize_tag(value: str) -> str:
 
 
 def check_notes(notes: str) -> str:
-    """Notes as a block of text (`clean_block`), at most MAX_NOTES characters."""
+    """Notes as a block of text (`clean_block`), at most bounds.MAX_NOTES characters."""
     cleaned = clean_block(notes)
-    if len(cleaned) > MAX_NOTES:
+    if len(cleaned) > bounds.MAX_NOTES:
         raise InvalidInputError(
-            f"notes are too long ({len(cleaned)} characters; at most {MAX_NOTES})"
+            f"notes are too long ({len(cleaned)} characters; at most {bounds.MAX_NOTES})"
         )
     return cleaned
 

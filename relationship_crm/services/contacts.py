@@ -23,7 +23,6 @@ from relationship_crm.domain.text import fold, split_name
 from relationship_crm.services import settings, stages, team
 from relationship_crm.services.common import live_contact, optional_line, required_line, utcnow
 from relationship_crm.services.contact_fields import (
-    MAX_ADDRESS,
     address_fields,
     address_text,
     check_birthday,
@@ -389,7 +388,7 @@ def _edit_addresses(contact: Contact, add: Sequence[Address], remove: Sequence[s
         if fold(a.label) not in gone and fold(" ".join(address_text(a).split())) not in gone
     ]
     for address in add:
-        bounds.check_length(address.street, "the address", MAX_ADDRESS)
+        bounds.check_length(address.street, "the address", bounds.MAX_ADDRESS)
         fields = address_fields(address)
         if not address_text(Address(**fields)):
             raise InvalidInputError("the address is empty")

@@ -12,6 +12,7 @@ import dataclasses
 import unicodedata
 from collections.abc import Callable
 
+from relationship_crm.domain import bounds
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
 from relationship_crm.domain.text import clean_block, fold
@@ -228,8 +229,8 @@ def salvage(
         problems.append(ImportProblem(item.record, item.line, "name", "", NO_NAME, RECORD_SKIPPED))
         return None
     text = with_note_lines(draft.notes, notes)
-    if len(clean_block(text)) > contact_fields.MAX_NOTES:
-        cut = clean_block(text)[: contact_fields.MAX_NOTES]
+    if len(clean_block(text)) > bounds.MAX_NOTES:
+        cut = clean_block(text)[: bounds.MAX_NOTES]
         problems.append(
             ImportProblem(
                 item.record,
@@ -237,7 +238,7 @@ def salvage(
                 "notes",
                 cut[:40] + "…",
                 f"notes are too long ({len(clean_block(text)):,} characters)",
-                f"cut to {contact_fields.MAX_NOTES:,} characters",
+                f"cut to {bounds.MAX_NOTES:,} characters",
             )
         )
         text = cut

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from relationship_crm.domain import bounds
 from relationship_crm.domain.text import fold
 from relationship_crm.services import contact_fields, contacts
 from relationship_crm.services.contact_fields import CheckedValue, CleanContact
@@ -54,7 +55,7 @@ def combine(base: CleanContact, extra: CleanContact) -> CleanContact:
         family_name=base.family_name or extra.family_name,
         title=base.title or extra.title,
         birthday=base.birthday or extra.birthday,
-        notes=notes[: contact_fields.MAX_NOTES],
+        notes=notes[: bounds.MAX_NOTES],
         company=company,
         company_key=company_key,
         emails=emails,

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from relationship_crm.domain import bounds
 from relationship_crm.domain.errors import KnownError
 from relationship_crm.interchange.vcard_export import card
 from relationship_crm.interchange.vcard_import import parse_vcards
@@ -158,7 +159,7 @@ def merge_phone_card(
         stamp = now.strftime("%Y-%m-%d %H:%M UTC")
         extra = f"From the phone ({stamp}), not applied: " + "; ".join(clashes)
         notes = f"{merged.notes}\n\n{extra}" if merged.notes else extra
-        merged = dataclasses.replace(merged, notes=notes[: contact_fields.MAX_NOTES])
+        merged = dataclasses.replace(merged, notes=notes[: bounds.MAX_NOTES])
     if merged != stored:
         import_merge.store_merge(session, contact, stored, merged, now=now)
         session.flush()
