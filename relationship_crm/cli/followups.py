@@ -118,23 +118,29 @@ def _snooze_options(p: argparse.ArgumentParser) -> None:
         "--to",
         choices=tuple(SNOOZE_TO),
         help="a preset, as in the app: an hour from now, tomorrow 09:00, next Monday 09:00, or "
-        "the same time next week (in the follow-up's own zone); prints the new time",
+        "the same time next week, in your zone as in the app (or --tz); prints the new time",
     )
     # The same rule as `add` where it matters: --tz wins; else the follow-up's own zone (the one
     # its due was typed in), not the default zone, so a snooze reads like the due it replaces.
-    p.add_argument("--tz", metavar="ZONE", help="zone of --until (default: the follow-up's own)")
+    p.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="zone of --until (default: the follow-up's own) or of --to (default: yours)",
+    )
 
 
 def _snooze(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.scheduling.quick_picks import QuickPick, quick_pick
     from relationship_crm.scheduling.zones import localize
-    from relationship_crm.services import followups
+    from relationship_crm.services import followups, settings
     from relationship_crm.services.common import utcnow
 
     with db.write() as s:
         row = followups.get(s, args.followup_id)
         zone = args.tz or row.tz
         if args.to is not None:
+            # "Tomorrow 09:00" is the rep's morning, as in the app's Snooze menu (ui/snooze.py).
+            zone = args.tz or settings.zone(s)
             pick = QuickPick(SNOOZE_TO[args.to])
             until = quick_pick(pick, now=utcnow(), tz=zone)
         else:
