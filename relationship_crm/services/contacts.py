@@ -440,7 +440,7 @@ def reindex_company(session: Session, company_id: int) -> None:
 def get(session: Session, contact_id: int) -> ContactView:
     """One contact with its stage history."""
     contact = live_contact(session, contact_id)
-    return view_of(contact, with_history=True)
+    return view_of(contact, whole=True)
 
 
 def list_contacts(
@@ -613,12 +613,11 @@ def count(session: Session) -> int:
     return session.scalar(select(func.count()).where(Contact.deleted_at.is_(None))) or 0
 
 
-def view_of(
-    contact: Contact, *, with_history: bool = False, with_addresses: bool = False
-) -> ContactView:
-    """A loaded contact as its view; the stage history and addresses only when asked for."""
+def view_of(contact: Contact, *, whole: bool = False) -> ContactView:
+    """A loaded contact as its view; its stage history and addresses only `whole` (a list
+    shows neither)."""
     history: tuple[StageEntry, ...] = ()
-    if with_history:
+    if whole:
         history = tuple(StageEntry(h.stage, h.changed_at) for h in contact.stage_changes)
     return ContactView(
         id=contact.id,
@@ -638,7 +637,7 @@ def view_of(
             Address(a.street, a.city, a.region, a.postcode, a.country, a.label)
             for a in contact.addresses
         )
-        if with_history or with_addresses
+        if whole
         else (),
         stage_history=history,
         created_at=contact.created_at,
