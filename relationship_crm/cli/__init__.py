@@ -179,7 +179,9 @@ def _run(argv: Sequence[str]) -> int:
 
     use_passphrases()  # how an encrypted file is unlocked: environment, keyring or terminal
     if args.command is None:
-        _started()
+        # Collection stays paused through Qt's and the window's imports (40-50 ms of collections
+        # otherwise); the app's own collector takes over once the window is up (ui/garbage.py:
+        # it freezes what the start loaded and collects on the GUI thread from then on).
         return launch.desktop_app(paths)
     try:
         file_handler: FileHandler | None = getattr(args, "file_handler", None)
