@@ -38,3 +38,20 @@ def test_work_asked_for_after_quit_is_dropped(qtbot, runner) -> None:
     runner.query_after_paint(lambda s: seen.append("later"))
     qtbot.wait(50)
     assert seen == [] and runner.idle
+
+
+def test_a_result_is_delivered_by_the_event_loop_never_inside_the_call(qtbot, runner) -> None:
+    # A query the database thread finishes before the runner has added its call-back to the
+    # future: Python then calls the call-back at once, on this thread. Its result must still come
+    # from the event loop, after the caller (a widget being built) has connected to it.
+    seen: list[str] = []
+    runner.query(lambda s: 1, lambda got: seen.append("first"))
+    qtbot.waitUntil(lambda: runner.idle, timeout=5000)
+    runner.query(lambda s: 2, lambda got: seen.append(f"second {got}"))
+    # The notice the future's call-back sends, sent here on the GUI thread as that case does.
+    (future,) = list(runner._inflight)  # noqa: SLF001 - the case only the race produces
+    future.result(timeout=5)
+    runner._finished.emit(future)  # noqa: SLF001
+    assert seen == ["first"]  # not inside the emit
+    qtbot.waitUntil(lambda: runner.idle, timeout=5000)
+    assert seen == ["first", "second 2"]
