@@ -6,6 +6,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QApplication
 
 from relationship_crm.domain.enums import TriggerKind
@@ -264,3 +266,17 @@ def test_view_menu_opens_the_events_list(qtbot, ctx, db, data, wait_idle):
     wait_idle()
     assert window.events_dialog is not None and window.events_dialog.isVisible()
     assert window.show_trigger_events() is window.events_dialog  # one list per window
+
+
+def test_a_row_made_current_by_the_focus_alone_is_not_chosen(qtbot, ctx, db, data, wait_idle):
+    # Qt makes the first row current (not selected) when the list takes the focus after it
+    # filled; whether that came before or after the load depended on the machine's speed.
+    _add(db, data)
+    listing = show(qtbot, TriggerEventsDialog(ctx), wait_idle)
+    focus_in = QFocusEvent(QEvent.Type.FocusIn, Qt.FocusReason.TabFocusReason)
+    QApplication.sendEvent(listing.table, focus_in)
+    assert listing.table.currentItem() is not None and not listing.table.selectedItems()
+    assert listing.current_id() is None
+    assert not listing.edit_button.isEnabled() and not listing.delete_button.isEnabled()
+    listing.table.setCurrentItem(listing.table.topLevelItem(0))  # a click or an arrow key
+    assert listing.edit_button.isEnabled() and listing.delete_button.isEnabled()

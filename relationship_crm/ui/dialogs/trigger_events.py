@@ -483,7 +483,7 @@ class TriggerEventsDialog(QDialog):
         self.delete_button.clicked.connect(self.delete_current)
         self.close_button.clicked.connect(self.reject)
         self.table.itemActivated.connect(self._on_item_activated)
-        self.table.currentItemChanged.connect(self._on_current_changed)
+        self.table.itemSelectionChanged.connect(self._on_current_changed)
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),
             self.table,
@@ -530,8 +530,11 @@ class TriggerEventsDialog(QDialog):
             self._ctx.runner.failed.emit(str(exc), True)
 
     def current_id(self) -> int | None:
-        item = self.table.currentItem()
-        return int(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else None
+        """The event the rep chose: the selected row. (Qt makes the first row current, without
+        selecting it, when the list takes the focus after it filled; Edit and Delete would then
+        act on a row that does not look chosen.)"""
+        selected = self.table.selectedItems()
+        return int(selected[0].data(0, Qt.ItemDataRole.UserRole)) if selected else None
 
     def add_event(self) -> TriggerEventDialog:
         dialog = TriggerEventDialog(self._ctx, self)
@@ -574,7 +577,8 @@ class TriggerEventsDialog(QDialog):
         answer = QMessageBox.question(self, "Delete trigger event", text)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _on_item_activated(self, *_args: object) -> None:
+    def _on_item_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        self.table.setCurrentItem(item)  # Return on a row that is current but not selected
         self.edit_current()
 
     def _on_current_changed(self, *_args: object) -> None:
