@@ -136,14 +136,12 @@ def _snooze(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.services.common import utcnow
 
     with db.write() as s:
-        row = followups.get(s, args.followup_id)
-        zone = args.tz or row.tz
         if args.to is not None:
             # "Tomorrow 09:00" is the rep's morning, as in the app's Snooze menu (ui/snooze.py).
             zone = args.tz or settings.zone(s)
-            pick = QuickPick(SNOOZE_TO[args.to])
-            until = quick_pick(pick, now=utcnow(), tz=zone)
+            until = quick_pick(QuickPick(SNOOZE_TO[args.to]), now=utcnow(), tz=zone)
         else:
+            zone = args.tz or followups.get(s, args.followup_id).tz
             until = localize(args.until, zone)
         followups.snooze(s, args.followup_id, until=until)
     if args.to is not None:
