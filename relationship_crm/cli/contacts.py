@@ -176,15 +176,20 @@ def _list_options(p: argparse.ArgumentParser) -> None:
 
 
 def _list(args: argparse.Namespace, db: Database, out: TextIO) -> int:
-    from relationship_crm.services import contacts
+    from relationship_crm.services import contacts, stages
 
     with db.read() as s:
         if args.format == "text":  # the table's cells straight from SQL (issue 18)
-            cells = contacts.list_cells(s, stage=args.stage, tag=args.tag, mine=args.mine)
+            # A stage's rows all show that stage: printed from one text, not one a row.
+            stage = None if args.stage is None else stages.check_stage(s, args.stage)
+            cells = contacts.list_cells(
+                s, stage=stage, tag=args.tag, mine=args.mine, stage_cell=stage is None
+            )
             if not cells:
                 out.write(f"{CONTACT_TABLE.empty}\n")
             else:
-                print_table(cells, CONTACT_TABLE.headers, out)
+                same = None if stage is None else {CONTACT_TABLE.headers.index("STAGE"): stage}
+                print_table(cells, CONTACT_TABLE.headers, out, same=same)
             return 0
         found = contacts.list_contacts(
             s, stage=args.stage, tag=args.tag, details=False, mine=args.mine

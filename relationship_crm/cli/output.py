@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TextIO, TypeVar
 
@@ -33,18 +32,35 @@ def print_json(rows: Iterable[JsonRow], out: TextIO) -> None:
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def print_table(rows: Sequence[Sequence[str]], headers: Sequence[str], out: TextIO) -> None:
-    """Left-aligned columns sized to their content; the last column is not padded."""
+def print_table(
+    rows: Sequence[Sequence[str]],
+    headers: Sequence[str],
+    out: TextIO,
+    *,
+    same: Mapping[int, str] | None = None,
+) -> None:
+    """Left-aligned columns sized to their content; the last column is not padded.
+
+    `same` gives columns whose cell is one text on every row ({column: text}, not the last
+    column): the rows leave those cells out (a stage's list, all in that stage).
+    """
     # Widths column by column, then one %-format a row and one write: a list can be 25,000 rows
     # (issue 18), so nothing here is a Python loop over the cells.
     if rows and not (type(rows[0]) is tuple and all(type(cell) is str for cell in rows[0])):
         rows = [tuple(map(str, row)) for row in rows]  # cells made in Python (a Table's)
-    widths = [
-        max(len(header), max(map(len, column), default=0))
-        for header, column in zip(headers[:-1], zip(*rows, strict=False), strict=False)
-    ] or [len(header) for header in headers[:-1]]
-    fmt = "  ".join([*(f"%-{w}s" for w in widths), "%s"])
-    lines = [(fmt % row).rstrip() for row in itertools.chain([tuple(headers)], rows)]
+    same = same or {}
+    given = [i for i in range(len(headers)) if i not in same]
+    columns = dict(zip(given, zip(*rows, strict=False), strict=False))
+    longest = {i: max(map(len, column), default=0) for i, column in columns.items()}
+    longest.update((i, len(text)) for i, text in same.items())
+    widths = [max(len(header), longest.get(i, 0)) for i, header in enumerate(headers[:-1])]
+    head = "  ".join([*(h.ljust(w) for h, w in zip(headers, widths, strict=False)), headers[-1]])
+    cells = [
+        same[i].ljust(w).replace("%", "%%") if i in same else f"%-{w}s"
+        for i, w in enumerate(widths)
+    ]
+    fmt = "  ".join([*cells, "%s"])
+    lines = [head.rstrip(), *[(fmt % row).rstrip() for row in rows]]
     out.write("\n".join(lines) + "\n")
 
 

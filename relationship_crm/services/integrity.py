@@ -386,7 +386,7 @@ def _stage_summary(conn: sqlite3.Connection, limit: int) -> list[Problem]:
 
 
 def list_cell_problems(missing: list[str], wrong: list[Any], limit: int) -> list[Problem]:
-    """The problems of the contact list's cells (contacts.list_emails, list_tags)."""
+    """The problems of the contact list's cells (contacts.list_company, list_emails, list_tags)."""
     kind = "list-cells"
     problems = [
         Problem(
@@ -396,7 +396,7 @@ def list_cell_problems(missing: list[str], wrong: list[Any], limit: int) -> list
         )
         for name in missing
     ]
-    what = "has list cells (emails, tags) that differ from its emails and tags"
+    what = "has list cells (company, emails, tags) that differ from its company, emails and tags"
     return problems + row_problems(
         wrong, kind, lambda row: f"contact {row[0]} {what}", limit, f"contacts {what}"
     )

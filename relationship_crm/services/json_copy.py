@@ -98,7 +98,9 @@ def export_document(session: Session, *, now: datetime | None = None) -> dict[st
     company_names = dict(session.execute(select(Company.id, Company.name)).all())
     people = []
     for contact in session.scalars(select(Contact).order_by(Contact.id)):
-        row = _row(contact, skip=("sort_name", "version", "list_emails", "list_tags"))
+        row = _row(
+            contact, skip=("sort_name", "version", "list_company", "list_emails", "list_tags")
+        )
         row["name"] = row.pop("display_name")
         row["company"] = company_names.get(contact.company_id or 0, "")
         row["emails"] = [{"value": e.value, "label": e.label} for e in emails.get(contact.id, [])]

@@ -227,7 +227,7 @@ def _list_cells(session: Session) -> list[str]:
         return []
     list_cells.create_triggers(session)
     list_cells.rebuild(session)
-    return ["the contact list's cells (emails, tags) computed again"]
+    return ["the contact list's cells (company, emails, tags) computed again"]
 
 
 _STEPS: tuple[Step, ...] = (

@@ -31,6 +31,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0010_team",
     "0011_stage_stays",
     "0012_list_cells",
+    "0013_list_company",
 )
 SCHEMA_HEAD = KNOWN_REVISIONS[-1]
 

@@ -216,15 +216,15 @@ CREATE TABLE "follow_ups" (
 	updated_at VARCHAR(26) NOT NULL, 
 	trigger_event_id INTEGER, owner VARCHAR(100) DEFAULT '' NOT NULL, created_by VARCHAR(100) DEFAULT '' NOT NULL, 
 	CONSTRAINT pk_follow_ups PRIMARY KEY (id), 
-	CONSTRAINT fk_follow_ups_meeting_id_meetings FOREIGN KEY(meeting_id) REFERENCES meetings (id) ON DELETE SET NULL, 
 	CONSTRAINT ck_follow_ups_status CHECK (status IN ('open', 'done', 'cancelled')), 
 	CONSTRAINT fk_follow_ups_contact_id_contacts FOREIGN KEY(contact_id) REFERENCES contacts (id) ON DELETE CASCADE, 
+	CONSTRAINT fk_follow_ups_meeting_id_meetings FOREIGN KEY(meeting_id) REFERENCES meetings (id) ON DELETE SET NULL, 
 	CONSTRAINT fk_follow_ups_trigger_event_id_trigger_events FOREIGN KEY(trigger_event_id) REFERENCES trigger_events (id) ON DELETE SET NULL
 );
-CREATE INDEX ix_follow_ups_status_remind_at ON follow_ups (status, remind_at);
+CREATE INDEX ix_follow_ups_meeting_id ON follow_ups (meeting_id);
 CREATE INDEX ix_follow_ups_contact_status_remind_at ON follow_ups (contact_id, status, remind_at);
 CREATE INDEX ix_follow_ups_contact_id ON follow_ups (contact_id);
-CREATE INDEX ix_follow_ups_meeting_id ON follow_ups (meeting_id);
+CREATE INDEX ix_follow_ups_status_remind_at ON follow_ups (status, remind_at);
 CREATE INDEX ix_follow_ups_trigger_event_id ON follow_ups (trigger_event_id);
 CREATE TABLE keep_in_touch_rhythms (
 	id INTEGER NOT NULL, 
@@ -267,14 +267,14 @@ CREATE TABLE "contacts" (
 	notes TEXT NOT NULL, 
 	created_at VARCHAR(26) NOT NULL, 
 	updated_at VARCHAR(26) NOT NULL, 
-	deleted_at VARCHAR(26), campaign_opt_out BOOLEAN DEFAULT '0' NOT NULL, version INTEGER DEFAULT '1' NOT NULL, updated_by VARCHAR(100) DEFAULT '' NOT NULL, owner VARCHAR(100) DEFAULT '' NOT NULL, list_emails TEXT DEFAULT '' NOT NULL, list_tags TEXT DEFAULT '' NOT NULL, 
+	deleted_at VARCHAR(26), campaign_opt_out BOOLEAN DEFAULT '0' NOT NULL, version INTEGER DEFAULT '1' NOT NULL, updated_by VARCHAR(100) DEFAULT '' NOT NULL, owner VARCHAR(100) DEFAULT '' NOT NULL, list_emails TEXT DEFAULT '' NOT NULL, list_tags TEXT DEFAULT '' NOT NULL, list_company TEXT DEFAULT '' NOT NULL, 
 	CONSTRAINT pk_contacts PRIMARY KEY (id), 
 	CONSTRAINT fk_contacts_company_id_companies FOREIGN KEY(company_id) REFERENCES companies (id) ON DELETE SET NULL
 );
-CREATE INDEX ix_contacts_sort_name ON contacts (sort_name);
-CREATE INDEX ix_contacts_company_id ON contacts (company_id);
 CREATE INDEX ix_contacts_deleted_at ON contacts (deleted_at);
 CREATE INDEX ix_contacts_stage ON contacts (stage);
+CREATE INDEX ix_contacts_sort_name ON contacts (sort_name);
+CREATE INDEX ix_contacts_company_id ON contacts (company_id);
 CREATE INDEX ix_stage_changes_contact_time ON stage_changes (contact_id, changed_at, stage);
 CREATE TABLE campaigns (
 	id INTEGER NOT NULL, 
@@ -360,8 +360,8 @@ CREATE INDEX ix_stage_stays_contact_id ON stage_stays (contact_id);
 CREATE INDEX ix_stage_stays_stage_left ON stage_stays (stage, left_at, entered_at, next_stage, contact_id);
 CREATE INDEX ix_stage_stays_stage_entered ON stage_stays (stage, entered_at, contact_id);
 CREATE INDEX ix_contact_emails_contact_order ON contact_emails (contact_id, position, id, value);
-CREATE INDEX ix_contacts_list_cells ON contacts (stage, sort_name, id, display_name, company_id, list_emails, list_tags) WHERE deleted_at IS NULL;
-INSERT INTO "alembic_version" ("version_num") VALUES ('0012_list_cells');
+CREATE INDEX ix_contacts_list_cells ON contacts (stage, sort_name, id, display_name, list_company, list_emails, list_tags) WHERE deleted_at IS NULL;
+INSERT INTO "alembic_version" ("version_num") VALUES ('0013_list_company');
 INSERT INTO "stages" ("key", "label", "definition", "stuck_after_days", "position") VALUES ('prospect', 'Prospect', 'May need us some day: fits who we sell to, but is not shopping now. Entry: a plausible buyer we know by name.', 180, 10);
 INSERT INTO "stages" ("key", "label", "definition", "stuck_after_days", "position") VALUES ('lead', 'Lead', 'Actively shopping, or open to shopping now (agreed with marketing). Entry: a stated need, a budget or a timeline, or a request to talk.', 30, 20);
 INSERT INTO "stages" ("key", "label", "definition", "stuck_after_days", "position") VALUES ('customer', 'Customer', 'Has bought from us and is a client now. Entry: a signed order or contract.', NULL, 30);
@@ -449,4 +449,13 @@ UPDATE contacts SET list_tags = coalesce((SELECT group_concat(t.name, ', ') FROM
 END;
 CREATE TRIGGER list_cells_tag_renamed AFTER UPDATE OF name, name_key ON tags BEGIN
 UPDATE contacts SET list_tags = coalesce((SELECT group_concat(t.name, ', ') FROM (SELECT tags.name FROM contact_tags ct JOIN tags ON tags.id = ct.tag_id WHERE ct.contact_id = contacts.id ORDER BY tags.name_key) t), '') WHERE id IN (SELECT contact_id FROM contact_tags WHERE tag_id = NEW.id);
+END;
+CREATE TRIGGER list_cells_company_given AFTER INSERT ON contacts BEGIN
+UPDATE contacts SET list_company = coalesce((SELECT name FROM companies WHERE id = NEW.company_id), '') WHERE id = NEW.id;
+END;
+CREATE TRIGGER list_cells_company_changed AFTER UPDATE OF company_id ON contacts BEGIN
+UPDATE contacts SET list_company = coalesce((SELECT name FROM companies WHERE id = NEW.company_id), '') WHERE id = NEW.id;
+END;
+CREATE TRIGGER list_cells_company_renamed AFTER UPDATE OF name ON companies BEGIN
+UPDATE contacts SET list_company = NEW.name WHERE company_id = NEW.id;
 END;

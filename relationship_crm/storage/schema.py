@@ -110,8 +110,12 @@ class Contact(Base):
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     updated_by: Mapped[str] = mapped_column(String(100), server_default="", default="")
     owner: Mapped[str] = mapped_column(String(100), server_default="", default="", index=True)
-    # The contact list's cells (issue 18): its addresses in order and its tag names, ", "-joined.
-    # Written only by the database's triggers (storage.list_cells); not loaded with the contact.
+    # The contact list's cells (issue 18): its company's name, its addresses in order and its tag
+    # names, ", "-joined. Written only by the database's triggers (storage.list_cells); not loaded
+    # with the contact.
+    list_company: Mapped[str] = mapped_column(
+        Text, server_default="", deferred=True, info={"derived": True}
+    )
     list_emails: Mapped[str] = mapped_column(
         Text, server_default="", deferred=True, info={"derived": True}
     )

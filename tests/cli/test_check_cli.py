@@ -137,7 +137,8 @@ BREAKAGES = {
     ),
     "list-cells-row": (
         ["UPDATE contacts SET list_emails = 'old@example.com' WHERE id = 3"],
-        "list-cells: contact 3 has list cells (emails, tags) that differ from its emails and tags",
+        "list-cells: contact 3 has list cells (company, emails, tags) that differ from its "
+        "company, emails and tags",
     ),
     "list-cells-trigger": (
         ["DROP TRIGGER list_cells_tag_renamed"],
@@ -250,7 +251,9 @@ def test_repair_computes_the_list_cells_again_with_their_triggers(cli, sample_db
     assert cli("check").code == 1
     repaired = cli("check", "--repair")
     assert repaired.code == 0, repaired.out
-    assert "repaired: the contact list's cells (emails, tags) computed again" in repaired.out
+    assert (
+        "repaired: the contact list's cells (company, emails, tags) computed again" in repaired.out
+    )
     assert cli("contact", "list").out == before
     assert cli("check").out == OK
 

@@ -68,6 +68,27 @@ def test_list_text_is_a_readable_table(cli):
     assert result.out.splitlines()[0].split()[:3] == ["ID", "NAME", "COMPANY"]
 
 
+def test_a_stages_text_table_shows_the_stage_in_its_column_on_every_row(cli):
+    cli("contact", "add", "Ann", "--stage", "customer", "--email", "ann@x.example", "--tag", "vip")
+    cli("contact", "add", "Bartholomew Long-Name", "--stage", "customer", "--company", "Acme")
+    cli("contact", "add", "Cy", "--stage", "lead", "--email", "cy@x.example")
+    whole = cli("contact", "list").out.splitlines()
+    for argv, key in ((["--stage", "CUSTOMER"], "customer"), (["--stage", "lead"], "lead")):
+        lines = cli("contact", "list", *argv).out.splitlines()
+        head = lines[0]
+        assert head.split() == ["ID", "NAME", "COMPANY", "STAGE", "EMAIL", "TAGS"]
+        stage_at, email_at = head.index("STAGE"), head.index("EMAIL")
+        assert email_at - stage_at == max(len("STAGE"), len(key)) + 2
+        names = [line.split("  ")[1].strip() for line in lines[1:]]
+        assert names == [
+            line.split("  ")[1].strip() for line in whole[1:] if f"  {key}  " in line + "  "
+        ]
+        for line in lines[1:]:
+            assert line[stage_at:email_at].rstrip() == key  # the row's email (if any) after
+            assert line == line.rstrip()
+    assert cli("contact", "list", "--stage", "partner").out == "No contacts.\n"
+
+
 def test_empty_list_json_is_an_empty_list(cli):
     assert cli("contact", "list", "--format", "json").json() == []
 

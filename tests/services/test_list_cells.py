@@ -1,7 +1,8 @@
-"""The contact list's cells (contacts.list_emails, list_tags) follow every change (issue 18).
+"""The contact list's cells (contacts.list_company, list_emails, list_tags) follow every change.
 
-The database's triggers keep them (storage.list_cells); these tests make the changes a rep, an
-import, a merge or a script makes and compare the cells with the contacts' emails and tags.
+Issue 18. The database's triggers keep them (storage.list_cells); these tests make the changes a
+rep, an import, a merge or a script makes and compare the cells with the contacts' company, emails
+and tags.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from relationship_crm.storage import list_cells, stage_stays
 from relationship_crm.storage.db import open_database
 from relationship_crm.storage.portable import POSTGRESQL, dialect_of
 
+COMPANIES = ("Acme", "Globex Corp", "", "Initech")
 EMAILS = ("a@example.com", "b@example.org", "c@example.net", "d@example.de")
 TAGS = ("vip", "Alumni", "renewal-2026", "éclair", "Zed")
 
@@ -44,6 +46,15 @@ def expected(session) -> dict[int, tuple[str, str]]:
 
 def listed(session, **filters) -> dict[int, tuple[str, str]]:
     return {int(row[0]): (row[4], row[5]) for row in contacts.list_cells(session, **filters)}
+
+
+def companies_expected(session) -> dict[int, str]:
+    """Each live contact's company as the contact's own page shows it."""
+    return {view.id: view.company for view in contacts.list_contacts(session)}
+
+
+def companies_listed(session, **filters) -> dict[int, str]:
+    return {int(row[0]): row[2] for row in contacts.list_cells(session, **filters)}
 
 
 def differences(session) -> list[int]:
@@ -123,6 +134,10 @@ step = st.tuples(
             "trash",
             "restore",
             "purge",
+            "company",
+            "company",
+            "company-rename",
+            "company-drop",
         ]
     ),
     st.integers(0, 5),
@@ -189,27 +204,70 @@ def test_any_sequence_of_changes_leaves_the_cells_as_the_contacts_are(db, steps)
                     trash.restore(s, cid)
                 elif what == "purge":
                     trash.empty_trash(s)
+                elif what == "company" and live:  # "" takes the contact out of its company
+                    contacts.update(s, cid, company=COMPANIES[which % len(COMPANIES)])
+                elif what == "company-rename":  # a script, or a sync, renames a company
+                    s.execute(
+                        text("UPDATE companies SET name = name || ' Ltd' WHERE id = :c"),
+                        {"c": which},
+                    )
+                elif what == "company-drop":  # its contacts keep no company (ON DELETE SET NULL)
+                    s.execute(text("DELETE FROM companies WHERE id = :c"), {"c": which})
             except KnownError:
                 pass  # refused (a merge with a trashed contact, an email another contact has)
     with db.read() as s:
         assert differences(s) == []
         assert listed(s) == expected(s)
+        assert companies_listed(s) == companies_expected(s)
+
+
+def test_the_company_cell_follows_a_move_a_rename_a_merge_and_a_deletion(db):
+    with db.write() as s:
+        ann = contacts.create(s, ContactDraft(name="Ann Lee", company="Acme", stage="lead")).id
+        bob = contacts.create(s, ContactDraft(name="Bob Ray", company="Globex")).id
+        cy = contacts.create(s, ContactDraft(name="Cy Ode")).id
+    with db.read() as s:
+        assert companies_listed(s) == {ann: "Acme", bob: "Globex", cy: ""}
+        assert companies_listed(s, stage="lead") == {ann: "Acme"}
+    with db.write() as s:
+        contacts.update(s, cy, company="acme")  # the same company, however it is typed
+        contacts.update(s, ann, company="Initech")
+        # A script (or a sync) renames a company: each of its contacts shows the new name.
+        s.execute(text("UPDATE companies SET name = 'ACME Corp' WHERE name = 'Acme'"))
+    with db.read() as s:
+        assert companies_listed(s) == {ann: "Initech", bob: "Globex", cy: "ACME Corp"}
+    with db.write() as s:
+        duplicates.merge_contacts(s, bob, [cy])  # Bob keeps his own company
+        s.execute(text("DELETE FROM companies WHERE name = 'Initech'"))  # Ann's: none now
+    with db.read() as s:
+        assert companies_listed(s) == {ann: "", bob: "Globex"}
+        assert companies_listed(s) == companies_expected(s)
+        assert differences(s) == []
+    with db.write() as s:
+        contacts.update(s, bob, company="")
+    with db.read() as s:
+        assert companies_listed(s) == {ann: "", bob: ""}
+        assert differences(s) == []
 
 
 @pytest.mark.sqlite_only
 def test_a_json_copy_restored_elsewhere_has_the_cells(db, tmp_path):
     with db.write() as s:
         contacts.create(
-            s, ContactDraft(name="Ann", emails=(Labeled("ann@x.example", ""),), tags=("vip",))
+            s,
+            ContactDraft(
+                name="Ann", company="Acme", emails=(Labeled("ann@x.example", ""),), tags=("vip",)
+            ),
         )
         document = json_copy.export_json(s)
-    assert b"list_emails" not in document and b"list_tags" not in document
+    assert b"list_" not in document
     other = open_database(tmp_path / "other.sqlite3")
     try:
         with other.write() as s:
             json_copy_import.import_document(s, document)
         with other.read() as s:
             assert list(listed(s).values()) == [("ann@x.example", "vip")]
+            assert list(companies_listed(s).values()) == ["Acme"]
     finally:
         other.close()
 
@@ -245,6 +303,7 @@ def test_a_bulk_import_writes_the_cells_and_stays_and_keeps_the_triggers(db):
             emails=tuple(Labeled(f"p{i}.{n}@x.example", "") for n in range(i % 3)),
             tags=("vip", f"t{i % 4}") if i % 2 else (),
             stage="lead" if i % 5 else "customer",
+            company=f"Company {i % 7}" if i % 3 else "",
         )
         for i in range(1, 1300)
     ]
@@ -257,6 +316,8 @@ def test_a_bulk_import_writes_the_cells_and_stays_and_keeps_the_triggers(db):
         assert listed(s) == expected(s)
         assert listed(s)[old] == ("ann@x.example", "b, VIP")  # the tag's first spelling
         assert listed(s)[summary.added_ids[0]] == ("p1.0@x.example", "t1, VIP")
+        assert companies_listed(s) == companies_expected(s)
+        assert companies_listed(s)[summary.added_ids[0]] == "Company 1"
         assert list_cells.missing_triggers(s) == []
         assert stage_stays.missing_triggers(s) == []
         assert [s.execute(text(sql)).all() for sql in stage_stays.DIFFERENCES_SQL] == [[], []]

@@ -207,3 +207,71 @@ def test_an_older_schema_is_migrated_with_its_data(tmp_path):
         assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
         assert contacts.get(s, 7).name == "Old Timer"
     db.close()
+
+
+def _migrate(path: Path, revision: str, *, down: bool = False, sql: tuple[str, ...] = ()) -> None:
+    from alembic import command
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(storage_db.__file__).parent / "migrations"))
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+        for statement in sql:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+def test_a_file_from_before_the_company_cell_lists_its_companies_after_the_migration(tmp_path):
+    path = tmp_path / "0012.sqlite3"
+    stamp = "'2020-01-01 00:00:00.000000'"
+    _migrate(
+        path,
+        "0012_list_cells",
+        sql=(
+            f"INSERT INTO companies (id, name, name_key, website, notes, created_at, updated_at) "
+            f"VALUES (3, 'Acme', 'acme', '', '', {stamp}, {stamp})",
+            *(
+                "INSERT INTO contacts (id, display_name, given_name, family_name, sort_name, "
+                f"title, stage, notes, created_at, updated_at, company_id) VALUES ({cid}, "
+                f"'{name}', '', '', '{name.lower()}', '', 'lead', '', {stamp}, {stamp}, {company})"
+                for cid, name, company in ((1, "Ann", 3), (2, "Bob", "NULL"))
+            ),
+        ),
+    )
+    db = open_database(path)
+    try:
+        with db.read() as s:
+            assert [row[1:3] for row in contacts.list_cells(s, stage="lead")] == [
+                ("Ann", "Acme"),
+                ("Bob", ""),
+            ]
+            assert list_cells.missing_triggers(s) == []
+            index = s.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": list_cells.INDEX}
+            ).scalar()
+            assert "list_company" in index and "company_id" not in index
+        with db.write() as s:
+            contacts.update(s, 2, company="Acme")
+        with db.read() as s:
+            assert [row[2] for row in contacts.list_cells(s)] == ["Acme", "Acme"]
+    finally:
+        db.close()
+    # Back to 0012 (a rep going back a version keeps a working file) and up again.
+    _migrate(path, "0012_list_cells", down=True)
+    conn = sqlite3.connect(path)  # a plain file: made by Alembic above, not by the app
+    try:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(contacts)")]
+        assert "list_company" not in columns and "list_emails" in columns
+        conn.execute("UPDATE companies SET name = 'Acme Ltd' WHERE id = 3")  # no trigger fires
+        conn.commit()
+    finally:
+        conn.close()
+    db = open_database(path)
+    try:
+        with db.read() as s:
+            assert [row[2] for row in contacts.list_cells(s)] == ["Acme Ltd", "Acme Ltd"]
+            assert list_cells.missing_triggers(s) == []
+    finally:
+        db.close()
