@@ -1,4 +1,5 @@
-"""`company` (list, show): the companies contacts work at, with their people and research."""
+"""`company` (list, show, edit, merge, delete): the companies contacts work at, with their people
+and research, and the rep's corrections of them."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
-from relationship_crm.cli.common import Commands, Common
+from relationship_crm.cli.common import Commands, Common, tell
 from relationship_crm.cli.encoders import contact_json, iso
 from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.timefmt import iso_day
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
 
 
 def register(commands: Commands, common: Common) -> None:
-    company = common.group(commands, "company", "list companies and show one with its people")
+    company = common.group(
+        commands, "company", "list, show, edit, merge and delete the companies contacts work at"
+    )
     common.command(
         company, "list", _list, "list companies by name with their contact counts", [common.fmt]
     )
@@ -25,6 +28,34 @@ def register(commands: Commands, common: Common) -> None:
         company, "show", _show, "show a company with its contacts and research", [common.fmt]
     )
     show.add_argument("company_id", metavar="COMPANY_ID", type=types.company_id)
+    edit = common.command(
+        company,
+        "edit",
+        _edit,
+        "change a company's name, website or notes (only the options given); its contacts show "
+        "the new name",
+    )
+    edit.add_argument("company_id", metavar="COMPANY_ID", type=types.company_id)
+    edit.add_argument("--name", help="the new name (another company's name is refused)")
+    edit.add_argument("--website", help='the website; "" removes it')
+    edit.add_argument("--notes", help='replace the notes; "" removes them')
+    merge = common.command(
+        company,
+        "merge",
+        _merge,
+        "make companies one (two spellings of one name): the others' contacts, research and "
+        "trigger events move to KEEP_ID and the others are deleted; prints KEEP_ID",
+    )
+    merge.add_argument("keep", metavar="KEEP_ID", type=types.company_id)
+    merge.add_argument("others", metavar="OTHER_ID", type=types.company_id, nargs="+")
+    remove = common.command(
+        company,
+        "delete",
+        _delete,
+        "delete a company: its contacts stay, with no company; its research notes and trigger "
+        "events are deleted with it",
+    )
+    remove.add_argument("company_id", metavar="COMPANY_ID", type=types.company_id)
 
 
 def _row_json(c: companies.CompanyRow) -> JsonRow:
@@ -84,4 +115,33 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         text = n.text.replace("\n", "\n    ")
         day = iso_day(n.noted_at.astimezone(zone))
         out.write(f"  research #{n.id} {day}{source}:\n    {text}\n")
+    return 0
+
+
+def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import companies
+
+    with db.write() as s:
+        companies.update(s, args.company_id, name=args.name, website=args.website, notes=args.notes)
+    return 0
+
+
+def _merge(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import companies
+
+    with db.write() as s:
+        moved = companies.merge(s, args.keep, args.others)
+    out.write(f"{args.keep}\n")
+    tell("note", f"moved to company #{args.keep} {moved.name!r}: {moved.describe()}")
+    return 0
+
+
+def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import companies
+
+    with db.write() as s:
+        had = companies.delete(s, args.company_id)
+    what = "it had nothing" if had.describe() == "nothing" else f"it had {had.describe()}"
+    gone = " (the research and events were deleted with it)" if had.research or had.events else ""
+    tell("note", f"deleted company #{args.company_id} {had.name!r}; {what}{gone}")
     return 0

@@ -1,19 +1,35 @@
-"""Companies: the list with how many contacts each has, and one company with its people."""
+"""Companies: the list with how many contacts each has, one company with its people, and the
+rep's corrections: a new name, website or notes, two spellings made one (merge), one deleted.
+
+A company is made when a contact is first given it (`contacts.company_named`); these let the rep
+fix what a typo or an import made. Its name is shown in the contact list (a cell the database
+keeps, storage.list_cells) and searched with its contacts (the search index), so a new name
+reaches both in the same transaction.
+"""
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import delete as delete_rows
 from sqlalchemy import func, select
+from sqlalchemy import update as update_rows
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.bounds import check_id
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ContactView, ResearchView
 from relationship_crm.domain.text import clean_line, fold
-from relationship_crm.services import contacts, research
-from relationship_crm.storage.schema import Company, Contact
+from relationship_crm.services import contact_fields, contacts, research
+from relationship_crm.services.common import optional_line, required_line, utcnow
+from relationship_crm.storage.schema import Company, Contact, ResearchNote, TriggerEvent
+
+#: The longest company name and website (the columns' sizes).
+MAX_COMPANY_NAME = 200
+MAX_WEBSITE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +106,167 @@ def id_named(session: Session, name: str) -> int:
     hint = f"; did you mean {' or '.join(repr(names[k]) for k in close)}?" if close else ""
     shown = clean if len(clean) <= 80 else clean[:79] + "…"
     raise NotFoundError(f"no company named {shown!r}{hint}")
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyLinks:
+    """What belongs to a company (`name`): its contacts (those in the trash counted too,
+    `trashed` of them), its research notes and its trigger events."""
+
+    name: str
+    contacts: int
+    trashed: int
+    research: int
+    events: int
+
+    def describe(self) -> str:
+        """ "4 contacts (1 in the trash), 2 research notes and 1 trigger event", or "nothing"."""
+        trashed = f" ({self.trashed:,} in the trash)" if self.trashed else ""
+        shown = [
+            text
+            for n, text in (
+                (self.contacts, _count(self.contacts, "contact") + trashed),
+                (self.research, _count(self.research, "research note")),
+                (self.events, _count(self.events, "trigger event")),
+            )
+            if n
+        ]
+        if not shown:
+            return "nothing"
+        return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n:,} {what}s"
+
+
+def _company(session: Session, company_id: int) -> Company:
+    check_id(company_id, "company")
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFoundError(f"no company with id {company_id}")
+    return company
+
+
+def links(session: Session, company_id: int) -> CompanyLinks:
+    """How many contacts, research notes and trigger events the company has."""
+    company = _company(session, company_id)
+    total, trashed = session.execute(
+        select(func.count(Contact.id), func.count(Contact.deleted_at)).where(
+            Contact.company_id == company_id
+        )
+    ).one()
+    notes = session.scalar(
+        select(func.count(ResearchNote.id)).where(ResearchNote.company_id == company_id)
+    )
+    events = session.scalar(
+        select(func.count(TriggerEvent.id)).where(TriggerEvent.company_id == company_id)
+    )
+    return CompanyLinks(company.name, int(total), int(trashed), int(notes or 0), int(events or 0))
+
+
+def update(
+    session: Session,
+    company_id: int,
+    *,
+    name: str | None = None,
+    website: str | None = None,
+    notes: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Change what is given (None leaves a field as it is).
+
+    A name another company already has (in any case or accents) is refused with the command
+    that makes the two one; the same company's name in another case is a rename.
+    """
+    company = _company(session, company_id)
+    changed = False
+    if name is not None:
+        clean = required_line(name, "company name", max_length=MAX_COMPANY_NAME)
+        key = fold(clean)
+        other = session.scalar(
+            select(Company).where(Company.name_key == key, Company.id != company.id)
+        )
+        if other is not None:
+            raise InvalidInputError(
+                f"company #{other.id} is already named {other.name!r}; to make the two one, "
+                f"merge them (company merge {other.id} {company.id})"
+            )
+        if clean != company.name:
+            company.name, company.name_key, changed = clean, key, True
+            session.flush()  # the triggers write the contact list's cell; then the index
+            contacts.reindex_company(session, company.id)
+    if website is not None:
+        clean_site = optional_line(website, "website", max_length=MAX_WEBSITE)
+        if clean_site != company.website:
+            company.website, changed = clean_site, True
+    if notes is not None:
+        clean_notes = contact_fields.check_notes(notes)
+        if clean_notes != company.notes:
+            company.notes, changed = clean_notes, True
+    if changed:
+        company.updated_at = now or utcnow()
+        session.flush()
+
+
+def merge(
+    session: Session, keep_id: int, other_ids: Iterable[int], *, now: datetime | None = None
+) -> CompanyLinks:
+    """Make other companies one with `keep_id`: their contacts (in the trash too), research
+    notes and trigger events move to it, an empty website or notes are taken from them (notes
+    otherwise added below), then they are deleted. Returns what moved."""
+    keep = _company(session, keep_id)
+    others = list(dict.fromkeys(other_ids))
+    if not others:
+        raise InvalidInputError("name at least one company to merge into the one you keep")
+    if keep_id in others:
+        raise InvalidInputError(f"company #{keep_id} cannot be merged into itself")
+    moving = [_company(session, other_id) for other_id in others]
+    moved = [links(session, other.id) for other in moving]
+    for other in moving:
+        if other.website and not keep.website:
+            keep.website = other.website
+        if other.notes and other.notes not in keep.notes:
+            keep.notes = f"{keep.notes}\n\n{other.notes}" if keep.notes else other.notes
+    keep.notes = contact_fields.check_notes(keep.notes)
+    keep.updated_at = now or utcnow()
+    ids = [other.id for other in moving]
+    moved_contacts = session.scalars(select(Contact.id).where(Contact.company_id.in_(ids))).all()
+    # Core UPDATEs: the contacts' own rows are not edited by the rep (no version bump); the
+    # database's triggers give each its new company cell.
+    session.execute(
+        update_rows(Contact).where(Contact.company_id.in_(ids)).values(company_id=keep.id),
+        execution_options={"synchronize_session": False},
+    )
+    for table in (ResearchNote, TriggerEvent):
+        session.execute(
+            update_rows(table).where(table.company_id.in_(ids)).values(company_id=keep.id),
+            execution_options={"synchronize_session": False},
+        )
+    session.execute(delete_rows(Company).where(Company.id.in_(ids)))
+    session.expire_all()
+    contacts.reindex(session, moved_contacts)
+    return CompanyLinks(
+        keep.name,
+        sum(m.contacts for m in moved),
+        sum(m.trashed for m in moved),
+        sum(m.research for m in moved),
+        sum(m.events for m in moved),
+    )
+
+
+def delete(session: Session, company_id: int) -> CompanyLinks:
+    """Delete a company: its contacts (in the trash too) stay, with no company; its research
+    notes and trigger events, which are about it, are deleted with it. Returns what it had."""
+    had = links(session, company_id)
+    detached = session.scalars(select(Contact.id).where(Contact.company_id == company_id)).all()
+    session.execute(
+        update_rows(Contact).where(Contact.company_id == company_id).values(company_id=None),
+        execution_options={"synchronize_session": False},
+    )
+    for table in (ResearchNote, TriggerEvent):
+        session.execute(delete_rows(table).where(table.company_id == company_id))
+    session.execute(delete_rows(Company).where(Company.id == company_id))
+    session.expire_all()
+    contacts.reindex(session, detached)
+    return had
