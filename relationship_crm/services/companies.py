@@ -25,7 +25,13 @@ from relationship_crm.domain.records import ContactView, ResearchView
 from relationship_crm.domain.text import clean_line, fold
 from relationship_crm.services import contact_fields, contacts, research
 from relationship_crm.services.common import optional_line, required_line, utcnow
-from relationship_crm.storage.schema import Company, Contact, ResearchNote, TriggerEvent
+from relationship_crm.storage.schema import (
+    Company,
+    Contact,
+    FollowUp,
+    ResearchNote,
+    TriggerEvent,
+)
 
 #: The longest company name and website (the columns' sizes).
 MAX_COMPANY_NAME = 200
@@ -262,6 +268,15 @@ def delete(session: Session, company_id: int) -> CompanyLinks:
     detached = session.scalars(select(Contact.id).where(Contact.company_id == company_id)).all()
     session.execute(
         update_rows(Contact).where(Contact.company_id == company_id).values(company_id=None),
+        execution_options={"synchronize_session": False},
+    )
+    # The follow-ups its events created stay, unlinked (as trigger_events.delete leaves them;
+    # the foreign key says SET NULL too, this does not depend on the pragma).
+    events = select(TriggerEvent.id).where(TriggerEvent.company_id == company_id)
+    session.execute(
+        update_rows(FollowUp)
+        .where(FollowUp.trigger_event_id.in_(events))
+        .values(trigger_event_id=None),
         execution_options={"synchronize_session": False},
     )
     for table in (ResearchNote, TriggerEvent):

@@ -132,7 +132,20 @@ def test_merging_two_spellings_moves_people_research_and_events(cli, book):
 
 def test_deleting_a_company_keeps_its_people_without_it(cli, book):
     cli("research", "add", "Globex is hiring", "--company", str(book["globex"]))
-    cli("event", "add", "--company", "Globex", "--kind", "merger", "--date", "2026-11-02")
+    cli(
+        "event",
+        "add",
+        "--company",
+        "Globex",
+        "--kind",
+        "merger",
+        "--date",
+        "2026-11-02",
+        "--follow-up",
+        "2026-12-07 10:00",
+    )
+    followups = cli("followup", "list", "--format", "json").json()
+    assert len(followups) == 1
     result = cli("company", "delete", str(book["globex"]))
     assert (result.code, result.out) == (0, "")
     assert "deleted company" in result.err and "'Globex'" in result.err
@@ -142,6 +155,10 @@ def test_deleting_a_company_keeps_its_people_without_it(cli, book):
     assert "Globex" not in names
     assert cli("research", "list", "--format", "json").json() == []
     assert cli("event", "list", "--format", "json").json() == []
+    # The follow-up the event made stays: the rep still calls Cy.
+    assert [f["id"] for f in cli("followup", "list", "--format", "json").json()] == [
+        followups[0]["id"]
+    ]
     assert cli("search", "globex", "--format", "json").json() == []
     listed = cli("contact", "list").out
     assert "Globex" not in listed and "Cy Ode" in listed
