@@ -1,4 +1,4 @@
-"""`followup` (add, done, snooze, cancel, list) and `today`, the daily list."""
+"""`followup` (add, show, edit, done, snooze, cancel, list) and `today`, the daily list."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 import relationship_crm.cli.args as types
 from relationship_crm.cli.common import PROG, Commands, Common, note_wall_time
 from relationship_crm.cli.encoders import followup_json, iso
-from relationship_crm.cli.output import JsonRow, Table, print_list
+from relationship_crm.cli.output import JsonRow, Table, print_json, print_list
 from relationship_crm.domain.enums import FollowUpStatus
 from relationship_crm.domain.followups import Agenda, Reminder
 from relationship_crm.domain.records import FollowUpDraft, FollowUpView
@@ -26,6 +26,15 @@ WALL_CLOCK = '"YYYY-MM-DD HH:MM"'
 def register(commands: Commands, common: Common) -> None:
     fu = common.group(commands, "followup", "schedule, complete, snooze and cancel follow-ups")
     _add_options(common.command(fu, "add", _add, "schedule a follow-up; prints its id"))
+    _id_option(common.command(fu, "show", _show, "show one follow-up whole", [common.fmt]))
+    _edit_options(
+        common.command(
+            fu,
+            "edit",
+            _edit,
+            "correct an open follow-up's due time, zone, note or repeat (only the options given)",
+        )
+    )
     _id_option(
         common.command(
             fu, "done", _done, "mark a follow-up done (a recurring one moves to its next date)"
@@ -88,6 +97,67 @@ def _add(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         new_id = followups.add(s, draft).id
     out.write(f"{new_id}\n")
     note_wall_time(draft.due_local, draft.tz)
+    return 0
+
+
+def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import followups
+
+    with db.read() as s:
+        f = followups.get(s, args.followup_id)
+    if args.format == "json":
+        print_json([followup_json(f)], out)
+        return 0
+    due = "unreadable (run check)" if f.unreadable else long_moment(f.due)
+    lines = [
+        f"Follow-up #{f.id} with {f.contact_name} (contact #{f.contact_id})",
+        f"  due: {due} ({f.tz})",
+        f"  status: {_status_text(f)}",
+    ]
+    if f.rrule:
+        lines.append(f"  repeats: {f.rrule}")
+    if f.meeting_id is not None:
+        lines.append(f"  from meeting #{f.meeting_id}")
+    if f.note:
+        lines.append("  note: " + f.note.replace("\n", "\n        "))
+    out.write("\n".join(lines) + "\n")
+    return 0
+
+
+def _edit_options(p: argparse.ArgumentParser) -> None:
+    _id_option(p)
+    p.add_argument(
+        "--due", type=types.wall_clock, metavar=WALL_CLOCK, help="the new wall-clock due time"
+    )
+    p.add_argument(
+        "--tz", metavar="ZONE", help="IANA zone of the due time (default: the follow-up's own)"
+    )
+    p.add_argument("--note", help='replace the note; "" removes it')
+    p.add_argument(
+        "--every",
+        metavar="RULE",
+        help='a new repeat (as for add), starting at the due time; "" stops it repeating',
+    )
+
+
+def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import followups
+
+    with db.write() as s:
+        followups.update(
+            s,
+            args.followup_id,
+            due_local=args.due,
+            tz=args.tz,
+            note=args.note,
+            cadence=args.every,
+        )
+        f = followups.get(s, args.followup_id)
+    if args.due is not None or args.tz is not None:  # a time the change skipped or repeated
+        note_wall_time(args.due if args.due is not None else f.due.replace(tzinfo=None), f.tz)
+    if args.due is not None or args.tz is not None or args.every is not None:
+        repeats = f" (repeats: {f.rrule})" if f.rrule else ""
+        sys.stderr.write(f"due {long_moment(f.due)}{repeats}\n")
     return 0
 
 

@@ -418,3 +418,72 @@ def test_snooze_by_an_hour_and_the_one_line_errors(cli, jane):
     ]:
         refused = cli("followup", "snooze", str(fid), *argv)
         assert refused.code == 1 and refused.err.count("\n") == 1 and said in refused.err
+
+
+def test_edit_corrects_the_due_time_note_and_repeat_and_show_has_it_whole(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2026-12-07 10:00", "--note", "Call").id
+    result = cli(
+        "followup",
+        "edit",
+        str(fid),
+        "--due",
+        "2026-12-08 15:30",
+        "--note",
+        "Call about Q1",
+        "--every",
+        "2 weeks",
+    )
+    assert (result.code, result.out) == (0, "")
+    assert result.err.startswith("due Tue 08 Dec 2026 15:30 EST") and "repeats: " in result.err
+    (shown,) = cli("followup", "show", str(fid), "--format", "json").json()
+    assert shown["due"] == "2026-12-08T15:30:00-05:00"
+    assert shown["note"] == "Call about Q1" and "FREQ=WEEKLY;INTERVAL=2" in shown["recurrence"]
+    text = cli("followup", "show", str(fid)).out
+    assert text.startswith(f"Follow-up #{fid} with Jane Doe (contact #{jane})\n")
+    assert "  due: Tue 08 Dec 2026 15:30 EST (America/New_York)" in text
+    assert "  note: Call about Q1\n" in text and "  repeats: " in text
+    # Another zone keeps the wall clock; "" stops the repeat; only what is given changes.
+    assert cli("followup", "edit", str(fid), "--tz", "Europe/Paris", "--every", "").code == 0
+    (shown,) = cli("followup", "show", str(fid), "--format", "json").json()
+    assert (shown["due"], shown["tz"]) == ("2026-12-08T15:30:00+01:00", "Europe/Paris")
+    assert shown["recurrence"] is None and shown["note"] == "Call about Q1"
+    quiet = cli("followup", "edit", str(fid), "--note", "")
+    assert (quiet.code, quiet.err) == (0, "")
+    assert cli("followup", "show", str(fid), "--format", "json").json()[0]["note"] == ""
+
+
+def test_edit_into_a_gap_says_which_instant_was_saved(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2026-03-01 09:00").id
+    result = cli("followup", "edit", str(fid), "--due", "2026-03-08 02:30")
+    assert result.code == 0
+    assert "02:30 does not exist on 2026-03-08 in America/New_York" in result.err
+    (shown,) = cli("followup", "show", str(fid), "--format", "json").json()
+    assert shown["due"] == "2026-03-08T03:30:00-04:00"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--due", "tomorrow"], "YYYY-MM-DD HH:MM"),
+        (["--tz", "Mars/Olympus"], "Mars/Olympus"),
+        (["--every", "whenever"], "whenever"),
+        (["--due", "0999-01-01 10:00"], "between"),
+    ],
+)
+def test_edit_refuses_bad_input_in_one_line_and_keeps_the_follow_up(cli, jane, argv, message):
+    fid = cli("followup", "add", str(jane), "--due", "2026-12-07 10:00").id
+    before = cli("followup", "show", str(fid), "--format", "json").json()
+    result = cli("followup", "edit", str(fid), *argv)
+    assert result.code == 1 and message in result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert cli("followup", "show", str(fid), "--format", "json").json() == before
+
+
+def test_a_done_follow_up_is_shown_but_not_edited(cli, jane):
+    fid = cli("followup", "add", str(jane), "--due", "2026-12-07 10:00").id
+    assert cli("followup", "done", str(fid)).code == 0
+    assert cli("followup", "show", str(fid), "--format", "json").json()[0]["status"] == "done"
+    result = cli("followup", "edit", str(fid), "--note", "late")
+    assert result.code == 1 and result.err.count("\n") == 1
+    missing = cli("followup", "show", "999")
+    assert missing.code == 1 and "999" in missing.err
