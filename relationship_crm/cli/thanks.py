@@ -1,4 +1,5 @@
-"""`thanks`: thank-you notes (draft, list, show, print to PDF, sent) and their templates."""
+"""`thanks`: thank-you notes (draft, list, show, edit, delete, print to PDF, sent) and their
+templates."""
 
 from __future__ import annotations
 
@@ -32,6 +33,23 @@ def register(commands: Commands, common: Common) -> None:
         common.command(th, "list", _list, "list thank-you notes, oldest first", [common.fmt])
     )
     _show_options(common.command(th, "show", _show, "show one note's text", [common.fmt]))
+    _edit_options(
+        common.command(
+            th,
+            "edit",
+            _edit,
+            "write a note's text yourself (--text, or --file; - reads standard input) or draft it "
+            "again from a template (--redraft); a printed note becomes a draft again",
+        )
+    )
+    _show_options(
+        common.command(
+            th,
+            "delete",
+            _delete,
+            "delete a note (drafting the meeting again would write a new one); prints its id",
+        )
+    )
     _print_options(
         common.command(
             th, "print", _print, "write notes to a PDF, one per page, and mark them printed"
@@ -130,6 +148,57 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     out.write(f"Status: {note.status.value}\nTemplate: {note.template}")
     out.write(" (edited by hand)\n\n" if note.edited else "\n\n")
     out.write(note.body + "\n")
+    return 0
+
+
+def _edit_options(p: argparse.ArgumentParser) -> None:
+    _show_options(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--text", help="the note's new text")
+    what.add_argument(
+        "--file", metavar="PATH", help="read the new text from a UTF-8 file (- : stdin)"
+    )
+    what.add_argument(
+        "--redraft",
+        nargs="?",
+        const="",
+        metavar="TEMPLATE",
+        help="fill it again from a template (default: its own), dropping your edits",
+    )
+
+
+def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import thanks_drafts
+
+    body = args.text
+    if args.file is not None:
+        body = _read_text(args.file)
+    with db.write() as s:
+        if body is not None:
+            thanks_drafts.update_body(s, args.note_id, body)
+        else:
+            thanks_drafts.redraft(s, args.note_id, template=args.redraft or None)
+    return 0
+
+
+def _read_text(path: str) -> str:
+    """The text of a file or of standard input ("-"), as one clear error when unreadable."""
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise KnownError(f"{path} is not UTF-8 text") from None
+    except OSError as error:
+        raise KnownError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import thanks
+
+    with db.write() as s:
+        thanks.delete_note(s, args.note_id)
+    out.write(f"{args.note_id}\n")
     return 0
 
 

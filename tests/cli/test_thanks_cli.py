@@ -331,3 +331,63 @@ def test_multi_line_address_and_signature_keep_their_lines(cli, meeting, tmp_pat
     # The envelope's return address: one line per line of the setting, commas left alone.
     lines = [line.strip() for line in envelope.splitlines() if line.strip()]
     assert "1 Main St, Suite 4" in lines and "Springfield IL 62701" in lines
+
+
+def test_edit_writes_the_rep_s_text_and_redraft_gives_the_template_back(cli, meeting, tmp_path):
+    ids = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
+    drafted = cli("thanks", "show", str(ids[0]), "--format", "json").json()[0]["body"]
+    mine = "Dear Zoë,\n\nThank you for lunch — the Café was perfect.\n\nAlex"
+    result = cli("thanks", "edit", str(ids[0]), "--text", mine)
+    assert (result.code, result.out, result.err) == (0, "", "")
+    (note,) = cli("thanks", "show", str(ids[0]), "--format", "json").json()
+    assert (note["body"], note["edited"], note["status"]) == (mine, True, "draft")
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear Bob,\n\nThanks.\n", encoding="utf-8")
+    assert cli("thanks", "edit", str(ids[1]), "--file", str(letter)).code == 0
+    assert cli("thanks", "show", str(ids[1]), "--format", "json").json()[0]["body"] == (
+        "Dear Bob,\n\nThanks."
+    )
+    assert cli("thanks", "edit", str(ids[0]), "--redraft").code == 0
+    (note,) = cli("thanks", "show", str(ids[0]), "--format", "json").json()
+    assert (note["body"], note["edited"]) == (drafted, False)
+
+
+def test_edit_refuses_in_one_line_and_keeps_the_note(cli, meeting, tmp_path):
+    ids = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
+    assert cli("thanks", "sent", str(ids[2])).code == 0
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("Grüße".encode("latin-1"))
+    before = cli("thanks", "list", "--format", "json").json()
+    for argv, message in (
+        ([str(ids[0]), "--text", "   "], "needs some text"),
+        ([str(ids[0]), "--file", str(tmp_path / "missing.txt")], "cannot read"),
+        ([str(ids[0]), "--file", str(latin1)], "not UTF-8"),
+        ([str(ids[0]), "--redraft", "no-such-template"], "no-such-template"),
+        ([str(ids[2]), "--text", "Too late"], "already sent"),
+        (["999", "--text", "x"], "999"),
+    ):
+        result = cli("thanks", "edit", *argv)
+        assert result.code == 1 and message in result.err, (argv, result.err)
+        assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert cli("thanks", "list", "--format", "json").json() == before
+
+
+def test_delete_removes_one_note_and_a_new_draft_can_follow(cli, meeting):
+    ids = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
+    result = cli("thanks", "delete", str(ids[1]))
+    assert (result.code, result.out) == (0, f"{ids[1]}\n")
+    assert [r["id"] for r in cli("thanks", "list", "--format", "json").json()] == [ids[0], ids[2]]
+    missing = cli("thanks", "delete", str(ids[1]))
+    assert missing.code == 1 and str(ids[1]) in missing.err
+    again = cli("thanks", "draft", str(meeting["meeting"]))
+    assert again.code == 0 and len(again.out.split()) == 1
+
+
+def test_edit_reads_the_text_from_standard_input(cli, meeting, monkeypatch):
+    import io
+
+    (first, *_) = [int(x) for x in cli("thanks", "draft", str(meeting["meeting"])).out.split()]
+    monkeypatch.setattr("sys.stdin", io.StringIO("Dear Zoë,\nFrom a pipe.\n"))
+    assert cli("thanks", "edit", str(first), "--file", "-").code == 0
+    body = cli("thanks", "show", str(first), "--format", "json").json()[0]["body"]
+    assert body == "Dear Zoë,\nFrom a pipe."
