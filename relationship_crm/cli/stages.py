@@ -1,4 +1,5 @@
-"""`stage` (list, set, add): the funnel's stages; `pipeline`: how many stand where, and how fast."""
+"""`stage` (list, set, add, delete): the funnel's stages; `pipeline`: how many stand where, and
+how fast."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def register(commands: Commands, common: Common) -> None:
     _add_options(
         common.command(stage, "add", _add, "add a stage of your own after another; prints its key")
     )
+    common.command(
+        stage,
+        "delete",
+        _delete,
+        "delete a stage of your own that no contact is or was in; prints its key",
+    ).add_argument("key", metavar="KEY", help="the stage's key (see `stage list`)")
     _pipeline_options(
         common.command(
             commands,
@@ -188,4 +195,14 @@ def _pipeline(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         day = args.date or types.today_in(settings.zone(s))
         found = stages.pipeline(s, today=day)
     print_list(found, args.format, out, to_json=pipeline_json, text=PIPELINE_TABLE)
+    return 0
+
+
+def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import stages
+
+    with db.write() as s:
+        key = stages.check_stage(s, args.key)
+        stages.delete_stage(s, key)
+    out.write(f"{key}\n")
     return 0

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain import bounds
@@ -19,7 +19,12 @@ from relationship_crm.scheduling.zones import day_bounds, get_zone
 from relationship_crm.services import settings
 from relationship_crm.services.common import required_line
 from relationship_crm.storage import portable
-from relationship_crm.storage.schema import Contact, StageChange, StageDefinition
+from relationship_crm.storage.schema import (
+    Contact,
+    KeepInTouchRhythm,
+    StageChange,
+    StageDefinition,
+)
 from relationship_crm.storage.types import format_instant, parse_stored_time
 
 #: The stages every database ships with; they stay valid forever (scripts rely on them).
@@ -242,6 +247,51 @@ def add_stage(
         r.position = (i + 1) * 10
     session.flush()
     return Changes(contacts=True)
+
+
+def delete_stage(session: Session, key: str) -> Changes:
+    """Delete a stage of the rep's own that nobody is or was in (one added by mistake), with its
+    keep-in-touch rhythm.
+
+    A shipped stage stays (scripts rely on it). A stage with contacts in it, or in anyone's
+    stage history, stays too, so the pipeline's past remains right: the error says which, and
+    that the stage can be renamed or redefined instead (`edit_stage`).
+    """
+    stage = check_stage(session, key)
+    if stage in SHIPPED:
+        raise InvalidInputError(
+            f"{stage!r} ships with the app and stays; change its label or definition instead"
+        )
+    now_in, trashed = session.execute(
+        select(func.count(Contact.id), func.count(Contact.deleted_at)).where(Contact.stage == stage)
+    ).one()
+    if now_in:
+        where = f" ({trashed:,} of them in the trash)" if trashed else ""
+        raise InvalidInputError(
+            f"{_people(now_in)} in the stage {stage!r}{where}; move them to another stage first"
+        )
+    history = session.scalar(
+        select(func.count(func.distinct(StageChange.contact_id))).where(StageChange.stage == stage)
+    )
+    if history:
+        raise InvalidInputError(
+            f"the stage {stage!r} is in the stage history of {history:,} "
+            f"contact{'s' if history != 1 else ''}, so it stays for the pipeline's past; "
+            "rename it or change its definition instead"
+        )
+    session.execute(
+        delete(KeepInTouchRhythm).where(
+            KeepInTouchRhythm.scope == "stage", KeepInTouchRhythm.key == stage
+        )
+    )
+    row = session.get(StageDefinition, stage)
+    session.delete(row)
+    session.flush()
+    return Changes(contacts=True)
+
+
+def _people(count: int) -> str:
+    return "1 contact is" if count == 1 else f"{count:,} contacts are"
 
 
 # --- stage of one contact ---------------------------------------------------------------------

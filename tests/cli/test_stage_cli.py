@@ -142,3 +142,43 @@ def test_a_stage_of_the_reps_own_survives_csv_and_vcard_where_it_exists(cli, tmp
         assert result.code == 0, result.err
         listed = cli("contact", "list", "--format", "json", db=bare).json()
         assert [c["stage"] for c in listed] == ["prospect"]
+
+
+def test_a_stage_of_ones_own_nobody_used_can_be_deleted_with_its_rhythm(cli, db):
+    from relationship_crm.services import health
+
+    assert cli("stage", "add", "qualifed", "--label", "Qualifed", "--after", "lead").code == 0
+    with db.write() as s:
+        health.set_stage_rhythm(s, "qualifed", 14, 30)
+    result = cli("stage", "delete", "QUALIFED")
+    assert (result.code, result.out, result.err) == (0, "qualifed\n", "")
+    keys = [r["stage"] for r in cli("stage", "list", "--format", "json").json()]
+    assert keys == ["prospect", "lead", "customer", "partner", "other"]
+    with db.read() as s:
+        assert [r.key for r in health.list_rules(s, "stage")] == []
+    # The key is free again; a new stage under it starts with no rhythm.
+    assert cli("stage", "add", "qualifed", "--label", "Again", "--after", "lead").code == 0
+    assert cli("check").code == 0
+
+
+def test_a_stage_in_use_or_shipped_stays_and_says_why(cli):
+    cli("stage", "add", "qualified", "--label", "Qualified", "--after", "lead")
+    cli("stage", "add", "parked", "--label", "Parked", "--after", "other")
+    ann = cli("contact", "add", "Ann", "--stage", "qualified").id
+    bob = cli("contact", "add", "Bob", "--stage", "parked").id
+    cli("contact", "delete", str(bob))
+    before = cli("stage", "list", "--format", "json").json()
+    for key, message in (
+        ("lead", "ships with the app"),
+        ("qualified", "1 contact is in the stage 'qualified'; move them"),
+        ("parked", "(1 of them in the trash)"),
+        ("nope", "unknown stage"),
+    ):
+        result = cli("stage", "delete", key)
+        assert result.code == 1 and message in result.err, (key, result.err)
+        assert result.err.count("\n") == 1
+    # Moved on, Ann's history still names the stage: it stays for the pipeline's past.
+    assert cli("contact", "stage", str(ann), "customer").code == 0
+    result = cli("stage", "delete", "qualified")
+    assert result.code == 1 and "stage history of 1 contact" in result.err
+    assert cli("stage", "list", "--format", "json").json() == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +30,7 @@ from relationship_crm.services.stages import StageInfo
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.operations import run_write
 from relationship_crm.ui.widgets.messages import message_label
+from relationship_crm.ui.widgets.questions import confirm_destructive
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 NEVER = "never"
@@ -62,6 +65,12 @@ class StagesDialog(QDialog):
         self.stuck_after.setSuffix(" days")
         self.stuck_after.setAccessibleName("Stuck after")
         self.save_button = QPushButton("&Save stage")
+        self.delete_button = QPushButton("De&lete stage…")
+        self.delete_button.setToolTip(
+            "Delete a stage of your own that no contact is or was in (one added by mistake)"
+        )
+        # Asks before deleting; tests replace it (title, text, action) -> bool.
+        self.confirm = partial(confirm_destructive, self)
         self.key_hint = QLabel()
         self.key_hint.setObjectName("stageKeyHint")
         self.message = message_label()
@@ -82,6 +91,7 @@ class StagesDialog(QDialog):
         form.addRow("Stuck &after:", self.stuck_after)
         form.addRow("", self.key_hint)
         edit_row = QHBoxLayout()
+        edit_row.addWidget(self.delete_button)
         edit_row.addStretch(1)
         edit_row.addWidget(self.save_button)
         right = QVBoxLayout()
@@ -113,6 +123,7 @@ class StagesDialog(QDialog):
         self.stage_list.currentRowChanged.connect(self._show_stage)
         self.save_button.clicked.connect(self.save_stage)
         self.add_button.clicked.connect(self.add_stage)
+        self.delete_button.clicked.connect(self.delete_stage)
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
@@ -154,6 +165,7 @@ class StagesDialog(QDialog):
         self.stuck_after.setValue(info.stuck_after_days or 0)
         kind = "shipped with the app (always valid)" if info.shipped else "your own"
         self.key_hint.setText(f"Key on the command line: {info.key} — {kind}")
+        self.delete_button.setEnabled(not info.shipped)
         self.message.clear()
 
     def save_stage(self) -> None:
@@ -191,6 +203,36 @@ class StagesDialog(QDialog):
             self._saved(key, f"Added {label.strip()}.")
 
         run_write(self, self._ctx, op, added, show_error=self.message.setText)
+
+    def delete_stage(self) -> None:
+        """Delete the chosen stage of the rep's own, after asking; the service says why not when
+        a contact is or was in it."""
+        key = self.current_key()
+        info = next((i for i in self._stages if i.key == key), None)
+        if info is None or info.shipped:
+            return
+        if not self.confirm(
+            "Delete stage",
+            f"Delete the stage “{info.label}” ({info.key})?\n\nOnly a stage no contact is or "
+            "was in can be deleted; one in use can be renamed instead.",
+            "Delete stage",
+        ):
+            return
+
+        def op(s: Session) -> Changes:
+            return stages.delete_stage(s, info.key)
+
+        def deleted(_changes: Changes) -> None:
+            self.reload(select=self._neighbour(info.key))
+            self.status.setText(f"Deleted {info.label}.")
+
+        run_write(self, self._ctx, op, deleted, show_error=self.message.setText, what="Not deleted")
+
+    def _neighbour(self, key: str) -> str | None:
+        """The stage before `key` in the funnel (to select once it is gone)."""
+        keys = [i.key for i in self._stages]
+        at = keys.index(key) if key in keys else 0
+        return keys[at - 1] if at > 0 else None
 
     def _saved(self, key: str, text: str) -> None:
         self.reload(select=key)
