@@ -7,8 +7,8 @@ Run under a virtual X display, e.g.:
 It makes a sample database in a temporary folder (the rep's own data is never opened), opens the
 main window maximised on the screen, then the dialogs a rep uses every day, and saves one PNG of
 the whole screen for each: main.png, settings-details.png, settings-region.png, log-meeting.png,
-follow-up.png, passphrase.png, encrypt-database.png, contact-list-1024.png (the window at
-1024x640).
+follow-up.png, companies.png, passphrase.png, encrypt-database.png, contact-list-1024.png (the
+window at 1024x640).
 """
 
 from __future__ import annotations
@@ -120,6 +120,13 @@ def main() -> int:
     follow_up.zone_picker.set_zone("Asia/Tokyo")
     shoot(app, args.out, "follow-up")
     follow_up.reject()
+
+    companies_window = window.show_companies()
+    spin(2, lambda: runner.idle)
+    companies_window.select_company(first.company_id)
+    spin(2, lambda: runner.idle)
+    shoot(app, args.out, "companies")
+    companies_window.close()
 
     # Issue 21: the passphrase asked at start for an encrypted database, and File → Encrypt
     # database… (shown over the window here; the real ones are modal).

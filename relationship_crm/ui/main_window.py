@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -43,6 +42,7 @@ from relationship_crm.ui.trash_actions import TrashActions
 from relationship_crm.ui.undo import UndoStack
 
 if TYPE_CHECKING:
+    from relationship_crm.ui.dialogs.companies_window import CompaniesWindow
     from relationship_crm.ui.dialogs.import_dialog import ImportDialog
     from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
     from relationship_crm.ui.dialogs.sync_account import SyncAccountDialog
@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.database = DatabaseActions(ctx, paths, self)
         self.encryption = EncryptionActions(ctx, paths, self)
         self.events_dialog: TriggerEventsDialog | None = None
+        self.companies_window: CompaniesWindow | None = None
         self.thanks_window: ThanksWindow | None = None
         self.print_dialog: PrintNotesDialog | None = None
         title = APP_TITLE if paths.is_default else f"{APP_TITLE} — {paths.label}"
@@ -280,6 +281,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(toggle)
         self.events_action = self._action("&Trigger events…", None, self.show_trigger_events)
         view_menu.addAction(self.events_action)
+        self.companies_action = self._action("&Companies…", None, self.show_companies)
+        view_menu.addAction(self.companies_action)
         # Ctrl+D is taken: it marks a reminder done in the Reminders list.
         self.dashboard_action = self._action("&Dashboard", "Ctrl+Shift+D", self.toggle_dashboard)
         self.dashboard_action.setCheckable(True)
@@ -499,6 +502,14 @@ class MainWindow(QMainWindow):
         self.events_dialog.activateWindow()
         return self.events_dialog
 
+    def show_companies(self) -> CompaniesWindow:
+        """View → Companies…: see and correct the companies (one window), brought forward."""
+        from relationship_crm.ui.dialogs.companies_window import CompaniesWindow
+
+        if self.companies_window is None:
+            self.companies_window = CompaniesWindow(self._ctx, self)
+        return self.companies_window.bring_forward()
+
     def import_file(self, path: Path | None = None) -> ImportDialog | None:
         """Ask for a file (unless given), then import it in the import dialog."""
         from relationship_crm.ui.dialogs.import_dialog import ImportDialog
@@ -565,17 +576,9 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> QDialog:
         """Help → Keyboard shortcuts: read from the menus, so the list cannot go stale."""
-        from relationship_crm.ui.dialogs.help_dialogs import LIST_KEYS, KeyboardShortcutsDialog
+        from relationship_crm.ui.dialogs.help_dialogs import KeyboardShortcutsDialog
 
-        rows: list[tuple[str, str]] = []
-        for menu_action in self.menuBar().actions():
-            menu = menu_action.menu()
-            for action in menu.actions() if isinstance(menu, QMenu) else ():
-                key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-                if key:
-                    text = action.text().split("\t")[0].replace("&", "").rstrip("…")
-                    rows.append((key, text))
-        dialog = KeyboardShortcutsDialog([*rows, *LIST_KEYS], self)
+        dialog = KeyboardShortcutsDialog.for_menus(self.menuBar(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -754,14 +757,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(message, 15000)
 
     def _on_about(self) -> None:
-        from relationship_crm import __version__
+        from relationship_crm.ui.dialogs.help_dialogs import show_about
 
-        QMessageBox.about(
-            self,
-            f"About {APP_TITLE}",
-            f"{APP_TITLE} {__version__}\nA private, offline CRM for sales reps.\n"
-            f"Database: {self._paths.shown}",
-        )
+        show_about(self, APP_TITLE, self._paths.shown)
 
     # --- layout memory ------------------------------------------------------------------------
 
@@ -791,8 +789,9 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # The notes window asks about unsaved text; if the rep cancels, the app stays open.
-        if self.thanks_window is not None and not self.thanks_window.close():
+        # The notes and companies windows ask about unsaved edits; Cancel keeps the app open.
+        windows = (self.thanks_window, self.companies_window)
+        if any(window is not None and not window.close() for window in windows):
             event.ignore()
             return
         self.save_layout()

@@ -1,16 +1,20 @@
-"""Help → Keyboard shortcuts (a small table) and Help → Getting started (the daily workflow)."""
+"""Help → Keyboard shortcuts (a small table), Help → Getting started (the daily workflow) and
+Help → About."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QMenu,
+    QMenuBar,
+    QMessageBox,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -61,6 +65,17 @@ one at once); Edit → Undo (Ctrl+Z) brings back what you just deleted.
 """
 
 
+def show_about(parent: QWidget, title: str, database: str) -> None:
+    """Help → About: the version, what the app is, and the database it has open."""
+    from relationship_crm import __version__
+
+    QMessageBox.about(
+        parent,
+        f"About {title}",
+        f"{title} {__version__}\nA private, offline CRM for sales reps.\nDatabase: {database}",
+    )
+
+
 class KeyboardShortcutsDialog(QDialog):
     """A small read-only table: key, then what it does."""
 
@@ -89,6 +104,20 @@ class KeyboardShortcutsDialog(QDialog):
         metrics = QFontMetrics(self.font())
         widest = max((metrics.horizontalAdvance(k + what) for k, what in rows), default=200)
         self.resize(min(640, widest + 140), min(560, 60 + 28 * (len(rows) + 2)))
+
+    @classmethod
+    def for_menus(cls, bar: QMenuBar, parent: QWidget | None = None) -> KeyboardShortcutsDialog:
+        """The keys of the menus' actions (read from them, so the list cannot go stale), then
+        the lists' own keys."""
+        rows: list[tuple[str, str]] = []
+        for menu_action in bar.actions():
+            menu = menu_action.menu()
+            for action in menu.actions() if isinstance(menu, QMenu) else ():
+                key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+                if key:
+                    text = action.text().split("\t")[0].replace("&", "").rstrip("…")
+                    rows.append((key, text))
+        return cls([*rows, *LIST_KEYS], parent)
 
     def rows(self) -> list[tuple[str, str]]:
         """What the table lists, top to bottom."""
