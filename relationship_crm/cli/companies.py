@@ -119,10 +119,19 @@ def _show(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 
 def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.domain.errors import InvalidInputError
     from relationship_crm.services import companies
 
-    with db.write() as s:
-        companies.update(s, args.company_id, name=args.name, website=args.website, notes=args.notes)
+    try:
+        with db.write() as s:
+            companies.update(
+                s, args.company_id, name=args.name, website=args.website, notes=args.notes
+            )
+    except companies.CompanyNameTaken as taken:
+        raise InvalidInputError(
+            f"{taken}; to make the two one, merge them "
+            f"(company merge {taken.other_id} {args.company_id})"
+        ) from None
     return 0
 
 

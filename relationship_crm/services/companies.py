@@ -114,6 +114,15 @@ def id_named(session: Session, name: str) -> int:
     raise NotFoundError(f"no company named {shown!r}{hint}")
 
 
+class CompanyNameTaken(InvalidInputError):
+    """A rename into the name another company has: `other_id`, `other_name` (to offer a merge)."""
+
+    def __init__(self, other_id: int, other_name: str) -> None:
+        super().__init__(f"company #{other_id} is already named {other_name!r}")
+        self.other_id = other_id
+        self.other_name = other_name
+
+
 @dataclass(frozen=True, slots=True)
 class CompanyLinks:
     """What belongs to a company (`name`): its contacts (those in the trash counted too,
@@ -182,8 +191,9 @@ def update(
 ) -> None:
     """Change what is given (None leaves a field as it is).
 
-    A name another company already has (in any case or accents) is refused with the command
-    that makes the two one; the same company's name in another case is a rename.
+    A name another company already has (in any case or accents) is refused with
+    `CompanyNameTaken` (the two can be made one with `merge`); the same company's name in
+    another case is a rename.
     """
     company = _company(session, company_id)
     changed = False
@@ -194,10 +204,7 @@ def update(
             select(Company).where(Company.name_key == key, Company.id != company.id)
         )
         if other is not None:
-            raise InvalidInputError(
-                f"company #{other.id} is already named {other.name!r}; to make the two one, "
-                f"merge them (company merge {other.id} {company.id})"
-            )
+            raise CompanyNameTaken(other.id, other.name)
         if clean != company.name:
             company.name, company.name_key, changed = clean, key, True
             session.flush()  # the triggers write the contact list's cell; then the index

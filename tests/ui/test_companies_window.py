@@ -159,6 +159,7 @@ def test_a_rename_into_another_companys_name_is_one_line_and_offers_the_merge(
     assert window.error_label.isVisibleTo(window)
     assert message.startswith("Not saved: company #") and "already named 'Acme'" in message
     assert "\n" not in message and "Traceback" not in message
+    assert "company merge" not in message  # the command line's hint, not the app's
     assert listed(db) == [("Acme", 2), ("Acme Inc", 1), ("Globex", 1)]
     with db.read() as s:
         assert companies.get(s, data["acme_inc"]).notes == ""  # nothing of the save was kept

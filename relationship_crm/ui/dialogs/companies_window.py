@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes, Outcome
-from relationship_crm.domain.errors import InvalidInputError, NotFoundError
-from relationship_crm.domain.text import clean_line, fold
+from relationship_crm.domain.errors import NotFoundError
+from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.services import companies
 from relationship_crm.ui.callbacks import while_alive
@@ -464,11 +464,9 @@ class CompaniesWindow(QDialog):
 
     def _on_save_failed(self, company_id: int, name: str, exc: BaseException) -> None:
         # Another company's name: offer to make the two one instead.
-        key = fold(clean_line(name))
-        other = next((r for r in self._rows if fold(r.name) == key and r.id != company_id), None)
-        if isinstance(exc, InvalidInputError) and other is not None:
-            self._collision = other.id
-            self.merge_offer_button.setText(f"Merge into “{_short(other.name)}”…")
+        if isinstance(exc, companies.CompanyNameTaken) and exc.other_id != company_id:
+            self._collision = exc.other_id
+            self.merge_offer_button.setText(f"Merge into “{_short(exc.other_name)}”…")
             self.merge_offer_button.show()
 
     def revert(self) -> None:
