@@ -59,6 +59,14 @@ class CompanyDetails:
     research: tuple[ResearchView, ...]
 
 
+def _company(session: Session, company_id: int) -> Company:
+    check_id(company_id, "company")
+    company = session.get(Company, company_id)
+    if company is None:
+        raise NotFoundError(f"no company with id {company_id}")
+    return company
+
+
 def list_companies(session: Session) -> list[CompanyRow]:
     """Every company by name, with its number of live contacts."""
     live = (
@@ -77,10 +85,7 @@ def list_companies(session: Session) -> list[CompanyRow]:
 
 def get(session: Session, company_id: int) -> CompanyDetails:
     """One company with its live contacts and its research notes."""
-    check_id(company_id, "company")
-    company = session.get(Company, company_id)
-    if company is None:
-        raise NotFoundError(f"no company with id {company_id}")
+    company = _company(session, company_id)
     ids = session.scalars(
         select(Contact.id)
         .where(Contact.company_id == company_id, Contact.deleted_at.is_(None))
@@ -153,14 +158,6 @@ class CompanyLinks:
 
 def _count(n: int, what: str) -> str:
     return f"{n} {what}" if n == 1 else f"{n:,} {what}s"
-
-
-def _company(session: Session, company_id: int) -> Company:
-    check_id(company_id, "company")
-    company = session.get(Company, company_id)
-    if company is None:
-        raise NotFoundError(f"no company with id {company_id}")
-    return company
 
 
 def links(session: Session, company_id: int) -> CompanyLinks:
