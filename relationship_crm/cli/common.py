@@ -30,6 +30,8 @@ DB_HELP = (
     f"database file, or a team's postgresql://user@host/dbname (default: ${DB_ENV_VAR} or "
     "crm.sqlite3 in your data folder)"
 )
+#: The `tag` group's help: cli/tags.py and cli/health.py both add to it, whichever comes first.
+TAG_HELP = "list, rename and delete tags; their keep-in-touch rhythms"
 
 
 class Parser(argparse.ArgumentParser):

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, TextIO
 
 import relationship_crm.cli.args as types
-from relationship_crm.cli.common import Commands, Common, tell
+from relationship_crm.cli.common import TAG_HELP, Commands, Common, tell
 from relationship_crm.cli.output import JsonRow, Table, print_list
 from relationship_crm.domain.errors import InvalidInputError
 
@@ -37,7 +37,7 @@ def register(commands: Commands, common: Common) -> None:
             "pause it until a day, or --clear it (the tag or stage rhythm applies again)",
         )
     )
-    tag = common.group(commands, "tag", "keep-in-touch rhythms of tags")
+    tag = common.group(commands, "tag", TAG_HELP)
     _tag_options(
         common.command(
             tag,

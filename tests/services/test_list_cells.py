@@ -24,6 +24,7 @@ from relationship_crm.services import (
     importing,
     json_copy,
     json_copy_import,
+    tags,
     trash,
 )
 from relationship_crm.services.import_summary import ImportCancelled
@@ -138,6 +139,9 @@ step = st.tuples(
             "company",
             "company-rename",
             "company-drop",
+            "tag-rename",
+            "tag-merge",
+            "tag-delete",
         ]
     ),
     st.integers(0, 5),
@@ -213,6 +217,12 @@ def test_any_sequence_of_changes_leaves_the_cells_as_the_contacts_are(db, steps)
                     )
                 elif what == "company-drop":  # its contacts keep no company (ON DELETE SET NULL)
                     s.execute(text("DELETE FROM companies WHERE id = :c"), {"c": which})
+                elif what == "tag-rename":  # the rep's correction (services.tags)
+                    tags.rename(s, tag, f"{tag} {which}")
+                elif what == "tag-merge":  # into another tag, when it exists
+                    tags.rename(s, tag, TAGS[(which + 1) % len(TAGS)])
+                elif what == "tag-delete":
+                    tags.delete_tag(s, tag)
             except KnownError:
                 pass  # refused (a merge with a trashed contact, an email another contact has)
     with db.read() as s:
