@@ -69,6 +69,14 @@ def register(commands: Commands, common: Common) -> None:
         )
     )
     _id_option(common.command(cp, "mark-sent", _mark_sent, "mark the printed letters sent"))
+    _edit_options(
+        common.command(
+            cp,
+            "edit",
+            _edit,
+            "correct a campaign's name, cost or currency (only the options given)",
+        )
+    )
     _id_option(
         common.command(
             cp,
@@ -432,6 +440,37 @@ def _mark_sent(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         moved = campaign_letters.mark_sent(s, args.campaign_id).value
     noun = "letter" if moved == 1 else "letters"
     sys.stderr.write(f"{PROG}: {moved} printed {noun} marked sent\n")
+    return 0
+
+
+#: `campaign edit` without --cost (not a string: argparse converts string defaults).
+_UNCHANGED = object()
+
+
+def _cost_or_none(text: str) -> Decimal | None:
+    """`--cost`: an amount, or "" for no cost."""
+    return None if not text.strip() else _amount(text)
+
+
+def _edit_options(p: argparse.ArgumentParser) -> None:
+    _id_option(p)
+    p.add_argument("--name", metavar="NAME")
+    p.add_argument(
+        "--cost",
+        type=_cost_or_none,
+        default=_UNCHANGED,
+        metavar="AMOUNT",
+        help='what it cost; "" for no cost',
+    )
+    p.add_argument("--currency", metavar="CODE", help="the cost's currency (ISO 4217, e.g. EUR)")
+
+
+def _edit(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import campaigns
+
+    given = {} if args.cost is _UNCHANGED else {"cost": args.cost}
+    with db.write() as s:
+        campaigns.update(s, args.campaign_id, name=args.name, currency=args.currency, **given)
     return 0
 
 

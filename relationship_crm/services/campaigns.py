@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Final
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
@@ -328,6 +329,39 @@ def remove_member(
     session.delete(member)
     session.flush()
     return Changes(campaigns=True, follow_ups=cancelled)
+
+
+class _Keep:
+    """`update`'s "leave the cost as it is" (None clears it)."""
+
+
+KEEP_COST: Final = _Keep()
+
+
+def update(
+    session: Session,
+    campaign_id: int,
+    *,
+    name: str | None = None,
+    cost: Decimal | None | _Keep = KEEP_COST,
+    currency: str | None = None,
+) -> Changes:
+    """Correct a campaign's name, cost or currency (only what is given; `cost=None` clears the
+    cost). The results' cost per reply and per win follow; the letters are not touched."""
+    campaign = campaign_row(session, campaign_id)
+    new_name = (
+        campaign.name
+        if name is None
+        else required_line(name, "the campaign's name", max_length=bounds.MAX_NAME)
+    )
+    new_currency = campaign.currency if currency is None else check_code(currency)
+    new_cost = campaign.cost if isinstance(cost, _Keep) else cost
+    new_cost = _check_cost(new_cost, new_currency)
+    if (new_name, new_cost, new_currency) == (campaign.name, campaign.cost, campaign.currency):
+        return Changes()
+    campaign.name, campaign.cost, campaign.currency = new_name, new_cost, new_currency
+    session.flush()
+    return Changes(campaigns=True)
 
 
 def delete(session: Session, campaign_id: int, *, now: datetime | None = None) -> Outcome[int]:

@@ -365,3 +365,39 @@ def test_a_segment_of_the_lost_by_keep_in_touch(cli, people):
         "campaign", "create", "X", "--template", "campaign-check-in", "--keep-in-touch", "asleep"
     )
     assert wrong.code != 0 and len(wrong.err.strip().splitlines()) <= 2
+
+
+def test_edit_corrects_the_name_cost_and_currency(cli, people):
+    cid = create(cli)
+    letter_before = cli("campaign", "show", str(cid), "--format", "json").json()
+    result = cli("campaign", "edit", str(cid), "--name", "Spring renewals", "--cost", "75.50")
+    assert (result.code, result.out, result.err) == (0, "", "")
+    (row,) = cli("campaign", "list", "--format", "json").json()
+    assert (row["name"], row["cost"], row["currency"]) == ("Spring renewals", "75.50", "USD")
+    assert cli("campaign", "edit", str(cid), "--currency", "eur").code == 0
+    assert cli("campaign", "list", "--format", "json").json()[0]["currency"] == "EUR"
+    assert cli("campaign", "edit", str(cid), "--cost", "").code == 0
+    (row,) = cli("campaign", "list", "--format", "json").json()
+    assert (row["name"], row["cost"], row["cost_per_response"]) == ("Spring renewals", None, None)
+    after = cli("campaign", "show", str(cid), "--format", "json").json()
+    assert after[0]["members"] == letter_before[0]["members"]  # the letters are untouched
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--name", "  "], "name"),
+        (["--cost", "-5"], "negative"),
+        (["--cost", "ten"], "not an amount"),
+        (["--currency", "XXQ"], "XXQ"),
+        (["--currency", "JPY"], "JPY"),  # 60.00 has places the yen does not
+    ],
+)
+def test_edit_refuses_bad_values_in_one_line(cli, people, argv, message):
+    cid = create(cli, "--cost", "60.25")
+    before = cli("campaign", "list", "--format", "json").json()
+    result = cli("campaign", "edit", str(cid), *argv)
+    assert result.code == 1 and message in result.err, result.err
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert cli("campaign", "list", "--format", "json").json() == before
+    assert cli("campaign", "edit", "999", "--name", "x").code == 1

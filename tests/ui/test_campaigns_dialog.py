@@ -317,3 +317,28 @@ def test_the_print_preview_paints_one_page_per_letter_and_printing_marks_them(
             "printed"
         }
     assert "2 letters printed." in page.message_label.text()
+
+
+def test_the_name_and_cost_are_corrected_and_the_figures_follow(
+    qtbot, db, page, campaign, wait_idle
+):
+    asked: list[tuple[str, str, str]] = []
+    page.ask_details = lambda *current: asked.append(current) or None  # Cancel
+    page.edit_button.click()
+    wait_idle()
+    assert asked == [("Spring seminar", "", "USD")]
+    page.ask_details = lambda *_: ("Spring seminar 2027", "240.00", "EUR")
+    page.edit_button.click()
+    qtbot.waitUntil(lambda: page.title_label.text() == "Spring seminar 2027", timeout=3000)
+    assert "240.00 EUR" in page.figures_label.text()
+    assert page.message_label.text() == "Saved."
+    assert page.campaign_list.item(0).text().startswith("Spring seminar 2027\n")
+    # A bad value: one line, nothing changed.
+    for answer, message in ((("x", "ten", "EUR"), "not an amount"), (("", "1", "EUR"), "name")):
+        page.ask_details = lambda *_, answer=answer: answer
+        page.edit_button.click()
+        wait_idle()
+        assert message in page.message_label.text() and "\n" not in page.message_label.text()
+    with db.read() as s:
+        (row,) = campaign_results.list_campaigns(s)
+    assert (row.name, str(row.cost), row.currency) == ("Spring seminar 2027", "240.00", "EUR")

@@ -3,15 +3,16 @@
 The page shows the members with their letter status, follow-up and outcome (set from a menu),
 the results figures with a small bar chart of outcomes; it previews and prints the letters,
 saves them (optionally with envelopes) or address labels as PDF, edits one member's letter,
-adds and removes members and deletes the campaign. The wizard: segment with a live count and
-member preview -> template with a live preview of one member's letter -> follow-up time and
-cost -> create. All reads go through `ctx.runner.query`, all writes through
-`ui.operations.run_write`.
+adds and removes members, corrects the campaign's name and cost, and deletes it. The wizard:
+segment with a live count and member preview -> template with a live preview of one member's
+letter -> follow-up time and cost -> create. All reads go through `ctx.runner.query`, all writes
+through `ui.operations.run_write`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
 
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
@@ -63,6 +66,9 @@ from relationship_crm.ui.widgets.questions import confirm_destructive
 
 #: Asks a yes/no question: (title, text, action button) -> True to go ahead.
 Confirm = Callable[[str, str, str], bool]
+#: Asks for a campaign's name, cost ("" for none) and currency, given the current ones; None
+#: when cancelled.
+AskDetails = Callable[[str, str, str], tuple[str, str, str] | None]
 
 _HINT = "color: palette(placeholder-text);"
 
@@ -119,6 +125,7 @@ class CampaignsDialog(QDialog):
         self._ctx = ctx
         self._page: CampaignPage | None = None
         self.confirm: Confirm = partial(confirm_destructive, self)
+        self.ask_details: AskDetails = partial(ask_campaign_details, self)
         self.preview_dialog: QPrintPreviewDialog | None = None
         self.letter_editor: LetterEditor | None = None
         self.members_dialog: AddMembersDialog | None = None
@@ -127,10 +134,13 @@ class CampaignsDialog(QDialog):
         self.campaign_list = QListWidget()
         self.campaign_list.setAccessibleName("Campaigns")
         self.new_button = QPushButton("New campaign…")
+        self.edit_button = QPushButton("Name and cost…")
+        self.edit_button.setToolTip("Correct the campaign's name, what it cost and the currency")
         self.delete_button = QPushButton("Delete campaign…")
         left = QVBoxLayout()
         left.addWidget(self.campaign_list, 1)
         left.addWidget(self.new_button)
+        left.addWidget(self.edit_button)
         left.addWidget(self.delete_button)
         left_box = QWidget()
         left_box.setLayout(left)
@@ -214,6 +224,7 @@ class CampaignsDialog(QDialog):
         self.campaign_list.currentItemChanged.connect(lambda *_: self._load_page())
         self.new_button.clicked.connect(self.open_wizard)
         self.delete_button.clicked.connect(self.delete_campaign)
+        self.edit_button.clicked.connect(self.edit_campaign)
         self.edit_letter_button.clicked.connect(self.edit_letter)
         self.members_table.cellDoubleClicked.connect(lambda *_: self.edit_letter())
         self.members_table.itemSelectionChanged.connect(self._update_state)
@@ -311,6 +322,7 @@ class CampaignsDialog(QDialog):
             self.print_button,
             self.preview_button,
             self.labels_button,
+            self.edit_button,
             self.delete_button,
             self.add_members_button,
         ):
@@ -545,6 +557,31 @@ class CampaignsDialog(QDialog):
             show_error=self._say,
         )
 
+    def edit_campaign(self) -> None:
+        """Correct the campaign's name, cost and currency (its results follow)."""
+        campaign_id = self.current_id()
+        if campaign_id is None or self._page is None:
+            return
+        r = self._page.results
+        answer = self.ask_details(r.name, "" if r.cost is None else str(r.cost), r.currency)
+        if answer is None:
+            return
+        name, cost_text, currency = answer
+        try:
+            cost = None if not cost_text.strip() else Decimal(cost_text.strip())
+        except InvalidOperation:
+            self._say(f"Not saved: {cost_text.strip()!r} is not an amount such as 120.50")
+            return
+
+        def op(s: Session) -> Changes:
+            return campaigns.update(s, campaign_id, name=name, cost=cost, currency=currency)
+
+        def saved(_changes: Changes) -> None:
+            self.reload(campaign_id)
+            self._say("Saved.")
+
+        run_write(self, self._ctx, op, saved, show_error=self._say)
+
     def open_wizard(self) -> NewCampaignWizard:
         wizard = NewCampaignWizard(self._ctx, self)
         wizard.created.connect(self.reload)
@@ -680,3 +717,28 @@ class AddMembersDialog(QDialog):
     def _done(self, count: int) -> None:
         self.added.emit(count)
         super().accept()
+
+
+def ask_campaign_details(
+    parent: QWidget, name: str, cost: str, currency: str
+) -> tuple[str, str, str] | None:
+    """A small modal form: the campaign's name, cost ("" for none) and currency."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Campaign name and cost")
+    name_edit, cost_edit, currency_edit = QLineEdit(name), QLineEdit(cost), QLineEdit(currency)
+    cost_edit.setPlaceholderText("none")
+    currency_edit.setMaxLength(3)
+    form = QFormLayout(dialog)
+    form.addRow("&Name:", name_edit)
+    form.addRow("&Cost:", cost_edit)
+    form.addRow("C&urrency:", currency_edit)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    dialog.resize(420, dialog.sizeHint().height())
+    if dialog.exec() != QDialog.DialogCode.Accepted:  # modal; tests replace `ask_details`
+        return None
+    return name_edit.text(), cost_edit.text(), currency_edit.text()
