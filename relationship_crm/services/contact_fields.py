@@ -18,7 +18,7 @@ from relationship_crm.domain import bounds
 from relationship_crm.domain.enums import Stage
 from relationship_crm.domain.errors import InvalidInputError
 from relationship_crm.domain.records import Address, ContactDraft, Labeled
-from relationship_crm.domain.text import clean_block, fold, split_name
+from relationship_crm.domain.text import clean_block, clean_line, fold, split_name
 from relationship_crm.services import stages
 from relationship_crm.services.common import optional_line, required_line
 from relationship_crm.storage.schema import ContactAddress
@@ -113,7 +113,8 @@ def check_birthday(value: str | None) -> str | None:
 
 
 def normalize_tag(value: str) -> str:
-    tag = " ".join(value.split())
+    """A tag as given: control characters dropped, white space collapsed (as a name's)."""
+    tag = clean_line(value)
     if not tag:
         raise InvalidInputError("a tag must not be empty")
     if len(tag) > 100:

@@ -100,3 +100,11 @@ def test_bad_input_is_one_line_and_changes_nothing(cli, book, argv, message):
     assert result.code == 1 and message in result.err, result.err
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
     assert cli("tag", "list", "--format", "json").json() == before
+
+
+def test_control_characters_in_a_new_name_are_dropped_as_in_names(cli, book):
+    assert cli("tag", "rename", "golf", "gol\x07f\tclub").code == 0
+    names = [r["name"] for r in cli("tag", "list", "--format", "json").json()]
+    assert "gol f club" in names
+    assert cli("contact", "edit", str(book["bob"]), "--tag", "new\x1bline").code == 0
+    assert "new line" in [r["name"] for r in cli("tag", "list", "--format", "json").json()]
