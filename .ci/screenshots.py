@@ -7,8 +7,8 @@ Run under a virtual X display, e.g.:
 It makes a sample database in a temporary folder (the rep's own data is never opened), opens the
 main window maximised on the screen, then the dialogs a rep uses every day, and saves one PNG of
 the whole screen for each: main.png, settings-details.png, settings-region.png, log-meeting.png,
-follow-up.png, companies.png, passphrase.png, encrypt-database.png, contact-list-1024.png (the
-window at 1024x640).
+follow-up.png, companies.png, tags.png, passphrase.png, encrypt-database.png,
+contact-list-1024.png (the window at 1024x640).
 """
 
 from __future__ import annotations
@@ -127,6 +127,12 @@ def main() -> int:
     spin(2, lambda: runner.idle)
     shoot(app, args.out, "companies")
     companies_window.close()
+
+    tags_window = window.show_tags()
+    spin(2, lambda: runner.idle)
+    tags_window.select_tag(tags_window.rows()[0][0])
+    shoot(app, args.out, "tags")
+    tags_window.close()
 
     # Issue 21: the passphrase asked at start for an encrypted database, and File → Encrypt
     # database… (shown over the window here; the real ones are modal).

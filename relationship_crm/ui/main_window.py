@@ -40,12 +40,14 @@ from relationship_crm.ui.panels.empty_state import EmptyState
 from relationship_crm.ui.resources import app_icon
 from relationship_crm.ui.trash_actions import TrashActions
 from relationship_crm.ui.undo import UndoStack
+from relationship_crm.ui.widgets.questions import ask_yes_no
 
 if TYPE_CHECKING:
     from relationship_crm.ui.dialogs.companies_window import CompaniesWindow
     from relationship_crm.ui.dialogs.import_dialog import ImportDialog
     from relationship_crm.ui.dialogs.print_notes import PrintNotesDialog
     from relationship_crm.ui.dialogs.sync_account import SyncAccountDialog
+    from relationship_crm.ui.dialogs.tags_window import TagsWindow
     from relationship_crm.ui.dialogs.thanks_window import ThanksWindow
     from relationship_crm.ui.dialogs.trigger_events import TriggerEventsDialog
     from relationship_crm.ui.panels.pipeline_board import PipelineBoard
@@ -76,6 +78,7 @@ class MainWindow(QMainWindow):
         self.encryption = EncryptionActions(ctx, paths, self)
         self.events_dialog: TriggerEventsDialog | None = None
         self.companies_window: CompaniesWindow | None = None
+        self.tags_window: TagsWindow | None = None
         self.thanks_window: ThanksWindow | None = None
         self.print_dialog: PrintNotesDialog | None = None
         title = APP_TITLE if paths.is_default else f"{APP_TITLE} — {paths.label}"
@@ -252,7 +255,7 @@ class MainWindow(QMainWindow):
         self.campaign_templates_action = self._action(
             "&Campaign letter templates…", None, self.edit_campaign_templates
         )
-        self.rep_details_action = self._action("Your &details…", None, self.edit_rep_details)
+        self.rep_details_action = self._action("Your &details…", None, self.edit_settings)
         self.print_drafts_action = self._action(
             "&Print all drafts…", "Ctrl+Shift+P", self.print_all_drafts
         )
@@ -283,6 +286,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.events_action)
         self.companies_action = self._action("&Companies…", None, self.show_companies)
         view_menu.addAction(self.companies_action)
+        self.tags_action = self._action("Ta&gs…", None, self.show_tags)
+        view_menu.addAction(self.tags_action)
         # Ctrl+D is taken: it marks a reminder done in the Reminders list.
         self.dashboard_action = self._action("&Dashboard", "Ctrl+Shift+D", self.toggle_dashboard)
         self.dashboard_action.setCheckable(True)
@@ -447,9 +452,6 @@ class MainWindow(QMainWindow):
 
         TemplatesDialog(self._ctx, self, kind=CAMPAIGN).open()
 
-    def edit_rep_details(self) -> None:
-        self.open_settings("details")
-
     def edit_settings(self) -> None:
         self.open_settings("details")
 
@@ -486,10 +488,7 @@ class MainWindow(QMainWindow):
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask a yes/no question (tests replace this method to answer it)."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        return ask_yes_no(self, title, text)
 
     def show_trigger_events(self) -> TriggerEventsDialog:
         """Open the Events list (one per main window), or bring it forward."""
@@ -509,6 +508,16 @@ class MainWindow(QMainWindow):
         if self.companies_window is None:
             self.companies_window = CompaniesWindow(self._ctx, self)
         return self.companies_window.bring_forward()
+
+    def show_tags(self) -> TagsWindow:
+        """View → Tags…: see and correct the tags (one window); a double-clicked tag filters."""
+        from relationship_crm.ui.dialogs.tags_window import TagsWindow
+
+        if self.tags_window is None:
+            self.tags_window = TagsWindow(self._ctx, self)
+            self.tags_window.tag_opened.connect(self.contact_list.show_tag)
+            self.tags_window.tag_opened.connect(self.show_contacts)
+        return self.tags_window.bring_forward()
 
     def import_file(self, path: Path | None = None) -> ImportDialog | None:
         """Ask for a file (unless given), then import it in the import dialog."""
@@ -683,21 +692,12 @@ class MainWindow(QMainWindow):
     def print_weekly_review(self, path: Path | None = None) -> None:
         """File → Print weekly review…: to a printer chosen in the print dialog, or to `path`
         as a PDF. The figures are read off the GUI thread, the pages painted on it."""
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
         from relationship_crm.services import dashboard
-        from relationship_crm.ui import review_pages
+        from relationship_crm.ui import printing, review_pages
 
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName("Weekly review")
-        if path is not None:
-            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-            printer.setOutputFileName(str(path))
-        else:
-            chooser = QPrintDialog(printer, self)
-            chooser.setWindowTitle("Print weekly review")
-            if chooser.exec() != QDialog.DialogCode.Accepted:
-                return
+        printer = printing.choose_printer(self, "Print weekly review", "Weekly review", path)
+        if printer is None:
+            return
         now, zone = self._ctx.clock(), self._ctx.zone
 
         def paint(review: dashboard.WeeklyReview) -> None:

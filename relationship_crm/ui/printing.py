@@ -25,8 +25,8 @@ from PySide6.QtGui import (
     QPainter,
     QTextDocument,
 )
-from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from relationship_crm.bundled import resource_path
 from relationship_crm.domain.errors import KnownError
@@ -153,6 +153,22 @@ def write_pdf(
         printer.setCreator("Relationship CRM")
         printer.setDocName(title)
         render_notes(printer, pages, sheet, envelopes=envelopes)
+
+
+def choose_printer(
+    parent: QWidget, title: str, doc_name: str, path: Path | None = None
+) -> QPrinter | None:
+    """A high-resolution printer for `doc_name`: a PDF writer to `path` when given, otherwise
+    the printer the rep chooses in the print dialog titled `title` (None when cancelled)."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(doc_name)
+    if path is not None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        return printer
+    chooser = QPrintDialog(printer, parent)
+    chooser.setWindowTitle(title)
+    return printer if chooser.exec() == QDialog.DialogCode.Accepted else None
 
 
 def offscreen_application() -> QGuiApplication:

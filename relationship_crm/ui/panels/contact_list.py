@@ -200,10 +200,19 @@ class ContactListPanel(QWidget):
 
     def show_stage(self, stage: str) -> None:
         """Filter the list to one stage (a click on the dashboard's funnel)."""
+        self._show_filtered(stage=stage)
+
+    def show_tag(self, tag: str) -> None:
+        """Filter the list to one tag, every stage (a double-click in View → Tags…)."""
+        if self.tag_filter.findData(tag) < 0:
+            self.tag_filter.addItem(tag, tag)  # until the tags in use are read again
+        self._show_filtered(tag=tag)
+
+    def _show_filtered(self, *, stage: str | None = None, tag: str | None = None) -> None:
         for widget in (self.search, self.tag_filter, self.stage_filter):
             widget.blockSignals(True)  # one reload below, not one per widget
         self.search.clear()
-        self.tag_filter.setCurrentIndex(0)
+        self.tag_filter.setCurrentIndex(max(self.tag_filter.findData(tag), 0) if tag else 0)
         self.stage_filter.setCurrentIndex(max(self.stage_filter.findData(stage), 0))
         for widget in (self.search, self.tag_filter, self.stage_filter):
             widget.blockSignals(False)

@@ -1,4 +1,5 @@
-"""Modal questions in plain text (names are data, not markup): go ahead?, and save changes?"""
+"""Modal questions in plain text (names are data, not markup): go ahead?, yes or no?, and save
+changes?"""
 
 from __future__ import annotations
 
@@ -19,6 +20,14 @@ def confirm_destructive(parent: QWidget, title: str, text: str, action: str) -> 
     box.setDefaultButton(keep)
     box.exec()  # a modal question; tests replace the caller's hook instead
     return box.clickedButton() is yes
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    """Ask `text` with Yes and No; True for Yes."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # names are data, not markup
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes  # tests replace the caller's hook
 
 
 def save_discard_cancel(parent: QWidget, title: str, text: str) -> Choice:
