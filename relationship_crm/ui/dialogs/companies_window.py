@@ -41,13 +41,15 @@ from relationship_crm.ui.widgets.company_page import (
     delete_question,
     merge_question,
 )
-from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label, plain_tooltip
+from relationship_crm.ui.widgets.messages import (
+    OutcomeLabels,
+    plain_tooltip,
+)
 from relationship_crm.ui.widgets.questions import Choice, confirm_destructive, save_discard_cancel
 
 EMPTY_TEXT = "No companies yet — a company is added when you give a contact one."
 NO_CHOICE_TEXT = "Choose a company on the left to see its people and correct it."
 _HINT_STYLE = "color: palette(placeholder-text);"
-_DONE_COLOUR = "#1e7a46"
 #: What a write here may change besides the companies: the contacts show their company's name.
 _RENAMED = Changes(contacts=True, companies=True)
 _MOVED = Changes(contacts=True, companies=True, research=True, trigger_events=True)
@@ -169,8 +171,8 @@ class CompaniesWindow(QDialog):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([360, 600])
 
-        self.done_label = message_label(_DONE_COLOUR)
-        self.error_label = message_label(ERROR_COLOUR)
+        self.outcomes = OutcomeLabels()
+        self.done_label, self.error_label = self.outcomes.done, self.outcomes.error
         self.merge_offer_button = QPushButton()
         self.merge_offer_button.hide()
         error_row = QHBoxLayout()
@@ -262,7 +264,7 @@ class CompaniesWindow(QDialog):
         self.loaded.emit()
 
     def _on_failed(self, exc: BaseException) -> None:
-        self._show_error(failure_text("Not loaded", exc))
+        self.outcomes.show_error(failure_text("Not loaded", exc))
         report_failure(self._ctx, exc, shown=True)
 
     def _items(self) -> list[QTreeWidgetItem]:
@@ -384,7 +386,7 @@ class CompaniesWindow(QDialog):
         if isinstance(exc, NotFoundError):
             self.reload()  # deleted or merged elsewhere: the list drops it
             return
-        self._show_error(failure_text("Not loaded", exc))
+        self.outcomes.show_error(failure_text("Not loaded", exc))
         report_failure(self._ctx, exc, shown=True)
 
     def contacts_shown(self) -> list[str]:
@@ -569,7 +571,7 @@ class CompaniesWindow(QDialog):
             self._ctx,
             op,
             on_done,
-            show_error=self._show_error,
+            show_error=self.outcomes.show_error,
             what=what,
             failed=failed,
             set_saving=self._set_saving,
@@ -581,19 +583,12 @@ class CompaniesWindow(QDialog):
 
     # --- messages and questions ---------------------------------------------------------------
 
-    def _show_error(self, message: str) -> None:
-        self.done_label.hide()
-        self.error_label.setText(message)
-        self.error_label.show()
-
     def _show_done(self, message: str) -> None:
-        self._clear_messages()
-        self.done_label.setText(message)
-        self.done_label.show()
+        self.merge_offer_button.hide()
+        self.outcomes.show_done(message)
 
     def _clear_messages(self) -> None:
-        self.done_label.hide()
-        self.error_label.hide()
+        self.outcomes.clear()
         self.merge_offer_button.hide()
 
     def _ask_confirmation(self, title: str, text: str, action: str) -> bool:

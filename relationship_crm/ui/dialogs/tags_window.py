@@ -33,12 +33,14 @@ from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
 from relationship_crm.ui.operations import failure_text, report_failure, run_write
 from relationship_crm.ui.widgets.company_page import count_of
-from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label, plain_tooltip
+from relationship_crm.ui.widgets.messages import (
+    OutcomeLabels,
+    plain_tooltip,
+)
 from relationship_crm.ui.widgets.questions import confirm_destructive
 
 EMPTY_TEXT = "No tags yet — a tag is added when you give a contact one."
 _HINT_STYLE = "color: palette(placeholder-text);"
-_DONE_COLOUR = "#1e7a46"
 #: What a write here changes: the contacts' tags (their list cell, page and the tag filter) and
 #: the keep-in-touch rhythms, which the app refreshes with the contacts.
 _CHANGED = Changes(contacts=True)
@@ -161,8 +163,8 @@ class TagsWindow(QDialog):
         action_row.addWidget(self.rename_button)
         action_row.addWidget(self.delete_button)
 
-        self.done_label = message_label(_DONE_COLOUR)
-        self.error_label = message_label(ERROR_COLOUR)
+        self.outcomes = OutcomeLabels()
+        self.done_label, self.error_label = self.outcomes.done, self.outcomes.error
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
         layout.addLayout(filter_row)
@@ -232,7 +234,7 @@ class TagsWindow(QDialog):
         self.loaded.emit()
 
     def _on_failed(self, exc: BaseException) -> None:
-        self._show_error(failure_text("Not loaded", exc))
+        self.outcomes.show_error(failure_text("Not loaded", exc))
         report_failure(self._ctx, exc, shown=True)
 
     def _items(self) -> list[QTreeWidgetItem]:
@@ -329,7 +331,7 @@ class TagsWindow(QDialog):
             "Merge tags", merge_question(row, other), "Merge"
         ):
             return
-        self._clear_messages()
+        self.outcomes.clear()
         old = row.name
 
         def op(s: Session) -> Outcome[tags.TagChange]:
@@ -338,9 +340,9 @@ class TagsWindow(QDialog):
         def done(outcome: Outcome[tags.TagChange]) -> None:
             change = outcome.value
             if change.merged:
-                self._show_done(f"Made “{change.old}” one with “{change.new}”.")
+                self.outcomes.show_done(f"Made “{change.old}” one with “{change.new}”.")
             else:
-                self._show_done(f"Renamed “{change.old}” to “{change.new}”.")
+                self.outcomes.show_done(f"Renamed “{change.old}” to “{change.new}”.")
             self._wanted = change.new
             self.reload()
 
@@ -353,14 +355,14 @@ class TagsWindow(QDialog):
             return
         if not self.confirm("Delete tag", delete_question(row), "Delete"):
             return
-        self._clear_messages()
+        self.outcomes.clear()
         name = row.name
 
         def op(s: Session) -> Outcome[tags.TagChange]:
             return Outcome(tags.delete_tag(s, name), _CHANGED)
 
         def done(outcome: Outcome[tags.TagChange]) -> None:
-            self._show_done(f"Deleted the tag “{outcome.value.old}”.")
+            self.outcomes.show_done(f"Deleted the tag “{outcome.value.old}”.")
             self.reload()
 
         self._write(op, done, what="Not deleted")
@@ -377,7 +379,7 @@ class TagsWindow(QDialog):
             self._ctx,
             op,
             on_done,
-            show_error=self._show_error,
+            show_error=self.outcomes.show_error,
             what=what,
             set_saving=self._set_saving,
         )
@@ -387,20 +389,6 @@ class TagsWindow(QDialog):
         self._update_buttons()
 
     # --- messages and questions ---------------------------------------------------------------
-
-    def _show_error(self, message: str) -> None:
-        self.done_label.hide()
-        self.error_label.setText(message)
-        self.error_label.show()
-
-    def _show_done(self, message: str) -> None:
-        self._clear_messages()
-        self.done_label.setText(message)
-        self.done_label.show()
-
-    def _clear_messages(self) -> None:
-        self.done_label.hide()
-        self.error_label.hide()
 
     def _ask_confirmation(self, title: str, text: str, action: str) -> bool:
         return confirm_destructive(self, title, text, action)  # tests replace `confirm` instead

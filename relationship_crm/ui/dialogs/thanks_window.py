@@ -41,7 +41,7 @@ from relationship_crm.ui.models.thanks_model import (
 )
 from relationship_crm.ui.operations import R, failure_text, report_failure, run_write
 from relationship_crm.ui.undo import UndoStack, shorten
-from relationship_crm.ui.widgets.messages import ERROR_COLOUR, message_label
+from relationship_crm.ui.widgets.messages import OutcomeLabels
 from relationship_crm.ui.widgets.questions import Choice, confirm_destructive, save_discard_cancel
 from relationship_crm.ui.widgets.thanks_list import MeetingChip, NotesTable, SelectionBar
 from relationship_crm.ui.widgets.thanks_note_editor import NoteEditor
@@ -52,7 +52,6 @@ __all__ = ["DRAFTING_HINT", "ThanksModel", "ThanksWindow"]  # what the tests imp
 Confirm = Callable[[str, str, str], bool]
 
 _HINT_STYLE = "color: palette(placeholder-text);"
-_DONE_COLOUR = "#1e7a46"
 
 
 class ThanksWindow(QDialog):
@@ -189,8 +188,8 @@ class ThanksWindow(QDialog):
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setSizes([560, 460])
 
-        self.done_label = message_label(_DONE_COLOUR)
-        self.error_label = message_label(ERROR_COLOUR)
+        self.outcomes = OutcomeLabels()
+        self.done_label, self.error_label = self.outcomes.done, self.outcomes.error
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
 
         layout = QVBoxLayout(self)
@@ -499,7 +498,7 @@ class ThanksWindow(QDialog):
         self._update_editor_state()
         # A load already on its way still has the old text; the refresh after saving replaces it.
         self._generation += 1
-        self._clear_messages()
+        self.outcomes.clear()
         note_id, now = note.id, self._ctx.clock()
         self._write(
             lambda s: thanks_drafts.update_body(s, note_id, text, now=now),
@@ -512,7 +511,7 @@ class ThanksWindow(QDialog):
         message = f"Saved the note to {note.contact_name}."
         if note.status is ThanksStatus.PRINTED and changes.thanks:
             message += " It is a draft again: print it again so the printed copy matches."
-        self._show_done(message)
+        self.outcomes.show_done(message)
         self.refresh()
 
     def _on_text_failed(self, note: ThanksView, text: str, exc: BaseException) -> None:
@@ -537,7 +536,7 @@ class ThanksWindow(QDialog):
             )
             if not self.confirm("Re-draft from template", question, "Re-draft"):
                 return
-        self._clear_messages()
+        self.outcomes.clear()
         self._reload_note_id = note.id
         note_id, template, now = note.id, str(name), self._ctx.clock()
         self._write(
@@ -571,7 +570,7 @@ class ThanksWindow(QDialog):
         ids = [n.id for n in notes]
         if self._note is not None and self._note.id in ids and not self._settle_unsaved():
             return
-        self._clear_messages()
+        self.outcomes.clear()
         now = self._ctx.clock()
         message = f"Marked {notes_count(len(ids))} sent."
         if self.filter_key() in ("to_send", "draft", "printed"):
@@ -599,7 +598,7 @@ class ThanksWindow(QDialog):
             question += "\n\nThis cannot be undone."
             if not self.confirm("Delete thank-you notes", question, "Delete"):
                 return
-        self._clear_messages()
+        self.outcomes.clear()
         ids = [n.id for n in notes]
 
         def op(session: Session) -> Outcome[list[thanks.DeletedNote]]:
@@ -637,7 +636,7 @@ class ThanksWindow(QDialog):
     def _on_undeleted(self, note_id: int, message: str, _changes: Changes) -> None:
         # The change notice already asked for a refresh: select the note once it is listed.
         self._wanted_note = note_id
-        self._show_done(message)
+        self.outcomes.show_done(message)
 
     def _write(
         self,
@@ -649,12 +648,18 @@ class ThanksWindow(QDialog):
     ) -> None:
         # The window's message line says what failed; `failed` first puts the list right.
         run_write(
-            self, self._ctx, op, on_done, show_error=self._show_error, what=what, failed=failed
+            self,
+            self._ctx,
+            op,
+            on_done,
+            show_error=self.outcomes.show_error,
+            what=what,
+            failed=failed,
         )
 
     def _on_write_done(self, _result: object, message: str = "") -> None:
         if message:
-            self._show_done(message)
+            self.outcomes.show_done(message)
         self.refresh()
 
     def _on_write_failed(self, _exc: BaseException) -> None:
@@ -665,22 +670,8 @@ class ThanksWindow(QDialog):
     # --- messages -----------------------------------------------------------------------------
 
     def _report(self, exc: BaseException, what: str) -> None:
-        self._show_error(failure_text(what, exc))
+        self.outcomes.show_error(failure_text(what, exc))
         report_failure(self._ctx, exc, shown=True)
-
-    def _show_error(self, message: str) -> None:
-        self.done_label.hide()
-        self.error_label.setText(message)
-        self.error_label.show()
-
-    def _show_done(self, message: str) -> None:
-        self.error_label.hide()
-        self.done_label.setText(message)
-        self.done_label.show()
-
-    def _clear_messages(self) -> None:
-        self.done_label.hide()
-        self.error_label.hide()
 
     # --- the modal questions (replaceable) ----------------------------------------------------
 
@@ -724,7 +715,7 @@ class ThanksWindow(QDialog):
                 self._restoring = False
             return
         self._last_filter_index = self.filter_combo.currentIndex()
-        self._clear_messages()
+        self.outcomes.clear()
         self.refresh()
 
     def _on_clear_meeting_clicked(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel
 
 ERROR_COLOUR = "#c0392b"
 WARNING_COLOUR = "#b45309"
+DONE_COLOUR = "#1e7a46"
 
 
 def message_label(colour: str = ERROR_COLOUR) -> QLabel:
@@ -20,6 +21,29 @@ def message_label(colour: str = ERROR_COLOUR) -> QLabel:
     label.setStyleSheet(f"color: {colour};")
     label.hide()
     return label
+
+
+class OutcomeLabels:
+    """Two hidden labels for a window's last action: what was done (green) or why it failed
+    (red); one shows at a time. Place `done` and `error` in the layout."""
+
+    def __init__(self) -> None:
+        self.done = message_label(DONE_COLOUR)
+        self.error = message_label(ERROR_COLOUR)
+
+    def show_done(self, text: str) -> None:
+        self.error.hide()
+        self.done.setText(text)
+        self.done.show()
+
+    def show_error(self, text: str) -> None:
+        self.done.hide()
+        self.error.setText(text)
+        self.error.show()
+
+    def clear(self) -> None:
+        self.done.hide()
+        self.error.hide()
 
 
 def plain_tooltip(text: str) -> str:
