@@ -65,7 +65,9 @@ def _rename(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
     with db.write() as s:
         done = tags.rename(s, args.old, args.new)
-    if done.merged:
+    if done.old == done.new:
+        tell("note", f"the tag is already named {done.new!r}; nothing changed")
+    elif done.merged:
         tell("note", f"made {done.old!r} one with {done.new!r} ({_people(done.contacts)} had it)")
     else:
         tell("note", f"renamed {done.old!r} to {done.new!r} on {_people(done.contacts)}")

@@ -113,6 +113,8 @@ def rename(session: Session, old: str, new: str) -> TagChange:
             KeepInTouchRhythm.scope == "tag", KeepInTouchRhythm.key == tag.name_key
         )
     )
+    if clean == before:
+        return TagChange(before, clean, False, len(holders))  # nothing to change
     if target is None:
         if old_rule is not None and key != tag.name_key:
             old_rule.key = key

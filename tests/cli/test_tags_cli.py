@@ -108,3 +108,8 @@ def test_control_characters_in_a_new_name_are_dropped_as_in_names(cli, book):
     assert "gol f club" in names
     assert cli("contact", "edit", str(book["bob"]), "--tag", "new\x1bline").code == 0
     assert "new line" in [r["name"] for r in cli("tag", "list", "--format", "json").json()]
+
+
+def test_renaming_to_the_same_name_says_nothing_changed(cli, book):
+    result = cli("tag", "rename", "GOLF", "golf")
+    assert result.code == 0 and "already named 'golf'; nothing changed" in result.err
