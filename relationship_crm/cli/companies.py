@@ -1,5 +1,5 @@
-"""`company` (list, show, edit, merge, delete): the companies contacts work at, with their people
-and research, and the rep's corrections of them."""
+"""`company` (list, show, edit, merge, duplicates, delete): the companies contacts work at, with
+their people and research, and the rep's corrections of them."""
 
 from __future__ import annotations
 
@@ -48,6 +48,14 @@ def register(commands: Commands, common: Common) -> None:
     )
     merge.add_argument("keep", metavar="KEEP_ID", type=types.company_id)
     merge.add_argument("others", metavar="OTHER_ID", type=types.company_id, nargs="+")
+    common.command(
+        company,
+        "duplicates",
+        _duplicates,
+        "list companies that look like one (the same name but for case, accents, punctuation "
+        "or a legal form such as Inc. or GmbH), each group with the merge to make it one",
+        [common.fmt],
+    )
     remove = common.command(
         company,
         "delete",
@@ -153,4 +161,36 @@ def _delete(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     what = "it had nothing" if had.describe() == "nothing" else f"it had {had.describe()}"
     gone = " (the research and events were deleted with it)" if had.research or had.events else ""
     tell("note", f"deleted company #{args.company_id} {had.name!r}; {what}{gone}")
+    return 0
+
+
+def _duplicates(args: argparse.Namespace, db: Database, out: TextIO) -> int:
+    from relationship_crm.services import companies
+
+    with db.read() as s:
+        groups = companies.similar_companies(s)
+    rows: list[JsonRow] = []
+    for group in groups:
+        # Keep the one with the most contacts (the first by name among equals).
+        keep = max(group.companies, key=lambda c: c.contact_count)
+        others = [c.id for c in group.companies if c.id != keep.id]
+        rows.append(
+            {
+                "companies": [_row_json(c) for c in group.companies],
+                "merge": [keep.id, *others],
+            }
+        )
+    if args.format == "json":
+        print_json(rows, out)
+        return 0
+    if not rows:
+        out.write("No companies look like one another.\n")
+        return 0
+    for group, row in zip(groups, rows, strict=True):
+        named = ", ".join(
+            f"#{c.id} {c.name} ({c.contact_count} contact{'' if c.contact_count == 1 else 's'})"
+            for c in group.companies
+        )
+        ids = " ".join(str(i) for i in row["merge"])
+        out.write(f"{named}\n  company merge {ids}\n")
     return 0

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from relationship_crm.domain.bounds import check_id
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ContactView, ResearchView
-from relationship_crm.domain.text import clean_line, fold
+from relationship_crm.domain.text import clean_line, fold, words
 from relationship_crm.services import contact_fields, contacts, research
 from relationship_crm.services.common import optional_line, required_line, utcnow
 from relationship_crm.storage.schema import (
@@ -289,3 +289,47 @@ def delete(session: Session, company_id: int) -> CompanyLinks:
     session.expire_all()
     contacts.reindex(session, detached)
     return had
+
+
+#: Words a company's name may end with that say only its legal form ("Acme Inc." is Acme).
+LEGAL_FORMS: frozenset[str] = frozenset(
+    (
+        "ab ag aps as bv co company corp corporation gmbh holding holdings inc incorporated kg "
+        "kk limited llc llp lp ltd nv oy plc pte pty sa sarl sas spa srl"
+    ).split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SimilarCompanies:
+    """Companies whose names differ only in case, accents, punctuation or legal form."""
+
+    key: str
+    companies: tuple[CompanyRow, ...]
+
+
+def name_stem(name: str) -> str:
+    """A company's name without case, accents, punctuation or a trailing legal form: "ACME,
+    Inc." and "Acme" both give "acme" (a name of legal words only keeps them)."""
+    parts = words(name)  # folded, punctuation dropped
+    tail = len(parts)
+    while tail > 1 and len(parts[tail - 1]) == 1:
+        tail -= 1
+    if len(parts) - tail > 1:  # "S.A.", "K.K.", "B.V.": one word of its letters
+        parts[tail:] = ["".join(parts[tail:])]
+    while len(parts) > 1 and (parts[-1] in LEGAL_FORMS or parts[-1] == "and"):
+        parts.pop()  # "Smith and Co", "Müller GmbH & Co. KG"
+    return " ".join(parts)
+
+
+def similar_companies(session: Session) -> list[SimilarCompanies]:
+    """The groups of two or more companies that look like one (`name_stem`), by name: each a
+    candidate for `merge`."""
+    groups: dict[str, list[CompanyRow]] = {}
+    for row in list_companies(session):
+        groups.setdefault(name_stem(row.name), []).append(row)
+    return [
+        SimilarCompanies(key, tuple(rows))
+        for key, rows in sorted(groups.items())
+        if len(rows) > 1 and key
+    ]

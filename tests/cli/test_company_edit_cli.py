@@ -166,3 +166,34 @@ def test_deleting_a_company_keeps_its_people_without_it(cli, book):
     empty = cli("company", "delete", str(book["acme_inc"]))
     assert empty.code == 0 and "it had 1 contact" in empty.err
     assert cli("check").code == 0
+
+
+def test_duplicates_lists_spellings_of_one_company_with_the_merge_to_run(cli):
+    for name, company in (
+        ("Ann", "Acme"),
+        ("Bob", "ACME, Inc."),
+        ("Cy", "Acme Inc"),
+        ("Dee", "Müller GmbH & Co. KG"),
+        ("Eve", "Muller"),
+        ("Fay", "Globex"),
+        ("Gus", "Société Générale S.A."),
+    ):
+        cli("contact", "add", name, "--company", company)
+    cli("contact", "add", "Hal", "--company", "ACME, Inc.")
+    groups = cli("company", "duplicates", "--format", "json").json()
+    named = [[c["name"] for c in g["companies"]] for g in groups]
+    assert named == [["Acme", "Acme Inc", "ACME, Inc."], ["Muller", "Müller GmbH & Co. KG"]]
+    acme = {c["name"]: c["id"] for c in groups[0]["companies"]}
+    # The one with the most contacts is kept.
+    assert groups[0]["merge"][0] == acme["ACME, Inc."]
+    assert sorted(groups[0]["merge"][1:]) == sorted([acme["Acme"], acme["Acme Inc"]])
+    text = cli("company", "duplicates").out
+    assert f"  company merge {' '.join(map(str, groups[0]['merge']))}\n" in text
+    assert cli("company", "merge", *map(str, groups[0]["merge"])).code == 0
+    assert len(cli("company", "duplicates", "--format", "json").json()) == 1
+
+
+def test_no_duplicates_says_so(cli):
+    cli("contact", "add", "Ann", "--company", "Acme")
+    assert cli("company", "duplicates").out == "No companies look like one another.\n"
+    assert cli("company", "duplicates", "--format", "json").json() == []
