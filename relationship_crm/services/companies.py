@@ -254,6 +254,8 @@ def merge(
             execution_options={"synchronize_session": False},
         )
     session.execute(delete_rows(Company).where(Company.id.in_(ids)))
+    for other in moving:  # gone: a company made later may be given its id
+        session.expunge(other)
     session.expire_all()
     contacts.reindex(session, moved_contacts)
     return CompanyLinks(
@@ -268,6 +270,7 @@ def merge(
 def delete(session: Session, company_id: int) -> CompanyLinks:
     """Delete a company: its contacts (in the trash too) stay, with no company; its research
     notes and trigger events, which are about it, are deleted with it. Returns what it had."""
+    company = _company(session, company_id)
     had = links(session, company_id)
     detached = session.scalars(select(Contact.id).where(Contact.company_id == company_id)).all()
     session.execute(
@@ -286,6 +289,7 @@ def delete(session: Session, company_id: int) -> CompanyLinks:
     for table in (ResearchNote, TriggerEvent):
         session.execute(delete_rows(table).where(table.company_id == company_id))
     session.execute(delete_rows(Company).where(Company.id == company_id))
+    session.expunge(company)  # gone: a company made later may be given its id
     session.expire_all()
     contacts.reindex(session, detached)
     return had

@@ -23,7 +23,8 @@ from relationship_crm.services import stages
 from relationship_crm.services.common import optional_line, required_line
 from relationship_crm.storage.schema import ContactAddress
 
-_EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+$")
+# No white space, brackets or separators, and no control characters (PostgreSQL refuses NUL).
+_EMAIL = re.compile(r"^[^@\s<>(),;:\"\x00-\x1f\x7f]+@[^@\s<>(),;:\"\x00-\x1f\x7f]+$")
 _PHONE_CHARS = re.compile(r"[\d\s+().\-/#*,;xXextEXT.]+")
 _BIRTHDAY = re.compile(r"^(?:(\d{4})|-)-(\d{2})-(\d{2})$")
 

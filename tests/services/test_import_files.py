@@ -104,3 +104,44 @@ def test_odd_json_copies_never_crash_or_write(db, value, key):
 
     document = {"format": "relationship-crm", "version": 1, key: value}
     attempt(db, json.dumps(document).encode())
+
+
+def test_a_nul_byte_in_an_email_is_kept_in_the_notes_not_refused_by_the_server(db):
+    # Found by the damaged-files property on PostgreSQL, which refuses NUL in text.
+    card = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Johnny Appleseed\r\n"
+        b"EMAIL;type=WORK:\x00ohnny.a@example.org\r\nEMAIL:johnny@example.com\r\nEND:VCARD\r\n"
+    )
+    with db.write() as s:
+        import_files.import_data(s, card, now=T0)
+    with db.read() as s:
+        (johnny,) = [c for c in contacts.list_contacts(s) if c.name == "Johnny Appleseed"]
+        whole = contacts.get(s, johnny.id)
+    assert [e.value for e in whole.emails] == ["johnny@example.com"]
+    assert "\x00" not in whole.notes and "ohnny.a@example.org" in whole.notes
+
+
+def test_nul_bytes_anywhere_in_a_card_never_reach_the_database(db):
+    """PostgreSQL refuses NUL in text: every field a card can fill drops or refuses it."""
+    n = "\x00"
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\n"
+        f"N:Ap{n}pleseed;Jo{n}hnny;;;\r\nFN:Johnny{n} Appleseed\r\n"
+        f"ORG:Ac{n}me;Dev{n}\r\nTITLE:Eng{n}ineer\r\n"
+        f"EMAIL;type=WO{n}RK:johnny@example.com\r\n"
+        f"item1.EMAIL:second@example.com\r\nitem1.X-ABLabel:Assi{n}stant\r\n"
+        f"TEL;type=CE{n}LL:+1 408 555 0100\r\n"
+        f"ADR;type=HO{n}ME:;;1 Infinite{n} Loop;Cuper{n}tino;CA;95014;US{n}A\r\n"
+        f"NOTE:Met{n} at WWDC\r\nCATEGORIES:Fri{n}ends,Work\r\nBDAY:1990-01-0{n}2\r\n"
+        "END:VCARD\r\n"
+    ).encode()
+    with db.write() as s:
+        import_files.import_data(s, card, now=T0)
+    with db.read() as s:
+        (johnny,) = [c for c in contacts.list_contacts(s) if "Appleseed" in c.name]
+        whole = contacts.get(s, johnny.id)
+    shown = repr(whole)
+    assert "\\x00" not in shown, shown
+    assert whole.company.startswith("Ac") and [e.value for e in whole.emails][0].startswith(
+        "johnny"
+    )

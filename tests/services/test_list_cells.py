@@ -19,6 +19,7 @@ from relationship_crm.domain.errors import KnownError
 from relationship_crm.domain.records import ContactDraft, Labeled
 from relationship_crm.interchange.records import ImportedContact
 from relationship_crm.services import (
+    companies,
     contacts,
     duplicates,
     importing,
@@ -139,6 +140,7 @@ step = st.tuples(
             "company",
             "company-rename",
             "company-drop",
+            "company-delete",
             "tag-rename",
             "tag-merge",
             "tag-delete",
@@ -217,6 +219,9 @@ def test_any_sequence_of_changes_leaves_the_cells_as_the_contacts_are(db, steps)
                     )
                 elif what == "company-drop":  # its contacts keep no company (ON DELETE SET NULL)
                     s.execute(text("DELETE FROM companies WHERE id = :c"), {"c": which})
+                    s.expunge_all()  # a script's delete: this session must not keep the row
+                elif what == "company-delete":  # the rep's (services.companies)
+                    companies.delete(s, which)
                 elif what == "tag-rename":  # the rep's correction (services.tags)
                     tags.rename(s, tag, f"{tag} {which}")
                 elif what == "tag-merge":  # into another tag, when it exists
