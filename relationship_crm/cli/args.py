@@ -39,6 +39,15 @@ gift_id = record_id("gift")
 research_id = record_id("research note")
 
 
+def pdf_file(text: str) -> str:
+    """`--pdf OUT.pdf`: a file to write ("-" is not standard output here: a PDF is a file)."""
+    if text.strip() in ("", "-"):
+        raise argparse.ArgumentTypeError(
+            f"a PDF is written to a file: give a file name such as notes.pdf, not {text!r}"
+        )
+    return text
+
+
 def wall_clock(text: str) -> datetime:
     """A naive local time, "YYYY-MM-DD HH:MM" (a T and seconds are accepted too)."""
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):

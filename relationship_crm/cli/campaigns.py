@@ -327,7 +327,9 @@ def _load_printing() -> None:
 
 def _print_options(p: argparse.ArgumentParser) -> None:
     _id_option(p)
-    p.add_argument("--pdf", required=True, metavar="OUT.pdf", help="the PDF file to write")
+    p.add_argument(
+        "--pdf", required=True, type=types.pdf_file, metavar="OUT.pdf", help="the PDF file to write"
+    )
     p.add_argument("--envelopes", action="store_true", help="an envelope page after each letter")
     p.add_argument(
         "--page-size",
@@ -363,7 +365,9 @@ def _print(args: argparse.Namespace, db: Database, out: TextIO) -> int:
 
 def _labels_options(p: argparse.ArgumentParser) -> None:
     _id_option(p)
-    p.add_argument("--pdf", required=True, metavar="OUT.pdf", help="the PDF file to write")
+    p.add_argument(
+        "--pdf", required=True, type=types.pdf_file, metavar="OUT.pdf", help="the PDF file to write"
+    )
     p.add_argument("--sheet", required=True, choices=("l7163", "5160"), help="the label sheet")
 
 

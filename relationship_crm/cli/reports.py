@@ -36,7 +36,10 @@ def register(commands: Commands, common: Common) -> None:
         help="the first day of the week reviewed (default: today); figures as of its start",
     )
     weekly.add_argument(
-        "--pdf", metavar="OUT.pdf", help="write the review as a PDF (one or two pages)"
+        "--pdf",
+        type=types.pdf_file,
+        metavar="OUT.pdf",
+        help="write the review as a PDF (one or two pages)",
     )
 
 

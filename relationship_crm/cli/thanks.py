@@ -207,7 +207,9 @@ def _print_options(p: argparse.ArgumentParser) -> None:
     which.add_argument("--meeting", type=types.meeting_id, metavar="ID", help="a meeting's notes")
     which.add_argument("--all-drafts", action="store_true", help="every note still a draft")
     which.add_argument("note_ids", metavar="NOTE_ID", type=types.note_id, nargs="*", default=[])
-    p.add_argument("--pdf", required=True, metavar="OUT.pdf", help="the PDF file to write")
+    p.add_argument(
+        "--pdf", required=True, type=types.pdf_file, metavar="OUT.pdf", help="the PDF file to write"
+    )
     p.add_argument(
         "--template", metavar="NAME", help="fill the notes from this template (hand edits kept)"
     )

@@ -278,8 +278,13 @@ def _read_suite(cli: Callable[..., Result], out_file: Path) -> None:
 
 
 @pytest.fixture
-def seeded(cli: Callable[..., Result], tmp_path: Path) -> Path:
-    """A database with a few contacts, a meeting, follow-ups (one repeating), a gift and a note."""
+def seeded(cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A database with a few contacts, a meeting, follow-ups (one repeating), a gift and a note.
+
+    Commands run in the temporary folder: a relative path the fuzzer draws lands there, not in
+    the checkout.
+    """
+    monkeypatch.chdir(tmp_path)
     jane = cli("contact", "add", "Jane Doe", "--email", "jane@acme.com", "--company", "Acme").id
     bob = cli("contact", "add", "Bob Stone", "--birthday", "1980-02-29", "--tag", "vip").id
     cli("contact", "add", "Ana Lima")

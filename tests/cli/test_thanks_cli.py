@@ -391,3 +391,16 @@ def test_edit_reads_the_text_from_standard_input(cli, meeting, monkeypatch):
     assert cli("thanks", "edit", str(first), "--file", "-").code == 0
     body = cli("thanks", "show", str(first), "--format", "json").json()[0]["body"]
     assert body == "Dear Zoë,\nFrom a pipe."
+
+
+def test_a_pdf_is_written_to_a_named_file_not_to_a_dash(cli, meeting, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cli("thanks", "draft", str(meeting["meeting"]))
+    for argv in (
+        ["thanks", "print", "--all-drafts", "--pdf", "-"],
+        ["report", "weekly", "--pdf", "-"],
+        ["campaign", "labels", "1", "--pdf", "-", "--sheet", "5160"],
+    ):
+        result = cli(*argv)
+        assert result.code == 1 and "a PDF is written to a file" in result.err, argv
+    assert "-" not in {p.name for p in tmp_path.iterdir()}
