@@ -33,9 +33,11 @@ from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.services import companies
 from relationship_crm.ui.callbacks import while_alive
 from relationship_crm.ui.context import UiContext
+from relationship_crm.ui.dialogs.company_lookalikes import LookalikesDialog
 from relationship_crm.ui.operations import R, failure_text, report_failure, run_write
 from relationship_crm.ui.widgets.company_page import (
     CompanyPage,
+    Confirm,
     MergeChooser,
     count_of,
     delete_question,
@@ -54,8 +56,6 @@ _HINT_STYLE = "color: palette(placeholder-text);"
 _RENAMED = Changes(contacts=True, companies=True)
 _MOVED = Changes(contacts=True, companies=True, research=True, trigger_events=True)
 
-#: Asks (title, question, the button that goes ahead) and returns True to go ahead.
-Confirm = Callable[[str, str, str], bool]
 #: Asks which company to keep when `name` is merged: (name, [(id, label)]) -> id or None.
 ChooseKeep = Callable[[str, list[tuple[int, str]]], int | None]
 
@@ -70,7 +70,8 @@ class CompaniesWindow(QDialog):
     with a button that merges the two instead. Merge into… and Delete… act on the selected row
     (never a row Qt made current without selecting it) and say first what moves or goes
     (`companies.links`). Double-click or Enter on a contact opens it in the main window
-    (`AppEvents.contact_opened`). Leaving a page with unsaved edits (another row, closing) asks
+    (`AppEvents.contact_opened`). Look-alikes… opens `LookalikesDialog`, whose merges reload
+    the list through ctx.events. Leaving a page with unsaved edits (another row, closing) asks
     Save / Discard / Cancel. The questions go through the `confirm`, `choose_keep` and
     `ask_unsaved` attributes; tests replace them.
 
@@ -93,6 +94,7 @@ class CompaniesWindow(QDialog):
         self._restoring = False  # selection changes made by the window itself
         self._saving = False
         self._collision: int | None = None  # the company whose name a rename ran into
+        self.lookalikes: LookalikesDialog | None = None
         self.confirm: Confirm = self._ask_confirmation
         self.choose_keep: ChooseKeep = self._ask_keep
         self.ask_unsaved: Callable[[str], Choice] = self._ask_unsaved
@@ -147,6 +149,15 @@ class CompaniesWindow(QDialog):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(filter_row)
         left_layout.addWidget(self.list_stack, 1)
+        self.lookalikes_button = QPushButton("&Look-alikes…")
+        self.lookalikes_button.setToolTip(
+            "Companies whose names differ only in case, accents, punctuation or a legal form "
+            "(Inc., GmbH…), to merge each group into one"
+        )
+        lookalikes_row = QHBoxLayout()
+        lookalikes_row.addWidget(self.lookalikes_button)
+        lookalikes_row.addStretch(1)
+        left_layout.addLayout(lookalikes_row)
 
         self.page_stack = QStackedWidget()
         self.no_choice_label = QLabel(NO_CHOICE_TEXT)
@@ -197,6 +208,7 @@ class CompaniesWindow(QDialog):
         self.merge_button.clicked.connect(self.merge_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.merge_offer_button.clicked.connect(self._on_merge_offer_clicked)
+        self.lookalikes_button.clicked.connect(self.show_lookalikes)
         self.page.contact_opened.connect(self._ctx.events.contact_opened)
         self.buttons.rejected.connect(self.reject)
         # Return in a field or the list must not press a button (the dialog's default).
@@ -205,6 +217,7 @@ class CompaniesWindow(QDialog):
         chain: tuple[QWidget, ...] = (
             self.filter_edit,
             self.table,
+            self.lookalikes_button,
             self.name_edit,
             self.website_edit,
             self.notes_edit,
@@ -410,6 +423,7 @@ class CompaniesWindow(QDialog):
             and not self._saving
         )
         self.page.set_state(loaded=loaded, can_merge=len(self._rows) > 1)
+        self.lookalikes_button.setEnabled(len(self._rows) > 1 and not self._saving)
 
     # --- unsaved edits ------------------------------------------------------------------------
 
@@ -553,6 +567,25 @@ class CompaniesWindow(QDialog):
 
         self._write(op, done, what="Not deleted")
 
+    def show_lookalikes(self) -> LookalikesDialog | None:
+        """Open the look-alike companies (unsaved edits settled first: a merge there may take
+        the company shown). Its merges reach the list through ctx.events; its questions go
+        through this window's `confirm`."""
+        if self._saving or not self._settle_unsaved(then=self.show_lookalikes):
+            return None
+        if self.lookalikes is None:
+            dialog = LookalikesDialog(self._ctx, self)
+            dialog.confirm = lambda title, text, action: self.confirm(title, text, action)
+            dialog.finished.connect(partial(self._on_lookalikes_finished, dialog))
+            self.lookalikes = dialog
+        self.lookalikes.open()
+        return self.lookalikes
+
+    def _on_lookalikes_finished(self, dialog: LookalikesDialog, _result: int) -> None:
+        if self.lookalikes is dialog:
+            self.lookalikes = None
+            dialog.deleteLater()
+
     def _leave_page(self) -> None:
         """The company shown is gone: drop its page, unsaved edits too, without asking."""
         self._select_quietly(None)
@@ -633,6 +666,8 @@ class CompaniesWindow(QDialog):
         # Esc, the Close button and the window's close button all come here.
         if self._saving or not self._settle_unsaved(then=self.reject):
             return
+        if self.lookalikes is not None:
+            self.lookalikes.close()
         super().reject()
 
 

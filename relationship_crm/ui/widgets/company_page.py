@@ -3,6 +3,7 @@ questions it asks before a merge or a delete."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -36,6 +37,9 @@ from relationship_crm.ui.widgets.messages import plain_tooltip
 
 _HINT_STYLE = "color: palette(placeholder-text);"
 
+#: Asks (title, question, the button that goes ahead) and returns True to go ahead.
+Confirm = Callable[[str, str, str], bool]
+
 
 def count_of(n: int, what: str) -> str:
     """ "1 contact", "2,000 contacts"."""
@@ -65,6 +69,33 @@ def merge_question(moving: CompanyLinks, keep: str) -> str:
     return (
         f"Merge “{moving.name}” into “{keep}”?\n\n{moves}, and “{moving.name}” will be "
         "deleted. This cannot be undone."
+    )
+
+
+def quoted_names(names: Sequence[str]) -> str:
+    """ "“A”", "“A” and “B”", "“A”, “B” and “C”"."""
+    quoted = [f"“{name}”" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def merge_group_question(moving: Sequence[CompanyLinks], keep: str) -> str:
+    """What merging the companies `moving` describes into `keep` does (one of them: as
+    `merge_question`)."""
+    if len(moving) == 1:
+        return merge_question(moving[0], keep)
+    names = quoted_names([m.name for m in moving])
+    what = CompanyLinks(
+        names,
+        sum(m.contacts for m in moving),
+        sum(m.trashed for m in moving),
+        sum(m.research for m in moving),
+        sum(m.events for m in moving),
+    ).describe()
+    moves = f"Their {what} will be moved to “{keep}”" if what != "nothing" else "Nothing moves"
+    gone = "both" if len(moving) == 2 else f"all {len(moving)}"
+    return (
+        f"Merge {names} into “{keep}”?\n\n{moves}, and {gone} will be deleted. "
+        "This cannot be undone."
     )
 
 
