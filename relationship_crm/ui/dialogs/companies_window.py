@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -28,7 +27,6 @@ from sqlalchemy.orm import Session
 
 from relationship_crm.domain.changes import Changes, Outcome
 from relationship_crm.domain.errors import NotFoundError
-from relationship_crm.domain.text import fold
 from relationship_crm.scheduling.zones import get_zone
 from relationship_crm.services import companies
 from relationship_crm.ui.callbacks import while_alive
@@ -47,6 +45,7 @@ from relationship_crm.ui.widgets.messages import (
     OutcomeLabels,
     plain_tooltip,
 )
+from relationship_crm.ui.widgets.name_filter import NameFilter
 from relationship_crm.ui.widgets.questions import Choice, confirm_destructive, save_discard_cancel
 
 EMPTY_TEXT = "No companies yet — a company is added when you give a contact one."
@@ -116,12 +115,6 @@ class CompaniesWindow(QDialog):
     # --- building -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setObjectName("companiesFilter")
-        self.filter_edit.setPlaceholderText("Filter by name")
-        self.filter_edit.setClearButtonEnabled(True)
-        filter_label = QLabel("&Filter:")
-        filter_label.setBuddy(self.filter_edit)
         self.table = QTreeWidget()
         self.table.setObjectName("companiesList")
         self.table.setHeaderLabels(["Company", "Contacts"])
@@ -133,14 +126,18 @@ class CompaniesWindow(QDialog):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.empty_label = QLabel("Loading…")
-        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet(_HINT_STYLE + " padding: 24px;")
-        self.list_stack = QStackedWidget()
-        self.list_stack.addWidget(self.table)
-        self.list_stack.addWidget(self.empty_label)
+        # Leaving a row may ask about unsaved edits: the filter keeps a hidden row selected.
+        self.name_filter = NameFilter(
+            self.table,
+            object_name="companiesFilter",
+            empty_text=EMPTY_TEXT,
+            none_text=lambda typed: f"No company name contains “{typed}”.",
+            deselect_hidden=False,
+        )
+        self.filter_edit = self.name_filter.edit
+        self.empty_label, self.list_stack = self.name_filter.hint, self.name_filter.stack
+        filter_label = QLabel("&Filter:")
+        filter_label.setBuddy(self.filter_edit)
         filter_row = QHBoxLayout()
         filter_row.addWidget(filter_label)
         filter_row.addWidget(self.filter_edit, 1)
@@ -197,8 +194,6 @@ class CompaniesWindow(QDialog):
         layout.addWidget(self.buttons)
 
     def _connect_signals(self) -> None:
-        self.filter_edit.textChanged.connect(self._apply_filter)
-        self.filter_edit.returnPressed.connect(self._on_filter_return)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self.page.edited.connect(self._update_buttons)
         self.name_edit.returnPressed.connect(self._on_save_clicked)
@@ -231,7 +226,7 @@ class CompaniesWindow(QDialog):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
         QShortcut(QKeySequence.StandardKey.Save, self, self._on_save_clicked)
-        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.name_filter.focus)
         QShortcut(
             QKeySequence(Qt.Key.Key_Delete),
             self.table,
@@ -265,10 +260,9 @@ class CompaniesWindow(QDialog):
                     self.table.setCurrentItem(item)
         finally:
             self._restoring = False
-        self._apply_filter()
+        self.name_filter.set_rows_present(bool(rows))
         # With nothing listed the hint gets the whole window rather than a third of it.
         self.page_stack.setVisible(bool(rows))
-        self.filter_edit.setEnabled(bool(rows) or bool(self.filter_edit.text()))
         chosen = self.current_id()
         if chosen != self._page_id or chosen is None:
             self._show_page(chosen)  # the company went (merged, deleted) or one to select
@@ -280,48 +274,22 @@ class CompaniesWindow(QDialog):
         self.outcomes.show_error(failure_text("Not loaded", exc))
         report_failure(self._ctx, exc, shown=True)
 
-    def _items(self) -> list[QTreeWidgetItem]:
-        count = self.table.topLevelItemCount()
-        return [item for i in range(count) if (item := self.table.topLevelItem(i)) is not None]
-
     def _item_of(self, company_id: int | None) -> QTreeWidgetItem | None:
-        found = (i for i in self._items() if i.data(0, Qt.ItemDataRole.UserRole) == company_id)
+        found = (
+            i for i in self.name_filter.items() if i.data(0, Qt.ItemDataRole.UserRole) == company_id
+        )
         return next(found, None)
-
-    def _apply_filter(self, *_args: object) -> None:
-        wanted = fold(self.filter_edit.text().strip())
-        shown = 0
-        for item in self._items():
-            hide = bool(wanted) and wanted not in fold(item.text(0))
-            item.setHidden(hide)
-            shown += not hide
-        if not self._rows:
-            self.empty_label.setText(EMPTY_TEXT)
-        elif not shown:
-            self.empty_label.setText(f"No company name contains “{self.filter_edit.text()}”.")
-        self.list_stack.setCurrentWidget(self.table if shown else self.empty_label)
-
-    def _on_filter_return(self) -> None:
-        # Return in the filter: to the list, on the first company shown when none is chosen.
-        first = next((item for item in self._items() if not item.isHidden()), None)
-        if self.current_id() is None and first is not None:
-            self.table.setCurrentItem(first)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _focus_filter(self) -> None:
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.filter_edit.selectAll()
 
     def current_id(self) -> int | None:
         """The company the rep chose: the selected row. (Qt makes the first row current, without
         selecting it, when the list takes the focus; the actions would then act on a row that
         does not look chosen.)"""
-        selected = self.table.selectedItems()
-        return int(selected[0].data(0, Qt.ItemDataRole.UserRole)) if selected else None
+        chosen = self.name_filter.selected_data()
+        return None if chosen is None else int(str(chosen))
 
     def rows(self) -> list[tuple[str, str]]:
         """The rows shown: (name, number of contacts)."""
-        return [(item.text(0), item.text(1)) for item in self._items() if not item.isHidden()]
+        return [(item.text(0), item.text(1)) for item in self.name_filter.shown()]
 
     def select_company(self, company_id: int | None) -> bool:
         """Select this company (None: none); False when it is not listed or the rep stayed on

@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,10 +35,10 @@ from relationship_crm.ui.widgets.messages import (
     OutcomeLabels,
     plain_tooltip,
 )
+from relationship_crm.ui.widgets.name_filter import NameFilter
 from relationship_crm.ui.widgets.questions import confirm_destructive
 
 EMPTY_TEXT = "No tags yet — a tag is added when you give a contact one."
-_HINT_STYLE = "color: palette(placeholder-text);"
 #: What a write here changes: the contacts' tags (their list cell, page and the tag filter) and
 #: the keep-in-touch rhythms, which the app refreshes with the contacts.
 _CHANGED = Changes(contacts=True)
@@ -123,12 +121,6 @@ class TagsWindow(QDialog):
     # --- building -----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setObjectName("tagsFilter")
-        self.filter_edit.setPlaceholderText("Filter by name")
-        self.filter_edit.setClearButtonEnabled(True)
-        filter_label = QLabel("&Filter:")
-        filter_label.setBuddy(self.filter_edit)
         self.table = QTreeWidget()
         self.table.setObjectName("tagsList")
         self.table.setHeaderLabels(["Tag", "Contacts", "Rhythm"])
@@ -142,14 +134,16 @@ class TagsWindow(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.empty_label = QLabel("Loading…")
-        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setStyleSheet(_HINT_STYLE + " padding: 24px;")
-        self.list_stack = QStackedWidget()
-        self.list_stack.addWidget(self.table)
-        self.list_stack.addWidget(self.empty_label)
+        self.name_filter = NameFilter(
+            self.table,
+            object_name="tagsFilter",
+            empty_text=EMPTY_TEXT,
+            none_text=lambda typed: f"No tag contains “{typed}”.",
+        )
+        self.filter_edit = self.name_filter.edit
+        self.empty_label, self.list_stack = self.name_filter.hint, self.name_filter.stack
+        filter_label = QLabel("&Filter:")
+        filter_label.setBuddy(self.filter_edit)
         filter_row = QHBoxLayout()
         filter_row.addWidget(filter_label)
         filter_row.addWidget(self.filter_edit, 1)
@@ -175,8 +169,6 @@ class TagsWindow(QDialog):
         layout.addWidget(self.buttons)
 
     def _connect_signals(self) -> None:
-        self.filter_edit.textChanged.connect(self._apply_filter)
-        self.filter_edit.returnPressed.connect(self._on_filter_return)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemActivated.connect(self._on_item_activated)
         self.rename_button.clicked.connect(self.rename_selected)
@@ -188,7 +180,7 @@ class TagsWindow(QDialog):
         chain = (self.filter_edit, self.table, self.rename_button, self.delete_button)
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
-        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.name_filter.focus)
         QShortcut(
             QKeySequence(Qt.Key.Key_F2),
             self.table,
@@ -228,8 +220,7 @@ class TagsWindow(QDialog):
                     self.table.setCurrentItem(item)
         finally:
             self.table.blockSignals(False)
-        self._apply_filter()
-        self.filter_edit.setEnabled(bool(rows) or bool(self.filter_edit.text()))
+        self.name_filter.set_rows_present(bool(rows))
         self._update_buttons()
         self.loaded.emit()
 
@@ -237,42 +228,12 @@ class TagsWindow(QDialog):
         self.outcomes.show_error(failure_text("Not loaded", exc))
         report_failure(self._ctx, exc, shown=True)
 
-    def _items(self) -> list[QTreeWidgetItem]:
-        count = self.table.topLevelItemCount()
-        return [item for i in range(count) if (item := self.table.topLevelItem(i)) is not None]
-
-    def _apply_filter(self, *_args: object) -> None:
-        wanted = fold(" ".join(self.filter_edit.text().split()))
-        shown = 0
-        for item in self._items():
-            hide = bool(wanted) and wanted not in fold(item.text(0))
-            item.setHidden(hide)
-            if hide and item.isSelected():
-                item.setSelected(False)  # the actions never act on a row out of sight
-            shown += not hide
-        if not self._rows:
-            self.empty_label.setText(EMPTY_TEXT)
-        elif not shown:
-            self.empty_label.setText(f"No tag contains “{self.filter_edit.text()}”.")
-        self.list_stack.setCurrentWidget(self.table if shown else self.empty_label)
-
-    def _on_filter_return(self) -> None:
-        # Return in the filter: to the list, on the first tag shown when none is chosen.
-        first = next((item for item in self._items() if not item.isHidden()), None)
-        if self.current_name() is None and first is not None:
-            self.table.setCurrentItem(first)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _focus_filter(self) -> None:
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.filter_edit.selectAll()
-
     def current_name(self) -> str | None:
         """The tag the rep chose: the selected row. (Qt makes the first row current, without
         selecting it, when the list takes the focus; the actions would then act on a row that
         does not look chosen.)"""
-        selected = self.table.selectedItems()
-        return str(selected[0].data(0, Qt.ItemDataRole.UserRole)) if selected else None
+        chosen = self.name_filter.selected_data()
+        return None if chosen is None else str(chosen)
 
     def _current_row(self) -> tags.TagRow | None:
         name = self.current_name()
@@ -280,11 +241,7 @@ class TagsWindow(QDialog):
 
     def rows(self) -> list[tuple[str, str, str]]:
         """The rows shown: (tag, contacts, rhythm)."""
-        return [
-            (item.text(0), item.text(1), item.text(2))
-            for item in self._items()
-            if not item.isHidden()
-        ]
+        return [(item.text(0), item.text(1), item.text(2)) for item in self.name_filter.shown()]
 
     def select_tag(self, name: str | None) -> bool:
         """Select the tag named `name` (any case or accents; None: none); False when it is not
@@ -292,7 +249,7 @@ class TagsWindow(QDialog):
         if name is None:
             self.table.clearSelection()
             return True
-        found = (i for i in self._items() if fold(i.text(0)) == fold(name) and not i.isHidden())
+        found = (i for i in self.name_filter.shown() if fold(i.text(0)) == fold(name))
         item = next(found, None)
         if item is not None:
             self.table.setCurrentItem(item)
