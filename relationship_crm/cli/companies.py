@@ -171,8 +171,7 @@ def _duplicates(args: argparse.Namespace, db: Database, out: TextIO) -> int:
         groups = companies.similar_companies(s)
     rows: list[JsonRow] = []
     for group in groups:
-        # Keep the one with the most contacts (the first by name among equals).
-        keep = max(group.companies, key=lambda c: c.contact_count)
+        keep = group.keep
         others = [c.id for c in group.companies if c.id != keep.id]
         rows.append(
             {

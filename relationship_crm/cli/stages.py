@@ -100,6 +100,7 @@ def set_options(p: argparse.ArgumentParser) -> None:
 
 def _set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
     from relationship_crm.services import health, stages
+    from relationship_crm.services.common import UNSET
 
     with db.write() as s:
         key = stages.check_stage(s, args.stage)
@@ -117,9 +118,7 @@ def _set(args: argparse.Namespace, db: Database, out: TextIO) -> int:
             label=args.label,
             definition=args.definition,
             stuck_after_days=(
-                stages.UNSET
-                if args.stuck_after is None
-                else stages.parse_stuck_after(args.stuck_after)
+                UNSET if args.stuck_after is None else stages.parse_stuck_after(args.stuck_after)
             ),
         )
     return 0

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Final
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
@@ -36,7 +35,7 @@ from relationship_crm.domain.vocabulary import OUTCOMES as OUTCOMES
 from relationship_crm.scheduling.zones import get_zone, localize
 from relationship_crm.services import health, note_templates, settings, stages
 from relationship_crm.services.campaign_merge import LetterWriter, load_people
-from relationship_crm.services.common import live_contact, required_line, utcnow
+from relationship_crm.services.common import UNSET, Unset, live_contact, required_line, utcnow
 from relationship_crm.storage.schema import (
     Campaign,
     CampaignMember,
@@ -331,19 +330,12 @@ def remove_member(
     return Changes(campaigns=True, follow_ups=cancelled)
 
 
-class _Keep:
-    """`update`'s "leave the cost as it is" (None clears it)."""
-
-
-KEEP_COST: Final = _Keep()
-
-
 def update(
     session: Session,
     campaign_id: int,
     *,
     name: str | None = None,
-    cost: Decimal | None | _Keep = KEEP_COST,
+    cost: Decimal | None | Unset = UNSET,
     currency: str | None = None,
 ) -> Changes:
     """Correct a campaign's name, cost or currency (only what is given; `cost=None` clears the
@@ -355,7 +347,7 @@ def update(
         else required_line(name, "the campaign's name", max_length=bounds.MAX_NAME)
     )
     new_currency = campaign.currency if currency is None else check_code(currency)
-    new_cost = campaign.cost if isinstance(cost, _Keep) else cost
+    new_cost = campaign.cost if isinstance(cost, Unset) else cost
     new_cost = _check_cost(new_cost, new_currency)
     if (new_name, new_cost, new_currency) == (campaign.name, campaign.cost, campaign.currency):
         return Changes()

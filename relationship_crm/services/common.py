@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import difflib
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Final
 
 from sqlalchemy.orm import Session
 
 from relationship_crm.domain.bounds import check_id
 from relationship_crm.domain.errors import InvalidInputError, NotFoundError
-from relationship_crm.domain.text import clean_line
+from relationship_crm.domain.text import clean_line, fold
 from relationship_crm.storage.schema import Contact, Meeting
+
+
+class Unset:
+    """Marks an argument that was not given, where None means something (no limit, no cost)."""
+
+
+UNSET: Final = Unset()
+
+
+def unknown_name(
+    what: str, typed: str, names: Mapping[str, str], *, shown_max: int
+) -> NotFoundError:
+    """ "no WHAT named 'x'; did you mean 'a' or 'b'?": up to three close names from `names`
+    (folded key -> name); `typed` is cut to `shown_max` characters."""
+    close = difflib.get_close_matches(fold(typed), list(names), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(names[k]) for k in close)}?" if close else ""
+    shown = typed if len(typed) <= shown_max else typed[: shown_max - 1] + "…"
+    return NotFoundError(f"no {what} named {shown!r}{hint}")
 
 
 def utcnow() -> datetime:

@@ -9,7 +9,6 @@ reaches both in the same transaction.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +23,7 @@ from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.records import ContactView, ResearchView
 from relationship_crm.domain.text import clean_line, fold, words
 from relationship_crm.services import contact_fields, contacts, research
-from relationship_crm.services.common import optional_line, required_line, utcnow
+from relationship_crm.services.common import optional_line, required_line, unknown_name, utcnow
 from relationship_crm.storage.schema import (
     Company,
     Contact,
@@ -113,10 +112,7 @@ def id_named(session: Session, name: str) -> int:
     if found is not None:
         return found
     names = dict(session.execute(select(Company.name_key, Company.name)).all())
-    close = difflib.get_close_matches(fold(clean), list(names), n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(names[k]) for k in close)}?" if close else ""
-    shown = clean if len(clean) <= 80 else clean[:79] + "…"
-    raise NotFoundError(f"no company named {shown!r}{hint}")
+    raise unknown_name("company", clean, names, shown_max=80)
 
 
 class CompanyNameTaken(InvalidInputError):
@@ -310,6 +306,12 @@ class SimilarCompanies:
 
     key: str
     companies: tuple[CompanyRow, ...]
+
+    @property
+    def keep(self) -> CompanyRow:
+        """The one to merge the others into, unless the rep chooses: the one with the most
+        contacts (the first by name among equals)."""
+        return max(self.companies, key=lambda c: c.contact_count)
 
 
 def name_stem(name: str) -> str:

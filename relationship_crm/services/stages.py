@@ -17,7 +17,7 @@ from relationship_crm.domain.errors import InvalidInputError, NotFoundError
 from relationship_crm.domain.text import clean_block
 from relationship_crm.scheduling.zones import day_bounds, get_zone
 from relationship_crm.services import settings
-from relationship_crm.services.common import required_line
+from relationship_crm.services.common import UNSET, Unset, required_line
 from relationship_crm.storage import portable
 from relationship_crm.storage.schema import (
     Contact,
@@ -84,13 +84,6 @@ SHIPPED_DEFAULTS: Final = {
         None,
     ),
 }
-
-
-class _Unset:
-    """Marks an argument that was not given (None means "no limit" for stuck_after_days)."""
-
-
-UNSET: Final = _Unset()
 
 
 # --- the stage table --------------------------------------------------------------------------
@@ -186,7 +179,7 @@ def edit_stage(
     *,
     label: str | None = None,
     definition: str | None = None,
-    stuck_after_days: int | None | _Unset = UNSET,
+    stuck_after_days: int | None | Unset = UNSET,
 ) -> Changes:
     """Rename a stage, rewrite its definition or change its stuck limit (only what is given)."""
     row = session.get(StageDefinition, check_stage(session, key))
@@ -195,7 +188,7 @@ def edit_stage(
         row.label = _label(label)
     if definition is not None:
         row.definition = _definition(definition)
-    if not isinstance(stuck_after_days, _Unset):
+    if not isinstance(stuck_after_days, Unset):
         row.stuck_after_days = parse_stuck_after(stuck_after_days)
     session.flush()
     # Labels show in the contact list, on contact pages and the board: they all reload.

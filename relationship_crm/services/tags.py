@@ -9,15 +9,14 @@ concerned, and a keep-in-touch rhythm set for the tag (keyed by its folded name)
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from relationship_crm.domain.errors import NotFoundError
 from relationship_crm.domain.text import fold
 from relationship_crm.services import contacts
+from relationship_crm.services.common import unknown_name
 from relationship_crm.services.contact_fields import normalize_tag
 from relationship_crm.storage.schema import Contact, KeepInTouchRhythm, Tag, contact_tags
 
@@ -83,10 +82,7 @@ def _existing(session: Session, name: str) -> Tag:
     if tag is not None:
         return tag
     names = dict(session.execute(select(Tag.name_key, Tag.name)).all())
-    close = difflib.get_close_matches(fold(clean), list(names), n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(names[k]) for k in close)}?" if close else ""
-    shown = clean if len(clean) <= 60 else clean[:59] + "…"
-    raise NotFoundError(f"no tag named {shown!r}{hint}")
+    raise unknown_name("tag", clean, names, shown_max=60)
 
 
 def _holders(session: Session, tag_id: int) -> list[int]:

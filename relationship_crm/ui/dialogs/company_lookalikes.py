@@ -53,12 +53,6 @@ _KEY = Qt.ItemDataRole.UserRole  # a group row: its key; a company row: its id
 _GROUP = Qt.ItemDataRole.UserRole + 1  # a company row: its group's key
 
 
-def default_keep(group: companies.SimilarCompanies) -> companies.CompanyRow:
-    """The company kept unless the rep chooses another: the one with the most contacts (the
-    first by name among equals), as `company duplicates` suggests."""
-    return max(group.companies, key=lambda c: c.contact_count)
-
-
 class LookalikesDialog(QDialog):
     """The groups of `companies.similar_companies`: one row per group, its companies below it
     (name, live contacts). For the selected group, Keep chooses the company that stays (the one
@@ -196,7 +190,7 @@ class LookalikesDialog(QDialog):
 
     def _group_item(self, group: companies.SimilarCompanies) -> QTreeWidgetItem:
         total = sum(c.contact_count for c in group.companies)
-        title = f"{len(group.companies)} companies named like “{default_keep(group).name}”"
+        title = f"{len(group.companies)} companies named like “{group.keep.name}”"
         item = QTreeWidgetItem([title, f"{total:,}"])
         item.setData(0, _KEY, group.key)
         item.setToolTip(0, plain_tooltip(title))
@@ -259,7 +253,7 @@ class LookalikesDialog(QDialog):
         chosen = self._keep.get(group.key)
         if chosen is not None and any(c.id == chosen for c in group.companies):
             return chosen
-        return default_keep(group).id
+        return group.keep.id
 
     def set_keep(self, company_id: int) -> bool:
         """Keep this company of the selected group; False when it is not one of them."""
@@ -291,7 +285,7 @@ class LookalikesDialog(QDialog):
             group = next((g for g in self._groups if g.key == item.data(0, _KEY)), None)
             if group is None:
                 continue
-            chosen = self._keep.get(group.key, default_keep(group).id)
+            chosen = self._keep.get(group.key, group.keep.id)
             for child in _children(item):
                 font = QFont(child.font(0))
                 font.setBold(child.data(0, _KEY) == chosen)
